@@ -1,0 +1,49 @@
+// TinyxError: one class for every user-facing condition, with a stable code and advice.
+
+export type TinyxErrorCode =
+  | 'TINYX_USAGE'
+  | 'TINYX_APP_NOT_FOUND'
+  | 'TINYX_APP_NOT_EXECUTABLE'
+  | 'TINYX_APP_NOT_ELF'
+  | 'TINYX_LIBRARY_NOT_FOUND'
+  | 'TINYX_SYMLINK_LOOP'
+  | 'TINYX_TESTS_NOT_FOUND'
+  | 'TINYX_TESTS_NOT_EXECUTABLE'
+  | 'TINYX_PROFILE_NOT_FOUND'
+  | 'TINYX_PROFILE_INVALID'
+  | 'TINYX_KERNEL_SRC_NOT_FOUND'
+  | 'TINYX_KERNEL_TOOL_FAILED'
+  | 'TINYX_KCONFIG_PARSE'
+  | 'TINYX_KCONFIG_UNKNOWN_SYMBOL'
+  | 'TINYX_CONFIG_INVALID'
+  | 'TINYX_QEMU_NOT_FOUND'
+  | 'TINYX_BUSYBOX_NOT_FOUND'
+  | 'TINYX_START_FAILS'
+  | 'TINYX_FINAL_FAILS'
+  | 'TINYX_OUT_INVALID'
+  | 'TINYX_INTERRUPTED'
+  | 'TINYX_WORKER_UNREACHABLE'
+  | 'TINYX_WORKER_HOST_KEY'
+  | 'TINYX_INTERNAL';
+
+export interface TinyxErrorOptions {
+  /** What the user can do about it, printed under the message. */
+  advice?: string;
+  cause?: unknown;
+}
+
+export class TinyxError extends Error {
+  readonly code: TinyxErrorCode;
+  readonly advice?: string;
+
+  constructor(code: TinyxErrorCode, message: string, options: TinyxErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'TinyxError';
+    this.code = code;
+    this.advice = options.advice;
+  }
+}
+
+export function isTinyxError(error: unknown, code?: TinyxErrorCode): error is TinyxError {
+  return error instanceof TinyxError && (code === undefined || error.code === code);
+}
