@@ -1,0 +1,91 @@
+// Transitive ELF closure: PT_INTERP and DT_NEEDED resolved the way glibc's loader does, into a manifest.
+import { readFile, stat } from 'node:fs/promises';
+import { TinyxError } from '../errors.js';
+import { isElf, parseElf, type ElfInfo } from './elf.js';
+import { walkPath } from './hostfs.js';
+import { lookupLdCache, type LdCache } from './ldcache.js';
+import type { ManifestBuilder } from './manifest.js';
+import { searchCandidates, type SearchObject } from './search.js';
+
+export interface LoadedObject extends SearchObject {
+  /** Real host path (all symlinks resolved); guest path too, except for the app itself. */
+  realPath: string;
+  elf: ElfInfo;
+}
+
+export interface ClosureInput {
+  /** The executable as the loader sees it ($ORIGIN base): its guest-visible path resolution is done by the caller. */
+  executable: LoadedObject;
+  /** Label used in reasons, e.g. the app's guest path. */
+  label: string;
+  cache?: LdCache;
+}
+
+/** Add the loader and every library `executable` needs (transitively) to `builder`. */
+export async function addElfClosure(builder: ManifestBuilder, input: ClosureInput): Promise<void> {
+  const { executable } = input;
+  const byName = new Map<string, LoadedObject>();
+  const seen = new Set<string>([executable.realPath]);
+  const queue: Array<{ object: LoadedObject; label: string }> = [{ object: executable, label: input.label }];
+
+  if (executable.elf.interp) {
+    const interp = await loadObject(builder, executable.elf.interp, `ELF interpreter (PT_INTERP) of ${input.label}`, executable);
+    if (!interp) {
+      throw new TinyxError('TINYX_LIBRARY_NOT_FOUND', `The ELF interpreter ${executable.elf.interp} of ${input.label} does not exist on this host`, {
+        advice: 'Install the C library the app was built for, or build the app for this system.',
+      });
+    }
+    byName.set(executable.elf.interp, interp);
+    seen.add(interp.realPath);
+    if (interp.elf.soname) byName.set(interp.elf.soname, interp);
+  }
+
+  while (queue.length > 0) {
+    const { object, label } = queue.shift() as { object: LoadedObject; label: string };
+    for (const name of object.elf.needed) {
+      if (byName.has(name)) continue;
+      const cached = input.cache ? lookupLdCache(input.cache, name) : [];
+      const candidates = searchCandidates(name, { requester: object, executable, cached });
+      let found: LoadedObject | undefined;
+      for (const candidate of candidates) {
+        found = await loadObject(builder, candidate.path, `DT_NEEDED ${name} of ${label} (found via ${candidate.via})`, object);
+        if (found) break;
+      }
+      if (!found) {
+        throw new TinyxError('TINYX_LIBRARY_NOT_FOUND', `Library ${name} needed by ${label} was not found (tried ${candidates.map((c) => c.path).join(', ')})`, {
+          advice: 'Install the package that provides it (`apt-file search ' + name + '`), or fix the RUNPATH / ld.so.conf so the loader finds it.',
+        });
+      }
+      byName.set(name, found);
+      if (found.elf.soname && !byName.has(found.elf.soname)) byName.set(found.elf.soname, found);
+      if (!seen.has(found.realPath)) {
+        seen.add(found.realPath);
+        queue.push({ object: found, label: found.path });
+      }
+    }
+  }
+}
+
+/**
+ * Try to load `candidate` for `requester`: it must exist and be an ELF of the same class and
+ * machine (the loader skips others). On success the file and the symlinks on its path go into
+ * the manifest.
+ */
+async function loadObject(builder: ManifestBuilder, candidate: string, reason: string, requester: SearchObject): Promise<LoadedObject | undefined> {
+  const walk = await walkPath(candidate);
+  if (!walk) return undefined;
+  const info = await stat(walk.realPath);
+  if (!info.isFile()) return undefined;
+  const bytes = await readFile(walk.realPath);
+  if (!isElf(bytes)) return undefined;
+  let elf: ElfInfo;
+  try {
+    elf = parseElf(bytes);
+  } catch {
+    return undefined;
+  }
+  if (elf.bits !== requester.bits || elf.machine !== requester.machine) return undefined;
+  builder.addLinks(walk.links, `symlink on the path to ${candidate}`);
+  builder.addFile(walk.realPath, walk.realPath, info.mode, reason);
+  return { path: candidate, realPath: walk.realPath, bits: elf.bits, machine: elf.machine, runpath: elf.runpath, rpath: elf.rpath, elf };
+}

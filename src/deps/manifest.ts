@@ -1,0 +1,93 @@
+// The manifest: every path the guest needs for the app, and a builder that keeps it consistent.
+import path from 'node:path';
+import { TinyxError } from '../errors.js';
+import type { PathLink } from './hostfs.js';
+
+export interface ManifestEntry {
+  guestPath: string;
+  kind: 'file' | 'dir' | 'symlink' | 'char';
+  mode: number;
+  hostPath?: string;
+  target?: string;
+  major?: number;
+  minor?: number;
+  /** Why the entry is there, e.g. "DT_NEEDED libc.so.6 of /usr/bin/curl (ld.so.cache)". */
+  reason: string;
+  /** Debian package that owns hostPath, when known (filled by the deps report). */
+  package?: string;
+}
+
+export interface Manifest {
+  app: { hostPath: string; guestPath: string };
+  entries: ManifestEntry[];
+}
+
+/** Collects entries; the first reason recorded for a path wins, parents are added as directories. */
+export class ManifestBuilder {
+  private readonly byPath = new Map<string, ManifestEntry>();
+
+  has(guestPath: string): boolean {
+    return this.byPath.has(guestPath);
+  }
+
+  get(guestPath: string): ManifestEntry | undefined {
+    return this.byPath.get(guestPath);
+  }
+
+  add(entry: ManifestEntry): void {
+    const guestPath = normalizeGuestPath(entry.guestPath);
+    const existing = this.byPath.get(guestPath);
+    if (existing) {
+      if (existing.kind !== entry.kind || (entry.kind === 'symlink' && existing.target !== entry.target)) {
+        throw new TinyxError('TINYX_INTERNAL', `Conflicting manifest entries for ${guestPath}: ${describe(existing)} vs ${describe(entry)}`);
+      }
+      return;
+    }
+    this.addParents(guestPath, entry.reason);
+    this.byPath.set(guestPath, { ...entry, guestPath });
+  }
+
+  addFile(guestPath: string, hostPath: string, mode: number, reason: string): void {
+    this.add({ guestPath, kind: 'file', mode: mode & 0o7777, hostPath, reason });
+  }
+
+  addSymlink(guestPath: string, target: string, reason: string): void {
+    this.add({ guestPath, kind: 'symlink', mode: 0o777, target, reason });
+  }
+
+  addDir(guestPath: string, reason: string, mode = 0o755): void {
+    this.add({ guestPath, kind: 'dir', mode, reason });
+  }
+
+  /** Record the symlinks met while resolving a host path, so the same lookup works in the guest. */
+  addLinks(links: PathLink[], reason: string): void {
+    for (const link of links) this.addSymlink(link.path, link.target, reason);
+  }
+
+  build(app: Manifest['app']): Manifest {
+    const entries = [...this.byPath.values()].sort((a, b) => compareGuestPaths(a.guestPath, b.guestPath));
+    return { app, entries };
+  }
+
+  private addParents(guestPath: string, reason: string): void {
+    const parent = path.posix.dirname(guestPath);
+    if (parent === '/' || this.byPath.has(parent)) return;
+    this.addParents(parent, reason);
+    this.byPath.set(parent, { guestPath: parent, kind: 'dir', mode: 0o755, reason: `parent directory (${reason})` });
+  }
+}
+
+/** Absolute, normalized, no trailing slash. */
+export function normalizeGuestPath(p: string): string {
+  const n = path.posix.normalize(`/${p}`);
+  return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
+}
+
+/** Byte order on the path, so that a directory always sorts before its contents. */
+export function compareGuestPaths(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function describe(e: ManifestEntry): string {
+  return e.kind === 'symlink' ? `symlink -> ${e.target}` : e.kind;
+}

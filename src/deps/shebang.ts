@@ -1,0 +1,29 @@
+// Pure parsing of a script's "#!" line, the way the kernel's binfmt_script reads it.
+
+export interface Shebang {
+  interpreter: string;
+  /** The kernel passes everything after the interpreter as one optional argument. */
+  arg?: string;
+}
+
+/** The kernel reads at most this many bytes of the "#!" line (BINPRM_BUF_SIZE). */
+const BINPRM_BUF_SIZE = 256;
+
+/** Parse the first line of `bytes`; undefined when it does not start with "#!". */
+export function parseShebang(bytes: Uint8Array): Shebang | undefined {
+  if (bytes[0] !== 0x23 || bytes[1] !== 0x21) return undefined;
+  const head = Buffer.from(bytes.subarray(2, BINPRM_BUF_SIZE)).toString('utf8');
+  const line = (head.split('\n')[0] ?? '').trim();
+  if (line === '') return undefined;
+  const match = /^(\S+)(?:[ \t]+(.*))?$/.exec(line);
+  if (!match || match[1] === undefined) return undefined;
+  const arg = match[2]?.trim();
+  return arg ? { interpreter: match[1], arg } : { interpreter: match[1] };
+}
+
+/** For `#!/usr/bin/env NAME`, the program env will look up in PATH. */
+export function envTarget(shebang: Shebang): string | undefined {
+  if (!/(^|\/)env$/.test(shebang.interpreter) || !shebang.arg) return undefined;
+  const words = shebang.arg.split(/\s+/).filter((w) => w !== '' && !w.startsWith('-') && !w.includes('='));
+  return words[0];
+}
