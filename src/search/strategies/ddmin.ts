@@ -1,0 +1,57 @@
+// Delta debugging (Zeller's ddmin) turned to "remove as much as possible", chunked along the tree.
+import type { Strategy, StrategyContext, StrategyResult } from '../strategy.js';
+import { Session } from './session.js';
+import { buildForest, namesOf } from './tree.js';
+
+/** `items` cut into `n` contiguous chunks whose sizes differ by at most one. */
+export function splitEven<T>(items: readonly T[], n: number): T[][] {
+  const chunks: T[][] = [];
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    const end = Math.round(((i + 1) * items.length) / n);
+    if (end > start) chunks.push(items.slice(start, end));
+    start = end;
+  }
+  return chunks;
+}
+
+/**
+ * Candidates in tree order (a menu and its subtrees contiguous, by priority), cut into n chunks,
+ * starting at n = 2. Each chunk is tried on top of what is removed; a pass removes it and the
+ * round goes on with the next chunk. A round with removals shrinks n by their number (at least 2);
+ * a round without doubles n; a round of single candidates without removals ends the search, so
+ * every kept candidate failed alone on top of the final removed set: 1-minimal by construction.
+ * Only complements are tried (never "keep just this chunk"): kernels need many scattered options.
+ * With `parallel` > 1 the next chunks are tried at once; the lowest passing index wins and the
+ * chunks after it are tried again, so the result never depends on timing.
+ */
+export const ddmin: Strategy = {
+  name: 'ddmin',
+  async run(ctx: StrategyContext): Promise<StrategyResult> {
+    const session = new Session(ctx);
+    let left = namesOf(buildForest(ctx.candidates));
+    let n = Math.min(2, left.length);
+    while (left.length > 0) {
+      const chunks = splitEven(left, n);
+      let removals = 0;
+      for (let i = 0; i < chunks.length; ) {
+        const base = session.removed.length;
+        const { winner, passed } = await session.firstPass(chunks.slice(i));
+        passed.forEach((p, j) => {
+          const chunk = chunks[i + j]!;
+          if (p === false && chunk.length === 1 && (winner < 0 || j < winner)) session.keep(chunk[0]!, base);
+        });
+        if (winner < 0) break;
+        session.remove(chunks[i + winner]!);
+        removals++;
+        i += winner + 1;
+      }
+      left = left.filter((name) => !session.isRemoved(name));
+      if (removals > 0) n = Math.max(n - removals, 2);
+      else if (n >= left.length) break;
+      else n = Math.min(2 * n, left.length);
+      n = Math.min(n, left.length);
+    }
+    return session.finish();
+  },
+};

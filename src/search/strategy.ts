@@ -1,0 +1,64 @@
+// The search-strategy interface: which candidate sets to try removing, given a pass/fail oracle.
+import { TinyxError } from '../errors.js';
+import { bisect } from './strategies/bisect.js';
+import { ddmin } from './strategies/ddmin.js';
+import { oneAtATime } from './strategies/one-at-a-time.js';
+
+/** One removable thing: a kernel option, or a kernel command-line token (no tree then). */
+export interface Candidate {
+  name: string;
+  /** Menu path / parent for grouping along the Kconfig tree. */
+  menuPath?: string[];
+  /** A candidate whose removal also removes this one (its `depends on` / `if` gate). */
+  parent?: string;
+  /** Lower = try earlier. Ties keep the input order. */
+  priority?: number;
+}
+
+export interface StrategyContext {
+  candidates: readonly Candidate[];
+  /**
+   * Does the START configuration with every option in `removed` disabled still pass? The caller
+   * normalizes, caches and skips no-ops; it may run several calls at once (up to `parallel`).
+   * Rejects only on a fatal error.
+   */
+  test(removed: readonly string[]): Promise<boolean>;
+  /** Upper bound on concurrent `test` calls; 1 = strictly sequential. */
+  parallel: number;
+  /** When aborted, no new test starts and `run` rejects with TINYX_INTERRUPTED. */
+  signal?: AbortSignal;
+  /**
+   * Trust that removing more never turns a failure into a pass. Strategies then skip the closing
+   * re-check of kept candidates whose failure was seen against a smaller removed set; the result
+   * is 1-minimal only if the trust is deserved. Default false: 1-minimal against the oracle.
+   */
+  monotone?: boolean;
+}
+
+/** `removed` and `kept` partition the candidate names; both keep the input order. */
+export interface StrategyResult {
+  removed: string[];
+  kept: string[];
+}
+
+export interface Strategy {
+  readonly name: string;
+  run(ctx: StrategyContext): Promise<StrategyResult>;
+}
+
+const STRATEGIES: readonly Strategy[] = [oneAtATime, ddmin, bisect];
+
+export const STRATEGY_NAMES: readonly string[] = STRATEGIES.map((s) => s.name);
+
+/** The strategy a profile gets when it names none. */
+export const DEFAULT_STRATEGY = 'bisect';
+
+export function getStrategy(name: string): Strategy {
+  const found = STRATEGIES.find((s) => s.name === name);
+  if (!found) {
+    throw new TinyxError('TINYX_USAGE', `unknown search strategy "${name}"`, {
+      advice: `one of: ${STRATEGY_NAMES.join(', ')}`,
+    });
+  }
+  return found;
+}
