@@ -1,0 +1,84 @@
+// Pure planning of the guest root filesystem: the app's manifest plus BusyBox, init files and devices.
+import path from 'node:path';
+import type { Manifest, ManifestEntry } from '../deps/manifest.js';
+import { GUEST_NET } from './markers.js';
+import { BUSYBOX_GUEST_PATH, INITTAB_GUEST_PATH, RC_GUEST_PATH, renderInittab, renderRc, type InitSpec } from './init.js';
+
+export interface RootfsNode {
+  path: string;
+  kind: ManifestEntry['kind'];
+  mode: number;
+  /** Contents come from this host file ... */
+  hostPath?: string;
+  /** ... or are given inline. */
+  data?: string;
+  target?: string;
+  major?: number;
+  minor?: number;
+  reason: string;
+}
+
+/** BusyBox applets linked into /bin (the rc itself calls them as `busybox APPLET`). */
+export const APPLETS = ['sh', 'cat', 'dmesg', 'env', 'hostname', 'ifconfig', 'ip', 'ls', 'mkdir', 'mount', 'poweroff', 'ps', 'reboot', 'route', 'sleep', 'umount'];
+
+const BASE_DIRS: Array<[string, number]> = [['/bin', 0o755], ['/dev', 0o755], ['/etc', 0o755], ['/proc', 0o555], ['/root', 0o700], ['/run', 0o755], ['/sys', 0o555], ['/tmp', 0o1777]];
+
+/**
+ * Everything that goes into the initramfs, sorted by path. Manifest entries win over what the
+ * packager adds (an app that brings its own /bin/sh keeps it); packager paths are resolved through
+ * symlinks already in the tree (with merged-usr, /bin/busybox lands in /usr/bin).
+ */
+export function planRootfs(options: { manifest: Manifest; init: InitSpec; busyboxHostPath: string }): RootfsNode[] {
+  const tree = new Map<string, RootfsNode>();
+  for (const e of options.manifest.entries) {
+    tree.set(e.guestPath, { path: e.guestPath, kind: e.kind, mode: e.mode, hostPath: e.hostPath, target: e.target, major: e.major, minor: e.minor, reason: e.reason });
+  }
+  const add = (node: RootfsNode): void => {
+    const resolved = resolveInTree(tree, node.path);
+    if (tree.has(resolved)) return;
+    ensureParents(tree, resolved, node.reason);
+    tree.set(resolved, { ...node, path: resolved });
+  };
+  for (const [dir, mode] of BASE_DIRS) add({ path: dir, kind: 'dir', mode, reason: 'base directory' });
+  add({ path: '/dev/console', kind: 'char', mode: 0o600, major: 5, minor: 1, reason: 'initial console before devtmpfs' });
+  add({ path: '/dev/null', kind: 'char', mode: 0o666, major: 1, minor: 3, reason: 'null device before devtmpfs' });
+  add({ path: BUSYBOX_GUEST_PATH, kind: 'file', mode: 0o755, hostPath: options.busyboxHostPath, reason: 'static BusyBox: init, sh and the rc tools' });
+  add({ path: '/init', kind: 'symlink', mode: 0o777, target: BUSYBOX_GUEST_PATH, reason: 'the kernel runs /init: BusyBox init' });
+  for (const applet of APPLETS) add({ path: `/bin/${applet}`, kind: 'symlink', mode: 0o777, target: 'busybox', reason: `BusyBox applet ${applet}` });
+  add({ path: INITTAB_GUEST_PATH, kind: 'file', mode: 0o644, data: renderInittab(), reason: 'BusyBox init table' });
+  add({ path: RC_GUEST_PATH, kind: 'file', mode: 0o755, data: renderRc(options.init), reason: 'boot script: mounts, network, app' });
+  add({ path: '/etc/resolv.conf', kind: 'file', mode: 0o644, data: `nameserver ${GUEST_NET.dns}\n`, reason: 'DNS of QEMU user networking' });
+  add({ path: '/etc/hosts', kind: 'file', mode: 0o644, data: '127.0.0.1\tlocalhost\n::1\tlocalhost\n', reason: 'localhost name' });
+  return [...tree.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Resolve symlinks among `p`'s parent directories using the links already planned. */
+export function resolveInTree(tree: Map<string, RootfsNode>, p: string): string {
+  let pending = p.split('/').filter((s) => s !== '' && s !== '.');
+  let current = '/';
+  let hops = 0;
+  while (pending.length > 0) {
+    const part = pending.shift() as string;
+    if (part === '..') {
+      current = path.posix.dirname(current);
+      continue;
+    }
+    const next = path.posix.join(current, part);
+    const node = tree.get(next);
+    if (node?.kind === 'symlink' && pending.length > 0 && node.target) {
+      if (++hops > 40) throw new Error(`symlink loop in planned rootfs at ${next}`);
+      pending = [...node.target.split('/').filter((s) => s !== '' && s !== '.'), ...pending];
+      if (node.target.startsWith('/')) current = '/';
+      continue;
+    }
+    current = next;
+  }
+  return current;
+}
+
+function ensureParents(tree: Map<string, RootfsNode>, p: string, reason: string): void {
+  const parent = path.posix.dirname(p);
+  if (parent === '/' || tree.has(parent)) return;
+  ensureParents(tree, parent, reason);
+  tree.set(parent, { path: parent, kind: 'dir', mode: 0o755, reason: `parent directory (${reason})` });
+}
