@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Minimizes the bundled example (a small HTTP server) and says where the results are.
+# TINYX_DEMO_CANDIDATES=all searches every enabled option (hours with one-at-a-time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${TINYX_DEMO_OUT:-out/hello-http}
+candidates=${TINYX_DEMO_CANDIDATES:-VIRTIO_NET,IPV6,PACKET,AIO,SIGNALFD,TIMERFD,INOTIFY_USER,MEMBARRIER,ADVISE_SYSCALLS,ELFCORE,BINFMT_SCRIPT}
+args=(minimize --app examples/hello-http/build/server --tests examples/hello-http/probe.sh --port 80 --out "$out")
+[[ "$candidates" == all ]] || args+=(--candidates "$candidates")
+node dist/cli/main.js "${args[@]}"
+echo
+echo "demo: results in $out: bzImage, initramfs.cpio.gz, config, defconfig, cmdline, run.sh, report.md, report.json"
+echo "demo: boot it with $out/run.sh 8080 and try: curl http://127.0.0.1:8080/"

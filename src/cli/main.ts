@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// The tinyx command: dispatches subcommands; the only place that exits the process.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { isTinyxError } from '../errors.js';
+import { processIo, type CliIo } from './io.js';
+import { minimizeCommand } from './minimize.js';
+
+const HELP = `Usage: tinyx <command> [options]
+
+Commands:
+  minimize   build the smallest kernel + initramfs that still passes the app's tests
+  deps       show the files the app needs in the VM (no build)
+  kconfig    look into the kernel's configuration (candidates, explain, resolve)
+
+Run tinyx <command> --help for its options.
+`;
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  minimize: async () => minimizeCommand,
+  deps: async () => (await import('./deps.js')).depsCommand,
+  kconfig: async () => (await import('./kconfig.js')).kconfigCommand,
+};
+
+/** Runs one tinyx invocation; returns the exit status (tests call this directly). */
+export async function runMain(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(HELP);
+    return name ? 0 : 2;
+  }
+  const load = commands[name];
+  if (!load) {
+    io.stderr(`tinyx: unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest, io);
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (isTinyxError(error)) {
+    io.stderr(`tinyx: ${error.message}\n`);
+    if (error.advice) io.stderr(`  ${error.advice}\n`);
+    io.stderr(`  (${error.code})\n`);
+    if (error.code === 'TINYX_INTERRUPTED') return 130;
+    return error.code === 'TINYX_USAGE' ? 2 : 1;
+  }
+  if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    io.stderr(`tinyx: ${error.message}\n  (TINYX_USAGE)\n`);
+    return 2;
+  }
+  io.stderr(`tinyx: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n  (TINYX_INTERNAL)\n`);
+  return 70;
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write(`\ntinyx: ${signal}: stopping (verdicts so far are kept; run again to resume)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  runMain(process.argv.slice(2), processIo(controller.signal)).then((code) => process.exit(code));
+}

@@ -1,0 +1,85 @@
+// `tinyx minimize`: parse flags, run the pipeline with a progress display, write the output dir.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { TinyxError } from '../errors.js';
+import { loadProfile, DEFAULT_PROFILE } from '../profile/load.js';
+import { minimize } from '../search/minimize.js';
+import { writeOutput } from '../packager/output.js';
+import type { CliIo } from './io.js';
+import { progressListener } from './progress.js';
+
+export const MINIMIZE_HELP = `Usage: tinyx minimize --app PROGRAM --tests EXECUTABLE [options] [-- APP ARGS...]
+
+Builds the smallest kernel (and boot command line) on which the app still passes its tests.
+
+  --app PATH            the program to run in the VM (an ELF executable)
+  --tests PATH          executable run on the host; exit 0 = pass. It gets TINYX_HOST,
+                        TINYX_PORT (a 127.0.0.1 port forwarded to --port in the guest) and
+                        TINYX_CONSOLE (the guest console log)
+  --port N              TCP port the app listens on in the guest (default 80; 0 = none)
+  --profile NAME|FILE   target profile (default ${DEFAULT_PROFILE})
+  --kernel-src DIR      kernel tree (default: Debian's linux-source-6.1, unpacked into the cache)
+  --out DIR             output directory (default out/<app name>); re-running with the same
+                        --out resumes from its journal
+  --jobs N              candidates evaluated at once, each in its own build dir
+  --strategy NAME       kernel search strategy (default: the profile's)
+  --cmdline-strategy NAME  boot option search strategy (default: the profile's)
+  --candidates A,B,...  only try removing these options (a bounded search)
+  --keep-cmdline        do not search boot options
+  --test-timeout S      seconds before the tests count as failed (default 120)
+  --boot-timeout S      seconds for the guest to start the app (default 120)
+  -h, --help            this text
+`;
+
+export async function minimizeCommand(argv: string[], io: CliIo): Promise<number> {
+  const split = argv.indexOf('--');
+  const own = split === -1 ? argv : argv.slice(0, split);
+  const appArgs = split === -1 ? [] : argv.slice(split + 1);
+  const { values } = parseArgs({
+    args: own,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      app: { type: 'string' }, tests: { type: 'string' }, port: { type: 'string' }, profile: { type: 'string' },
+      'kernel-src': { type: 'string' }, out: { type: 'string' }, jobs: { type: 'string' }, strategy: { type: 'string' },
+      'cmdline-strategy': { type: 'string' }, candidates: { type: 'string' }, 'keep-cmdline': { type: 'boolean' },
+      'test-timeout': { type: 'string' }, 'boot-timeout': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout(MINIMIZE_HELP);
+    return 0;
+  }
+  if (!values.app || !values.tests) throw new TinyxError('TINYX_USAGE', 'minimize needs --app and --tests.', { advice: 'See tinyx minimize --help.' });
+  const out = path.resolve(values.out ?? path.join('out', path.basename(values.app)));
+  const profile = await loadProfile(values.profile ?? DEFAULT_PROFILE);
+  const progress = progressListener(io);
+  try {
+    const result = await minimize({
+      app: values.app, appArgs, tests: values.tests, out, profile,
+      port: number(values.port, 'port', 80), kernelSrc: values['kernel-src'],
+      jobs: values.jobs === undefined ? undefined : number(values.jobs, 'jobs', 1),
+      strategy: values.strategy, cmdlineStrategy: values['cmdline-strategy'],
+      candidates: values.candidates?.split(',').map((s) => s.trim()).filter(Boolean),
+      keepCmdline: values['keep-cmdline'],
+      testTimeoutMs: number(values['test-timeout'], 'test-timeout', 120) * 1000,
+      bootTimeoutMs: number(values['boot-timeout'], 'boot-timeout', 120) * 1000,
+      signal: io.signal, onEvent: progress.listener,
+    });
+    const report = await writeOutput(result, out);
+    progress.stop();
+    io.stdout(`${path.join(out, 'report.md')}\n`);
+    io.stdout(`bzImage ${report.start.bzImageBytes} -> ${report.final.bzImageBytes} bytes, options =y ${report.start.optionsEnabled} -> ${report.final.optionsEnabled}, ${report.builds} builds, ${report.wallSeconds} s\n`);
+    io.stdout(`Results in ${out} (boot it with ${path.join(out, 'run.sh')})\n`);
+    return 0;
+  } finally {
+    progress.stop();
+  }
+}
+
+function number(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new TinyxError('TINYX_USAGE', `--${flag} expects a whole number, received "${text}".`);
+  return value;
+}

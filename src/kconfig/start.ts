@@ -1,0 +1,28 @@
+// The start config of a profile: base target + the profile's options, normalized by the kernel.
+import type { Profile } from '../profile/types.js';
+import { TinyxError } from '../errors.js';
+import { withValues, type KernelConfigTool } from './kernel.js';
+import type { DotConfig } from './dotconfig.js';
+
+export interface StartConfig {
+  config: DotConfig;
+  /** Profile options that did not end up as asked (unknown, or held by a dependency). */
+  unmet: string[];
+}
+
+export async function makeStartConfig(tool: KernelConfigTool, profile: Profile): Promise<StartConfig> {
+  const base = await tool.baseConfig(profile.kernel.base);
+  const asked = withValues(withValues(base, profile.kernel.enable, 'y'), profile.kernel.disable, 'n');
+  const config = await tool.olddefconfig(asked);
+  const unmet = [
+    ...profile.kernel.enable.filter((n) => config.get(n) !== 'y'),
+    ...profile.kernel.disable.filter((n) => (config.get(n) ?? 'n') !== 'n'),
+  ];
+  const missingKeep = profile.kernel.keep.filter((n) => config.get(n) !== 'y');
+  if (missingKeep.length > 0) {
+    throw new TinyxError('TINYX_PROFILE_INVALID', `Profile ${profile.source}: kernel.keep lists options that are not enabled in the start config: ${missingKeep.join(', ')}.`, {
+      advice: 'Add them to kernel.enable, or check their dependencies (`tinyx kconfig explain NAME`).',
+    });
+  }
+  return { config, unmet };
+}

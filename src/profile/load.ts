@@ -1,0 +1,126 @@
+// Loads a profile: find the file, parse YAML, check each field (with its line), fill defaults.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { TinyxError } from '../errors.js';
+import { exists } from '../util/fsx.js';
+import { packageRoot } from '../util/paths.js';
+import { symbolName } from '../kconfig/dotconfig.js';
+import type { Profile } from './types.js';
+
+export const DEFAULT_PROFILE = 'qemu-x86_64';
+
+/** A profile name from profiles/, or a path to a YAML file. */
+export async function loadProfile(nameOrPath: string = DEFAULT_PROFILE): Promise<Profile> {
+  const file = await findProfile(nameOrPath);
+  return parseProfile(await readFile(file, 'utf8'), file);
+}
+
+async function findProfile(nameOrPath: string): Promise<string> {
+  const looksLikePath = nameOrPath.includes('/') || /\.ya?ml$/.test(nameOrPath);
+  const file = looksLikePath ? path.resolve(nameOrPath) : path.join(packageRoot(), 'profiles', `${nameOrPath}.yaml`);
+  if (!(await exists(file))) {
+    throw new TinyxError('TINYX_PROFILE_NOT_FOUND', `Profile "${nameOrPath}" not found (looked for ${file}).`, {
+      advice: `Use a name from ${path.join(packageRoot(), 'profiles')} (e.g. ${DEFAULT_PROFILE}) or a path to a YAML file.`,
+    });
+  }
+  return file;
+}
+
+/** Parse and validate profile text; every problem is reported with its line. */
+export function parseProfile(text: string, source: string): Profile {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  const problems: string[] = doc.errors.map((e) => `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`);
+  const check = new Checker(doc, lines, problems);
+  const profile: Profile = {
+    name: check.string(['name'], path.basename(source).replace(/\.ya?ml$/, '')),
+    source,
+    arch: check.oneOf(['arch'], ['x86_64'], 'x86_64') as 'x86_64',
+    kernel: {
+      base: check.oneOf(['kernel', 'base'], ['tinyconfig', 'allnoconfig', 'defconfig'], 'tinyconfig'),
+      enable: check.strings(['kernel', 'enable']).map(symbolName),
+      disable: check.strings(['kernel', 'disable']).map(symbolName),
+      keep: check.strings(['kernel', 'keep']).map(symbolName),
+    },
+    boot: {
+      cmdline: check.string(['boot', 'cmdline'], 'console=ttyS0 panic=-1'),
+      keep: check.strings(['boot', 'keep']),
+    },
+    qemu: {
+      machine: check.string(['qemu', 'machine'], 'pc'),
+      memory: check.string(['qemu', 'memory'], '256M'),
+      extraArgs: check.strings(['qemu', 'extraArgs']),
+    },
+    search: {
+      strategy: check.string(['search', 'strategy'], 'ddmin'),
+      cmdlineStrategy: check.string(['search', 'cmdlineStrategy'], 'one-at-a-time'),
+    },
+  };
+  if (!profile.boot.cmdline.split(/\s+/).some((t) => t.startsWith('console=ttyS0'))) {
+    problems.push(`${check.where(['boot', 'cmdline'])}boot.cmdline must contain console=ttyS0 (tinyx reads the serial console)`);
+  }
+  if (problems.length > 0) {
+    throw new TinyxError('TINYX_PROFILE_INVALID', `Profile ${source} is invalid:\n  ${problems.join('\n  ')}`, {
+      advice: `Compare with ${path.join(packageRoot(), 'profiles', `${DEFAULT_PROFILE}.yaml`)}.`,
+    });
+  }
+  return profile;
+}
+
+/** Reads typed fields out of a YAML document, collecting "line N: expected X, received Y". */
+class Checker {
+  constructor(
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+    private readonly problems: string[],
+  ) {}
+
+  where(keyPath: string[]): string {
+    const node = this.doc.getIn(keyPath, true) as Node | undefined;
+    const offset = node?.range?.[0];
+    return offset === undefined ? '' : `line ${this.lines.linePos(offset).line}: `;
+  }
+
+  private node(keyPath: string[]): Node | undefined {
+    if (!isMap(this.doc.contents) && this.doc.contents !== null) {
+      this.fail([], 'a mapping at the top level', this.doc.contents);
+      return undefined;
+    }
+    return this.doc.getIn(keyPath, true) as Node | undefined;
+  }
+
+  private fail(keyPath: string[], expected: string, node: unknown): void {
+    const received = isScalar(node) ? JSON.stringify(node.value) : isSeq(node) ? 'a list' : isMap(node) ? 'a mapping' : String(node);
+    this.problems.push(`${this.where(keyPath)}${keyPath.join('.') || '(top)'}: expected ${expected}, received ${received}`);
+  }
+
+  string(keyPath: string[], fallback: string): string {
+    const node = this.node(keyPath);
+    if (node === undefined || (isScalar(node) && node.value === null)) return fallback;
+    if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) return String(node.value);
+    this.fail(keyPath, 'a string', node);
+    return fallback;
+  }
+
+  oneOf(keyPath: string[], allowed: string[], fallback: string): string {
+    const value = this.string(keyPath, fallback);
+    if (!allowed.includes(value)) this.problems.push(`${this.where(keyPath)}${keyPath.join('.')}: expected one of ${allowed.join(', ')}, received "${value}"`);
+    return value;
+  }
+
+  strings(keyPath: string[]): string[] {
+    const node = this.node(keyPath);
+    if (node === undefined || (isScalar(node) && node.value === null)) return [];
+    if (!isSeq(node)) {
+      this.fail(keyPath, 'a list of strings', node);
+      return [];
+    }
+    const out: string[] = [];
+    node.items.forEach((item, i) => {
+      if (isScalar(item) && (typeof item.value === 'string' || typeof item.value === 'number')) out.push(String(item.value));
+      else this.fail([...keyPath, String(i)], 'a string', item);
+    });
+    return out;
+  }
+}

@@ -1,0 +1,32 @@
+// A target profile: how the start kernel is made, what is never removed, how the guest boots.
+
+export interface Profile {
+  name: string;
+  /** Where it came from (file path), for messages. */
+  source: string;
+  arch: 'x86_64';
+  kernel: {
+    /** A kernel make target that writes a base config: tinyconfig, defconfig, allnoconfig. */
+    base: string;
+    enable: string[];
+    disable: string[];
+    /** Never candidates: what the harness itself needs. */
+    keep: string[];
+  };
+  boot: {
+    cmdline: string;
+    /** Boot options never removed. */
+    keep: string[];
+  };
+  qemu: {
+    machine: string;
+    memory: string;
+    extraArgs: string[];
+  };
+  search: {
+    /** Strategy for kernel options, by name (see src/search/strategies). */
+    strategy: string;
+    /** Strategy for boot options. */
+    cmdlineStrategy: string;
+  };
+}

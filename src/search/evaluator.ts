@@ -1,0 +1,106 @@
+// Turns "this config, this cmdline" into a verdict: normalize, look up the journal, else run a job.
+import path from 'node:path';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { canonicalDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
+import { TinyxError } from '../errors.js';
+import type { Executor } from '../tester/executor.js';
+import type { Verdict } from '../tester/verdict.js';
+import { sha256 } from '../util/hash.js';
+import type { EventListener } from './events.js';
+import type { Journal } from './journal.js';
+
+export interface Normalizer {
+  olddefconfig(config: DotConfig): Promise<DotConfig>;
+}
+
+export interface Normalized {
+  config: DotConfig;
+  hash: string;
+}
+
+export class Evaluator {
+  evaluations = 0;
+  builds = 0;
+  private readonly limit: LimitFunction;
+  private readonly inFlight = new Map<string, Promise<Verdict>>();
+  private readonly normalized = new Map<string, Promise<Normalized>>();
+  private sequence = 0;
+
+  constructor(
+    private readonly options: {
+      normalizer: Normalizer;
+      executor: Executor;
+      journal: Journal;
+      /** Hash of everything besides config and cmdline that decides a verdict. */
+      runKey: string;
+      logRoot: string;
+      emit: EventListener;
+      signal?: AbortSignal;
+    },
+  ) {
+    this.limit = pLimit(Math.max(1, options.executor.slots));
+  }
+
+  /** The kernel's olddefconfig of `config`, memoized by content. */
+  normalize(config: DotConfig): Promise<Normalized> {
+    const key = sha256(canonicalDotConfig(config));
+    let result = this.normalized.get(key);
+    if (!result) {
+      result = this.options.normalizer.olddefconfig(config).then((c) => ({ config: c, hash: hashConfig(c) }));
+      this.normalized.set(key, result);
+    }
+    return result;
+  }
+
+  /** Verdict for a normalized config with a cmdline; each distinct pair runs at most once. */
+  evaluate(candidate: Normalized, cmdline: string, label: string): Promise<Verdict> {
+    const key = sha256(`${this.options.runKey}\n${candidate.hash}\n${cmdline}`);
+    const known = this.options.journal.get(key);
+    if (known) {
+      this.evaluations++;
+      this.options.emit({ type: 'verdict', label, verdict: known, fromJournal: true, evaluations: this.evaluations, builds: this.builds });
+      return Promise.resolve(known);
+    }
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.limit(() => this.run(key, candidate, cmdline, label));
+      this.inFlight.set(key, pending);
+      void pending.finally(() => this.inFlight.delete(key)).catch(() => undefined);
+    }
+    return pending;
+  }
+
+  /** Run once more, ignoring the journal (final re-checks against flakiness). */
+  async rerun(candidate: Normalized, cmdline: string, label: string): Promise<Verdict> {
+    return this.limit(() => this.run(undefined, candidate, cmdline, label));
+  }
+
+  private async run(key: string | undefined, candidate: Normalized, cmdline: string, label: string): Promise<Verdict> {
+    const { executor, journal, emit, signal } = this.options;
+    this.checkAborted();
+    const id = String(++this.sequence).padStart(4, '0');
+    const logDir = path.join(this.options.logRoot, `${id}-${candidate.hash.slice(0, 12)}`);
+    const verdict = await executor.run({
+      config: candidate.config, configHash: candidate.hash, cmdline, logDir,
+      onPhase: (phase) => emit({ type: 'evaluate', label, phase, done: this.evaluations }),
+    }, signal);
+    this.checkAborted();
+    this.evaluations++;
+    if (verdict.built) this.builds++;
+    if (key) await journal.record(key, label, verdict);
+    emit({ type: 'verdict', label, verdict, fromJournal: false, evaluations: this.evaluations, builds: this.builds });
+    return verdict;
+  }
+
+  private checkAborted(): void {
+    if (this.options.signal?.aborted) {
+      throw new TinyxError('TINYX_INTERRUPTED', 'Interrupted; every finished verdict is in the journal.', {
+        advice: 'Run the same command again (same --out) to resume where it stopped.',
+      });
+    }
+  }
+}
+
+export function hashConfig(config: DotConfig): string {
+  return sha256(canonicalDotConfig(config));
+}

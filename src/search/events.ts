@@ -1,0 +1,15 @@
+// Events the minimizer emits; the CLI's spinner, logs and reports are listeners.
+import type { Verdict } from '../tester/verdict.js';
+
+export type Stage =
+  | 'inputs' | 'deps' | 'initramfs' | 'start-config' | 'sanity' | 'candidates'
+  | 'kernel-search' | 'cmdline-search' | 'verify' | 'output';
+
+export type MinimizeEvent =
+  | { type: 'stage'; stage: Stage; message: string }
+  | { type: 'evaluate'; label: string; phase: 'build' | 'boot'; done: number; total?: number }
+  | { type: 'verdict'; label: string; verdict: Verdict; fromJournal: boolean; evaluations: number; builds: number }
+  | { type: 'info'; message: string }
+  | { type: 'warning'; message: string };
+
+export type EventListener = (event: MinimizeEvent) => void;

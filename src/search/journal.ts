@@ -1,0 +1,54 @@
+// The run journal: every verdict appended as it happens (one JSON line, fsynced), replayed on resume.
+import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Verdict } from '../tester/verdict.js';
+
+export interface JournalEntry {
+  key: string;
+  label: string;
+  verdict: Verdict;
+  at: string;
+}
+
+export class Journal {
+  private readonly entries = new Map<string, JournalEntry>();
+
+  private constructor(readonly file: string) {}
+
+  /** Open (and replay) the journal in `dir`; a torn last line from a crash is ignored. */
+  static async open(dir: string): Promise<Journal> {
+    await mkdir(dir, { recursive: true });
+    const journal = new Journal(path.join(dir, 'journal.jsonl'));
+    const text = await readFile(journal.file, 'utf8').catch(() => '');
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const entry = JSON.parse(line) as JournalEntry;
+        if (entry.key && entry.verdict) journal.entries.set(entry.key, entry);
+      } catch {
+        // An interrupted write: the candidate in flight is simply evaluated again.
+      }
+    }
+    return journal;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): Verdict | undefined {
+    return this.entries.get(key)?.verdict;
+  }
+
+  async record(key: string, label: string, verdict: Verdict): Promise<void> {
+    const entry: JournalEntry = { key, label, verdict, at: new Date().toISOString() };
+    this.entries.set(key, entry);
+    await appendFile(this.file, JSON.stringify(entry) + '\n');
+    const handle = await open(this.file, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}

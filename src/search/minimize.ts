@@ -1,0 +1,184 @@
+// The minimize pipeline: inputs -> initramfs -> start config -> sanity -> kernel search -> cmdline search -> output.
+import path from 'node:path';
+import { availableParallelism } from 'node:os';
+import { resolveApp } from '../deps/index.js';
+import { buildInitramfs } from '../packager/initramfs.js';
+import { TinyxError } from '../errors.js';
+import { KernelConfigTool } from '../kconfig/kernel.js';
+import { makeStartConfig } from '../kconfig/start.js';
+import { resolveKernelSource } from '../kconfig/source.js';
+import { enabledSymbols, symbolName, type DotConfig } from '../kconfig/dotconfig.js';
+import type { Profile } from '../profile/types.js';
+import { LocalExecutor } from '../tester/executor.js';
+import { Workspace } from '../tester/workspace.js';
+import type { Verdict } from '../tester/verdict.js';
+import { sha256, sha256File } from '../util/hash.js';
+import { cacheRoot } from '../util/paths.js';
+import { Evaluator, type Normalized } from './evaluator.js';
+import type { EventListener, Stage } from './events.js';
+import { checkApp, checkOut, checkTests, checkTools } from './inputs.js';
+import { Journal } from './journal.js';
+import { searchCmdline, searchKernel, type KernelSearchResult } from './phases.js';
+
+export interface MinimizeOptions {
+  app: string;
+  appArgs: string[];
+  tests: string;
+  port: number;
+  profile: Profile;
+  out: string;
+  kernelSrc?: string;
+  /** Candidates evaluated at once (each in its own build dir). */
+  jobs?: number;
+  /** Only these options are candidates (e.g. a bounded search). */
+  candidates?: string[];
+  strategy?: string;
+  cmdlineStrategy?: string;
+  /** Skip the boot-option search. */
+  keepCmdline?: boolean;
+  testTimeoutMs?: number;
+  bootTimeoutMs?: number;
+  readyTimeoutMs?: number;
+  cache?: string;
+  signal?: AbortSignal;
+  onEvent?: EventListener;
+}
+
+export interface StageTime {
+  stage: Stage;
+  seconds: number;
+}
+
+export interface MinimizeResult {
+  options: MinimizeOptions;
+  kernelVersion: string;
+  start: { config: DotConfig; verdict: Verdict; bzImage: string };
+  final: { config: DotConfig; verdict: Verdict; bzImage: string; cmdline: string };
+  kernel: KernelSearchResult;
+  cmdlineRemoved: string[];
+  initramfs: { file: string; bytes: number; uncompressedBytes: number; entries: number };
+  evaluations: number;
+  builds: number;
+  wallSeconds: number;
+  stages: StageTime[];
+  workspace: Workspace;
+  tool: KernelConfigTool;
+}
+
+export async function minimize(options: MinimizeOptions): Promise<MinimizeResult> {
+  const began = Date.now();
+  const emit: EventListener = options.onEvent ?? (() => undefined);
+  const stages: StageTime[] = [];
+  let stageStart = Date.now();
+  let current: Stage | undefined;
+  const stage = (next: Stage, message: string) => {
+    if (current) stages.push({ stage: current, seconds: (Date.now() - stageStart) / 1000 });
+    current = next;
+    stageStart = Date.now();
+    emit({ type: 'stage', stage: next, message });
+  };
+
+  stage('inputs', 'checking inputs');
+  const app = await checkApp(options.app);
+  const tests = await checkTests(options.tests);
+  const out = await checkOut(options.out);
+  await checkTools();
+  const source = await resolveKernelSource({ kernelSrc: options.kernelSrc, cache: options.cache });
+  const workspace = new Workspace(source.key, options.cache ?? cacheRoot());
+  const work = path.join(out, '.work');
+
+  stage('deps', `resolving the runtime closure of ${path.basename(app)}`);
+  const manifest = await resolveApp(app);
+  stage('initramfs', 'packing the initramfs');
+  const initramfs = await buildInitramfs({
+    manifest,
+    init: { appGuestPath: manifest.app.guestPath, appArgs: options.appArgs, port: options.port },
+    outFile: path.join(work, 'initramfs.cpio.gz'),
+  });
+
+  stage('start-config', `making the start config (${options.profile.kernel.base} + profile ${options.profile.name})`);
+  const tool = new KernelConfigTool(source.dir, workspace.kconfigDir);
+  const jobs = options.jobs ?? defaultJobs();
+  const claimed = await workspace.claimSlots(jobs);
+  try {
+    const start = await makeStartConfig(tool, options.profile);
+    for (const name of start.unmet) emit({ type: 'warning', message: `profile option ${name} did not stick in the start config` });
+    const journal = await Journal.open(out);
+    if (journal.size > 0) emit({ type: 'info', message: `resuming: ${journal.size} verdicts in ${journal.file}` });
+    const runKey = sha256(JSON.stringify({
+      tree: source.key, initramfs: initramfs.sha256, tests: await sha256File(tests), port: options.port, qemu: options.profile.qemu,
+    }));
+    const executor = new LocalExecutor({
+      srcDir: source.dir, initramfs: initramfs.file, tests, port: options.port, qemu: options.profile.qemu,
+      bootTimeoutMs: options.bootTimeoutMs ?? 120_000, readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
+      testTimeoutMs: options.testTimeoutMs ?? 120_000, jobsHint: jobs,
+    }, workspace, claimed.slots);
+    const evaluator = new Evaluator({ normalizer: tool, executor, journal, runKey, logRoot: path.join(work, 'logs'), emit, signal: options.signal });
+
+    stage('sanity', 'building and booting the start config (it must pass before anything is removed)');
+    const startNorm: Normalized = await evaluator.normalize(start.config);
+    const cmdline = options.profile.boot.cmdline;
+    const startVerdict = await evaluator.evaluate(startNorm, cmdline, 'start');
+    if (startVerdict.status !== 'pass') {
+      throw new TinyxError('TINYX_START_FAILS', `The tests fail on the unreduced VM (${startVerdict.status}: ${startVerdict.reason}); nothing was reduced.\n${startVerdict.consoleTail}`, {
+        advice: `Check the app and the tests by hand. Logs: ${startVerdict.consoleLog ?? startVerdict.buildLog ?? work}`,
+      });
+    }
+
+    stage('candidates', 'listing candidate options');
+    const candidates = listCandidates(startNorm.config, options);
+    stage('kernel-search', `searching ${candidates.length} candidate options (${options.strategy ?? options.profile.search.strategy})`);
+    const kernel = await searchKernel({
+      evaluator, start: startNorm, cmdline, candidates, strategy: options.strategy ?? options.profile.search.strategy,
+      parallel: claimed.slots.length, signal: options.signal, emit,
+    });
+
+    stage('cmdline-search', 'searching boot options');
+    const cmdlineResult = options.keepCmdline
+      ? { cmdline, removed: [] as string[] }
+      : await searchCmdline({
+        evaluator, config: kernel.final, cmdline, keep: options.profile.boot.keep,
+        strategy: options.cmdlineStrategy ?? options.profile.search.cmdlineStrategy, parallel: claimed.slots.length, signal: options.signal,
+      });
+
+    stage('verify', 'booting the result once more');
+    const finalVerdict = await evaluator.rerun(kernel.final, cmdlineResult.cmdline, 'final');
+    if (finalVerdict.status !== 'pass') {
+      throw new TinyxError('TINYX_FINAL_FAILS', `The minimized VM failed its re-check (${finalVerdict.status}: ${finalVerdict.reason}); the tests may be flaky.`, {
+        advice: `Logs: ${finalVerdict.consoleLog ?? work}. Re-run to resume; verdicts so far are kept in ${journal.file}.`,
+      });
+    }
+    stage('output', `writing ${out}`);
+    stages.push({ stage: 'output', seconds: 0 });
+    return {
+      options, kernelVersion: source.version, tool, workspace,
+      start: { config: startNorm.config, verdict: startVerdict, bzImage: path.join(workspace.artifactDir(startNorm.hash), 'bzImage') },
+      final: { config: kernel.final.config, verdict: finalVerdict, bzImage: path.join(workspace.artifactDir(kernel.final.hash), 'bzImage'), cmdline: cmdlineResult.cmdline },
+      kernel, cmdlineRemoved: cmdlineResult.removed,
+      initramfs: { file: initramfs.file, bytes: initramfs.bytes, uncompressedBytes: initramfs.uncompressedBytes, entries: initramfs.entries },
+      evaluations: evaluator.evaluations, builds: evaluator.builds, wallSeconds: (Date.now() - began) / 1000, stages,
+    };
+  } finally {
+    await claimed.release();
+  }
+}
+
+/** Enabled options, minus the profile's keep list, optionally limited to --candidates. */
+export function listCandidates(config: DotConfig, options: Pick<MinimizeOptions, 'candidates' | 'profile'>): string[] {
+  const keep = new Set(options.profile.kernel.keep);
+  const enabled = enabledSymbols(config).filter((n) => !keep.has(n));
+  if (!options.candidates) return enabled;
+  const wanted = options.candidates.map(symbolName);
+  const unknown = wanted.filter((n) => !enabled.includes(n) && !keep.has(n));
+  if (unknown.length > 0) {
+    throw new TinyxError('TINYX_USAGE', `--candidates names options that are not enabled in the start config: ${unknown.join(', ')}.`, {
+      advice: 'List options that the profile\'s start config enables (see <out>/.work or `tinyx kconfig candidates`).',
+    });
+  }
+  return wanted.filter((n) => !keep.has(n));
+}
+
+function defaultJobs(): number {
+  // A kernel build already uses every core through make -j; a second slot pays off from 4 cores.
+  return Math.max(1, Math.floor(availableParallelism() / 4));
+}

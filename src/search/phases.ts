@@ -1,0 +1,97 @@
+// The two searches: kernel options (strategy over candidates) and boot options (over cmdline tokens).
+import { enabledSymbols } from '../kconfig/dotconfig.js';
+import { withValues } from '../kconfig/kernel.js';
+import { getStrategy } from './strategy.js';
+import type { Evaluator, Normalized } from './evaluator.js';
+import type { EventListener } from './events.js';
+
+export interface KernelSearchResult {
+  final: Normalized;
+  candidates: string[];
+  /** Candidates whose removal the kernel's olddefconfig undoes (forced or hidden): never built. */
+  noops: string[];
+  /** Every option enabled at the start and not at the end (candidates and what they took along). */
+  removed: string[];
+  /** Candidates still enabled at the end. */
+  kept: string[];
+  /** Why a kept candidate stays: the verdict of removing it. */
+  reasons: Record<string, string>;
+}
+
+export async function searchKernel(input: {
+  evaluator: Evaluator;
+  start: Normalized;
+  cmdline: string;
+  candidates: string[];
+  strategy: string;
+  parallel: number;
+  signal?: AbortSignal;
+  emit: EventListener;
+}): Promise<KernelSearchResult> {
+  const { evaluator, start, cmdline } = input;
+  const without = (names: readonly string[]) => evaluator.normalize(withValues(start.config, names, 'n'));
+
+  const noops: string[] = [];
+  const live: string[] = [];
+  for (const name of input.candidates) {
+    if ((await without([name])).hash === start.hash) noops.push(name);
+    else live.push(name);
+  }
+  if (noops.length > 0) input.emit({ type: 'info', message: `${noops.length} candidates are no-ops (forced by the kernel's Kconfig): no build needed` });
+
+  const reasons: Record<string, string> = {};
+  let lastPass = new Set<string>();
+  const result = await getStrategy(input.strategy).run({
+    candidates: live.map((name, priority) => ({ name, priority })),
+    parallel: input.parallel,
+    signal: input.signal,
+    test: async (removed) => {
+      const delta = removed.filter((n) => !lastPass.has(n));
+      const label = delta.length <= 3 ? delta.map((n) => `-${n}`).join(' ') : `-${delta.length} options`;
+      const verdict = await evaluator.evaluate(await without(removed), cmdline, label || 'start');
+      if (verdict.status === 'pass') {
+        if (removed.length >= lastPass.size) lastPass = new Set(removed);
+        return true;
+      }
+      if (delta.length === 1) reasons[delta[0]!] = `${verdict.status}: ${verdict.reason}`;
+      return false;
+    },
+  });
+
+  const final = await without(result.removed);
+  const finalEnabled = new Set(enabledSymbols(final.config));
+  for (const name of noops) reasons[name] = 'forced: olddefconfig turns it back on (selected or without a prompt)';
+  return {
+    final,
+    candidates: input.candidates,
+    noops,
+    removed: enabledSymbols(start.config).filter((n) => !finalEnabled.has(n)),
+    kept: input.candidates.filter((n) => finalEnabled.has(n)),
+    reasons,
+  };
+}
+
+export async function searchCmdline(input: {
+  evaluator: Evaluator;
+  config: Normalized;
+  cmdline: string;
+  keep: string[];
+  strategy: string;
+  parallel: number;
+  signal?: AbortSignal;
+}): Promise<{ cmdline: string; removed: string[] }> {
+  const tokens = input.cmdline.split(/\s+/).filter(Boolean);
+  const keep = new Set(input.keep);
+  const candidates = tokens.filter((t) => !keep.has(t));
+  const build = (removed: readonly string[]) => tokens.filter((t) => !removed.includes(t)).join(' ');
+  const result = await getStrategy(input.strategy).run({
+    candidates: candidates.map((name, priority) => ({ name, priority })),
+    parallel: input.parallel,
+    signal: input.signal,
+    test: async (removed) => {
+      const verdict = await input.evaluator.evaluate(input.config, build(removed), `boot: -${removed.join(' -')}`);
+      return verdict.status === 'pass';
+    },
+  });
+  return { cmdline: build(result.removed), removed: result.removed };
+}

@@ -1,0 +1,90 @@
+// Executors evaluate candidates: build (or reuse) the kernel, boot it, run the tests.
+import path from 'node:path';
+import { availableParallelism } from 'node:os';
+import type { DotConfig } from '../kconfig/dotconfig.js';
+import type { Profile } from '../profile/types.js';
+import { bootAndTest } from './boot.js';
+import { buildKernel } from './build.js';
+import type { Verdict } from './verdict.js';
+import type { Workspace } from './workspace.js';
+
+export interface Job {
+  config: DotConfig;
+  configHash: string;
+  cmdline: string;
+  /** Where this job's logs go (build.log, console.log, test.log). */
+  logDir: string;
+  /** Called when the job moves from building to booting. */
+  onPhase?: (phase: 'build' | 'boot') => void;
+}
+
+/** What every job of a run shares. */
+export interface RunSpec {
+  srcDir: string;
+  initramfs: string;
+  tests: string;
+  port: number;
+  qemu: Profile['qemu'];
+  bootTimeoutMs: number;
+  readyTimeoutMs: number;
+  testTimeoutMs: number;
+  /** Jobs run at once on this machine; each build gets cores / jobsHint make jobs. */
+  jobsHint?: number;
+}
+
+export interface Executor {
+  readonly name: string;
+  /** How many jobs it runs at once. */
+  readonly slots: number;
+  run(job: Job, signal?: AbortSignal): Promise<Verdict>;
+}
+
+/** Runs jobs on this machine, one build dir per slot. */
+export class LocalExecutor implements Executor {
+  readonly name = 'local';
+  private readonly free: number[];
+
+  constructor(
+    private readonly spec: RunSpec,
+    private readonly workspace: Workspace,
+    slotIndexes: number[],
+  ) {
+    this.free = [...slotIndexes];
+  }
+
+  get slots(): number {
+    return this.free.length;
+  }
+
+  async run(job: Job, signal?: AbortSignal): Promise<Verdict> {
+    const slot = this.free.shift();
+    if (slot === undefined) throw new Error('LocalExecutor: more concurrent jobs than slots');
+    try {
+      return await this.runIn(slot, job, signal);
+    } finally {
+      this.free.push(slot);
+    }
+  }
+
+  private async runIn(slot: number, job: Job, signal?: AbortSignal): Promise<Verdict> {
+    const base = { configHash: job.configHash, cmdline: job.cmdline, bootMs: 0, testMs: 0 };
+    job.onPhase?.('build');
+    const build = await buildKernel({
+      srcDir: this.spec.srcDir, slotDir: this.workspace.slotDir(slot), config: job.config,
+      artifactDir: this.workspace.artifactDir(job.configHash), ccacheDir: this.workspace.ccacheDir,
+      ccacheBase: this.workspace.ccacheBase, logFile: path.join(job.logDir, 'build.log'),
+      jobs: Math.max(1, Math.floor(availableParallelism() / Math.max(1, this.spec.jobsHint ?? 1))), signal,
+    });
+    const buildLog = build.built ? path.join(job.logDir, 'build.log') : undefined;
+    if (!build.ok || !build.bzImage) {
+      return { ...base, status: 'build-error', reason: build.reason, built: build.built, buildMs: build.durationMs, consoleTail: build.logTail, buildLog };
+    }
+    job.onPhase?.('boot');
+    const boot = await bootAndTest({
+      bzImage: build.bzImage, initramfs: this.spec.initramfs, cmdline: job.cmdline, qemu: this.spec.qemu,
+      port: this.spec.port, tests: this.spec.tests, logDir: job.logDir, bootTimeoutMs: this.spec.bootTimeoutMs,
+      readyTimeoutMs: this.spec.readyTimeoutMs, testTimeoutMs: this.spec.testTimeoutMs, signal,
+    });
+    return { ...base, ...boot, built: build.built, buildMs: build.durationMs, buildLog };
+  }
+}

@@ -1,0 +1,51 @@
+// Runs the user's tests executable against a running guest, per the test contract.
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+
+export interface ProbeRequest {
+  tests: string;
+  host: string;
+  port: number;
+  consoleLog: string;
+  logFile: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface ProbeResult {
+  passed: boolean;
+  exitCode?: number;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+/** TINYX_HOST, TINYX_PORT and TINYX_CONSOLE are the whole contract; exit 0 means pass. */
+export async function runTests(request: ProbeRequest): Promise<ProbeResult> {
+  const started = Date.now();
+  const log = createWriteStream(request.logFile);
+  const child = execa(request.tests, [], {
+    reject: false,
+    all: true,
+    buffer: false,
+    stdin: 'ignore',
+    cwd: path.dirname(request.tests),
+    timeout: request.timeoutMs,
+    cancelSignal: request.signal,
+    forceKillAfterDelay: 2_000,
+    env: {
+      TINYX_HOST: request.host,
+      TINYX_PORT: String(request.port),
+      TINYX_CONSOLE: request.consoleLog,
+    },
+  });
+  child.all?.pipe(log);
+  const result = await child;
+  await new Promise<void>((resolve) => log.end(resolve));
+  return {
+    passed: result.exitCode === 0 && !result.timedOut,
+    exitCode: result.exitCode,
+    timedOut: Boolean(result.timedOut),
+    durationMs: Date.now() - started,
+  };
+}

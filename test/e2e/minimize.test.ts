@@ -1,0 +1,96 @@
+// The real pipeline on the bundled example: real kernel builds, real QEMU boots, the real probe.
+import { execa } from 'execa';
+import { mkdtemp, readFile, readdir, writeFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runMain } from '../../src/cli/main.js';
+import { freePort } from '../../src/tester/ports.js';
+import { OUTPUT_FILES } from '../../src/packager/output.js';
+
+const root = path.resolve(__dirname, '../..');
+const server = path.join(root, 'examples/hello-http/build/server');
+const probe = path.join(root, 'examples/hello-http/probe.sh');
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t), interactive: false }, out, err };
+}
+
+describe('tinyx minimize on hello-http (real builds and boots)', () => {
+  let out: string;
+  let exitCode: number;
+  let log: ReturnType<typeof capture>;
+
+  beforeAll(async () => {
+    out = await mkdtemp(path.join(tmpdir(), 'tinyx-e2e-'));
+    log = capture();
+    // A bounded search: VIRTIO_NET is needed (no eth0 without it), SIGNALFD is not.
+    exitCode = await runMain(['minimize', '--app', server, '--tests', probe, '--out', out, '--candidates', 'VIRTIO_NET,SIGNALFD'], log.io);
+  });
+
+  it('succeeds and writes every output file', async () => {
+    expect(exitCode, log.err.join('')).toBe(0);
+    const files = await readdir(out);
+    for (const name of OUTPUT_FILES) expect(files).toContain(name);
+  });
+
+  it('keeps what the app needs and removes what it does not', async () => {
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
+    expect(report.kept).toContain('VIRTIO_NET');
+    expect(report.removed).toContain('SIGNALFD');
+    expect(report.keptReasons.VIRTIO_NET).toMatch(/^fail/);
+    expect(report.final.optionsEnabled).toBeLessThan(report.start.optionsEnabled);
+    expect(report.final.bzImageBytes).toBeLessThan(report.start.bzImageBytes);
+    expect(report.builds).toBeGreaterThanOrEqual(0);
+    expect(typeof report.wallSeconds).toBe('number');
+    expect(report.cmdline).toContain('console=ttyS0');
+    const config = await readFile(path.join(out, 'config'), 'utf8');
+    expect(config).toContain('CONFIG_VIRTIO_NET=y');
+    expect(config).toContain('# CONFIG_SIGNALFD is not set');
+    const defconfig = await readFile(path.join(out, 'defconfig'), 'utf8');
+    expect(defconfig).toContain('CONFIG_VIRTIO_NET=y');
+    const md = await readFile(path.join(out, 'report.md'), 'utf8');
+    expect(md).toContain('`VIRTIO_NET`: fail');
+  });
+
+  it('run.sh boots the minimized VM and the probe passes against it', async () => {
+    const port = await freePort();
+    const vm = execa(path.join(out, 'run.sh'), [String(port)], { reject: false, stdin: 'ignore', all: true });
+    try {
+      const result = await execa(probe, [], { reject: false, env: { TINYX_HOST: '127.0.0.1', TINYX_PORT: String(port) }, timeout: 120_000 });
+      // The probe retries for ~10 s; a TCG boot can take longer, so give it a few tries.
+      let ok = result.exitCode === 0;
+      for (let i = 0; i < 6 && !ok; i++) {
+        ok = (await execa(probe, [], { reject: false, env: { TINYX_HOST: '127.0.0.1', TINYX_PORT: String(port) } })).exitCode === 0;
+      }
+      expect(ok).toBe(true);
+    } finally {
+      vm.kill('SIGKILL');
+      await vm;
+    }
+  });
+
+  it('resumes from the journal: a second run with the same --out builds nothing', async () => {
+    const again = capture();
+    const code = await runMain(['minimize', '--app', server, '--tests', probe, '--out', out, '--candidates', 'VIRTIO_NET,SIGNALFD'], again.io);
+    expect(code, again.err.join('')).toBe(0);
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
+    expect(report.builds).toBe(0);
+    expect(report.kept).toContain('VIRTIO_NET');
+    expect(again.err.join('')).toMatch(/resuming: \d+ verdicts/);
+  });
+
+  it('refuses to reduce when the tests fail on the start VM', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-e2e-bad-'));
+    const failing = path.join(dir, 'fail.sh');
+    await writeFile(failing, '#!/bin/sh\necho always fails >&2\nexit 3\n');
+    await chmod(failing, 0o755);
+    const bad = capture();
+    const code = await runMain(['minimize', '--app', server, '--tests', failing, '--out', path.join(dir, 'out'), '--candidates', 'SIGNALFD'], bad.io);
+    expect(code).toBe(1);
+    expect(bad.err.join('')).toContain('TINYX_START_FAILS');
+    expect(bad.err.join('')).toContain('tests exited with 3');
+  });
+});
