@@ -1,0 +1,114 @@
+// menu_finalize: propagates dependencies down the menu tree, builds reverse dependencies and choices.
+import { andExpr, conjuncts, exprContains, exprDependsOn, exprEqual, orExpr, symExpr, type Expr } from './expr.js';
+import { SF, SYM_M, SYM_N, SYM_Y, type MenuNode, type Prop, type SymbolTable } from './model.js';
+
+/** rewrite_m: `m` in a dependency becomes `m && MODULES`. */
+function rewriteM(e: Expr | null, modules: number): Expr | null {
+  if (!e) return e;
+  switch (e.k) {
+    case 'not':
+      return { k: 'not', e: rewriteM(e.e, modules)! };
+    case 'and':
+    case 'or':
+      return { k: e.k, l: rewriteM(e.l, modules)!, r: rewriteM(e.r, modules)! };
+    case 'sym':
+      return e.s === SYM_M ? { k: 'and', l: e, r: symExpr(modules) } : e;
+    default:
+      return e;
+  }
+}
+
+export function finalizeMenus(table: SymbolTable, root: MenuNode, modules: number): void {
+  finalize(table, root, modules);
+}
+
+function finalize(table: SymbolTable, parent: MenuNode, modules: number): void {
+  const sym = parent.sym === null ? null : table.get(parent.sym);
+  const isChoice = sym !== null && (sym.flags & SF.CHOICE) !== 0;
+  if (parent.list) {
+    if (sym && isChoice) {
+      if (sym.type === 'unknown') {
+        for (let m: MenuNode | null = parent.list; m; m = m.next) {
+          if (m.sym !== null && table.get(m.sym).type !== 'unknown') {
+            sym.type = table.get(m.sym).type;
+            break;
+          }
+        }
+      }
+      for (let m: MenuNode | null = parent.list; m; m = m.next) {
+        if (m.sym !== null && table.get(m.sym).type === 'unknown') table.get(m.sym).type = sym.type;
+      }
+    }
+    const parentDep = isChoice ? symExpr(sym!.id) : parent.dep;
+    for (let m: MenuNode | null = parent.list; m; m = m.next) {
+      const baseDep = andExpr(parentDep, rewriteM(m.dep, modules));
+      m.dep = baseDep;
+      const props: Prop[] = m.sym !== null ? table.get(m.sym).props : m.prompt ? [m.prompt] : [];
+      for (const prop of props) {
+        if (prop.menu !== m) continue;
+        const dep = andExpr(baseDep, rewriteM(prop.visible, modules));
+        prop.visible = dep;
+        if (prop.type === 'select' || prop.type === 'imply') {
+          const target = table.get((prop.expr as { s: number }).s);
+          const term = andExpr(symExpr(m.sym!), dep)!;
+          if (prop.type === 'select') target.revDep = orExpr(target.revDep, term);
+          else target.implied = orExpr(target.implied, term);
+        }
+      }
+    }
+    for (let m: MenuNode | null = parent.list; m; m = m.next) finalize(table, m, modules);
+  } else if (sym) {
+    autoSubmenu(table, parent, sym.id, modules);
+    sym.dirDep = orExpr(sym.dirDep, parent.dep);
+  }
+  for (let m: MenuNode | null = parent.list; m; m = m.next) {
+    if (sym && isChoice && m.sym !== null && !(table.get(m.sym).flags & SF.CHOICEVAL)) {
+      const value = table.get(m.sym);
+      value.flags |= SF.CHOICEVAL;
+      if (sym.type === 'tristate' && value.type !== 'tristate') {
+        const onlyY: Expr = { k: 'cmp', op: '=', l: sym.id, r: SYM_Y };
+        m.dep = andExpr(onlyY, m.dep);
+        for (const prop of value.props) if (prop.menu === m) prop.visible = andExpr(onlyY, prop.visible);
+      }
+      value.choice = sym.id;
+      sym.values.push(value.id);
+    }
+    // flatten `if` blocks and the children of promptless symbols
+    if (m.list && (!m.prompt || !m.prompt.text)) {
+      let last = m.list;
+      for (;;) {
+        last.parent = parent;
+        if (!last.next) break;
+        last = last.next;
+      }
+      last.next = m.next;
+      m.next = m.list;
+      m.list = null;
+    }
+  }
+  if (sym && !(sym.flags & SF.OPTIONAL) && parent.prompt) {
+    sym.revDep = orExpr(sym.revDep, andExpr(parent.prompt.visible, symExpr(SYM_M)));
+  }
+}
+
+/** Consecutive entries after a symbol that depend on it become its children (menuconfig-style). */
+function autoSubmenu(table: SymbolTable, parent: MenuNode, sym: number, modules: number): void {
+  const baseTerms = conjuncts(parent.prompt ? parent.prompt.visible : null);
+  let lastMenu: MenuNode | null = null;
+  for (let m = parent.next; m; m = m.next) {
+    const dep = m.prompt ? m.prompt.visible : m.dep;
+    if (!exprContains(dep, sym)) break;
+    if (!exprDependsOn(dep, sym, SYM_Y, SYM_M, SYM_N)) {
+      const terms = conjuncts(dep);
+      if (!baseTerms.every((b) => terms.some((t) => exprEqual(b, t)))) break;
+    }
+    finalize(table, m, modules);
+    m.parent = parent;
+    lastMenu = m;
+  }
+  if (lastMenu) {
+    parent.list = parent.next;
+    parent.next = lastMenu.next;
+    lastMenu.next = null;
+  }
+}
