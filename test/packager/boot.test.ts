@@ -1,0 +1,85 @@
+// Boots the initramfs under QEMU with an already built kernel (skipped when there is none):
+// the example server must answer its probe through the port forward, and an exiting app is reported.
+import { execa, type ResultPromise } from 'execa';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveApp } from '../../src/deps/index.js';
+import { buildInitramfs } from '../../src/packager/initramfs.js';
+import { MARKER_APP_EXITED, MARKER_APP_STARTED } from '../../src/packager/markers.js';
+import { cacheRoot } from '../../src/util/paths.js';
+import { REPO, buildExampleServer, tempDir } from '../deps/helpers.js';
+
+const BZIMAGE = process.env.TINYX_TEST_BZIMAGE ?? path.join(cacheRoot(), 'builds/warm/arch/x86/boot/bzImage');
+const haveKernel = existsSync(BZIMAGE);
+
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+beforeAll(async () => {
+  tmp = await tempDir('tinyx-boot-');
+});
+afterAll(async () => tmp.cleanup());
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function boot(initrd: string, port: number, consoleLog: string): ResultPromise {
+  return execa('qemu-system-x86_64', [
+    '-M', 'pc', '-no-reboot', '-display', 'none', '-nodefaults', '-no-user-config', '-serial', 'stdio', '-m', '256M',
+    '-kernel', BZIMAGE, '-initrd', initrd, '-append', 'console=ttyS0 panic=-1',
+    '-netdev', `user,id=n0,hostfwd=tcp:127.0.0.1:${port}-:80`, '-device', 'virtio-net-pci,netdev=n0',
+  ], { stdout: { file: consoleLog }, reject: false, timeout: 60_000 });
+}
+
+async function waitForConsole(file: string, pattern: RegExp, ms: number): Promise<string> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const text = existsSync(file) ? await readFile(file, 'utf8') : '';
+    if (pattern.test(text) || Date.now() > deadline) return text;
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+}
+
+describe.skipIf(!haveKernel)('initramfs boots under QEMU', () => {
+  it('serves the example app to its probe through the port forward', async () => {
+    const manifest = await resolveApp(await buildExampleServer());
+    const { file } = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'server.cpio.gz') });
+    const port = await freePort();
+    const consoleLog = path.join(tmp.dir, 'server.console');
+    const qemu = boot(file, port, consoleLog);
+    try {
+      const probe = await execa(path.join(REPO, 'examples/hello-http/probe.sh'), {
+        env: { TINYX_HOST: '127.0.0.1', TINYX_PORT: String(port), TINYX_CONSOLE: consoleLog }, reject: false, timeout: 30_000,
+      });
+      const text = await readFile(consoleLog, 'utf8');
+      expect(probe.exitCode, `${probe.stderr}\n--- console ---\n${text}`).toBe(0);
+      expect(text).toContain(MARKER_APP_STARTED);
+      expect(text).not.toMatch(/tinyx: no (proc|sysfs|eth0|loopback)/);
+    } finally {
+      qemu.kill();
+      await qemu;
+    }
+  });
+
+  it('reports the exit status of an app that stops', async () => {
+    const manifest = await resolveApp('/usr/bin/false');
+    const { file } = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'false.cpio.gz') });
+    const consoleLog = path.join(tmp.dir, 'false.console');
+    const qemu = boot(file, await freePort(), consoleLog);
+    try {
+      const text = await waitForConsole(consoleLog, new RegExp(`${MARKER_APP_EXITED} \\d+`), 40_000);
+      expect(text).toContain(`${MARKER_APP_EXITED} 1`);
+    } finally {
+      qemu.kill();
+      await qemu;
+    }
+  });
+});

@@ -1,0 +1,59 @@
+// The generated inittab and rc: no shell needed for init's line, valid sh, safe quoting.
+import { execa } from 'execa';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderInittab, renderRc, shellQuote } from '../../src/packager/init.js';
+import { GUEST_NET, MARKER_APP_EXITED, MARKER_APP_STARTED } from '../../src/packager/markers.js';
+import { tempDir } from '../deps/helpers.js';
+
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+beforeAll(async () => {
+  tmp = await tempDir('tinyx-init-');
+});
+afterAll(async () => tmp.cleanup());
+
+const spec = { appGuestPath: '/app/server', appArgs: ['80', "it's", 'a b', '$HOME'], port: 80, env: { GREETING: 'hi "there"', A: '1' }, cwd: '/srv' };
+
+describe('renderInittab', () => {
+  it('has one sysinit line without shell metacharacters and no getty', () => {
+    const tab = renderInittab();
+    const lines = tab.split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(lines).toEqual(['::sysinit:/bin/busybox sh /etc/tinyx/rc']);
+    expect(tab).not.toMatch(/respawn|askfirst|getty/);
+  });
+});
+
+describe('renderRc', () => {
+  const rc = renderRc(spec);
+
+  it('mounts, brings up the network from GUEST_NET, starts the app and prints the markers', () => {
+    expect(rc).toContain('mount -t proc proc /proc');
+    expect(rc).toContain('mount -t devtmpfs devtmpfs /dev');
+    expect(rc).toContain(`ifconfig ${GUEST_NET.iface} ${GUEST_NET.address} netmask ${GUEST_NET.netmask} up`);
+    expect(rc).toContain(`route add default gw ${GUEST_NET.gateway}`);
+    expect(rc).toContain(`say "${MARKER_APP_STARTED}"`);
+    expect(rc).toContain(`say "${MARKER_APP_EXITED} $?"`);
+    expect(rc.indexOf('export A=')).toBeLessThan(rc.indexOf('export GREETING='));
+  });
+
+  for (const shell of ['/bin/busybox', 'dash']) {
+    it(`is valid sh for ${shell}`, async () => {
+      const file = path.join(tmp.dir, 'rc');
+      await writeFile(file, rc);
+      const args = shell === 'dash' ? ['-n', file] : ['sh', '-n', file];
+      await execa(shell, args);
+    });
+  }
+
+  it('quotes arguments and values so the shell passes them through unchanged', async () => {
+    const values = ["it's", 'a b', '$HOME', 'hi "there"', '`x`', ''];
+    const { stdout } = await execa('sh', ['-c', `printf '[%s]\\n' ${values.map(shellQuote).join(' ')}`]);
+    expect(stdout.split('\n')).toEqual(values.map((v) => `[${v}]`));
+  });
+
+  it('rejects bad environment names and ports', () => {
+    expect(() => renderRc({ ...spec, env: { 'A-B': 'x' } })).toThrow(/environment variable/);
+    expect(() => renderRc({ ...spec, port: 0 })).toThrow(/port/);
+  });
+});

@@ -1,0 +1,67 @@
+// buildInitramfs end to end on the host: reproducible gzip'd cpio that GNU tools read and whose
+// extracted tree runs the app under chroot.
+import { execa } from 'execa';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveApp } from '../../src/deps/index.js';
+import { isTinyxError } from '../../src/errors.js';
+import { buildInitramfs } from '../../src/packager/initramfs.js';
+import { buildExampleServer, tempDir } from '../deps/helpers.js';
+
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+beforeAll(async () => {
+  tmp = await tempDir('tinyx-initramfs-');
+});
+afterAll(async () => tmp.cleanup());
+
+async function build(name: string) {
+  const manifest = await resolveApp(await buildExampleServer());
+  return buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, name) });
+}
+
+describe('buildInitramfs', () => {
+  it('is byte-identical across builds, with a fixed gzip header', async () => {
+    const a = await build('a.cpio.gz');
+    const b = await build('b.cpio.gz');
+    expect(a.sha256).toBe(b.sha256);
+    const bytes = await readFile(a.file);
+    expect(bytes.equals(await readFile(b.file))).toBe(true);
+    expect(a.bytes).toBe(bytes.length);
+    // magic, deflate, no flags (no name), mtime 0, xfl 2 (max compression), OS 3 (unix)
+    expect([...bytes.subarray(0, 10)]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3]);
+    const { stdout } = await execa('sh', ['-c', `zcat '${a.file}' | wc -c`]);
+    expect(Number(stdout.trim())).toBe(a.uncompressedBytes);
+    const { stdout: list } = await execa('sh', ['-c', `zcat '${a.file}' | cpio -it --quiet`]);
+    expect(list.split('\n')).toHaveLength(a.entries);
+    expect(list.split('\n')).toEqual(expect.arrayContaining(['init', 'bin/busybox', 'app/server', 'dev/console', 'etc/inittab', 'etc/tinyx/rc', 'lib', 'lib64', 'usr/lib/x86_64-linux-gnu/libc.so.6']));
+  });
+
+  it('extracts to a tree in which the server runs under chroot and answers', async () => {
+    const { file } = await build('c.cpio.gz');
+    const root = path.join(tmp.dir, 'root');
+    await mkdir(root);
+    await execa('sh', ['-c', `zcat '${file}' | cpio -idm --quiet --no-absolute-filenames`], { cwd: root });
+    await execa('chroot', [root, '/bin/sh', '-n', '/etc/tinyx/rc']);
+    const port = String(20000 + Math.floor(Math.random() * 20000));
+    const server = execa('chroot', [root, '/app/server', port], { reject: false });
+    try {
+      let body = '';
+      for (let i = 0; i < 50 && body === ''; i++) {
+        const r = await execa('curl', ['-s', '--max-time', '1', `http://127.0.0.1:${port}/`], { reject: false });
+        body = r.stdout;
+        if (!body) await new Promise((ok) => setTimeout(ok, 100));
+      }
+      expect(body).toBe('hello from tinyx');
+    } finally {
+      server.kill();
+      await server;
+    }
+  });
+
+  it('refuses a dynamically linked BusyBox replacement', async () => {
+    const manifest = await resolveApp(await buildExampleServer());
+    const error = await buildInitramfs({ manifest, init: { appGuestPath: '/app/server', appArgs: [], port: 80 }, busybox: '/usr/bin/curl', outFile: path.join(tmp.dir, 'x.gz') }).catch((e: unknown) => e);
+    expect(isTinyxError(error, 'TINYX_BUSYBOX_NOT_FOUND')).toBe(true);
+  });
+});

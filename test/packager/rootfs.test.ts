@@ -1,0 +1,52 @@
+// planRootfs: what the packager adds around the manifest, and how it respects the app's own tree.
+import { chmod, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveApp } from '../../src/deps/index.js';
+import { planRootfs, type RootfsNode } from '../../src/packager/rootfs.js';
+import { buildExampleServer, tempDir } from '../deps/helpers.js';
+
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+beforeAll(async () => {
+  tmp = await tempDir('tinyx-rootfs-');
+});
+afterAll(async () => tmp.cleanup());
+
+const init = { appGuestPath: '/app/server', appArgs: [], port: 80 };
+const at = (nodes: RootfsNode[], p: string) => nodes.find((n) => n.path === p);
+
+describe('planRootfs', () => {
+  it('adds BusyBox, /init, init files, device nodes and base dirs around the server', async () => {
+    const manifest = await resolveApp(await buildExampleServer());
+    const nodes = planRootfs({ manifest, init, busyboxHostPath: '/bin/busybox' });
+    expect(at(nodes, '/init')).toMatchObject({ kind: 'symlink', target: '/bin/busybox' });
+    expect(at(nodes, '/bin/busybox')).toMatchObject({ kind: 'file', hostPath: '/bin/busybox', mode: 0o755 });
+    expect(at(nodes, '/bin/sh')).toMatchObject({ kind: 'symlink', target: 'busybox' });
+    expect(at(nodes, '/dev/console')).toMatchObject({ kind: 'char', major: 5, minor: 1 });
+    expect(at(nodes, '/dev/null')).toMatchObject({ kind: 'char', major: 1, minor: 3 });
+    expect(at(nodes, '/etc/tinyx/rc')?.data).toContain("exec '/app/server'");
+    expect(at(nodes, '/etc/resolv.conf')?.data).toBe('nameserver 10.0.2.3\n');
+    for (const dir of ['/proc', '/sys', '/tmp', '/run', '/dev']) expect(at(nodes, dir)?.kind).toBe('dir');
+    expect(at(nodes, '/tmp')?.mode).toBe(0o1777);
+    expect(at(nodes, '/lib')).toMatchObject({ kind: 'symlink', target: 'usr/lib' });
+    const paths = nodes.map((n) => n.path);
+    expect(paths).toEqual([...paths].sort());
+    for (const p of paths) {
+      const parent = path.posix.dirname(p);
+      if (parent !== '/') expect(at(nodes, parent)?.kind).toBe('dir');
+    }
+  });
+
+  it('goes through a merged-usr /bin link and leaves the app\'s own /bin/sh alone', async () => {
+    const script = path.join(tmp.dir, 'job.sh');
+    await writeFile(script, '#!/bin/sh\nexit 0\n');
+    await chmod(script, 0o755);
+    const manifest = await resolveApp(script);
+    const nodes = planRootfs({ manifest, init: { ...init, appGuestPath: manifest.app.guestPath }, busyboxHostPath: '/bin/busybox' });
+    expect(at(nodes, '/bin')).toMatchObject({ kind: 'symlink', target: 'usr/bin' });
+    expect(at(nodes, '/usr/bin/busybox')?.kind).toBe('file');
+    expect(at(nodes, '/usr/bin/sh')).toMatchObject({ kind: 'symlink', target: 'dash' });
+    expect(at(nodes, '/usr/bin/mount')).toMatchObject({ kind: 'symlink', target: 'busybox' });
+    expect(nodes.some((n) => n.path.startsWith('/bin/'))).toBe(false);
+  });
+});
