@@ -7,7 +7,7 @@ import { buildForest, namesOf, sizeOf, type TreeNode } from './tree.js';
 const INFERRED = -1;
 
 /** Prior share of needed candidates, as (needed + 1) / (decided + PRIOR_WEIGHT). */
-const PRIOR_WEIGHT = 10;
+const PRIOR_WEIGHT = 40;
 
 class Bisector {
   private kept = 0;
@@ -46,7 +46,7 @@ class Bisector {
       const { winner, passed } = await this.session.firstPass(chunks.map(namesOf));
       const decided = winner >= 0 ? winner : chunks.length - 1;
       if (winner >= 0) this.session.remove(namesOf(chunks[winner]!));
-      for (let i = 0; i < decided; i++) if (passed[i] === false) await this.isolate(chunks[i]!, base);
+      for (let i = 0; i <= decided; i++) if (passed[i] === false) await this.isolate(chunks[i]!, base);
       rest = rest.slice(chunks.slice(0, decided + 1).reduce((sum, c) => sum + c.length, 0));
     }
   }

@@ -47,10 +47,8 @@ export const ddmin: Strategy = {
         i += winner + 1;
       }
       left = left.filter((name) => !session.isRemoved(name));
-      if (removals > 0) n = Math.max(n - removals, 2);
-      else if (n >= left.length) break;
-      else n = Math.min(2 * n, left.length);
-      n = Math.min(n, left.length);
+      if (removals === 0 && n >= left.length) break;
+      n = Math.min(2 * n, left.length);
     }
     return session.finish();
   },

@@ -1,0 +1,136 @@
+// Simulated kernel-option and cmdline searches: evaluations per strategy, vs one-at-a-time, 1-minimality.
+// Run after `npx tsc -p .`: node bench/search-sim.mjs [--parallel N] [--monotone] [--size 600]
+import { getStrategy, STRATEGY_NAMES } from '../dist/search/strategy.js';
+
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i < 0 ? fallback : Number(args[i + 1]);
+};
+const PARALLEL = flag('--parallel', 1);
+const SIZE = flag('--size', 600);
+const MONOTONE = args.includes('--monotone');
+
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Kernel-shaped options: big menus, many leaves, vendor gates never needed, deep gate chains. */
+function kernelSpace(seed, size, share) {
+  const random = rng(seed);
+  const menus = [['General setup', 2], ['Processor', 1], ['Power', 1], ['Bus', 1], ['Networking', 3],
+    ['Device Drivers', 5], ['File systems', 2], ['Security', 1]];
+  const total = menus.reduce((s, [, w]) => s + w, 0);
+  const candidates = [];
+  const neverNeeded = new Set();
+  const pickMenu = () => {
+    let x = random() * total;
+    for (const [m, w] of menus) if ((x -= w) < 0) return m;
+    return menus[0][0];
+  };
+  const add = (menu, parent) => {
+    const name = `OPT_${candidates.length}`;
+    candidates.push(parent === undefined ? { name, menuPath: [menu] } : { name, menuPath: [menu], parent });
+    return name;
+  };
+  const between = (lo, hi) => lo + Math.floor(random() * (hi - lo + 1));
+  const subtree = (menu, parent, depth) => {
+    for (let i = between(2, 6); i > 0; i--) {
+      const child = add(menu, parent);
+      if (depth > 0 && random() < 0.3) subtree(menu, child, depth - 1);
+    }
+  };
+  while (candidates.length < size) {
+    const menu = pickMenu();
+    const kind = random();
+    if (kind < 0.55) add(menu);
+    else if (kind < 0.8) {
+      const gate = add(menu);
+      for (let i = between(4, 15); i > 0; i--) neverNeeded.add(add(menu, gate));
+    } else subtree(menu, add(menu), 3);
+  }
+  const parentOf = new Map(candidates.map((c) => [c.name, c.parent]));
+  const required = new Set();
+  const pool = candidates.map((c) => c.name).filter((n) => !neverNeeded.has(n));
+  while (required.size < Math.round(share * candidates.length)) {
+    for (let n = pool[Math.floor(random() * pool.length)]; n; n = parentOf.get(n)) required.add(n);
+  }
+  return { candidates, required };
+}
+
+/** Boot tokens: flat, a few needed, one "A or B" pair. */
+function cmdlineSpace(seed, size, needed) {
+  const random = rng(seed);
+  const candidates = Array.from({ length: size }, (_, i) => ({ name: `tok${i}` }));
+  const required = new Set();
+  while (required.size < needed) required.add(`tok${Math.floor(random() * size)}`);
+  return { candidates, required, anyOf: [['tok1', 'tok2']] };
+}
+
+/** The caller's side: effective removal (a parent takes its subtree), verdict cache, counting. */
+function oracle(space) {
+  const children = new Map();
+  for (const c of space.candidates) if (c.parent) children.set(c.parent, [...(children.get(c.parent) ?? []), c.name]);
+  const effective = (removed) => {
+    const out = new Set();
+    const walk = (n) => {
+      if (out.has(n)) return;
+      out.add(n);
+      (children.get(n) ?? []).forEach(walk);
+    };
+    removed.forEach(walk);
+    return out;
+  };
+  const passes = (removed) => {
+    const off = effective(removed);
+    for (const r of space.required) if (off.has(r)) return false;
+    return !(space.anyOf ?? []).some((g) => g.every((n) => off.has(n)));
+  };
+  const cache = new Map([['', true]]);
+  const o = { evaluations: 0, waves: 0, inFlight: 0, passes };
+  o.test = async (removed) => {
+    const key = [...effective(removed)].sort().join(' ');
+    if (cache.has(key)) return cache.get(key);
+    o.evaluations++;
+    if (o.inFlight++ === 0) o.waves++;
+    await new Promise((resolve) => setImmediate(resolve));
+    o.inFlight--;
+    cache.set(key, passes(removed));
+    return cache.get(key);
+  };
+  return o;
+}
+
+const scenarios = [];
+for (const share of [0.05, 0.1]) {
+  for (const seed of [1, 2, 3, 4]) scenarios.push({ label: `kernel ${SIZE} ${share * 100}% s${seed}`, space: kernelSpace(seed, SIZE, share) });
+}
+for (const seed of [1, 2]) scenarios.push({ label: `cmdline 40 s${seed}`, space: cmdlineSpace(seed, 40, 3) });
+
+const totals = Object.fromEntries(STRATEGY_NAMES.map((n) => [n, 0]));
+console.log(`parallel=${PARALLEL} monotone=${MONOTONE}`);
+console.log(['scenario'.padEnd(22), 'cands', 'need', ...STRATEGY_NAMES.map((n) => n.padStart(22))].join(' '));
+for (const { label, space } of scenarios) {
+  const cells = [];
+  let reference = 0;
+  for (const name of STRATEGY_NAMES) {
+    const o = oracle(space);
+    const result = await getStrategy(name).run({ candidates: space.candidates, test: o.test, parallel: PARALLEL, monotone: MONOTONE });
+    const minimal = o.passes(result.removed) && result.kept.every((k) => !o.passes([...result.removed, k]));
+    if (name === 'one-at-a-time') reference = o.evaluations;
+    totals[name] += o.evaluations;
+    const waves = PARALLEL > 1 ? ` w${o.waves}` : '';
+    cells.push(`${o.evaluations}${waves} (${(o.evaluations / reference).toFixed(2)})${minimal ? ' ok' : ' NOT-1-MIN'}`.padStart(22));
+  }
+  const need = space.required.size;
+  console.log([label.padEnd(22), String(space.candidates.length).padStart(5), String(need).padStart(4), ...cells].join(' '));
+}
+const ref = totals['one-at-a-time'];
+console.log(['total'.padEnd(33), ...STRATEGY_NAMES.map((n) => `${totals[n]} (${(totals[n] / ref).toFixed(2)})`.padStart(22))].join(' '));
