@@ -79,7 +79,7 @@ async function makeStaging(root: string): Promise<string> {
 /** VERSION.PATCHLEVEL.SUBLEVEL from the top Makefile, without running make. */
 export async function kernelVersion(dir: string): Promise<string> {
   const makefile = await readFile(path.join(dir, 'Makefile'), 'utf8');
-  const field = (name: string) => new RegExp(`^${name}\\s*=\\s*(\\S*)`, 'm').exec(makefile)?.[1] ?? '';
+  const field = (name: string) => new RegExp(`^${name}[ \t]*=[ \t]*([^\\s#]*)`, 'm').exec(makefile)?.[1] ?? '';
   const extra = field('EXTRAVERSION');
   return `${field('VERSION')}.${field('PATCHLEVEL')}.${field('SUBLEVEL')}${extra}`;
 }
