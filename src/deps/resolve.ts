@@ -6,6 +6,8 @@ import { addElfClosure } from './closure.js';
 import { isElf, parseElf, ET, machineName } from './elf.js';
 import { walkPath } from './hostfs.js';
 import { readLdCache } from './ldcache-file.js';
+import type { LdCache } from './ldcache.js';
+import { addInclude, applyExcludes } from './extras.js';
 import { ManifestBuilder, normalizeGuestPath, type Manifest } from './manifest.js';
 import { usesOrigin } from './search.js';
 import { envTarget, parseShebang } from './shebang.js';
@@ -15,6 +17,10 @@ export interface ResolveOptions {
   guestDir?: string;
   /** ld.so.cache to consult; default /etc/ld.so.cache (missing file: no cache). */
   ldCache?: string;
+  /** Extra host files or trees, "HOST" or "HOST:GUEST" (ELF files bring their libraries). */
+  include?: string[];
+  /** Guest paths to leave out (with everything under them). */
+  exclude?: string[];
 }
 
 /** Host prefixes whose files keep their own path in the guest. */
@@ -31,6 +37,14 @@ const MAX_INTERPRETERS = 4;
  * goes to <guestDir>/<basename>.
  */
 export async function resolveApp(appPath: string, options: ResolveOptions = {}): Promise<Manifest> {
+  const cache = await readLdCache(options.ldCache ?? '/etc/ld.so.cache');
+  const builder = new ManifestBuilder();
+  const app = await addApp(builder, appPath, options, cache);
+  for (const spec of options.include ?? []) await addInclude(builder, spec, cache);
+  return applyExcludes(builder.build(app), options.exclude ?? []);
+}
+
+async function addApp(builder: ManifestBuilder, appPath: string, options: ResolveOptions, cache: LdCache | undefined): Promise<Manifest['app']> {
   const guestDir = normalizeGuestPath(options.guestDir ?? '/app');
   const hostPath = path.resolve(appPath);
   const walk = await walkPath(hostPath);
@@ -44,8 +58,6 @@ export async function resolveApp(appPath: string, options: ResolveOptions = {}):
   if (!(await isExecutable(walk.realPath))) {
     throw new TinyxError('TINYX_APP_NOT_EXECUTABLE', `App ${appPath} is not executable`, { advice: `chmod +x ${appPath}` });
   }
-  const cache = await readLdCache(options.ldCache ?? '/etc/ld.so.cache');
-  const builder = new ManifestBuilder();
   const bytes = await readFile(walk.realPath);
   const system = SYSTEM_PREFIXES.some((p) => hostPath.startsWith(p));
 
@@ -55,7 +67,7 @@ export async function resolveApp(appPath: string, options: ResolveOptions = {}):
     if (system) builder.addLinks(walk.links, `symlink on the path to the app ${hostPath}`);
     builder.addFile(system ? walk.realPath : guestPath, walk.realPath, info.mode, 'app (script)');
     await addInterpreters(builder, bytes, guestPath, cache, 1);
-    return builder.build({ hostPath, guestPath });
+    return { hostPath, guestPath };
   }
   if (!isElf(bytes)) {
     throw new TinyxError('TINYX_APP_NOT_ELF', `App ${appPath} is neither an ELF executable nor a #! script`, {
@@ -77,7 +89,7 @@ export async function resolveApp(appPath: string, options: ResolveOptions = {}):
   }
   const executable = { path: walk.realPath, realPath: walk.realPath, bits: elf.bits, machine: elf.machine, runpath: elf.runpath, rpath: elf.rpath, elf };
   await addElfClosure(builder, { executable, label: guestPath, cache });
-  return builder.build({ hostPath, guestPath });
+  return { hostPath, guestPath };
 }
 
 function parseApp(bytes: Uint8Array, appPath: string): ReturnType<typeof parseElf> {
@@ -99,7 +111,7 @@ function parseApp(bytes: Uint8Array, appPath: string): ReturnType<typeof parseEl
 }
 
 /** Add a script's interpreter chain (and `env`'s target) with their ELF closures. */
-async function addInterpreters(builder: ManifestBuilder, bytes: Uint8Array, label: string, cache: Awaited<ReturnType<typeof readLdCache>>, depth: number): Promise<void> {
+async function addInterpreters(builder: ManifestBuilder, bytes: Uint8Array, label: string, cache: LdCache | undefined, depth: number): Promise<void> {
   const shebang = parseShebang(bytes);
   if (!shebang) return;
   if (depth > MAX_INTERPRETERS) throw new TinyxError('TINYX_APP_NOT_EXECUTABLE', `Too many nested #! interpreters below ${label}`);

@@ -1,0 +1,54 @@
+// `tinyx deps --app X [--json]`: prints what the guest needs for the app, with sizes, reasons and packages.
+import { stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { TinyxError } from '../errors.js';
+import { depsReport, formatDepsText } from '../deps/describe.js';
+import { attributePackages } from '../deps/packages.js';
+import { resolveApp } from '../deps/resolve.js';
+
+const HELP = `Usage: tinyx deps --app PATH [options]
+
+Shows every file the app needs in the VM: its ELF interpreter and libraries (resolved the way
+glibc's loader does), script interpreters, the symlinks on their paths, why each is there and
+the Debian package it comes from.
+
+Options:
+  --app PATH         the executable (ELF or #! script)
+  --guest-dir DIR    where an app outside /usr, /bin, /opt... goes in the guest (default /app)
+  --include PATH     also put this host file (and its ELF closure) in the guest; repeatable
+  --exclude PATH     leave this guest path (or everything under it) out; repeatable
+  --no-packages      skip the dpkg look-ups
+  --json             print JSON instead of a table
+  -h, --help         show this help
+`;
+
+export async function depsCommand(argv: string[], io: { stdout: (s: string) => void; stderr: (s: string) => void }): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      app: { type: 'string' },
+      'guest-dir': { type: 'string' },
+      include: { type: 'string', multiple: true },
+      exclude: { type: 'string', multiple: true },
+      'no-packages': { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (!values.app) throw new TinyxError('TINYX_USAGE', 'tinyx deps needs --app PATH', { advice: 'Example: tinyx deps --app examples/hello-http/build/server' });
+  const manifest = await resolveApp(values.app, { guestDir: values['guest-dir'], include: values.include, exclude: values.exclude });
+  const sizes = new Map<string, number>();
+  await Promise.all(manifest.entries.map(async (e) => {
+    if (e.kind === 'file' && e.hostPath) sizes.set(e.guestPath, (await stat(e.hostPath)).size);
+  }));
+  const packages = values['no-packages'] ? new Map() : await attributePackages(manifest);
+  const report = depsReport(manifest, sizes, packages);
+  io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatDepsText(report));
+  return 0;
+}

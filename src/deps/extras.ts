@@ -1,0 +1,73 @@
+// Declared extra files: --include (host files or trees, with their ELF closures) and --exclude.
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import path from 'node:path';
+import { TinyxError } from '../errors.js';
+import { addElfClosure } from './closure.js';
+import { isElf, parseElf } from './elf.js';
+import { walkPath } from './hostfs.js';
+import type { LdCache } from './ldcache.js';
+import { normalizeGuestPath, type Manifest, type ManifestBuilder } from './manifest.js';
+
+/**
+ * Add `spec` ("HOST" or "HOST:GUEST") to the guest. A file keeps its real host path unless GUEST
+ * is given; a directory is copied recursively (symlinks inside stay symlinks). Every ELF file
+ * added brings its libraries.
+ */
+export async function addInclude(builder: ManifestBuilder, spec: string, cache: LdCache | undefined): Promise<void> {
+  const [host, guest] = splitSpec(spec);
+  const walk = await walkPath(path.resolve(host));
+  if (!walk) throw new TinyxError('TINYX_APP_NOT_FOUND', `--include ${host}: no such file or directory`);
+  const reason = `--include ${spec}`;
+  if (!guest) builder.addLinks(walk.links, reason);
+  await addTree(builder, walk.realPath, guest ? normalizeGuestPath(guest) : walk.realPath, reason, cache);
+}
+
+async function addTree(builder: ManifestBuilder, host: string, guest: string, reason: string, cache: LdCache | undefined): Promise<void> {
+  const info = await lstat(host);
+  if (info.isSymbolicLink()) {
+    builder.addSymlink(guest, await readlink(host), reason);
+  } else if (info.isDirectory()) {
+    builder.addDir(guest, reason, info.mode & 0o7777);
+    for (const name of (await readdir(host)).sort()) await addTree(builder, path.join(host, name), path.posix.join(guest, name), reason, cache);
+  } else if (info.isFile()) {
+    builder.addFile(guest, host, info.mode, reason);
+    await addClosureIfElf(builder, host, guest, cache);
+  }
+  // sockets, fifos and devices on the host are not copied
+}
+
+async function addClosureIfElf(builder: ManifestBuilder, host: string, guest: string, cache: LdCache | undefined): Promise<void> {
+  const bytes = await readFile(host);
+  if (!isElf(bytes)) return;
+  let elf;
+  try {
+    elf = parseElf(bytes);
+  } catch {
+    return;
+  }
+  if (!elf.dynamic) return;
+  const executable = { path: host, realPath: host, bits: elf.bits, machine: elf.machine, runpath: elf.runpath, rpath: elf.rpath, elf };
+  await addElfClosure(builder, { executable, label: guest, cache });
+}
+
+/** Drop excluded guest paths (and what is under them); directories still needed by kept entries stay. */
+export function applyExcludes(manifest: Manifest, excludes: string[]): Manifest {
+  if (excludes.length === 0) return manifest;
+  const prefixes = excludes.map(normalizeGuestPath);
+  const excluded = (p: string): boolean => prefixes.some((x) => p === x || p.startsWith(`${x}/`) || x === '/');
+  if (excluded(manifest.app.guestPath)) {
+    throw new TinyxError('TINYX_USAGE', `--exclude would remove the app itself (${manifest.app.guestPath})`);
+  }
+  const kept = manifest.entries.filter((e) => !excluded(e.guestPath));
+  const needed = new Set<string>();
+  for (const e of kept) for (let d = path.posix.dirname(e.guestPath); d !== '/'; d = path.posix.dirname(d)) needed.add(d);
+  const entries = manifest.entries.filter((e) => !excluded(e.guestPath) || (e.kind === 'dir' && needed.has(e.guestPath)));
+  return { ...manifest, entries };
+}
+
+function splitSpec(spec: string): [string, string | undefined] {
+  const at = spec.indexOf(':');
+  if (at <= 0) return [spec, undefined];
+  return [spec.slice(0, at), spec.slice(at + 1) || undefined];
+}
+
