@@ -93,16 +93,18 @@ function oracle(space) {
     for (const r of space.required) if (off.has(r)) return false;
     return !(space.anyOf ?? []).some((g) => g.every((n) => off.has(n)));
   };
-  const cache = new Map([['', true]]);
+  const cache = new Map([['', Promise.resolve(true)]]);
   const o = { evaluations: 0, waves: 0, inFlight: 0, passes };
-  o.test = async (removed) => {
-    const key = [...effective(removed)].sort().join(' ');
-    if (cache.has(key)) return cache.get(key);
+  const evaluate = async (removed) => {
     o.evaluations++;
     if (o.inFlight++ === 0) o.waves++;
     await new Promise((resolve) => setImmediate(resolve));
     o.inFlight--;
-    cache.set(key, passes(removed));
+    return passes(removed);
+  };
+  o.test = (removed) => {
+    const key = [...effective(removed)].sort().join(' ');
+    if (!cache.has(key)) cache.set(key, evaluate(removed));
     return cache.get(key);
   };
   return o;

@@ -7,7 +7,7 @@ import { buildForest, namesOf, sizeOf, type TreeNode } from './tree.js';
 const INFERRED = -1;
 
 /** Prior share of needed candidates, as (needed + 1) / (decided + PRIOR_WEIGHT). */
-const PRIOR_WEIGHT = 40;
+const PRIOR_WEIGHT = 10;
 
 class Bisector {
   private kept = 0;
@@ -43,11 +43,13 @@ class Bisector {
         chunks.push(chunk);
       }
       const base = this.session.removed.length;
-      const { winner, passed } = await this.session.firstPass(chunks.map(namesOf));
-      const decided = winner >= 0 ? winner : chunks.length - 1;
+      const passed = await this.session.tryAll(chunks.map(namesOf));
+      // The lowest pass is removed; later passes were seen on a smaller removed set: try again.
+      const winner = passed.indexOf(true);
       if (winner >= 0) this.session.remove(namesOf(chunks[winner]!));
-      for (let i = 0; i <= decided; i++) if (passed[i] === false) await this.isolate(chunks[i]!, base);
-      rest = rest.slice(chunks.slice(0, decided + 1).reduce((sum, c) => sum + c.length, 0));
+      const again = chunks.filter((_, i) => passed[i] && i !== winner).flat();
+      for (const [i, chunk] of chunks.entries()) if (!passed[i]) await this.isolate(chunk, base);
+      rest = [...again, ...rest.slice(used)];
     }
   }
 

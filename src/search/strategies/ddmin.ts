@@ -22,8 +22,8 @@ export function splitEven<T>(items: readonly T[], n: number): T[][] {
  * a round without doubles n; a round of single candidates without removals ends the search, so
  * every kept candidate failed alone on top of the final removed set: 1-minimal by construction.
  * Only complements are tried (never "keep just this chunk"): kernels need many scattered options.
- * With `parallel` > 1 the next chunks are tried at once; the lowest passing index wins and the
- * chunks after it are tried again, so the result never depends on timing.
+ * With `parallel` > 1 the next chunks are tried at once on the same removed set; the lowest
+ * passing index wins, the other passes are tried again, so the result never depends on timing.
  */
 export const ddmin: Strategy = {
   name: 'ddmin',
@@ -34,17 +34,19 @@ export const ddmin: Strategy = {
     while (left.length > 0) {
       const chunks = splitEven(left, n);
       let removals = 0;
-      for (let i = 0; i < chunks.length; ) {
+      // A fail stays a fail for this round even if a chunk beside it was removed meanwhile; a
+      // pass beside the winner was seen on a smaller removed set and is tried again.
+      for (let pending = chunks; pending.length > 0; ) {
+        const window = pending.slice(0, session.parallel);
         const base = session.removed.length;
-        const { winner, passed } = await session.firstPass(chunks.slice(i));
-        passed.forEach((p, j) => {
-          const chunk = chunks[i + j]!;
-          if (p === false && chunk.length === 1 && (winner < 0 || j < winner)) session.keep(chunk[0]!, base);
-        });
-        if (winner < 0) break;
-        session.remove(chunks[i + winner]!);
-        removals++;
-        i += winner + 1;
+        const passed = await session.tryAll(window);
+        window.forEach((chunk, j) => !passed[j] && chunk.length === 1 && session.keep(chunk[0]!, base));
+        const winner = passed.indexOf(true);
+        if (winner >= 0) {
+          session.remove(window[winner]!);
+          removals++;
+        }
+        pending = [...window.filter((_, j) => passed[j] && j !== winner), ...pending.slice(window.length)];
       }
       left = left.filter((name) => !session.isRemoved(name));
       if (removals === 0 && n >= left.length) break;

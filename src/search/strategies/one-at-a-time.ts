@@ -12,25 +12,31 @@ export function priorityOrder(ctx: StrategyContext): string[] {
 
 /**
  * For each candidate in order: test(removed so far + it); a pass removes it. With `parallel` > 1
- * the next few candidates are tried at once on the same removed set; the first pass wins and the
- * ones after it are tried again on the new set, so the result equals the sequential one.
+ * the next few verdicts are guessed from the pass rate so far and tried at once along the guessed
+ * path (all on top of the same removed set when fails are likelier, each on top of the previous
+ * ones when passes are); verdicts are taken in order up to the first wrong guess, so every test
+ * taken is the one the sequential loop would have run, and the result equals the sequential one.
  */
 export const oneAtATime: Strategy = {
   name: 'one-at-a-time',
   async run(ctx: StrategyContext): Promise<StrategyResult> {
     const session = new Session(ctx);
     const order = priorityOrder(ctx);
+    let passes = 0;
+    let fails = 0;
     let next = 0;
     while (next < order.length) {
       const batch = order.slice(next, next + session.parallel);
-      const base = session.removed.length;
-      const { winner, passed } = await session.firstPass(batch.map((n) => [n]));
-      const decided = winner >= 0 ? winner : batch.length - 1;
-      for (let i = 0; i <= decided; i++) {
-        if (passed[i]) session.remove([batch[i]!]);
-        else session.keep(batch[i]!, base);
+      const guess = passes >= fails;
+      const outcomes = await session.tryAll(batch.map((c, i) => (guess ? batch.slice(0, i + 1) : [c])));
+      for (const [i, passed] of outcomes.entries()) {
+        const name = batch[i]!;
+        if (passed) session.remove([name]);
+        else session.keep(name, session.removed.length);
+        passed ? passes++ : fails++;
+        next++;
+        if (passed !== guess) break;
       }
-      next += decided + 1;
     }
     return session.finish();
   },

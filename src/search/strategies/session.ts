@@ -46,6 +46,16 @@ export class Session {
     }
   }
 
+  /** Tries the extra sets on top of the current removed set all at once; rejects after all settle. */
+  async tryAll(extras: readonly (readonly string[])[]): Promise<boolean[]> {
+    this.throwIfAborted();
+    const settled = await Promise.allSettled(extras.map((extra) => this.ctx.test([...this.removed, ...extra])));
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) throw failure.reason;
+    this.throwIfAborted();
+    return settled.map((s) => (s as PromiseFulfilledResult<boolean>).value);
+  }
+
   /**
    * Tries each extra set on top of the current removed set, `parallel` at a time, in order, and
    * stops after the first window holding a pass. Returns the lowest passing index (-1: none) and
@@ -54,13 +64,8 @@ export class Session {
   async firstPass(extras: readonly (readonly string[])[]): Promise<{ winner: number; passed: (boolean | undefined)[] }> {
     const passed: (boolean | undefined)[] = extras.map(() => undefined);
     for (let start = 0; start < extras.length; start += this.parallel) {
-      this.throwIfAborted();
-      const window = extras.slice(start, start + this.parallel);
-      const settled = await Promise.allSettled(window.map((extra) => this.ctx.test([...this.removed, ...extra])));
-      const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-      if (failure) throw failure.reason;
-      this.throwIfAborted();
-      settled.forEach((s, i) => (passed[start + i] = (s as PromiseFulfilledResult<boolean>).value));
+      const outcomes = await this.tryAll(extras.slice(start, start + this.parallel));
+      outcomes.forEach((p, i) => (passed[start + i] = p));
       const winner = passed.indexOf(true, start);
       if (winner >= 0) return { winner, passed };
     }
