@@ -1,11 +1,12 @@
 // Transitive ELF closure: PT_INTERP and DT_NEEDED resolved the way glibc's loader does, into a manifest.
 import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import { isElf, parseElf, type ElfInfo } from './elf.js';
 import { walkPath } from './hostfs.js';
 import { lookupLdCache, type LdCache } from './ldcache.js';
 import type { ManifestBuilder } from './manifest.js';
-import { searchCandidates, type SearchObject } from './search.js';
+import { defaultDirs, searchCandidates, type SearchObject } from './search.js';
 
 export interface LoadedObject extends SearchObject {
   /** Real host path (all symlinks resolved); guest path too, except for the app itself. */
@@ -49,7 +50,12 @@ export async function addElfClosure(builder: ManifestBuilder, input: ClosureInpu
       let found: LoadedObject | undefined;
       for (const candidate of candidates) {
         found = await loadObject(builder, candidate.path, `DT_NEEDED ${name} of ${label} (found via ${candidate.via})`, object);
-        if (found) break;
+        if (!found) continue;
+        if (candidate.via === 'ld.so.cache' && !defaultDirs(object.bits, object.machine).includes(path.dirname(candidate.path))) {
+          const flags = input.cache?.byName.get(name)?.find((e) => e.path === candidate.path)?.flags;
+          if (flags !== undefined) builder.addCacheRecord({ name, path: candidate.path, flags });
+        }
+        break;
       }
       if (!found) {
         throw new TinyxError('TINYX_LIBRARY_NOT_FOUND', `Library ${name} needed by ${label} was not found (tried ${candidates.map((c) => c.path).join(', ')})`, {

@@ -62,7 +62,8 @@ export function applyExcludes(manifest: Manifest, excludes: string[]): Manifest 
   const needed = new Set<string>();
   for (const e of kept) for (let d = path.posix.dirname(e.guestPath); d !== '/'; d = path.posix.dirname(d)) needed.add(d);
   const entries = manifest.entries.filter((e) => !excluded(e.guestPath) || (e.kind === 'dir' && needed.has(e.guestPath)));
-  return { ...manifest, entries };
+  const ldCache = manifest.ldCache?.filter((r) => !excluded(r.path));
+  return ldCache && ldCache.length > 0 ? { ...manifest, entries, ldCache } : { app: manifest.app, entries };
 }
 
 function splitSpec(spec: string): [string, string | undefined] {

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import type { PathLink } from './hostfs.js';
+import type { LdCacheRecord } from './ldcache-write.js';
 
 export interface ManifestEntry {
   guestPath: string;
@@ -20,11 +21,22 @@ export interface ManifestEntry {
 export interface Manifest {
   app: { hostPath: string; guestPath: string };
   entries: ManifestEntry[];
+  /**
+   * Libraries the host loader found only through /etc/ld.so.cache (outside the built-in
+   * directories, e.g. /usr/local/lib): the guest needs an ld.so.cache listing them.
+   */
+  ldCache?: LdCacheRecord[];
 }
 
 /** Collects entries; the first reason recorded for a path wins, parents are added as directories. */
 export class ManifestBuilder {
   private readonly byPath = new Map<string, ManifestEntry>();
+  private readonly cacheRecords = new Map<string, LdCacheRecord>();
+
+  /** Remember that the guest's ld.so.cache must map `record.name` (first record per name wins). */
+  addCacheRecord(record: LdCacheRecord): void {
+    if (!this.cacheRecords.has(record.name)) this.cacheRecords.set(record.name, record);
+  }
 
   has(guestPath: string): boolean {
     return this.byPath.has(guestPath);
@@ -66,7 +78,8 @@ export class ManifestBuilder {
 
   build(app: Manifest['app']): Manifest {
     const entries = [...this.byPath.values()].sort((a, b) => compareGuestPaths(a.guestPath, b.guestPath));
-    return { app, entries };
+    const ldCache = [...this.cacheRecords.values()].sort((a, b) => compareGuestPaths(a.name, b.name));
+    return ldCache.length > 0 ? { app, entries, ldCache } : { app, entries };
   }
 
   private addParents(guestPath: string, reason: string): void {

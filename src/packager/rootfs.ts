@@ -1,6 +1,7 @@
 // Pure planning of the guest root filesystem: the app's manifest plus BusyBox, init files and devices.
 import path from 'node:path';
 import type { Manifest, ManifestEntry } from '../deps/manifest.js';
+import { encodeLdCache } from '../deps/ldcache-write.js';
 import { GUEST_NET } from './markers.js';
 import { BUSYBOX_GUEST_PATH, INITTAB_GUEST_PATH, RC_GUEST_PATH, renderInittab, renderRc, type InitSpec } from './init.js';
 
@@ -11,7 +12,7 @@ export interface RootfsNode {
   /** Contents come from this host file ... */
   hostPath?: string;
   /** ... or are given inline. */
-  data?: string;
+  data?: string | Uint8Array;
   target?: string;
   major?: number;
   minor?: number;
@@ -48,6 +49,9 @@ export function planRootfs(options: { manifest: Manifest; init: InitSpec; busybo
   add({ path: INITTAB_GUEST_PATH, kind: 'file', mode: 0o644, data: renderInittab(), reason: 'BusyBox init table' });
   add({ path: RC_GUEST_PATH, kind: 'file', mode: 0o755, data: renderRc(options.init), reason: 'boot script: mounts, network, app' });
   add({ path: '/etc/resolv.conf', kind: 'file', mode: 0o644, data: `nameserver ${GUEST_NET.dns}\n`, reason: 'DNS of QEMU user networking' });
+  if (options.manifest.ldCache && options.manifest.ldCache.length > 0) {
+    add({ path: '/etc/ld.so.cache', kind: 'file', mode: 0o644, data: encodeLdCache(options.manifest.ldCache), reason: 'loader cache for libraries outside the default directories' });
+  }
   add({ path: '/etc/hosts', kind: 'file', mode: 0o644, data: '127.0.0.1\tlocalhost\n::1\tlocalhost\n', reason: 'localhost name' });
   return [...tree.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

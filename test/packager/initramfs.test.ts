@@ -1,13 +1,13 @@
 // buildInitramfs end to end on the host: reproducible gzip'd cpio that GNU tools read and whose
 // extracted tree runs the app under chroot.
 import { execa } from 'execa';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApp } from '../../src/deps/index.js';
 import { isTinyxError } from '../../src/errors.js';
 import { buildInitramfs } from '../../src/packager/initramfs.js';
-import { buildExampleServer, tempDir } from '../deps/helpers.js';
+import { buildExampleServer, gcc, tempDir } from '../deps/helpers.js';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
@@ -57,6 +57,28 @@ describe('buildInitramfs', () => {
       server.kill();
       await server;
     }
+  });
+
+  it('gives the guest an ld.so.cache for a library only the host cache knows, and the app runs with it', async () => {
+    const work = path.join(tmp.dir, 'cached');
+    const libdir = path.join(work, 'opt/lib');
+    await mkdir(libdir, { recursive: true });
+    await gcc(['-shared', '-fPIC', '-Wl,-soname,libfoo.so.1', '-o', path.join(libdir, 'libfoo.so.1'), 'foo.c'], work);
+    await symlink('libfoo.so.1', path.join(libdir, 'libfoo.so'));
+    await gcc(['-o', path.join(work, 'usefoo'), 'usefoo.c', `-L${libdir}`, '-lfoo'], work);
+    await writeFile(path.join(work, 'ld.so.conf'), `${libdir}\n`);
+    await execa('ldconfig', ['-C', path.join(work, 'ld.so.cache'), '-f', path.join(work, 'ld.so.conf')]);
+    const manifest = await resolveApp(path.join(work, 'usefoo'), { ldCache: path.join(work, 'ld.so.cache') });
+    expect(manifest.ldCache).toEqual([{ name: 'libfoo.so.1', path: path.join(libdir, 'libfoo.so.1'), flags: 0x0303 }]);
+    const { file } = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'cached.cpio.gz') });
+    const root = path.join(work, 'root');
+    await mkdir(root);
+    await execa('sh', ['-c', `zcat '${file}' | cpio -idm --quiet --no-absolute-filenames`], { cwd: root });
+    expect((await execa('chroot', [root, '/app/usefoo'], { reject: false })).exitCode).toBe(0);
+    await rm(path.join(root, 'etc/ld.so.cache'));
+    const without = await execa('chroot', [root, '/app/usefoo'], { reject: false });
+    expect(without.exitCode).toBe(127);
+    expect(without.stderr).toMatch(/libfoo\.so\.1: cannot open shared object file/);
   });
 
   it('refuses a dynamically linked BusyBox replacement', async () => {
