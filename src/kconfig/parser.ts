@@ -56,7 +56,7 @@ class Parser {
   }
 
   fail(msg: string): never {
-    throw new TinyxError('TINYX_KCONFIG_PARSE', `${this.file}:${this.line}: ${msg}`, {
+    throw new TinyxError('TINYX_KCONFIG_PARSE', this.file ? `${this.file}:${this.line}: ${msg}` : msg, {
       advice: 'Check the Kconfig file at that line; the kernel\'s own `make olddefconfig` reports the same place.',
     });
   }
@@ -75,7 +75,10 @@ class Parser {
         this.statement(st);
       }
     } catch (error) {
-      if (error instanceof PreprocessError) this.fail(error.message);
+      if (error instanceof PreprocessError) {
+        this.line = this.pp.line;
+        this.fail(error.message);
+      }
       throw error;
     } finally {
       this.including.pop();
@@ -244,7 +247,7 @@ class Parser {
   private addMenu(kind: 'menu' | 'if' | 'choice'): void {
     this.last = { node: this.entry, field: 'list' };
     this.current = this.entry;
-    this.blocks.push({ kind, file: this.file, line: this.line });
+    this.blocks.push({ kind, file: this.entry.file, line: this.entry.line });
   }
 
   private endBlock(kind: 'menu' | 'if' | 'choice'): void {
