@@ -1,0 +1,53 @@
+// Test helper: the kernel's own config targets through `make O=<scratch>`, answers cached by input hash.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { sha256 } from '../../src/util/hash.js';
+import { KERNEL_SRC, TEST_DIR } from './realconf.js';
+
+export interface ToolRequest {
+  /** randconfig, tinyconfig, defconfig (no input) or olddefconfig, savedefconfig (with input). */
+  target: string;
+  input?: string;
+  seed?: number;
+  arch: 'x86_64' | 'x86';
+}
+
+/** Two scratch O= dirs so two make calls can run at once on a 2-core machine. */
+const SLOTS = [path.join(TEST_DIR, 'slot0'), path.join(TEST_DIR, 'slot1')];
+const busy = [false, false];
+const waiting: (() => void)[] = [];
+
+async function withSlot<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  let i = busy.indexOf(false);
+  while (i < 0) {
+    await new Promise<void>((r) => waiting.push(r));
+    i = busy.indexOf(false);
+  }
+  busy[i] = true;
+  try {
+    return await fn(SLOTS[i]!);
+  } finally {
+    busy[i] = false;
+    waiting.shift()?.();
+  }
+}
+
+/** The kernel tool's output for a request; cached (set TINYX_KCONFIG_COMPAT_FRESH=1 to rerun). */
+export async function kernelTool(req: ToolRequest): Promise<string> {
+  const key = sha256(JSON.stringify([KERNEL_SRC, req.target, req.seed ?? null, req.arch, req.input ?? null])).slice(0, 24);
+  const cached = path.join(TEST_DIR, 'expected', `${req.target}-${key}`);
+  if (!process.env.TINYX_KCONFIG_COMPAT_FRESH && existsSync(cached)) return readFile(cached, 'utf8');
+  const out = await withSlot(async (dir) => {
+    await mkdir(dir, { recursive: true });
+    if (req.input !== undefined) await writeFile(path.join(dir, '.config'), req.input);
+    const env = req.seed === undefined ? {} : { KCONFIG_SEED: String(req.seed) };
+    await execa('make', ['-s', '-C', KERNEL_SRC, `O=${dir}`, `ARCH=${req.arch}`, req.target], { env, stdin: 'ignore', all: true });
+    return readFile(path.join(dir, req.target === 'savedefconfig' ? 'defconfig' : '.config'), 'utf8');
+  });
+  await mkdir(path.dirname(cached), { recursive: true });
+  await writeFile(`${cached}.tmp`, out);
+  await rename(`${cached}.tmp`, cached);
+  return out;
+}

@@ -1,0 +1,69 @@
+// Search-facing queries: candidates, disable, subtree, explain on small fixture trees.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { parseDotConfig } from '../../src/kconfig/dotconfig.js';
+import { loadKconfig, type KconfigModel } from '../../src/kconfig/engine.js';
+
+const ROOT = path.join(import.meta.dirname, '..', 'fixtures', 'kconfig');
+const cacheDir = mkdtempSync(path.join(tmpdir(), 'tinyx-kconfig-cache-'));
+const input = (c: string) => parseDotConfig(readFileSync(path.join(ROOT, c, 'input.config'), 'utf8'));
+
+describe('menus-if-visible', () => {
+  let model: KconfigModel;
+  beforeAll(async () => {
+    model = await loadKconfig(path.join(ROOT, 'menus-if-visible'), { cacheDir });
+  });
+
+  test('candidates are the enabled, visible, unselected options with their menus', () => {
+    const list = model.candidates(input('menus-if-visible'));
+    expect(list.map((c) => c.name)).toEqual(['BASE', 'NET', 'VENDORS', 'VENDOR_A']);
+    expect(list.find((c) => c.name === 'VENDOR_A')).toEqual({ name: 'VENDOR_A', menuPath: ['vendors'], parent: 'VENDORS' });
+    expect(list.find((c) => c.name === 'NET')).toEqual({ name: 'NET', menuPath: ['base', 'Networking'], parent: 'BASE' });
+  });
+
+  test('keep removes names from the candidates (with or without CONFIG_)', () => {
+    expect(model.candidates(input('menus-if-visible'), ['CONFIG_NET', 'BASE']).map((c) => c.name)).toEqual(['VENDORS', 'VENDOR_A']);
+  });
+
+  test('disable reports the cascade, and no-ops as empty', () => {
+    const off = model.disable(input('menus-if-visible'), ['VENDORS']);
+    expect(off.changed).toEqual(['VENDORS', 'VENDOR_A']);
+    expect(off.config.get('VENDORS')).toBe('n');
+    expect(model.disable(input('menus-if-visible'), ['HIDDEN_OPT']).changed).toEqual([]);
+  });
+
+  test('subtree by symbol and by menu prompt', () => {
+    expect(model.subtree('VENDORS')).toEqual(['VENDOR_A']);
+    expect(model.subtree('Networking')).toEqual(['NET', 'INET']);
+  });
+
+  test('explain says where, what and why', () => {
+    const e = model.explain('CONFIG_HIDDEN_OPT', input('menus-if-visible'));
+    expect(e).toMatchObject({ name: 'HIDDEN_OPT', type: 'bool', value: 'y', visible: 'n', definedAt: ['Kconfig:29'] });
+    expect(e.prompts).toEqual([{ text: 'hidden option', at: 'Kconfig:30', visible: 'n' }]);
+    expect(e.why.join('\n')).toMatch(/prompt not visible/);
+    expect(() => model.explain('NOPE', input('menus-if-visible'))).toThrow(/No Kconfig symbol NOPE/);
+  });
+});
+
+describe('select-imply', () => {
+  test('selected options are not candidates; explain names the selector', async () => {
+    const model = await loadKconfig(path.join(ROOT, 'select-imply'), { cacheDir });
+    const names = model.candidates(input('select-imply')).map((c) => c.name);
+    expect(names).toContain('DRIVER');
+    expect(names).not.toContain('LIB');
+    const e = model.explain('LIB', input('select-imply'));
+    expect(e.value).toBe('y');
+    expect(e.selectedBy).toEqual([{ expr: 'DRIVER', value: 'y' }]);
+    expect(e.why[0]).toMatch(/selected .* by DRIVER/);
+  });
+
+  test('disabling the selector releases promptless selected symbols; prompted ones keep their .config value', async () => {
+    const model = await loadKconfig(path.join(ROOT, 'select-imply'), { cacheDir });
+    const { changed, config } = model.disable(input('select-imply'), ['DRIVER']);
+    expect(changed).toEqual(['DRIVER', 'HELPER']);
+    expect(config.get('LIB')).toBe('y');
+  });
+});
