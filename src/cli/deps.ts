@@ -13,7 +13,8 @@ glibc's loader does), script interpreters, the symlinks on their paths, why each
 the Debian package it comes from.
 
 Options:
-  --app PATH         the executable (ELF or #! script)
+  --app PATH         the executable (ELF or #! script), or a directory holding it
+  --entry REL        for a directory app: the program to run, relative to it
   --guest-dir DIR    where an app outside /usr, /bin, /opt... goes in the guest (default /app)
   --include PATH     also put this host file (and its ELF closure) in the guest; repeatable
   --exclude PATH     leave this guest path (or everything under it) out; repeatable
@@ -27,6 +28,7 @@ export async function depsCommand(argv: string[], io: { stdout: (s: string) => v
     args: argv,
     options: {
       app: { type: 'string' },
+      entry: { type: 'string' },
       'guest-dir': { type: 'string' },
       include: { type: 'string', multiple: true },
       exclude: { type: 'string', multiple: true },
@@ -42,7 +44,7 @@ export async function depsCommand(argv: string[], io: { stdout: (s: string) => v
     return 0;
   }
   if (!values.app) throw new TinyxError('TINYX_USAGE', 'tinyx deps needs --app PATH', { advice: 'Example: tinyx deps --app examples/hello-http/build/server' });
-  const manifest = await resolveApp(values.app, { guestDir: values['guest-dir'], include: values.include, exclude: values.exclude });
+  const manifest = await resolveApp(values.app, { guestDir: values['guest-dir'], entry: values.entry, include: values.include, exclude: values.exclude });
   const sizes = new Map<string, number>();
   await Promise.all(manifest.entries.map(async (e) => {
     if (e.kind === 'file' && e.hostPath) sizes.set(e.guestPath, (await stat(e.hostPath)).size);

@@ -1,5 +1,6 @@
 // Public surface of src/deps: the manifest types and resolveApp.
-export { resolveApp, GUEST_PATH } from './resolve.js';
+export { resolveApp } from './resolve.js';
+export { GUEST_PATH } from './interpreters.js';
 export type { ResolveOptions } from './resolve.js';
 export type { Manifest, ManifestEntry } from './manifest.js';
 export { parseElf, isElf } from './elf.js';

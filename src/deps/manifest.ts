@@ -32,10 +32,29 @@ export interface Manifest {
 export class ManifestBuilder {
   private readonly byPath = new Map<string, ManifestEntry>();
   private readonly cacheRecords = new Map<string, LdCacheRecord>();
+  private readonly relocations: Array<{ host: string; guest: string }> = [];
+
+  /**
+   * From now on, entries added at paths under `hostPrefix` land under `guestPrefix` instead (a
+   * directory app copied to /app/NAME, whose libraries the closure finds at their host paths).
+   */
+  relocate(hostPrefix: string, guestPrefix: string): void {
+    this.relocations.push({ host: normalizeGuestPath(hostPrefix), guest: normalizeGuestPath(guestPrefix) });
+  }
+
+  /** The guest path an entry added at `p` ends up at. */
+  guestPathOf(p: string): string {
+    const n = normalizeGuestPath(p);
+    for (const { host, guest } of this.relocations) {
+      if (n === host) return guest;
+      if (n.startsWith(`${host}/`)) return guest + n.slice(host.length);
+    }
+    return n;
+  }
 
   /** Remember that the guest's ld.so.cache must map `record.name` (first record per name wins). */
   addCacheRecord(record: LdCacheRecord): void {
-    if (!this.cacheRecords.has(record.name)) this.cacheRecords.set(record.name, record);
+    if (!this.cacheRecords.has(record.name)) this.cacheRecords.set(record.name, { ...record, path: this.guestPathOf(record.path) });
   }
 
   has(guestPath: string): boolean {
@@ -47,7 +66,7 @@ export class ManifestBuilder {
   }
 
   add(entry: ManifestEntry): void {
-    const guestPath = normalizeGuestPath(entry.guestPath);
+    const guestPath = this.guestPathOf(entry.guestPath);
     const existing = this.byPath.get(guestPath);
     if (existing) {
       if (existing.kind !== entry.kind || (entry.kind === 'symlink' && existing.target !== entry.target)) {
