@@ -1,5 +1,6 @@
 // Simulated kernel-option and cmdline searches: evaluations per strategy, vs one-at-a-time, 1-minimality.
 // Run after `npx tsc -p .`: node bench/search-sim.mjs [--parallel N] [--monotone] [--size 600]
+// An evaluation is one build + boot; a wave is a round of evaluations running side by side.
 import { getStrategy, STRATEGY_NAMES } from '../dist/search/strategy.js';
 
 const args = process.argv.slice(2);
@@ -116,23 +117,41 @@ for (const share of [0.05, 0.1]) {
 }
 for (const seed of [1, 2]) scenarios.push({ label: `cmdline 40 s${seed}`, space: cmdlineSpace(seed, 40, 3) });
 
-const totals = Object.fromEntries(STRATEGY_NAMES.map((n) => [n, 0]));
-console.log(`parallel=${PARALLEL} monotone=${MONOTONE}`);
-console.log(['scenario'.padEnd(22), 'cands', 'need', ...STRATEGY_NAMES.map((n) => n.padStart(22))].join(' '));
-for (const { label, space } of scenarios) {
-  const cells = [];
-  let reference = 0;
-  for (const name of STRATEGY_NAMES) {
-    const o = oracle(space);
-    const result = await getStrategy(name).run({ candidates: space.candidates, test: o.test, parallel: PARALLEL, monotone: MONOTONE });
-    const minimal = o.passes(result.removed) && result.kept.every((k) => !o.passes([...result.removed, k]));
-    if (name === 'one-at-a-time') reference = o.evaluations;
-    totals[name] += o.evaluations;
-    const waves = PARALLEL > 1 ? ` w${o.waves}` : '';
-    cells.push(`${o.evaluations}${waves} (${(o.evaluations / reference).toFixed(2)})${minimal ? ' ok' : ' NOT-1-MIN'}`.padStart(22));
-  }
-  const need = space.required.size;
-  console.log([label.padEnd(22), String(space.candidates.length).padStart(5), String(need).padStart(4), ...cells].join(' '));
+async function measure(name, space, parallel, monotone) {
+  const o = oracle(space);
+  const result = await getStrategy(name).run({ candidates: space.candidates, test: o.test, parallel, monotone });
+  const minimal = o.passes(result.removed) && result.kept.every((k) => !o.passes([...result.removed, k]));
+  return { evaluations: o.evaluations, waves: o.waves, minimal };
 }
-const ref = totals['one-at-a-time'];
-console.log(['total'.padEnd(33), ...STRATEGY_NAMES.map((n) => `${totals[n]} (${(totals[n] / ref).toFixed(2)})`.padStart(22))].join(' '));
+
+const ratio = (x, ref) => (x / ref).toFixed(2);
+console.log(`Per scenario (parallel=${PARALLEL}, monotone=${MONOTONE}): evaluations (ratio to one-at-a-time), 1-minimal`);
+console.log(['scenario'.padEnd(22), 'cands', 'need', ...STRATEGY_NAMES.map((n) => n.padStart(18))].join(' '));
+for (const { label, space } of scenarios) {
+  const runs = [];
+  for (const name of STRATEGY_NAMES) runs.push(await measure(name, space, PARALLEL, MONOTONE));
+  const ref = runs[0].evaluations;
+  const cells = runs.map((r) => `${r.evaluations} (${ratio(r.evaluations, ref)}) ${r.minimal ? 'ok' : 'NO'}`.padStart(18));
+  console.log([label.padEnd(22), String(space.candidates.length).padStart(5), String(space.required.size).padStart(4), ...cells].join(' '));
+}
+
+console.log('\nAll scenarios: total evaluations (ratio) / waves; "!" if some result was not 1-minimal');
+console.log(['slots  monotone'.padEnd(16), ...STRATEGY_NAMES.map((n) => n.padStart(24))].join(' '));
+for (const parallel of [1, 2, 4]) {
+  for (const monotone of [false, true]) {
+    const totals = [];
+    for (const name of STRATEGY_NAMES) {
+      const t = { evaluations: 0, waves: 0, minimal: true };
+      for (const { space } of scenarios) {
+        const r = await measure(name, space, parallel, monotone);
+        t.evaluations += r.evaluations;
+        t.waves += r.waves;
+        t.minimal &&= r.minimal;
+      }
+      totals.push(t);
+    }
+    const ref = totals[0].evaluations;
+    const cells = totals.map((t) => `${t.evaluations} (${ratio(t.evaluations, ref)}) / ${t.waves}${t.minimal ? '' : ' !'}`.padStart(24));
+    console.log([`${parallel}      ${monotone}`.padEnd(16), ...cells].join(' '));
+  }
+}

@@ -57,9 +57,10 @@ class Bisector {
   async isolate(nodes: readonly TreeNode[], failedAt: number): Promise<void> {
     const session = this.session;
     if (nodes.length === 1) return this.isolateOne(nodes[0]!, failedAt);
+    // The first half: the longest prefix holding at most half the candidates (at least one node).
     const total = sizeOf(nodes);
     let cut = 1;
-    while (cut < nodes.length - 1 && sizeOf(nodes.slice(0, cut)) * 2 < total) cut++;
+    while (cut < nodes.length - 1 && sizeOf(nodes.slice(0, cut + 1)) * 2 <= total) cut++;
     const a = nodes.slice(0, cut);
     const b = nodes.slice(cut);
     const base = session.removed.length;
