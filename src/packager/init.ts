@@ -58,6 +58,7 @@ $bb mount -t sysfs sysfs /sys 2>/dev/null || say "tinyx: no sysfs"
 $bb mount -t devtmpfs devtmpfs /dev 2>/dev/null || say "tinyx: no devtmpfs"
 $bb mount -t tmpfs -o mode=1777 tmpfs /tmp 2>/dev/null
 $bb mount -t tmpfs -o mode=0755 tmpfs /run 2>/dev/null
+$bb hostname -F /etc/hostname 2>/dev/null
 
 $bb ifconfig lo 127.0.0.1 up 2>/dev/null || say "tinyx: no loopback"
 if $bb ifconfig ${n.iface} ${n.address} netmask ${n.netmask} up 2>/dev/null; then

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Manifest, ManifestEntry } from '../deps/manifest.js';
 import { encodeLdCache } from '../deps/ldcache-write.js';
-import { GUEST_NET } from './markers.js';
+import { etcFiles } from './userland.js';
 import { BUSYBOX_GUEST_PATH, INITTAB_GUEST_PATH, RC_GUEST_PATH, renderInittab, renderRc, type InitSpec } from './init.js';
 
 export interface RootfsNode {
@@ -48,11 +48,10 @@ export function planRootfs(options: { manifest: Manifest; init: InitSpec; busybo
   for (const applet of APPLETS) add({ path: `/bin/${applet}`, kind: 'symlink', mode: 0o777, target: 'busybox', reason: `BusyBox applet ${applet}` });
   add({ path: INITTAB_GUEST_PATH, kind: 'file', mode: 0o644, data: renderInittab(), reason: 'BusyBox init table' });
   add({ path: RC_GUEST_PATH, kind: 'file', mode: 0o755, data: renderRc(options.init), reason: 'boot script: mounts, network, app' });
-  add({ path: '/etc/resolv.conf', kind: 'file', mode: 0o644, data: `nameserver ${GUEST_NET.dns}\n`, reason: 'DNS of QEMU user networking' });
+  for (const f of etcFiles()) add({ ...f, kind: 'file' });
   if (options.manifest.ldCache && options.manifest.ldCache.length > 0) {
     add({ path: '/etc/ld.so.cache', kind: 'file', mode: 0o644, data: encodeLdCache(options.manifest.ldCache), reason: 'loader cache for libraries outside the default directories' });
   }
-  add({ path: '/etc/hosts', kind: 'file', mode: 0o644, data: '127.0.0.1\tlocalhost\n::1\tlocalhost\n', reason: 'localhost name' });
   return [...tree.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

@@ -81,6 +81,17 @@ describe('buildInitramfs', () => {
     expect(without.stderr).toMatch(/libfoo\.so\.1: cannot open shared object file/);
   });
 
+  it('has a userland in which glibc programs resolve users, groups and hosts', async () => {
+    const manifest = await resolveApp(await buildExampleServer(), { include: ['/usr/bin/id', '/usr/bin/getent'] });
+    const { file } = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'userland.cpio.gz') });
+    const root = path.join(tmp.dir, 'userland');
+    await mkdir(root);
+    await execa('sh', ['-c', `zcat '${file}' | cpio -idm --quiet --no-absolute-filenames`], { cwd: root });
+    expect((await execa('chroot', [root, '/usr/bin/id'])).stdout).toBe('uid=0(root) gid=0(root) groups=0(root)');
+    expect((await execa('chroot', [root, '/usr/bin/getent', 'hosts', 'tinyx'])).stdout).toMatch(/^127\.0\.1\.1\s+tinyx/);
+    expect((await execa('chroot', [root, '/usr/bin/getent', 'passwd', 'nobody'])).stdout).toMatch(/^nobody:x:65534:/);
+  });
+
   it('refuses a dynamically linked BusyBox replacement', async () => {
     const manifest = await resolveApp(await buildExampleServer());
     const error = await buildInitramfs({ manifest, init: { appGuestPath: '/app/server', appArgs: [], port: 80 }, busybox: '/usr/bin/curl', outFile: path.join(tmp.dir, 'x.gz') }).catch((e: unknown) => e);

@@ -26,6 +26,9 @@ describe('planRootfs', () => {
     expect(at(nodes, '/dev/null')).toMatchObject({ kind: 'char', major: 1, minor: 3 });
     expect(at(nodes, '/etc/tinyx/rc')?.data).toContain("exec '/app/server'");
     expect(at(nodes, '/etc/resolv.conf')?.data).toBe('nameserver 10.0.2.3\n');
+    expect(at(nodes, '/etc/passwd')?.data).toMatch(/^root:x:0:0:/);
+    expect(at(nodes, '/etc/hostname')?.data).toBe('tinyx\n');
+    expect(at(nodes, '/etc/ld.so.cache')).toBeUndefined(); // nothing outside the default dirs
     for (const dir of ['/proc', '/sys', '/tmp', '/run', '/dev']) expect(at(nodes, dir)?.kind).toBe('dir');
     expect(at(nodes, '/tmp')?.mode).toBe(0o1777);
     expect(at(nodes, '/lib')).toMatchObject({ kind: 'symlink', target: 'usr/lib' });
