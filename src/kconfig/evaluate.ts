@@ -8,6 +8,22 @@ export const WRITE = 0x200;
 export const WRITTEN = 0x800;
 export const DEF_USER = 0x10000;
 
+const templates = new WeakMap<SymbolTable, { tri: Uint8Array; val: string[]; flags: Uint32Array }>();
+
+/** The initial state of every evaluation over a table, built once. */
+function template(table: SymbolTable) {
+  let t = templates.get(table);
+  if (!t) {
+    t = { tri: new Uint8Array(table.syms.length), val: table.syms.map((s) => s.name ?? ''), flags: Uint32Array.from(table.syms, (s) => s.flags) };
+    for (const [id, v] of [[0, 2], [1, 1], [2, 0]] as const) {
+      t.tri[id] = v;
+      t.flags[id]! |= VALID;
+    }
+    templates.set(table, t);
+  }
+  return t;
+}
+
 /** Mutable evaluation state for one configuration over an immutable symbol table. */
 export class Evaluator {
   readonly tri: Uint8Array;
@@ -27,14 +43,11 @@ export class Evaluator {
 
   constructor(readonly table: SymbolTable, readonly modulesSym: number) {
     const n = table.syms.length;
-    this.tri = new Uint8Array(n);
-    this.val = table.syms.map((s) => s.name ?? '');
+    const t = template(table);
+    this.tri = t.tri.slice();
+    this.val = t.val.slice();
     this.sel = new Int32Array(n).fill(-1);
-    this.flags = Uint32Array.from(table.syms, (s) => s.flags);
-    for (const [id, t] of [[0, 2], [1, 1], [2, 0]] as const) {
-      this.tri[id] = t;
-      this.flags[id]! |= VALID;
-    }
+    this.flags = t.flags.slice();
     this.visible = new Uint8Array(n);
     this.dirDepTri = new Uint8Array(n);
     this.revDepTri = new Uint8Array(n);
@@ -85,18 +98,43 @@ export class Evaluator {
         this.calc(e.l);
         this.calc(e.r);
         const res = compareValues(this.str(e.l), this.sym(e.l).type, this.str(e.r), this.sym(e.r).type);
-        const ok = { '=': res === 0, '!=': res !== 0, '<': res < 0, '<=': res <= 0, '>': res > 0, '>=': res >= 0 }[e.op];
-        return ok ? 2 : 0;
+        switch (e.op) {
+          case '=':
+            return res === 0 ? 2 : 0;
+          case '!=':
+            return res !== 0 ? 2 : 0;
+          case '<':
+            return res < 0 ? 2 : 0;
+          case '<=':
+            return res <= 0 ? 2 : 0;
+          case '>':
+            return res > 0 ? 2 : 0;
+          default:
+            return res >= 0 ? 2 : 0;
+        }
       }
     }
   }
 
   /** The first property of a type whose condition holds, and that condition's value. */
   activeProp(id: number, type: 'default' | 'range'): [Prop, Tri] | null {
-    for (const prop of this.sym(id).props) {
+    const prop = this.firstProp(id, type);
+    return prop ? [prop, this.propVisible] : null;
+  }
+
+  /** The condition value of the property firstProp last returned. */
+  private propVisible: Tri = 0;
+
+  private firstProp(id: number, type: 'default' | 'range'): Prop | null {
+    const props = this.sym(id).props;
+    for (let i = 0; i < props.length; i++) {
+      const prop = props[i]!;
       if (prop.type !== type) continue;
       const vis = this.expr(prop.visible);
-      if (vis !== 0) return [prop, vis];
+      if (vis !== 0) {
+        this.propVisible = vis;
+        return prop;
+      }
     }
     return null;
   }
@@ -106,7 +144,9 @@ export class Evaluator {
     const s = this.sym(id);
     const choiceSym = s.flags & SF.CHOICEVAL ? s.choice : -1;
     let tri: Tri = 0;
-    for (const prop of s.props) {
+    const props = s.props;
+    for (let i = 0; i < props.length; i++) {
+      const prop = props[i]!;
       if (prop.text === undefined) continue;
       let vis = this.expr(prop.visible);
       if (choiceSym >= 0 && s.type === 'tristate' && vis === 1 && this.tri[choiceSym] === 2) vis = 0;
@@ -130,7 +170,8 @@ export class Evaluator {
     if (f[id]! & VALID) return;
     f[id]! |= VALID;
     const s = this.sym(id);
-    const old = [this.tri[id], this.val[id]];
+    const oldTri = this.tri[id];
+    const oldVal = this.val[id];
     let newTri: Tri = 0;
     let newVal = s.type === 'bool' || s.type === 'tristate' ? 'n' : '';
     if (s.type === 'unknown') {
@@ -155,9 +196,10 @@ export class Evaluator {
         } else {
           if (this.revDepTri[id] !== 0) f[id]! |= WRITE;
           if (!(s.flags & SF.CHOICE)) {
-            const def = this.activeProp(id, 'default');
+            const def = this.firstProp(id, 'default');
             if (def) {
-              newTri = triMin(this.expr(def[0].expr), def[1]);
+              const vis = this.propVisible;
+              newTri = triMin(this.expr(def.expr), vis);
               if (newTri !== 0) f[id]! |= WRITE;
             }
             if (this.impliedTri[id] !== 0) {
@@ -172,9 +214,9 @@ export class Evaluator {
     } else if (visible !== 0 && this.hasValue(id)) {
       newVal = this.defVal[id]!;
     } else {
-      const def = this.activeProp(id, 'default');
-      if (def && def[0].expr?.k === 'sym') {
-        const ds = def[0].expr.s;
+      const def = this.firstProp(id, 'default');
+      if (def && def.expr?.k === 'sym') {
+        const ds = def.expr.s;
         f[id]! |= WRITE;
         this.calc(ds);
         newVal = this.sym(ds).type === 'bool' || this.sym(ds).type === 'tristate' ? 'n' : this.val[ds]!;
@@ -184,7 +226,7 @@ export class Evaluator {
     this.val[id] = newVal;
     if (s.flags & SF.CHOICE && newTri === 2) this.sel[id] = this.calcChoice(id);
     this.validateRange(id);
-    if (id === this.modulesSym && (old[0] !== this.tri[id] || old[1] !== this.val[id])) this.modulesVal = this.tri[id] as Tri;
+    if (id === this.modulesSym && (oldTri !== this.tri[id] || oldVal !== this.val[id])) this.modulesVal = this.tri[id] as Tri;
     if (s.flags & SF.CHOICE) {
       for (const v of s.values) if (f[id]! & WRITE && this.visible[v] !== 0) f[v]! |= WRITE;
     }

@@ -24,7 +24,9 @@ export interface Statement {
 
 const OPS2 = ['||', '&&', '!=', '<=', '>=', ':=', '+='];
 const OPS1 = '=<>!()';
-const isWordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_-]/.test(c);
+const WORD = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-') WORD[c.charCodeAt(0)] = 1;
+const isWordChar = (c: string | undefined) => c !== undefined && WORD[c.charCodeAt(0)] === 1;
 
 export function* lexStatements(text: string, pp: Preprocessor): Generator<Statement> {
   let pos = 0;
@@ -57,7 +59,7 @@ export function* lexStatements(text: string, pp: Preprocessor): Generator<Statem
     }
     if (!toks.length) first = line;
     pp.line = line;
-    const two = text.slice(pos, pos + 2);
+    const two = OPS1.includes(c) || c === '|' || c === '&' || c === ':' || c === '+' ? text.slice(pos, pos + 2) : '';
     if (OPS2.includes(two) || OPS1.includes(c)) {
       const op = OPS2.includes(two) ? two : c;
       pos += op.length;

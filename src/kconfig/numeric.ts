@@ -53,6 +53,7 @@ export function parseForCompare(str: string, type: SymType): { value: bigint; un
 
 /** Three-way comparison of two symbol values as expr_calc_value does it. */
 export function compareValues(s1: string, t1: SymType, s2: string, t2: SymType): number {
+  if (isTri(t1) && isTri(t2)) return triRank(s1) - triRank(s2);
   if (t1 !== 'string' || t2 !== 'string') {
     const a = parseForCompare(s1, t1);
     const b = parseForCompare(s2, t2);
@@ -84,3 +85,6 @@ export function stringValid(type: SymType, str: string): boolean {
       return false;
   }
 }
+
+const isTri = (t: SymType) => t === 'bool' || t === 'tristate';
+const triRank = (s: string) => (s === 'n' ? 0 : s === 'm' ? 1 : s === 'y' ? 2 : -1);
