@@ -56,6 +56,7 @@ say() { echo "$*" >/dev/console 2>/dev/null || echo "$*"; }
 $bb mount -t proc proc /proc 2>/dev/null || say "tinyx: no proc"
 $bb mount -t sysfs sysfs /sys 2>/dev/null || say "tinyx: no sysfs"
 $bb mount -t devtmpfs devtmpfs /dev 2>/dev/null || say "tinyx: no devtmpfs"
+$bb mkdir -p /dev/pts /dev/shm 2>/dev/null
 $bb mount -t tmpfs -o mode=1777 tmpfs /tmp 2>/dev/null
 $bb mount -t tmpfs -o mode=0755 tmpfs /run 2>/dev/null
 $bb hostname -F /etc/hostname 2>/dev/null

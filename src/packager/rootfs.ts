@@ -22,6 +22,12 @@ export interface RootfsNode {
 /** BusyBox applets linked into /bin (the rc itself calls them as `busybox APPLET`). */
 export const APPLETS = ['sh', 'cat', 'dmesg', 'env', 'hostname', 'ifconfig', 'ip', 'ls', 'mkdir', 'mount', 'poweroff', 'ps', 'reboot', 'route', 'sleep', 'umount'];
 
+/** Character devices in the archive, so a kernel without DEVTMPFS still has them: name, mode, major, minor. */
+export const DEVICES: Array<[string, number, number, number]> = [
+  ['console', 0o600, 5, 1], ['null', 0o666, 1, 3], ['zero', 0o666, 1, 5], ['full', 0o666, 1, 7],
+  ['random', 0o666, 1, 8], ['urandom', 0o666, 1, 9], ['tty', 0o666, 5, 0],
+];
+
 const BASE_DIRS: Array<[string, number]> = [['/bin', 0o755], ['/dev', 0o755], ['/etc', 0o755], ['/proc', 0o555], ['/root', 0o700], ['/run', 0o755], ['/sys', 0o555], ['/tmp', 0o1777]];
 
 /**
@@ -41,8 +47,7 @@ export function planRootfs(options: { manifest: Manifest; init: InitSpec; busybo
     tree.set(resolved, { ...node, path: resolved });
   };
   for (const [dir, mode] of BASE_DIRS) add({ path: dir, kind: 'dir', mode, reason: 'base directory' });
-  add({ path: '/dev/console', kind: 'char', mode: 0o600, major: 5, minor: 1, reason: 'initial console before devtmpfs' });
-  add({ path: '/dev/null', kind: 'char', mode: 0o666, major: 1, minor: 3, reason: 'null device before devtmpfs' });
+  for (const [name, mode, major, minor] of DEVICES) add({ path: `/dev/${name}`, kind: 'char', mode, major, minor, reason: 'static device node (works without devtmpfs)' });
   add({ path: BUSYBOX_GUEST_PATH, kind: 'file', mode: 0o755, hostPath: options.busyboxHostPath, reason: 'static BusyBox: init, sh and the rc tools' });
   add({ path: '/init', kind: 'symlink', mode: 0o777, target: BUSYBOX_GUEST_PATH, reason: 'the kernel runs /init: BusyBox init' });
   for (const applet of APPLETS) add({ path: `/bin/${applet}`, kind: 'symlink', mode: 0o777, target: 'busybox', reason: `BusyBox applet ${applet}` });

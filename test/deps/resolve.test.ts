@@ -95,6 +95,12 @@ describe('resolveApp', () => {
     expect(entry(m, path.join(root, 'wrong/libfoo.so'))).toBeUndefined();
   });
 
+  it('takes a static program alone, at its own path through the merged-usr /bin link', async () => {
+    const m = await resolveApp('/bin/busybox');
+    expect(m.app).toEqual({ hostPath: '/bin/busybox', guestPath: '/bin/busybox' });
+    expect(m.entries.map((e) => `${e.kind} ${e.guestPath}`)).toEqual(['symlink /bin', 'dir /usr', 'dir /usr/bin', 'file /usr/bin/busybox']);
+  });
+
   it('takes a #! script with its interpreter and the interpreter\'s closure', async () => {
     const script = path.join(tmp.dir, 'run.sh');
     await writeFile(script, '#!/bin/sh -e\necho hi\n');
