@@ -4,6 +4,7 @@ import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import { isElf, parseElf, type ElfInfo } from './elf.js';
 import { walkPath } from './hostfs.js';
+import { readLdSoConfDirs } from './ldconf.js';
 import { lookupLdCache, type LdCache } from './ldcache.js';
 import type { ManifestBuilder } from './manifest.js';
 import { defaultDirs, searchCandidates, type SearchObject } from './search.js';
@@ -20,6 +21,8 @@ export interface ClosureInput {
   /** Label used in reasons, e.g. the app's guest path. */
   label: string;
   cache?: LdCache;
+  /** ld.so.conf consulted to explain a missing library (default /etc/ld.so.conf). */
+  ldSoConf?: string;
 }
 
 /** Add the loader and every library `executable` needs (transitively) to `builder`. */
@@ -59,7 +62,7 @@ export async function addElfClosure(builder: ManifestBuilder, input: ClosureInpu
       }
       if (!found) {
         throw new TinyxError('TINYX_LIBRARY_NOT_FOUND', `Library ${name} needed by ${label} was not found (tried ${candidates.map((c) => c.path).join(', ')})`, {
-          advice: 'Install the package that provides it (`apt-file search ' + name + '`), or fix the RUNPATH / ld.so.conf so the loader finds it.',
+          advice: await notFoundAdvice(name, input.ldSoConf),
         });
       }
       byName.set(name, found);
@@ -94,4 +97,15 @@ async function loadObject(builder: ManifestBuilder, candidate: string, reason: s
   builder.addLinks(walk.links, `symlink on the path to ${candidate}`);
   builder.addFile(walk.realPath, walk.realPath, info.mode, reason);
   return { path: candidate, realPath: walk.realPath, bits: elf.bits, machine: elf.machine, runpath: elf.runpath, rpath: elf.rpath, elf };
+}
+
+/** A library in an ld.so.conf directory that the cache does not list means ldconfig was not run. */
+async function notFoundAdvice(name: string, ldSoConf = '/etc/ld.so.conf'): Promise<string> {
+  for (const dir of await readLdSoConfDirs(ldSoConf)) {
+    const candidate = path.join(dir, name);
+    if (await walkPath(candidate)) {
+      return `${candidate} exists and ${dir} is listed in ${ldSoConf}, but ld.so.cache does not know it: run \`ldconfig\` (the app would not start on this host either).`;
+    }
+  }
+  return `Install the package that provides it (\`apt-file search ${name}\`), or fix the RUNPATH / ld.so.conf so the loader finds it.`;
 }

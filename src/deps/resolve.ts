@@ -22,6 +22,8 @@ export interface ResolveOptions {
   entry?: string;
   /** ld.so.cache to consult; default /etc/ld.so.cache (missing file: no cache). */
   ldCache?: string;
+  /** ld.so.conf used to explain a library that cannot be found; default /etc/ld.so.conf. */
+  ldSoConf?: string;
   /** Extra host files or trees, "HOST" or "HOST:GUEST" (ELF files bring their libraries). */
   include?: string[];
   /** Guest paths to leave out (with everything under them). */
@@ -82,6 +84,6 @@ async function addApp(builder: ManifestBuilder, appPath: string, options: Resolv
     builder.addFile(guestPath, walk.realPath, info.mode, 'app');
   }
   const executable = { path: walk.realPath, realPath: walk.realPath, bits: elf.bits, machine: elf.machine, runpath: elf.runpath, rpath: elf.rpath, elf };
-  await addElfClosure(builder, { executable, label: guestPath, cache });
+  await addElfClosure(builder, { executable, label: guestPath, cache, ldSoConf: options.ldSoConf });
   return { hostPath, guestPath };
 }
