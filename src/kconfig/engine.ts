@@ -75,6 +75,15 @@ export class KconfigModel {
     return writeConfig(this.evaluate(config), this.root).config;
   }
 
+  /** resolve(), remembering the last answer: a search disables many names from one config. */
+  private resolveCached(config: DotConfig): DotConfig {
+    const key = [...config].join('\n');
+    if (this.last?.key !== key) this.last = { key, result: this.resolve(config) };
+    return this.last.result;
+  }
+
+  private last?: { key: string; result: DotConfig };
+
   /** The exact .config text olddefconfig writes (menu comments included). */
   resolveText(config: DotConfig): string {
     return writeConfig(this.evaluate(config), this.root).text;
@@ -91,7 +100,7 @@ export class KconfigModel {
 
   /** Sets `names` to n and resolves; `changed` lists every symbol whose resolved value moved. */
   disable(config: DotConfig, names: string[]): { config: DotConfig; changed: string[] } {
-    const before = this.resolve(config);
+    const before = this.resolveCached(config);
     const edited: DotConfig = new Map(before);
     for (const name of names) edited.set(symbolName(name), 'n');
     const after = this.resolve(edited);
