@@ -12,6 +12,7 @@ Commands:
   minimize   build the smallest kernel + initramfs that still passes the app's tests
   deps       show the files the app needs in the VM (no build)
   kconfig    look into the kernel's configuration (candidates, explain, resolve)
+  verify     re-check a result: it boots, passes, and every kept option is needed
 
 Run tinyx <command> --help for its options.
 `;
@@ -22,6 +23,7 @@ const commands: Record<string, () => Promise<Command>> = {
   minimize: async () => minimizeCommand,
   deps: async () => (await import('./deps.js')).depsCommand,
   kconfig: async () => (await import('./kconfig.js')).kconfigCommand,
+  verify: async () => (await import('./verify.js')).verifyCommand,
 };
 
 /** Runs one tinyx invocation; returns the exit status (tests call this directly). */

@@ -53,8 +53,13 @@ export class Evaluator {
   }
 
   /** Verdict for a normalized config with a cmdline; each distinct pair runs at most once. */
+  /** The journal key of a (config, cmdline) pair in this run. */
+  keyOf(candidate: Normalized, cmdline: string): string {
+    return sha256(`${this.options.runKey}\n${candidate.hash}\n${cmdline}`);
+  }
+
   evaluate(candidate: Normalized, cmdline: string, label: string): Promise<Verdict> {
-    const key = sha256(`${this.options.runKey}\n${candidate.hash}\n${cmdline}`);
+    const key = this.keyOf(candidate, cmdline);
     const known = this.options.journal.get(key);
     if (known) {
       this.evaluations++;

@@ -1,24 +1,20 @@
 // The minimize pipeline: inputs -> initramfs -> start config -> sanity -> kernel search -> cmdline search -> output.
 import path from 'node:path';
-import { availableParallelism } from 'node:os';
 import { resolveApp } from '../deps/index.js';
 import { buildInitramfs } from '../packager/initramfs.js';
 import { TinyxError } from '../errors.js';
-import { KernelConfigTool } from '../kconfig/kernel.js';
+import type { KernelConfigTool } from '../kconfig/kernel.js';
 import { makeStartConfig } from '../kconfig/start.js';
-import { resolveKernelSource } from '../kconfig/source.js';
 import { enabledSymbols, symbolName, type DotConfig } from '../kconfig/dotconfig.js';
 import type { Profile } from '../profile/types.js';
-import { LocalExecutor } from '../tester/executor.js';
-import { Workspace } from '../tester/workspace.js';
+import type { Workspace } from '../tester/workspace.js';
 import type { Verdict } from '../tester/verdict.js';
-import { sha256, sha256File } from '../util/hash.js';
-import { cacheRoot } from '../util/paths.js';
-import { Evaluator, type Normalized } from './evaluator.js';
+import type { Normalized } from './evaluator.js';
 import type { EventListener, Stage } from './events.js';
 import { checkApp, checkOut, checkTests, checkTools } from './inputs.js';
-import { Journal } from './journal.js';
 import { searchCmdline, searchKernel, type KernelSearchResult } from './phases.js';
+import { writeRunSpec } from './runspec.js';
+import { openKernel, openSession } from './session.js';
 
 export interface MinimizeOptions {
   app: string;
@@ -83,9 +79,8 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   const tests = await checkTests(options.tests);
   const out = await checkOut(options.out);
   await checkTools();
-  const source = await resolveKernelSource({ kernelSrc: options.kernelSrc, cache: options.cache });
-  const workspace = new Workspace(source.key, options.cache ?? cacheRoot());
   const work = path.join(out, '.work');
+  const kernelTree = await openKernel(options);
 
   stage('deps', `resolving the runtime closure of ${path.basename(app)}`);
   const manifest = await resolveApp(app);
@@ -95,25 +90,15 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     init: { appGuestPath: manifest.app.guestPath, appArgs: options.appArgs, port: options.port },
     outFile: path.join(work, 'initramfs.cpio.gz'),
   });
+  await writeRunSpec(out, { ...options, app, tests });
 
   stage('start-config', `making the start config (${options.profile.kernel.base} + profile ${options.profile.name})`);
-  const tool = new KernelConfigTool(source.dir, workspace.kconfigDir);
-  const jobs = options.jobs ?? defaultJobs();
-  const claimed = await workspace.claimSlots(jobs);
+  const session = await openSession({ ...options, tests, out, initramfs, emit }, kernelTree);
+  const { source, workspace, tool, journal, evaluator } = session;
   try {
     const start = await makeStartConfig(tool, options.profile);
     for (const name of start.unmet) emit({ type: 'warning', message: `profile option ${name} did not stick in the start config` });
-    const journal = await Journal.open(out);
     if (journal.size > 0) emit({ type: 'info', message: `resuming: ${journal.size} verdicts in ${journal.file}` });
-    const runKey = sha256(JSON.stringify({
-      tree: source.key, initramfs: initramfs.sha256, tests: await sha256File(tests), port: options.port, qemu: options.profile.qemu,
-    }));
-    const executor = new LocalExecutor({
-      srcDir: source.dir, initramfs: initramfs.file, tests, port: options.port, qemu: options.profile.qemu,
-      bootTimeoutMs: options.bootTimeoutMs ?? 120_000, readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
-      testTimeoutMs: options.testTimeoutMs ?? 120_000, jobsHint: jobs,
-    }, workspace, claimed.slots);
-    const evaluator = new Evaluator({ normalizer: tool, executor, journal, runKey, logRoot: path.join(work, 'logs'), emit, signal: options.signal });
 
     stage('sanity', 'building and booting the start config (it must pass before anything is removed)');
     const startNorm: Normalized = await evaluator.normalize(start.config);
@@ -130,7 +115,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     stage('kernel-search', `searching ${candidates.length} candidate options (${options.strategy ?? options.profile.search.strategy})`);
     const kernel = await searchKernel({
       evaluator, start: startNorm, cmdline, candidates, strategy: options.strategy ?? options.profile.search.strategy,
-      parallel: claimed.slots.length, signal: options.signal, emit,
+      parallel: session.slots, signal: options.signal, emit,
     });
 
     stage('cmdline-search', 'searching boot options');
@@ -138,7 +123,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
       ? { cmdline, removed: [] as string[] }
       : await searchCmdline({
         evaluator, config: kernel.final, cmdline, keep: options.profile.boot.keep,
-        strategy: options.cmdlineStrategy ?? options.profile.search.cmdlineStrategy, parallel: claimed.slots.length, signal: options.signal,
+        strategy: options.cmdlineStrategy ?? options.profile.search.cmdlineStrategy, parallel: session.slots, signal: options.signal,
       });
 
     stage('verify', 'booting the result once more');
@@ -159,7 +144,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
       evaluations: evaluator.evaluations, builds: evaluator.builds, wallSeconds: (Date.now() - began) / 1000, stages,
     };
   } finally {
-    await claimed.release();
+    await session.close();
   }
 }
 
@@ -176,9 +161,4 @@ export function listCandidates(config: DotConfig, options: Pick<MinimizeOptions,
     });
   }
   return wanted.filter((n) => !keep.has(n));
-}
-
-function defaultJobs(): number {
-  // A kernel build already uses every core through make -j; a second slot pays off from 4 cores.
-  return Math.max(1, Math.floor(availableParallelism() / 4));
 }

@@ -82,6 +82,16 @@ describe('tinyx minimize on hello-http (real builds and boots)', () => {
     expect(again.err.join('')).toMatch(/resuming: \d+ verdicts/);
   });
 
+  it('verify re-boots the result and confirms every kept option is needed', async () => {
+    const check = capture();
+    const code = await runMain(['verify', out], check.io);
+    const table = check.out.join('');
+    expect(code, table + check.err.join('')).toBe(0);
+    expect(table).toContain('boot + tests: pass');
+    expect(table).toMatch(/VIRTIO_NET\s+fails\s+journal\s+fail/);
+    expect(table).toContain('verified: boots, passes, 1-minimal');
+  });
+
   it('refuses to reduce when the tests fail on the start VM', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-e2e-bad-'));
     const failing = path.join(dir, 'fail.sh');

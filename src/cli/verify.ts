@@ -1,0 +1,43 @@
+// `tinyx verify OUT`: boots the result again and checks that every kept option is needed.
+import { parseArgs } from 'node:util';
+import { TinyxError } from '../errors.js';
+import { verify } from '../search/verify.js';
+import type { CliIo } from './io.js';
+import { progressListener } from './progress.js';
+
+export const VERIFY_HELP = `Usage: tinyx verify OUT [--fresh] [--jobs N]
+
+Re-checks the result in OUT (a finished \`tinyx minimize\` output dir): the VM boots and its tests
+pass, and removing any kept option either fails the tests or is undone by the kernel's Kconfig
+(1-minimality). Verdicts already in OUT's journal are reused unless --fresh.
+Exit status 0 when both hold.
+`;
+
+export async function verifyCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true, strict: true,
+    options: { fresh: { type: 'boolean' }, jobs: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    io.stdout(VERIFY_HELP);
+    return 0;
+  }
+  const out = positionals[0];
+  if (!out || positionals.length > 1) throw new TinyxError('TINYX_USAGE', 'verify takes one output directory.', { advice: 'tinyx verify out/NAME' });
+  const progress = progressListener(io);
+  try {
+    const result = await verify(out, { fresh: values.fresh, jobs: values.jobs ? Number(values.jobs) : undefined, signal: io.signal, emit: progress.listener });
+    progress.stop();
+    const width = Math.max(6, ...result.rows.map((r) => r.option.length));
+    io.stdout(`boot + tests: ${result.boots ? 'pass' : 'FAIL'} (${result.bootDetail})\n\n`);
+    io.stdout(`${'option'.padEnd(width)}  ${'removing it'.padEnd(11)}  source   verdict\n`);
+    for (const row of result.rows) {
+      const outcome = row.outcome === 'not-needed' ? 'PASSES' : row.outcome === 'no-op' ? 'no-op' : 'fails';
+      io.stdout(`${row.option.padEnd(width)}  ${outcome.padEnd(11)}  ${row.fromJournal ? 'journal' : 'run    '}  ${row.detail}\n`);
+    }
+    io.stdout(`\n${result.ok ? 'verified: boots, passes, 1-minimal' : 'NOT verified'}\n`);
+    return result.ok ? 0 : 1;
+  } finally {
+    progress.stop();
+  }
+}
