@@ -51,7 +51,7 @@ export function candidates(ev: Evaluator, root: MenuNode, keep: Set<string>): Ca
     const s = ev.sym(m.sym);
     if (s.flags & (SF.CHOICE | SF.CHOICEVAL) || (s.type !== 'bool' && s.type !== 'tristate')) return;
     ev.calc(s.id);
-    if (ev.tri[s.id] === 0 || ev.visible[s.id] === 0 || ev.revDepTri[s.id] !== 0 || keep.has(s.name!)) return;
+    if (ev.tri[s.id] === 0 || ev.visible[s.id] === 0 || ev.revDepTri[s.id]! >= ev.tri[s.id]! || keep.has(s.name!)) return;
     const where = menuPath(m, (x) => (ev.sym(x).flags & SF.CHOICE) !== 0);
     const parent = where.parent !== undefined ? ev.sym(where.parent).name! : undefined;
     out.push(parent ? { name: s.name!, menuPath: where.path, parent } : { name: s.name!, menuPath: where.path });
