@@ -1,0 +1,63 @@
+// What a worker host has and lacks for taking jobs: kernel source, build tools, QEMU, disk space.
+import path from 'node:path/posix';
+import type { Session } from './session.js';
+import { quote } from './shell.js';
+import { FIND_TARBALL, remoteCacheRoot } from './source.js';
+
+export interface CheckItem {
+  name: string;
+  ok: boolean;
+  /** Informational items (e.g. KVM) never make a worker unusable. */
+  required: boolean;
+  detail: string;
+}
+
+export const REQUIRED_TOOLS = ['qemu-system-x86_64', 'make', 'gcc', 'ccache', 'flex', 'bison', 'bc', 'tar', 'xz', 'flock', 'timeout'];
+
+export async function checkWorker(session: Session, options: { kernelSrc?: string; minFreeGiB?: number } = {}): Promise<CheckItem[]> {
+  const cacheRoot = await remoteCacheRoot(session);
+  const minFree = options.minFreeGiB ?? 4;
+  const lines = [
+    ...REQUIRED_TOOLS.map((tool) => `p=$(command -v ${tool}) && echo "tool ${tool} ok $p" || echo "tool ${tool} missing"`),
+    options.kernelSrc
+      ? `if [ -f ${quote(path.join(options.kernelSrc, 'Makefile'))} ] && [ -d ${quote(path.join(options.kernelSrc, 'scripts/kconfig'))} ]; then echo "src tree ok ${options.kernelSrc}"; else echo "src tree missing ${options.kernelSrc}"; fi`
+      : `t=$(${FIND_TARBALL}); if [ -n "$t" ]; then echo "src tarball ok /usr/src/$t"; else echo "src tarball missing"; fi`,
+    `d=${quote(cacheRoot)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done; echo "disk $(df -Pk "$d" | awk 'NR==2 {print $4}') $d"`,
+    '[ -r /dev/kvm ] && [ -w /dev/kvm ] && echo "kvm ok" || echo "kvm missing"',
+    'echo "cpus $(nproc)"',
+  ];
+  const out = await session.run(lines.join('\n'));
+  const items: CheckItem[] = [];
+  let cpus = '?';
+  for (const line of out.split('\n')) {
+    const [kind, a, b, ...rest] = line.trim().split(' ');
+    if (kind === 'tool' && a) items.push({ name: a, ok: b === 'ok', required: true, detail: b === 'ok' ? rest.join(' ') : 'not on PATH' });
+    if (kind === 'src') {
+      const where = rest.join(' ');
+      items.push({
+        name: a === 'tree' ? 'kernel source' : 'kernel source (linux-source tarball)', ok: b === 'ok', required: true,
+        detail: b === 'ok' ? where : a === 'tree' ? `${where} is not a kernel tree (no Makefile or scripts/kconfig)` : 'no /usr/src/linux-source-*.tar.xz (apt-get install linux-source-6.1)',
+      });
+    }
+    if (kind === 'disk') {
+      const freeGiB = Number(a) / 1024 / 1024;
+      items.push({ name: 'free disk', ok: freeGiB >= minFree, required: true, detail: `${freeGiB.toFixed(1)} GiB free at ${b ?? '?'} (need ${minFree})` });
+    }
+    if (kind === 'kvm') items.push({ name: 'kvm', ok: a === 'ok', required: false, detail: a === 'ok' ? '/dev/kvm usable' : 'no /dev/kvm: QEMU uses TCG (slower boots)' });
+    if (kind === 'cpus' && a) cpus = a;
+  }
+  items.push({ name: 'cpus', ok: true, required: false, detail: cpus });
+  return items;
+}
+
+export function usable(items: CheckItem[]): boolean {
+  return items.every((item) => item.ok || !item.required);
+}
+
+export function formatCheckTable(worker: string, items: CheckItem[]): string {
+  const width = Math.max(...items.map((i) => i.name.length));
+  const rows = items.map((i) => `  ${i.ok ? 'ok     ' : i.required ? 'MISSING' : 'absent '}  ${i.name.padEnd(width)}  ${i.detail}`);
+  const missing = items.filter((i) => !i.ok && i.required).map((i) => i.name);
+  const summary = missing.length === 0 ? `${worker}: usable` : `${worker}: not usable, missing: ${missing.join(', ')}`;
+  return [`worker ${worker}`, ...rows, summary, ''].join('\n');
+}
