@@ -18,6 +18,10 @@ Options:
   --guest-dir DIR    where an app outside /usr, /bin, /opt... goes in the guest (default /app)
   --include PATH     also put this host file (and its ELF closure) in the guest; repeatable
   --exclude PATH     leave this guest path (or everything under it) out; repeatable
+  --trace            also run the app on this host under strace for a few seconds and add the
+                     files it opens (dlopen'ed modules, config, locale data); it really runs
+  --trace-arg ARG    argument for that run (e.g. a free port); repeatable
+  --trace-seconds N  how long that run lasts (default 3)
   --no-packages      skip the dpkg look-ups
   --json             print JSON instead of a table
   -h, --help         show this help
@@ -33,6 +37,9 @@ export async function depsCommand(argv: string[], io: { stdout: (s: string) => v
       include: { type: 'string', multiple: true },
       exclude: { type: 'string', multiple: true },
       'no-packages': { type: 'boolean' },
+      trace: { type: 'boolean' },
+      'trace-arg': { type: 'string', multiple: true },
+      'trace-seconds': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -44,7 +51,10 @@ export async function depsCommand(argv: string[], io: { stdout: (s: string) => v
     return 0;
   }
   if (!values.app) throw new TinyxError('TINYX_USAGE', 'tinyx deps needs --app PATH', { advice: 'Example: tinyx deps --app examples/hello-http/build/server' });
-  const manifest = await resolveApp(values.app, { guestDir: values['guest-dir'], entry: values.entry, include: values.include, exclude: values.exclude });
+  const seconds = values['trace-seconds'] === undefined ? undefined : Number(values['trace-seconds']);
+  if (seconds !== undefined && !(seconds > 0)) throw new TinyxError('TINYX_USAGE', `--trace-seconds needs a positive number, got ${values['trace-seconds']}`);
+  const trace = values.trace || values['trace-arg'] || seconds ? { args: values['trace-arg'], seconds } : undefined;
+  const manifest = await resolveApp(values.app, { guestDir: values['guest-dir'], entry: values.entry, include: values.include, exclude: values.exclude, trace });
   const sizes = new Map<string, number>();
   await Promise.all(manifest.entries.map(async (e) => {
     if (e.kind === 'file' && e.hostPath) sizes.set(e.guestPath, (await stat(e.hostPath)).size);

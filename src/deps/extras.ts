@@ -50,6 +50,19 @@ async function addClosureIfElf(builder: ManifestBuilder, host: string, guest: st
   await addElfClosure(builder, { executable, label: guest, cache });
 }
 
+/** Add a file the app opened at run time (found by strace), at its real path, with its ELF closure. */
+export async function addTraced(builder: ManifestBuilder, file: string, cache: LdCache | undefined): Promise<void> {
+  const walk = await walkPath(file);
+  if (!walk) return;
+  const info = await lstat(walk.realPath);
+  if (!info.isFile()) return;
+  const reason = `opened at run time (strace): ${file}`;
+  builder.addLinks(walk.links, reason);
+  if (builder.has(builder.guestPathOf(walk.realPath))) return;
+  builder.addFile(walk.realPath, walk.realPath, info.mode, reason);
+  await addClosureIfElf(builder, walk.realPath, builder.guestPathOf(walk.realPath), cache);
+}
+
 /** Drop excluded guest paths (and what is under them); directories still needed by kept entries stay. */
 export function applyExcludes(manifest: Manifest, excludes: string[]): Manifest {
   if (excludes.length === 0) return manifest;

@@ -6,7 +6,7 @@ import { isExecutableFile } from '../util/fsx.js';
 import { addElfClosure } from './closure.js';
 import { addDirectoryApp } from './dirapp.js';
 import { SYSTEM_PREFIXES, parseApp } from './appcheck.js';
-import { addInclude, applyExcludes } from './extras.js';
+import { addInclude, addTraced, applyExcludes } from './extras.js';
 import { walkPath } from './hostfs.js';
 import { addInterpreters } from './interpreters.js';
 import { readLdCache } from './ldcache-file.js';
@@ -14,6 +14,7 @@ import type { LdCache } from './ldcache.js';
 import { ManifestBuilder, normalizeGuestPath, type Manifest } from './manifest.js';
 import { usesOrigin } from './search.js';
 import { parseShebang } from './shebang.js';
+import { traceApp, type TraceOptions } from './trace.js';
 
 export interface ResolveOptions {
   /** Guest directory for apps that live outside the system directories. Default /app. */
@@ -28,6 +29,8 @@ export interface ResolveOptions {
   include?: string[];
   /** Guest paths to leave out (with everything under them). */
   exclude?: string[];
+  /** Also run the app on the host under strace and add what it opens (dlopen'ed modules, data). */
+  trace?: TraceOptions;
 }
 
 /**
@@ -42,6 +45,12 @@ export async function resolveApp(appPath: string, options: ResolveOptions = {}):
   const builder = new ManifestBuilder();
   const app = await addApp(builder, appPath, options, cache);
   for (const spec of options.include ?? []) await addInclude(builder, spec, cache);
+  if (options.trace) {
+    const appReal = (await walkPath(app.hostPath))?.realPath;
+    for (const file of await traceApp(app.hostPath, options.trace)) {
+      if (file !== app.hostPath && file !== appReal) await addTraced(builder, file, cache);
+    }
+  }
   return applyExcludes(builder.build(app), options.exclude ?? []);
 }
 

@@ -35,6 +35,13 @@ describe('tinyx deps', () => {
     expect(report.totals.packages).toEqual(expect.arrayContaining([expect.stringMatching(/^libcurl4:amd64 7\./)]));
   });
 
+  it('adds what a traced run opens with --trace, and checks --trace-seconds', async () => {
+    const { stdout } = await run(['--app', '/usr/bin/curl', '--trace', '--trace-arg=-s', '--trace-arg', 'http://127.0.0.1:1/', '--no-packages']);
+    expect(stdout).toMatch(/\/usr\/lib\/ssl\/openssl\.cnf -> \/etc\/ssl\/openssl\.cnf .*opened at run time \(strace\)/);
+    const error = await run(['--app', '/usr/bin/curl', '--trace-seconds', '0']).catch((e: unknown) => e);
+    expect(isTinyxError(error, 'TINYX_USAGE')).toBe(true);
+  });
+
   it('skips dpkg with --no-packages, prints help, and rejects missing --app', async () => {
     const server = await buildExampleServer();
     const { stdout } = await run(['--app', server, '--no-packages', '--json']);

@@ -1,0 +1,73 @@
+// Run-time discovery: run the app on the host under strace and collect the files it opens and runs
+// (dlopen'ed modules, config, locale data) that no ELF header mentions.
+import { execa } from 'execa';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { TinyxError } from '../errors.js';
+
+export interface TraceOptions {
+  /** Arguments for the host run (a server may need a free port rather than the guest's). */
+  args?: string[];
+  /** How long to let it run before SIGTERM. Default 3. */
+  seconds?: number;
+}
+
+/** Places whose files describe this host or this run, never the app's needs. */
+const SKIP_PREFIXES = ['/proc/', '/sys/', '/dev/', '/run/'];
+/** Home directories: skipped (dotfiles are the user's, not the app's) unless the app lives there. */
+const HOME_PREFIXES = ['/root/', '/home/'];
+/** Host files the packager writes its own version of (or that would leak host identity). */
+const SKIP_FILES = new Set(['/etc/ld.so.cache', '/etc/passwd', '/etc/group', '/etc/shadow', '/etc/gshadow', '/etc/nsswitch.conf', '/etc/hosts', '/etc/hostname', '/etc/resolv.conf', '/etc/machine-id', '/etc/localtime']);
+
+/**
+ * Pure: absolute paths successfully opened read-only (open/openat) and executed (execve) in an
+ * `strace -f` log. Files opened for writing are the run's own output (logs, pid files), not inputs.
+ */
+export function parseStraceLog(text: string): { opened: string[]; executed: string[] } {
+  const opened = new Set<string>();
+  const executed = new Set<string>();
+  for (const line of text.split('\n')) {
+    const m = /^(?:\d+\s+)?(openat|open|execve)\((?:AT_FDCWD, )?"((?:[^"\\]|\\.)*)".*\)\s+=\s+(-?\d+)/.exec(line);
+    if (!m || Number(m[3]) < 0) continue;
+    const file = unescape(m[2] as string);
+    if (!file.startsWith('/') || /O_DIRECTORY|O_WRONLY|O_RDWR|O_CREAT/.test(line)) continue;
+    (m[1] === 'execve' ? executed : opened).add(file);
+  }
+  return { opened: [...opened], executed: [...executed] };
+}
+
+/** Pure: whether a traced path is worth putting in the guest; `appDir` files are always kept. */
+export function isWorthKeeping(file: string, appDir?: string): boolean {
+  if (appDir && file.startsWith(`${appDir}/`)) return true;
+  return !SKIP_FILES.has(file) && ![...SKIP_PREFIXES, ...HOME_PREFIXES].some((p) => file.startsWith(p));
+}
+
+/** Run `app` under strace for a few seconds; returns traced paths worth keeping, sorted. */
+export async function traceApp(app: string, options: TraceOptions = {}): Promise<string[]> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-trace-'));
+  const log = path.join(dir, 'strace.log');
+  try {
+    const run = await execa('strace', ['-f', '-qq', '-e', 'trace=open,openat,execve', '-o', log, '--', app, ...(options.args ?? [])], {
+      reject: false, timeout: (options.seconds ?? 3) * 1000, killSignal: 'SIGTERM', stdin: 'ignore', stdout: 'ignore', stderr: 'pipe',
+    });
+    if (run.code === 'ENOENT' || /strace: (exec|ptrace)/.test(String(run.stderr))) {
+      throw new TinyxError('TINYX_USAGE', `Cannot trace ${app}: ${run.code === 'ENOENT' ? 'strace is not installed' : String(run.stderr).trim()}`, {
+        advice: 'Install strace (`apt-get install strace`) and allow ptrace, or drop --trace.',
+      });
+    }
+    const { opened, executed } = parseStraceLog(await readFile(log, 'utf8').catch(() => ''));
+    const appDir = path.dirname(path.resolve(app));
+    return [...new Set([...opened, ...executed])].filter((f) => isWorthKeeping(f, appDir)).sort();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function unescape(s: string): string {
+  return s.replace(/\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.)/g, (_m, e: string) => {
+    if (e.startsWith('x')) return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (/^[0-7]+$/.test(e)) return String.fromCharCode(parseInt(e, 8));
+    return e === 'n' ? '\n' : e === 't' ? '\t' : e;
+  });
+}

@@ -1,0 +1,68 @@
+// Run-time tracing: strace log parsing, and a dlopen'ed library that only tracing finds.
+import { execa } from 'execa';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveApp } from '../../src/deps/index.js';
+import { isWorthKeeping, parseStraceLog, traceApp } from '../../src/deps/trace.js';
+import { buildInitramfs } from '../../src/packager/initramfs.js';
+import { gcc, tempDir } from './helpers.js';
+
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+beforeAll(async () => {
+  tmp = await tempDir();
+});
+afterAll(async () => tmp.cleanup());
+
+describe('parseStraceLog', () => {
+  it('keeps successful absolute opens and execs, drops failures, directories and relative paths', () => {
+    const log = [
+      '101 execve("/usr/bin/curl", ["curl"], 0x7ffd /* 3 vars */) = 0',
+      '101 openat(AT_FDCWD, "/usr/lib/ssl/openssl.cnf", O_RDONLY) = 3',
+      '101 openat(AT_FDCWD, "/root/.curlrc", O_RDONLY) = -1 ENOENT (No such file or directory)',
+      '101 openat(AT_FDCWD, "/usr/lib/x86_64-linux-gnu", O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY) = 4',
+      '101 openat(AT_FDCWD, "relative.txt", O_RDONLY) = 5',
+      '101 openat(AT_FDCWD, "/var/log/app.log", O_WRONLY|O_CREAT|O_APPEND, 0644) = 7',
+      '102 open("/etc/with \\"quote\\"", O_RDONLY) = 6',
+      '102 execve("/bin/sh", ["sh", "-c", "x"], 0x55 /* 3 vars */) = 0',
+      '102 +++ exited with 0 +++',
+    ].join('\n');
+    expect(parseStraceLog(log)).toEqual({
+      opened: ['/usr/lib/ssl/openssl.cnf', '/etc/with "quote"'],
+      executed: ['/usr/bin/curl', '/bin/sh'],
+    });
+  });
+
+  it('skips host-specific places and files the packager writes itself', () => {
+    expect(isWorthKeeping('/usr/lib/ssl/openssl.cnf')).toBe(true);
+    for (const p of ['/etc/ld.so.cache', '/etc/passwd', '/proc/self/maps', '/dev/urandom', '/root/.curlrc', '/home/u/.config/x']) expect(isWorthKeeping(p)).toBe(false);
+    expect(isWorthKeeping('/home/u/app/data.db', '/home/u/app')).toBe(true);
+  });
+});
+
+describe('traceApp and resolveApp({ trace })', () => {
+  it('sees curl read openssl.cnf and locale data', async () => {
+    const files = await traceApp('/usr/bin/curl', { args: ['-s', 'http://127.0.0.1:1/'], seconds: 5 });
+    expect(files).toEqual(expect.arrayContaining(['/usr/lib/ssl/openssl.cnf', '/lib/x86_64-linux-gnu/libcurl.so.4']));
+    expect(files).not.toContain('/etc/ld.so.cache');
+  });
+
+  it('finds a dlopen\'ed library that the ELF closure misses, and the guest tree then runs the app', async () => {
+    const lib = path.join(tmp.dir, 'plugins');
+    await mkdir(lib);
+    await gcc(['-shared', '-fPIC', '-Wl,-soname,libfoo.so.1', '-o', path.join(lib, 'libfoo.so.1'), 'foo.c'], tmp.dir);
+    const app = path.join(tmp.dir, 'loader');
+    await gcc(['-o', app, 'dlopenfoo.c', `-Wl,-rpath,${lib}`], tmp.dir);
+    const plain = await resolveApp(app);
+    expect(plain.entries.some((e) => e.guestPath === path.join(lib, 'libfoo.so.1'))).toBe(false);
+    const traced = await resolveApp(app, { trace: { seconds: 5 } });
+    expect(traced.entries.find((e) => e.guestPath === path.join(lib, 'libfoo.so.1'))?.reason).toMatch(/opened at run time/);
+
+    const { file } = await buildInitramfs({ manifest: traced, init: { appGuestPath: traced.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'traced.cpio.gz') });
+    const root = path.join(tmp.dir, 'root');
+    await mkdir(root);
+    await execa('sh', ['-c', `zcat '${file}' | cpio -idm --quiet --no-absolute-filenames`], { cwd: root });
+    const run = await execa('chroot', [root, '/app/loader'], { reject: false });
+    expect(run.exitCode, run.stderr).toBe(0);
+  });
+});
