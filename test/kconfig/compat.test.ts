@@ -1,4 +1,5 @@
 // The engine against the kernel's own tools on the full x86 tree: olddefconfig and savedefconfig, symbol for symbol.
+// The kernel tools' answers are cached under <cache>/kconfig-test/expected (TINYX_KCONFIG_COMPAT_FRESH=1 reruns them).
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -64,7 +65,7 @@ describe.skipIf(!haveKernel)('full tree vs make (ARCH=x86_64)', () => {
     for (const seed of SEEDS) {
       const rand = kernelTool({ target: 'randconfig', seed, arch });
       inputs.push({ label: `randconfig seed ${seed}`, input: rand });
-      inputs.push({ label: `randconfig ${seed} perturbed`, input: kernelTool({ target: 'olddefconfig', input: await rand, arch }).then((t) => perturb(t, seed)) });
+      inputs.push({ label: `randconfig ${seed} perturbed`, input: rand.then((t) => perturb(t, seed)) });
     }
     const rows = await Promise.all(inputs.map(async ({ label, input }) => {
       const text = await input;
