@@ -3,6 +3,7 @@ import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import type { PathLink } from './hostfs.js';
 import type { LdCacheRecord } from './ldcache-write.js';
+import { resolveParents } from './treepath.js';
 
 export interface ManifestEntry {
   guestPath: string;
@@ -66,7 +67,7 @@ export class ManifestBuilder {
   }
 
   add(entry: ManifestEntry): void {
-    const guestPath = this.guestPathOf(entry.guestPath);
+    const guestPath = resolveParents((q) => this.byPath.get(q), this.guestPathOf(entry.guestPath));
     const existing = this.byPath.get(guestPath);
     if (existing) {
       if (existing.kind !== entry.kind || (entry.kind === 'symlink' && existing.target !== entry.target)) {

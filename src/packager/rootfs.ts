@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { Manifest, ManifestEntry } from '../deps/manifest.js';
 import { encodeLdCache } from '../deps/ldcache-write.js';
+import { resolveParents } from '../deps/treepath.js';
 import { etcFiles } from './userland.js';
 import { BUSYBOX_GUEST_PATH, INITTAB_GUEST_PATH, RC_GUEST_PATH, renderInittab, renderRc, type InitSpec } from './init.js';
 
@@ -41,7 +42,7 @@ export function planRootfs(options: { manifest: Manifest; init: InitSpec; busybo
     tree.set(e.guestPath, { path: e.guestPath, kind: e.kind, mode: e.mode, hostPath: e.hostPath, target: e.target, major: e.major, minor: e.minor, reason: e.reason });
   }
   const add = (node: RootfsNode): void => {
-    const resolved = resolveInTree(tree, node.path);
+    const resolved = resolveParents((q) => tree.get(q), node.path);
     if (tree.has(resolved)) return;
     ensureParents(tree, resolved, node.reason);
     tree.set(resolved, { ...node, path: resolved });
@@ -58,30 +59,6 @@ export function planRootfs(options: { manifest: Manifest; init: InitSpec; busybo
     add({ path: '/etc/ld.so.cache', kind: 'file', mode: 0o644, data: encodeLdCache(options.manifest.ldCache), reason: 'loader cache for libraries outside the default directories' });
   }
   return [...tree.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-/** Resolve symlinks among `p`'s parent directories using the links already planned. */
-export function resolveInTree(tree: Map<string, RootfsNode>, p: string): string {
-  let pending = p.split('/').filter((s) => s !== '' && s !== '.');
-  let current = '/';
-  let hops = 0;
-  while (pending.length > 0) {
-    const part = pending.shift() as string;
-    if (part === '..') {
-      current = path.posix.dirname(current);
-      continue;
-    }
-    const next = path.posix.join(current, part);
-    const node = tree.get(next);
-    if (node?.kind === 'symlink' && pending.length > 0 && node.target) {
-      if (++hops > 40) throw new Error(`symlink loop in planned rootfs at ${next}`);
-      pending = [...node.target.split('/').filter((s) => s !== '' && s !== '.'), ...pending];
-      if (node.target.startsWith('/')) current = '/';
-      continue;
-    }
-    current = next;
-  }
-  return current;
 }
 
 function ensureParents(tree: Map<string, RootfsNode>, p: string, reason: string): void {

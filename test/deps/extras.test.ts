@@ -32,6 +32,14 @@ describe('include', () => {
     expect(entry(m, '/etc/app.conf')).toMatchObject({ kind: 'file', hostPath: conf });
   });
 
+  it('puts an include aimed through a merged-usr link where the guest kernel will look', async () => {
+    const conf = path.join(tmp.dir, 'lib.conf');
+    await writeFile(conf, 'y=2\n');
+    const m = await resolveApp(server, { include: [`${conf}:/lib/app/lib.conf`] });
+    expect(entry(m, '/usr/lib/app/lib.conf')).toMatchObject({ kind: 'file', hostPath: conf });
+    expect(entry(m, '/lib/app/lib.conf')).toBeUndefined();
+  });
+
   it('brings the libraries of an included ELF', async () => {
     const m = await resolveApp(server, { include: ['/usr/bin/curl'] });
     expect(entry(m, '/usr/bin/curl')?.kind).toBe('file');
