@@ -2,7 +2,7 @@
 // the example server must answer its probe through the port forward, and an exiting app is reported.
 import { execa, type ResultPromise } from 'execa';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +63,25 @@ describe.skipIf(!haveKernel)('initramfs boots under QEMU', () => {
       expect(probe.exitCode, `${probe.stderr}\n--- console ---\n${text}`).toBe(0);
       expect(text).toContain(MARKER_APP_STARTED);
       expect(text).not.toMatch(/tinyx: no (proc|sysfs|eth0|loopback)/);
+    } finally {
+      qemu.kill();
+      await qemu;
+    }
+  });
+
+  it('passes args, env and cwd to the app exactly', async () => {
+    const script = path.join(tmp.dir, 'show.sh');
+    await writeFile(script, '#!/bin/sh\nprintf "SHOW pwd=%s greeting=%s args=" "$(pwd)" "$GREETING"\nprintf "[%s]" "$@"\necho\nexit 3\n');
+    await chmod(script, 0o755);
+    const manifest = await resolveApp(script);
+    const init = { appGuestPath: manifest.app.guestPath, appArgs: ["it's", 'a b', '$HOME'], port: 80, env: { GREETING: 'hi "there"' }, cwd: '/tmp' };
+    const { file } = await buildInitramfs({ manifest, init, outFile: path.join(tmp.dir, 'show.cpio.gz') });
+    const consoleLog = path.join(tmp.dir, 'show.console');
+    const qemu = boot(file, await freePort(), consoleLog);
+    try {
+      const text = await waitForConsole(consoleLog, new RegExp(`${MARKER_APP_EXITED} \\d+`), 40_000);
+      expect(text).toContain(`SHOW pwd=/tmp greeting=hi "there" args=[it's][a b][$HOME]`);
+      expect(text).toContain(`${MARKER_APP_EXITED} 3`);
     } finally {
       qemu.kill();
       await qemu;
