@@ -67,3 +67,14 @@ describe('select-imply', () => {
     expect(config.get('LIB')).toBe('y');
   });
 });
+
+describe('multi-definition', () => {
+  test('consecutive dependents nest under a menuconfig (automatic submenus), the next option does not', async () => {
+    const model = await loadKconfig(path.join(ROOT, 'multi-definition'), { cacheDir });
+    const list = model.candidates(input('multi-definition'));
+    expect(list.find((c) => c.name === 'FEATURE_SUB_SUB')).toEqual({ name: 'FEATURE_SUB_SUB', menuPath: ['feature', 'sub'], parent: 'FEATURE_SUB' });
+    expect(list.find((c) => c.name === 'NOT_SUB')).toEqual({ name: 'NOT_SUB', menuPath: [] });
+    expect(model.subtree('FEATURE')).toEqual(['FEATURE_SUB', 'FEATURE_SUB_SUB']);
+    expect(model.explain('SHARED', input('multi-definition')).definedAt).toEqual(['Kconfig:7', 'Kconfig:13']);
+  });
+});
