@@ -1,0 +1,95 @@
+// Pure core: which objects ran, and candidate options ordered never-executed first.
+import type { Candidate } from '../search/strategy.js';
+import type { ObjectMap } from './objects.js';
+import { functionAt, type KernelFunction } from './symbols.js';
+
+/**
+ * What the trace says about one object of the image: some of its text ran, none did, or code
+ * that may be its (a static name several objects define) ran and the answer is not known.
+ */
+export type ObjectStatus = 'ran' | 'idle' | 'unsure';
+
+export interface Coverage {
+  /** Objects with at least one function in the image. */
+  objects: Record<string, ObjectStatus>;
+  executedFunctions: number;
+  totalFunctions: number;
+  /** Executed addresses outside every function, or in functions no object defines. */
+  unattributed: number;
+}
+
+export function coverage(functions: readonly KernelFunction[], addresses: Iterable<number>): Coverage {
+  const ran = new Set<KernelFunction>();
+  let unattributed = 0;
+  for (const address of addresses) {
+    const fn = functionAt(functions, address);
+    if (fn && fn.objects.length > 0) ran.add(fn);
+    else unattributed++;
+  }
+  const objects: Record<string, ObjectStatus> = {};
+  for (const fn of functions) {
+    if (fn.objects.length === 1) objects[fn.objects[0]!] ??= 'idle';
+  }
+  for (const fn of ran) {
+    if (fn.objects.length === 1) objects[fn.objects[0]!] = 'ran';
+  }
+  for (const fn of ran) {
+    if (fn.objects.length > 1) for (const o of fn.objects) if (objects[o] !== 'ran') objects[o] = 'unsure';
+  }
+  return { objects, executedFunctions: ran.size, totalFunctions: functions.length, unattributed };
+}
+
+/** The part of a trace ranking needs. */
+export interface TraceEvidence {
+  objects: Readonly<Record<string, ObjectStatus>>;
+}
+
+export interface RankedOption {
+  name: string;
+  /** true: code it builds ran; false: it builds code in the image and none of it ran; undefined: no evidence. */
+  executed: boolean | undefined;
+  /** Lower = try removing earlier: never-executed, then unknown, then executed; input order within each. */
+  priority: number;
+  /** The trace group, usable as a menu path so each group stays together. */
+  group: 'not-executed' | 'unknown' | 'executed';
+  /** Objects in the image it gates (all alternatives), for reports. */
+  objects: string[];
+}
+
+const GROUP_ORDER = { 'not-executed': 0, unknown: 1, executed: 2 } as const;
+
+export function rankCandidates(trace: TraceEvidence, candidates: readonly string[], objectMap: ObjectMap): RankedOption[] {
+  const gated = new Map<string, string[]>();
+  for (const [object, attribution] of Object.entries(objectMap)) {
+    if (trace.objects[object] === undefined) continue;
+    for (const option of new Set(attribution.alternatives.flat())) {
+      const list = gated.get(option);
+      if (list) list.push(object);
+      else gated.set(option, [object]);
+    }
+  }
+  const ranked = candidates.map((name, index) => {
+    const objects = gated.get(name) ?? [];
+    const statuses = new Set(objects.map((o) => trace.objects[o]));
+    const executed = statuses.has('ran') ? true : statuses.has('unsure') || objects.length === 0 ? undefined : false;
+    const group = executed === undefined ? 'unknown' as const : executed ? 'executed' as const : 'not-executed' as const;
+    return { name, executed, group, objects, index };
+  });
+  return ranked.map(({ index, ...r }) => ({ ...r, priority: GROUP_ORDER[r.group] * candidates.length + index }));
+}
+
+/** Strategy candidates: trace priority, and the trace group as the menu path (groups stay contiguous). */
+export function toCandidates(ranked: readonly RankedOption[], base: ReadonlyMap<string, Candidate> = new Map()): Candidate[] {
+  return ranked.map((r) => {
+    const known = base.get(r.name);
+    return { ...known, name: r.name, priority: r.priority, menuPath: [`trace:${r.group}`, ...(known?.menuPath ?? [])] };
+  });
+}
+
+export function summarize(ranked: readonly RankedOption[]): { executed: number; notExecuted: number; unknown: number } {
+  return {
+    executed: ranked.filter((r) => r.executed === true).length,
+    notExecuted: ranked.filter((r) => r.executed === false).length,
+    unknown: ranked.filter((r) => r.executed === undefined).length,
+  };
+}

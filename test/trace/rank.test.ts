@@ -1,0 +1,66 @@
+// Coverage of objects from executed addresses, and candidate ranking from it.
+import { describe, expect, it } from 'vitest';
+import { coverage, rankCandidates, summarize, toCandidates } from '../../src/trace/rank.js';
+import type { ObjectMap } from '../../src/trace/objects.js';
+import type { KernelFunction } from '../../src/trace/symbols.js';
+
+const FUNCTIONS: KernelFunction[] = [
+  { name: '_stext', start: 0x1000, end: 0x1000 + 1, objects: [] },
+  { name: 'tcp_rcv', start: 0x1000 + 1, end: 0x1100, objects: ['net/ipv4/tcp.o'] },
+  { name: 'fou_build', start: 0x1100, end: 0x1200, objects: ['net/ipv4/fou_core.o'] },
+  { name: 'vp_probe', start: 0x1200, end: 0x1300, objects: ['drivers/virtio/virtio_pci_common.o'] },
+  { name: 'vp_legacy', start: 0x1300, end: 0x1400, objects: ['drivers/virtio/virtio_pci_legacy.o'] },
+  { name: 'init_once', start: 0x1400, end: 0x1500, objects: ['fs/a.o', 'fs/b.o'] },
+  { name: 'a_only', start: 0x1500, end: 0x1600, objects: ['fs/a.o'] },
+];
+
+const MAP: ObjectMap = {
+  'net/ipv4/tcp.o': { alternatives: [['INET', 'NET']] },
+  'net/ipv4/fou_core.o': { alternatives: [['INET', 'NET', 'NET_FOU']] },
+  'drivers/virtio/virtio_pci_common.o': { alternatives: [['VIRTIO', 'VIRTIO_PCI']] },
+  'drivers/virtio/virtio_pci_legacy.o': { alternatives: [['VIRTIO', 'VIRTIO_PCI', 'VIRTIO_PCI_LEGACY']] },
+  'fs/a.o': { alternatives: [['FS_A']] },
+  'fs/b.o': { alternatives: [['FS_B']] },
+  'data_only.o': { alternatives: [['DATA_ONLY']] },
+};
+
+describe('coverage', () => {
+  it('marks objects that ran, idle ones, and ones an ambiguous function may belong to', () => {
+    const cov = coverage(FUNCTIONS, [0x1010, 0x1210, 0x1410, 0x1000, 0x9999]);
+    expect(cov.objects).toEqual({
+      'net/ipv4/tcp.o': 'ran', 'net/ipv4/fou_core.o': 'idle',
+      'drivers/virtio/virtio_pci_common.o': 'ran', 'drivers/virtio/virtio_pci_legacy.o': 'idle',
+      'fs/a.o': 'unsure', 'fs/b.o': 'unsure',
+    });
+    expect(cov.executedFunctions).toBe(3);
+    expect(cov.unattributed).toBe(2); // _stext (no object) and an address past every function
+  });
+});
+
+describe('rankCandidates', () => {
+  const cov = coverage(FUNCTIONS, [0x1010, 0x1210, 0x1410]);
+  const names = ['NET', 'NET_FOU', 'VIRTIO_PCI_LEGACY', 'FS_A', 'DATA_ONLY', 'PRINTK_TIME', 'VIRTIO_PCI'];
+
+  it('says executed / not executed / unknown per option', () => {
+    const ranked = rankCandidates(cov, names, MAP);
+    expect(Object.fromEntries(ranked.map((r) => [r.name, r.executed]))).toEqual({
+      NET: true, NET_FOU: false, VIRTIO_PCI_LEGACY: false, FS_A: undefined, DATA_ONLY: undefined, PRINTK_TIME: undefined, VIRTIO_PCI: true,
+    });
+    expect(summarize(ranked)).toEqual({ executed: 2, notExecuted: 2, unknown: 3 });
+  });
+
+  it('orders never-executed first, then unknown, then executed, keeping input order within each', () => {
+    const ranked = rankCandidates(cov, names, MAP);
+    const order = [...ranked].sort((a, b) => a.priority - b.priority).map((r) => r.name);
+    expect(order).toEqual(['NET_FOU', 'VIRTIO_PCI_LEGACY', 'FS_A', 'DATA_ONLY', 'PRINTK_TIME', 'NET', 'VIRTIO_PCI']);
+  });
+
+  it('makes strategy candidates with the trace group as the outer menu path', () => {
+    const ranked = rankCandidates(cov, ['NET_FOU', 'NET'], MAP);
+    const candidates = toCandidates(ranked, new Map([['NET_FOU', { name: 'NET_FOU', parent: 'INET', menuPath: ['Networking'] }]]));
+    expect(candidates).toEqual([
+      { name: 'NET_FOU', parent: 'INET', priority: 0, menuPath: ['trace:not-executed', 'Networking'] },
+      { name: 'NET', priority: 5, menuPath: ['trace:executed'] },
+    ]);
+  });
+});
