@@ -22,6 +22,8 @@ export interface ToolchainOptions {
   warn?: (message: string) => void;
 }
 
+const DEFAULT_TOOLS: Record<string, string> = { CC: 'gcc', LD: 'ld', NM: 'nm', OBJCOPY: 'objcopy', PAHOLE: 'pahole', RUSTC: 'rustc', BINDGEN: 'bindgen' };
+
 /** The variables the top Makefile exports to conf (with CC=gcc, LD=ld defaults). */
 function makeVariables(o: ToolchainOptions, shell: (cmd: string) => string): Record<string, string> {
   const vars: Record<string, string> = {
@@ -29,13 +31,7 @@ function makeVariables(o: ToolchainOptions, shell: (cmd: string) => string): Rec
     ARCH: o.arch,
     SRCARCH: 'x86',
     KERNELVERSION: o.kernelVersion,
-    CC: 'gcc',
-    LD: 'ld',
-    NM: 'nm',
-    OBJCOPY: 'objcopy',
-    PAHOLE: 'pahole',
-    RUSTC: 'rustc',
-    BINDGEN: 'bindgen',
+    ...DEFAULT_TOOLS,
     CLANG_FLAGS: '',
     USERCFLAGS: process.env.USERCFLAGS ?? '',
     USERLDFLAGS: process.env.USERLDFLAGS ?? '',
@@ -73,8 +69,9 @@ export function toolchainHost(o: ToolchainOptions): ToolchainHost {
     return out;
   };
   let vars: Record<string, string> = {};
-  const base = { CC: o.vars?.CC ?? 'gcc', LD: o.vars?.LD ?? 'ld' };
-  const file = path.join(o.cacheDir, 'kconfig', `shell-${sha256(JSON.stringify([o.srcDir, base, o.vars ?? {}, toolStamp([base.CC, base.LD])])).slice(0, 16)}.json`);
+  const tools = ['CC', 'LD', 'NM', 'OBJCOPY', 'PAHOLE', 'RUSTC', 'BINDGEN'].map((v) => o.vars?.[v] ?? DEFAULT_TOOLS[v]!);
+  const stamp = JSON.stringify([o.srcDir, o.arch, o.vars ?? {}, toolStamp(tools)]);
+  const file = path.join(o.cacheDir, 'kconfig', `shell-${sha256(stamp).slice(0, 16)}.json`);
   try {
     for (const [k, v] of Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)) cache.set(k, v);
   } catch {
