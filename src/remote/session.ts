@@ -13,6 +13,8 @@ export interface ExecOptions {
   /** Receives stdout as it arrives (stdout is then not buffered). */
   onStdout?: (chunk: Buffer) => void;
   signal?: AbortSignal;
+  /** Keep the channel's stdin open until the command exits (for watched() commands). */
+  holdStdin?: boolean;
 }
 
 export class Session {
@@ -76,7 +78,7 @@ export class Session {
           if (code === null && signal === undefined) setTimeout(settle, 300);
           else settle();
         });
-        channel.end();
+        if (!options.holdStdin) channel.end();
       });
     });
   }

@@ -1,0 +1,133 @@
+// RemoteExecutor: runs whole jobs on a worker host over SSH (upload, build or reuse, boot, test, logs back).
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Executor, Job, RunSpec } from '../tester/executor.js';
+import type { Verdict } from '../tester/verdict.js';
+import { Workspace } from '../tester/workspace.js';
+import { remoteBootAndTest } from './boot.js';
+import { remoteBuild } from './build.js';
+import { connectWorker, type ConnectOptions } from './connect.js';
+import { WorkerLostError } from './errors.js';
+import type { Session } from './session.js';
+import { quote } from './shell.js';
+import { claimRemoteSlots, remoteSlotDir, type SlotClaim } from './slots.js';
+import { remoteCacheRoot, resolveRemoteSource, type RemoteTree } from './source.js';
+
+export interface RemoteWorkerOptions extends ConnectOptions {
+  slots?: number;
+  /** Kernel tree on the worker; default: its /usr/src/linux-source-*.tar.xz unpacked in its cache. */
+  kernelSrc?: string;
+  /** Extra build environment on the worker (e.g. distccEnv()). */
+  buildEnv?: Record<string, string>;
+}
+
+interface Ready {
+  session: Session;
+  tree: RemoteTree;
+  workspace: Workspace;
+  runDir: string;
+  initramfs: string;
+  tests: string;
+  kvm: boolean;
+  cpus: number;
+  claim: SlotClaim;
+  free: number[];
+}
+
+export class RemoteExecutor implements Executor {
+  readonly name: string;
+  readonly slots: number;
+  private ready: Promise<Ready> | undefined;
+  private sequence = 0;
+
+  constructor(private readonly spec: RunSpec, private readonly worker: RemoteWorkerOptions) {
+    this.name = worker.url;
+    this.slots = worker.slots ?? 1;
+  }
+
+  /** Connects, finds the kernel tree, uploads the run's initramfs and tests, claims slots. Idempotent. */
+  start(): Promise<Ready> {
+    this.ready ??= this.connect();
+    return this.ready;
+  }
+
+  private async connect(): Promise<Ready> {
+    const session = await connectWorker(this.worker);
+    try {
+      const cacheRoot = await remoteCacheRoot(session);
+      const tree = await resolveRemoteSource(session, { kernelSrc: this.worker.kernelSrc, cacheRoot });
+      const workspace = new Workspace(tree.key, cacheRoot);
+      const runDir = path.posix.join(cacheRoot, 'remote-runs', `${Date.now()}-${randomBytes(4).toString('hex')}`);
+      const tests = path.posix.join(runDir, 'tests', path.basename(this.spec.tests));
+      const initramfs = path.posix.join(runDir, 'initramfs.cpio.gz');
+      await session.run(`mkdir -p ${quote(path.posix.join(runDir, 'tests'))} ${quote(path.posix.join(runDir, 'jobs'))}`);
+      await session.put(this.spec.initramfs, initramfs);
+      await session.put(this.spec.tests, tests, 0o755);
+      const facts = await session.run('nproc; [ -r /dev/kvm ] && [ -w /dev/kvm ] && echo kvm || echo tcg');
+      const [cpus, accel] = facts.trim().split('\n');
+      const claim = await claimRemoteSlots(session, path.posix.dirname(workspace.slotDir(0)), this.slots);
+      return { session, tree, workspace, runDir, initramfs, tests, kvm: accel === 'kvm', cpus: Number(cpus) || 1, claim, free: [...claim.slots] };
+    } catch (error) {
+      session.close();
+      throw error;
+    }
+  }
+
+  async run(job: Job, signal?: AbortSignal): Promise<Verdict> {
+    const ready = await this.start();
+    const slot = ready.free.shift();
+    if (slot === undefined) throw new Error(`${this.name}: more concurrent jobs than slots`);
+    try {
+      const verdict = await ready.session.guard(() => this.runIn(ready, slot, job, signal));
+      // A job cut short by a dying connection can look like a boot failure: look once more.
+      if (verdict.status !== 'pass') await sleep(300);
+      if (ready.session.lost) throw new WorkerLostError(this.name, `the connection dropped during job ${job.configHash.slice(0, 12)}`);
+      return verdict;
+    } catch (error) {
+      if (error instanceof WorkerLostError || signal?.aborted) throw error;
+      throw new WorkerLostError(this.name, `job ${job.configHash.slice(0, 12)} failed on the worker: ${(error as Error).message}`, error);
+    } finally {
+      ready.free.push(slot);
+    }
+  }
+
+  private async runIn(ready: Ready, slot: number, job: Job, signal?: AbortSignal): Promise<Verdict> {
+    const jobDir = path.posix.join(ready.runDir, 'jobs', String(++this.sequence).padStart(4, '0'));
+    const base = { configHash: job.configHash, cmdline: job.cmdline, bootMs: 0, testMs: 0 };
+    await mkdir(job.logDir, { recursive: true });
+    job.onPhase?.('build');
+    const remoteLog = path.posix.join(jobDir, 'build.log');
+    const build = await remoteBuild(ready.session, {
+      srcDir: ready.tree.dir, slotDir: remoteSlotDir(path.posix.dirname(ready.workspace.slotDir(0)), slot), config: job.config,
+      artifactDir: ready.workspace.artifactDir(job.configHash), ccacheDir: ready.workspace.ccacheDir, ccacheBase: ready.workspace.ccacheBase,
+      logFile: remoteLog, jobs: Math.max(1, Math.floor(ready.cpus / this.slots)), env: this.worker.buildEnv, signal,
+    });
+    const buildLog = build.built ? path.join(job.logDir, 'build.log') : undefined;
+    if (buildLog) await ready.session.get(remoteLog, buildLog);
+    if (!build.ok || !build.bzImage) {
+      return { ...base, status: 'build-error', reason: build.reason, built: build.built, buildMs: build.durationMs, consoleTail: build.logTail, buildLog };
+    }
+    job.onPhase?.('boot');
+    const boot = await remoteBootAndTest(ready.session, {
+      bzImage: build.bzImage, initramfs: ready.initramfs, tests: ready.tests, cmdline: job.cmdline, qemu: this.spec.qemu,
+      port: this.spec.port, jobDir, logDir: job.logDir, kvm: ready.kvm, bootTimeoutMs: this.spec.bootTimeoutMs,
+      readyTimeoutMs: this.spec.readyTimeoutMs, testTimeoutMs: this.spec.testTimeoutMs, signal,
+    });
+    return { ...base, ...boot, built: build.built, buildMs: build.durationMs, buildLog };
+  }
+
+  /** Releases the slots, removes the run dir on the worker, disconnects. */
+  async close(): Promise<void> {
+    if (!this.ready) return;
+    const ready = await this.ready.catch(() => undefined);
+    if (!ready) return;
+    ready.claim.release();
+    if (!ready.session.lost) await ready.session.exec(`rm -rf ${quote(ready.runDir)}`).catch(() => undefined);
+    ready.session.close();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
