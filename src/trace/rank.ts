@@ -78,11 +78,17 @@ export function rankCandidates(trace: TraceEvidence, candidates: readonly string
   return ranked.map(({ index, ...r }) => ({ ...r, priority: GROUP_ORDER[r.group] * candidates.length + index }));
 }
 
-/** Strategy candidates: trace priority, and the trace group as the menu path (groups stay contiguous). */
+/**
+ * Strategy candidates: trace priority, and the trace group as the outer menu path so each group
+ * stays contiguous. A `parent` in another group is dropped: a never-executed option under an
+ * executed parent is tried with the never-executed ones, not held back inside its parent's subtree.
+ */
 export function toCandidates(ranked: readonly RankedOption[], base: ReadonlyMap<string, Candidate> = new Map()): Candidate[] {
+  const groupOf = new Map(ranked.map((r) => [r.name, r.group]));
   return ranked.map((r) => {
-    const known = base.get(r.name);
-    return { ...known, name: r.name, priority: r.priority, menuPath: [`trace:${r.group}`, ...(known?.menuPath ?? [])] };
+    const { parent, ...known } = base.get(r.name) ?? { name: r.name };
+    const keepParent = parent !== undefined && (groupOf.get(parent) ?? r.group) === r.group;
+    return { ...known, ...(keepParent ? { parent } : {}), name: r.name, priority: r.priority, menuPath: [`trace:${r.group}`, ...(known.menuPath ?? [])] };
   });
 }
 

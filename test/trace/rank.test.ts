@@ -56,11 +56,18 @@ describe('rankCandidates', () => {
   });
 
   it('makes strategy candidates with the trace group as the outer menu path', () => {
-    const ranked = rankCandidates(cov, ['NET_FOU', 'NET'], MAP);
-    const candidates = toCandidates(ranked, new Map([['NET_FOU', { name: 'NET_FOU', parent: 'INET', menuPath: ['Networking'] }]]));
-    expect(candidates).toEqual([
-      { name: 'NET_FOU', parent: 'INET', priority: 0, menuPath: ['trace:not-executed', 'Networking'] },
-      { name: 'NET', priority: 5, menuPath: ['trace:executed'] },
+    const ranked = rankCandidates(cov, ['NET_FOU', 'NET', 'VIRTIO_PCI_LEGACY', 'VIRTIO_PCI'], MAP);
+    const base = new Map([
+      ['NET_FOU', { name: 'NET_FOU', parent: 'NET', menuPath: ['Networking'] }],
+      ['VIRTIO_PCI_LEGACY', { name: 'VIRTIO_PCI_LEGACY', parent: 'VIRTIO_PCI_LIB', menuPath: ['Virtio'] }],
+    ]);
+    expect(toCandidates(ranked, base)).toEqual([
+      // Its parent NET ran: NET_FOU leaves NET's subtree to be tried with the never-executed.
+      { name: 'NET_FOU', priority: 0, menuPath: ['trace:not-executed', 'Networking'] },
+      { name: 'NET', priority: 9, menuPath: ['trace:executed'] },
+      // A parent that is no candidate stays (the strategy ignores it anyway).
+      { name: 'VIRTIO_PCI_LEGACY', parent: 'VIRTIO_PCI_LIB', priority: 2, menuPath: ['trace:not-executed', 'Virtio'] },
+      { name: 'VIRTIO_PCI', priority: 11, menuPath: ['trace:executed'] },
     ]);
   });
 });
