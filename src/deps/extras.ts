@@ -50,17 +50,26 @@ async function addClosureIfElf(builder: ManifestBuilder, host: string, guest: st
   await addElfClosure(builder, { executable, label: guest, cache });
 }
 
-/** Add a file the app opened at run time (found by strace), at its real path, with its ELF closure. */
+/**
+ * Add a path the app used at run time (found by strace) at its real path: a file with its ELF
+ * closure, or a bare directory (programs like Python check that a directory exists).
+ */
 export async function addTraced(builder: ManifestBuilder, file: string, cache: LdCache | undefined): Promise<void> {
   const walk = await walkPath(file);
   if (!walk) return;
   const info = await lstat(walk.realPath);
+  const reason = `used at run time (strace): ${file}`;
+  const guestPath = builder.guestPathOf(walk.realPath);
+  if (info.isDirectory()) {
+    builder.addLinks(walk.links, reason);
+    if (!builder.has(guestPath)) builder.addDir(walk.realPath, reason, info.mode & 0o7777);
+    return;
+  }
   if (!info.isFile()) return;
-  const reason = `opened at run time (strace): ${file}`;
   builder.addLinks(walk.links, reason);
-  if (builder.has(builder.guestPathOf(walk.realPath))) return;
+  if (builder.has(guestPath)) return;
   builder.addFile(walk.realPath, walk.realPath, info.mode, reason);
-  await addClosureIfElf(builder, walk.realPath, builder.guestPathOf(walk.realPath), cache);
+  await addClosureIfElf(builder, walk.realPath, guestPath, cache);
 }
 
 /** Drop excluded guest paths (and what is under them); directories still needed by kept entries stay. */

@@ -20,21 +20,35 @@ const HOME_PREFIXES = ['/root/', '/home/'];
 /** Host files the packager writes its own version of (or that would leak host identity). */
 const SKIP_FILES = new Set(['/etc/ld.so.cache', '/etc/passwd', '/etc/group', '/etc/shadow', '/etc/gshadow', '/etc/nsswitch.conf', '/etc/hosts', '/etc/hostname', '/etc/resolv.conf', '/etc/machine-id', '/etc/localtime']);
 
-/**
- * Pure: absolute paths successfully opened read-only (open/openat) and executed (execve) in an
- * `strace -f` log. Files opened for writing are the run's own output (logs, pid files), not inputs.
- */
-export function parseStraceLog(text: string): { opened: string[]; executed: string[] } {
-  const opened = new Set<string>();
-  const executed = new Set<string>();
+/** Syscalls whose success shows the app depends on a path existing (found by stat, not opened). */
+const PROBES = 'stat,lstat,newfstatat,statx,access,faccessat,faccessat2,readlink,readlinkat';
+const CALL = /^(?:\d+\s+)?([a-z0-9_]+)\((?:AT_FDCWD, )?"((?:[^"\\]|\\.)*)"(.*)\)\s+=\s+(-?\d+)/;
+
+export interface StraceFindings {
+  /** Opened read-only (files opened for writing are the run's output: logs, pid files). */
+  opened: string[];
+  executed: string[];
+  /** Existence checked with success (stat, access, readlink) or opened as a directory. */
+  probed: string[];
+}
+
+/** Pure: absolute paths from an `strace -f` log, by how the app used them; failures dropped. */
+export function parseStraceLog(text: string): StraceFindings {
+  const sets = { opened: new Set<string>(), executed: new Set<string>(), probed: new Set<string>() };
+  const probes = new Set(PROBES.split(','));
   for (const line of text.split('\n')) {
-    const m = /^(?:\d+\s+)?(openat|open|execve)\((?:AT_FDCWD, )?"((?:[^"\\]|\\.)*)".*\)\s+=\s+(-?\d+)/.exec(line);
-    if (!m || Number(m[3]) < 0) continue;
-    const file = unescape(m[2] as string);
-    if (!file.startsWith('/') || /O_DIRECTORY|O_WRONLY|O_RDWR|O_CREAT/.test(line)) continue;
-    (m[1] === 'execve' ? executed : opened).add(file);
+    const m = CALL.exec(line);
+    if (!m || Number(m[4]) < 0) continue;
+    const [call, raw, rest] = [m[1] as string, m[2] as string, m[3] as string];
+    const file = unescape(raw);
+    if (!file.startsWith('/')) continue;
+    if (call === 'execve') sets.executed.add(file);
+    else if (call === 'open' || call === 'openat') {
+      if (/O_WRONLY|O_RDWR|O_CREAT/.test(rest)) continue;
+      (/O_DIRECTORY/.test(rest) ? sets.probed : sets.opened).add(file);
+    } else if (probes.has(call)) sets.probed.add(file);
   }
-  return { opened: [...opened], executed: [...executed] };
+  return { opened: [...sets.opened], executed: [...sets.executed], probed: [...sets.probed].filter((p) => !sets.opened.has(p)) };
 }
 
 /** Pure: whether a traced path is worth putting in the guest; `appDir` files are always kept. */
@@ -43,12 +57,12 @@ export function isWorthKeeping(file: string, appDir?: string): boolean {
   return !SKIP_FILES.has(file) && ![...SKIP_PREFIXES, ...HOME_PREFIXES].some((p) => file.startsWith(p));
 }
 
-/** Run `app` under strace for a few seconds; returns traced paths worth keeping, sorted. */
+/** Run `app` under strace for a few seconds; returns the paths it used that are worth keeping, sorted. */
 export async function traceApp(app: string, options: TraceOptions = {}): Promise<string[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-trace-'));
   const log = path.join(dir, 'strace.log');
   try {
-    const run = await execa('strace', ['-f', '-qq', '-e', 'trace=open,openat,execve', '-o', log, '--', app, ...(options.args ?? [])], {
+    const run = await execa('strace', ['-f', '-qq', '-e', `trace=open,openat,execve,${PROBES}`, '-o', log, '--', app, ...(options.args ?? [])], {
       reject: false, timeout: (options.seconds ?? 3) * 1000, killSignal: 'SIGTERM', stdin: 'ignore', stdout: 'ignore', stderr: 'pipe',
     });
     if (run.code === 'ENOENT' || /strace: (exec|ptrace)/.test(String(run.stderr))) {
@@ -56,9 +70,9 @@ export async function traceApp(app: string, options: TraceOptions = {}): Promise
         advice: 'Install strace (`apt-get install strace`) and allow ptrace, or drop --trace.',
       });
     }
-    const { opened, executed } = parseStraceLog(await readFile(log, 'utf8').catch(() => ''));
+    const { opened, executed, probed } = parseStraceLog(await readFile(log, 'utf8').catch(() => ''));
     const appDir = path.dirname(path.resolve(app));
-    return [...new Set([...opened, ...executed])].filter((f) => isWorthKeeping(f, appDir)).sort();
+    return [...new Set([...opened, ...executed, ...probed])].filter((f) => isWorthKeeping(f, appDir)).sort();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

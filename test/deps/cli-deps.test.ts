@@ -37,7 +37,7 @@ describe('tinyx deps', () => {
 
   it('adds what a traced run opens with --trace, and checks --trace-seconds', async () => {
     const { stdout } = await run(['--app', '/usr/bin/curl', '--trace', '--trace-arg=-s', '--trace-arg', 'http://127.0.0.1:1/', '--no-packages']);
-    expect(stdout).toMatch(/\/usr\/lib\/ssl\/openssl\.cnf -> \/etc\/ssl\/openssl\.cnf .*opened at run time \(strace\)/);
+    expect(stdout).toMatch(/\/usr\/lib\/ssl\/openssl\.cnf -> \/etc\/ssl\/openssl\.cnf .*used at run time \(strace\)/);
     const error = await run(['--app', '/usr/bin/curl', '--trace-seconds', '0']).catch((e: unknown) => e);
     expect(isTinyxError(error, 'TINYX_USAGE')).toBe(true);
   });

@@ -1,6 +1,6 @@
 // Run-time tracing: strace log parsing, and a dlopen'ed library that only tracing finds.
 import { execa } from 'execa';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApp } from '../../src/deps/index.js';
@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(async () => tmp.cleanup());
 
 describe('parseStraceLog', () => {
-  it('keeps successful absolute opens and execs, drops failures, directories and relative paths', () => {
+  it('sorts successful absolute opens, execs and probes; drops failures, writes and relative paths', () => {
     const log = [
       '101 execve("/usr/bin/curl", ["curl"], 0x7ffd /* 3 vars */) = 0',
       '101 openat(AT_FDCWD, "/usr/lib/ssl/openssl.cnf", O_RDONLY) = 3',
@@ -25,11 +25,17 @@ describe('parseStraceLog', () => {
       '101 openat(AT_FDCWD, "/var/log/app.log", O_WRONLY|O_CREAT|O_APPEND, 0644) = 7',
       '102 open("/etc/with \\"quote\\"", O_RDONLY) = 6',
       '102 execve("/bin/sh", ["sh", "-c", "x"], 0x55 /* 3 vars */) = 0',
+      '102 newfstatat(AT_FDCWD, "/usr/lib/python3.11/os.py", {st_mode=S_IFREG|0644, st_size=39504, ...}, 0) = 0',
+      '102 newfstatat(AT_FDCWD, "/usr/bin/lib/python3.11/os.py", 0x7fff, 0) = -1 ENOENT (No such file or directory)',
+      '102 newfstatat(3, "", {st_mode=S_IFREG|0644, st_size=37127, ...}, AT_EMPTY_PATH) = 0',
+      '102 readlink("/usr/bin/python3", "python3.11", 4096) = 10',
+      '102 access("/etc/ld.so.preload", R_OK) = -1 ENOENT (No such file or directory)',
       '102 +++ exited with 0 +++',
     ].join('\n');
     expect(parseStraceLog(log)).toEqual({
       opened: ['/usr/lib/ssl/openssl.cnf', '/etc/with "quote"'],
       executed: ['/usr/bin/curl', '/bin/sh'],
+      probed: ['/usr/lib/x86_64-linux-gnu', '/usr/lib/python3.11/os.py', '/usr/bin/python3'],
     });
   });
 
@@ -56,7 +62,7 @@ describe('traceApp and resolveApp({ trace })', () => {
     const plain = await resolveApp(app);
     expect(plain.entries.some((e) => e.guestPath === path.join(lib, 'libfoo.so.1'))).toBe(false);
     const traced = await resolveApp(app, { trace: { seconds: 5 } });
-    expect(traced.entries.find((e) => e.guestPath === path.join(lib, 'libfoo.so.1'))?.reason).toMatch(/opened at run time/);
+    expect(traced.entries.find((e) => e.guestPath === path.join(lib, 'libfoo.so.1'))?.reason).toMatch(/used at run time/);
 
     const { file } = await buildInitramfs({ manifest: traced, init: { appGuestPath: traced.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'traced.cpio.gz') });
     const root = path.join(tmp.dir, 'root');
@@ -64,5 +70,20 @@ describe('traceApp and resolveApp({ trace })', () => {
     await execa('sh', ['-c', `zcat '${file}' | cpio -idm --quiet --no-absolute-filenames`], { cwd: root });
     const run = await execa('chroot', [root, '/app/loader'], { reject: false });
     expect(run.exitCode, run.stderr).toBe(0);
+  });
+
+  it('makes a Python script self-sufficient: the stdlib files it opens and the directories it checks', async () => {
+    const script = path.join(tmp.dir, 'hello.py');
+    await writeFile(script, '#!/usr/bin/python3\nimport json, sys\nprint(json.dumps({"hello": sys.argv[1:]}))\n');
+    await chmod(script, 0o755);
+    const manifest = await resolveApp(script, { trace: { args: ['x'], seconds: 10 } });
+    expect(manifest.entries.find((e) => e.guestPath === '/usr/lib/python3.11/os.py')?.reason).toMatch(/used at run time/);
+    expect(manifest.entries.find((e) => e.guestPath === '/usr/lib/python3.11/lib-dynload')?.kind).toBe('dir');
+    const { file } = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'py.cpio.gz') });
+    const root = path.join(tmp.dir, 'pyroot');
+    await mkdir(root);
+    await execa('sh', ['-c', `zcat '${file}' | cpio -idm --quiet --no-absolute-filenames`], { cwd: root });
+    const run = await execa('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', 'mount -t proc proc proc && chroot . /app/hello.py a b'], { cwd: root, reject: false });
+    expect(run.stdout, run.stderr).toBe('{"hello": ["a", "b"]}');
   });
 });
