@@ -5,7 +5,10 @@ import { buildInitramfs } from '../packager/initramfs.js';
 import { TinyxError } from '../errors.js';
 import type { KernelConfigTool } from '../kconfig/kernel.js';
 import { makeStartConfig } from '../kconfig/start.js';
-import { enabledSymbols, symbolName, type DotConfig } from '../kconfig/dotconfig.js';
+import { formatDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
+import { loadKconfig } from '../kconfig/engine.js';
+import { writeFileAtomic } from '../util/fsx.js';
+import { planCandidates } from './candidates.js';
 import type { Profile } from '../profile/types.js';
 import type { Workspace } from '../tester/workspace.js';
 import type { Verdict } from '../tester/verdict.js';
@@ -110,11 +113,17 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
       });
     }
 
-    stage('candidates', 'listing candidate options');
-    const candidates = listCandidates(startNorm.config, options);
+    stage('candidates', 'reading the kernel\'s Kconfig and listing candidate options');
+    const model = await loadKconfig(source.dir, { cacheDir: options.cache }).catch((error: unknown) => {
+      emit({ type: 'warning', message: `Kconfig engine unavailable (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); using the kernel's olddefconfig for every check` });
+      return undefined;
+    });
+    await writeFileAtomic(path.join(work, 'start.config'), formatDotConfig(startNorm.config));
+    const plan = planCandidates(startNorm.config, options.profile, model, options.candidates);
+    const candidates = plan.candidates;
     stage('kernel-search', `searching ${candidates.length} candidate options (${options.strategy ?? options.profile.search.strategy})`);
     const kernel = await searchKernel({
-      evaluator, start: startNorm, cmdline, candidates, strategy: options.strategy ?? options.profile.search.strategy,
+      evaluator, start: startNorm, cmdline, candidates, isNoop: plan.isNoop, strategy: options.strategy ?? options.profile.search.strategy,
       parallel: session.slots, signal: options.signal, emit,
     });
 
@@ -146,19 +155,4 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   } finally {
     await session.close();
   }
-}
-
-/** Enabled options, minus the profile's keep list, optionally limited to --candidates. */
-export function listCandidates(config: DotConfig, options: Pick<MinimizeOptions, 'candidates' | 'profile'>): string[] {
-  const keep = new Set(options.profile.kernel.keep);
-  const enabled = enabledSymbols(config).filter((n) => !keep.has(n));
-  if (!options.candidates) return enabled;
-  const wanted = options.candidates.map(symbolName);
-  const unknown = wanted.filter((n) => !enabled.includes(n) && !keep.has(n));
-  if (unknown.length > 0) {
-    throw new TinyxError('TINYX_USAGE', `--candidates names options that are not enabled in the start config: ${unknown.join(', ')}.`, {
-      advice: 'List options that the profile\'s start config enables (see <out>/.work or `tinyx kconfig candidates`).',
-    });
-  }
-  return wanted.filter((n) => !keep.has(n));
 }

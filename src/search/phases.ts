@@ -1,7 +1,7 @@
 // The two searches: kernel options (strategy over candidates) and boot options (over cmdline tokens).
 import { enabledSymbols } from '../kconfig/dotconfig.js';
 import { withValues } from '../kconfig/kernel.js';
-import { getStrategy } from './strategy.js';
+import { getStrategy, type Candidate } from './strategy.js';
 import type { Evaluator, Normalized } from './evaluator.js';
 import type { EventListener } from './events.js';
 
@@ -22,7 +22,9 @@ export async function searchKernel(input: {
   evaluator: Evaluator;
   start: Normalized;
   cmdline: string;
-  candidates: string[];
+  candidates: Candidate[];
+  /** In-process no-op check (the Kconfig engine); without it each check runs the kernel's olddefconfig. */
+  isNoop?: (name: string) => boolean;
   strategy: string;
   parallel: number;
   signal?: AbortSignal;
@@ -32,17 +34,18 @@ export async function searchKernel(input: {
   const without = (names: readonly string[]) => evaluator.normalize(withValues(start.config, names, 'n'));
 
   const noops: string[] = [];
-  const live: string[] = [];
-  for (const name of input.candidates) {
-    if ((await without([name])).hash === start.hash) noops.push(name);
-    else live.push(name);
+  const live: Candidate[] = [];
+  for (const candidate of input.candidates) {
+    const noop = input.isNoop ? input.isNoop(candidate.name) : (await without([candidate.name])).hash === start.hash;
+    if (noop) noops.push(candidate.name);
+    else live.push(candidate);
   }
   if (noops.length > 0) input.emit({ type: 'info', message: `${noops.length} candidates are no-ops (forced by the kernel's Kconfig): no build needed` });
 
   const reasons: Record<string, string> = {};
   let lastPass = new Set<string>();
   const result = await getStrategy(input.strategy).run({
-    candidates: live.map((name, priority) => ({ name, priority })),
+    candidates: live,
     parallel: input.parallel,
     signal: input.signal,
     test: async (removed) => {
@@ -63,10 +66,10 @@ export async function searchKernel(input: {
   for (const name of noops) reasons[name] = 'forced: olddefconfig turns it back on (selected or without a prompt)';
   return {
     final,
-    candidates: input.candidates,
+    candidates: input.candidates.map((c) => c.name),
     noops,
     removed: enabledSymbols(start.config).filter((n) => !finalEnabled.has(n)),
-    kept: input.candidates.filter((n) => finalEnabled.has(n)),
+    kept: input.candidates.map((c) => c.name).filter((n) => finalEnabled.has(n)),
     reasons,
   };
 }

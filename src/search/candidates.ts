@@ -1,0 +1,39 @@
+// The options a kernel search tries: from the Kconfig engine (with their menu tree), or a given list.
+import { TinyxError } from '../errors.js';
+import { enabledSymbols, symbolName, type DotConfig } from '../kconfig/dotconfig.js';
+import type { KconfigModel } from '../kconfig/engine.js';
+import type { Profile } from '../profile/types.js';
+import type { Candidate } from './strategy.js';
+
+export interface CandidatePlan {
+  candidates: Candidate[];
+  /** In-process no-op check, when the engine is available. */
+  isNoop?: (name: string) => boolean;
+}
+
+/**
+ * With the engine: user-changeable enabled options not forced by a select and not kept by the
+ * profile, grouped by menu. Without it: every enabled option not kept. `only` narrows either.
+ */
+export function planCandidates(config: DotConfig, profile: Profile, model: KconfigModel | undefined, only?: string[]): CandidatePlan {
+  const keep = new Set(profile.kernel.keep);
+  const fromModel = model?.candidates(config, profile.kernel.keep);
+  let candidates: Candidate[] = fromModel
+    ? fromModel.map((c) => ({ name: c.name, menuPath: c.menuPath, parent: c.parent }))
+    : enabledSymbols(config).filter((n) => !keep.has(n)).map((name) => ({ name }));
+  if (only) {
+    const enabled = new Set(enabledSymbols(config));
+    const wanted = only.map(symbolName).filter((n) => !keep.has(n));
+    const unknown = wanted.filter((n) => !enabled.has(n));
+    if (unknown.length > 0) {
+      throw new TinyxError('TINYX_USAGE', `--candidates names options that are not enabled in the start config: ${unknown.join(', ')}.`, {
+        advice: 'List options the profile\'s start config enables (`tinyx kconfig candidates --config <out>/.work/start.config`).',
+      });
+    }
+    const byName = new Map(candidates.map((c) => [c.name, c]));
+    candidates = wanted.map((name) => byName.get(name) ?? { name });
+  }
+  candidates = candidates.map((c, priority) => ({ ...c, priority }));
+  const isNoop = model ? (name: string) => model.disable(config, [name]).changed.length === 0 : undefined;
+  return { candidates, isNoop };
+}
