@@ -2,11 +2,9 @@
 import { triMax, triMin, triNot, type Expr, type Tri } from './expr.js';
 import { SF, type KSymbol, type Prop, type SymbolTable, type SymType } from './model.js';
 import { compareValues, strtol } from './numeric.js';
+import { calcValue, calcVisibility, choiceDefault, DEF_USER, VALID } from './symvalue.js';
 
-export const VALID = 0x80;
-export const WRITE = 0x200;
-export const WRITTEN = 0x800;
-export const DEF_USER = 0x10000;
+export { DEF_USER, VALID, WRITE, WRITTEN } from './symvalue.js';
 
 const templates = new WeakMap<SymbolTable, { tri: Uint8Array; val: string[]; flags: Uint32Array }>();
 
@@ -123,9 +121,10 @@ export class Evaluator {
   }
 
   /** The condition value of the property firstProp last returned. */
-  private propVisible: Tri = 0;
+  propVisible: Tri = 0;
 
-  private firstProp(id: number, type: 'default' | 'range'): Prop | null {
+  /** The first property of a type whose condition holds; its condition value goes to propVisible. */
+  firstProp(id: number, type: 'default' | 'range'): Prop | null {
     const props = this.sym(id).props;
     for (let i = 0; i < props.length; i++) {
       const prop = props[i]!;
@@ -139,141 +138,19 @@ export class Evaluator {
     return null;
   }
 
-  /** sym_calc_visibility */
-  calcVisibility(id: number): void {
-    const s = this.sym(id);
-    const choiceSym = s.flags & SF.CHOICEVAL ? s.choice : -1;
-    let tri: Tri = 0;
-    const props = s.props;
-    for (let i = 0; i < props.length; i++) {
-      const prop = props[i]!;
-      if (prop.text === undefined) continue;
-      let vis = this.expr(prop.visible);
-      if (choiceSym >= 0 && s.type === 'tristate' && vis === 1 && this.tri[choiceSym] === 2) vis = 0;
-      tri = triMax(tri, vis);
-    }
-    if (tri === 1 && (s.type !== 'tristate' || this.modulesVal === 0)) tri = 2;
-    this.visible[id] = tri;
-    if (choiceSym >= 0) return;
-    this.dirDepTri[id] = this.boolUp(id, s.dirDep ? this.expr(s.dirDep) : 2);
-    this.revDepTri[id] = this.boolUp(id, s.revDep ? this.expr(s.revDep) : 0);
-    this.impliedTri[id] = this.boolUp(id, s.implied ? this.expr(s.implied) : 0);
-  }
-
-  private boolUp(id: number, t: Tri): Tri {
-    return t === 1 && this.type(id) === 'bool' ? 2 : t;
-  }
-
   /** sym_calc_value */
   calc(id: number): void {
-    const f = this.flags;
-    if (f[id]! & VALID) return;
-    f[id]! |= VALID;
-    const s = this.sym(id);
-    const oldTri = this.tri[id];
-    const oldVal = this.val[id];
-    let newTri: Tri = 0;
-    let newVal = s.type === 'bool' || s.type === 'tristate' ? 'n' : '';
-    if (s.type === 'unknown') {
-      this.val[id] = s.name ?? '';
-      this.tri[id] = 0;
-      return;
-    }
-    f[id]! &= ~WRITE;
-    this.calcVisibility(id);
-    const visible = this.visible[id] as Tri;
-    if (visible !== 0) f[id]! |= WRITE;
-    this.tri[id] = newTri;
-    this.val[id] = newVal;
-    this.sel[id] = -1;
-    const type = this.type(id);
-    if (type === 'bool' || type === 'tristate') {
-      if (s.flags & SF.CHOICEVAL && visible === 2) {
-        newTri = this.sel[s.choice] === id ? 2 : 0;
-      } else {
-        if (visible !== 0 && this.hasValue(id)) {
-          newTri = triMin(this.defTri[id] as Tri, visible);
-        } else {
-          if (this.revDepTri[id] !== 0) f[id]! |= WRITE;
-          if (!(s.flags & SF.CHOICE)) {
-            const def = this.firstProp(id, 'default');
-            if (def) {
-              const vis = this.propVisible;
-              newTri = triMin(this.expr(def.expr), vis);
-              if (newTri !== 0) f[id]! |= WRITE;
-            }
-            if (this.impliedTri[id] !== 0) {
-              f[id]! |= WRITE;
-              newTri = triMin(triMax(newTri, this.impliedTri[id] as Tri), this.dirDepTri[id] as Tri);
-            }
-          }
-        }
-        newTri = triMax(newTri, this.revDepTri[id] as Tri);
-      }
-      if (newTri === 1 && this.type(id) === 'bool') newTri = 2;
-    } else if (visible !== 0 && this.hasValue(id)) {
-      newVal = this.defVal[id]!;
-    } else {
-      const def = this.firstProp(id, 'default');
-      if (def && def.expr?.k === 'sym') {
-        const ds = def.expr.s;
-        f[id]! |= WRITE;
-        this.calc(ds);
-        newVal = this.sym(ds).type === 'bool' || this.sym(ds).type === 'tristate' ? 'n' : this.val[ds]!;
-      }
-    }
-    this.tri[id] = newTri;
-    this.val[id] = newVal;
-    if (s.flags & SF.CHOICE && newTri === 2) this.sel[id] = this.calcChoice(id);
-    this.validateRange(id);
-    if (id === this.modulesSym && (oldTri !== this.tri[id] || oldVal !== this.val[id])) this.modulesVal = this.tri[id] as Tri;
-    if (s.flags & SF.CHOICE) {
-      for (const v of s.values) if (f[id]! & WRITE && this.visible[v] !== 0) f[v]! |= WRITE;
-    }
-    if (s.flags & SF.NO_WRITE) f[id]! &= ~WRITE;
+    if (!(this.flags[id]! & VALID)) calcValue(this, id);
   }
 
-  /** sym_calc_choice: the user's choice if visible, else the choice's default. */
-  private calcChoice(id: number): number {
-    const s = this.sym(id);
-    let acc = this.flags[id]!;
-    for (const v of s.values) {
-      this.calcVisibility(v);
-      if (this.visible[v] !== 0) acc &= this.flags[v]!;
-    }
-    this.flags[id]! &= acc | ~DEF_USER;
-    const user = this.defSel[id]!;
-    if (user >= 0 && this.visible[user] !== 0) return user;
-    const def = this.choiceDefault(id);
-    if (def < 0) this.tri[id] = 0;
-    return def;
+  /** sym_calc_visibility */
+  calcVisibility(id: number): void {
+    calcVisibility(this, id);
   }
 
   /** sym_choice_default */
   choiceDefault(id: number): number {
-    for (const prop of this.sym(id).props) {
-      if (prop.type !== 'default' || this.expr(prop.visible) === 0) continue;
-      const ds = (prop.expr as { s: number }).s;
-      if (this.visible[ds] !== 0) return ds;
-    }
-    return this.sym(id).values.find((v) => this.visible[v] !== 0) ?? -1;
-  }
-
-  /** sym_validate_range: out-of-range int/hex values snap to the nearer bound. */
-  private validateRange(id: number): void {
-    const type = this.sym(id).type;
-    if (type !== 'int' && type !== 'hex') return;
-    const range = this.activeProp(id, 'range');
-    if (!range) return;
-    const base = type === 'int' ? 10 : 16;
-    const val = strtol(this.val[id]!, base).value;
-    const [lo, hi] = range[0].range!;
-    let bound = lo;
-    if (val >= this.rangeVal(lo, base)) {
-      bound = hi;
-      if (val <= this.rangeVal(hi, base)) return;
-    }
-    this.val[id] = this.val[bound]!;
+    return choiceDefault(this, id);
   }
 
   rangeVal(id: number, base: number): bigint {

@@ -1,0 +1,147 @@
+// sym_calc_value and its helpers: one symbol's visibility and value from its properties.
+import { triMax, triMin, type Tri } from './expr.js';
+import type { Evaluator } from './evaluate.js';
+import { SF } from './model.js';
+import { strtol } from './numeric.js';
+
+export const VALID = 0x80;
+export const WRITE = 0x200;
+export const WRITTEN = 0x800;
+export const DEF_USER = 0x10000;
+
+/** sym_calc_visibility */
+export function calcVisibility(ev: Evaluator, id: number): void {
+  const s = ev.sym(id);
+  const choiceSym = s.flags & SF.CHOICEVAL ? s.choice : -1;
+  let tri: Tri = 0;
+  const props = s.props;
+  for (let i = 0; i < props.length; i++) {
+    const prop = props[i]!;
+    if (prop.text === undefined) continue;
+    let vis = ev.expr(prop.visible);
+    if (choiceSym >= 0 && s.type === 'tristate' && vis === 1 && ev.tri[choiceSym] === 2) vis = 0;
+    tri = triMax(tri, vis);
+  }
+  if (tri === 1 && (s.type !== 'tristate' || ev.modulesVal === 0)) tri = 2;
+  ev.visible[id] = tri;
+  if (choiceSym >= 0) return;
+  ev.dirDepTri[id] = boolUp(ev, id, s.dirDep ? ev.expr(s.dirDep) : 2);
+  ev.revDepTri[id] = boolUp(ev, id, s.revDep ? ev.expr(s.revDep) : 0);
+  ev.impliedTri[id] = boolUp(ev, id, s.implied ? ev.expr(s.implied) : 0);
+}
+
+function boolUp(ev: Evaluator, id: number, t: Tri): Tri {
+  return t === 1 && ev.type(id) === 'bool' ? 2 : t;
+}
+
+/** sym_calc_value */
+export function calcValue(ev: Evaluator, id: number): void {
+  const f = ev.flags;
+  if (f[id]! & VALID) return;
+  f[id]! |= VALID;
+  const s = ev.sym(id);
+  const oldTri = ev.tri[id];
+  const oldVal = ev.val[id];
+  let newTri: Tri = 0;
+  let newVal = s.type === 'bool' || s.type === 'tristate' ? 'n' : '';
+  if (s.type === 'unknown') {
+    ev.val[id] = s.name ?? '';
+    ev.tri[id] = 0;
+    return;
+  }
+  f[id]! &= ~WRITE;
+  ev.calcVisibility(id);
+  const visible = ev.visible[id] as Tri;
+  if (visible !== 0) f[id]! |= WRITE;
+  ev.tri[id] = newTri;
+  ev.val[id] = newVal;
+  ev.sel[id] = -1;
+  const type = ev.type(id);
+  if (type === 'bool' || type === 'tristate') {
+    if (s.flags & SF.CHOICEVAL && visible === 2) {
+      newTri = ev.sel[s.choice] === id ? 2 : 0;
+    } else {
+      if (visible !== 0 && ev.hasValue(id)) {
+        newTri = triMin(ev.defTri[id] as Tri, visible);
+      } else {
+        if (ev.revDepTri[id] !== 0) f[id]! |= WRITE;
+        if (!(s.flags & SF.CHOICE)) {
+          const def = ev.firstProp(id, 'default');
+          if (def) {
+            const vis = ev.propVisible;
+            newTri = triMin(ev.expr(def.expr), vis);
+            if (newTri !== 0) f[id]! |= WRITE;
+          }
+          if (ev.impliedTri[id] !== 0) {
+            f[id]! |= WRITE;
+            newTri = triMin(triMax(newTri, ev.impliedTri[id] as Tri), ev.dirDepTri[id] as Tri);
+          }
+        }
+      }
+      newTri = triMax(newTri, ev.revDepTri[id] as Tri);
+    }
+    if (newTri === 1 && ev.type(id) === 'bool') newTri = 2;
+  } else if (visible !== 0 && ev.hasValue(id)) {
+    newVal = ev.defVal[id]!;
+  } else {
+    const def = ev.firstProp(id, 'default');
+    if (def && def.expr?.k === 'sym') {
+      const ds = def.expr.s;
+      f[id]! |= WRITE;
+      ev.calc(ds);
+      newVal = ev.sym(ds).type === 'bool' || ev.sym(ds).type === 'tristate' ? 'n' : ev.val[ds]!;
+    }
+  }
+  ev.tri[id] = newTri;
+  ev.val[id] = newVal;
+  if (s.flags & SF.CHOICE && newTri === 2) ev.sel[id] = calcChoice(ev, id);
+  validateRange(ev, id);
+  if (id === ev.modulesSym && (oldTri !== ev.tri[id] || oldVal !== ev.val[id])) ev.modulesVal = ev.tri[id] as Tri;
+  if (s.flags & SF.CHOICE) {
+    for (const v of s.values) if (f[id]! & WRITE && ev.visible[v] !== 0) f[v]! |= WRITE;
+  }
+  if (s.flags & SF.NO_WRITE) f[id]! &= ~WRITE;
+}
+
+/** sym_calc_choice: the user's choice if visible, else the choice's default. */
+function calcChoice(ev: Evaluator, id: number): number {
+  const s = ev.sym(id);
+  let acc = ev.flags[id]!;
+  for (const v of s.values) {
+    ev.calcVisibility(v);
+    if (ev.visible[v] !== 0) acc &= ev.flags[v]!;
+  }
+  ev.flags[id]! &= acc | ~DEF_USER;
+  const user = ev.defSel[id]!;
+  if (user >= 0 && ev.visible[user] !== 0) return user;
+  const def = choiceDefault(ev, id);
+  if (def < 0) ev.tri[id] = 0;
+  return def;
+}
+
+/** sym_choice_default */
+export function choiceDefault(ev: Evaluator, id: number): number {
+  for (const prop of ev.sym(id).props) {
+    if (prop.type !== 'default' || ev.expr(prop.visible) === 0) continue;
+    const ds = (prop.expr as { s: number }).s;
+    if (ev.visible[ds] !== 0) return ds;
+  }
+  return ev.sym(id).values.find((v) => ev.visible[v] !== 0) ?? -1;
+}
+
+/** sym_validate_range: out-of-range int/hex values snap to the nearer bound. */
+function validateRange(ev: Evaluator, id: number): void {
+  const type = ev.sym(id).type;
+  if (type !== 'int' && type !== 'hex') return;
+  const range = ev.activeProp(id, 'range');
+  if (!range) return;
+  const base = type === 'int' ? 10 : 16;
+  const val = strtol(ev.val[id]!, base).value;
+  const [lo, hi] = range[0].range!;
+  let bound = lo;
+  if (val >= ev.rangeVal(lo, base)) {
+    bound = hi;
+    if (val <= ev.rangeVal(hi, base)) return;
+  }
+  ev.val[id] = ev.val[bound]!;
+}
