@@ -63,13 +63,29 @@ describe.each(STRATEGY_NAMES)('%s in parallel', (name) => {
   });
 });
 
-describe('one-at-a-time', () => {
+describe.each(['one-at-a-time', 'bisect'])('%s', (name) => {
   it('gives the sequential result with any number of slots', async () => {
     const model: FakeModel = { ...flatModel(60, [4, 40]), anyOf: [['T10', 'T11']], needsUnlessGone: [['T20', 'T50']] };
-    const sequential = await runWith('one-at-a-time', model, 1, 1, 0);
+    const sequential = await runWith(name, model, 1, 1, 0);
     for (const parallel of [2, 4]) {
-      const { result } = await runWith('one-at-a-time', model, parallel, parallel, 2);
+      const { result } = await runWith(name, model, parallel, parallel, 2);
       expect(result).toEqual(sequential.result);
     }
+  });
+
+  it('needs fewer rounds of builds with more slots', async () => {
+    const model = kernelModel(8, 200);
+    const rounds = [];
+    for (const parallel of [1, 3]) {
+      const oracle = new FakeOracle(model);
+      let waves = 0;
+      const test = (removed: readonly string[]) => {
+        if (oracle.inFlight === 0) waves++;
+        return oracle.test(removed);
+      };
+      await getStrategy(name).run({ ...oracle.context(parallel), test });
+      rounds.push(waves);
+    }
+    expect(rounds[1]!).toBeLessThan(rounds[0]! * 0.75);
   });
 });

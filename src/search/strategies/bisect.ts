@@ -1,6 +1,7 @@
 // Adaptive group testing along the tree: try removing whole subtrees in chunks, bisect what fails.
 import type { Strategy, StrategyContext, StrategyResult } from '../strategy.js';
 import { Session } from './session.js';
+import { speculate } from './speculate.js';
 import { buildForest, namesOf, sizeOf, type TreeNode } from './tree.js';
 
 /** What is known about a group: it failed on top of the first `failedAt` removals (-1: inferred). */
@@ -30,26 +31,15 @@ class Bisector {
 
   /** Subtrees in order whose fate is unknown: tried in chunks of the target size. */
   async reduce(nodes: readonly TreeNode[]): Promise<void> {
-    let rest = nodes;
-    while (rest.length > 0) {
+    for (let used = 0; used < nodes.length; ) {
       const size = this.target();
-      const chunks: TreeNode[][] = [];
-      let used = 0;
-      while (chunks.length < this.session.parallel && used < rest.length) {
-        const chunk: TreeNode[] = [];
-        while (used < rest.length && (chunk.length === 0 || sizeOf(chunk) + rest[used]!.size <= size)) {
-          chunk.push(rest[used++]!);
-        }
-        chunks.push(chunk);
+      const chunk: TreeNode[] = [];
+      while (used < nodes.length && (chunk.length === 0 || sizeOf(chunk) + nodes[used]!.size <= size)) {
+        chunk.push(nodes[used++]!);
       }
       const base = this.session.removed.length;
-      const passed = await this.session.tryAll(chunks.map(namesOf));
-      // The lowest pass is removed; later passes were seen on a smaller removed set: try again.
-      const winner = passed.indexOf(true);
-      if (winner >= 0) this.session.remove(namesOf(chunks[winner]!));
-      const again = chunks.filter((_, i) => passed[i] && i !== winner).flat();
-      for (const [i, chunk] of chunks.entries()) if (!passed[i]) await this.isolate(chunk, base);
-      rest = [...again, ...rest.slice(used)];
+      if (await this.session.tryRemove(namesOf(chunk))) this.session.remove(namesOf(chunk));
+      else await this.isolate(chunk, base);
     }
   }
 
@@ -61,29 +51,15 @@ class Bisector {
     const total = sizeOf(nodes);
     let cut = 1;
     while (cut < nodes.length - 1 && sizeOf(nodes.slice(0, cut + 1)) * 2 <= total) cut++;
-    const a = nodes.slice(0, cut);
-    const b = nodes.slice(cut);
+    const first = nodes.slice(0, cut);
     const base = session.removed.length;
-    const exact = () => (failedAt === base ? session.removed.length : INFERRED);
-    if (session.parallel >= 2) {
-      const { passed } = await session.firstPass([namesOf(a), namesOf(b)]);
-      if (passed[0]) {
-        session.remove(namesOf(a));
-        return this.isolate(b, exact());
-      }
-      if (passed[1]) {
-        session.remove(namesOf(b));
-        return this.isolate(a, exact());
-      }
-      await this.isolate(a, base);
-      return this.isolate(b, base);
+    if (await session.tryRemove(namesOf(first))) {
+      session.remove(namesOf(first));
+      // The whole group failed on exactly this removed set plus the second half.
+      return this.isolate(nodes.slice(cut), failedAt === base ? session.removed.length : INFERRED);
     }
-    if (await session.tryRemove(namesOf(a))) {
-      session.remove(namesOf(a));
-      return this.isolate(b, exact());
-    }
-    await this.isolate(a, base);
-    return this.reduce(b);
+    await this.isolate(first, base);
+    return this.reduce(nodes.slice(cut));
   }
 
   /** One subtree known to fail: its children first, then the node itself. */
@@ -105,19 +81,23 @@ class Bisector {
   }
 }
 
+async function sequential(ctx: StrategyContext): Promise<StrategyResult> {
+  const session = new Session(ctx);
+  await new Bisector(session).reduce(buildForest(ctx.candidates));
+  return session.finish();
+}
+
 /**
  * Generalized binary splitting over the candidate forest: subtrees (a parent with all that hangs
  * under it) are packed into chunks sized from the share of needed candidates seen so far; a chunk
  * that passes is removed whole, one that fails is halved until single subtrees, whose children
  * are searched before the parent. A half that fails after its sibling passed is known to fail
- * without a test. Closes with the 1-minimality check of every strategy. With `parallel` > 1,
- * sibling chunks and both halves are tried at once; the lowest passing index wins.
+ * without a test. Closes with the 1-minimality check of every strategy. Written for one test at
+ * a time; with `parallel` > 1 it runs speculatively (see speculate.ts) with the same result.
  */
 export const bisect: Strategy = {
   name: 'bisect',
-  async run(ctx: StrategyContext): Promise<StrategyResult> {
-    const session = new Session(ctx);
-    await new Bisector(session).reduce(buildForest(ctx.candidates));
-    return session.finish();
+  run(ctx: StrategyContext): Promise<StrategyResult> {
+    return ctx.parallel > 1 ? speculate(sequential, ctx) : sequential(ctx);
   },
 };
