@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { TinyxError } from '../errors.js';
 import { exists } from '../util/fsx.js';
 import { attributeObjects, compositeParts, loadRules, type ObjectMap, type RulesByDir } from './objects.js';
-import { indexSymbols, parseSystemMap, textSymbolsOfNm, type SymbolIndex } from './symbols.js';
+import { indexSymbols, parseSystemMap, textSymbolsOfNm, type ObjectSymbol, type SymbolIndex } from './symbols.js';
 
 /** Archives vmlinux is linked from (kbuild 6.1: vmlinux.a whole, the lib.a files as needed). */
 const ARCHIVES = ['vmlinux.a', 'lib/lib.a', 'arch/x86/lib/lib.a'];
@@ -67,8 +67,8 @@ async function expandComposites(buildDir: string, objects: readonly string[], ru
 }
 
 /** Defined text symbols of each object, through batched `nm -A`. */
-async function textSymbols(buildDir: string, objects: readonly string[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>(objects.map((o) => [o, []]));
+async function textSymbols(buildDir: string, objects: readonly string[]): Promise<Map<string, ObjectSymbol[]>> {
+  const out = new Map<string, ObjectSymbol[]>(objects.map((o) => [o, []]));
   for (let i = 0; i < objects.length; i += 200) {
     const batch = objects.slice(i, i + 200);
     const text = await tool('nm', ['--defined-only', '-A', ...batch], buildDir);

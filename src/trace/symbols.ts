@@ -34,12 +34,22 @@ export function parseSystemMap(text: string): MapSymbol[] {
   return out.sort((a, b) => a.address - b.address);
 }
 
-/** Defined text symbol names in `nm --defined-only` output of one object. */
-export function textSymbolsOfNm(text: string): string[] {
-  const out: string[] = [];
+/** A defined text symbol of an object; weak ones lose to a strong one of the same name at link time. */
+export interface ObjectSymbol {
+  name: string;
+  weak: boolean;
+}
+
+function isWeak(type: string): boolean {
+  return type === 'W' || type === 'w';
+}
+
+/** Defined text symbols in `nm --defined-only` output of one object. */
+export function textSymbolsOfNm(text: string): ObjectSymbol[] {
+  const out: ObjectSymbol[] = [];
   for (const line of text.split('\n')) {
     const parts = line.trim().split(/\s+/);
-    if (parts.length === 3 && isTextType(parts[1]!)) out.push(parts[2]!);
+    if (parts.length === 3 && isTextType(parts[1]!)) out.push({ name: parts[2]!, weak: isWeak(parts[1]!) });
   }
   return out;
 }
@@ -66,15 +76,25 @@ export interface SymbolIndex {
  * neighbours in the map: the linker lays each object's text out contiguously, so a candidate
  * object matching the closest unambiguous function before or after it is taken.
  */
-export function indexSymbols(map: readonly MapSymbol[], objectSymbols: ReadonlyMap<string, readonly string[]>): SymbolIndex {
-  const definers = new Map<string, string[]>();
-  for (const [object, names] of objectSymbols) {
-    for (const name of new Set(names)) {
+export function indexSymbols(map: readonly MapSymbol[], objectSymbols: ReadonlyMap<string, readonly (ObjectSymbol | string)[]>): SymbolIndex {
+  const definers = new Map<string, { object: string; weak: boolean }[]>();
+  for (const [object, symbols] of objectSymbols) {
+    const seen = new Set<string>();
+    for (const symbol of symbols) {
+      const { name, weak } = typeof symbol === 'string' ? { name: symbol, weak: false } : symbol;
+      if (seen.has(name)) continue;
+      seen.add(name);
       const list = definers.get(name);
-      if (list) list.push(object);
-      else definers.set(name, [object]);
+      if (list) list.push({ object, weak });
+      else definers.set(name, [{ object, weak }]);
     }
   }
+  // A weak definition in the map came from a weak definer, a strong one from a strong definer.
+  const objectsOf = (sym: MapSymbol): string[] => {
+    const all = definers.get(sym.name) ?? [];
+    const same = all.filter((d) => d.weak === isWeak(sym.type));
+    return (same.length > 0 ? same : all).map((d) => d.object);
+  };
   const functions: KernelFunction[] = [];
   for (let i = 0; i < map.length; i++) {
     const sym = map[i]!;
@@ -86,7 +106,7 @@ export function indexSymbols(map: readonly MapSymbol[], objectSymbols: ReadonlyM
         break;
       }
     }
-    functions.push({ name: sym.name, start: sym.address, end, objects: [...(definers.get(sym.name) ?? [])] });
+    functions.push({ name: sym.name, start: sym.address, end, objects: objectsOf(sym) });
   }
   let ambiguous = 0;
   for (let i = 0; i < functions.length; i++) {

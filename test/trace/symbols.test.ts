@@ -39,7 +39,19 @@ describe('symbols', () => {
   });
 
   it('reads defined text symbols from nm output', () => {
-    expect(textSymbolsOfNm('0000000000000000 T foo\n0000000000000010 t bar\n0000000000000000 D data\n                 U extern\n0000000000000020 W weak')).toEqual(['foo', 'bar', 'weak']);
+    expect(textSymbolsOfNm('0000000000000000 T foo\n0000000000000010 t bar\n0000000000000000 D data\n                 U extern\n0000000000000020 W weak')).toEqual([
+      { name: 'foo', weak: false }, { name: 'bar', weak: false }, { name: 'weak', weak: true },
+    ]);
+  });
+
+  it('gives a strong symbol to the strong definer and a weak one to the weak definer', () => {
+    const objects = new Map([
+      ['kernel/resource.o', [{ name: 'arch_remove_reservations', weak: true }, { name: 'arch_hook', weak: true }]],
+      ['arch/x86/kernel/resource.o', [{ name: 'arch_remove_reservations', weak: false }]],
+    ]);
+    const map = parseSystemMap('ffffffff81000000 T arch_remove_reservations\nffffffff81000010 W arch_hook\nffffffff81000020 D end');
+    const { functions } = indexSymbols(map, objects);
+    expect(functions.map((f) => f.objects)).toEqual([['arch/x86/kernel/resource.o'], ['kernel/resource.o']]);
   });
 
   it('pins duplicate static names by their unambiguous neighbours', () => {
