@@ -51,7 +51,20 @@ export function exprSymbols(e: Expr | null, out: Set<number> = new Set()): Set<n
   return out;
 }
 
-export const exprContains = (e: Expr | null, s: number): boolean => exprSymbols(e).has(s);
+/** Whether `e` mentions symbol `s` (without allocating). */
+export function exprContains(e: Expr | null, s: number): boolean {
+  if (!e) return false;
+  switch (e.k) {
+    case 'sym':
+      return e.s === s;
+    case 'cmp':
+      return e.l === s || e.r === s;
+    case 'not':
+      return exprContains(e.e, s);
+    default:
+      return exprContains(e.l, s) || exprContains(e.r, s);
+  }
+}
 
 /** expr_depends_symbol: `e` is a conjunction that requires `s` (s, s=y, s=m, s!=n). */
 export function exprDependsOn(e: Expr | null, s: number, yes: number, mod: number, no: number): boolean {

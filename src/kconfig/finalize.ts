@@ -6,11 +6,16 @@ import { SF, SYM_M, SYM_N, SYM_Y, type MenuNode, type Prop, type SymbolTable } f
 function rewriteM(e: Expr | null, modules: number): Expr | null {
   if (!e) return e;
   switch (e.k) {
-    case 'not':
-      return { k: 'not', e: rewriteM(e.e, modules)! };
+    case 'not': {
+      const inner = rewriteM(e.e, modules)!;
+      return inner === e.e ? e : { k: 'not', e: inner };
+    }
     case 'and':
-    case 'or':
-      return { k: e.k, l: rewriteM(e.l, modules)!, r: rewriteM(e.r, modules)! };
+    case 'or': {
+      const l = rewriteM(e.l, modules)!;
+      const r = rewriteM(e.r, modules)!;
+      return l === e.l && r === e.r ? e : { k: e.k, l, r };
+    }
     case 'sym':
       return e.s === SYM_M ? { k: 'and', l: e, r: symExpr(modules) } : e;
     default:
@@ -93,13 +98,14 @@ function finalize(table: SymbolTable, parent: MenuNode, modules: number): void {
 
 /** Consecutive entries after a symbol that depend on it become its children (menuconfig-style). */
 function autoSubmenu(table: SymbolTable, parent: MenuNode, sym: number, modules: number): void {
-  const baseTerms = conjuncts(parent.prompt ? parent.prompt.visible : null);
+  let baseTerms: Expr[] | undefined;
   let lastMenu: MenuNode | null = null;
   for (let m = parent.next; m; m = m.next) {
     const dep = m.prompt ? m.prompt.visible : m.dep;
     if (!exprContains(dep, sym)) break;
     if (!exprDependsOn(dep, sym, SYM_Y, SYM_M, SYM_N)) {
       const terms = conjuncts(dep);
+      baseTerms ??= conjuncts(parent.prompt ? parent.prompt.visible : null);
       if (!baseTerms.every((b) => terms.some((t) => exprEqual(b, t)))) break;
     }
     finalize(table, m, modules);
