@@ -1,0 +1,28 @@
+// Test helpers: a finished kernel build dir to read (never one a live tinyx is building in).
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { cacheRoot } from '../../src/util/paths.js';
+
+export const KERNEL_SRC = process.env.TINYX_KERNEL_SRC ?? path.join(cacheRoot(), 'kernel/linux-source-6.1');
+
+function finished(dir: string): boolean {
+  return ['System.map', 'vmlinux.a', '.config', 'arch/x86/boot/bzImage'].every((f) => existsSync(path.join(dir, f)));
+}
+
+/**
+ * $TINYX_TRACE_BUILD_DIR, else a slot dir under the cache with a finished build and no lock
+ * (a locked slot may be rebuilt under our feet).
+ */
+export function findBuildDir(): string | undefined {
+  const fromEnv = process.env.TINYX_TRACE_BUILD_DIR;
+  if (fromEnv) return finished(fromEnv) ? fromEnv : undefined;
+  const builds = path.join(cacheRoot(), 'builds');
+  if (!existsSync(builds)) return undefined;
+  for (const tree of readdirSync(builds)) {
+    for (const slot of readdirSync(path.join(builds, tree))) {
+      const dir = path.join(builds, tree, slot);
+      if (slot.startsWith('slot-') && !slot.endsWith('.lock') && !existsSync(`${dir}.lock`) && finished(dir)) return dir;
+    }
+  }
+  return undefined;
+}
