@@ -21,7 +21,10 @@ Options:
   --trace            also run the app on this host under strace for a few seconds and add the
                      files it opens (dlopen'ed modules, config, locale data); it really runs
   --trace-arg ARG    argument for that run (e.g. a free port); repeatable
-  --trace-seconds N  how long that run lasts (default 3)
+  --trace-seconds N  how long that run lasts (default 3; with a probe, the probe's limit)
+  --trace-probe CMD  run CMD (e.g. the app's tests) against the traced app, with
+                     TINYX_HOST=127.0.0.1 and TINYX_PORT=--trace-port (default 8080)
+  --trace-port N     the port the host run listens on (pass it with --trace-arg too)
   --no-packages      skip the dpkg look-ups
   --json             print JSON instead of a table
   -h, --help         show this help
@@ -40,6 +43,8 @@ export async function depsCommand(argv: string[], io: { stdout: (s: string) => v
       trace: { type: 'boolean' },
       'trace-arg': { type: 'string', multiple: true },
       'trace-seconds': { type: 'string' },
+      'trace-probe': { type: 'string' },
+      'trace-port': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -53,7 +58,10 @@ export async function depsCommand(argv: string[], io: { stdout: (s: string) => v
   if (!values.app) throw new TinyxError('TINYX_USAGE', 'tinyx deps needs --app PATH', { advice: 'Example: tinyx deps --app examples/hello-http/build/server' });
   const seconds = values['trace-seconds'] === undefined ? undefined : Number(values['trace-seconds']);
   if (seconds !== undefined && !(seconds > 0)) throw new TinyxError('TINYX_USAGE', `--trace-seconds needs a positive number, got ${values['trace-seconds']}`);
-  const trace = values.trace || values['trace-arg'] || seconds ? { args: values['trace-arg'], seconds } : undefined;
+  const probe = values['trace-probe']
+    ? { command: values['trace-probe'], env: { TINYX_HOST: '127.0.0.1', TINYX_PORT: values['trace-port'] ?? '8080' } }
+    : undefined;
+  const trace = values.trace || values['trace-arg'] || seconds || probe ? { args: values['trace-arg'], seconds, probe } : undefined;
   const manifest = await resolveApp(values.app, { guestDir: values['guest-dir'], entry: values.entry, include: values.include, exclude: values.exclude, trace });
   const sizes = new Map<string, number>();
   await Promise.all(manifest.entries.map(async (e) => {

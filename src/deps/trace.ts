@@ -9,8 +9,13 @@ import { TinyxError } from '../errors.js';
 export interface TraceOptions {
   /** Arguments for the host run (a server may need a free port rather than the guest's). */
   args?: string[];
-  /** How long to let it run before SIGTERM. Default 3. */
+  /** How long to let it run before SIGTERM (with a probe: the probe's time limit). Default 3. */
   seconds?: number;
+  /**
+   * A command run against the traced app (e.g. the app's tests with TINYX_HOST/TINYX_PORT), so
+   * the files it opens while serving requests are seen too. The app is stopped when it ends.
+   */
+  probe?: { command: string; args?: string[]; env?: Record<string, string> };
 }
 
 /** Places whose files describe this host or this run, never the app's needs. */
@@ -22,7 +27,7 @@ const SKIP_FILES = new Set(['/etc/ld.so.cache', '/etc/passwd', '/etc/group', '/e
 
 /** Syscalls whose success shows the app depends on a path existing (found by stat, not opened). */
 const PROBES = 'stat,lstat,newfstatat,statx,access,faccessat,faccessat2,readlink,readlinkat';
-const CALL = /^(?:\d+\s+)?([a-z0-9_]+)\((?:AT_FDCWD, )?"((?:[^"\\]|\\.)*)"(.*)\)\s+=\s+(-?\d+)/;
+const CALL = /^(?:(\d+)\s+)?([a-z0-9_]+)\((?:AT_FDCWD, )?"((?:[^"\\]|\\.)*)"(.*)\)\s+=\s+(-?\d+)/;
 
 export interface StraceFindings {
   /** Opened read-only (files opened for writing are the run's output: logs, pid files). */
@@ -32,17 +37,25 @@ export interface StraceFindings {
   probed: string[];
 }
 
-/** Pure: absolute paths from an `strace -f` log, by how the app used them; failures dropped. */
-export function parseStraceLog(text: string): StraceFindings {
+/**
+ * Pure: paths from an `strace -f` log, by how the app used them; failures dropped. Relative paths
+ * are resolved against the process's directory, followed through chdir (a process not seen
+ * changing directory is taken to have inherited the last one, as forked workers do).
+ */
+export function parseStraceLog(text: string, cwd = '/'): StraceFindings {
   const sets = { opened: new Set<string>(), executed: new Set<string>(), probed: new Set<string>() };
   const probes = new Set(PROBES.split(','));
+  const cwdOf = new Map<string, string>();
+  let lastCwd = cwd;
   for (const line of text.split('\n')) {
     const m = CALL.exec(line);
-    if (!m || Number(m[4]) < 0) continue;
-    const [call, raw, rest] = [m[1] as string, m[2] as string, m[3] as string];
-    const file = unescape(raw);
-    if (!file.startsWith('/')) continue;
-    if (call === 'execve') sets.executed.add(file);
+    if (!m || Number(m[5]) < 0) continue;
+    const [pid, call, raw, rest] = [m[1] ?? '', m[2] as string, m[3] as string, m[4] as string];
+    const file = path.posix.resolve(cwdOf.get(pid) ?? lastCwd, unescape(raw));
+    if (call === 'chdir') {
+      cwdOf.set(pid, file);
+      lastCwd = file;
+    } else if (call === 'execve') sets.executed.add(file);
     else if (call === 'open' || call === 'openat') {
       if (/O_WRONLY|O_RDWR|O_CREAT/.test(rest)) continue;
       (/O_DIRECTORY/.test(rest) ? sets.probed : sets.opened).add(file);
@@ -62,15 +75,35 @@ export async function traceApp(app: string, options: TraceOptions = {}): Promise
   const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-trace-'));
   const log = path.join(dir, 'strace.log');
   try {
-    const run = await execa('strace', ['-f', '-qq', '-e', `trace=open,openat,execve,${PROBES}`, '-o', log, '--', app, ...(options.args ?? [])], {
-      reject: false, timeout: (options.seconds ?? 3) * 1000, killSignal: 'SIGTERM', stdin: 'ignore', stdout: 'ignore', stderr: 'pipe',
+    const seconds = options.seconds ?? 3;
+    const traced = execa('strace', ['-f', '-qq', '-e', `trace=open,openat,execve,chdir,${PROBES}`, '-o', log, '--', app, ...(options.args ?? [])], {
+      reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', detached: true,
     });
+    if (options.probe) {
+      await execa(options.probe.command, options.probe.args ?? [], { env: options.probe.env, reject: false, timeout: seconds * 1000, stdin: 'ignore' });
+    } else {
+      await Promise.race([traced, new Promise((ok) => setTimeout(ok, seconds * 1000))]);
+    }
+    // strace detaches from (rather than kills) its tracees on SIGTERM: signal the whole process
+    // group (strace then flushes its log and exits), and SIGKILL whatever is left after 2 s.
+    const group = (signal: NodeJS.Signals): void => {
+      try {
+        if (traced.pid !== undefined) process.kill(-traced.pid, signal);
+      } catch {
+        // already gone
+      }
+    };
+    group('SIGTERM');
+    const timer = setTimeout(() => group('SIGKILL'), 2000);
+    const run = await traced;
+    clearTimeout(timer);
+    group('SIGKILL');
     if (run.code === 'ENOENT' || /strace: (exec|ptrace)/.test(String(run.stderr))) {
       throw new TinyxError('TINYX_USAGE', `Cannot trace ${app}: ${run.code === 'ENOENT' ? 'strace is not installed' : String(run.stderr).trim()}`, {
         advice: 'Install strace (`apt-get install strace`) and allow ptrace, or drop --trace.',
       });
     }
-    const { opened, executed, probed } = parseStraceLog(await readFile(log, 'utf8').catch(() => ''));
+    const { opened, executed, probed } = parseStraceLog(await readFile(log, 'utf8').catch(() => ''), process.cwd());
     const appDir = path.dirname(path.resolve(app));
     return [...new Set([...opened, ...executed, ...probed])].filter((f) => isWorthKeeping(f, appDir)).sort();
   } finally {

@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(async () => tmp.cleanup());
 
 describe('parseStraceLog', () => {
-  it('sorts successful absolute opens, execs and probes; drops failures, writes and relative paths', () => {
+  it('sorts successful opens, execs and probes; drops failures and writes', () => {
     const log = [
       '101 execve("/usr/bin/curl", ["curl"], 0x7ffd /* 3 vars */) = 0',
       '101 openat(AT_FDCWD, "/usr/lib/ssl/openssl.cnf", O_RDONLY) = 3',
@@ -33,9 +33,26 @@ describe('parseStraceLog', () => {
       '102 +++ exited with 0 +++',
     ].join('\n');
     expect(parseStraceLog(log)).toEqual({
-      opened: ['/usr/lib/ssl/openssl.cnf', '/etc/with "quote"'],
+      opened: ['/usr/lib/ssl/openssl.cnf', '/relative.txt', '/etc/with "quote"'],
       executed: ['/usr/bin/curl', '/bin/sh'],
       probed: ['/usr/lib/x86_64-linux-gnu', '/usr/lib/python3.11/os.py', '/usr/bin/python3'],
+    });
+  });
+
+  it('resolves relative paths through each process\'s chdir, forked workers inheriting it', () => {
+    const log = [
+      '10 openat(AT_FDCWD, "conf/app.conf", O_RDONLY) = 3',
+      '10 chdir("/srv/www") = 0',
+      '11 newfstatat(AT_FDCWD, "index.html", {st_mode=S_IFREG|0644, st_size=3, ...}, 0) = 0',
+      '11 openat(AT_FDCWD, "index.html", O_RDONLY) = 3',
+      '12 chdir("../data") = 0',
+      '12 openat(AT_FDCWD, "./x.db", O_RDONLY) = 3',
+      '10 openat(AT_FDCWD, "img/logo.png", O_RDONLY) = 4',
+    ].join('\n');
+    expect(parseStraceLog(log, '/opt/app')).toEqual({
+      opened: ['/opt/app/conf/app.conf', '/srv/www/index.html', '/srv/data/x.db', '/srv/www/img/logo.png'],
+      executed: [],
+      probed: [],
     });
   });
 
@@ -85,5 +102,18 @@ describe('traceApp and resolveApp({ trace })', () => {
     await execa('sh', ['-c', `zcat '${file}' | cpio -idm --quiet --no-absolute-filenames`], { cwd: root });
     const run = await execa('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', 'mount -t proc proc proc && chroot . /app/hello.py a b'], { cwd: root, reject: false });
     expect(run.stdout, run.stderr).toBe('{"hello": ["a", "b"]}');
+  });
+
+  it('runs a probe against the traced server and keeps the files it served', async () => {
+    const www = path.join(tmp.dir, 'www');
+    await mkdir(www);
+    await writeFile(path.join(www, 'index.html'), 'hi from busybox httpd\n');
+    const port = String(20000 + Math.floor(Math.random() * 20000));
+    const probe = path.join(tmp.dir, 'probe.sh');
+    await writeFile(probe, '#!/bin/sh\nfor i in 1 2 3 4 5 6 7 8 9 10; do curl -sf "http://$TINYX_HOST:$TINYX_PORT/" && exit 0; sleep 0.3; done; exit 1\n');
+    await chmod(probe, 0o755);
+    const trace = { args: ['httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', www], seconds: 10, probe: { command: probe, env: { TINYX_HOST: '127.0.0.1', TINYX_PORT: port } } };
+    const manifest = await resolveApp('/bin/busybox', { trace });
+    expect(manifest.entries.find((e) => e.guestPath === path.join(www, 'index.html'))?.reason).toMatch(/used at run time/);
   });
 });
