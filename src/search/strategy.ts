@@ -28,9 +28,11 @@ export interface StrategyContext {
   /** When aborted, no new test starts and `run` rejects with TINYX_INTERRUPTED. */
   signal?: AbortSignal;
   /**
-   * Trust that removing more never turns a failure into a pass. Strategies then skip the closing
-   * re-check of kept candidates whose failure was seen against a smaller removed set; the result
-   * is 1-minimal only if the trust is deserved. Default false: 1-minimal against the oracle.
+   * Trust that removing more never turns a failure into a pass (and that removing a `parent`
+   * removes its children). Strategies then skip the closing re-check of kept candidates whose
+   * failure was seen on a smaller removed set, saving about one evaluation per kept candidate; the
+   * result is 1-minimal only if the trust is deserved. Default false: 1-minimal against the
+   * oracle, and a spurious failure gets a second chance.
    */
   monotone?: boolean;
 }
@@ -46,6 +48,11 @@ export interface Strategy {
   run(ctx: StrategyContext): Promise<StrategyResult>;
 }
 
+/**
+ * one-at-a-time: the reference, one evaluation per candidate that is not a no-op.
+ * ddmin: delta debugging over tree-ordered chunks.
+ * bisect: adaptive group testing over subtrees; the fewest evaluations in the simulations.
+ */
 const STRATEGIES: readonly Strategy[] = [oneAtATime, ddmin, bisect];
 
 export const STRATEGY_NAMES: readonly string[] = STRATEGIES.map((s) => s.name);

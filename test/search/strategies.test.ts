@@ -88,6 +88,15 @@ describe.each(STRATEGY_NAMES)('%s', (name) => {
     expect([...result.removed, ...result.kept].sort()).toEqual(model.candidates.map((c) => c.name).sort());
   });
 
+  it('refuses duplicate candidates and treats odd slot counts as one', async () => {
+    const twice = new FakeOracle({ candidates: [{ name: 'A' }, { name: 'A' }], required: [] });
+    await expect(getStrategy(name).run(twice.context())).rejects.toMatchObject({ code: 'TINYX_INTERNAL' });
+    for (const parallel of [0, 0.5, Number.NaN]) {
+      const { result } = await minimize(name, flatModel(12, [3]), parallel);
+      expect(result.kept).toEqual(['T3']);
+    }
+  });
+
   it('tries what the priorities say first', async () => {
     const model = flatModel(16, []);
     model.candidates.forEach((c, i) => (c.priority = i % 2 === 0 ? 1 : 0));
