@@ -20,6 +20,8 @@ export interface RemoteWorkerOptions extends ConnectOptions {
   kernelSrc?: string;
   /** Extra build environment on the worker (e.g. distccEnv()). */
   buildEnv?: Record<string, string>;
+  /** The worker's tinyx cache (artifacts, slots, ccache); default as cacheRoot() resolves it there. */
+  cacheRoot?: string;
 }
 
 interface Ready {
@@ -55,7 +57,7 @@ export class RemoteExecutor implements Executor {
   private async connect(): Promise<Ready> {
     const session = await connectWorker(this.worker);
     try {
-      const cacheRoot = await remoteCacheRoot(session);
+      const cacheRoot = this.worker.cacheRoot ?? await remoteCacheRoot(session);
       const tree = await resolveRemoteSource(session, { kernelSrc: this.worker.kernelSrc, cacheRoot });
       const workspace = new Workspace(tree.key, cacheRoot);
       const runDir = path.posix.join(cacheRoot, 'remote-runs', `${Date.now()}-${randomBytes(4).toString('hex')}`);
@@ -96,6 +98,7 @@ export class RemoteExecutor implements Executor {
     const jobDir = path.posix.join(ready.runDir, 'jobs', String(++this.sequence).padStart(4, '0'));
     const base = { configHash: job.configHash, cmdline: job.cmdline, bootMs: 0, testMs: 0 };
     await mkdir(job.logDir, { recursive: true });
+    await ready.session.run(`mkdir -p ${quote(jobDir)}`);
     job.onPhase?.('build');
     const remoteLog = path.posix.join(jobDir, 'build.log');
     const build = await remoteBuild(ready.session, {

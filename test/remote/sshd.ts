@@ -33,7 +33,10 @@ export async function startSshd(): Promise<Sshd> {
     `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${dir}/host_ed25519`, `PidFile ${dir}/sshd.pid`,
     'UsePAM no', 'StrictModes no', 'PermitRootLogin prohibit-password', `AuthorizedKeysFile ${dir}/authorized_keys`,
     'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'Subsystem sftp internal-sftp',
-    'MaxSessions 30', 'LogLevel ERROR', '',
+    'MaxSessions 30', 'LogLevel ERROR',
+    // Debian's bash sources ~/.bashrc for ssh commands unless SHLVL says it is nested; root's here is
+    // slow (pyenv init: ~60 s under load), and a worker does not need it.
+    'SetEnv SHLVL=1', '',
   ].join('\n'));
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
   const child = execa('/usr/sbin/sshd', ['-D', '-e', '-f', path.join(dir, 'sshd_config')], { reject: false, detached: true, stdin: 'ignore' });
