@@ -27,7 +27,7 @@ const parseWarmMs = performance.now() - t1;
 
 const read = (file) => parseDotConfig(readFileSync(path.join(src, file), 'utf8'));
 const inputs = {
-  'tinyconfig fragments': new Map([...read('kernel/configs/tiny.config'), ...read('arch/x86/configs/tiny.config')]),
+  'tiny.config fragments': new Map([...read('kernel/configs/tiny.config'), ...read('arch/x86/configs/tiny.config')]),
   x86_64_defconfig: read('arch/x86/configs/x86_64_defconfig'),
 };
 const cloud = '/usr/src/linux-config-6.1/config.amd64_none_cloud-amd64.xz';
