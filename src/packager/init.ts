@@ -75,6 +75,9 @@ ${exports}  exec ${command}
 app=$!
 say "${MARKER_APP_STARTED}"
 wait $app
-say "${MARKER_APP_EXITED} $?"
+status=$?
+say "${MARKER_APP_EXITED} $status"
+# 126/127: the shell could not exec the app (missing file or loader, no binfmt for it).
+case $status in 126|127) say "${MARKER_INIT_FAILED} the app could not be executed (status $status)" ;; esac
 `;
 }

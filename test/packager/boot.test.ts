@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApp } from '../../src/deps/index.js';
 import { buildInitramfs } from '../../src/packager/initramfs.js';
-import { MARKER_APP_EXITED, MARKER_APP_STARTED } from '../../src/packager/markers.js';
+import { MARKER_APP_EXITED, MARKER_APP_STARTED, MARKER_INIT_FAILED } from '../../src/packager/markers.js';
 import { cacheRoot } from '../../src/util/paths.js';
 import { REPO, buildExampleServer, tempDir } from '../deps/helpers.js';
 
@@ -49,6 +49,23 @@ async function waitForConsole(file: string, pattern: RegExp, ms: number): Promis
 }
 
 describe.skipIf(!haveKernel)('initramfs boots under QEMU', () => {
+  it('says early when the app cannot be executed at all', async () => {
+    const manifest = await resolveApp(await buildExampleServer());
+    // drop the ELF interpreter: the kernel cannot exec the app
+    const broken = { ...manifest, entries: manifest.entries.filter((e) => !e.guestPath.endsWith('/ld-linux-x86-64.so.2')) };
+    const { file } = await buildInitramfs({ manifest: broken, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'broken.cpio.gz') });
+    const consoleLog = path.join(tmp.dir, 'broken.console');
+    const qemu = boot(file, await freePort(), consoleLog);
+    try {
+      const text = await waitForConsole(consoleLog, new RegExp(MARKER_INIT_FAILED), 40_000);
+      expect(text).toMatch(new RegExp(`^${MARKER_APP_EXITED} 127`, 'm'));
+      expect(text).toMatch(new RegExp(`^${MARKER_INIT_FAILED} the app could not be executed`, 'm'));
+    } finally {
+      qemu.kill();
+      await qemu;
+    }
+  });
+
   it('serves the example app to its probe through the port forward', async () => {
     const manifest = await resolveApp(await buildExampleServer());
     const { file } = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'server.cpio.gz') });
@@ -56,6 +73,8 @@ describe.skipIf(!haveKernel)('initramfs boots under QEMU', () => {
     const consoleLog = path.join(tmp.dir, 'server.console');
     const qemu = boot(file, port, consoleLog);
     try {
+      // as the tester does: wait for the app to start, then run its probe
+      await waitForConsole(consoleLog, new RegExp(MARKER_APP_STARTED), 60_000);
       const probe = await execa(path.join(REPO, 'examples/hello-http/probe.sh'), {
         env: { TINYX_HOST: '127.0.0.1', TINYX_PORT: String(port), TINYX_CONSOLE: consoleLog }, reject: false, timeout: 30_000,
       });
@@ -96,6 +115,7 @@ describe.skipIf(!haveKernel)('initramfs boots under QEMU', () => {
     try {
       const text = await waitForConsole(consoleLog, new RegExp(`${MARKER_APP_EXITED} \\d+`), 40_000);
       expect(text).toContain(`${MARKER_APP_EXITED} 1`);
+      expect(text).not.toContain(MARKER_INIT_FAILED);
     } finally {
       qemu.kill();
       await qemu;

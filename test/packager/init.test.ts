@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderInittab, renderRc, shellQuote } from '../../src/packager/init.js';
-import { GUEST_NET, MARKER_APP_EXITED, MARKER_APP_STARTED } from '../../src/packager/markers.js';
+import { GUEST_NET, MARKER_APP_EXITED, MARKER_APP_STARTED, MARKER_INIT_FAILED } from '../../src/packager/markers.js';
 import { tempDir } from '../deps/helpers.js';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -33,7 +33,8 @@ describe('renderRc', () => {
     expect(rc).toContain(`ifconfig ${GUEST_NET.iface} ${GUEST_NET.address} netmask ${GUEST_NET.netmask} up`);
     expect(rc).toContain(`route add default gw ${GUEST_NET.gateway}`);
     expect(rc).toContain(`say "${MARKER_APP_STARTED}"`);
-    expect(rc).toContain(`say "${MARKER_APP_EXITED} $?"`);
+    expect(rc).toContain(`say "${MARKER_APP_EXITED} $status"`);
+    expect(rc).toContain(`say "${MARKER_INIT_FAILED} the app could not be executed (status $status)"`);
     expect(rc.indexOf('export A=')).toBeLessThan(rc.indexOf('export GREETING='));
   });
 
