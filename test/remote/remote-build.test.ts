@@ -1,0 +1,112 @@
+// The worker-side build path over loopback sshd, on a stand-in kernel tree whose Makefile is fast
+// (it copies a stored bzImage): config upload, make with the build env, logs back, artifact store,
+// build errors; and bringing up a run's workers when one is unreachable.
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveApp } from '../../src/deps/index.js';
+import { parseDotConfig } from '../../src/kconfig/dotconfig.js';
+import { buildInitramfs } from '../../src/packager/initramfs.js';
+import { RemoteExecutor } from '../../src/remote/executor.js';
+import { startRemoteExecutors } from '../../src/remote/start.js';
+import { hashConfig } from '../../src/search/evaluator.js';
+import { freePort } from '../../src/tester/ports.js';
+import type { RunSpec } from '../../src/tester/executor.js';
+import { REPO, buildExampleServer, tempDir } from '../deps/helpers.js';
+import { findBuiltKernel } from './kernel.js';
+import { startSshd, type Sshd } from './sshd.js';
+
+const kernel = findBuiltKernel();
+const CMDLINE = 'console=ttyS0 panic=-1 quiet loglevel=3';
+
+function makefile(bzImage: string): string {
+  return [
+    'VERSION = 6', 'PATCHLEVEL = 1', 'SUBLEVEL = 0', 'EXTRAVERSION = -standin', '',
+    'olddefconfig:',
+    '\t@echo "olddefconfig O=$(O) CC=$(CC) CCACHE_DIR=$$CCACHE_DIR CCACHE_NOHASHDIR=$$CCACHE_NOHASHDIR KBUILD_BUILD_USER=$$KBUILD_BUILD_USER"',
+    '\t@if grep -q CONFIG_BREAK_BUILD=y $(O)/.config; then echo "error: broken on purpose"; exit 2; fi',
+    '\t@if grep -q CONFIG_DRIFT=y $(O)/.config; then echo CONFIG_DRIFTED=y >> $(O)/.config; fi',
+    'bzImage: olddefconfig',
+    `\t@mkdir -p $(O)/arch/x86/boot && cp ${bzImage} $(O)/arch/x86/boot/bzImage && echo "  Kernel: arch/x86/boot/bzImage is ready"`, '',
+  ].join('\n');
+}
+
+describe.skipIf(!kernel)('remote builds and worker start-up', () => {
+  let sshd: Sshd;
+  let tmp: Awaited<ReturnType<typeof tempDir>>;
+  let tree: string;
+  let cache: string;
+  let spec: RunSpec;
+
+  beforeAll(async () => {
+    sshd = await startSshd();
+    tmp = await tempDir('tinyx-rbuild-');
+    tree = path.join(tmp.dir, 'linux-standin');
+    cache = path.join(tmp.dir, 'cache');
+    await mkdir(path.join(tree, 'scripts/kconfig'), { recursive: true });
+    await writeFile(path.join(tree, 'Makefile'), makefile(kernel!.bzImage));
+    const manifest = await resolveApp(await buildExampleServer());
+    const initramfs = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'initramfs.cpio.gz') });
+    spec = {
+      srcDir: tree, initramfs: initramfs.file, tests: path.join(REPO, 'examples/hello-http/probe.sh'), port: 80,
+      qemu: { machine: 'pc', memory: '256M', extraArgs: [] }, bootTimeoutMs: 60_000, readyTimeoutMs: 30_000, testTimeoutMs: 60_000,
+    };
+  }, 120_000);
+  afterAll(async () => {
+    await sshd?.stop();
+    await tmp?.cleanup();
+  });
+
+  it('builds in the worker slot with the build env, stores the artifact, then reuses it', async () => {
+    const worker = new RemoteExecutor(spec, { url: sshd.url, identity: sshd.identity, knownHosts: [sshd.knownHosts], kernelSrc: tree, cacheRoot: cache });
+    const config = parseDotConfig('CONFIG_64BIT=y\nCONFIG_FAST=y\n');
+    const hash = hashConfig(config);
+    try {
+      const first = await worker.run({ config, configHash: hash, cmdline: CMDLINE, logDir: path.join(tmp.dir, 'b1') });
+      expect(first.status, first.consoleTail).toBe('pass');
+      expect(first.built).toBe(true);
+      const log = await readFile(first.buildLog!, 'utf8');
+      expect(log).toContain(`CC=ccache gcc CCACHE_DIR=${cache}/ccache CCACHE_NOHASHDIR=1 KBUILD_BUILD_USER=tinyx`);
+      expect(log).toMatch(/O=\S+\/builds\/6\.1\.0-standin-[0-9a-f]{8}\/worker-slot-0 /);
+      const stored = path.join(cache, 'artifacts');
+      const artifact = path.join(stored, (await readdir(stored))[0]!, hash);
+      expect(existsSync(path.join(artifact, 'bzImage'))).toBe(true);
+      expect(parseDotConfig(await readFile(path.join(artifact, 'config'), 'utf8'))).toEqual(config);
+      const again = await worker.run({ config, configHash: hash, cmdline: CMDLINE, logDir: path.join(tmp.dir, 'b2') });
+      expect({ status: again.status, built: again.built, buildLog: again.buildLog }).toEqual({ status: 'pass', built: false, buildLog: undefined });
+    } finally {
+      await worker.close();
+    }
+  }, 240_000);
+
+  it('reports build errors and configs the kernel rewrote, with the log tail', async () => {
+    const worker = new RemoteExecutor(spec, { url: sshd.url, identity: sshd.identity, knownHosts: [sshd.knownHosts], kernelSrc: tree, cacheRoot: cache });
+    try {
+      const broken = parseDotConfig('CONFIG_BREAK_BUILD=y\n');
+      const v = await worker.run({ config: broken, configHash: hashConfig(broken), cmdline: CMDLINE, logDir: path.join(tmp.dir, 'e1') });
+      expect({ status: v.status, reason: v.reason, built: v.built }).toEqual({ status: 'build-error', reason: 'make exited with 2', built: true });
+      expect(v.consoleTail).toContain('error: broken on purpose');
+      expect(await readFile(v.buildLog!, 'utf8')).toContain('broken on purpose');
+      const drift = parseDotConfig('CONFIG_DRIFT=y\n');
+      const d = await worker.run({ config: drift, configHash: hashConfig(drift), cmdline: CMDLINE, logDir: path.join(tmp.dir, 'e2') });
+      expect(d.reason).toBe('the kernel changed the config while building (not normalized)');
+    } finally {
+      await worker.close();
+    }
+  }, 120_000);
+
+  it('leaves an unreachable worker out with a warning, or fails, as asked; a bad host key always fails', async () => {
+    const good = { url: sshd.url, identity: sshd.identity, knownHosts: [sshd.knownHosts], kernelSrc: tree, slots: 1 };
+    const down = { ...good, url: `ssh://root@127.0.0.1:${await freePort()}` };
+    const warnings: string[] = [];
+    const up = await startRemoteExecutors([good, down], spec, { onUnreachable: 'warn', warn: (m) => warnings.push(m), connectTimeoutMs: 2_000 });
+    expect(up.map((e) => e.name)).toEqual([sshd.url]);
+    expect(warnings).toEqual([expect.stringContaining(`worker ${down.url} left out: Cannot reach worker`)]);
+    await Promise.all(up.map((e) => e.close()));
+    await expect(startRemoteExecutors([good, down], spec, { connectTimeoutMs: 2_000 })).rejects.toMatchObject({ code: 'TINYX_WORKER_UNREACHABLE' });
+    const empty = path.join(tmp.dir, 'no_known_hosts');
+    await writeFile(empty, '');
+    await expect(startRemoteExecutors([{ ...good, knownHosts: [empty] }], spec, { onUnreachable: 'warn' })).rejects.toMatchObject({ code: 'TINYX_WORKER_HOST_KEY' });
+  }, 60_000);
+});
