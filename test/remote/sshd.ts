@@ -40,6 +40,9 @@ export async function startSshd(): Promise<Sshd> {
   ].join('\n'));
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
   const child = execa('/usr/sbin/sshd', ['-D', '-e', '-f', path.join(dir, 'sshd_config')], { reject: false, detached: true, stdin: 'ignore' });
+  // A test run that is killed must not leave its sshd listening.
+  const onExit = () => child.pid !== undefined && tryKill(child.pid);
+  process.once('exit', onExit);
   await waitForListen(port, 10_000);
   const kill = async () => {
     const pids = child.pid === undefined ? [] : await descendants(child.pid);
@@ -51,6 +54,7 @@ export async function startSshd(): Promise<Sshd> {
     dir, port, url: `ssh://root@127.0.0.1:${port}`, identity: path.join(dir, 'client'), knownHosts: path.join(dir, 'known_hosts'),
     hostPublicKey, child, kill,
     stop: async () => {
+      process.removeListener('exit', onExit);
       await kill();
       await tmp.cleanup();
     },
