@@ -4,7 +4,10 @@ import { parseArgs } from 'node:util';
 import { TinyxError } from '../errors.js';
 import { depsReport, formatDepsText } from '../deps/describe.js';
 import { attributePackages } from '../deps/packages.js';
+import type { Manifest, ManifestEntry } from '../deps/manifest.js';
 import { resolveApp } from '../deps/resolve.js';
+import { findBusybox } from '../packager/busybox.js';
+import { planRootfs } from '../packager/rootfs.js';
 
 const HELP = `Usage: tinyx deps --app PATH [options]
 
@@ -25,6 +28,7 @@ Options:
   --trace-probe CMD  run CMD (e.g. the app's tests) against the traced app, with
                      TINYX_HOST=127.0.0.1 and TINYX_PORT=--trace-port (default 8080)
   --trace-port N     the port the host run listens on (pass it with --trace-arg too)
+  --rootfs           show the whole planned guest tree: also BusyBox, init files, /etc, /dev
   --no-packages      skip the dpkg look-ups
   --json             print JSON instead of a table
   -h, --help         show this help
@@ -40,6 +44,7 @@ export async function depsCommand(argv: string[], io: { stdout: (s: string) => v
       include: { type: 'string', multiple: true },
       exclude: { type: 'string', multiple: true },
       'no-packages': { type: 'boolean' },
+      rootfs: { type: 'boolean' },
       trace: { type: 'boolean' },
       'trace-arg': { type: 'string', multiple: true },
       'trace-seconds': { type: 'string' },
@@ -63,12 +68,24 @@ export async function depsCommand(argv: string[], io: { stdout: (s: string) => v
     : undefined;
   const trace = values.trace || values['trace-arg'] || seconds || probe ? { args: values['trace-arg'], seconds, probe } : undefined;
   const manifest = await resolveApp(values.app, { guestDir: values['guest-dir'], entry: values.entry, include: values.include, exclude: values.exclude, trace });
-  const sizes = new Map<string, number>();
-  await Promise.all(manifest.entries.map(async (e) => {
+  const view = values.rootfs ? await rootfsView(manifest) : { manifest, inline: new Map<string, number>() };
+  const sizes = new Map<string, number>(view.inline);
+  await Promise.all(view.manifest.entries.map(async (e) => {
     if (e.kind === 'file' && e.hostPath) sizes.set(e.guestPath, (await stat(e.hostPath)).size);
   }));
-  const packages = values['no-packages'] ? new Map() : await attributePackages(manifest);
-  const report = depsReport(manifest, sizes, packages);
+  const packages = values['no-packages'] ? new Map() : await attributePackages(view.manifest);
+  const report = depsReport(view.manifest, sizes, packages);
   io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatDepsText(report));
   return 0;
+}
+
+/** The full guest tree planRootfs would pack (no app arguments), as a manifest; sizes of inline files. */
+async function rootfsView(manifest: Manifest): Promise<{ manifest: Manifest; inline: Map<string, number> }> {
+  const nodes = planRootfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, busyboxHostPath: await findBusybox() });
+  const inline = new Map<string, number>();
+  const entries: ManifestEntry[] = nodes.map((n) => {
+    if (n.data !== undefined) inline.set(n.path, typeof n.data === 'string' ? Buffer.byteLength(n.data) : n.data.length);
+    return { guestPath: n.path, kind: n.kind, mode: n.mode, hostPath: n.hostPath, target: n.target, major: n.major, minor: n.minor, reason: n.reason };
+  });
+  return { manifest: { app: manifest.app, entries }, inline };
 }

@@ -1,6 +1,6 @@
 // Attributes manifest files to Debian packages with one `dpkg -S` and one `dpkg-query` call.
 import { execa } from 'execa';
-import { stat } from 'node:fs/promises';
+import { readlink, stat } from 'node:fs/promises';
 import type { Manifest, ManifestEntry } from './manifest.js';
 import { isPlainPath, mergedUsrAlias, parseDpkgSearch, parseDpkgVersions } from './dpkg.js';
 
@@ -15,10 +15,11 @@ export interface PackageInfo {
  * (the app, generated files) are absent. Without dpkg (not Debian) the map is empty.
  */
 export async function attributePackages(manifest: Manifest): Promise<Map<string, PackageInfo>> {
-  // Symlinks to directories (merged-usr /lib -> usr/lib) are directories to dpkg, owned by dozens.
+  // Only symlinks the host has too (not ones the packager made); symlinks to directories
+  // (merged-usr /lib -> usr/lib) are directories to dpkg, owned by dozens.
   const wanted: ManifestEntry[] = [];
   for (const e of manifest.entries) {
-    if (e.kind === 'file' || (e.kind === 'symlink' && !(await isDirectory(e.guestPath)))) wanted.push(e);
+    if (e.kind === 'file' || (e.kind === 'symlink' && (await isHostLink(e.guestPath, e.target)) && !(await isDirectory(e.guestPath)))) wanted.push(e);
   }
   const hostOf = (e: (typeof wanted)[number]): string => (e.kind === 'file' ? (e.hostPath ?? e.guestPath) : e.guestPath);
   const queries = new Set<string>();
@@ -54,6 +55,14 @@ export async function attributePackages(manifest: Manifest): Promise<Map<string,
 async function isDirectory(p: string): Promise<boolean> {
   try {
     return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function isHostLink(p: string, target: string | undefined): Promise<boolean> {
+  try {
+    return (await readlink(p)) === target;
   } catch {
     return false;
   }

@@ -42,6 +42,15 @@ describe('tinyx deps', () => {
     expect(isTinyxError(error, 'TINYX_USAGE')).toBe(true);
   });
 
+  it('shows the whole guest tree with --rootfs', async () => {
+    const { stdout } = await run(['--app', await buildExampleServer(), '--rootfs']);
+    expect(stdout).toMatch(/MiB +\/bin\/busybox +busybox-static +static BusyBox/);
+    expect(stdout).toMatch(/\/init -> \/bin\/busybox/);
+    expect(stdout).toMatch(/ B +\/etc\/inittab/);
+    expect(stdout).toMatch(/\/etc\/tinyx\/rc/);
+    expect(stdout).toMatch(/\/bin\/sh -> busybox +- +BusyBox applet sh/); // not dash's /bin/sh on the host
+  });
+
   it('skips dpkg with --no-packages, prints help, and rejects missing --app', async () => {
     const server = await buildExampleServer();
     const { stdout } = await run(['--app', server, '--no-packages', '--json']);
