@@ -66,6 +66,29 @@ function kernelSpace(seed, size, share) {
   return { candidates, required };
 }
 
+/**
+ * The same space as a boot trace would rank it (src/trace/rank.ts): needed options mostly ran,
+ * unneeded ones mostly did not; groups lead the menu path, parents across groups are dropped.
+ */
+function traced(space, seed) {
+  const random = rng(seed + 1000);
+  const order = { 'not-executed': 0, unknown: 1, executed: 2 };
+  const groupOf = new Map(space.candidates.map((c) => {
+    const x = random();
+    const group = space.required.has(c.name)
+      ? (x < 0.85 ? 'executed' : 'unknown')
+      : (x < 0.55 ? 'not-executed' : x < 0.8 ? 'unknown' : 'executed');
+    return [c.name, group];
+  }));
+  const n = space.candidates.length;
+  const candidates = space.candidates.map(({ parent, ...c }, i) => {
+    const group = groupOf.get(c.name);
+    const keep = parent !== undefined && groupOf.get(parent) === group;
+    return { ...c, ...(keep ? { parent } : {}), priority: order[group] * n + i, menuPath: [`trace:${group}`, ...c.menuPath] };
+  });
+  return { ...space, strategyCandidates: candidates };
+}
+
 /** Boot tokens: flat, a few needed, one "A or B" pair. */
 function cmdlineSpace(seed, size, needed) {
   const random = rng(seed);
@@ -115,11 +138,13 @@ const scenarios = [];
 for (const share of [0.05, 0.1]) {
   for (const seed of [1, 2, 3, 4]) scenarios.push({ label: `kernel ${SIZE} ${share * 100}% s${seed}`, space: kernelSpace(seed, SIZE, share) });
 }
+for (const seed of [1, 2]) scenarios.push({ label: `traced ${SIZE} 5% s${seed}`, space: traced(kernelSpace(seed, SIZE, 0.05), seed) });
 for (const seed of [1, 2]) scenarios.push({ label: `cmdline 40 s${seed}`, space: cmdlineSpace(seed, 40, 3) });
 
 async function measure(name, space, parallel, monotone) {
   const o = oracle(space);
-  const result = await getStrategy(name).run({ candidates: space.candidates, test: o.test, parallel, monotone });
+  const candidates = space.strategyCandidates ?? space.candidates;
+  const result = await getStrategy(name).run({ candidates, test: o.test, parallel, monotone });
   const minimal = o.passes(result.removed) && result.kept.every((k) => !o.passes([...result.removed, k]));
   return { evaluations: o.evaluations, waves: o.waves, minimal };
 }

@@ -7,38 +7,70 @@ import { buildForest, namesOf, sizeOf, type TreeNode } from './tree.js';
 /** What is known about a group: it failed on top of the first `failedAt` removals (-1: inferred). */
 const INFERRED = -1;
 
-/** Prior share of needed candidates, as (needed + 1) / (decided + PRIOR_WEIGHT). */
+/** Weight of the prior share (10%) against what was seen, in candidates. */
 const PRIOR_WEIGHT = 10;
+/** Weight of the share seen in all menus against what was seen in the current top-level menu. */
+const MENU_WEIGHT = 8;
+
+interface Tally {
+  decided: number;
+  kept: number;
+}
 
 class Bisector {
-  private kept = 0;
+  private readonly all: Tally = { decided: 0, kept: 0 };
+  private readonly byMenu = new Map<string, Tally>();
 
-  constructor(private readonly session: Session) {}
+  constructor(
+    private readonly session: Session,
+    private readonly menuOf: (name: string) => string,
+  ) {}
 
   /**
    * Chunk size from the share of needed candidates seen so far (Hwang's generalized binary
-   * splitting: groups of about 1/share, so a chunk passes about half the time).
+   * splitting: groups of about 1/share, so a chunk passes about half the time). The share is
+   * the top-level menu's own, pulled towards the overall one while the menu is young: menus can
+   * differ a lot (e.g. trace groups: never-executed options are rarely needed).
    */
-  private target(): number {
-    const share = (this.kept + 1) / (this.session.removed.length + this.kept + PRIOR_WEIGHT);
+  private target(menu: string): number {
+    const overall = (this.all.kept + 1) / (this.all.decided + PRIOR_WEIGHT);
+    const here = this.byMenu.get(menu) ?? { decided: 0, kept: 0 };
+    const share = (here.kept + overall * MENU_WEIGHT) / (here.decided + MENU_WEIGHT);
     return 2 ** Math.max(0, Math.floor(Math.log2(1 / share)));
+  }
+
+  private count(names: readonly string[], kept: boolean): void {
+    for (const name of names) {
+      const menu = this.menuOf(name);
+      const tally = this.byMenu.get(menu) ?? { decided: 0, kept: 0 };
+      this.byMenu.set(menu, tally);
+      for (const t of [tally, this.all]) {
+        t.decided++;
+        if (kept) t.kept++;
+      }
+    }
   }
 
   private keep(name: string, failedAt: number): void {
     this.session.keep(name, failedAt);
-    this.kept++;
+    this.count([name], true);
+  }
+
+  private remove(names: readonly string[]): void {
+    this.session.remove(names);
+    this.count(names, false);
   }
 
   /** Subtrees in order whose fate is unknown: tried in chunks of the target size. */
   async reduce(nodes: readonly TreeNode[]): Promise<void> {
     for (let used = 0; used < nodes.length; ) {
-      const size = this.target();
+      const size = this.target(this.menuOf(nodes[used]!.name));
       const chunk: TreeNode[] = [];
       while (used < nodes.length && (chunk.length === 0 || sizeOf(chunk) + nodes[used]!.size <= size)) {
         chunk.push(nodes[used++]!);
       }
       const base = this.session.removed.length;
-      if (await this.session.tryRemove(namesOf(chunk))) this.session.remove(namesOf(chunk));
+      if (await this.session.tryRemove(namesOf(chunk))) this.remove(namesOf(chunk));
       else await this.isolate(chunk, base);
     }
   }
@@ -54,7 +86,7 @@ class Bisector {
     const first = nodes.slice(0, cut);
     const base = session.removed.length;
     if (await session.tryRemove(namesOf(first))) {
-      session.remove(namesOf(first));
+      this.remove(namesOf(first));
       // The whole group failed on exactly this removed set plus the second half.
       return this.isolate(nodes.slice(cut), failedAt === base ? session.removed.length : INFERRED);
     }
@@ -76,14 +108,15 @@ class Bisector {
       return this.keep(node.name, session.removed.length);
     }
     const base = session.removed.length;
-    if (await session.tryRemove([node.name])) session.remove([node.name]);
+    if (await session.tryRemove([node.name])) this.remove([node.name]);
     else this.keep(node.name, base);
   }
 }
 
 async function sequential(ctx: StrategyContext): Promise<StrategyResult> {
   const session = new Session(ctx);
-  await new Bisector(session).reduce(buildForest(ctx.candidates));
+  const menus = new Map(ctx.candidates.map((c) => [c.name, c.menuPath?.[0] ?? '']));
+  await new Bisector(session, (name) => menus.get(name) ?? '').reduce(buildForest(ctx.candidates));
   return session.finish();
 }
 
