@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { TinyxError } from '../errors.js';
+import { kernelVersion } from '../kconfig/source.js';
 import type { Executor, Job, RunSpec } from '../tester/executor.js';
 import type { Verdict } from '../tester/verdict.js';
 import { Workspace } from '../tester/workspace.js';
@@ -59,6 +61,13 @@ export class RemoteExecutor implements Executor {
     try {
       const cacheRoot = this.worker.cacheRoot ?? await remoteCacheRoot(session);
       const tree = await resolveRemoteSource(session, { kernelSrc: this.worker.kernelSrc, cacheRoot });
+      const here = await kernelVersion(this.spec.srcDir);
+      if (tree.version !== here) {
+        // Verdicts are cached by config hash whoever ran them: every executor must build the same kernel.
+        throw new TinyxError('TINYX_KERNEL_SRC_NOT_FOUND', `${this.name} has kernel ${tree.version} in ${tree.dir}, this run uses ${here}.`, {
+          advice: 'Give the worker a tree of the same version (kernelSrc in workers.yaml), or install the same linux-source package there.',
+        });
+      }
       const workspace = new Workspace(tree.key, cacheRoot);
       const runDir = path.posix.join(cacheRoot, 'remote-runs', `${Date.now()}-${randomBytes(4).toString('hex')}`);
       const tests = path.posix.join(runDir, 'tests', path.basename(this.spec.tests));

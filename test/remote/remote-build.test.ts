@@ -109,4 +109,12 @@ describe.skipIf(!kernel)('remote builds and worker start-up', () => {
     await writeFile(empty, '');
     await expect(startRemoteExecutors([{ ...good, knownHosts: [empty] }], spec, { onUnreachable: 'warn' })).rejects.toMatchObject({ code: 'TINYX_WORKER_HOST_KEY' });
   }, 60_000);
+
+  it('refuses a worker whose kernel tree is another version than the run\'s', async () => {
+    const other = path.join(tmp.dir, 'linux-other');
+    await mkdir(path.join(other, 'scripts/kconfig'), { recursive: true });
+    await writeFile(path.join(other, 'Makefile'), makefile(kernel!.bzImage).replace('SUBLEVEL = 0', 'SUBLEVEL = 9'));
+    const worker = new RemoteExecutor(spec, { url: sshd.url, identity: sshd.identity, knownHosts: [sshd.knownHosts], kernelSrc: other, cacheRoot: cache });
+    await expect(worker.start()).rejects.toMatchObject({ code: 'TINYX_KERNEL_SRC_NOT_FOUND', message: expect.stringContaining('has kernel 6.1.9-standin') });
+  }, 60_000);
 });
