@@ -1,6 +1,6 @@
 // Adaptive group testing along the tree: try removing whole subtrees in chunks, bisect what fails.
 import type { Strategy, StrategyContext, StrategyResult } from '../strategy.js';
-import { Session } from './session.js';
+import { distinct, Session } from './session.js';
 import { speculate } from './speculate.js';
 import { buildForest, namesOf, sizeOf, type TreeNode } from './tree.js';
 
@@ -131,6 +131,7 @@ async function sequential(ctx: StrategyContext): Promise<StrategyResult> {
 export const bisect: Strategy = {
   name: 'bisect',
   run(ctx: StrategyContext): Promise<StrategyResult> {
-    return ctx.parallel > 1 ? speculate(sequential, ctx) : sequential(ctx);
+    const unique = distinct(ctx);
+    return ctx.parallel >= 2 ? speculate(sequential, unique) : sequential(unique);
   },
 };

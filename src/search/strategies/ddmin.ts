@@ -1,6 +1,6 @@
 // Delta debugging (Zeller's ddmin) turned to "remove as much as possible", chunked along the tree.
 import type { Strategy, StrategyContext, StrategyResult } from '../strategy.js';
-import { Session } from './session.js';
+import { distinct, Session } from './session.js';
 import { buildForest, namesOf } from './tree.js';
 
 /** `items` cut into `n` contiguous chunks whose sizes differ by at most one. */
@@ -28,8 +28,8 @@ export function splitEven<T>(items: readonly T[], n: number): T[][] {
 export const ddmin: Strategy = {
   name: 'ddmin',
   async run(ctx: StrategyContext): Promise<StrategyResult> {
-    const session = new Session(ctx);
-    let left = namesOf(buildForest(ctx.candidates));
+    const session = new Session(distinct(ctx));
+    let left = namesOf(buildForest(session.ctx.candidates));
     let n = Math.min(2, left.length);
     while (left.length > 0) {
       const chunks = splitEven(left, n);

@@ -1,6 +1,6 @@
 // The classic Tinyx / ktest make_min_config loop: try removing each candidate alone, keep what fails.
 import type { Strategy, StrategyContext, StrategyResult } from '../strategy.js';
-import { Session } from './session.js';
+import { distinct, Session } from './session.js';
 
 /** Candidate names by priority, then input order. */
 export function priorityOrder(ctx: StrategyContext): string[] {
@@ -20,8 +20,8 @@ export function priorityOrder(ctx: StrategyContext): string[] {
 export const oneAtATime: Strategy = {
   name: 'one-at-a-time',
   async run(ctx: StrategyContext): Promise<StrategyResult> {
-    const session = new Session(ctx);
-    const order = priorityOrder(ctx);
+    const session = new Session(distinct(ctx));
+    const order = priorityOrder(session.ctx);
     let passes = 0;
     let fails = 0;
     let next = 0;

@@ -5,6 +5,13 @@ import type { StrategyContext, StrategyResult } from '../strategy.js';
 /** Evidence that a kept candidate is needed: the size of the removed set it failed on top of. */
 const INFERRED = -1;
 
+/** `ctx` with each candidate name once (the first one wins): a repeated boot token is one token. */
+export function distinct(ctx: StrategyContext): StrategyContext {
+  const seen = new Set<string>();
+  const candidates = ctx.candidates.filter((c) => !seen.has(c.name) && seen.add(c.name));
+  return candidates.length === ctx.candidates.length ? ctx : { ...ctx, candidates };
+}
+
 export class Session {
   /** Removed names in the order they were removed; a prefix of it is an earlier removed set. */
   readonly removed: string[] = [];
@@ -14,11 +21,6 @@ export class Session {
 
   constructor(readonly ctx: StrategyContext) {
     this.parallel = Math.max(1, Math.floor(ctx.parallel) || 1);
-    const seen = new Set<string>();
-    for (const c of ctx.candidates) {
-      if (seen.has(c.name)) throw new TinyxError('TINYX_INTERNAL', `duplicate search candidate ${c.name}`);
-      seen.add(c.name);
-    }
   }
 
   isRemoved(name: string): boolean {
