@@ -67,7 +67,7 @@ export function entryOption(st: Statement, ctx: Ctx, b: MenuBuilder, fail: (msg:
 
 /** Pre-5.x `option` forms: `option modules`, `option env=...`, `option defconfig_list`, `option allnoconfig_y`. */
 function legacyOption(c: TokenCursor, b: MenuBuilder): boolean {
-  const what = c.word();
+  const what = c.take().v;
   if (what === 'modules') b.modulesSym = b.entry.sym!;
   while (!c.atEnd()) c.take();
   return true;

@@ -52,6 +52,8 @@ export function calcValue(ev: Evaluator, id: number): void {
   f[id]! &= ~WRITE;
   ev.calcVisibility(id);
   const visible = ev.visible[id] as Tri;
+  // `transitional` (Linux >= 6.18): a promptless symbol whose .config value is still read, never written
+  const transitional = (s.flags & SF.TRANSITIONAL) !== 0;
   if (visible !== 0) f[id]! |= WRITE;
   ev.tri[id] = newTri;
   ev.val[id] = newVal;
@@ -61,8 +63,8 @@ export function calcValue(ev: Evaluator, id: number): void {
     if (s.flags & SF.CHOICEVAL && visible === 2) {
       newTri = ev.sel[s.choice] === id ? 2 : 0;
     } else {
-      if (visible !== 0 && ev.hasValue(id)) {
-        newTri = triMin(ev.defTri[id] as Tri, visible);
+      if ((visible !== 0 || transitional) && ev.hasValue(id)) {
+        newTri = transitional ? (ev.defTri[id] as Tri) : triMin(ev.defTri[id] as Tri, visible);
       } else {
         if (ev.revDepTri[id] !== 0) f[id]! |= WRITE;
         if (!(s.flags & SF.CHOICE)) {
@@ -81,7 +83,7 @@ export function calcValue(ev: Evaluator, id: number): void {
       newTri = triMax(newTri, ev.revDepTri[id] as Tri);
     }
     if (newTri === 1 && ev.type(id) === 'bool') newTri = 2;
-  } else if (visible !== 0 && ev.hasValue(id)) {
+  } else if ((visible !== 0 || transitional) && ev.hasValue(id)) {
     newVal = ev.defVal[id]!;
   } else {
     const def = ev.firstProp(id, 'default');
