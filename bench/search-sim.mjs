@@ -1,6 +1,8 @@
 // Simulated kernel-option and cmdline searches: evaluations per strategy, vs one-at-a-time, 1-minimality.
 // Run after `npx tsc -p .`: node bench/search-sim.mjs [--parallel N] [--monotone] [--size 600]
+//   [--space file.json]  adds a space of your own: { "candidates": [Candidate...], "required": [names] }
 // An evaluation is one build + boot; a wave is a round of evaluations running side by side.
+import { readFileSync } from 'node:fs';
 import { getStrategy, STRATEGY_NAMES } from '../dist/search/strategy.js';
 
 const args = process.argv.slice(2);
@@ -140,6 +142,11 @@ for (const share of [0.05, 0.1]) {
 }
 for (const seed of [1, 2]) scenarios.push({ label: `traced ${SIZE} 5% s${seed}`, space: traced(kernelSpace(seed, SIZE, 0.05), seed) });
 for (const seed of [1, 2]) scenarios.push({ label: `cmdline 40 s${seed}`, space: cmdlineSpace(seed, 40, 3) });
+if (args.includes('--space')) {
+  const file = args[args.indexOf('--space') + 1];
+  const json = JSON.parse(readFileSync(file, 'utf8'));
+  scenarios.push({ label: file.split('/').pop().slice(0, 22), space: { ...json, required: new Set(json.required) } });
+}
 
 async function measure(name, space, parallel, monotone) {
   const o = oracle(space);
