@@ -54,11 +54,23 @@ export interface RankedOption {
   group: 'not-executed' | 'unknown' | 'executed';
   /** Objects in the image it gates (all alternatives), for reports. */
   objects: string[];
+  /** Where the evidence came from: its own objects, those of the options it selects, or none. */
+  evidence: 'objects' | 'selects' | 'none';
 }
 
 const GROUP_ORDER = { 'not-executed': 0, unknown: 1, executed: 2 } as const;
 
-export function rankCandidates(trace: TraceEvidence, candidates: readonly string[], objectMap: ObjectMap): RankedOption[] {
+/**
+ * `selects` (option -> enabled options it selects) lends an option that gates no object the
+ * objects of what it selects, transitively: removing it may remove them (unless another option
+ * selects them too, which only makes the option look less removable than it is).
+ */
+export function rankCandidates(
+  trace: TraceEvidence,
+  candidates: readonly string[],
+  objectMap: ObjectMap,
+  selects: ReadonlyMap<string, readonly string[]> = new Map(),
+): RankedOption[] {
   const gated = new Map<string, string[]>();
   for (const [object, attribution] of Object.entries(objectMap)) {
     if (trace.objects[object] === undefined) continue;
@@ -68,12 +80,27 @@ export function rankCandidates(trace: TraceEvidence, candidates: readonly string
       else gated.set(option, [object]);
     }
   }
+  const viaSelects = (name: string): string[] => {
+    const seen = new Set<string>([name]);
+    const queue = [...(selects.get(name) ?? [])];
+    const objects = new Set<string>();
+    while (queue.length > 0) {
+      const next = queue.shift()!;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      for (const o of gated.get(next) ?? []) objects.add(o);
+      queue.push(...(selects.get(next) ?? []));
+    }
+    return [...objects];
+  };
   const ranked = candidates.map((name, index) => {
-    const objects = gated.get(name) ?? [];
+    const own = gated.get(name) ?? [];
+    const objects = own.length > 0 ? own : viaSelects(name);
+    const evidence = own.length > 0 ? 'objects' as const : objects.length > 0 ? 'selects' as const : 'none' as const;
     const statuses = new Set(objects.map((o) => trace.objects[o]));
     const executed = statuses.has('ran') ? true : statuses.has('unsure') || objects.length === 0 ? undefined : false;
     const group = executed === undefined ? 'unknown' as const : executed ? 'executed' as const : 'not-executed' as const;
-    return { name, executed, group, objects, index };
+    return { name, executed, group, objects, evidence, index };
   });
   return ranked.map(({ index, ...r }) => ({ ...r, priority: GROUP_ORDER[r.group] * candidates.length + index }));
 }

@@ -55,6 +55,16 @@ describe('rankCandidates', () => {
     expect(order).toEqual(['NET_FOU', 'VIRTIO_PCI_LEGACY', 'FS_A', 'DATA_ONLY', 'PRINTK_TIME', 'NET', 'VIRTIO_PCI']);
   });
 
+  it('lends an option that builds nothing the objects of what it selects', () => {
+    const map: ObjectMap = { ...MAP, 'lib/decompress_unxz.o': { alternatives: [['DECOMPRESS_XZ']] } };
+    const functions = [...FUNCTIONS, { name: 'unxz', start: 0x1600, end: 0x1700, objects: ['lib/decompress_unxz.o'] }];
+    const selects = new Map([['RD_XZ', ['DECOMPRESS_XZ']], ['TCP_ALL', ['INET']]]);
+    const ranked = rankCandidates(coverage(functions, [0x1010]), ['RD_XZ', 'TCP_ALL', 'PRINTK_TIME'], map, selects);
+    expect(ranked.map((r) => [r.name, r.executed, r.evidence])).toEqual([
+      ['RD_XZ', false, 'selects'], ['TCP_ALL', true, 'selects'], ['PRINTK_TIME', undefined, 'none'],
+    ]);
+  });
+
   it('makes strategy candidates with the trace group as the outer menu path', () => {
     const ranked = rankCandidates(cov, ['NET_FOU', 'NET', 'VIRTIO_PCI_LEGACY', 'VIRTIO_PCI'], MAP);
     const base = new Map([
