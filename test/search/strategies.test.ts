@@ -106,3 +106,34 @@ describe.each(STRATEGY_NAMES)('%s', (name) => {
     expect(seen[0]![0]).toBe('T1');
   });
 });
+
+describe('costs compared', () => {
+  async function total(name: string, monotone: boolean) {
+    let evaluations = 0;
+    for (const seed of [11, 12, 13]) {
+      const oracle = new FakeOracle(kernelModel(seed, 400, 0.06));
+      const result = await getStrategy(name).run(oracle.context(1, { monotone }));
+      expect(oracle.oneMinimalityViolations(result)).toEqual([]);
+      evaluations += oracle.evaluations;
+    }
+    return evaluations;
+  }
+
+  it('bisect needs clearly fewer builds than one-at-a-time on kernel-shaped trees', async () => {
+    expect(await total('bisect', false)).toBeLessThan(0.85 * (await total('one-at-a-time', false)));
+    expect(await total('bisect', true)).toBeLessThan(0.85 * (await total('one-at-a-time', true)));
+  });
+
+  it('trusting monotony saves builds and, on a monotone oracle, changes nothing else', async () => {
+    for (const name of STRATEGY_NAMES) {
+      const model = kernelModel(14, 300);
+      const strict = new FakeOracle(model);
+      const trusting = new FakeOracle(model);
+      const a = await getStrategy(name).run(strict.context(1));
+      const b = await getStrategy(name).run(trusting.context(1, { monotone: true }));
+      expect(b).toEqual(a);
+      expect(trusting.evaluations).toBeLessThanOrEqual(strict.evaluations);
+      if (name !== 'ddmin') expect(trusting.evaluations).toBeLessThan(strict.evaluations);
+    }
+  });
+});
