@@ -61,6 +61,9 @@ describe.skipIf(!kernel)('RemoteExecutor over loopback sshd', () => {
     const worker = remote(sshd);
     const local = new LocalExecutor(spec, new Workspace(source.key, cache), [900]);
     try {
+      const s0 = Date.now();
+      await worker.start();
+      const startMs = Date.now() - s0;
       const t0 = Date.now();
       const phases: string[] = [];
       const r = await worker.run({ config, configHash: hash, cmdline: CMDLINE, logDir: path.join(tmp.dir, 'logs-remote'), onPhase: (p) => phases.push(p) });
@@ -68,7 +71,7 @@ describe.skipIf(!kernel)('RemoteExecutor over loopback sshd', () => {
       const t1 = Date.now();
       const l = await local.run({ config, configHash: hash, cmdline: CMDLINE, logDir: path.join(tmp.dir, 'logs-local') });
       const localMs = Date.now() - t1;
-      console.log(`remote job ${remoteMs} ms (boot ${r.bootMs}, tests ${r.testMs}); local job ${localMs} ms (boot ${l.bootMs}, tests ${l.testMs})`);
+      console.log(`remote start-up ${startMs} ms (connect, tree, uploads, slots); remote job ${remoteMs} ms (boot ${r.bootMs}, tests ${r.testMs}); local job ${localMs} ms (boot ${l.bootMs}, tests ${l.testMs})`);
       const shape = (v: typeof r) => ({ status: v.status, reason: v.reason, configHash: v.configHash, cmdline: v.cmdline, built: v.built, testExitCode: v.testExitCode });
       expect(shape(r), r.consoleTail).toEqual({ status: 'pass', reason: 'tests passed', configHash: hash, cmdline: CMDLINE, built: false, testExitCode: 0 });
       expect(shape(r)).toEqual(shape(l));
