@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectWorker } from '../../src/remote/connect.js';
 import { watched } from '../../src/remote/shell.js';
-import { startSshd, type Sshd } from './sshd.js';
+import { descendants, startSshd, type Sshd } from './sshd.js';
 
 let sshd: Sshd;
 beforeAll(async () => {
@@ -60,5 +60,23 @@ describe('watched commands', () => {
     session.client.destroy();
     await expect(dropped).rejects.toMatchObject({ name: 'WorkerLostError', retryable: true });
     expect(await until(async () => (await running(b)) === 0, 5_000)).toBe(true);
+  });
+
+  it('notice a worker that stops answering (keepalives) and reject with the retryable error', async () => {
+    const session = await connectWorker({ url: sshd.url, identity: sshd.identity, knownHosts: [sshd.knownHosts], keepaliveMs: 500 });
+    const c = `300.${Date.now() % 100000}3`;
+    const pending = session.exec(watched(`sleep ${c}`), { holdStdin: true });
+    expect(await until(async () => (await running(c)) === 1, 10_000)).toBe(true);
+    // Freeze the server's processes: the TCP connection stays up but nothing answers.
+    const frozen = await descendants(sshd.child.pid!);
+    for (const pid of [sshd.child.pid!, ...frozen]) process.kill(pid, 'SIGSTOP');
+    const started = Date.now();
+    try {
+      await expect(pending).rejects.toMatchObject({ name: 'WorkerLostError', code: 'TINYX_WORKER_UNREACHABLE' });
+      expect(Date.now() - started).toBeLessThan(6_000);
+    } finally {
+      for (const pid of [sshd.child.pid!, ...frozen]) process.kill(pid, 'SIGCONT');
+    }
+    expect(await until(async () => (await running(c)) === 0, 10_000)).toBe(true);
   });
 });
