@@ -22,6 +22,8 @@ export interface RemoteWorkerOptions extends ConnectOptions {
   kernelSrc?: string;
   /** Extra build environment on the worker (e.g. distccEnv()). */
   buildEnv?: Record<string, string>;
+  /** make -j on the worker (default: its cores / slots; with distcc, the hosts' job limits). */
+  buildJobs?: number;
   /** The worker's tinyx cache (artifacts, slots, ccache); default as cacheRoot() resolves it there. */
   cacheRoot?: string;
 }
@@ -113,7 +115,7 @@ export class RemoteExecutor implements Executor {
     const build = await remoteBuild(ready.session, {
       srcDir: ready.tree.dir, slotDir: remoteSlotDir(path.posix.dirname(ready.workspace.slotDir(0)), slot), config: job.config,
       artifactDir: ready.workspace.artifactDir(job.configHash), ccacheDir: ready.workspace.ccacheDir, ccacheBase: ready.workspace.ccacheBase,
-      logFile: remoteLog, jobs: Math.max(1, Math.floor(ready.cpus / this.slots)), env: this.worker.buildEnv, signal,
+      logFile: remoteLog, jobs: this.worker.buildJobs ?? Math.max(1, Math.floor(ready.cpus / this.slots)), env: this.worker.buildEnv, signal,
     });
     const buildLog = build.built ? path.join(job.logDir, 'build.log') : undefined;
     if (buildLog) await ready.session.get(remoteLog, buildLog);

@@ -1,7 +1,7 @@
 // Brings up the remote executors of a run from worker specs: connect all at once, fail or warn on the unreachable.
 import { isTinyxError } from '../errors.js';
 import type { RunSpec } from '../tester/executor.js';
-import { distccEnv } from './distcc.js';
+import { distccEnv, distccJobs } from './distcc.js';
 import { RemoteExecutor } from './executor.js';
 import type { WorkerSpec } from './workers-file.js';
 
@@ -18,7 +18,8 @@ export interface StartWorkersOptions {
 export async function startRemoteExecutors(workers: WorkerSpec[], spec: RunSpec, options: StartWorkersOptions = {}): Promise<RemoteExecutor[]> {
   const executors = workers.map((w) => new RemoteExecutor(spec, {
     url: w.url, identity: w.identity, slots: w.slots, kernelSrc: w.kernelSrc, knownHosts: w.knownHosts, fingerprint: w.fingerprint,
-    connectTimeoutMs: options.connectTimeoutMs, buildEnv: options.distcc ? distccEnv(options.distcc) : undefined,
+    connectTimeoutMs: options.connectTimeoutMs,
+    ...(options.distcc ? { buildEnv: distccEnv(options.distcc), buildJobs: distccJobs(options.distcc) } : {}),
   }));
   const started = await Promise.allSettled(executors.map((e) => e.start()));
   const up: RemoteExecutor[] = [];
