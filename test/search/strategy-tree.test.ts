@@ -58,4 +58,13 @@ describe('splitEven', () => {
     expect(splitEven([1, 2], 4)).toEqual([[1], [2]]);
     expect(splitEven([], 2)).toEqual([]);
   });
+
+  it('moves cuts to subtree starts within half a chunk', () => {
+    // Subtrees: A(a1 a2 a3) B(b1) C(c1 c2) D
+    const items = ['A', 'a1', 'a2', 'a3', 'B', 'b1', 'C', 'c1', 'c2', 'D'];
+    const isRoot = (x: string) => x === x.toUpperCase();
+    expect(splitEven(items, 2, isRoot)).toEqual([['A', 'a1', 'a2', 'a3'], ['B', 'b1', 'C', 'c1', 'c2', 'D']]);
+    expect(splitEven(items, 3, isRoot)).toEqual([['A', 'a1', 'a2', 'a3'], ['B', 'b1'], ['C', 'c1', 'c2', 'D']]);
+    expect(splitEven(items, 10, isRoot)).toHaveLength(10);
+  });
 });

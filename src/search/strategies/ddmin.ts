@@ -3,15 +3,27 @@ import type { Strategy, StrategyContext, StrategyResult } from '../strategy.js';
 import { distinct, Session } from './session.js';
 import { buildForest, namesOf } from './tree.js';
 
-/** `items` cut into `n` contiguous chunks whose sizes differ by at most one. */
-export function splitEven<T>(items: readonly T[], n: number): T[][] {
+/**
+ * `items` cut into `n` contiguous chunks of near-equal size. With `starts` (where a subtree
+ * begins), each cut moves to the nearest subtree start within half a chunk, so a menu or a
+ * parent and what hangs under it stay in one chunk when they fit.
+ */
+export function splitEven<T>(items: readonly T[], n: number, starts?: (item: T) => boolean): T[][] {
   const chunks: T[][] = [];
+  const slack = Math.floor(items.length / n / 2);
   let start = 0;
   for (let i = 0; i < n; i++) {
-    const end = Math.round(((i + 1) * items.length) / n);
+    let end = Math.round(((i + 1) * items.length) / n);
+    if (starts && end < items.length) {
+      for (let d = 0; d <= slack; d++) {
+        if (end - d > start && starts(items[end - d]!)) { end -= d; break; }
+        if (end + d < items.length && starts(items[end + d]!)) { end += d; break; }
+      }
+    }
     if (end > start) chunks.push(items.slice(start, end));
-    start = end;
+    start = Math.max(start, end);
   }
+  if (start < items.length) chunks.push(items.slice(start));
   return chunks;
 }
 
@@ -29,10 +41,12 @@ export const ddmin: Strategy = {
   name: 'ddmin',
   async run(ctx: StrategyContext): Promise<StrategyResult> {
     const session = new Session(distinct(ctx));
-    let left = namesOf(buildForest(session.ctx.candidates));
+    const forest = buildForest(session.ctx.candidates);
+    const roots = new Set(forest.map((r) => r.name));
+    let left = namesOf(forest);
     let n = Math.min(2, left.length);
     while (left.length > 0) {
-      const chunks = splitEven(left, n);
+      const chunks = splitEven(left, n, (name) => roots.has(name));
       let removals = 0;
       // A fail stays a fail for this round even if a chunk beside it was removed meanwhile; a
       // pass beside the winner was seen on a smaller removed set and is tried again.
