@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workerCommand } from '../../src/cli/worker.js';
+import { freePort } from '../../src/tester/ports.js';
 import { startSshd, type Sshd } from './sshd.js';
 
 let sshd: Sshd;
@@ -35,6 +36,18 @@ describe('tinyx worker check', () => {
     expect(out).toMatch(new RegExp(`MISSING\\s+kernel source\\s+${notTree} is not a kernel tree`));
     expect(out).toContain('not usable, missing: kernel source');
     expect(code).toBe(1);
+  });
+
+  it('exits 1 quickly for a worker nobody answers for, and 2 on usage errors', async () => {
+    const port = await freePort();
+    const started = Date.now();
+    const { code, err } = await run(['check', `ssh://root@127.0.0.1:${port}`, '--identity', sshd.identity, '--known-hosts', sshd.knownHosts, '--timeout', '2']);
+    expect(code).toBe(1);
+    expect(err).toContain('TINYX_WORKER_UNREACHABLE');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect((await run([])).code).toBe(2);
+    expect((await run(['--help'])).out).toContain('tinyx worker check');
+    await expect(run(['check', 'build1'])).rejects.toMatchObject({ code: 'TINYX_USAGE' });
   });
 
   it('checks the workers of a workers.yaml and refuses an unknown host key', async () => {
