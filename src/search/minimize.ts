@@ -114,7 +114,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     }
 
     stage('candidates', 'reading the kernel\'s Kconfig and listing candidate options');
-    const model = await loadKconfig(source.dir, { cacheDir: options.cache }).catch((error: unknown) => {
+    const model = await loadKconfig(source.dir, { arch: 'x86', cacheDir: options.cache }).catch((error: unknown) => {
       emit({ type: 'warning', message: `Kconfig engine unavailable (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); using the kernel's olddefconfig for every check` });
       return undefined;
     });

@@ -23,7 +23,7 @@ describe('kernel Kconfig tools', () => {
     expect(unmet).toEqual([]);
     for (const name of ['64BIT', 'INET', 'VIRTIO_NET', 'SERIAL_8250_CONSOLE', 'BLK_DEV_INITRD']) expect(config.get(name)).toBe('y');
     expect(enabledSymbols(config).length).toBeGreaterThan(500);
-  });
+  }, 600_000);
 
   it('normalizes a removal that the kernel undoes into a no-op', async () => {
     const base = await tool.olddefconfig(await tool.baseConfig('tinyconfig'));
@@ -36,7 +36,7 @@ describe('kernel Kconfig tools', () => {
     const cut = await tool.olddefconfig(withValues(withNet, ['NET'], 'n'));
     expect(cut.get('INET') ?? 'n').toBe('n');
     expect(diffDotConfig(cut, withNet)).toContain('NET');
-  });
+  }, 600_000);
 
   it('keeps the source tree pristine', async () => {
     const top = await readdir(source.dir);

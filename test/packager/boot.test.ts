@@ -1,4 +1,4 @@
-// Boots the initramfs under QEMU with an already built kernel (skipped when there is none):
+// Boots the initramfs under QEMU with the default profile's start kernel (built once per machine):
 // the example server must answer its probe through the port forward, and an exiting app is reported.
 import { execa, type ResultPromise } from 'execa';
 import { existsSync } from 'node:fs';
@@ -9,16 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApp } from '../../src/deps/index.js';
 import { buildInitramfs } from '../../src/packager/initramfs.js';
 import { MARKER_APP_EXITED, MARKER_APP_STARTED, MARKER_INIT_FAILED } from '../../src/packager/markers.js';
-import { cacheRoot } from '../../src/util/paths.js';
+import { startKernel } from '../helpers/start-kernel.js';
 import { REPO, buildExampleServer, tempDir } from '../deps/helpers.js';
 
-const BZIMAGE = process.env.TINYX_TEST_BZIMAGE ?? path.join(cacheRoot(), 'builds/warm/arch/x86/boot/bzImage');
-const haveKernel = existsSync(BZIMAGE);
-
+let BZIMAGE: string;
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
   tmp = await tempDir('tinyx-boot-');
-});
+  BZIMAGE = (await startKernel()).bzImage;
+}, 60 * 60_000);
 afterAll(async () => tmp.cleanup());
 
 async function freePort(): Promise<number> {
@@ -48,7 +47,7 @@ async function waitForConsole(file: string, pattern: RegExp, ms: number): Promis
   }
 }
 
-describe.skipIf(!haveKernel)('initramfs boots under QEMU', () => {
+describe('initramfs boots under QEMU', () => {
   it('says early when the app cannot be executed at all', async () => {
     const manifest = await resolveApp(await buildExampleServer());
     // drop the ELF interpreter: the kernel cannot exec the app

@@ -23,7 +23,7 @@ describe('candidate planning', () => {
     tool = new KernelConfigTool(source.dir, await mkdtemp(path.join(tmpdir(), 'tinyx-cand-')));
     profile = await loadProfile();
     start = (await makeStartConfig(tool, profile)).config;
-    model = await loadKconfig(source.dir);
+    model = await loadKconfig(source.dir, { arch: 'x86' }); // plain make: ARCH=x86, 64BIT has a prompt
   }, 600_000);
 
   it('lists user-changeable options with their menus, not the profile\'s kept ones', () => {
