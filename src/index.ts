@@ -1,3 +1,21 @@
 // Public surface of tinyx as a library: named exports only.
 export { TinyxError, isTinyxError } from './errors.js';
 export type { TinyxErrorCode } from './errors.js';
+export { minimize } from './search/minimize.js';
+export type { MinimizeOptions, MinimizeResult } from './search/minimize.js';
+export type { MinimizeEvent } from './search/events.js';
+export { verify } from './search/verify.js';
+export { writeOutput } from './packager/output.js';
+export { loadProfile, parseProfile } from './profile/load.js';
+export type { Profile } from './profile/types.js';
+export { resolveApp } from './deps/index.js';
+export type { Manifest, ManifestEntry } from './deps/index.js';
+export { buildInitramfs } from './packager/initramfs.js';
+export type { InitSpec } from './packager/initramfs.js';
+export { loadKconfig, KconfigModel } from './kconfig/engine.js';
+export type { Candidate as KconfigCandidate, Explanation, LoadOptions } from './kconfig/engine.js';
+export { parseDotConfig, formatDotConfig } from './kconfig/dotconfig.js';
+export type { DotConfig } from './kconfig/dotconfig.js';
+export { getStrategy, STRATEGY_NAMES } from './search/strategy.js';
+export type { Strategy, StrategyContext, StrategyResult, Candidate } from './search/strategy.js';
+export type { Verdict, VerdictStatus } from './tester/verdict.js';

@@ -24,6 +24,8 @@ Builds the smallest kernel (and boot command line) on which the app still passes
   --jobs N              candidates evaluated at once, each in its own build dir
   --strategy NAME       kernel search strategy (default: the profile's)
   --cmdline-strategy NAME  boot option search strategy (default: the profile's)
+  --include PATH[:GUEST]  also put this file or directory in the VM (repeatable)
+  --exclude PATH        leave this path out of the VM (repeatable)
   --candidates A,B,...  only try removing these options (a bounded search)
   --keep-cmdline        do not search boot options
   --test-timeout S      seconds before the tests count as failed (default 120)
@@ -43,6 +45,7 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
       app: { type: 'string' }, tests: { type: 'string' }, port: { type: 'string' }, profile: { type: 'string' },
       'kernel-src': { type: 'string' }, out: { type: 'string' }, jobs: { type: 'string' }, strategy: { type: 'string' },
       'cmdline-strategy': { type: 'string' }, candidates: { type: 'string' }, 'keep-cmdline': { type: 'boolean' },
+      include: { type: 'string', multiple: true }, exclude: { type: 'string', multiple: true },
       'test-timeout': { type: 'string' }, 'boot-timeout': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -61,7 +64,7 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
       jobs: values.jobs === undefined ? undefined : number(values.jobs, 'jobs', 1),
       strategy: values.strategy, cmdlineStrategy: values['cmdline-strategy'],
       candidates: values.candidates?.split(',').map((s) => s.trim()).filter(Boolean),
-      keepCmdline: values['keep-cmdline'],
+      keepCmdline: values['keep-cmdline'], include: values.include, exclude: values.exclude,
       testTimeoutMs: number(values['test-timeout'], 'test-timeout', 120) * 1000,
       bootTimeoutMs: number(values['boot-timeout'], 'boot-timeout', 120) * 1000,
       signal: io.signal, onEvent: progress.listener,

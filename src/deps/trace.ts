@@ -99,7 +99,7 @@ export async function traceApp(app: string, options: TraceOptions = {}): Promise
     clearTimeout(timer);
     group('SIGKILL');
     if (run.code === 'ENOENT' || /strace: (exec|ptrace)/.test(String(run.stderr))) {
-      throw new TinyxError('TINYX_USAGE', `Cannot trace ${app}: ${run.code === 'ENOENT' ? 'strace is not installed' : String(run.stderr).trim()}`, {
+      throw new TinyxError('TINYX_TRACE_FAILED', `Cannot trace ${app}: ${run.code === 'ENOENT' ? 'strace is not installed' : String(run.stderr).trim()}`, {
         advice: 'Install strace (`apt-get install strace`) and allow ptrace, or drop --trace.',
       });
     }

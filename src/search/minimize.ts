@@ -29,6 +29,9 @@ export interface MinimizeOptions {
   kernelSrc?: string;
   /** Candidates evaluated at once (each in its own build dir). */
   jobs?: number;
+  /** Extra files for the guest ("HOST" or "HOST:GUEST") and paths to leave out. */
+  include?: string[];
+  exclude?: string[];
   /** Only these options are candidates (e.g. a bounded search). */
   candidates?: string[];
   strategy?: string;
@@ -86,7 +89,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   const kernelTree = await openKernel(options);
 
   stage('deps', `resolving the runtime closure of ${path.basename(app)}`);
-  const manifest = await resolveApp(app);
+  const manifest = await resolveApp(app, { include: options.include, exclude: options.exclude });
   stage('initramfs', 'packing the initramfs');
   const initramfs = await buildInitramfs({
     manifest,
