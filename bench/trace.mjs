@@ -16,7 +16,7 @@ import { makeStartConfig } from '../dist/kconfig/start.js';
 import { buildInitramfs } from '../dist/packager/initramfs.js';
 import { loadProfile } from '../dist/profile/load.js';
 import { bootAndTest } from '../dist/tester/boot.js';
-import { rankCandidates, summarize } from '../dist/trace/rank.js';
+import { liftToParents, rankCandidates, summarize } from '../dist/trace/rank.js';
 import { traceStartKernel } from '../dist/trace/run.js';
 import { selectMap } from '../dist/trace/selects.js';
 import { cacheRoot } from '../dist/util/paths.js';
@@ -45,7 +45,9 @@ try {
   console.log(`build dir: ${buildDir} (${isStart ? 'the' : 'NOT the'} start config of profile ${profile.name})`);
 
   const model = await loadKconfig(srcDir);
-  const candidates = model.candidates(config, profile.kernel.keep).map((c) => c.name);
+  const planned = model.candidates(config, profile.kernel.keep);
+  const candidates = planned.map((c) => c.name);
+  const parents = new Map(planned.filter((c) => c.parent).map((c) => [c.name, c.parent]));
   const live = candidates.filter((name) => model.disable(config, [name]).changed.length > 0);
 
   await execa('make', ['-s', '-C', path.join(repo, 'examples/hello-http')]);
@@ -70,7 +72,8 @@ try {
   }
 
   const plainRank = rankCandidates(trace, candidates, trace.objectMap);
-  const ranked = rankCandidates(trace, candidates, trace.objectMap, selectMap(model, new Set(enabledSymbols(config))));
+  const withSelects = rankCandidates(trace, candidates, trace.objectMap, selectMap(model, new Set(enabledSymbols(config))));
+  const ranked = liftToParents(withSelects, parents);
   const rankedLive = ranked.filter((r) => live.includes(r.name));
   const statuses = Object.values(trace.objects);
   const count = (s) => statuses.filter((x) => x === s).length;
@@ -83,7 +86,8 @@ try {
     console.log(`${label}: ${list.length} options -> executed ${s.executed}, not executed ${s.notExecuted}, unknown ${s.unknown}`);
   };
   line('candidates, own objects only', plainRank);
-  line('candidates, with what they select', ranked);
+  line('candidates, with what they select', withSelects);
+  line('candidates, with selects and parents of executed options', ranked);
   line('candidates that are not olddefconfig no-ops', rankedLive);
   console.log(`not executed (tried first): ${rankedLive.filter((r) => r.executed === false).map((r) => r.name).join(' ')}`);
   console.log(`unknown with no object of their own or of what they select: ${ranked.filter((r) => r.evidence === 'none').length}`);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { canonicalDotConfig, enabledSymbols, parseDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import type { KconfigModel } from '../kconfig/engine.js';
 import type { Candidate } from '../search/strategy.js';
-import { rankCandidates, summarize, toCandidates, type RankedOption } from './rank.js';
+import { liftToParents, rankCandidates, summarize, toCandidates, type RankedOption } from './rank.js';
 import { traceStartKernel, type TraceRequest, type TraceResult } from './run.js';
 import { selectMap } from './selects.js';
 
@@ -28,7 +28,7 @@ export interface GuidedCandidates {
 
 /**
  * Traces the start kernel and returns `candidates` reordered: never-executed options first, as
- * one menu group, then unknown, then executed. Undefined (with why) when no slot holds the
+ * one menu group, then unknown, then executed (a parent of an executed option counts as executed). Undefined (with why) when no slot holds the
  * start kernel's build (its bzImage came from the artifact cache): the caller keeps its order.
  */
 export async function traceGuidedCandidates(input: Omit<TraceRequest, 'buildDir' | 'config'> & {
@@ -42,7 +42,8 @@ export async function traceGuidedCandidates(input: Omit<TraceRequest, 'buildDir'
   const { slotDirs: _dirs, start, candidates, model, ...request } = input;
   const trace = await traceStartKernel({ ...request, buildDir, config: start });
   const selects = model ? selectMap(model, new Set(enabledSymbols(start))) : new Map<string, string[]>();
-  const ranked = rankCandidates(trace, candidates.map((c) => c.name), trace.objectMap, selects);
+  const parents = new Map(candidates.flatMap((c) => (c.parent ? [[c.name, c.parent] as const] : [])));
+  const ranked = liftToParents(rankCandidates(trace, candidates.map((c) => c.name), trace.objectMap, selects), parents);
   return {
     candidates: toCandidates(ranked, new Map(candidates.map((c) => [c.name, c]))),
     ranked, trace, summary: summarize(ranked),

@@ -54,8 +54,8 @@ export interface RankedOption {
   group: 'not-executed' | 'unknown' | 'executed';
   /** Objects in the image it gates (all alternatives), for reports. */
   objects: string[];
-  /** Where the evidence came from: its own objects, those of the options it selects, or none. */
-  evidence: 'objects' | 'selects' | 'none';
+  /** Where the evidence came from: its own objects, those of the options it selects, an executed option under it, or none. */
+  evidence: 'objects' | 'selects' | 'children' | 'none';
 }
 
 const GROUP_ORDER = { 'not-executed': 0, unknown: 1, executed: 2 } as const;
@@ -103,6 +103,30 @@ export function rankCandidates(
     return { name, executed, group, objects, evidence, index };
   });
   return ranked.map(({ index, ...r }) => ({ ...r, priority: GROUP_ORDER[r.group] * candidates.length + index }));
+}
+
+/**
+ * An option whose removal takes an executed option along (its `parent` chain, e.g. NETDEVICES
+ * above VIRTIO_NET) counts as executed too: removing it removes code that ran.
+ */
+export function liftToParents(ranked: readonly RankedOption[], parentOf: ReadonlyMap<string, string>): RankedOption[] {
+  const lifted = new Set<string>();
+  const names = new Set(ranked.map((r) => r.name));
+  for (const r of ranked) {
+    if (r.executed !== true) continue;
+    const seen = new Set([r.name]);
+    for (let up = parentOf.get(r.name); up !== undefined && names.has(up) && !seen.has(up); up = parentOf.get(up)) {
+      seen.add(up);
+      lifted.add(up);
+    }
+  }
+  const n = ranked.length;
+  return ranked.map((r, index) => {
+    const next = r.executed !== true && lifted.has(r.name)
+      ? { ...r, executed: true, group: 'executed' as const, evidence: 'children' as const }
+      : r;
+    return { ...next, priority: GROUP_ORDER[next.group] * n + index };
+  });
 }
 
 /**

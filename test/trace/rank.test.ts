@@ -1,6 +1,6 @@
 // Coverage of objects from executed addresses, and candidate ranking from it.
 import { describe, expect, it } from 'vitest';
-import { coverage, rankCandidates, summarize, toCandidates } from '../../src/trace/rank.js';
+import { coverage, liftToParents, rankCandidates, summarize, toCandidates } from '../../src/trace/rank.js';
 import type { ObjectMap } from '../../src/trace/objects.js';
 import type { KernelFunction } from '../../src/trace/symbols.js';
 
@@ -62,6 +62,15 @@ describe('rankCandidates', () => {
     const ranked = rankCandidates(coverage(functions, [0x1010]), ['RD_XZ', 'TCP_ALL', 'PRINTK_TIME'], map, selects);
     expect(ranked.map((r) => [r.name, r.executed, r.evidence])).toEqual([
       ['RD_XZ', false, 'selects'], ['TCP_ALL', true, 'selects'], ['PRINTK_TIME', undefined, 'none'],
+    ]);
+  });
+
+  it('counts a parent of an executed option as executed, up the chain', () => {
+    const ranked = rankCandidates(cov, ['NETDEVICES', 'NET_FOU', 'ETHERNET', 'VIRTIO_PCI', 'PRINTK_TIME'], MAP);
+    const lifted = liftToParents(ranked, new Map([['VIRTIO_PCI', 'ETHERNET'], ['ETHERNET', 'NETDEVICES'], ['NET_FOU', 'PRINTK_TIME']]));
+    expect(lifted.map((r) => [r.name, r.executed, r.evidence, r.priority])).toEqual([
+      ['NETDEVICES', true, 'children', 10], ['NET_FOU', false, 'objects', 1], ['ETHERNET', true, 'children', 12],
+      ['VIRTIO_PCI', true, 'objects', 13], ['PRINTK_TIME', undefined, 'none', 9],
     ]);
   });
 
