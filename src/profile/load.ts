@@ -7,6 +7,7 @@ import { exists } from '../util/fsx.js';
 import { packageRoot } from '../util/paths.js';
 import { symbolName } from '../kconfig/dotconfig.js';
 import type { Profile } from './types.js';
+import { DEFAULT_STRATEGY, STRATEGY_NAMES } from '../search/strategy.js';
 
 export const DEFAULT_PROFILE = 'qemu-x86_64';
 
@@ -53,10 +54,15 @@ export function parseProfile(text: string, source: string): Profile {
       extraArgs: check.strings(['qemu', 'extraArgs']),
     },
     search: {
-      strategy: check.string(['search', 'strategy'], 'ddmin'),
-      cmdlineStrategy: check.string(['search', 'cmdlineStrategy'], 'one-at-a-time'),
+      strategy: check.string(['search', 'strategy'], DEFAULT_STRATEGY),
+      cmdlineStrategy: check.string(['search', 'cmdlineStrategy'], DEFAULT_STRATEGY),
     },
   };
+  for (const key of ['strategy', 'cmdlineStrategy'] as const) {
+    if (!STRATEGY_NAMES.includes(profile.search[key])) {
+      problems.push(`${check.where(['search', key])}search.${key}: expected one of ${STRATEGY_NAMES.join(', ')}, received "${profile.search[key]}"`);
+    }
+  }
   if (!profile.boot.cmdline.split(/\s+/).some((t) => t.startsWith('console=ttyS0'))) {
     problems.push(`${check.where(['boot', 'cmdline'])}boot.cmdline must contain console=ttyS0 (tinyx reads the serial console)`);
   }

@@ -17,6 +17,7 @@ import type { EventListener, Stage } from './events.js';
 import { checkApp, checkOut, checkTests, checkTools } from './inputs.js';
 import { searchCmdline, searchKernel, type KernelSearchResult } from './phases.js';
 import { writeRunSpec } from './runspec.js';
+import { getStrategy } from './strategy.js';
 import { openKernel, openSession } from './session.js';
 
 export interface MinimizeOptions {
@@ -84,6 +85,8 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   const app = await checkApp(options.app);
   const tests = await checkTests(options.tests);
   const out = await checkOut(options.out);
+  getStrategy(options.strategy ?? options.profile.search.strategy);
+  getStrategy(options.cmdlineStrategy ?? options.profile.search.cmdlineStrategy);
   await checkTools();
   const work = path.join(out, '.work');
   const kernelTree = await openKernel(options);

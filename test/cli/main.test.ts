@@ -88,3 +88,12 @@ describe('tinyx CLI', () => {
     expect(r.stderr).toContain('TINYX_KERNEL_SRC_NOT_FOUND');
   });
 });
+
+describe('tinyx minimize strategy flag', () => {
+  it('rejects an unknown strategy before any build, naming the known ones', async () => {
+    const r = await run(['minimize', '--app', '/bin/true', '--tests', probe, '--strategy', 'fastest', '--out', path.join(tmpdir(), 'tinyx-cli-strategy')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown search strategy "fastest"');
+    expect(r.stderr).toContain('one of: one-at-a-time, ddmin, bisect');
+  });
+});

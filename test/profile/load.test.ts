@@ -47,3 +47,10 @@ describe('profiles', () => {
     expect(() => parseProfile('kernel:\n  base: allyesconfig\n', 'b.yaml')).toThrow(/expected one of tinyconfig, allnoconfig, defconfig, received "allyesconfig"/);
   });
 });
+
+describe('profile search settings', () => {
+  it('defaults to the bisect strategy and rejects unknown ones with their line', () => {
+    expect(parseProfile('name: x\n', 'x.yaml').search.strategy).toBe('bisect');
+    expect(() => parseProfile('search:\n  strategy: fastest\n', 'x.yaml')).toThrow(/line 2: search.strategy: expected one of one-at-a-time, ddmin, bisect, received "fastest"/);
+  });
+});
