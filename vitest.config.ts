@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` runs in seconds; `e2e` builds real kernels and boots QEMU, one file at a
-// time (they share the build cache and the machine's two cores).
+// Two projects, run one after the other: `unit` (seconds each, some boot QEMU), then `e2e`
+// (real kernel builds and boots, one file at a time: they share the build cache and two cores).
+// The global setup builds the default profile's start kernel once, before any test's timeout runs.
 export default defineConfig({
   test: {
+    globalSetup: ['test/helpers/global-setup.ts'],
     projects: [
       {
         test: {
@@ -11,6 +13,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/e2e/**'],
           testTimeout: 120_000,
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -20,6 +23,7 @@ export default defineConfig({
           testTimeout: 40 * 60_000,
           hookTimeout: 40 * 60_000,
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
