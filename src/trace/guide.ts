@@ -28,8 +28,9 @@ export interface GuidedCandidates {
 
 /**
  * Traces the start kernel and returns `candidates` reordered: never-executed options first, as
- * one menu group, then unknown, then executed (a parent of an executed option counts as executed). Undefined (with why) when no slot holds the
- * start kernel's build (its bzImage came from the artifact cache): the caller keeps its order.
+ * one menu group, then unknown, then executed (a parent of an executed option counts as executed).
+ * `skipped` (with why) when no slot holds the start kernel's build (its bzImage came from the
+ * artifact cache): the caller keeps its order.
  */
 export async function traceGuidedCandidates(input: Omit<TraceRequest, 'buildDir' | 'config'> & {
   slotDirs: readonly string[];
@@ -37,9 +38,9 @@ export async function traceGuidedCandidates(input: Omit<TraceRequest, 'buildDir'
   candidates: readonly Candidate[];
   model?: KconfigModel;
 }): Promise<GuidedCandidates | { skipped: string }> {
-  const buildDir = await buildDirOf(input.slotDirs, input.start);
+  const { slotDirs, start, candidates, model, ...request } = input;
+  const buildDir = await buildDirOf(slotDirs, start);
   if (!buildDir) return { skipped: 'no build dir holds the start kernel\'s objects (its bzImage came from the cache)' };
-  const { slotDirs: _dirs, start, candidates, model, ...request } = input;
   const trace = await traceStartKernel({ ...request, buildDir, config: start });
   const selects = model ? selectMap(model, new Set(enabledSymbols(start))) : new Map<string, string[]>();
   const parents = new Map(candidates.flatMap((c) => (c.parent ? [[c.name, c.parent] as const] : [])));

@@ -55,8 +55,10 @@ export function parseKbuild(text: string, vars: Readonly<Record<string, string>>
     const first = i;
     let line = lines[i]!;
     while (line.endsWith('\\') && i + 1 < lines.length) line = `${line.slice(0, -1)} ${lines[++i]!}`;
+    // A recipe line (tab first) is shell, not make.
+    if (line.startsWith('\t')) continue;
     line = line.replace(/(^|[^\\])#.*$/, '$1').trim();
-    if (!line || line.startsWith('\t')) continue;
+    if (!line) continue;
 
     if (/^(ifdef|ifndef|ifeq|ifneq)\b/.test(line)) {
       stack.push(parseCondition(line));

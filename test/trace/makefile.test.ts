@@ -15,6 +15,8 @@ describe('parseKbuild', () => {
       'CFLAGS_smp.o := -O2',
       'ccflags-y += -Iinclude',
       'obj-$(CONFIG_FOO) += $(foo-objs)',
+      '$(obj)/gen.o: $(src)/gen.c',
+      '\tobj-y += recipe.o',
     ].join('\n'));
     expect(rules).toEqual([
       { list: 'obj', gates: [], targets: ['head_64.o'], line: 1 },
