@@ -1,7 +1,7 @@
 // Effectful shell: boot the start kernel once with QEMU logging the kernel code it runs.
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { TinyxError, type TinyxErrorCode } from '../errors.js';
+import { TinyxError } from '../errors.js';
 import { canonicalDotConfig, enabledSymbols, parseDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import type { Profile } from '../profile/types.js';
 import { bootAndTest, type BootOutcome } from '../tester/boot.js';
@@ -9,9 +9,6 @@ import { readKernelImage } from './image.js';
 import { inAsmLogArgs, readTraceLog } from './log.js';
 import type { ObjectMap } from './objects.js';
 import { coverage, type Coverage } from './rank.js';
-
-/** A trace that cannot be taken: callers warn and search in the untraced order. */
-const TRACE_FAILED: TinyxErrorCode = 'TINYX_INTERNAL';
 
 export interface TraceRequest {
   /** The O= dir the bzImage was built in, untouched since (System.map, vmlinux.a, the .o files). */
@@ -51,7 +48,7 @@ export async function traceStartKernel(request: TraceRequest): Promise<TraceResu
   const started = Date.now();
   const built = parseDotConfig(await readFile(path.join(request.buildDir, '.config'), 'utf8').catch(() => ''));
   if (request.config && canonicalDotConfig(built) !== canonicalDotConfig(request.config)) {
-    throw new TinyxError(TRACE_FAILED, `${request.buildDir} no longer holds the build of the traced config.`, {
+    throw new TinyxError('TINYX_TRACE_FAILED', `${request.buildDir} no longer holds the build of the traced config.`, {
       advice: 'Trace right after the start config was built in this dir, before another candidate is built there.',
     });
   }
@@ -72,7 +69,7 @@ export async function traceStartKernel(request: TraceRequest): Promise<TraceResu
     signal: request.signal,
   });
   if (boot.status !== 'pass') {
-    throw new TinyxError(TRACE_FAILED, `The traced boot of the start kernel did not pass (${boot.status}: ${boot.reason}).`, {
+    throw new TinyxError('TINYX_TRACE_FAILED', `The traced boot of the start kernel did not pass (${boot.status}: ${boot.reason}).`, {
       advice: `The untraced boot passed, so logging may be too slow here; see ${boot.consoleLog}, or search without the trace.`,
     });
   }
