@@ -7,7 +7,7 @@ import { makeStartConfig } from '../../src/kconfig/start.js';
 import { resolveKernelSource } from '../../src/kconfig/source.js';
 import { formatDotConfig, parseDotConfig, type DotConfig } from '../../src/kconfig/dotconfig.js';
 import { loadProfile } from '../../src/profile/load.js';
-import { buildKernel } from '../../src/tester/build.js';
+import { buildKernel, cachedKernel } from '../../src/tester/build.js';
 import { Workspace } from '../../src/tester/workspace.js';
 import { hashConfig } from '../../src/search/evaluator.js';
 import { writeFileAtomic } from '../../src/util/fsx.js';
@@ -44,7 +44,7 @@ export async function startKernel(log: (line: string) => void = () => undefined)
     const claimed = await workspace.claimSlots(1);
     const slotDir = workspace.slotDir(claimed.slots[0]!);
     try {
-      log(`building the start kernel in ${slotDir} (once per machine; ~10 min cold on 2 cores)`);
+      if (!(await cachedKernel(workspace.artifactDir(configHash)))) log(`building the start kernel in ${slotDir} (once per machine; ~10 min cold on 2 cores)`);
       const build = await buildKernel({
         srcDir: source.dir, slotDir, config, artifactDir: workspace.artifactDir(configHash), ccacheDir: workspace.ccacheDir,
         ccacheBase: workspace.ccacheBase, logFile: path.join(cacheRoot(), 'test', 'start-kernel-build.log'),
