@@ -28,6 +28,8 @@ Builds the smallest kernel (and boot command line) on which the app still passes
   --exclude PATH        leave this path out of the VM (repeatable)
   --candidates A,B,...  only try removing these options (a bounded search)
   --keep-cmdline        do not search boot options
+  --kernel-trace        boot the start kernel once with QEMU logging the kernel code it
+                        runs, and try removing options whose code never ran first
   --test-timeout S      seconds before the tests count as failed (default 120)
   --boot-timeout S      seconds for the guest to start the app (default 120)
   -h, --help            this text
@@ -44,7 +46,7 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
     options: {
       app: { type: 'string' }, tests: { type: 'string' }, port: { type: 'string' }, profile: { type: 'string' },
       'kernel-src': { type: 'string' }, out: { type: 'string' }, jobs: { type: 'string' }, strategy: { type: 'string' },
-      'cmdline-strategy': { type: 'string' }, candidates: { type: 'string' }, 'keep-cmdline': { type: 'boolean' },
+      'cmdline-strategy': { type: 'string' }, candidates: { type: 'string' }, 'keep-cmdline': { type: 'boolean' }, 'kernel-trace': { type: 'boolean' },
       include: { type: 'string', multiple: true }, exclude: { type: 'string', multiple: true },
       'test-timeout': { type: 'string' }, 'boot-timeout': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
@@ -64,7 +66,7 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
       jobs: values.jobs === undefined ? undefined : number(values.jobs, 'jobs', 1),
       strategy: values.strategy, cmdlineStrategy: values['cmdline-strategy'],
       candidates: values.candidates?.split(',').map((s) => s.trim()).filter(Boolean),
-      keepCmdline: values['keep-cmdline'], include: values.include, exclude: values.exclude,
+      keepCmdline: values['keep-cmdline'], kernelTrace: values['kernel-trace'], include: values.include, exclude: values.exclude,
       testTimeoutMs: number(values['test-timeout'], 'test-timeout', 120) * 1000,
       bootTimeoutMs: number(values['boot-timeout'], 'boot-timeout', 120) * 1000,
       signal: io.signal, onEvent: progress.listener,

@@ -3,7 +3,7 @@ import type { Verdict } from '../tester/verdict.js';
 
 export type Stage =
   | 'inputs' | 'deps' | 'initramfs' | 'start-config' | 'sanity' | 'candidates'
-  | 'kernel-search' | 'cmdline-search' | 'verify' | 'output';
+  | 'kernel-trace' | 'kernel-search' | 'cmdline-search' | 'verify' | 'output';
 
 export type MinimizeEvent =
   | { type: 'stage'; stage: Stage; message: string }

@@ -19,6 +19,7 @@ import { searchCmdline, searchKernel, type KernelSearchResult } from './phases.j
 import { writeRunSpec } from './runspec.js';
 import { getStrategy } from './strategy.js';
 import { openKernel, openSession } from './session.js';
+import { traceGuidedCandidates } from '../trace/guide.js';
 
 export interface MinimizeOptions {
   app: string;
@@ -39,6 +40,8 @@ export interface MinimizeOptions {
   cmdlineStrategy?: string;
   /** Skip the boot-option search. */
   keepCmdline?: boolean;
+  /** Boot the start kernel once with QEMU logging the kernel code it runs; try never-run options first. */
+  kernelTrace?: boolean;
   testTimeoutMs?: number;
   bootTimeoutMs?: number;
   readyTimeoutMs?: number;
@@ -126,7 +129,24 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     });
     await writeFileAtomic(path.join(work, 'start.config'), formatDotConfig(startNorm.config));
     const plan = planCandidates(startNorm.config, options.profile, model, options.candidates);
-    const candidates = plan.candidates;
+    let candidates = plan.candidates;
+    if (options.kernelTrace) {
+      stage('kernel-trace', 'booting the start kernel once with QEMU logging the kernel code that runs');
+      const guided = await traceGuidedCandidates({
+        slotDirs: session.slotDirs, start: startNorm.config, candidates, model, srcDir: source.dir,
+        bzImage: path.join(workspace.artifactDir(startNorm.hash), 'bzImage'), initramfs: initramfs.file, cmdline,
+        qemu: options.profile.qemu, port: options.port, tests, logDir: path.join(work, 'logs', 'kernel-trace'),
+        bootTimeoutMs: options.bootTimeoutMs, readyTimeoutMs: options.readyTimeoutMs, testTimeoutMs: options.testTimeoutMs,
+        signal: options.signal,
+      }).catch((error: unknown) => ({ skipped: error instanceof Error ? error.message.split('\n')[0]! : String(error) }));
+      if ('skipped' in guided) {
+        emit({ type: 'warning', message: `no kernel trace (${guided.skipped}); searching in the untraced order` });
+      } else {
+        candidates = guided.candidates;
+        const { executed, notExecuted, unknown } = guided.summary;
+        emit({ type: 'info', message: `kernel trace: ${notExecuted} candidates never ran (tried first), ${unknown} without evidence, ${executed} ran` });
+      }
+    }
     stage('kernel-search', `searching ${candidates.length} candidate options (${options.strategy ?? options.profile.search.strategy})`);
     const kernel = await searchKernel({
       evaluator, start: startNorm, cmdline, candidates, isNoop: plan.isNoop, strategy: options.strategy ?? options.profile.search.strategy,

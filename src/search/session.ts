@@ -35,6 +35,8 @@ export interface Session {
   journal: Journal;
   evaluator: Evaluator;
   slots: number;
+  /** The O= dirs of the claimed slots (the start config was built in one of them, unless cached). */
+  slotDirs: string[];
   close(): Promise<void>;
 }
 
@@ -68,7 +70,10 @@ export async function openSession(options: SessionOptions, kernel?: KernelTree):
     normalizer: tool, executor, journal, runKey, logRoot: path.join(options.out, '.work', 'logs'),
     emit: options.emit, signal: options.signal,
   });
-  return { source, workspace, tool, journal, evaluator, slots: claimed.slots.length, close: claimed.release };
+  return {
+    source, workspace, tool, journal, evaluator, slots: claimed.slots.length,
+    slotDirs: claimed.slots.map((i) => workspace.slotDir(i)), close: claimed.release,
+  };
 }
 
 function defaultJobs(): number {
