@@ -22,6 +22,8 @@ export interface BuildRequest {
   jobs?: number;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Build even when the store has this config (to leave a finished build in slotDir). */
+  force?: boolean;
 }
 
 export interface BuildResult {
@@ -41,7 +43,7 @@ export async function cachedKernel(artifactDir: string): Promise<string | undefi
 
 export async function buildKernel(request: BuildRequest): Promise<BuildResult> {
   const started = Date.now();
-  const hit = await cachedKernel(request.artifactDir);
+  const hit = request.force ? undefined : await cachedKernel(request.artifactDir);
   if (hit) return { ok: true, built: false, bzImage: hit, durationMs: 0, reason: 'cached', logTail: '' };
 
   await mkdir(request.slotDir, { recursive: true });

@@ -21,8 +21,8 @@ export interface StartKernel {
   configFile: string;
   config: DotConfig;
   configHash: string;
-  /** The O= dir it was built in (System.map, objects), valid until something builds there again. */
-  buildDir?: string;
+  /** A finished O= build of it (System.map, objects) that only this helper builds in. */
+  buildDir: string;
 }
 
 /** Builds it if the store lacks it; cheap afterwards (the answer is cached in a small JSON file). */
@@ -34,30 +34,33 @@ export async function startKernel(log: (line: string) => void = () => undefined)
   const known = await readFile(memo, 'utf8').then((t) => JSON.parse(t) as Omit<StartKernel, 'config'>).catch(() => undefined);
   if (known) {
     const text = await readFile(known.configFile, 'utf8').catch(() => undefined);
-    if (text !== undefined && (await readFile(known.bzImage).then(() => true, () => false))) return { ...known, config: parseDotConfig(text) };
+    const present = (file: string) => readFile(file).then(() => true, () => false);
+    if (text !== undefined && known.buildDir && (await present(known.bzImage)) && (await present(path.join(known.buildDir, 'System.map')))) {
+      return { ...known, config: parseDotConfig(text) };
+    }
   }
   const scratch = await mkdtemp(path.join(tmpdir(), 'tinyx-start-'));
   try {
     const tool = new KernelConfigTool(source.dir, scratch);
     const { config } = await makeStartConfig(tool, profile);
     const configHash = hashConfig(config);
-    const claimed = await workspace.claimSlots(1);
-    const slotDir = workspace.slotDir(claimed.slots[0]!);
-    try {
-      if (!(await cachedKernel(workspace.artifactDir(configHash)))) log(`building the start kernel in ${slotDir} (once per machine; ~10 min cold on 2 cores)`);
-      const build = await buildKernel({
-        srcDir: source.dir, slotDir, config, artifactDir: workspace.artifactDir(configHash), ccacheDir: workspace.ccacheDir,
-        ccacheBase: workspace.ccacheBase, logFile: path.join(cacheRoot(), 'test', 'start-kernel-build.log'),
+    const buildDir = path.join(workspace.root, 'builds', source.key, 'test-start');
+    const built = await readFile(path.join(buildDir, '.config'), 'utf8').then((t) => hashConfig(parseDotConfig(t)) === configHash, () => false);
+    const finished = built && (await cachedKernel(workspace.artifactDir(configHash))) !== undefined
+      && (await readFile(path.join(buildDir, 'System.map')).then(() => true, () => false));
+    if (!finished) log(`building the start kernel in ${buildDir} (once per machine; ~10 min cold on 2 cores)`);
+    const build = finished
+      ? { ok: true, bzImage: path.join(workspace.artifactDir(configHash), 'bzImage'), reason: 'cached', logTail: '' }
+      : await buildKernel({
+        srcDir: source.dir, slotDir: buildDir, config, artifactDir: workspace.artifactDir(configHash), ccacheDir: workspace.ccacheDir,
+        ccacheBase: workspace.ccacheBase, logFile: path.join(cacheRoot(), 'test', 'start-kernel-build.log'), force: true,
       });
-      if (!build.ok || !build.bzImage) throw new Error(`start kernel build failed: ${build.reason}\n${build.logTail}`);
-      const configFile = path.join(workspace.artifactDir(configHash), 'config');
-      await writeFileAtomic(configFile, formatDotConfig(config));
-      const result = { srcDir: source.dir, bzImage: build.bzImage, configFile, configHash, buildDir: build.built ? slotDir : undefined };
-      await writeFileAtomic(memo, JSON.stringify(result, null, 2));
-      return { ...result, config };
-    } finally {
-      await claimed.release();
-    }
+    if (!build.ok || !build.bzImage) throw new Error(`start kernel build failed: ${build.reason}\n${build.logTail}`);
+    const configFile = path.join(workspace.artifactDir(configHash), 'config');
+    await writeFileAtomic(configFile, formatDotConfig(config));
+    const result = { srcDir: source.dir, bzImage: build.bzImage, configFile, configHash, buildDir };
+    await writeFileAtomic(memo, JSON.stringify(result, null, 2));
+    return { ...result, config };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

@@ -10,11 +10,12 @@ function finished(dir: string): boolean {
 }
 
 /**
- * $TINYX_TRACE_BUILD_DIR, else a slot dir under the cache with a finished build and no lock
- * (a locked slot may be rebuilt under our feet).
+ * $TINYX_TRACE_BUILD_DIR, else the start kernel's build dir from the test setup
+ * (test/helpers/global-setup.ts), else a slot dir under the cache with a finished build and no
+ * lock (a locked slot may be rebuilt under our feet).
  */
 export function findBuildDir(): string | undefined {
-  const fromEnv = process.env.TINYX_TRACE_BUILD_DIR;
+  const fromEnv = process.env.TINYX_TRACE_BUILD_DIR ?? process.env.TINYX_TEST_START_BUILD_DIR;
   if (fromEnv) return finished(fromEnv) ? fromEnv : undefined;
   const builds = path.join(cacheRoot(), 'builds');
   if (!existsSync(builds)) return undefined;
