@@ -13,6 +13,7 @@ Commands:
   deps       show the files the app needs in the VM (no build)
   kconfig    look into the kernel's configuration (candidates, explain, resolve)
   verify     re-check a result: it boots, passes, and every kept option is needed
+  worker     check remote worker hosts (tinyx worker check ssh://user@host)
 
 Run tinyx <command> --help for its options.
 `;
@@ -24,6 +25,7 @@ const commands: Record<string, () => Promise<Command>> = {
   deps: async () => (await import('./deps.js')).depsCommand,
   kconfig: async () => (await import('./kconfig.js')).kconfigCommand,
   verify: async () => (await import('./verify.js')).verifyCommand,
+  worker: async () => (await import('./worker.js')).workerCommand,
 };
 
 /** Runs one tinyx invocation; returns the exit status (tests call this directly). */

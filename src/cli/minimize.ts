@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { TinyxError } from '../errors.js';
 import { loadProfile, DEFAULT_PROFILE } from '../profile/load.js';
 import { minimize } from '../search/minimize.js';
+import { loadWorkersFile, type WorkerSpec } from '../remote/workers-file.js';
 import { writeOutput } from '../packager/output.js';
 import type { CliIo } from './io.js';
 import { progressListener } from './progress.js';
@@ -32,6 +33,13 @@ Builds the smallest kernel (and boot command line) on which the app still passes
                         runs, and try removing options whose code never ran first
   --test-timeout S      seconds before the tests count as failed (default 120)
   --boot-timeout S      seconds for the guest to start the app (default 120)
+  --worker URL          also evaluate candidates on ssh://user@host[:port] (repeatable)
+  --workers FILE        worker hosts from a workers.yaml (docs/workers.md)
+  --identity KEY        SSH private key for --worker (default: agent, ~/.ssh/id_ed25519, id_rsa)
+  --known-hosts FILE    known_hosts for --worker (default ~/.ssh/known_hosts)
+  --worker-slots N      slots per --worker (default 1)
+  --worker-unreachable fail|warn  an unreachable worker stops the run (default) or is left out
+  --distcc HOSTS        compile through ccache + distcc (DISTCC_HOSTS syntax)
   -h, --help            this text
 `;
 
@@ -49,6 +57,9 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
       'cmdline-strategy': { type: 'string' }, candidates: { type: 'string' }, 'keep-cmdline': { type: 'boolean' }, 'kernel-trace': { type: 'boolean' },
       include: { type: 'string', multiple: true }, exclude: { type: 'string', multiple: true },
       'test-timeout': { type: 'string' }, 'boot-timeout': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      worker: { type: 'string', multiple: true }, workers: { type: 'string' }, identity: { type: 'string' },
+      'known-hosts': { type: 'string', multiple: true }, 'worker-slots': { type: 'string' },
+      'worker-unreachable': { type: 'string' }, distcc: { type: 'string' },
     },
   });
   if (values.help) {
@@ -58,6 +69,14 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
   if (!values.app || !values.tests) throw new TinyxError('TINYX_USAGE', 'minimize needs --app and --tests.', { advice: 'See tinyx minimize --help.' });
   const out = path.resolve(values.out ?? path.join('out', path.basename(values.app)));
   const profile = await loadProfile(values.profile ?? DEFAULT_PROFILE);
+  const unreachable = values['worker-unreachable'] ?? 'fail';
+  if (unreachable !== 'fail' && unreachable !== 'warn') throw new TinyxError('TINYX_USAGE', `--worker-unreachable must be fail or warn, got ${unreachable}.`);
+  const workers: WorkerSpec[] = [
+    ...(values.workers ? await loadWorkersFile(values.workers) : []),
+    ...(values.worker ?? []).map((url) => ({
+      url, slots: number(values['worker-slots'], 'worker-slots', 1), identity: values.identity, knownHosts: values['known-hosts'],
+    })),
+  ];
   const progress = progressListener(io);
   try {
     const result = await minimize({
@@ -69,6 +88,7 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
       keepCmdline: values['keep-cmdline'], kernelTrace: values['kernel-trace'], include: values.include, exclude: values.exclude,
       testTimeoutMs: number(values['test-timeout'], 'test-timeout', 120) * 1000,
       bootTimeoutMs: number(values['boot-timeout'], 'boot-timeout', 120) * 1000,
+      workers, onUnreachableWorker: unreachable, distcc: values.distcc,
       signal: io.signal, onEvent: progress.listener,
     });
     const report = await writeOutput(result, out);

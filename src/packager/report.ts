@@ -29,6 +29,8 @@ export interface Report {
   cmdline: string;
   cmdlineRemoved: string[];
   initramfs: { bytes: number; uncompressedBytes: number; entries: number };
+  /** Remote worker events: dropped workers and re-queued candidates (empty without --worker). */
+  workers: string[];
 }
 
 export function makeReport(result: MinimizeResult, sizes: { startBzImage: number; finalBzImage: number }, version: string): Report {
@@ -56,6 +58,9 @@ export function makeReport(result: MinimizeResult, sizes: { startBzImage: number
     cmdline: result.final.cmdline,
     cmdlineRemoved: result.cmdlineRemoved,
     initramfs: result.initramfs,
+    workers: result.workerEvents
+      .filter((e) => e.type === 'executor-dropped' || e.type === 'requeue')
+      .map((e) => JSON.stringify(e)),
   };
 }
 
@@ -80,6 +85,7 @@ export function renderMarkdown(r: Report): string {
     '',
     ...Object.entries(r.stages).map(([stage, s]) => `- ${stage}: ${s} s`),
     '',
+    ...(r.workers.length ? ['## Workers', '', ...r.workers.map((w) => `- ${w}`), ''] : []),
     `## Kept (${r.kept.length} of ${r.candidates} candidates)`,
     '',
     ...r.kept.map((n) => `- \`${n}\`: ${r.keptReasons[n]}`),

@@ -18,6 +18,8 @@ import { checkApp, checkOut, checkTests, checkTools } from './inputs.js';
 import { searchCmdline, searchKernel, type KernelSearchResult } from './phases.js';
 import { writeRunSpec } from './runspec.js';
 import { getStrategy } from './strategy.js';
+import type { PoolEvent } from '../remote/pool.js';
+import type { WorkerSpec } from '../remote/workers-file.js';
 import { openKernel, openSession } from './session.js';
 import { traceGuidedCandidates } from '../trace/guide.js';
 
@@ -45,6 +47,11 @@ export interface MinimizeOptions {
   testTimeoutMs?: number;
   bootTimeoutMs?: number;
   readyTimeoutMs?: number;
+  /** Remote worker hosts (see docs/workers.md). */
+  workers?: WorkerSpec[];
+  onUnreachableWorker?: 'fail' | 'warn';
+  /** DISTCC_HOSTS for every build. */
+  distcc?: string;
   cache?: string;
   signal?: AbortSignal;
   onEvent?: EventListener;
@@ -66,6 +73,8 @@ export interface MinimizeResult {
   evaluations: number;
   builds: number;
   wallSeconds: number;
+  /** Executor pool events (dispatch, re-queue, dropped workers), for the report; empty without workers. */
+  workerEvents: PoolEvent[];
   stages: StageTime[];
   workspace: Workspace;
   tool: KernelConfigTool;
@@ -177,6 +186,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
       kernel, cmdlineRemoved: cmdlineResult.removed,
       initramfs: { file: initramfs.file, bytes: initramfs.bytes, uncompressedBytes: initramfs.uncompressedBytes, entries: initramfs.entries },
       evaluations: evaluator.evaluations, builds: evaluator.builds, wallSeconds: (Date.now() - began) / 1000, stages,
+      workerEvents: session.poolEvents,
     };
   } finally {
     await session.close();

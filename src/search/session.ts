@@ -4,7 +4,11 @@ import { availableParallelism } from 'node:os';
 import { KernelConfigTool } from '../kconfig/kernel.js';
 import { resolveKernelSource, type KernelSource } from '../kconfig/source.js';
 import type { Profile } from '../profile/types.js';
-import { LocalExecutor } from '../tester/executor.js';
+import { distccEnv, distccJobs } from '../remote/distcc.js';
+import { ExecutorPool, type PoolEvent } from '../remote/pool.js';
+import { startRemoteExecutors } from '../remote/start.js';
+import type { WorkerSpec } from '../remote/workers-file.js';
+import { LocalExecutor, type Executor, type RunSpec } from '../tester/executor.js';
 import { Workspace } from '../tester/workspace.js';
 import { sha256, sha256File } from '../util/hash.js';
 import { cacheRoot } from '../util/paths.js';
@@ -24,6 +28,12 @@ export interface SessionOptions {
   testTimeoutMs?: number;
   bootTimeoutMs?: number;
   readyTimeoutMs?: number;
+  /** Remote worker hosts taking whole candidates (besides the local slots). */
+  workers?: WorkerSpec[];
+  /** An unreachable worker at start: stop the run (default) or leave it out with a warning. */
+  onUnreachableWorker?: 'fail' | 'warn';
+  /** DISTCC_HOSTS for every build (local and on the workers). */
+  distcc?: string;
   signal?: AbortSignal;
   emit: EventListener;
 }
@@ -37,6 +47,8 @@ export interface Session {
   slots: number;
   /** The O= dirs of the claimed slots (the start config was built in one of them, unless cached). */
   slotDirs: string[];
+  /** What the executor pool did (dispatches, re-queues, dropped workers); empty without workers. */
+  poolEvents: PoolEvent[];
   close(): Promise<void>;
 }
 
@@ -61,18 +73,42 @@ export async function openSession(options: SessionOptions, kernel?: KernelTree):
     tree: source.key, initramfs: options.initramfs.sha256, tests: await sha256File(options.tests),
     port: options.port, qemu: options.profile.qemu,
   }));
-  const executor = new LocalExecutor({
+  const spec: RunSpec = {
     srcDir: source.dir, initramfs: options.initramfs.file, tests: options.tests, port: options.port,
     qemu: options.profile.qemu, bootTimeoutMs: options.bootTimeoutMs ?? 120_000,
     readyTimeoutMs: options.readyTimeoutMs ?? 30_000, testTimeoutMs: options.testTimeoutMs ?? 120_000, jobsHint: jobs,
-  }, workspace, claimed.slots);
+    ...(options.distcc ? { buildEnv: distccEnv(options.distcc), buildJobs: distccJobs(options.distcc) } : {}),
+  };
+  const local = new LocalExecutor(spec, workspace, claimed.slots);
+  const remotes = options.workers?.length
+    ? await startRemoteExecutors(options.workers, spec, {
+      onUnreachable: options.onUnreachableWorker, distcc: options.distcc,
+      warn: (message) => options.emit({ type: 'warning', message }),
+    }).catch(async (error: unknown) => {
+      await claimed.release();
+      throw error;
+    })
+    : [];
+  const pool = remotes.length > 0
+    ? new ExecutorPool([local, ...remotes], {
+      onEvent: (e) => {
+        if (e.type === 'executor-dropped') options.emit({ type: 'warning', message: `executor ${e.executor} dropped: ${e.reason}` });
+        if (e.type === 'requeue') options.emit({ type: 'info', message: `re-queued ${e.job.slice(0, 12)} after ${e.executor} failed` });
+      },
+    })
+    : undefined;
+  const executor: Executor = pool ?? local;
   const evaluator = new Evaluator({
     normalizer: tool, executor, journal, runKey, logRoot: path.join(options.out, '.work', 'logs'),
     emit: options.emit, signal: options.signal,
   });
+  const close = async () => {
+    await Promise.all(remotes.map((r) => r.close()));
+    await claimed.release();
+  };
   return {
-    source, workspace, tool, journal, evaluator, slots: claimed.slots.length,
-    slotDirs: claimed.slots.map((i) => workspace.slotDir(i)), close: claimed.release,
+    source, workspace, tool, journal, evaluator, slots: executor.slots, poolEvents: pool?.events ?? [],
+    slotDirs: claimed.slots.map((i) => workspace.slotDir(i)), close,
   };
 }
 

@@ -21,6 +21,8 @@ export interface BuildRequest {
   logFile: string;
   jobs?: number;
   timeoutMs?: number;
+  /** Extra build environment (e.g. distccEnv() from src/remote/distcc.ts). */
+  env?: Record<string, string>;
   signal?: AbortSignal;
   /** Build even when the store has this config (to leave a finished build in slotDir). */
   force?: boolean;
@@ -59,7 +61,7 @@ export async function buildKernel(request: BuildRequest): Promise<BuildResult> {
     timeout: request.timeoutMs ?? 90 * 60_000,
     cancelSignal: request.signal,
     forceKillAfterDelay: 5_000,
-    env: buildEnv(request),
+    env: { ...buildEnv(request), ...request.env },
   });
   child.all?.pipe(log);
   const result = await child;

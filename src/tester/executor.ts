@@ -30,6 +30,10 @@ export interface RunSpec {
   testTimeoutMs: number;
   /** Jobs run at once on this machine; each build gets cores / jobsHint make jobs. */
   jobsHint?: number;
+  /** Extra environment for local builds (distcc). */
+  buildEnv?: Record<string, string>;
+  /** make -j for local builds, overriding the cores / jobsHint rule (distcc: the hosts' job limits). */
+  buildJobs?: number;
 }
 
 export interface Executor {
@@ -73,7 +77,8 @@ export class LocalExecutor implements Executor {
       srcDir: this.spec.srcDir, slotDir: this.workspace.slotDir(slot), config: job.config,
       artifactDir: this.workspace.artifactDir(job.configHash), ccacheDir: this.workspace.ccacheDir,
       ccacheBase: this.workspace.ccacheBase, logFile: path.join(job.logDir, 'build.log'),
-      jobs: Math.max(1, Math.floor(availableParallelism() / Math.max(1, this.spec.jobsHint ?? 1))), signal,
+      jobs: this.spec.buildJobs ?? Math.max(1, Math.floor(availableParallelism() / Math.max(1, this.spec.jobsHint ?? 1))),
+      env: this.spec.buildEnv, signal,
     });
     const buildLog = build.built ? path.join(job.logDir, 'build.log') : undefined;
     if (!build.ok || !build.bzImage) {
