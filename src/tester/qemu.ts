@@ -4,6 +4,7 @@ import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { TinyxError } from '../errors.js';
+import { ConsoleWatcher } from './console.js';
 
 export interface GuestSpec {
   bzImage: string;
@@ -68,47 +69,14 @@ export async function startGuest(spec: GuestSpec, signal?: AbortSignal): Promise
   const child: ResultPromise = execa(qemu, await qemuArgs(spec), {
     reject: false, buffer: false, stdin: 'ignore', all: true, cancelSignal: signal, forceKillAfterDelay: 2_000,
   });
-  let text = '';
-  let pending = '';
-  const waiters = new Set<(line: string | undefined) => void>();
-  child.all?.on('data', (chunk: Buffer) => {
-    log.write(chunk);
-    text += chunk.toString('latin1');
-    pending += chunk.toString('latin1');
-    const lines = pending.split(/\r?\n/);
-    pending = lines.pop() ?? '';
-    for (const line of lines) for (const waiter of [...waiters]) waiter(line);
-  });
-  const exited = child.then(() => {
-    if (pending) for (const waiter of [...waiters]) waiter(pending);
-    for (const waiter of [...waiters]) waiter(undefined);
-    return new Promise<void>((resolve) => log.end(resolve));
-  });
+  const watcher = new ConsoleWatcher(log);
+  child.all?.on('data', (chunk: Buffer) => watcher.feed(chunk));
+  const exited = child.then(() => watcher.close());
 
   return {
     exited,
-    console: () => text,
-    waitFor(patterns, timeoutMs) {
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => finish(undefined), timeoutMs);
-        const finish = (match: { line: string; pattern: RegExp } | undefined) => {
-          clearTimeout(timer);
-          waiters.delete(onLine);
-          resolve(match);
-        };
-        const onLine = (line: string | undefined) => {
-          if (line === undefined) return finish(undefined);
-          const pattern = patterns.find((p) => p.test(line));
-          if (pattern) finish({ line, pattern });
-        };
-        for (const line of text.split(/\r?\n/)) {
-          const pattern = patterns.find((p) => p.test(line));
-          if (pattern) return finish({ line, pattern });
-        }
-        if (child.exitCode !== null) return finish(undefined);
-        waiters.add(onLine);
-      });
-    },
+    console: () => watcher.all,
+    waitFor: (patterns, timeoutMs) => watcher.waitFor(patterns, timeoutMs),
     async stop() {
       child.kill('SIGKILL');
       await exited;

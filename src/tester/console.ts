@@ -1,0 +1,75 @@
+// A guest's serial console as it streams in: kept as text, copied to a log, matched line by line.
+import type { WriteStream } from 'node:fs';
+
+export interface ConsoleMatch {
+  line: string;
+  pattern: RegExp;
+}
+
+export class ConsoleWatcher {
+  private text = '';
+  private pending = '';
+  private closed = false;
+  private readonly waiters = new Set<(line: string | undefined) => void>();
+
+  constructor(private readonly log: WriteStream) {}
+
+  /** Everything the guest printed so far. */
+  get all(): string {
+    return this.text;
+  }
+
+  /** Whether the stream has ended. */
+  get ended(): boolean {
+    return this.closed;
+  }
+
+  feed(chunk: Buffer): void {
+    this.log.write(chunk);
+    const piece = chunk.toString('latin1');
+    this.text += piece;
+    this.pending += piece;
+    const lines = this.pending.split(/\r?\n/);
+    this.pending = lines.pop() ?? '';
+    for (const line of lines) this.notify(line);
+  }
+
+  /** The stream ended: flush the last partial line, wake every waiter, close the log. */
+  close(): Promise<void> {
+    this.closed = true;
+    if (this.pending) this.notify(this.pending);
+    this.notify(undefined);
+    return new Promise<void>((resolve) => this.log.end(resolve));
+  }
+
+  /** The first line (seen already or to come) matching one of `patterns`; undefined on timeout or end. */
+  waitFor(patterns: RegExp[], timeoutMs: number): Promise<ConsoleMatch | undefined> {
+    return new Promise((resolve) => {
+      const match = (line: string) => {
+        const pattern = patterns.find((p) => p.test(line));
+        return pattern ? { line, pattern } : undefined;
+      };
+      const finish = (result: ConsoleMatch | undefined) => {
+        clearTimeout(timer);
+        this.waiters.delete(onLine);
+        resolve(result);
+      };
+      const onLine = (line: string | undefined) => {
+        if (line === undefined) return finish(undefined);
+        const found = match(line);
+        if (found) finish(found);
+      };
+      const timer = setTimeout(() => finish(undefined), timeoutMs);
+      for (const line of this.text.split(/\r?\n/)) {
+        const found = match(line);
+        if (found) return finish(found);
+      }
+      if (this.closed) return finish(undefined);
+      this.waiters.add(onLine);
+    });
+  }
+
+  private notify(line: string | undefined): void {
+    for (const waiter of [...this.waiters]) waiter(line);
+  }
+}
