@@ -3,8 +3,8 @@ import path from 'node:path';
 import { MARKER_APP_STARTED, MARKER_INIT_FAILED } from '../packager/markers.js';
 import type { Profile } from '../profile/types.js';
 import { freePort, waitForPort } from './ports.js';
-import { runTests } from './probe.js';
-import { startGuest } from './qemu.js';
+import { runTests, type ProbeResult } from './probe.js';
+import { startGuest, type Guest, type GuestSpec } from './qemu.js';
 import type { VerdictStatus } from './verdict.js';
 
 export interface BootRequest {
@@ -34,43 +34,67 @@ export interface BootOutcome {
 }
 
 const PANIC = /Kernel panic - not syncing.*|No working init found.*/;
+const FORWARD_FAILED = /Could not set up host forwarding rule/;
+
+/** Where a guest runs: this machine, or a worker host (src/remote/boot.ts). */
+export interface GuestHost {
+  /** A port on the host's loopback for QEMU to forward to the app (retried if taken). */
+  pickPort(): Promise<number>;
+  startGuest(spec: GuestSpec): Promise<Guest>;
+  waitForPort(hostPort: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
+  runTests(hostPort: number, testLog: string): Promise<ProbeResult>;
+}
+
+export const localHost = (request: BootRequest, consoleLog: string): GuestHost => ({
+  pickPort: freePort,
+  startGuest: (spec) => startGuest(spec, request.signal),
+  waitForPort: (hostPort, timeoutMs, signal) => waitForPort('127.0.0.1', hostPort, timeoutMs, signal),
+  runTests: (hostPort, testLog) => runTests({
+    tests: request.tests, host: '127.0.0.1', port: hostPort, consoleLog, logFile: testLog, timeoutMs: request.testTimeoutMs, signal: request.signal,
+  }),
+});
 
 export async function bootAndTest(request: BootRequest): Promise<BootOutcome> {
+  return bootAndTestOn(localHost(request, path.join(request.logDir, 'console.log')), request);
+}
+
+/** Boot, wait for the app's marker, wait for its port, run the tests, stop the guest. */
+export async function bootAndTestOn(host: GuestHost, request: BootRequest): Promise<BootOutcome> {
   const consoleLog = path.join(request.logDir, 'console.log');
   const testLog = path.join(request.logDir, 'test.log');
-  const hostPort = request.port > 0 ? await freePort() : 0;
-  const started = Date.now();
-  const guest = await startGuest({
-    bzImage: request.bzImage, initramfs: request.initramfs, cmdline: request.cmdline,
-    machine: request.qemu.machine, memory: request.qemu.memory, extraArgs: request.qemu.extraArgs,
-    guestPort: request.port, hostPort, consoleLog,
-  }, request.signal);
-  const outcome = (status: VerdictStatus, reason: string, extra: Partial<BootOutcome> = {}): BootOutcome => ({
-    status, reason, bootMs: Date.now() - started, testMs: 0, consoleLog, testLog,
-    consoleTail: guest.console().split(/\r?\n/).slice(-25).join('\n'), ...extra,
-  });
-  try {
-    const started_ = new RegExp(`^${MARKER_APP_STARTED}`);
-    const failed = new RegExp(`^${MARKER_INIT_FAILED}`);
-    const match = await guest.waitFor([started_, failed, PANIC], request.bootTimeoutMs);
-    if (!match) {
-      const panic = PANIC.exec(guest.console());
-      if (panic) return outcome('panic', panic[0].trim());
-      const exited = await Promise.race([guest.exited.then(() => true), sleep(10).then(() => false)]);
-      return outcome('boot-timeout', exited ? 'the guest stopped before the app started' : `no ${MARKER_APP_STARTED} within ${request.bootTimeoutMs / 1000} s`);
-    }
-    if (match.pattern === PANIC) return outcome('panic', match.line.trim());
-    if (match.pattern === failed) return outcome('fail', match.line.trim());
-    const bootMs = Date.now() - started;
-    if (request.port > 0) await waitForPort('127.0.0.1', hostPort, request.readyTimeoutMs, request.signal);
-    const probe = await runTests({
-      tests: request.tests, host: '127.0.0.1', port: hostPort, consoleLog, logFile: testLog,
-      timeoutMs: request.testTimeoutMs, signal: request.signal,
+  for (let attempt = 1; ; attempt++) {
+    const hostPort = request.port > 0 ? await host.pickPort() : 0;
+    const started = Date.now();
+    const guest = await host.startGuest({
+      bzImage: request.bzImage, initramfs: request.initramfs, cmdline: request.cmdline,
+      machine: request.qemu.machine, memory: request.qemu.memory, extraArgs: request.qemu.extraArgs,
+      guestPort: request.port, hostPort, consoleLog,
     });
-    const reason = probe.passed ? 'tests passed' : probe.timedOut ? `tests timed out after ${request.testTimeoutMs / 1000} s` : `tests exited with ${probe.exitCode}`;
-    return outcome(probe.passed ? 'pass' : 'fail', reason, { bootMs, testMs: probe.durationMs, testExitCode: probe.exitCode });
-  } finally {
-    await guest.stop();
+    const outcome = (status: VerdictStatus, reason: string, extra: Partial<BootOutcome> = {}): BootOutcome => ({
+      status, reason, bootMs: Date.now() - started, testMs: 0, consoleLog, testLog,
+      consoleTail: guest.console().split(/\r?\n/).slice(-25).join('\n'), ...extra,
+    });
+    try {
+      const appStarted = new RegExp(`^${MARKER_APP_STARTED}`);
+      const initFailed = new RegExp(`^${MARKER_INIT_FAILED}`);
+      const match = await guest.waitFor([appStarted, initFailed, PANIC, FORWARD_FAILED], request.bootTimeoutMs);
+      if (match?.pattern === FORWARD_FAILED && attempt < 4) continue;
+      if (!match) {
+        const panic = PANIC.exec(guest.console());
+        if (panic) return outcome('panic', panic[0].trim());
+        const exited = await Promise.race([guest.exited.then(() => true), sleep(10).then(() => false)]);
+        return outcome('boot-timeout', exited ? 'the guest stopped before the app started' : `no ${MARKER_APP_STARTED} within ${request.bootTimeoutMs / 1000} s`);
+      }
+      if (match.pattern === PANIC) return outcome('panic', match.line.trim());
+      if (match.pattern !== appStarted) return outcome('fail', match.line.trim());
+      const bootMs = Date.now() - started;
+      if (request.port > 0) await host.waitForPort(hostPort, request.readyTimeoutMs, request.signal);
+      const probe = await host.runTests(hostPort, testLog);
+      const reason = probe.passed ? 'tests passed' : probe.timedOut ? `tests timed out after ${request.testTimeoutMs / 1000} s` : `tests exited with ${probe.exitCode}`;
+      return outcome(probe.passed ? 'pass' : 'fail', reason, { bootMs, testMs: probe.durationMs, testExitCode: probe.exitCode });
+    } finally {
+      await guest.stop();
+    }
   }
 }
 
