@@ -40,7 +40,10 @@ export async function searchKernel(input: {
     if (noop) noops.push(candidate.name);
     else live.push(candidate);
   }
-  if (noops.length > 0) input.emit({ type: 'info', message: `${noops.length} candidates are no-ops (forced by the kernel's Kconfig): no build needed` });
+  if (noops.length > 0) {
+    const what = noops.length === 1 ? `1 candidate (${noops[0]}) is a no-op` : `${noops.length} candidates are no-ops`;
+    input.emit({ type: 'info', message: `${what}: the kernel's Kconfig turns it back on, no build needed` });
+  }
 
   const reasons: Record<string, string> = {};
   let lastPass = new Set<string>();

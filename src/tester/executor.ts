@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import type { DotConfig } from '../kconfig/dotconfig.js';
 import type { Profile } from '../profile/types.js';
 import { bootAndTest } from './boot.js';
-import { buildKernel } from './build.js';
+import { buildKernel, cachedKernel } from './build.js';
 import type { Verdict } from './verdict.js';
 import type { Workspace } from './workspace.js';
 
@@ -72,7 +72,7 @@ export class LocalExecutor implements Executor {
 
   private async runIn(slot: number, job: Job, signal?: AbortSignal): Promise<Verdict> {
     const base = { configHash: job.configHash, cmdline: job.cmdline, bootMs: 0, testMs: 0 };
-    job.onPhase?.('build');
+    if (!(await cachedKernel(this.workspace.artifactDir(job.configHash)))) job.onPhase?.('build');
     const build = await buildKernel({
       srcDir: this.spec.srcDir, slotDir: this.workspace.slotDir(slot), config: job.config,
       artifactDir: this.workspace.artifactDir(job.configHash), ccacheDir: this.workspace.ccacheDir,
