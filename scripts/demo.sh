@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${TINYX_DEMO_OUT:-out/hello-http}
-candidates=${TINYX_DEMO_CANDIDATES:-VIRTIO_NET,PACKET,AIO,SIGNALFD,TIMERFD,INOTIFY_USER,MEMBARRIER,ADVISE_SYSCALLS,ELFCORE,BINFMT_SCRIPT}
+candidates=${TINYX_DEMO_CANDIDATES:-VIRTIO_NET,SIGNALFD,BINFMT_SCRIPT,ELFCORE}
 args=(minimize --app examples/hello-http/build/server --tests examples/hello-http/probe.sh --port 80 --out "$out")
 [[ "$candidates" == all ]] || args+=(--candidates "$candidates")
 node dist/cli/main.js "${args[@]}"
