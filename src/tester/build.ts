@@ -3,7 +3,7 @@ import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
+import { runGroup } from './group.js';
 import { formatDotConfig, parseDotConfig, canonicalDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import { exists } from '../util/fsx.js';
 import { tail } from '../kconfig/kernel.js';
@@ -53,23 +53,20 @@ export async function buildKernel(request: BuildRequest): Promise<BuildResult> {
   await writeFile(path.join(request.slotDir, '.config'), formatDotConfig(request.config));
   const log = createWriteStream(request.logFile);
   const jobs = request.jobs ?? availableParallelism();
-  const child = execa('make', ['-C', request.srcDir, `O=${request.slotDir}`, 'CC=ccache gcc', `-j${jobs}`, 'olddefconfig', 'bzImage'], {
-    reject: false,
+  const { result, stopped } = await runGroup('make', ['-C', request.srcDir, `O=${request.slotDir}`, 'CC=ccache gcc', `-j${jobs}`, 'olddefconfig', 'bzImage'], {
     all: true,
     buffer: false,
     stdin: 'ignore',
-    timeout: request.timeoutMs ?? 90 * 60_000,
-    cancelSignal: request.signal,
-    forceKillAfterDelay: 5_000,
+    timeoutMs: request.timeoutMs ?? 90 * 60_000,
+    signal: request.signal,
     env: { ...buildEnv(request), ...request.env },
+    onStart: (child) => child.all?.pipe(log),
   });
-  child.all?.pipe(log);
-  const result = await child;
   await new Promise<void>((resolve) => log.end(resolve));
   const logTail = tail(await readFile(request.logFile, 'utf8'), 30);
   const durationMs = Date.now() - started;
-  if (result.isCanceled) return { ok: false, built: true, durationMs, reason: 'canceled', logTail };
-  if (result.timedOut) return { ok: false, built: true, durationMs, reason: 'build timed out', logTail };
+  if (stopped === 'canceled') return { ok: false, built: true, durationMs, reason: 'canceled', logTail };
+  if (stopped === 'timeout') return { ok: false, built: true, durationMs, reason: 'build timed out', logTail };
   if (result.exitCode !== 0) return { ok: false, built: true, durationMs, reason: `make exited with ${result.exitCode}`, logTail };
 
   const used = parseDotConfig(await readFile(path.join(request.slotDir, '.config'), 'utf8'));

@@ -1,7 +1,7 @@
 // Runs the user's tests executable against a running guest, per the test contract.
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
+import { runGroup } from './group.js';
 
 export interface ProbeRequest {
   tests: string;
@@ -24,28 +24,26 @@ export interface ProbeResult {
 export async function runTests(request: ProbeRequest): Promise<ProbeResult> {
   const started = Date.now();
   const log = createWriteStream(request.logFile);
-  const child = execa(request.tests, [], {
-    reject: false,
+  const { result, stopped } = await runGroup(request.tests, [], {
     all: true,
     buffer: false,
     stdin: 'ignore',
     cwd: path.dirname(request.tests),
-    timeout: request.timeoutMs,
-    cancelSignal: request.signal,
-    forceKillAfterDelay: 2_000,
+    timeoutMs: request.timeoutMs,
+    graceMs: 2_000,
+    signal: request.signal,
     env: {
       TINYX_HOST: request.host,
       TINYX_PORT: String(request.port),
       TINYX_CONSOLE: request.consoleLog,
     },
+    onStart: (child) => child.all?.pipe(log),
   });
-  child.all?.pipe(log);
-  const result = await child;
   await new Promise<void>((resolve) => log.end(resolve));
   return {
-    passed: result.exitCode === 0 && !result.timedOut,
+    passed: result.exitCode === 0 && !stopped,
     exitCode: result.exitCode,
-    timedOut: Boolean(result.timedOut),
+    timedOut: stopped === 'timeout',
     durationMs: Date.now() - started,
   };
 }
