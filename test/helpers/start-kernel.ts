@@ -21,7 +21,7 @@ export interface StartKernel {
   configFile: string;
   config: DotConfig;
   configHash: string;
-  /** A finished O= build of it (System.map, objects) that only this helper builds in. */
+  /** A finished O= build of it (System.map, objects): a build slot, until a later test builds there. */
   buildDir: string;
 }
 
@@ -35,33 +35,46 @@ export async function startKernel(log: (line: string) => void = () => undefined)
   if (known) {
     const text = await readFile(known.configFile, 'utf8').catch(() => undefined);
     const present = (file: string) => readFile(file).then(() => true, () => false);
-    if (text !== undefined && known.buildDir && (await present(known.bzImage)) && (await present(path.join(known.buildDir, 'System.map')))) {
+    const builtThere = await readFile(path.join(known.buildDir ?? '', '.config'), 'utf8').then((t) => hashConfig(parseDotConfig(t)) === known.configHash, () => false);
+    if (text !== undefined && builtThere && (await present(known.bzImage)) && (await present(path.join(known.buildDir, 'System.map')))) {
       return { ...known, config: parseDotConfig(text) };
     }
   }
   const scratch = await mkdtemp(path.join(tmpdir(), 'tinyx-start-'));
   try {
-    const tool = new KernelConfigTool(source.dir, scratch);
-    const { config } = await makeStartConfig(tool, profile);
+    const { config } = await makeStartConfig(new KernelConfigTool(source.dir, scratch), profile);
     const configHash = hashConfig(config);
-    const buildDir = path.join(workspace.root, 'builds', source.key, 'test-start');
-    const built = await readFile(path.join(buildDir, '.config'), 'utf8').then((t) => hashConfig(parseDotConfig(t)) === configHash, () => false);
-    const finished = built && (await cachedKernel(workspace.artifactDir(configHash))) !== undefined
-      && (await readFile(path.join(buildDir, 'System.map')).then(() => true, () => false));
-    if (!finished) log(`building the start kernel in ${buildDir} (once per machine; ~10 min cold on 2 cores)`);
-    const build = finished
-      ? { ok: true, bzImage: path.join(workspace.artifactDir(configHash), 'bzImage'), reason: 'cached', logTail: '' }
-      : await buildKernel({
-        srcDir: source.dir, slotDir: buildDir, config, artifactDir: workspace.artifactDir(configHash), ccacheDir: workspace.ccacheDir,
-        ccacheBase: workspace.ccacheBase, logFile: path.join(cacheRoot(), 'test', 'start-kernel-build.log'), force: true,
-      });
-    if (!build.ok || !build.bzImage) throw new Error(`start kernel build failed: ${build.reason}\n${build.logTail}`);
+    const { bzImage, buildDir } = await buildInSlot(workspace, source.dir, config, configHash, log);
     const configFile = path.join(workspace.artifactDir(configHash), 'config');
     await writeFileAtomic(configFile, formatDotConfig(config));
-    const result = { srcDir: source.dir, bzImage: build.bzImage, configFile, configHash, buildDir };
+    const result = { srcDir: source.dir, bzImage, configFile, configHash, buildDir };
     await writeFileAtomic(memo, JSON.stringify(result, null, 2));
     return { ...result, config };
   } finally {
     await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Leaves a finished build of `config` in a build slot (slot-0 unless another run holds it): the
+ * unit tests read it, then the e2e tests' candidates build incrementally from it.
+ */
+async function buildInSlot(workspace: Workspace, srcDir: string, config: DotConfig, configHash: string, log: (line: string) => void) {
+  const claimed = await workspace.claimSlots(1);
+  const buildDir = workspace.slotDir(claimed.slots[0]!);
+  try {
+    const present = (file: string) => readFile(file).then(() => true, () => false);
+    const builtThere = await readFile(path.join(buildDir, '.config'), 'utf8').then((t) => hashConfig(parseDotConfig(t)) === configHash, () => false);
+    const stored = await cachedKernel(workspace.artifactDir(configHash));
+    if (builtThere && stored && (await present(path.join(buildDir, 'System.map')))) return { bzImage: stored, buildDir };
+    log(`building the start kernel in ${buildDir} (once per machine; 13-20 min cold on 2 cores)`);
+    const build = await buildKernel({
+      srcDir, slotDir: buildDir, config, artifactDir: workspace.artifactDir(configHash), ccacheDir: workspace.ccacheDir,
+      ccacheBase: workspace.ccacheBase, logFile: path.join(cacheRoot(), 'test', 'start-kernel-build.log'), force: true,
+    });
+    if (!build.ok || !build.bzImage) throw new Error(`start kernel build failed: ${build.reason}\n${build.logTail}`);
+    return { bzImage: build.bzImage, buildDir };
+  } finally {
+    await claimed.release();
   }
 }
