@@ -1,24 +1,13 @@
 // Builds a candidate's bzImage on a worker (its slot's O= dir, ccache), or finds it in the worker's store.
 import path from 'node:path/posix';
 import { canonicalDotConfig, formatDotConfig, parseDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
-import { buildEnv, type BuildResult } from '../tester/build.js';
+import { buildEnv, type BuildRequest, type BuildResult } from '../tester/build.js';
 import type { Session } from './session.js';
 import { command, envPrefix, quote, watched } from './shell.js';
 
-export interface RemoteBuildRequest {
-  srcDir: string;
-  slotDir: string;
-  config: DotConfig;
-  artifactDir: string;
-  ccacheDir: string;
-  ccacheBase: string;
-  /** Worker-side file for the make output. */
-  logFile: string;
+/** buildKernel()'s request with every path on the worker (logFile too); make -j is the worker's. */
+export interface RemoteBuildRequest extends Omit<BuildRequest, 'jobs' | 'force'> {
   jobs: number;
-  timeoutMs?: number;
-  /** Extra build environment (e.g. distccEnv()). */
-  env?: Record<string, string>;
-  signal?: AbortSignal;
 }
 
 /** Same contract as buildKernel(), with every path on the worker. */

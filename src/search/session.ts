@@ -3,40 +3,26 @@ import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import { KernelConfigTool } from '../kconfig/kernel.js';
 import { resolveKernelSource, type KernelSource } from '../kconfig/source.js';
-import type { Profile } from '../profile/types.js';
 import { distccEnv, distccJobs } from '../remote/distcc.js';
 import { ExecutorPool, type PoolEvent } from '../remote/pool.js';
 import { startRemoteExecutors } from '../remote/start.js';
-import type { WorkerSpec } from '../remote/workers-file.js';
 import { LocalExecutor, type Executor, type RunSpec } from '../tester/executor.js';
 import { Workspace } from '../tester/workspace.js';
 import { sha256, sha256File } from '../util/hash.js';
 import { cacheRoot } from '../util/paths.js';
 import { Evaluator } from './evaluator.js';
 import type { EventListener } from './events.js';
+import type { MinimizeOptions } from './minimize.js';
 import { Journal } from './journal.js';
 
-export interface SessionOptions {
+/** What a session takes from a minimize run's options, plus the run's own output dir and initramfs. */
+export type SessionOptions = Pick<MinimizeOptions,
+  | 'tests' | 'port' | 'profile' | 'kernelSrc' | 'cache' | 'jobs' | 'testTimeoutMs' | 'bootTimeoutMs'
+  | 'readyTimeoutMs' | 'workers' | 'onUnreachableWorker' | 'distcc' | 'signal'> & {
   out: string;
-  tests: string;
-  port: number;
-  profile: Profile;
   initramfs: { file: string; sha256: string };
-  kernelSrc?: string;
-  cache?: string;
-  jobs?: number;
-  testTimeoutMs?: number;
-  bootTimeoutMs?: number;
-  readyTimeoutMs?: number;
-  /** Remote worker hosts taking whole candidates (besides the local slots). */
-  workers?: WorkerSpec[];
-  /** An unreachable worker at start: stop the run (default) or leave it out with a warning. */
-  onUnreachableWorker?: 'fail' | 'warn';
-  /** DISTCC_HOSTS for every build (local and on the workers). */
-  distcc?: string;
-  signal?: AbortSignal;
   emit: EventListener;
-}
+};
 
 export interface Session {
   source: KernelSource;
