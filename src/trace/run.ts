@@ -3,33 +3,24 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import { canonicalDotConfig, enabledSymbols, parseDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
-import type { Profile } from '../profile/types.js';
-import { bootAndTest, type BootOutcome } from '../tester/boot.js';
+import { bootAndTest, type BootOutcome, type BootRequest } from '../tester/boot.js';
 import { readKernelImage } from './image.js';
 import { inAsmLogArgs, readTraceLog } from './log.js';
 import type { ObjectMap } from './objects.js';
 import { coverage, type Coverage } from './rank.js';
 
-export interface TraceRequest {
+type Timeouts = 'bootTimeoutMs' | 'readyTimeoutMs' | 'testTimeoutMs';
+
+/** A boot-and-test request (timeouts optional) plus what the trace needs to read the image. */
+export interface TraceRequest extends Omit<BootRequest, Timeouts>, Partial<Pick<BootRequest, Timeouts>> {
   /** The O= dir the bzImage was built in, untouched since (System.map, vmlinux.a, the .o files). */
   buildDir: string;
   /** The kernel source tree (its Makefiles say which option builds which object). */
   srcDir: string;
-  bzImage: string;
-  initramfs: string;
-  cmdline: string;
-  qemu: Profile['qemu'];
-  port: number;
-  tests: string;
-  logDir: string;
   /** The config the bzImage was built from: checked against the build dir's .config. */
   config?: DotConfig;
-  bootTimeoutMs?: number;
-  readyTimeoutMs?: number;
-  testTimeoutMs?: number;
   /** Keep QEMU's log (tens of MB) in logDir; default false. */
   keepLog?: boolean;
-  signal?: AbortSignal;
 }
 
 export interface TraceResult extends Coverage {
