@@ -29,6 +29,12 @@ Builds the smallest kernel (and boot command line) on which the app still passes
   --exclude PATH        leave this path out of the VM (repeatable)
   --candidates A,B,...  only try removing these options (a bounded search)
   --keep-cmdline        do not search boot options
+  --from DIR|CONFIG     start from a previous result (its out dir, or a .config): the options it
+                        removed are tried first, all at once; if that still passes, only the
+                        options it kept are tested, one at a time
+  --confirm-failures N  runs that must fail again before a failing candidate counts as failing
+                        (default 1; 0 trusts a single failure)
+  --final-runs N        boots of the result, all of which must pass, before it is written (default 3)
   --kernel-trace        boot the start kernel once with QEMU logging the kernel code it
                         runs, and try removing options whose code never ran first
   --test-timeout S      seconds before the tests count as failed (default 120)
@@ -54,7 +60,8 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
     options: {
       app: { type: 'string' }, tests: { type: 'string' }, port: { type: 'string' }, profile: { type: 'string' },
       'kernel-src': { type: 'string' }, out: { type: 'string' }, jobs: { type: 'string' }, strategy: { type: 'string' },
-      'cmdline-strategy': { type: 'string' }, candidates: { type: 'string' }, 'keep-cmdline': { type: 'boolean' }, 'kernel-trace': { type: 'boolean' },
+      'cmdline-strategy': { type: 'string' }, candidates: { type: 'string' }, from: { type: 'string' },
+      'confirm-failures': { type: 'string' }, 'final-runs': { type: 'string' }, 'keep-cmdline': { type: 'boolean' }, 'kernel-trace': { type: 'boolean' },
       include: { type: 'string', multiple: true }, exclude: { type: 'string', multiple: true },
       'test-timeout': { type: 'string' }, 'boot-timeout': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       worker: { type: 'string', multiple: true }, workers: { type: 'string' }, identity: { type: 'string' },
@@ -85,6 +92,8 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
       jobs: values.jobs === undefined ? undefined : number(values.jobs, 'jobs', 1),
       strategy: values.strategy, cmdlineStrategy: values['cmdline-strategy'],
       candidates: values.candidates?.split(',').map((s) => s.trim()).filter(Boolean),
+      from: values.from, confirmFailures: number(values['confirm-failures'], 'confirm-failures', 1),
+      finalRuns: Math.max(1, number(values['final-runs'], 'final-runs', 3)),
       keepCmdline: values['keep-cmdline'], kernelTrace: values['kernel-trace'], include: values.include, exclude: values.exclude,
       testTimeoutMs: number(values['test-timeout'], 'test-timeout', 120) * 1000,
       bootTimeoutMs: number(values['boot-timeout'], 'boot-timeout', 120) * 1000,

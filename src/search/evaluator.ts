@@ -4,7 +4,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { canonicalDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import { TinyxError } from '../errors.js';
 import type { Executor } from '../tester/executor.js';
-import type { Verdict } from '../tester/verdict.js';
+import { confirmable, type Verdict } from '../tester/verdict.js';
 import { sha256 } from '../util/hash.js';
 import type { EventListener } from './events.js';
 import type { Journal } from './journal.js';
@@ -36,6 +36,8 @@ export class Evaluator {
       logRoot: string;
       emit: EventListener;
       signal?: AbortSignal;
+      /** Runs of the same candidate that must fail too before a failure counts (default 1; 0 = trust one). */
+      confirmFailures?: number;
     },
   ) {
     this.limit = pLimit(Math.max(1, options.executor.slots));
@@ -81,7 +83,25 @@ export class Evaluator {
   }
 
   private async run(key: string | undefined, candidate: Normalized, cmdline: string, label: string): Promise<Verdict> {
-    const { executor, journal, emit, signal } = this.options;
+    const { journal, emit } = this.options;
+    const first = await this.once(candidate, cmdline, label);
+    let verdict = first;
+    // Confirm a failure before it decides anything (final re-checks are already repeated by the caller).
+    for (let n = 0; key && confirmable(verdict) && n < (this.options.confirmFailures ?? 1); n++) {
+      const again = await this.once(candidate, cmdline, `${label} (confirming)`);
+      if (again.status === 'pass') {
+        verdict = { ...again, flaky: `${first.status}: ${first.reason}` };
+        emit({ type: 'warning', message: `flaky: ${label} failed once (${first.status}: ${first.reason}), then passed; counted as a pass` });
+      } else verdict = again;
+    }
+    if (key) await journal.record(key, label, verdict);
+    emit({ type: 'verdict', label, verdict, fromJournal: false, evaluations: this.evaluations, builds: this.builds });
+    return verdict;
+  }
+
+  /** One job on the executor: build (unless stored), boot, test. */
+  private async once(candidate: Normalized, cmdline: string, label: string): Promise<Verdict> {
+    const { executor, emit, signal } = this.options;
     this.checkAborted();
     const id = String(++this.sequence).padStart(4, '0');
     const logDir = path.join(this.options.logRoot, `${id}-${candidate.hash.slice(0, 12)}`);
@@ -92,8 +112,6 @@ export class Evaluator {
     this.checkAborted();
     this.evaluations++;
     if (verdict.built) this.builds++;
-    if (key) await journal.record(key, label, verdict);
-    emit({ type: 'verdict', label, verdict, fromJournal: false, evaluations: this.evaluations, builds: this.builds });
     return verdict;
   }
 

@@ -1,11 +1,12 @@
 // The minimize pipeline: inputs -> initramfs -> start config -> sanity -> kernel search -> cmdline search -> output.
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveApp } from '../deps/index.js';
 import { buildInitramfs } from '../packager/initramfs.js';
 import { TinyxError } from '../errors.js';
 import type { KernelConfigTool } from '../kconfig/kernel.js';
 import { makeStartConfig } from '../kconfig/start.js';
-import { formatDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
+import { enabledSymbols, formatDotConfig, parseDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import { loadKconfig } from '../kconfig/engine.js';
 import { writeFileAtomic } from '../util/fsx.js';
 import { planCandidates } from './candidates.js';
@@ -40,10 +41,16 @@ export interface MinimizeOptions {
   candidates?: string[];
   strategy?: string;
   cmdlineStrategy?: string;
+  /** A previous result (its out dir, or a .config): the options it removed are tried first, at once. */
+  from?: string;
   /** Skip the boot-option search. */
   keepCmdline?: boolean;
   /** Boot the start kernel once with QEMU logging the kernel code it runs; try never-run options first. */
   kernelTrace?: boolean;
+  /** Runs that must fail again before a failing candidate counts as failing (default 1). */
+  confirmFailures?: number;
+  /** Boots of the final result, each of which must pass, before it is written (default 3). */
+  finalRuns?: number;
   testTimeoutMs?: number;
   bootTimeoutMs?: number;
   readyTimeoutMs?: number;
@@ -100,6 +107,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   getStrategy(options.strategy ?? options.profile.search.strategy);
   getStrategy(options.cmdlineStrategy ?? options.profile.search.cmdlineStrategy);
   await checkTools();
+  const previous = options.from ? await readPrevious(options.from) : undefined;
   const work = path.join(out, '.work');
   const kernelTree = await openKernel(options);
 
@@ -156,10 +164,11 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
         emit({ type: 'info', message: `kernel trace: ${notExecuted} candidates never ran (tried first), ${unknown} without evidence, ${executed} ran` });
       }
     }
+    const prior = previous && new Set(enabledSymbols(startNorm.config).filter((name) => previous.get(name) !== 'y'));
     stage('kernel-search', `searching ${candidates.length} candidate options (${options.strategy ?? options.profile.search.strategy})`);
     const kernel = await searchKernel({
       evaluator, start: startNorm, cmdline, candidates, isNoop: plan.isNoop, strategy: options.strategy ?? options.profile.search.strategy,
-      parallel: session.slots, signal: options.signal, emit,
+      parallel: session.slots, signal: options.signal, emit, prior,
     });
 
     stage('cmdline-search', 'searching boot options');
@@ -170,19 +179,23 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
         strategy: options.cmdlineStrategy ?? options.profile.search.cmdlineStrategy, parallel: session.slots, signal: options.signal,
       });
 
-    stage('verify', 'booting the result once more');
-    const finalVerdict = await evaluator.rerun(kernel.final, cmdlineResult.cmdline, 'final');
-    if (finalVerdict.status !== 'pass') {
-      throw new TinyxError('TINYX_FINAL_FAILS', `The minimized VM failed its re-check (${finalVerdict.status}: ${finalVerdict.reason}); the tests may be flaky.`, {
-        advice: `Logs: ${finalVerdict.consoleLog ?? work}. Re-run to resume; verdicts so far are kept in ${journal.file}.`,
-      });
+    const finalRuns = Math.max(1, options.finalRuns ?? 3);
+    stage('verify', `booting the result ${finalRuns === 1 ? 'once more' : `${finalRuns} more times`}`);
+    let finalVerdict: Verdict | undefined;
+    for (let run = 1; run <= finalRuns; run++) {
+      finalVerdict = await evaluator.rerun(kernel.final, cmdlineResult.cmdline, `final ${run}/${finalRuns}`);
+      if (finalVerdict.status !== 'pass') {
+        throw new TinyxError('TINYX_FINAL_FAILS', `The minimized VM failed re-check ${run} of ${finalRuns} (${finalVerdict.status}: ${finalVerdict.reason}); the tests may be flaky.`, {
+          advice: `Logs: ${finalVerdict.consoleLog ?? work}. Re-run to resume (verdicts so far are kept in ${journal.file}); --confirm-failures 2 asks for more evidence before an option is declared needed.`,
+        });
+      }
     }
     stage('output', `writing ${out}`);
     stages.push({ stage: 'output', seconds: 0 });
     return {
       options, kernelVersion: source.version, tool, workspace,
       start: { config: startNorm.config, verdict: startVerdict, bzImage: path.join(workspace.artifactDir(startNorm.hash), 'bzImage') },
-      final: { config: kernel.final.config, verdict: finalVerdict, bzImage: path.join(workspace.artifactDir(kernel.final.hash), 'bzImage'), cmdline: cmdlineResult.cmdline },
+      final: { config: kernel.final.config, verdict: finalVerdict!, bzImage: path.join(workspace.artifactDir(kernel.final.hash), 'bzImage'), cmdline: cmdlineResult.cmdline },
       kernel, cmdlineRemoved: cmdlineResult.removed,
       initramfs: { file: initramfs.file, bytes: initramfs.bytes, uncompressedBytes: initramfs.uncompressedBytes, entries: initramfs.entries },
       evaluations: evaluator.evaluations, builds: evaluator.builds, wallSeconds: (Date.now() - began) / 1000, stages,
@@ -191,4 +204,17 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   } finally {
     await session.close();
   }
+}
+
+/** The config of a previous result: its out dir, or a .config. */
+async function readPrevious(from: string): Promise<DotConfig> {
+  const file = (await stat(from).catch(() => undefined))?.isDirectory() ? path.join(from, 'config') : from;
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new TinyxError('TINYX_USAGE', `--from: cannot read ${file} (${error.code ?? error.message}).`, {
+      advice: 'Pass the out dir of a finished `tinyx minimize` run, or a kernel .config.',
+    });
+  });
+  const previous = parseDotConfig(text);
+  if (previous.size === 0) throw new TinyxError('TINYX_USAGE', `--from: ${file} holds no kernel options.`, { advice: 'Pass a kernel .config or a finished run\'s out dir.' });
+  return previous;
 }

@@ -29,9 +29,13 @@ export async function searchKernel(input: {
   parallel: number;
   signal?: AbortSignal;
   emit: EventListener;
+  /** Options a previous result removed (--from): tried first, all at once. */
+  prior?: ReadonlySet<string>;
 }): Promise<KernelSearchResult> {
   const { evaluator, start, cmdline } = input;
-  const without = (names: readonly string[]) => evaluator.normalize(withValues(start.config, names, 'n'));
+  /** Removed by the --from group test; part of every later test. */
+  let fixed: string[] = [];
+  const without = (names: readonly string[]) => evaluator.normalize(withValues(start.config, [...fixed, ...names], 'n'));
 
   const noops: string[] = [];
   const live: Candidate[] = [];
@@ -46,9 +50,26 @@ export async function searchKernel(input: {
   }
 
   const reasons: Record<string, string> = {};
+  let strategy = input.strategy;
+  let searched = live;
+  if (input.prior && input.prior.size > 0) {
+    const group = live.filter((c) => input.prior!.has(c.name)).map((c) => c.name);
+    const verdict = group.length > 0 ? await evaluator.evaluate(await without(group), cmdline, `-${group.length} options (as in --from)`) : undefined;
+    if (verdict?.status === 'pass') {
+      // The previous result still holds: what it kept is probably still needed, so one test each.
+      fixed = group;
+      searched = live.filter((c) => !input.prior!.has(c.name));
+      strategy = 'one-at-a-time';
+      input.emit({ type: 'info', message: `--from: the ${group.length} options the previous result removed still pass; checking the ${searched.length} it kept one at a time` });
+    } else {
+      searched = [...live.filter((c) => input.prior!.has(c.name)), ...live.filter((c) => !input.prior!.has(c.name))]
+        .map((c, priority) => ({ ...c, priority }));
+      if (verdict) input.emit({ type: 'info', message: `--from: removing the ${group.length} options of the previous result fails now (${verdict.status}); searching them first` });
+    }
+  }
   let lastPass = new Set<string>();
-  const result = await getStrategy(input.strategy).run({
-    candidates: live,
+  const result = await getStrategy(strategy).run({
+    candidates: searched,
     parallel: input.parallel,
     signal: input.signal,
     test: async (removed) => {

@@ -15,6 +15,7 @@ export interface RunSpec {
   candidates?: string[];
   strategy?: string;
   cmdlineStrategy?: string;
+  confirmFailures?: number;
 }
 
 export async function writeRunSpec(out: string, options: MinimizeOptions): Promise<void> {
@@ -22,6 +23,7 @@ export async function writeRunSpec(out: string, options: MinimizeOptions): Promi
     app: path.resolve(options.app), appArgs: options.appArgs, tests: path.resolve(options.tests), port: options.port,
     profile: options.profile.source, kernelSrc: options.kernelSrc && path.resolve(options.kernelSrc),
     candidates: options.candidates, strategy: options.strategy, cmdlineStrategy: options.cmdlineStrategy,
+    confirmFailures: options.confirmFailures,
   };
   await writeFileAtomic(path.join(out, 'run.json'), JSON.stringify(spec, null, 2) + '\n');
 }

@@ -18,7 +18,7 @@ import { Journal } from './journal.js';
 /** What a session takes from a minimize run's options, plus the run's own output dir and initramfs. */
 export type SessionOptions = Pick<MinimizeOptions,
   | 'tests' | 'port' | 'profile' | 'kernelSrc' | 'cache' | 'jobs' | 'testTimeoutMs' | 'bootTimeoutMs'
-  | 'readyTimeoutMs' | 'workers' | 'onUnreachableWorker' | 'distcc' | 'signal'> & {
+  | 'readyTimeoutMs' | 'workers' | 'onUnreachableWorker' | 'distcc' | 'confirmFailures' | 'signal'> & {
   out: string;
   initramfs: { file: string; sha256: string };
   emit: EventListener;
@@ -86,7 +86,7 @@ export async function openSession(options: SessionOptions, kernel?: KernelTree):
   const executor: Executor = pool ?? local;
   const evaluator = new Evaluator({
     normalizer: tool, executor, journal, runKey, logRoot: path.join(options.out, '.work', 'logs'),
-    emit: options.emit, signal: options.signal,
+    emit: options.emit, signal: options.signal, confirmFailures: options.confirmFailures,
   });
   const close = async () => {
     await Promise.all(remotes.map((r) => r.close()));

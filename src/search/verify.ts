@@ -35,7 +35,7 @@ export async function verify(out: string, options: { fresh?: boolean; jobs?: num
   const emit = options.emit ?? (() => undefined);
   const session = await openSession({
     out, tests: spec.tests, port: spec.port, profile, kernelSrc: spec.kernelSrc, jobs: options.jobs,
-    initramfs: { file: initramfs, sha256: await sha256File(initramfs) }, signal: options.signal, emit,
+    initramfs: { file: initramfs, sha256: await sha256File(initramfs) }, confirmFailures: spec.confirmFailures, signal: options.signal, emit,
   });
   try {
     const { evaluator } = session;

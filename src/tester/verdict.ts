@@ -19,8 +19,18 @@ export interface Verdict {
   buildLog?: string;
   consoleLog?: string;
   testLog?: string;
+  /** A failure that did not repeat when confirmed: the first failing verdict's status and reason. */
+  flaky?: string;
 }
 
 export function passed(verdict: Verdict): boolean {
   return verdict.status === 'pass';
+}
+
+/**
+ * Failures worth a second look before an option is declared needed: a build error is
+ * deterministic, a failing test, a boot timeout or a panic may be the tests' or the host's luck.
+ */
+export function confirmable(verdict: Verdict): boolean {
+  return verdict.status === 'fail' || verdict.status === 'boot-timeout' || verdict.status === 'panic';
 }

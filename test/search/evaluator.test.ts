@@ -1,0 +1,105 @@
+// The evaluator against a scripted executor: failures are confirmed once, verdicts are journaled.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Evaluator, type Normalized } from '../../src/search/evaluator.js';
+import type { MinimizeEvent } from '../../src/search/events.js';
+import { Journal } from '../../src/search/journal.js';
+import type { Executor, Job } from '../../src/tester/executor.js';
+import type { Verdict, VerdictStatus } from '../../src/tester/verdict.js';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+/** An executor that answers each job with the next scripted status. */
+function scripted(statuses: VerdictStatus[]): Executor & { jobs: Job[] } {
+  const jobs: Job[] = [];
+  return {
+    name: 'scripted', slots: 1, jobs,
+    async run(job: Job): Promise<Verdict> {
+      jobs.push(job);
+      const status = statuses.shift();
+      if (!status) throw new Error('no more scripted verdicts');
+      return {
+        status, reason: `scripted ${status}`, configHash: job.configHash, cmdline: job.cmdline, built: jobs.length === 1,
+        buildMs: 0, bootMs: 0, testMs: 0, consoleTail: '',
+      };
+    },
+    async close() {},
+  };
+}
+
+async function setup(statuses: VerdictStatus[], confirmFailures?: number) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-evaluator-'));
+  dirs.push(dir);
+  const executor = scripted(statuses);
+  const journal = await Journal.open(dir);
+  const events: MinimizeEvent[] = [];
+  const evaluator = new Evaluator({
+    normalizer: { olddefconfig: async (c) => c }, executor, journal, runKey: 'k', logRoot: path.join(dir, 'logs'),
+    emit: (e) => events.push(e), confirmFailures,
+  });
+  const candidate: Normalized = { config: new Map([['A', 'y']]), hash: 'h1' };
+  return { dir, executor, journal, events, evaluator, candidate };
+}
+
+describe('Evaluator failure confirmation', () => {
+  it('runs a failing candidate twice and keeps the failure when it repeats', async () => {
+    const { executor, evaluator, candidate, journal } = await setup(['fail', 'fail']);
+    const verdict = await evaluator.evaluate(candidate, 'console=ttyS0', '-A');
+    expect(verdict.status).toBe('fail');
+    expect(verdict.flaky).toBeUndefined();
+    expect(executor.jobs).toHaveLength(2);
+    expect(evaluator.evaluations).toBe(2);
+    expect(evaluator.builds).toBe(1);
+    expect(journal.get(evaluator.keyOf(candidate, 'console=ttyS0'))?.status).toBe('fail');
+  });
+
+  it('counts a failure that does not repeat as a flaky pass, journals it and warns', async () => {
+    const { dir, evaluator, candidate, events } = await setup(['boot-timeout', 'pass']);
+    const verdict = await evaluator.evaluate(candidate, '', '-A');
+    expect(verdict.status).toBe('pass');
+    expect(verdict.flaky).toBe('boot-timeout: scripted boot-timeout');
+    expect(events.some((e) => e.type === 'warning' && e.message.includes('flaky: -A'))).toBe(true);
+    const lines = (await readFile(path.join(dir, 'journal.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!).verdict.flaky).toBe('boot-timeout: scripted boot-timeout');
+  });
+
+  it('does not confirm a build error, nor anything with confirmFailures 0', async () => {
+    const a = await setup(['build-error']);
+    expect((await a.evaluator.evaluate(a.candidate, '', '-A')).status).toBe('build-error');
+    expect(a.executor.jobs).toHaveLength(1);
+    const b = await setup(['panic'], 0);
+    expect((await b.evaluator.evaluate(b.candidate, '', '-A')).status).toBe('panic');
+    expect(b.executor.jobs).toHaveLength(1);
+  });
+
+  it('confirms as many times as asked, stopping at the first pass', async () => {
+    const { executor, evaluator, candidate } = await setup(['fail', 'fail', 'pass', 'fail'], 3);
+    const verdict = await evaluator.evaluate(candidate, '', '-A');
+    expect(verdict.status).toBe('pass');
+    expect(executor.jobs).toHaveLength(3);
+  });
+
+  it('answers a journaled pair without running it again, even in a new evaluator', async () => {
+    const first = await setup(['fail', 'fail']);
+    await first.evaluator.evaluate(first.candidate, '', '-A');
+    const journal = await Journal.open(first.dir);
+    const executor = scripted([]);
+    const again = new Evaluator({
+      normalizer: { olddefconfig: async (c) => c }, executor, journal, runKey: 'k', logRoot: path.join(first.dir, 'logs'), emit: () => undefined,
+    });
+    expect((await again.evaluate(first.candidate, '', '-A')).status).toBe('fail');
+    expect(executor.jobs).toHaveLength(0);
+  });
+
+  it('does not confirm re-runs (the caller repeats final checks itself)', async () => {
+    const { executor, evaluator, candidate } = await setup(['fail']);
+    expect((await evaluator.rerun(candidate, '', 'final')).status).toBe('fail');
+    expect(executor.jobs).toHaveLength(1);
+  });
+});

@@ -1,0 +1,64 @@
+// searchKernel with a previous result (--from): its removals are tried first, in one evaluation.
+import { describe, expect, it } from 'vitest';
+import { canonicalDotConfig, enabledSymbols, type DotConfig } from '../../src/kconfig/dotconfig.js';
+import type { Evaluator, Normalized } from '../../src/search/evaluator.js';
+import { searchKernel } from '../../src/search/phases.js';
+import type { Verdict } from '../../src/tester/verdict.js';
+import { sha256 } from '../../src/util/hash.js';
+
+const NAMES = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
+
+/** Options are independent; the run passes while every required option is on. */
+function fakeEvaluator(required: string[]) {
+  const seen = new Set<string>();
+  const fake = {
+    evaluations: 0,
+    async normalize(config: DotConfig): Promise<Normalized> {
+      return { config, hash: sha256(canonicalDotConfig(config)) };
+    },
+    async evaluate(candidate: Normalized): Promise<Verdict> {
+      if (!seen.has(candidate.hash)) {
+        seen.add(candidate.hash);
+        fake.evaluations++;
+      }
+      const pass = required.every((n) => candidate.config.get(n) === 'y');
+      return { status: pass ? 'pass' : 'fail', reason: '', configHash: candidate.hash, cmdline: '', built: true, buildMs: 0, bootMs: 0, testMs: 0, consoleTail: '' };
+    },
+  };
+  return fake;
+}
+
+async function run(required: string[], prior?: string[]) {
+  const fake = fakeEvaluator(required);
+  const start = await fake.normalize(new Map(NAMES.map((n) => [n, 'y'])));
+  const infos: string[] = [];
+  const result = await searchKernel({
+    evaluator: fake as unknown as Evaluator, start, cmdline: '', candidates: NAMES.map((name) => ({ name })), strategy: 'bisect',
+    parallel: 1, emit: (e) => { if (e.type === 'info') infos.push(e.message); }, prior: prior && new Set(prior),
+  });
+  return { evaluations: fake.evaluations, kept: result.kept, enabled: enabledSymbols(result.final.config), infos };
+}
+
+describe('searchKernel --from', () => {
+  it('re-uses a previous result that still passes: one test for its removals, one per option it kept', async () => {
+    const fresh = await run(['B', 'G']);
+    const again = await run(['B', 'G'], ['A', 'C', 'D', 'E', 'F', 'H']);
+    expect(again.kept).toEqual(['B', 'G']);
+    expect(again.enabled).toEqual(fresh.enabled);
+    expect(again.evaluations).toBe(1 + 2);
+    expect(again.evaluations).toBeLessThan(fresh.evaluations);
+    expect(again.infos.join('\n')).toContain('still pass');
+  });
+
+  it('finds an option the app needs now among what the previous result removed', async () => {
+    const result = await run(['B', 'E'], ['A', 'C', 'D', 'E', 'F']);
+    expect(result.kept).toEqual(['B', 'E']);
+    expect(result.infos.join('\n')).toContain('fails now');
+  });
+
+  it('also removes what the previous result kept when the app no longer needs it', async () => {
+    const result = await run(['G'], ['A', 'C', 'D', 'E', 'F', 'H']);
+    expect(result.kept).toEqual(['G']);
+    expect(result.enabled).toEqual(['G']);
+  });
+});
