@@ -1,6 +1,6 @@
 // Builds a bzImage for one config in a build slot (its own O= dir), through ccache.
-import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
+import { copyFile, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { runGroup } from './group.js';
@@ -50,8 +50,12 @@ export async function buildKernel(request: BuildRequest): Promise<BuildResult> {
 
   await mkdir(request.slotDir, { recursive: true });
   await mkdir(path.dirname(request.logFile), { recursive: true });
+  const marker = path.join(request.slotDir, BUILDING_MARKER);
+  const dropped = (await exists(marker)) ? await settleInterruptedBuild(request.slotDir, marker) : 0;
+  await writeFile(marker, '\n');
   await writeFile(path.join(request.slotDir, '.config'), formatDotConfig(request.config));
   const log = createWriteStream(request.logFile);
+  if (dropped > 0) log.write(`tinyx: the last build in this slot was killed; removed the ${dropped} files it wrote\n`);
   const jobs = request.jobs ?? availableParallelism();
   const { result, stopped } = await runGroup('make', ['-C', request.srcDir, `O=${request.slotDir}`, 'CC=ccache gcc', `-j${jobs}`, 'olddefconfig', 'bzImage'], {
     all: true,
@@ -60,9 +64,15 @@ export async function buildKernel(request: BuildRequest): Promise<BuildResult> {
     timeoutMs: request.timeoutMs ?? 90 * 60_000,
     signal: request.signal,
     env: { ...buildEnv(request), ...request.env },
-    onStart: (child) => child.all?.pipe(log),
+    onStart: (child) => {
+      // The make's process group: if this process dies without stopping it, the next build here will.
+      if (child.pid) writeFileSync(marker, `${child.pid}\n`);
+      child.all?.pipe(log);
+    },
   });
   await new Promise<void>((resolve) => log.end(resolve));
+  // make finished on its own, so it cleaned up after itself (kbuild deletes half-written targets).
+  if (!stopped) await rm(marker, { force: true });
   const logTail = tail(await readFile(request.logFile, 'utf8'), 30);
   const durationMs = Date.now() - started;
   if (stopped === 'canceled') return { ok: false, built: true, durationMs, reason: 'canceled', logTail };
@@ -79,6 +89,47 @@ export async function buildKernel(request: BuildRequest): Promise<BuildResult> {
   await writeFile(path.join(request.artifactDir, 'config'), formatDotConfig(request.config));
   await rename(`${bzImage}.tmp`, bzImage);
   return { ok: true, built: true, bzImage, durationMs, reason: 'built', logTail };
+}
+
+/** Present in a slot while make runs in it: a build killed hard (kill -9, power loss) leaves it behind. */
+export const BUILDING_MARKER = '.tinyx-building';
+
+/**
+ * The last build in this slot did not finish: tinyx was killed (kill -9, a crash) or the machine
+ * went down. Its make may still be running, orphaned, in its own process group: stop it. A make
+ * killed without a chance to clean up can leave half-written objects that look newer than their
+ * sources, so the next make would link them: remove everything written since the marker (those
+ * targets are simply built again, mostly from ccache). Returns how many files were removed.
+ */
+async function settleInterruptedBuild(slotDir: string, marker: string): Promise<number> {
+  const since = (await lstat(marker)).mtimeMs;
+  const group = Number((await readFile(marker, 'utf8')).trim());
+  if (Number.isInteger(group) && group > 1) await killGroupAndWait(group);
+  let dropped = 0;
+  for (const entry of await readdir(slotDir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() && !entry.isSymbolicLink()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    if (file === marker) continue;
+    if ((await lstat(file)).mtimeMs >= since) {
+      await rm(file, { force: true });
+      dropped++;
+    }
+  }
+  return dropped;
+}
+
+async function killGroupAndWait(group: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(-group, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!alive()) return;
+  process.kill(-group, 'SIGKILL');
+  for (let waited = 0; alive() && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
 }
 
 /** Reproducible, cache-friendly build environment. */

@@ -1,13 +1,15 @@
 // Cancelling or timing out a build stops make and everything it started (its process group).
 import { execa } from 'execa';
-import { mkdtemp, writeFile, chmod } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, utimes, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildKernel } from '../../src/tester/build.js';
+import { BUILDING_MARKER, buildKernel } from '../../src/tester/build.js';
 import { runTests } from '../../src/tester/probe.js';
 
 const slowTree = path.resolve(__dirname, '../fixtures/tester/slow-tree');
+const stampTree = path.resolve(__dirname, '../fixtures/tester/stamp-tree');
+const present = (file: string) => access(file).then(() => true, () => false);
 
 async function sleepers(): Promise<number> {
   const r = await execa('pgrep', ['-f', '^sleep 6[01]$'], { reject: false });
@@ -31,6 +33,33 @@ describe('stopping long work', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
     await new Promise((r) => setTimeout(r, 300));
     expect(await sleepers()).toBe(before);
+    // make did not finish on its own: the slot stays marked as interrupted.
+    expect(await present(path.join(dir, 'slot', BUILDING_MARKER))).toBe(true);
+  });
+
+  it('after a build killed hard, stops its orphaned make and drops what it wrote before building again in that slot', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-build-'));
+    const slot = path.join(dir, 'slot');
+    await mkdir(slot, { recursive: true });
+    const old = new Date(Date.now() - 3_600_000);
+    await writeFile(path.join(slot, 'kept.o'), 'from a finished build');
+    await utimes(path.join(slot, 'kept.o'), old, old);
+    // The killed build's make, orphaned and still running in its own process group.
+    const orphan = execa('sleep', ['61'], { detached: true, reject: false });
+    await writeFile(path.join(slot, BUILDING_MARKER), `${orphan.pid}\n`);
+    await utimes(path.join(slot, BUILDING_MARKER), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    await writeFile(path.join(slot, 'half.o'), 'half-written by the killed build');
+    const result = await buildKernel({
+      srcDir: stampTree, slotDir: slot, config: new Map([['A', 'y']]), artifactDir: path.join(dir, 'art'),
+      ccacheDir: path.join(dir, 'ccache'), ccacheBase: dir, logFile: path.join(dir, 'build.log'),
+    });
+    expect(result.ok).toBe(true);
+    expect(await present(path.join(slot, 'half.o'))).toBe(false);
+    expect(await present(path.join(slot, 'kept.o'))).toBe(true);
+    expect(await present(path.join(slot, 'fresh.o'))).toBe(true);
+    expect(await present(path.join(slot, BUILDING_MARKER))).toBe(false);
+    expect(await readFile(path.join(dir, 'build.log'), 'utf8')).toContain('removed the 1 files it wrote');
+    expect((await orphan).signal).toBe('SIGKILL');
   });
 
   it('times out a build the same way', async () => {
