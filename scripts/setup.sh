@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One-time (idempotent) set-up on Debian 12: system packages, npm packages, the TypeScript build,
-# the bundled example app. Fast when everything is already there.
+# the bundled example apps (the real-app examples use Debian's lighttpd and python3). Fast when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +8,7 @@ PACKAGES=(
   linux-source-6.1 linux-config-6.1 qemu-system-x86 busybox-static ccache
   gcc make flex bison bc libelf-dev libssl-dev cpio curl xz-utils file strace
   openssh-server openssh-client distcc
+  lighttpd python3
 )
 
 missing=()
