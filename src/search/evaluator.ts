@@ -1,4 +1,5 @@
 // Turns "this config, this cmdline" into a verdict: normalize, look up the journal, else run a job.
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { canonicalDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
@@ -24,7 +25,8 @@ export class Evaluator {
   private readonly limit: LimitFunction;
   private readonly inFlight = new Map<string, Promise<Verdict>>();
   private readonly normalized = new Map<string, Promise<Normalized>>();
-  private sequence = 0;
+  /** Numbers the log dirs; a resumed run goes on after the dirs of earlier runs. */
+  private sequence: Promise<number> | undefined;
 
   constructor(
     private readonly options: {
@@ -103,7 +105,7 @@ export class Evaluator {
   private async once(candidate: Normalized, cmdline: string, label: string): Promise<Verdict> {
     const { executor, emit, signal } = this.options;
     this.checkAborted();
-    const id = String(++this.sequence).padStart(4, '0');
+    const id = String(await this.nextSequence()).padStart(4, '0');
     const logDir = path.join(this.options.logRoot, `${id}-${candidate.hash.slice(0, 12)}`);
     const verdict = await executor.run({
       config: candidate.config, configHash: candidate.hash, cmdline, logDir,
@@ -113,6 +115,14 @@ export class Evaluator {
     this.evaluations++;
     if (verdict.built) this.builds++;
     return verdict;
+  }
+
+  private nextSequence(): Promise<number> {
+    this.sequence = (this.sequence ?? readdir(this.options.logRoot).then(
+      (names) => Math.max(0, ...names.map((n) => Number.parseInt(n, 10)).filter(Number.isFinite)),
+      () => 0,
+    )).then((n) => n + 1);
+    return this.sequence;
   }
 
   private checkAborted(): void {

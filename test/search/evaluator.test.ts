@@ -1,5 +1,5 @@
 // The evaluator against a scripted executor: failures are confirmed once, verdicts are journaled.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ function scripted(statuses: VerdictStatus[]): Executor & { jobs: Job[] } {
     name: 'scripted', slots: 1, jobs,
     async run(job: Job): Promise<Verdict> {
       jobs.push(job);
+      await mkdir(job.logDir, { recursive: true });
       const status = statuses.shift();
       if (!status) throw new Error('no more scripted verdicts');
       return {
@@ -95,6 +96,18 @@ describe('Evaluator failure confirmation', () => {
     });
     expect((await again.evaluate(first.candidate, '', '-A')).status).toBe('fail');
     expect(executor.jobs).toHaveLength(0);
+  });
+
+  it('numbers a resumed run\'s log dirs after those of the earlier run', async () => {
+    const first = await setup(['fail', 'fail']);
+    await first.evaluator.evaluate(first.candidate, '', '-A');
+    const executor = scripted(['pass']);
+    const again = new Evaluator({
+      normalizer: { olddefconfig: async (c) => c }, executor, journal: first.journal, runKey: 'k', logRoot: path.join(first.dir, 'logs'), emit: () => undefined,
+    });
+    await again.rerun(first.candidate, '', 'final');
+    expect(first.executor.jobs.map((j) => path.basename(j.logDir))).toEqual(['0001-h1', '0002-h1']);
+    expect(path.basename(executor.jobs[0]!.logDir)).toBe('0003-h1');
   });
 
   it('does not confirm re-runs (the caller repeats final checks itself)', async () => {
