@@ -2,7 +2,8 @@
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { TinyxError } from '../errors.js';
-import { depsReport, formatDepsText } from '../deps/describe.js';
+import { depsReport, formatDepsText, humanBytes } from '../deps/describe.js';
+import { CLOSURE_RULES, hostPackageClosure } from '../deps/pkgclosure.js';
 import { attributePackages } from '../deps/packages.js';
 import type { Manifest, ManifestEntry } from '../deps/manifest.js';
 import { resolveApp } from '../deps/resolve.js';
@@ -21,6 +22,7 @@ Options:
   --guest-dir DIR    where an app outside /usr, /bin, /opt... goes in the guest (default /app)
   --include PATH     also put this host file (and its ELF closure) in the guest; repeatable
   --exclude PATH     leave this guest path (or everything under it) out; repeatable
+  --include-package PKG  also put this Debian package's run-time files in; repeatable
   --trace            also run the app on this host under strace for a few seconds and add the
                      files it opens (dlopen'ed modules, config, locale data); it really runs
   --trace-arg ARG    argument for that run (e.g. a free port); repeatable
@@ -43,6 +45,7 @@ export async function depsCommand(argv: string[], io: { stdout: (s: string) => v
       'guest-dir': { type: 'string' },
       include: { type: 'string', multiple: true },
       exclude: { type: 'string', multiple: true },
+      'include-package': { type: 'string', multiple: true },
       'no-packages': { type: 'boolean' },
       rootfs: { type: 'boolean' },
       trace: { type: 'boolean' },
@@ -67,7 +70,7 @@ export async function depsCommand(argv: string[], io: { stdout: (s: string) => v
     ? { command: values['trace-probe'], env: { TINYX_HOST: '127.0.0.1', TINYX_PORT: values['trace-port'] ?? '8080' } }
     : undefined;
   const trace = values.trace || values['trace-arg'] || seconds || probe ? { args: values['trace-arg'], seconds, probe } : undefined;
-  const manifest = await resolveApp(values.app, { guestDir: values['guest-dir'], entry: values.entry, include: values.include, exclude: values.exclude, trace });
+  const manifest = await resolveApp(values.app, { guestDir: values['guest-dir'], entry: values.entry, include: values.include, exclude: values.exclude, includePackages: values['include-package'], trace });
   const view = values.rootfs ? await rootfsView(manifest) : { manifest, inline: new Map<string, number>() };
   const sizes = new Map<string, number>(view.inline);
   await Promise.all(view.manifest.entries.map(async (e) => {
@@ -75,7 +78,13 @@ export async function depsCommand(argv: string[], io: { stdout: (s: string) => v
   }));
   const packages = values['no-packages'] ? new Map() : await attributePackages(view.manifest);
   const report = depsReport(view.manifest, sizes, packages);
-  io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatDepsText(report));
+  const closure = values['no-packages'] ? undefined : await hostPackageClosure([...new Set([...packages.values()].flatMap((p) => p.package.split(', ')))]);
+  if (values.json) {
+    io.stdout(`${JSON.stringify(closure ? { ...report, packageClosure: { ...closure, rules: CLOSURE_RULES } } : report, null, 2)}\n`);
+  } else {
+    io.stdout(formatDepsText(report));
+    if (closure) io.stdout(`Installing these packages takes ${humanBytes(closure.installedBytes)} (${closure.packages.length} packages with their dependencies).\n`);
+  }
   return 0;
 }
 

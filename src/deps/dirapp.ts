@@ -9,6 +9,7 @@ import { addInterpreters } from './interpreters.js';
 import type { LdCache } from './ldcache.js';
 import type { Manifest, ManifestBuilder } from './manifest.js';
 import { SYSTEM_PREFIXES, parseApp } from './appcheck.js';
+import { addPythonModules, isPython } from './python.js';
 import { parseShebang } from './shebang.js';
 
 export interface DirectoryApp {
@@ -37,8 +38,10 @@ export async function addDirectoryApp(builder: ManifestBuilder, app: DirectoryAp
   await addInclude(builder, keep ? app.realPath : `${app.realPath}:${guestRoot}`, app.cache);
   const guestPath = builder.guestPathOf(entryHost);
   const bytes = await readFile(entryHost);
-  if (parseShebang(bytes)) await addInterpreters(builder, bytes, guestPath, app.cache, 1);
-  else parseApp(bytes, entryHost);
+  if (parseShebang(bytes)) {
+    const runner = await addInterpreters(builder, bytes, guestPath, app.cache, 1);
+    if (runner && isPython(runner)) await addPythonModules(builder, { python: runner, scriptHost: entryHost, scriptGuest: guestPath, cache: app.cache });
+  } else parseApp(bytes, entryHost);
   return { hostPath: entryHost, guestPath };
 }
 

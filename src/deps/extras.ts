@@ -36,7 +36,8 @@ async function addTree(builder: ManifestBuilder, host: string, guest: string, re
   // sockets, fifos and devices on the host are not copied
 }
 
-async function addClosureIfElf(builder: ManifestBuilder, host: string, guest: string, cache: LdCache | undefined): Promise<void> {
+/** When `host` is a dynamic ELF file, add its loader and libraries. */
+export async function addClosureIfElf(builder: ManifestBuilder, host: string, guest: string, cache: LdCache | undefined): Promise<void> {
   const bytes = await readFile(host);
   if (!isElf(bytes)) return;
   let elf;
@@ -70,6 +71,17 @@ export async function addTraced(builder: ManifestBuilder, file: string, cache: L
   if (builder.has(guestPath)) return;
   builder.addFile(walk.realPath, walk.realPath, info.mode, reason);
   await addClosureIfElf(builder, walk.realPath, guestPath, cache);
+}
+
+/** A directory the app wrote into at run time (strace): it must exist in the guest too. */
+export async function addTracedDir(builder: ManifestBuilder, dir: string): Promise<void> {
+  const walk = await walkPath(dir);
+  if (!walk) return;
+  const info = await lstat(walk.realPath);
+  if (!info.isDirectory()) return;
+  const reason = `written to at run time (strace): ${dir}`;
+  builder.addLinks(walk.links, reason);
+  if (!builder.has(builder.guestPathOf(walk.realPath))) builder.addDir(walk.realPath, reason, info.mode & 0o7777);
 }
 
 /** Drop excluded guest paths (and what is under them); directories still needed by kept entries stay. */

@@ -15,10 +15,14 @@ export const GUEST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sb
 /** Linux follows at most this many nested interpreters (BINPRM_MAX_RECURSION). */
 const MAX_INTERPRETERS = 4;
 
-/** Add a script's interpreter chain (and `env`'s target) with their ELF closures. */
-export async function addInterpreters(builder: ManifestBuilder, bytes: Uint8Array, label: string, cache: LdCache | undefined, depth: number): Promise<void> {
+/**
+ * Add a script's interpreter chain (and `env`'s target) with their ELF closures. Returns the real
+ * path of the program that runs the script (`env`'s target for `#!/usr/bin/env NAME`).
+ */
+export async function addInterpreters(builder: ManifestBuilder, bytes: Uint8Array, label: string, cache: LdCache | undefined, depth: number): Promise<string | undefined> {
   const shebang = parseShebang(bytes);
-  if (!shebang) return;
+  if (!shebang) return undefined;
+  let runner: string | undefined;
   if (depth > MAX_INTERPRETERS) throw new TinyxError('TINYX_APP_NOT_EXECUTABLE', `Too many nested #! interpreters below ${label}`);
   const programs = [shebang.interpreter];
   const target = envTarget(shebang);
@@ -34,6 +38,7 @@ export async function addInterpreters(builder: ManifestBuilder, bytes: Uint8Arra
     const info = await stat(walk.realPath);
     builder.addLinks(walk.links, `symlink on the path to ${program}`);
     builder.addFile(walk.realPath, walk.realPath, info.mode, `interpreter of ${label}`);
+    runner = walk.realPath;
     const programBytes = await readFile(walk.realPath);
     if (parseShebang(programBytes)) {
       await addInterpreters(builder, programBytes, program, cache, depth + 1);
@@ -44,6 +49,7 @@ export async function addInterpreters(builder: ManifestBuilder, bytes: Uint8Arra
     const executable = { path: walk.realPath, realPath: walk.realPath, bits: elf.bits, machine: elf.machine, runpath: elf.runpath, rpath: elf.rpath, elf };
     await addElfClosure(builder, { executable, label: program, cache });
   }
+  return runner;
 }
 
 async function findInPath(name: string): Promise<string | undefined> {

@@ -6,13 +6,15 @@ import { isExecutableFile } from '../util/fsx.js';
 import { addElfClosure } from './closure.js';
 import { addDirectoryApp } from './dirapp.js';
 import { SYSTEM_PREFIXES, parseApp } from './appcheck.js';
-import { addInclude, addTraced, applyExcludes } from './extras.js';
+import { addInclude, addTraced, addTracedDir, applyExcludes } from './extras.js';
 import { walkPath } from './hostfs.js';
 import { addInterpreters } from './interpreters.js';
 import { readLdCache } from './ldcache-file.js';
 import type { LdCache } from './ldcache.js';
 import { ManifestBuilder, normalizeGuestPath, type Manifest } from './manifest.js';
 import { usesOrigin } from './search.js';
+import { addOwnPackageExtras, addPackage } from './pkgfiles.js';
+import { addPythonModules, isPython } from './python.js';
 import { parseShebang } from './shebang.js';
 import { traceApp, type TraceOptions } from './trace.js';
 
@@ -29,8 +31,12 @@ export interface ResolveOptions {
   include?: string[];
   /** Guest paths to leave out (with everything under them). */
   exclude?: string[];
+  /** Debian packages whose run-time files go in whole (e.g. ca-certificates, tzdata). */
+  includePackages?: string[];
   /** Also run the app on the host under strace and add what it opens (dlopen'ed modules, data). */
   trace?: TraceOptions;
+  /** Leave out the shared objects and state directories of the app's own Debian package (default: kept). */
+  noPackageExtras?: boolean;
 }
 
 /**
@@ -45,11 +51,14 @@ export async function resolveApp(appPath: string, options: ResolveOptions = {}):
   const builder = new ManifestBuilder();
   const app = await addApp(builder, appPath, options, cache);
   for (const spec of options.include ?? []) await addInclude(builder, spec, cache);
+  for (const pkg of options.includePackages ?? []) await addPackage(builder, pkg, cache);
   if (options.trace) {
     const appReal = (await walkPath(app.hostPath))?.realPath;
-    for (const file of await traceApp(app.hostPath, options.trace)) {
+    const traced = await traceApp(app.hostPath, options.trace);
+    for (const file of traced.files) {
       if (file !== app.hostPath && file !== appReal) await addTraced(builder, file, cache);
     }
+    for (const dir of traced.writtenDirs) await addTracedDir(builder, dir);
   }
   return applyExcludes(builder.build(app), options.exclude ?? []);
 }
@@ -76,7 +85,8 @@ async function addApp(builder: ManifestBuilder, appPath: string, options: Resolv
     const guestPath = system ? hostPath : path.posix.join(guestDir, path.basename(hostPath));
     if (system) builder.addLinks(walk.links, `symlink on the path to the app ${hostPath}`);
     builder.addFile(system ? walk.realPath : guestPath, walk.realPath, info.mode, 'app (script)');
-    await addInterpreters(builder, bytes, guestPath, cache, 1);
+    const runner = await addInterpreters(builder, bytes, guestPath, cache, 1);
+    if (runner && isPython(runner)) await addPythonModules(builder, { python: runner, scriptHost: walk.realPath, scriptGuest: guestPath, cache });
     return { hostPath, guestPath };
   }
   const elf = parseApp(bytes, appPath);
@@ -94,5 +104,6 @@ async function addApp(builder: ManifestBuilder, appPath: string, options: Resolv
   }
   const executable = { path: walk.realPath, realPath: walk.realPath, bits: elf.bits, machine: elf.machine, runpath: elf.runpath, rpath: elf.rpath, elf };
   await addElfClosure(builder, { executable, label: guestPath, cache, ldSoConf: options.ldSoConf });
+  if (!options.noPackageExtras) await addOwnPackageExtras(builder, walk.realPath, cache);
   return { hostPath, guestPath };
 }

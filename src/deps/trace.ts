@@ -1,10 +1,11 @@
 // Run-time discovery: run the app on the host under strace and collect the files it opens and runs
 // (dlopen'ed modules, config, locale data) that no ELF header mentions.
 import { execa } from 'execa';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
+import { GUEST_PATH } from './interpreters.js';
 
 export interface TraceOptions {
   /** Arguments for the host run (a server may need a free port rather than the guest's). */
@@ -16,6 +17,19 @@ export interface TraceOptions {
    * the files it opens while serving requests are seen too. The app is stopped when it ends.
    */
   probe?: { command: string; args?: string[]; env?: Record<string, string> };
+  /** The app's environment, on top of PATH and HOME as the guest sets them (default: this process's). */
+  env?: Record<string, string>;
+  /** Working directory of the run (default: this process's). */
+  cwd?: string;
+  /** Run the app as this user (strace -u), as the guest will. */
+  user?: string;
+}
+
+export interface TraceResult {
+  /** Paths the app read, ran or checked, worth putting in the guest; sorted. */
+  files: string[];
+  /** Directories the app created files in (logs, pid files, state), sorted. */
+  writtenDirs: string[];
 }
 
 /** Places whose files describe this host or this run, never the app's needs. */
@@ -35,6 +49,8 @@ export interface StraceFindings {
   executed: string[];
   /** Existence checked with success (stat, access, readlink) or opened as a directory. */
   probed: string[];
+  /** Opened for writing or created. */
+  written: string[];
 }
 
 /**
@@ -43,7 +59,7 @@ export interface StraceFindings {
  * changing directory is taken to have inherited the last one, as forked workers do).
  */
 export function parseStraceLog(text: string, cwd = '/'): StraceFindings {
-  const sets = { opened: new Set<string>(), executed: new Set<string>(), probed: new Set<string>() };
+  const sets = { opened: new Set<string>(), executed: new Set<string>(), probed: new Set<string>(), written: new Set<string>() };
   const probes = new Set(PROBES.split(','));
   const cwdOf = new Map<string, string>();
   let lastCwd = cwd;
@@ -57,11 +73,14 @@ export function parseStraceLog(text: string, cwd = '/'): StraceFindings {
       lastCwd = file;
     } else if (call === 'execve') sets.executed.add(file);
     else if (call === 'open' || call === 'openat') {
-      if (/O_WRONLY|O_RDWR|O_CREAT/.test(rest)) continue;
+      if (/O_WRONLY|O_RDWR|O_CREAT/.test(rest)) {
+        sets.written.add(file);
+        continue;
+      }
       (/O_DIRECTORY/.test(rest) ? sets.probed : sets.opened).add(file);
     } else if (probes.has(call)) sets.probed.add(file);
   }
-  return { opened: [...sets.opened], executed: [...sets.executed], probed: [...sets.probed].filter((p) => !sets.opened.has(p)) };
+  return { opened: [...sets.opened], executed: [...sets.executed], probed: [...sets.probed].filter((p) => !sets.opened.has(p)), written: [...sets.written] };
 }
 
 /** Pure: whether a traced path is worth putting in the guest; `appDir` files are always kept. */
@@ -70,14 +89,25 @@ export function isWorthKeeping(file: string, appDir?: string): boolean {
   return !SKIP_FILES.has(file) && ![...SKIP_PREFIXES, ...HOME_PREFIXES].some((p) => file.startsWith(p));
 }
 
-/** Run `app` under strace for a few seconds; returns the paths it used that are worth keeping, sorted. */
-export async function traceApp(app: string, options: TraceOptions = {}): Promise<string[]> {
+/** Pure: directories that must exist for the app's writes, outside the places the guest mounts itself. */
+export function writtenDirs(written: string[], appDir?: string): string[] {
+  const dirs = new Set(written.map((f) => path.posix.dirname(f)));
+  return [...dirs].filter((d) => d !== '/' && d !== '/tmp' && !d.startsWith('/tmp/') && isWorthKeeping(`${d}/`, appDir)).sort();
+}
+
+/** Run `app` under strace for a few seconds; returns the paths it used that are worth keeping. */
+export async function traceApp(app: string, options: TraceOptions = {}): Promise<TraceResult> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-trace-'));
   const log = path.join(dir, 'strace.log');
   try {
+    if (options.user) await chmod(dir, 0o777); // the app's user may need it as its working directory
     const seconds = options.seconds ?? 3;
-    const traced = execa('strace', ['-f', '-qq', '-e', `trace=open,openat,execve,chdir,${PROBES}`, '-o', log, '--', app, ...(options.args ?? [])], {
-      reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', detached: true,
+    const user = options.user ? ['-u', options.user] : [];
+    // A working directory the guest creates at boot may not exist here: run in a scratch one.
+    const cwd = options.cwd && (await isDirectory(options.cwd)) ? options.cwd : options.cwd ? dir : undefined;
+    const env = options.env ? { PATH: GUEST_PATH, HOME: '/', ...options.env } : undefined;
+    const traced = execa('strace', ['-f', '-qq', ...user, '-e', `trace=open,openat,execve,chdir,${PROBES}`, '-o', log, '--', app, ...(options.args ?? [])], {
+      reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', detached: true, cwd, ...(env ? { env, extendEnv: false } : {}),
     });
     if (options.probe) {
       await execa(options.probe.command, options.probe.args ?? [], { env: options.probe.env, reject: false, timeout: seconds * 1000, stdin: 'ignore' });
@@ -103,12 +133,19 @@ export async function traceApp(app: string, options: TraceOptions = {}): Promise
         advice: 'Install strace (`apt-get install strace`) and allow ptrace, or drop --trace.',
       });
     }
-    const { opened, executed, probed } = parseStraceLog(await readFile(log, 'utf8').catch(() => ''), process.cwd());
+    const { opened, executed, probed, written } = parseStraceLog(await readFile(log, 'utf8').catch(() => ''), cwd ?? process.cwd());
     const appDir = path.dirname(path.resolve(app));
-    return [...new Set([...opened, ...executed, ...probed])].filter((f) => isWorthKeeping(f, appDir)).sort();
+    return {
+      files: [...new Set([...opened, ...executed, ...probed])].filter((f) => isWorthKeeping(f, appDir)).sort(),
+      writtenDirs: writtenDirs(written, appDir),
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  return (await stat(p).catch(() => undefined))?.isDirectory() ?? false;
 }
 
 function unescape(s: string): string {

@@ -4,7 +4,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApp } from '../../src/deps/index.js';
-import { isWorthKeeping, parseStraceLog, traceApp } from '../../src/deps/trace.js';
+import { isWorthKeeping, parseStraceLog, traceApp, writtenDirs } from '../../src/deps/trace.js';
 import { buildInitramfs } from '../../src/packager/initramfs.js';
 import { gcc, tempDir } from './helpers.js';
 
@@ -36,6 +36,7 @@ describe('parseStraceLog', () => {
       opened: ['/usr/lib/ssl/openssl.cnf', '/relative.txt', '/etc/with "quote"'],
       executed: ['/usr/bin/curl', '/bin/sh'],
       probed: ['/usr/lib/x86_64-linux-gnu', '/usr/lib/python3.11/os.py', '/usr/bin/python3'],
+      written: ['/var/log/app.log'],
     });
   });
 
@@ -53,7 +54,12 @@ describe('parseStraceLog', () => {
       opened: ['/opt/app/conf/app.conf', '/srv/www/index.html', '/srv/data/x.db', '/srv/www/img/logo.png'],
       executed: [],
       probed: [],
+      written: [],
     });
+  });
+
+  it('keeps the directories of written files, except those the guest mounts itself', () => {
+    expect(writtenDirs(['/var/log/lighttpd/error.log', '/var/log/lighttpd/access.log', '/run/app.pid', '/tmp/x/y', '/proc/self/attr', '/srv/data/db'])).toEqual(['/srv/data', '/var/log/lighttpd']);
   });
 
   it('skips host-specific places and files the packager writes itself', () => {
@@ -65,7 +71,7 @@ describe('parseStraceLog', () => {
 
 describe('traceApp and resolveApp({ trace })', () => {
   it('sees curl read openssl.cnf and locale data', async () => {
-    const files = await traceApp('/usr/bin/curl', { args: ['-s', 'http://127.0.0.1:1/'], seconds: 5 });
+    const { files } = await traceApp('/usr/bin/curl', { args: ['-s', 'http://127.0.0.1:1/'], seconds: 5 });
     expect(files).toEqual(expect.arrayContaining(['/usr/lib/ssl/openssl.cnf', '/lib/x86_64-linux-gnu/libcurl.so.4']));
     expect(files).not.toContain('/etc/ld.so.cache');
   });
@@ -94,7 +100,8 @@ describe('traceApp and resolveApp({ trace })', () => {
     await writeFile(script, '#!/usr/bin/python3\nimport json, sys\nprint(json.dumps({"hello": sys.argv[1:]}))\n');
     await chmod(script, 0o755);
     const manifest = await resolveApp(script, { trace: { args: ['x'], seconds: 10 } });
-    expect(manifest.entries.find((e) => e.guestPath === '/usr/lib/python3.11/os.py')?.reason).toMatch(/used at run time/);
+    // os.py comes with the static Python closure now; the trace confirms it and adds nothing that breaks it
+    expect(manifest.entries.find((e) => e.guestPath === '/usr/lib/python3.11/os.py')?.reason).toMatch(/Python module|used at run time/);
     expect(manifest.entries.find((e) => e.guestPath === '/usr/lib/python3.11/lib-dynload')?.kind).toBe('dir');
     const { file } = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'py.cpio.gz') });
     const root = path.join(tmp.dir, 'pyroot');
