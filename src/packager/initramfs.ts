@@ -4,6 +4,7 @@ import { gzipSync, constants as zlib } from 'node:zlib';
 import type { Manifest } from '../deps/manifest.js';
 import { sha256 } from '../util/hash.js';
 import { writeFileAtomic } from '../util/fsx.js';
+import { hostAccounts, type Accounts } from './accounts.js';
 import { findBusybox } from './busybox.js';
 import { encodeCpio, type CpioEntry } from './cpio.js';
 import type { InitSpec } from './init.js';
@@ -21,9 +22,11 @@ export interface InitramfsResult {
   entries: number;
 }
 
-export async function buildInitramfs(options: { manifest: Manifest; init: InitSpec; busybox?: string; outFile: string }): Promise<InitramfsResult> {
+/** `accounts` defaults to the host's system accounts plus init.user (see accounts.ts). */
+export async function buildInitramfs(options: { manifest: Manifest; init: InitSpec; busybox?: string; outFile: string; accounts?: Accounts }): Promise<InitramfsResult> {
   const busyboxHostPath = await findBusybox(options.busybox);
-  const nodes = planRootfs({ manifest: options.manifest, init: options.init, busyboxHostPath });
+  const accounts = options.accounts ?? (await hostAccounts(options.init.user ? [options.init.user] : []));
+  const nodes = planRootfs({ manifest: options.manifest, init: options.init, busyboxHostPath, accounts });
   const entries = await Promise.all(nodes.map(toCpioEntry));
   const archive = encodeCpio(entries);
   const compressed = gzipArchive(archive);

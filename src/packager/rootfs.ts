@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Manifest, ManifestEntry } from '../deps/manifest.js';
 import { encodeLdCache } from '../deps/ldcache-write.js';
 import { resolveParents } from '../deps/treepath.js';
-import { etcFiles } from './userland.js';
+import { findUser, type Accounts } from './accounts.js';
+import { etcFiles, MINIMAL_ACCOUNTS } from './userland.js';
 import { BUSYBOX_GUEST_PATH, INITTAB_GUEST_PATH, RC_GUEST_PATH, renderInittab, renderRc, type InitSpec } from './init.js';
 
 export interface RootfsNode {
@@ -29,14 +30,19 @@ export const DEVICES: Array<[string, number, number, number]> = [
   ['random', 0o666, 1, 8], ['urandom', 0o666, 1, 9], ['tty', 0o666, 5, 0],
 ];
 
-const BASE_DIRS: Array<[string, number]> = [['/bin', 0o755], ['/dev', 0o755], ['/etc', 0o755], ['/proc', 0o555], ['/root', 0o700], ['/run', 0o755], ['/sys', 0o555], ['/tmp', 0o1777]];
+const BASE_DIRS: Array<[string, number]> = [
+  ['/bin', 0o755], ['/dev', 0o755], ['/etc', 0o755], ['/proc', 0o555], ['/root', 0o700], ['/run', 0o755], ['/sys', 0o555], ['/tmp', 0o1777],
+  ['/var', 0o755], ['/var/log', 0o755], ['/var/tmp', 0o1777],
+];
 
 /**
  * Everything that goes into the initramfs, sorted by path. Manifest entries win over what the
  * packager adds (an app that brings its own /bin/sh keeps it); packager paths are resolved through
  * symlinks already in the tree (with merged-usr, /bin/busybox lands in /usr/bin).
  */
-export function planRootfs(options: { manifest: Manifest; init: InitSpec; busyboxHostPath: string }): RootfsNode[] {
+export function planRootfs(options: { manifest: Manifest; init: InitSpec; busyboxHostPath: string; accounts?: Accounts }): RootfsNode[] {
+  const accounts = options.accounts ?? MINIMAL_ACCOUNTS;
+  const user = options.init.user ? findUser(accounts, options.init.user) : undefined;
   const tree = new Map<string, RootfsNode>();
   for (const e of options.manifest.entries) {
     tree.set(e.guestPath, { path: e.guestPath, kind: e.kind, mode: e.mode, hostPath: e.hostPath, target: e.target, major: e.major, minor: e.minor, reason: e.reason });
@@ -53,8 +59,8 @@ export function planRootfs(options: { manifest: Manifest; init: InitSpec; busybo
   add({ path: '/init', kind: 'symlink', mode: 0o777, target: BUSYBOX_GUEST_PATH, reason: 'the kernel runs /init: BusyBox init' });
   for (const applet of APPLETS) add({ path: `/bin/${applet}`, kind: 'symlink', mode: 0o777, target: 'busybox', reason: `BusyBox applet ${applet}` });
   add({ path: INITTAB_GUEST_PATH, kind: 'file', mode: 0o644, data: renderInittab(), reason: 'BusyBox init table' });
-  add({ path: RC_GUEST_PATH, kind: 'file', mode: 0o755, data: renderRc(options.init), reason: 'boot script: mounts, network, app' });
-  for (const f of etcFiles()) add({ ...f, kind: 'file' });
+  add({ path: RC_GUEST_PATH, kind: 'file', mode: 0o755, data: renderRc(options.init, user), reason: 'boot script: mounts, network, app' });
+  for (const f of etcFiles(accounts)) add({ ...f, kind: 'file' });
   if (options.manifest.ldCache && options.manifest.ldCache.length > 0) {
     add({ path: '/etc/ld.so.cache', kind: 'file', mode: 0o644, data: encodeLdCache(options.manifest.ldCache), reason: 'loader cache for libraries outside the default directories' });
   }
