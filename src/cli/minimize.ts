@@ -13,7 +13,8 @@ export const MINIMIZE_HELP = `Usage: tinyx minimize --app PROGRAM --tests EXECUT
 
 Builds the smallest kernel (and boot command line) on which the app still passes its tests.
 
-  --app PATH            the program to run in the VM (an ELF executable)
+  --app PATH            the program to run in the VM: an ELF executable, a #! script (a Python
+                        script brings only the modules it imports) or a directory
   --tests PATH          executable run on the host; exit 0 = pass. It gets TINYX_HOST,
                         TINYX_PORT (a 127.0.0.1 port forwarded to --port in the guest) and
                         TINYX_CONSOLE (the guest console log)
@@ -27,6 +28,14 @@ Builds the smallest kernel (and boot command line) on which the app still passes
   --cmdline-strategy NAME  boot option search strategy (default: the profile's)
   --include PATH[:GUEST]  also put this file or directory in the VM (repeatable)
   --exclude PATH        leave this path out of the VM (repeatable)
+  --include-package PKG  also put this Debian package's files in the VM, e.g. ca-certificates
+                        (repeatable)
+  --trace               before packing, run the app on this host under strace (as --user, with
+                        --env and --cwd) while the tests run against it on 127.0.0.1:--port, and
+                        add the files it used (dlopen'ed modules, data); the port must be free here
+  --user NAME           run the app as this user (a host account; copied to the VM's /etc/passwd)
+  --env KEY=VALUE       environment variable for the app (repeatable)
+  --cwd DIR             the app's working directory in the VM (created if missing; default /)
   --candidates A,B,...  only try removing these options (a bounded search)
   --keep-cmdline        do not search boot options
   --from DIR|CONFIG     start from a previous result (its out dir, or a .config): the options it
@@ -63,6 +72,8 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
       'cmdline-strategy': { type: 'string' }, candidates: { type: 'string' }, from: { type: 'string' },
       'confirm-failures': { type: 'string' }, 'final-runs': { type: 'string' }, 'keep-cmdline': { type: 'boolean' }, 'kernel-trace': { type: 'boolean' },
       include: { type: 'string', multiple: true }, exclude: { type: 'string', multiple: true },
+      'include-package': { type: 'string', multiple: true }, trace: { type: 'boolean' },
+      user: { type: 'string' }, env: { type: 'string', multiple: true }, cwd: { type: 'string' },
       'test-timeout': { type: 'string' }, 'boot-timeout': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       worker: { type: 'string', multiple: true }, workers: { type: 'string' }, identity: { type: 'string' },
       'known-hosts': { type: 'string', multiple: true }, 'worker-slots': { type: 'string' },
@@ -95,6 +106,8 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
       from: values.from, confirmFailures: number(values['confirm-failures'], 'confirm-failures', 1),
       finalRuns: Math.max(1, number(values['final-runs'], 'final-runs', 3)),
       keepCmdline: values['keep-cmdline'], kernelTrace: values['kernel-trace'], include: values.include, exclude: values.exclude,
+      includePackages: values['include-package'], trace: values.trace,
+      user: values.user, env: parseEnv(values.env), cwd: guestDir(values.cwd),
       testTimeoutMs: number(values['test-timeout'], 'test-timeout', 120) * 1000,
       bootTimeoutMs: number(values['boot-timeout'], 'boot-timeout', 120) * 1000,
       workers, onUnreachableWorker: unreachable, distcc: values.distcc,
@@ -109,6 +122,25 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
   } finally {
     progress.stop();
   }
+}
+
+/** KEY=VALUE pairs; the key must be a shell variable name. */
+export function parseEnv(pairs: string[] | undefined): Record<string, string> | undefined {
+  if (!pairs || pairs.length === 0) return undefined;
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    const key = at > 0 ? pair.slice(0, at) : '';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new TinyxError('TINYX_USAGE', `--env expects KEY=VALUE with KEY a variable name, received "${pair}".`);
+    env[key] = pair.slice(at + 1);
+  }
+  return env;
+}
+
+function guestDir(dir: string | undefined): string | undefined {
+  if (dir === undefined) return undefined;
+  if (!dir.startsWith('/')) throw new TinyxError('TINYX_USAGE', `--cwd is a directory in the VM and must be absolute, received "${dir}".`);
+  return dir;
 }
 
 function number(text: string | undefined, flag: string, fallback: number): number {

@@ -5,7 +5,10 @@ import { formatDotConfig } from '../kconfig/dotconfig.js';
 import type { MinimizeResult } from '../search/minimize.js';
 import { writeFileAtomic } from '../util/fsx.js';
 import { packageRoot } from '../util/paths.js';
-import { makeReport, renderMarkdown, type Report } from './report.js';
+import type { Manifest } from '../deps/manifest.js';
+import { attributePackages } from '../deps/packages.js';
+import { hostPackageClosure } from '../deps/pkgclosure.js';
+import { makeReport, renderMarkdown, type Report, type RootfsFacts } from './report.js';
 
 export const OUTPUT_FILES = ['bzImage', 'initramfs.cpio.gz', 'config', 'defconfig', 'cmdline', 'run.sh', 'report.json', 'report.md'] as const;
 
@@ -23,10 +26,17 @@ export async function writeOutput(result: MinimizeResult, out: string): Promise<
     finalBzImage: (await stat(result.final.bzImage)).size,
   };
   const pkg = JSON.parse(await readFile(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
-  const report = makeReport(result, sizes, pkg.version);
+  const report = makeReport(result, sizes, pkg.version, await rootfsFacts(result.manifest));
   await writeFileAtomic(path.join(out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
   await writeFileAtomic(path.join(out, 'report.md'), renderMarkdown(report));
   return report;
+}
+
+/** The Debian packages of the app's files and their installed dependency closure (empty off Debian). */
+export async function rootfsFacts(manifest: Manifest): Promise<RootfsFacts> {
+  const owners = await attributePackages(manifest);
+  const packages = [...new Set([...owners.values()].flatMap((p) => p.package.split(', ')))].sort();
+  return { packages, closure: await hostPackageClosure(packages) };
 }
 
 /** A script that boots the result: ./run.sh [host-port] forwards 127.0.0.1:host-port to the app. */

@@ -1,6 +1,27 @@
 // The run report as data (report.json, stable keys) and as prose (report.md).
 import type { MinimizeResult } from '../search/minimize.js';
 import { enabledSymbols } from '../kconfig/dotconfig.js';
+import { CLOSURE_RULES, type PackageClosure } from '../deps/pkgclosure.js';
+
+/** The root file system against what installing the app's Debian packages takes. */
+export interface RootfsFigures {
+  /** The cpio archive, uncompressed and gzip'd, and its number of members. */
+  uncompressedBytes: number;
+  compressedBytes: number;
+  entries: number;
+  /** Files of the app's manifest (BusyBox and generated files not counted). */
+  appFiles: number;
+  /** Debian packages that own files of the manifest. */
+  packages: string[];
+  /** Their Depends/Pre-Depends closure as installed on this host. */
+  packageClosure?: { packages: string[]; installedBytes: number; unresolved: string[]; rules: string };
+  /** Guest paths the --trace run added beyond the static closure. */
+  traceAdded: string[];
+  /** How the app is started. */
+  user?: string;
+  cwd?: string;
+  env?: Record<string, string>;
+}
 
 export interface SizeFigures {
   bzImageBytes: number;
@@ -31,9 +52,16 @@ export interface Report {
   initramfs: { bytes: number; uncompressedBytes: number; entries: number };
   /** Remote worker events: dropped workers and re-queued candidates (empty without --worker). */
   workers: string[];
+  rootfs: RootfsFigures;
 }
 
-export function makeReport(result: MinimizeResult, sizes: { startBzImage: number; finalBzImage: number }, version: string): Report {
+/** Everything the report says about the root file system that needs the host (dpkg) to know. */
+export interface RootfsFacts {
+  packages: string[];
+  closure?: PackageClosure;
+}
+
+export function makeReport(result: MinimizeResult, sizes: { startBzImage: number; finalBzImage: number }, version: string, facts: RootfsFacts = { packages: [] }): Report {
   const { options, kernel } = result;
   const stages: Record<string, number> = {};
   for (const s of result.stages) stages[s.stage] = Math.round((stages[s.stage] ?? 0) + s.seconds * 10) / 10;
@@ -61,7 +89,47 @@ export function makeReport(result: MinimizeResult, sizes: { startBzImage: number
     workers: result.workerEvents
       .filter((e) => e.type === 'executor-dropped' || e.type === 'requeue')
       .map((e) => JSON.stringify(e)),
+    rootfs: {
+      uncompressedBytes: result.initramfs.uncompressedBytes,
+      compressedBytes: result.initramfs.bytes,
+      entries: result.initramfs.entries,
+      appFiles: result.manifest.entries.filter((e) => e.kind === 'file').length,
+      packages: facts.packages,
+      ...(facts.closure ? {
+        packageClosure: { packages: facts.closure.packages, installedBytes: facts.closure.installedBytes, unresolved: facts.closure.unresolved, rules: CLOSURE_RULES },
+      } : {}),
+      traceAdded: result.manifest.entries.filter((e) => e.reason.includes('at run time (strace)')).map((e) => e.guestPath),
+      ...(options.user ? { user: options.user } : {}),
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    },
   };
+}
+
+function rootfsSection(r: Report): string[] {
+  const f = r.rootfs;
+  const mib = (n: number) => `${(n / (1024 * 1024)).toFixed(2)} MiB`;
+  const c = f.packageClosure;
+  const started = [f.user ? `as user \`${f.user}\`` : 'as root', `in \`${f.cwd ?? '/'}\``, ...(f.env ? [`with ${Object.keys(f.env).map((k) => `\`${k}\``).join(', ')} set`] : [])].join(', ');
+  return [
+    '## Root file system',
+    '',
+    '| | bytes | |',
+    '|---|---:|---|',
+    `| initramfs, uncompressed | ${f.uncompressedBytes} | ${mib(f.uncompressedBytes)}, ${f.entries} entries, ${f.appFiles} files for the app |`,
+    `| initramfs, gzip | ${f.compressedBytes} | ${mib(f.compressedBytes)} |`,
+    ...(c ? [`| Debian package closure, installed | ${c.installedBytes} | ${mib(c.installedBytes)}, ${c.packages.length} packages |`] : []),
+    '',
+    `The app starts ${started}.`,
+    '',
+    ...(f.packages.length ? [`Packages the files come from: ${f.packages.map((p) => `\`${p}\``).join(', ')}.`, ''] : []),
+    ...(c ? [
+      `Their dependency closure (${c.rules}): ${c.packages.map((p) => `\`${p}\``).join(', ')}.`,
+      ...(c.unresolved.length ? ['', `Not installed, so not counted: ${c.unresolved.map((u) => `\`${u}\``).join(', ')}.`] : []),
+      '',
+    ] : []),
+    ...(f.traceAdded.length ? [`The --trace run added ${f.traceAdded.length} paths beyond the static closure: ${f.traceAdded.map((p) => `\`${p}\``).join(', ')}.`, ''] : []),
+  ];
 }
 
 export function renderMarkdown(r: Report): string {
@@ -81,6 +149,7 @@ export function renderMarkdown(r: Report): string {
     '',
     `Boot command line: \`${r.cmdline}\`${r.cmdlineRemoved.length ? ` (removed: ${r.cmdlineRemoved.map((t) => `\`${t}\``).join(', ')})` : ''}.`,
     '',
+    ...rootfsSection(r),
     '## Time per stage',
     '',
     ...Object.entries(r.stages).map(([stage, s]) => `- ${stage}: ${s} s`),

@@ -1,7 +1,8 @@
 // The minimize pipeline: inputs -> initramfs -> start config -> sanity -> kernel search -> cmdline search -> output.
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { resolveApp } from '../deps/index.js';
+import { resolveApp, type Manifest } from '../deps/index.js';
+import { hostTrace } from '../deps/hosttrace.js';
 import { buildInitramfs } from '../packager/initramfs.js';
 import { TinyxError } from '../errors.js';
 import type { KernelConfigTool } from '../kconfig/kernel.js';
@@ -37,6 +38,14 @@ export interface MinimizeOptions {
   /** Extra files for the guest ("HOST" or "HOST:GUEST") and paths to leave out. */
   include?: string[];
   exclude?: string[];
+  /** Debian packages whose files go in whole (e.g. ca-certificates). */
+  includePackages?: string[];
+  /** Run the app on the host under strace while the tests run against it, and add what it used. */
+  trace?: boolean;
+  /** The app's user in the guest (a host account), environment and working directory. */
+  user?: string;
+  env?: Record<string, string>;
+  cwd?: string;
   /** Only these options are candidates (e.g. a bounded search). */
   candidates?: string[];
   strategy?: string;
@@ -77,6 +86,8 @@ export interface MinimizeResult {
   kernel: KernelSearchResult;
   cmdlineRemoved: string[];
   initramfs: { file: string; bytes: number; uncompressedBytes: number; entries: number };
+  /** What went into the guest for the app, and why. */
+  manifest: Manifest;
   evaluations: number;
   builds: number;
   wallSeconds: number;
@@ -112,11 +123,14 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   const kernelTree = await openKernel(options);
 
   stage('deps', `resolving the runtime closure of ${path.basename(app)}`);
-  const manifest = await resolveApp(app, { include: options.include, exclude: options.exclude });
+  const manifest = await resolveApp(app, {
+    include: options.include, exclude: options.exclude, includePackages: options.includePackages,
+    trace: options.trace ? hostTrace(options, tests) : undefined,
+  });
   stage('initramfs', 'packing the initramfs');
   const initramfs = await buildInitramfs({
     manifest,
-    init: { appGuestPath: manifest.app.guestPath, appArgs: options.appArgs, port: options.port },
+    init: { appGuestPath: manifest.app.guestPath, appArgs: options.appArgs, port: options.port, env: options.env, cwd: options.cwd, user: options.user },
     outFile: path.join(work, 'initramfs.cpio.gz'),
   });
   await writeRunSpec(out, { ...options, app, tests });
@@ -198,7 +212,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
       final: { config: kernel.final.config, verdict: finalVerdict!, bzImage: path.join(workspace.artifactDir(kernel.final.hash), 'bzImage'), cmdline: cmdlineResult.cmdline },
       kernel, cmdlineRemoved: cmdlineResult.removed,
       initramfs: { file: initramfs.file, bytes: initramfs.bytes, uncompressedBytes: initramfs.uncompressedBytes, entries: initramfs.entries },
-      evaluations: evaluator.evaluations, builds: evaluator.builds, wallSeconds: (Date.now() - began) / 1000, stages,
+      manifest, evaluations: evaluator.evaluations, builds: evaluator.builds, wallSeconds: (Date.now() - began) / 1000, stages,
       workerEvents: session.poolEvents,
     };
   } finally {

@@ -16,6 +16,13 @@ export interface RunSpec {
   strategy?: string;
   cmdlineStrategy?: string;
   confirmFailures?: number;
+  include?: string[];
+  exclude?: string[];
+  includePackages?: string[];
+  trace?: boolean;
+  user?: string;
+  env?: Record<string, string>;
+  cwd?: string;
 }
 
 export async function writeRunSpec(out: string, options: MinimizeOptions): Promise<void> {
@@ -24,6 +31,8 @@ export async function writeRunSpec(out: string, options: MinimizeOptions): Promi
     profile: options.profile.source, kernelSrc: options.kernelSrc && path.resolve(options.kernelSrc),
     candidates: options.candidates, strategy: options.strategy, cmdlineStrategy: options.cmdlineStrategy,
     confirmFailures: options.confirmFailures,
+    include: options.include, exclude: options.exclude, includePackages: options.includePackages, trace: options.trace,
+    user: options.user, env: options.env, cwd: options.cwd,
   };
   await writeFileAtomic(path.join(out, 'run.json'), JSON.stringify(spec, null, 2) + '\n');
 }

@@ -1,0 +1,27 @@
+// The host run behind `minimize --trace`: the app as the guest will start it, the tests against it.
+import type { TraceOptions } from './trace.js';
+
+export interface HostRun {
+  appArgs: string[];
+  port: number;
+  env?: Record<string, string>;
+  cwd?: string;
+  user?: string;
+  testTimeoutMs?: number;
+}
+
+/**
+ * Pure: trace options that start the app on this host with the guest's arguments, environment,
+ * working directory and user, and run `tests` against it on 127.0.0.1 at the guest's port (the
+ * port must be free on the host). The app is stopped when the tests end.
+ */
+export function hostTrace(run: HostRun, tests: string): TraceOptions {
+  return {
+    args: run.appArgs,
+    env: run.env ?? {},
+    cwd: run.cwd,
+    user: run.user,
+    seconds: Math.max(10, Math.round((run.testTimeoutMs ?? 120_000) / 1000)),
+    probe: { command: tests, env: { ...process.env, TINYX_HOST: '127.0.0.1', TINYX_PORT: String(run.port) } as Record<string, string> },
+  };
+}
