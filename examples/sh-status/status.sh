@@ -2,7 +2,7 @@
 # A status page made by a shell script: it writes who it runs as and where into a web
 # directory under /tmp, then hands over to BusyBox's httpd on $PORT (default 8080).
 set -eu
-www=/tmp/sh-status
+www="${TMPDIR:-/tmp}/sh-status.$$"
 mkdir -p "$www"
 cat > "$www/index.html" <<PAGE
 status: up
