@@ -10,6 +10,7 @@ import { makeStartConfig } from '../kconfig/start.js';
 import { enabledSymbols, formatDotConfig, parseDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import { loadKconfig } from '../kconfig/engine.js';
 import { writeFileAtomic } from '../util/fsx.js';
+import { sha256, sha256File } from '../util/hash.js';
 import { planCandidates } from './candidates.js';
 import type { Profile } from '../profile/types.js';
 import type { Workspace } from '../tester/workspace.js';
@@ -19,7 +20,7 @@ import type { EventListener, Stage } from './events.js';
 import { checkApp, checkOut, checkTests, checkTools } from './inputs.js';
 import { searchCmdline, searchKernel, type KernelSearchResult } from './phases.js';
 import { writeRunSpec } from './runspec.js';
-import { getStrategy } from './strategy.js';
+import { getStrategy, type Candidate } from './strategy.js';
 import type { PoolEvent } from '../remote/pool.js';
 import type { WorkerSpec } from '../remote/workers-file.js';
 import { openKernel, openSession } from './session.js';
@@ -162,14 +163,33 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     const plan = planCandidates(startNorm.config, options.profile, model, options.candidates);
     let candidates = plan.candidates;
     if (options.kernelTrace) {
-      stage('kernel-trace', 'booting the start kernel once with QEMU logging the kernel code that runs');
-      const guided = await traceGuidedCandidates({
-        slotDirs: session.slotDirs, start: startNorm.config, candidates, model, srcDir: source.dir,
-        bzImage: path.join(workspace.artifactDir(startNorm.hash), 'bzImage'), initramfs: initramfs.file, cmdline,
-        qemu: options.profile.qemu, port: options.port, tests, logDir: path.join(work, 'logs', 'kernel-trace'),
-        bootTimeoutMs: options.bootTimeoutMs, readyTimeoutMs: options.readyTimeoutMs, testTimeoutMs: options.testTimeoutMs,
-        signal: options.signal,
-      }).catch((error: unknown) => ({ skipped: error instanceof Error ? error.message.split('\n')[0]! : String(error) }));
+      // The trace decides the order of the search, so a resumed run must reuse it (the start
+      // kernel's build dir, which the trace reads, may have been rebuilt since).
+      const traceFile = path.join(work, 'kernel-trace.json');
+      const traceKey = sha256(JSON.stringify([startNorm.hash, initramfs.sha256, await sha256File(tests), candidates.map((c) => c.name)]));
+      const saved = await readFile(traceFile, 'utf8').then((t) => JSON.parse(t) as SavedTrace, () => undefined);
+      let guided: SavedTrace | { skipped: string };
+      if (saved?.key === traceKey) {
+        guided = saved;
+        emit({ type: 'info', message: `kernel trace: reusing ${traceFile}` });
+      } else {
+        stage('kernel-trace', 'booting the start kernel once with QEMU logging the kernel code that runs');
+        guided = await traceGuidedCandidates({
+          slotDirs: session.slotDirs, start: startNorm.config, candidates, model, srcDir: source.dir,
+          bzImage: path.join(workspace.artifactDir(startNorm.hash), 'bzImage'), initramfs: initramfs.file, cmdline,
+          qemu: options.profile.qemu, port: options.port, tests, logDir: path.join(work, 'logs', 'kernel-trace'),
+          bootTimeoutMs: options.bootTimeoutMs, readyTimeoutMs: options.readyTimeoutMs, testTimeoutMs: options.testTimeoutMs,
+          signal: options.signal,
+        }).then(
+          async (traced): Promise<SavedTrace | { skipped: string }> => {
+            if ('skipped' in traced) return traced;
+            const result = { key: traceKey, candidates: traced.candidates, summary: traced.summary };
+            await writeFileAtomic(traceFile, JSON.stringify(result) + '\n');
+            return result;
+          },
+          (error: unknown) => ({ skipped: error instanceof Error ? error.message.split('\n')[0]! : String(error) }),
+        );
+      }
       if ('skipped' in guided) {
         emit({ type: 'warning', message: `no kernel trace (${guided.skipped}); searching in the untraced order` });
       } else {
@@ -218,6 +238,13 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   } finally {
     await session.close();
   }
+}
+
+/** A kernel trace's outcome, kept in the out dir for a resumed run. */
+interface SavedTrace {
+  key: string;
+  candidates: Candidate[];
+  summary: { executed: number; notExecuted: number; unknown: number };
 }
 
 /** The config of a previous result: its out dir, or a .config. */
