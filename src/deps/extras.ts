@@ -57,7 +57,7 @@ export async function addClosureIfElf(builder: ManifestBuilder, host: string, gu
  */
 export async function addTraced(builder: ManifestBuilder, file: string, cache: LdCache | undefined): Promise<void> {
   const walk = await walkPath(file);
-  if (!walk) return;
+  if (!walk || walk.realPath === '/') return;
   const info = await lstat(walk.realPath);
   const reason = `used at run time (strace): ${file}`;
   const guestPath = builder.guestPathOf(walk.realPath);
@@ -76,12 +76,12 @@ export async function addTraced(builder: ManifestBuilder, file: string, cache: L
 /** A directory the app wrote into at run time (strace): it must exist in the guest too. */
 export async function addTracedDir(builder: ManifestBuilder, dir: string): Promise<void> {
   const walk = await walkPath(dir);
-  if (!walk) return;
+  if (!walk || walk.realPath === '/') return;
   const info = await lstat(walk.realPath);
   if (!info.isDirectory()) return;
   const reason = `written to at run time (strace): ${dir}`;
   builder.addLinks(walk.links, reason);
-  if (!builder.has(builder.guestPathOf(walk.realPath))) builder.addDir(walk.realPath, reason, info.mode & 0o7777);
+  if (!builder.has(builder.guestPathOf(walk.realPath))) builder.addDir(walk.realPath, reason, info.mode & 0o7777, { uid: info.uid, gid: info.gid });
 }
 
 /** Drop excluded guest paths (and what is under them); directories still needed by kept entries stay. */

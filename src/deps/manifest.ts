@@ -13,6 +13,9 @@ export interface ManifestEntry {
   target?: string;
   major?: number;
   minor?: number;
+  /** Owner in the guest when not root: directories the app writes to after dropping privileges. */
+  uid?: number;
+  gid?: number;
   /** Why the entry is there, e.g. "DT_NEEDED libc.so.6 of /usr/bin/curl (ld.so.cache)". */
   reason: string;
   /** Debian package that owns hostPath, when known (filled by the deps report). */
@@ -87,8 +90,9 @@ export class ManifestBuilder {
     this.add({ guestPath, kind: 'symlink', mode: 0o777, target, reason });
   }
 
-  addDir(guestPath: string, reason: string, mode = 0o755): void {
-    this.add({ guestPath, kind: 'dir', mode, reason });
+  addDir(guestPath: string, reason: string, mode = 0o755, owner?: { uid: number; gid: number }): void {
+    const ids = owner && (owner.uid !== 0 || owner.gid !== 0) ? { uid: owner.uid, gid: owner.gid } : {};
+    this.add({ guestPath, kind: 'dir', mode, reason, ...ids });
   }
 
   /** Record the symlinks met while resolving a host path, so the same lookup works in the guest. */

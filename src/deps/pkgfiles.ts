@@ -62,7 +62,7 @@ export async function addOwnPackageExtras(builder: ManifestBuilder, appRealPath:
   for (const p of await packageFiles(pkg)) {
     if (STATE_PREFIXES.some((x) => p.startsWith(x))) {
       const info = await lstat(p).catch(() => undefined);
-      if (info?.isDirectory() && !builder.has(builder.guestPathOf(p))) builder.addDir(p, `state directory of package ${pkg} (the app may write there)`, info.mode & 0o7777);
+      if (info?.isDirectory() && !builder.has(builder.guestPathOf(p))) builder.addDir(p, `state directory of package ${pkg} (the app may write there)`, info.mode & 0o7777, { uid: info.uid, gid: info.gid });
       continue;
     }
     if (p === appRealPath || !/\.so(\.[0-9.]+)?$/.test(p) || !(await isSharedObject(p))) continue;

@@ -32,8 +32,8 @@ export interface TraceResult {
   writtenDirs: string[];
 }
 
-/** Places whose files describe this host or this run, never the app's needs. */
-const SKIP_PREFIXES = ['/proc/', '/sys/', '/dev/', '/run/'];
+/** Places whose files describe this host or this run (the guest mounts its own /tmp and /run), never the app's needs. */
+const SKIP_PREFIXES = ['/proc/', '/sys/', '/dev/', '/run/', '/tmp/', '/var/tmp/'];
 /** Home directories: skipped (dotfiles are the user's, not the app's) unless the app lives there. */
 const HOME_PREFIXES = ['/root/', '/home/'];
 /** Host files the packager writes its own version of (or that would leak host identity). */
@@ -86,13 +86,13 @@ export function parseStraceLog(text: string, cwd = '/'): StraceFindings {
 /** Pure: whether a traced path is worth putting in the guest; `appDir` files are always kept. */
 export function isWorthKeeping(file: string, appDir?: string): boolean {
   if (appDir && file.startsWith(`${appDir}/`)) return true;
-  return !SKIP_FILES.has(file) && ![...SKIP_PREFIXES, ...HOME_PREFIXES].some((p) => file.startsWith(p));
+  return !SKIP_FILES.has(file) && ![...SKIP_PREFIXES, ...HOME_PREFIXES].some((p) => file.startsWith(p) || `${file}/` === p);
 }
 
 /** Pure: directories that must exist for the app's writes, outside the places the guest mounts itself. */
 export function writtenDirs(written: string[], appDir?: string): string[] {
   const dirs = new Set(written.map((f) => path.posix.dirname(f)));
-  return [...dirs].filter((d) => d !== '/' && d !== '/tmp' && !d.startsWith('/tmp/') && isWorthKeeping(`${d}/`, appDir)).sort();
+  return [...dirs].filter((d) => d !== '/' && isWorthKeeping(d, appDir)).sort();
 }
 
 /** Run `app` under strace for a few seconds; returns the paths it used that are worth keeping. */

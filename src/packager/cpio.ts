@@ -1,4 +1,4 @@
-// Pure, deterministic cpio "newc" encoder: sorted paths, sequential inodes, mtime 0, owner root.
+// Pure, deterministic cpio "newc" encoder: sorted paths, sequential inodes, mtime 0, owner root unless an entry names one.
 
 export type CpioKind = 'file' | 'dir' | 'symlink' | 'char';
 
@@ -14,6 +14,9 @@ export interface CpioEntry {
   target?: string;
   major?: number;
   minor?: number;
+  /** Owner; root (0) unless given. */
+  uid?: number;
+  gid?: number;
 }
 
 const TYPE_BITS: Record<CpioKind, number> = { file: 0o100000, dir: 0o040000, symlink: 0o120000, char: 0o020000 };
@@ -40,6 +43,8 @@ export function encodeCpio(entries: CpioEntry[]): Buffer {
     push(header({
       ino: index + 1,
       mode: TYPE_BITS[entry.kind] | (entry.mode & 0o7777),
+      uid: entry.uid ?? 0,
+      gid: entry.gid ?? 0,
       nlink: entry.kind === 'dir' ? 2 : 1,
       filesize: body.length,
       rdevmajor: entry.kind === 'char' ? (entry.major ?? 0) : 0,
@@ -51,7 +56,7 @@ export function encodeCpio(entries: CpioEntry[]): Buffer {
     push(body);
     push(padding(offset));
   });
-  push(header({ ino: 0, mode: 0, nlink: 1, filesize: 0, rdevmajor: 0, rdevminor: 0, namesize: TRAILER.length + 1 }));
+  push(header({ ino: 0, mode: 0, uid: 0, gid: 0, nlink: 1, filesize: 0, rdevmajor: 0, rdevminor: 0, namesize: TRAILER.length + 1 }));
   push(Buffer.from(`${TRAILER}\0`));
   push(padding(offset));
   return Buffer.concat(chunks);
@@ -74,7 +79,7 @@ function entryBody(entry: CpioEntry): Buffer {
   return Buffer.alloc(0);
 }
 
-interface HeaderFields { ino: number; mode: number; nlink: number; filesize: number; rdevmajor: number; rdevminor: number; namesize: number }
+interface HeaderFields { ino: number; mode: number; uid: number; gid: number; nlink: number; filesize: number; rdevmajor: number; rdevminor: number; namesize: number }
 
 function header(f: HeaderFields): Buffer {
   const hex = (n: number): string => {
@@ -82,7 +87,7 @@ function header(f: HeaderFields): Buffer {
     return n.toString(16).toUpperCase().padStart(8, '0');
   };
   // magic, ino, mode, uid, gid, nlink, mtime, filesize, devmajor, devminor, rdevmajor, rdevminor, namesize, check
-  const fields = [f.ino, f.mode, 0, 0, f.nlink, 0, f.filesize, 0, 0, f.rdevmajor, f.rdevminor, f.namesize, 0];
+  const fields = [f.ino, f.mode, f.uid, f.gid, f.nlink, 0, f.filesize, 0, 0, f.rdevmajor, f.rdevminor, f.namesize, 0];
   return Buffer.from(`070701${fields.map(hex).join('')}`, 'latin1');
 }
 

@@ -40,7 +40,7 @@ export function gzipArchive(archive: Uint8Array): Buffer {
 }
 
 async function toCpioEntry(node: RootfsNode): Promise<CpioEntry> {
-  const base = { path: node.path, kind: node.kind, mode: node.mode };
+  const base = { path: node.path, kind: node.kind, mode: node.mode, uid: node.uid, gid: node.gid };
   if (node.kind === 'file') {
     const data = node.data !== undefined ? Buffer.from(node.data) : node.hostPath ? await readFile(node.hostPath) : Buffer.alloc(0);
     return { ...base, data };

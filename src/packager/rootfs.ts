@@ -18,6 +18,8 @@ export interface RootfsNode {
   target?: string;
   major?: number;
   minor?: number;
+  uid?: number;
+  gid?: number;
   reason: string;
 }
 
@@ -45,7 +47,7 @@ export function planRootfs(options: { manifest: Manifest; init: InitSpec; busybo
   const user = options.init.user ? findUser(accounts, options.init.user) : undefined;
   const tree = new Map<string, RootfsNode>();
   for (const e of options.manifest.entries) {
-    tree.set(e.guestPath, { path: e.guestPath, kind: e.kind, mode: e.mode, hostPath: e.hostPath, target: e.target, major: e.major, minor: e.minor, reason: e.reason });
+    tree.set(e.guestPath, { path: e.guestPath, kind: e.kind, mode: e.mode, hostPath: e.hostPath, target: e.target, major: e.major, minor: e.minor, uid: e.uid, gid: e.gid, reason: e.reason });
   }
   const add = (node: RootfsNode): void => {
     const resolved = resolveParents((q) => tree.get(q), node.path);

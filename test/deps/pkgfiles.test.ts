@@ -17,7 +17,7 @@ describe('the app\'s own package (Debian lighttpd)', () => {
     const manifest = await resolveApp('/usr/sbin/lighttpd');
     const at = (p: string) => manifest.entries.find((e) => e.guestPath === p);
     expect(at('/usr/lib/lighttpd/mod_accesslog.so')?.reason).toMatch(/plugin it may dlopen/);
-    expect(at('/var/log/lighttpd')).toMatchObject({ kind: 'dir' });
+    expect(at('/var/log/lighttpd')).toMatchObject({ kind: 'dir', uid: 33, gid: 33 }); // lighttpd opens its logs as www-data
     // a plugin's own libraries come along (mod_authn_file needs libcrypt)
     expect(manifest.entries.some((e) => e.guestPath.includes('libcrypt.so.1'))).toBe(true);
     const without = await resolveApp('/usr/sbin/lighttpd', { noPackageExtras: true });

@@ -1,6 +1,6 @@
 // Run-time tracing: strace log parsing, and a dlopen'ed library that only tracing finds.
 import { execa } from 'execa';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApp } from '../../src/deps/index.js';
@@ -64,7 +64,7 @@ describe('parseStraceLog', () => {
 
   it('skips host-specific places and files the packager writes itself', () => {
     expect(isWorthKeeping('/usr/lib/ssl/openssl.cnf')).toBe(true);
-    for (const p of ['/etc/ld.so.cache', '/etc/passwd', '/proc/self/maps', '/dev/urandom', '/root/.curlrc', '/home/u/.config/x']) expect(isWorthKeeping(p)).toBe(false);
+    for (const p of ['/etc/ld.so.cache', '/etc/passwd', '/proc/self/maps', '/dev/urandom', '/root/.curlrc', '/home/u/.config/x', '/tmp', '/tmp/run.1/index.html', '/run']) expect(isWorthKeeping(p)).toBe(false);
     expect(isWorthKeeping('/home/u/app/data.db', '/home/u/app')).toBe(true);
   });
 });
@@ -120,7 +120,10 @@ describe('traceApp and resolveApp({ trace })', () => {
     await writeFile(probe, '#!/bin/sh\nfor i in 1 2 3 4 5 6 7 8 9 10; do curl -sf "http://$TINYX_HOST:$TINYX_PORT/" && exit 0; sleep 0.3; done; exit 1\n');
     await chmod(probe, 0o755);
     const trace = { args: ['httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', www], seconds: 10, probe: { command: probe, env: { TINYX_HOST: '127.0.0.1', TINYX_PORT: port } } };
-    const manifest = await resolveApp('/bin/busybox', { trace });
+    // the app beside its documents: files under the host's /tmp count only when they are the app's own
+    const app = path.join(tmp.dir, 'busybox');
+    await copyFile('/bin/busybox', app);
+    const manifest = await resolveApp(app, { trace });
     expect(manifest.entries.find((e) => e.guestPath === path.join(www, 'index.html'))?.reason).toMatch(/used at run time/);
   });
 });

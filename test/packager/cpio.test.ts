@@ -43,6 +43,12 @@ describe('encodeCpio', () => {
     expect(archive.includes(Buffer.from('TRAILER!!!\0'))).toBe(true);
   });
 
+  it('writes the owner an entry names (a state directory the app\'s user writes to)', () => {
+    const archive = encodeCpio([{ path: '/var/log/app', kind: 'dir', mode: 0o750, uid: 33, gid: 4 }]);
+    const field = (i: number): number => parseInt(archive.subarray(6 + i * 8, 14 + i * 8).toString('latin1'), 16);
+    expect([field(2), field(3)]).toEqual([33, 4]);
+  });
+
   it('is listed by GNU cpio in sorted order with types, sizes and device numbers', async () => {
     const file = path.join(tmp.dir, 'a.cpio');
     await writeFile(file, encodeCpio(entries));
