@@ -19,7 +19,12 @@ export interface Sshd {
   stop(): Promise<void>;
 }
 
-export async function startSshd(): Promise<Sshd> {
+export interface SshdOptions {
+  /** Environment for every session (sshd's SetEnv), e.g. TINYX_CACHE for a worker sharing this machine's cache. */
+  env?: Record<string, string>;
+}
+
+export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   const tmp = await tempDir('tinyx-sshd-');
   const dir = tmp.dir;
   const port = await freePort();
@@ -36,7 +41,7 @@ export async function startSshd(): Promise<Sshd> {
     'MaxSessions 30', 'LogLevel ERROR',
     // Debian's bash sources ~/.bashrc for ssh commands unless SHLVL says it is nested; root's here is
     // slow (pyenv init: ~60 s under load), and a worker does not need it.
-    'SetEnv SHLVL=1', '',
+    `SetEnv SHLVL=1${Object.entries(options.env ?? {}).map(([k, v]) => ` ${JSON.stringify(`${k}=${v}`)}`).join('')}`, '',
   ].join('\n'));
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
   const child = execa('/usr/sbin/sshd', ['-D', '-e', '-f', path.join(dir, 'sshd_config')], { reject: false, detached: true, stdin: 'ignore' });
