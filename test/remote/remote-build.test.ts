@@ -8,7 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApp } from '../../src/deps/index.js';
 import { parseDotConfig } from '../../src/kconfig/dotconfig.js';
 import { buildInitramfs } from '../../src/packager/initramfs.js';
+import { execa } from 'execa';
 import { RemoteExecutor } from '../../src/remote/executor.js';
+import { ExecutorPool } from '../../src/remote/pool.js';
+import { LocalExecutor } from '../../src/tester/executor.js';
+import { Workspace } from '../../src/tester/workspace.js';
 import { startRemoteExecutors } from '../../src/remote/start.js';
 import { hashConfig } from '../../src/search/evaluator.js';
 import { freePort } from '../../src/tester/ports.js';
@@ -28,6 +32,7 @@ function makefile(bzImage: string): string {
     '\t@if grep -q CONFIG_BREAK_BUILD=y $(O)/.config; then echo "error: broken on purpose"; exit 2; fi',
     '\t@if grep -q CONFIG_DRIFT=y $(O)/.config; then echo CONFIG_DRIFTED=y >> $(O)/.config; fi',
     'bzImage: olddefconfig',
+    '\t@if grep -q CONFIG_SLOW=y $(O)/.config; then echo "compiling slowly"; sleep 8.5; fi',
     `\t@mkdir -p $(O)/arch/x86/boot && cp ${bzImage} $(O)/arch/x86/boot/bzImage && echo "  Kernel: arch/x86/boot/bzImage is ready"`, '',
   ].join('\n');
 }
@@ -77,6 +82,40 @@ describe.skipIf(!kernel)('remote builds and worker start-up', () => {
       expect({ status: again.status, built: again.built, buildLog: again.buildLog }).toEqual({ status: 'pass', built: false, buildLog: undefined });
     } finally {
       await worker.close();
+    }
+  }, 240_000);
+
+  it('loses only the job in flight when the worker\'s sshd dies mid-build: the job is built again locally', async () => {
+    const doomed = await startSshd();
+    const worker = new RemoteExecutor(spec, { url: doomed.url, identity: doomed.identity, knownHosts: [doomed.knownHosts], kernelSrc: tree, cacheRoot: path.join(tmp.dir, 'doomed-cache') });
+    const workspace = new Workspace('6.1.0-standin', path.join(tmp.dir, 'local-cache'));
+    const pool = new ExecutorPool([worker, new LocalExecutor(spec, workspace, [0])]);
+    const config = parseDotConfig('CONFIG_64BIT=y\nCONFIG_SLOW=y\n');
+    const hash = hashConfig(config);
+    let killed = false;
+    try {
+      await worker.start();
+      const verdict = await pool.run({
+        config, configHash: hash, cmdline: CMDLINE, logDir: path.join(tmp.dir, 'fault'),
+        onPhase: (phase) => {
+          // The first build is the worker's: kill its sshd and its sessions while make sleeps there.
+          if (phase !== 'build' || killed) return;
+          killed = true;
+          setTimeout(() => void doomed.kill(), 2_000);
+        },
+      });
+      expect(killed).toBe(true);
+      expect(verdict.status, verdict.consoleTail).toBe('pass');
+      expect(verdict.built).toBe(true);
+      expect(await readFile(verdict.buildLog!, 'utf8')).toMatch(/O=\S+\/slot-0 /);
+      const types = pool.events.map((e) => `${e.type}${'executor' in e && e.executor ? ` ${e.executor === 'local' ? 'local' : 'remote'}` : ''}`);
+      expect(types).toEqual(['dispatch remote', 'executor-dropped remote', 'requeue remote', 'dispatch local', 'verdict local']);
+      expect(existsSync(path.join(workspace.artifactDir(hash), 'bzImage'))).toBe(true);
+      // The worker's make did not outlive its connection.
+      expect((await execa('pgrep', ['-f', '^sleep 8.5$'], { reject: false })).stdout).toBe('');
+    } finally {
+      await worker.close();
+      await doomed.stop();
     }
   }, 240_000);
 
