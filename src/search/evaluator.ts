@@ -94,7 +94,10 @@ export class Evaluator {
       if (again.status === 'pass') {
         verdict = { ...again, flaky: `${first.status}: ${first.reason}` };
         emit({ type: 'warning', message: `flaky: ${label} failed once (${first.status}: ${first.reason}), then passed; counted as a pass` });
-      } else verdict = again;
+      } else {
+        // Still failing: keep the confirmation's outcome, and the build the first run paid for.
+        verdict = { ...again, built: first.built || again.built, buildMs: first.buildMs + again.buildMs, buildLog: first.buildLog ?? again.buildLog };
+      }
     }
     if (key) await journal.record(key, label, verdict);
     emit({ type: 'verdict', label, verdict, fromJournal: false, evaluations: this.evaluations, builds: this.builds });

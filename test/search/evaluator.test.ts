@@ -53,6 +53,8 @@ describe('Evaluator failure confirmation', () => {
     const verdict = await evaluator.evaluate(candidate, 'console=ttyS0', '-A');
     expect(verdict.status).toBe('fail');
     expect(verdict.flaky).toBeUndefined();
+    // The journaled verdict still says the kernel was built for it (by the first run).
+    expect(verdict.built).toBe(true);
     expect(executor.jobs).toHaveLength(2);
     expect(evaluator.evaluations).toBe(2);
     expect(evaluator.builds).toBe(1);
