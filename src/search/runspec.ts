@@ -5,25 +5,12 @@ import { TinyxError } from '../errors.js';
 import { writeFileAtomic } from '../util/fsx.js';
 import type { MinimizeOptions } from './minimize.js';
 
-export interface RunSpec {
-  app: string;
-  appArgs: string[];
-  tests: string;
-  port: number;
+/** The options of a run as given, with paths made absolute and the profile as its file. */
+export type RunSpec = Pick<MinimizeOptions,
+  | 'app' | 'appArgs' | 'tests' | 'port' | 'kernelSrc' | 'candidates' | 'strategy' | 'cmdlineStrategy' | 'confirmFailures'
+  | 'include' | 'exclude' | 'includePackages' | 'trace' | 'user' | 'env' | 'cwd'> & {
   profile: string;
-  kernelSrc?: string;
-  candidates?: string[];
-  strategy?: string;
-  cmdlineStrategy?: string;
-  confirmFailures?: number;
-  include?: string[];
-  exclude?: string[];
-  includePackages?: string[];
-  trace?: boolean;
-  user?: string;
-  env?: Record<string, string>;
-  cwd?: string;
-}
+};
 
 export async function writeRunSpec(out: string, options: MinimizeOptions): Promise<void> {
   const spec: RunSpec = {
