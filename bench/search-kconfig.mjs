@@ -17,6 +17,7 @@ import { searchKernel } from '../dist/search/phases.js';
 import { STRATEGY_NAMES } from '../dist/search/strategy.js';
 import { openKernel } from '../dist/search/session.js';
 import { sha256 } from '../dist/util/hash.js';
+import { rng } from './rng.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -34,17 +35,6 @@ const plan = planCandidates(start, profile, model);
 const live = plan.candidates.filter((c) => !plan.isNoop(c.name));
 console.log(`kernel ${source.version}, profile ${profile.name}: ${enabledSymbols(start).length} options =y at the start, ` +
   `${plan.candidates.length} candidates, ${plan.candidates.length - live.length} no-ops, ${live.length} live`);
-
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * What an app can need: not a gate over options that are all off (NET_VENDOR_*, WLAN_VENDOR_*:

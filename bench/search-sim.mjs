@@ -4,6 +4,7 @@
 // An evaluation is one build + boot; a wave is a round of evaluations running side by side.
 import { readFileSync } from 'node:fs';
 import { getStrategy, STRATEGY_NAMES } from '../dist/search/strategy.js';
+import { rng } from './rng.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -13,17 +14,6 @@ const flag = (name, fallback) => {
 const PARALLEL = flag('--parallel', 1);
 const SIZE = flag('--size', 600);
 const MONOTONE = args.includes('--monotone');
-
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Kernel-shaped options: big menus, many leaves, vendor gates never needed, deep gate chains. */
 function kernelSpace(seed, size, share) {
