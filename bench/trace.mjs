@@ -1,11 +1,13 @@
 // Trace-guided ordering on the real start kernel: how many candidate options the trace marks
 // executed / not executed / unknown, and what the in_asm logging costs in boot + test time.
 // Run after `npx tsc -p .`:
-//   node bench/trace.mjs --build-dir DIR [--runs N] [--kernel-src DIR]
+//   node bench/trace.mjs --build-dir DIR [--runs N] [--kernel-src DIR] [--save FILE]
+// --save FILE writes the candidate order `minimize --kernel-trace` would search in (the format of
+// its `.work/kernel-trace.json`), for `bench/search-kconfig.mjs --trace FILE`.
 // DIR: a finished O= build of the default profile's start config (System.map, vmlinux.a, *.o),
 // which nothing else is building in. The example app is examples/hello-http with its probe.
 import { execa } from 'execa';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveApp } from '../dist/deps/index.js';
@@ -18,6 +20,8 @@ import { loadProfile } from '../dist/profile/load.js';
 import { bootAndTest } from '../dist/tester/boot.js';
 import { liftToParents, rankCandidates, summarize } from '../dist/trace/rank.js';
 import { traceStartKernel } from '../dist/trace/run.js';
+import { guideCandidates } from '../dist/trace/guide.js';
+import { planCandidates } from '../dist/search/candidates.js';
 import { selectMap } from '../dist/trace/selects.js';
 import { cacheRoot } from '../dist/util/paths.js';
 
@@ -29,6 +33,7 @@ const opt = (name, fallback) => {
 const buildDir = opt('--build-dir');
 const runs = Number(opt('--runs', '1'));
 const srcDir = opt('--kernel-src', path.join(cacheRoot(), 'kernel/linux-source-6.1'));
+const save = opt('--save');
 if (!buildDir) {
   console.error('usage: node bench/trace.mjs --build-dir DIR [--runs N] [--kernel-src DIR]');
   process.exit(2);
@@ -91,6 +96,11 @@ try {
   line('candidates that are not olddefconfig no-ops', rankedLive);
   console.log(`not executed (tried first): ${rankedLive.filter((r) => r.executed === false).map((r) => r.name).join(' ')}`);
   console.log(`unknown with no object of their own or of what they select: ${ranked.filter((r) => r.evidence === 'none').length}`);
+  if (save) {
+    const guided = guideCandidates(trace, config, planCandidates(config, profile, model).candidates, model);
+    await writeFile(save, JSON.stringify({ candidates: guided.candidates, summary: guided.summary }) + '\n');
+    console.log(`saved the trace-guided candidate order to ${save}: ${JSON.stringify(guided.summary)}`);
+  }
   for (let i = 0; i < runs; i++) {
     console.log(`run ${i + 1}: boot+test without logging ${secs(plain[i])} s, with in_asm logging ${secs(traced[i].guestMs)} s ` +
       `(x${(traced[i].guestMs / plain[i]).toFixed(2)}); whole trace incl. nm/System.map/Makefiles and log read ${secs(traced[i].totalMs)} s`);

@@ -42,6 +42,11 @@ export async function traceGuidedCandidates(input: Omit<TraceRequest, 'buildDir'
   const buildDir = await buildDirOf(slotDirs, start);
   if (!buildDir) return { skipped: 'no build dir holds the start kernel\'s objects (its bzImage came from the cache)' };
   const trace = await traceStartKernel({ ...request, buildDir, config: start });
+  return guideCandidates(trace, start, candidates, model);
+}
+
+/** `candidates` reordered by what `trace` (of the `start` kernel) saw running. */
+export function guideCandidates(trace: TraceResult, start: DotConfig, candidates: readonly Candidate[], model?: KconfigModel): GuidedCandidates {
   const selects = model ? selectMap(model, new Set(enabledSymbols(start))) : new Map<string, string[]>();
   const parents = new Map(candidates.flatMap((c) => (c.parent ? [[c.name, c.parent] as const] : [])));
   const ranked = liftToParents(rankCandidates(trace, candidates.map((c) => c.name), trace.objectMap, selects), parents);
