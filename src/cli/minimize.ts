@@ -46,6 +46,9 @@ Builds the smallest kernel (and boot command line) on which the app still passes
   --final-runs N        boots of the result, all of which must pass, before it is written (default 3)
   --kernel-trace        boot the start kernel once with QEMU logging the kernel code it
                         runs, and try removing options whose code never ran first
+  --assume-monotone     trust that removing more options never makes a failing kernel pass:
+                        kept options are not re-checked on the final config (fewer builds;
+                        1-minimal only if the trust holds: tinyx verify checks it)
   --test-timeout S      seconds before the tests count as failed (default 120)
   --boot-timeout S      seconds for the guest to start the app (default 120)
   --worker URL          also evaluate candidates on ssh://user@host[:port] (repeatable)
@@ -71,6 +74,7 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
       'kernel-src': { type: 'string' }, out: { type: 'string' }, jobs: { type: 'string' }, strategy: { type: 'string' },
       'cmdline-strategy': { type: 'string' }, candidates: { type: 'string' }, from: { type: 'string' },
       'confirm-failures': { type: 'string' }, 'final-runs': { type: 'string' }, 'keep-cmdline': { type: 'boolean' }, 'kernel-trace': { type: 'boolean' },
+      'assume-monotone': { type: 'boolean' },
       include: { type: 'string', multiple: true }, exclude: { type: 'string', multiple: true },
       'include-package': { type: 'string', multiple: true }, trace: { type: 'boolean' },
       user: { type: 'string' }, env: { type: 'string', multiple: true }, cwd: { type: 'string' },
@@ -105,7 +109,8 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
       candidates: values.candidates?.split(',').map((s) => s.trim()).filter(Boolean),
       from: values.from, confirmFailures: number(values['confirm-failures'], 'confirm-failures', 1),
       finalRuns: Math.max(1, number(values['final-runs'], 'final-runs', 3)),
-      keepCmdline: values['keep-cmdline'], kernelTrace: values['kernel-trace'], include: values.include, exclude: values.exclude,
+      keepCmdline: values['keep-cmdline'], kernelTrace: values['kernel-trace'],
+      assumeMonotone: values['assume-monotone'], include: values.include, exclude: values.exclude,
       includePackages: values['include-package'], trace: values.trace,
       user: values.user, env: parseEnv(values.env), cwd: guestDir(values.cwd),
       testTimeoutMs: number(values['test-timeout'], 'test-timeout', 120) * 1000,

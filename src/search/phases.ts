@@ -31,6 +31,8 @@ export async function searchKernel(input: {
   emit: EventListener;
   /** Options a previous result removed (--from): tried first, all at once. */
   prior?: ReadonlySet<string>;
+  /** Passed to the strategy: skip the closing re-checks (see StrategyContext.monotone). */
+  monotone?: boolean;
 }): Promise<KernelSearchResult> {
   const { evaluator, start, cmdline } = input;
   /** Removed by the --from group test; part of every later test. */
@@ -72,6 +74,7 @@ export async function searchKernel(input: {
     candidates: searched,
     parallel: input.parallel,
     signal: input.signal,
+    monotone: input.monotone,
     test: async (removed) => {
       const delta = removed.filter((n) => !lastPass.has(n));
       const label = delta.length <= 3 ? delta.map((n) => `-${n}`).join(' ') : `-${delta.length} options`;

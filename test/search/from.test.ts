@@ -1,4 +1,5 @@
-// searchKernel with a previous result (--from): its removals are tried first, in one evaluation.
+// searchKernel with a previous result (--from): its removals are tried first, in one evaluation;
+// and with `monotone` (--assume-monotone): no closing re-check of kept options.
 import { describe, expect, it } from 'vitest';
 import { canonicalDotConfig, enabledSymbols, type DotConfig } from '../../src/kconfig/dotconfig.js';
 import type { Evaluator, Normalized } from '../../src/search/evaluator.js';
@@ -28,13 +29,13 @@ function fakeEvaluator(required: string[]) {
   return fake;
 }
 
-async function run(required: string[], prior?: string[]) {
+async function run(required: string[], prior?: string[], strategy = 'bisect', monotone?: boolean) {
   const fake = fakeEvaluator(required);
   const start = await fake.normalize(new Map(NAMES.map((n) => [n, 'y'])));
   const infos: string[] = [];
   const result = await searchKernel({
-    evaluator: fake as unknown as Evaluator, start, cmdline: '', candidates: NAMES.map((name) => ({ name })), strategy: 'bisect',
-    parallel: 1, emit: (e) => { if (e.type === 'info') infos.push(e.message); }, prior: prior && new Set(prior),
+    evaluator: fake as unknown as Evaluator, start, cmdline: '', candidates: NAMES.map((name) => ({ name })), strategy,
+    parallel: 1, monotone, emit: (e) => { if (e.type === 'info') infos.push(e.message); }, prior: prior && new Set(prior),
   });
   return { evaluations: fake.evaluations, kept: result.kept, enabled: enabledSymbols(result.final.config), infos };
 }
@@ -60,5 +61,17 @@ describe('searchKernel --from', () => {
     const result = await run(['G'], ['A', 'C', 'D', 'E', 'F', 'H']);
     expect(result.kept).toEqual(['G']);
     expect(result.enabled).toEqual(['G']);
+  });
+});
+
+describe('searchKernel monotone', () => {
+  it('skips the closing re-check of kept options, and on a monotone oracle finds the same result', async () => {
+    const checked = await run(['B', 'G'], undefined, 'one-at-a-time');
+    const trusted = await run(['B', 'G'], undefined, 'one-at-a-time', true);
+    // 8 single removals; B failed before C-F and H were removed and G before H, so both are re-checked.
+    expect(checked.evaluations).toBe(8 + 2);
+    expect(trusted.evaluations).toBe(8);
+    expect(trusted.kept).toEqual(['B', 'G']);
+    expect(trusted.enabled).toEqual(checked.enabled);
   });
 });
