@@ -1,6 +1,16 @@
 // Benchmark 1 on the real x86 Kconfig model: the default profile's start config, its real
 // candidates, and a hidden "required" set; the model decides pass/fail instantly.
-// Run after `npx tsc -p .`: node bench/search-kconfig.mjs [--parallel N] [--seeds N] [--profile NAME]
+// Run after `npx tsc -p .`:
+//   node bench/search-kconfig.mjs [--parallel N] [--seeds N] [--profile NAME] [--trace FILE]
+//
+// --trace FILE: the `.work/kernel-trace.json` a `tinyx minimize --kernel-trace` run wrote (the real
+// start kernel booted once under QEMU's in_asm log while the real tests ran), for the same profile
+// and candidate list. It adds a `bisect+trace` column (the search `--kernel-trace` runs) and
+// scenarios whose extra needs are drawn from the options the trace saw running.
+// bench/data/kernel-trace-hello-http.json is one: the bundled example on Debian's 6.1.192 with the
+// default profile, written by `node bench/trace.mjs --build-dir <start kernel's build dir> --save FILE`.
+// Each strategy also runs with `monotone` (no closing re-check of kept options; 1-minimal only if
+// removing more never turns a failure into a pass, which holds for this model's oracle).
 //
 // The search runs through the same searchKernel() as `tinyx minimize`: no-ops are skipped by the
 // engine, every tried config is normalized (here by the engine's olddefconfig, which agrees with
@@ -14,7 +24,7 @@ import { makeStartConfig } from '../dist/kconfig/start.js';
 import { loadProfile, DEFAULT_PROFILE } from '../dist/profile/load.js';
 import { planCandidates } from '../dist/search/candidates.js';
 import { searchKernel } from '../dist/search/phases.js';
-import { STRATEGY_NAMES } from '../dist/search/strategy.js';
+import { readFile } from 'node:fs/promises';
 import { openKernel } from '../dist/search/session.js';
 import { sha256 } from '../dist/util/hash.js';
 import { rng } from './rng.mjs';
@@ -25,6 +35,7 @@ const flag = (name, fallback) => {
   return i < 0 ? fallback : args[i + 1];
 };
 const PARALLEL = Number(flag('--parallel', 1));
+const TRACE = flag('--trace');
 const SEEDS = Number(flag('--seeds', 4));
 const profile = await loadProfile(flag('--profile', DEFAULT_PROFILE));
 
@@ -47,13 +58,34 @@ const gates = new Set(live.filter((c) => {
 const pool = live.filter((c) => !gates.has(c.name));
 console.log(`${gates.size} candidates gate only options that are off (never needed here); hidden sets are drawn from the other ${pool.length}`);
 
+/** The trace's candidate order and groups, as minimize --kernel-trace uses them. */
+const traced = TRACE ? JSON.parse(await readFile(TRACE, 'utf8')).candidates : undefined;
+if (traced) {
+  const names = (list) => list.map((c) => c.name).sort().join(' ');
+  if (names(traced) !== names(plan.candidates)) throw new Error(`${TRACE}: its candidates are not this profile's ${plan.candidates.length}`);
+  const groups = {};
+  for (const c of traced) groups[c.menuPath[0]] = (groups[c.menuPath[0]] ?? 0) + 1;
+  console.log(`trace ${TRACE}: ${Object.entries(groups).map(([g, n]) => `${g} ${n}`).join(', ')}`);
+}
+const groupOf = new Map((traced ?? []).map((c) => [c.name, c.menuPath[0].replace('trace:', '')]));
+
+const COLUMNS = [
+  { label: 'one-at-a-time', strategy: 'one-at-a-time' },
+  { label: 'ddmin', strategy: 'ddmin' },
+  { label: 'bisect', strategy: 'bisect' },
+  ...(traced ? [{ label: 'bisect+trace', strategy: 'bisect', candidates: traced }] : []),
+  { label: 'one-at-a-time/mono', strategy: 'one-at-a-time', monotone: true },
+  { label: 'bisect/mono', strategy: 'bisect', monotone: true },
+  ...(traced ? [{ label: 'bisect+trace/mono', strategy: 'bisect', candidates: traced, monotone: true }] : []),
+];
+
 /** `count` candidates drawn at random from the pool (with the parents they need, as removing a parent removes them). */
-function hiddenSet(seed, count) {
+function hiddenSet(seed, count, from = pool) {
   const random = rng(seed);
   const parentOf = new Map(live.map((c) => [c.name, c.parent]));
   const required = new Set();
   while (required.size < count) {
-    for (let n = pool[Math.floor(random() * pool.length)].name; n; n = parentOf.get(n)) required.add(n);
+    for (let n = from[Math.floor(random() * from.length)].name; n; n = parentOf.get(n)) required.add(n);
   }
   return required;
 }
@@ -88,11 +120,11 @@ function fakeEvaluator(required) {
   return e;
 }
 
-async function measure(strategy, required, candidates = plan.candidates) {
+async function measure({ strategy, candidates = plan.candidates, monotone = false }, required) {
   const evaluator = fakeEvaluator(required);
   const startNorm = await evaluator.normalize(start);
   const result = await searchKernel({
-    evaluator, start: startNorm, cmdline: '', candidates, isNoop: plan.isNoop, strategy, parallel: PARALLEL, emit: () => undefined,
+    evaluator, start: startNorm, cmdline: '', candidates, isNoop: plan.isNoop, strategy, parallel: PARALLEL, monotone, emit: () => undefined,
   });
   const passes = evaluator.passes(result.final.config);
   // 1-minimal: removing any single remaining candidate fails or changes nothing.
@@ -109,37 +141,52 @@ async function measure(strategy, required, candidates = plan.candidates) {
  * the classic loop), plus `extra` needs drawn at random.
  */
 const SERVER = ['NET', 'INET', 'UNIX', 'NETDEVICES', 'NET_CORE', 'VIRTIO_NET', 'PCI', 'VIRTIO_MENU', 'VIRTIO_PCI', 'PROC_FS', 'DEVTMPFS', 'FUTEX', 'EPOLL', 'SHMEM'];
-function serverSet(seed, extra) {
+function serverSet(seed, extra, from = pool) {
   const required = new Set(SERVER.filter((n) => live.some((c) => c.name === n)));
-  for (const n of hiddenSet(seed, extra)) required.add(n);
+  for (const n of hiddenSet(seed, extra, from)) required.add(n);
   return required;
 }
+if (traced) console.log(`trace groups of the server set: ${SERVER.map((n) => `${n} ${groupOf.get(n) ?? '-'}`).join(', ')}`);
+/** Needs an app can have given the trace: options whose code ran while the tests ran. */
+const ran = pool.filter((c) => groupOf.get(c.name) === 'executed');
 
 const scenarios = [];
 for (const extra of [0, 5, 10]) {
   for (let seed = 1; seed <= SEEDS; seed++) scenarios.push({ label: `server+${extra} s${seed}`, required: serverSet(seed * 104729 + extra, extra) });
+}
+if (traced) {
+  for (const extra of [5, 10]) {
+    for (let seed = 1; seed <= SEEDS; seed++) scenarios.push({ label: `server+${extra}ran s${seed}`, required: serverSet(seed * 104729 + extra, extra, ran) });
+  }
+  for (let seed = 1; seed <= SEEDS; seed++) scenarios.push({ label: `10 ran s${seed}`, required: hiddenSet(seed * 7919 + 10, 10, ran) });
 }
 for (const count of [5, 10, 20, 40]) {
   for (let seed = 1; seed <= SEEDS; seed++) scenarios.push({ label: `${count} random s${seed}`, required: hiddenSet(seed * 7919 + count, count) });
 }
 
 const ratio = (x, ref) => (x / ref).toFixed(2);
-console.log(`\nbuilds per strategy (ratio to one-at-a-time), options =y at the end, 1-minimal; parallel=${PARALLEL}`);
-console.log(['scenario'.padEnd(16), 'need', ...STRATEGY_NAMES.map((n) => n.padStart(22))].join(' '));
-const totals = Object.fromEntries(STRATEGY_NAMES.map((n) => [n, 0]));
-const ratios = Object.fromEntries(STRATEGY_NAMES.map((n) => [n, []]));
+const width = Math.max(...COLUMNS.map((c) => c.label.length)) + 1;
+console.log(`\nbuilds per strategy; the ratio is to one-at-a-time (for /mono columns: to one-at-a-time/mono); parallel=${PARALLEL}`);
+console.log(`a cell is "builds ratio" and ends in "!" if the result was not 1-minimal or not as small as one-at-a-time's`);
+console.log(['scenario'.padEnd(18), 'need', ...COLUMNS.map((c) => c.label.padStart(width))].join(' '));
+const refOf = (c) => COLUMNS.findIndex((r) => r.strategy === 'one-at-a-time' && !!r.monotone === !!c.monotone);
+const totals = COLUMNS.map(() => 0);
+const worst = COLUMNS.map(() => 0);
+const flawed = COLUMNS.map(() => 0);
 for (const { label, required } of scenarios) {
   const runs = [];
-  for (const name of STRATEGY_NAMES) runs.push(await measure(name, required));
-  const ref = runs[0].builds;
-  runs.forEach((r, i) => {
-    totals[STRATEGY_NAMES[i]] += r.builds;
-    ratios[STRATEGY_NAMES[i]].push(r.builds / ref);
+  for (const column of COLUMNS) runs.push(await measure(column, required));
+  const cells = runs.map((r, i) => {
+    const ref = runs[refOf(COLUMNS[i])];
+    totals[i] += r.builds;
+    worst[i] = Math.max(worst[i], r.builds / ref.builds);
+    const bad = !r.minimal || r.enabled > runs[0].enabled;
+    if (bad) flawed[i]++;
+    return `${r.builds} ${ratio(r.builds, ref.builds)}${bad ? '!' : ''}`.padStart(width);
   });
-  const cells = runs.map((r) => `${r.builds} (${ratio(r.builds, ref)}) ${r.enabled}y ${r.minimal ? 'ok' : 'NO'}`.padStart(22));
-  console.log([label.padEnd(16), String(required.size).padStart(4), ...cells].join(' '));
+  console.log([label.padEnd(18), String(required.size).padStart(4), ...cells].join(' '));
 }
-console.log('\nall scenarios: total builds (ratio), worst ratio');
-for (const name of STRATEGY_NAMES) {
-  console.log(`  ${name.padEnd(14)} ${String(totals[name]).padStart(6)} (${ratio(totals[name], totals[STRATEGY_NAMES[0]])}), worst ${Math.max(...ratios[name]).toFixed(2)}`);
-}
+console.log('\nall scenarios: total builds (ratio of totals), worst ratio, results not 1-minimal or larger');
+COLUMNS.forEach((c, i) => {
+  console.log(`  ${c.label.padEnd(width)} ${String(totals[i]).padStart(6)} (${ratio(totals[i], totals[refOf(c)])}), worst ${worst[i].toFixed(2)}, ${flawed[i]}`);
+});
