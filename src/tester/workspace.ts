@@ -1,6 +1,7 @@
 // Cache layout for one kernel tree: build slots, the bzImage store, ccache, the kconfig scratch dir.
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { tryLockFile } from '../util/fsx.js';
 import { cacheRoot } from '../util/paths.js';
 
 export class Workspace {
@@ -52,28 +53,7 @@ export class Workspace {
     return `${this.slotDir(slot)}.lock`;
   }
 
-  private async tryLock(slot: number): Promise<boolean> {
-    const file = this.lockFile(slot);
-    await mkdir(path.dirname(file), { recursive: true });
-    try {
-      const handle = await open(file, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return true;
-    } catch {
-      const pid = Number(await readFile(file, 'utf8').catch(() => ''));
-      if (pid && pid !== process.pid && isAlive(pid)) return false;
-      await rm(file, { force: true });
-      return this.tryLock(slot);
-    }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+  private tryLock(slot: number): Promise<boolean> {
+    return tryLockFile(this.lockFile(slot));
   }
 }

@@ -10,7 +10,7 @@ import { loadProfile } from '../../src/profile/load.js';
 import { buildKernel, cachedKernel } from '../../src/tester/build.js';
 import { Workspace } from '../../src/tester/workspace.js';
 import { hashConfig } from '../../src/search/evaluator.js';
-import { writeFileAtomic } from '../../src/util/fsx.js';
+import { tryLockFile, writeFileAtomic } from '../../src/util/fsx.js';
 import { cacheRoot } from '../../src/util/paths.js';
 import { sha256 } from '../../src/util/hash.js';
 
@@ -25,12 +25,33 @@ export interface StartKernel {
   buildDir: string;
 }
 
-/** Builds it if the store lacks it; cheap afterwards (the answer is cached in a small JSON file). */
+/**
+ * Builds it if the store lacks it; cheap afterwards (the answer is cached in a small JSON file).
+ * One process at a time: another test run that is building it is waited for, then reused.
+ */
 export async function startKernel(log: (line: string) => void = () => undefined): Promise<StartKernel> {
   const source = await resolveKernelSource();
   const profile = await loadProfile();
-  const workspace = new Workspace(source.key);
   const memo = path.join(cacheRoot(), 'test', `start-kernel-${sha256(source.key + (await readFile(profile.source, 'utf8'))).slice(0, 16)}.json`);
+  const lock = `${memo}.lock`;
+  for (let waited = false; !(await tryLockFile(lock)); waited = true) {
+    if (!waited) log(`waiting for the test run holding ${lock} (pid ${(await readFile(lock, 'utf8').catch(() => '?')).trim()})`);
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+  }
+  try {
+    return await startKernelLocked(source, profile, memo, log);
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+async function startKernelLocked(
+  source: Awaited<ReturnType<typeof resolveKernelSource>>,
+  profile: Awaited<ReturnType<typeof loadProfile>>,
+  memo: string,
+  log: (line: string) => void,
+): Promise<StartKernel> {
+  const workspace = new Workspace(source.key);
   const known = await readFile(memo, 'utf8').then((t) => JSON.parse(t) as Omit<StartKernel, 'config'>).catch(() => undefined);
   if (known) {
     const text = await readFile(known.configFile, 'utf8').catch(() => undefined);
