@@ -41,7 +41,7 @@ export class Workspace {
    */
   async claimSlots(count: number): Promise<{ slots: number[]; release: () => Promise<void> }> {
     const slots: number[] = [];
-    for (let i = 0; slots.length < count; i++) if (await this.tryLock(i)) slots.push(i);
+    for (let i = 0; slots.length < count; i++) if (await tryLockFile(this.lockFile(i))) slots.push(i);
     const release = async () => {
       await Promise.all(slots.map((i) => rm(this.lockFile(i), { force: true })));
       await rm(this.kconfigDir, { recursive: true, force: true });
@@ -51,9 +51,5 @@ export class Workspace {
 
   private lockFile(slot: number): string {
     return `${this.slotDir(slot)}.lock`;
-  }
-
-  private tryLock(slot: number): Promise<boolean> {
-    return tryLockFile(this.lockFile(slot));
   }
 }
