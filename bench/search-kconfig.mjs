@@ -27,7 +27,7 @@ import { searchKernel } from '../dist/search/phases.js';
 import { readFile } from 'node:fs/promises';
 import { openKernel } from '../dist/search/session.js';
 import { sha256 } from '../dist/util/hash.js';
-import { rng } from './rng.mjs';
+import { rng } from '../dist/util/rng.js';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {

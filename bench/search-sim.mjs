@@ -4,7 +4,7 @@
 // An evaluation is one build + boot; a wave is a round of evaluations running side by side.
 import { readFileSync } from 'node:fs';
 import { getStrategy, STRATEGY_NAMES } from '../dist/search/strategy.js';
-import { rng } from './rng.mjs';
+import { rng } from '../dist/util/rng.js';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {

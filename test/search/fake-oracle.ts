@@ -1,5 +1,6 @@
 // A synthetic pass/fail oracle with a known needed set, counting evaluations like the real caller.
 import type { Candidate, StrategyContext, StrategyResult } from '../../src/search/strategy.js';
+import { rng } from '../../src/util/rng.js';
 
 export interface FakeModel {
   candidates: Candidate[];
@@ -21,17 +22,6 @@ export interface FakeOptions {
   onEvaluate?: (evaluations: number) => void;
 }
 
-/** Small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hash(text: string): number {
   let h = 2166136261;

@@ -1,6 +1,7 @@
 // Synthetic search spaces for the strategy tests: flat token lists and kernel-shaped option trees.
 import type { Candidate } from '../../src/search/strategy.js';
-import { rng, type FakeModel } from './fake-oracle.js';
+import { rng } from '../../src/util/rng.js';
+import type { FakeModel } from './fake-oracle.js';
 
 /** `n` flat candidates (like boot tokens), the ones at `needed` indexes required. */
 export function flatModel(n: number, needed: readonly number[]): FakeModel {

@@ -1,5 +1,6 @@
-// A small seeded PRNG (mulberry32), so the benches draw the same spaces on every run.
-export function rng(seed) {
+// A small seeded PRNG (mulberry32): the benchmarks and the search tests' fake models draw the same
+// spaces on every run.
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
