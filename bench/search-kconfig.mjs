@@ -17,6 +17,7 @@
 // the kernel's on every symbol) and each distinct normalized config is "built" once. A verdict is
 // pass iff every required option is still =y after normalization, so removing an option that a
 // required one depends on fails too, as it would for real.
+import { readFile } from 'node:fs/promises';
 import { canonicalDotConfig, enabledSymbols } from '../dist/kconfig/dotconfig.js';
 import { withValues } from '../dist/kconfig/kernel.js';
 import { loadKconfig } from '../dist/kconfig/engine.js';
@@ -24,7 +25,6 @@ import { makeStartConfig } from '../dist/kconfig/start.js';
 import { loadProfile, DEFAULT_PROFILE } from '../dist/profile/load.js';
 import { planCandidates } from '../dist/search/candidates.js';
 import { searchKernel } from '../dist/search/phases.js';
-import { readFile } from 'node:fs/promises';
 import { openKernel } from '../dist/search/session.js';
 import { sha256 } from '../dist/util/hash.js';
 import { rng } from '../dist/util/rng.js';

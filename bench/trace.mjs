@@ -17,11 +17,11 @@ import { KernelConfigTool } from '../dist/kconfig/kernel.js';
 import { makeStartConfig } from '../dist/kconfig/start.js';
 import { buildInitramfs } from '../dist/packager/initramfs.js';
 import { loadProfile } from '../dist/profile/load.js';
+import { planCandidates } from '../dist/search/candidates.js';
 import { bootAndTest } from '../dist/tester/boot.js';
-import { liftToParents, rankCandidates, summarize } from '../dist/trace/rank.js';
+import { rankCandidates, summarize } from '../dist/trace/rank.js';
 import { traceStartKernel } from '../dist/trace/run.js';
 import { guideCandidates } from '../dist/trace/guide.js';
-import { planCandidates } from '../dist/search/candidates.js';
 import { selectMap } from '../dist/trace/selects.js';
 import { cacheRoot } from '../dist/util/paths.js';
 
@@ -35,7 +35,7 @@ const runs = Number(opt('--runs', '1'));
 const srcDir = opt('--kernel-src', path.join(cacheRoot(), 'kernel/linux-source-6.1'));
 const save = opt('--save');
 if (!buildDir) {
-  console.error('usage: node bench/trace.mjs --build-dir DIR [--runs N] [--kernel-src DIR]');
+  console.error('usage: node bench/trace.mjs --build-dir DIR [--runs N] [--kernel-src DIR] [--save FILE]');
   process.exit(2);
 }
 const repo = path.resolve(import.meta.dirname, '..');
@@ -50,9 +50,8 @@ try {
   console.log(`build dir: ${buildDir} (${isStart ? 'the' : 'NOT the'} start config of profile ${profile.name})`);
 
   const model = await loadKconfig(srcDir);
-  const planned = model.candidates(config, profile.kernel.keep);
+  const planned = planCandidates(config, profile, model).candidates;
   const candidates = planned.map((c) => c.name);
-  const parents = new Map(planned.filter((c) => c.parent).map((c) => [c.name, c.parent]));
   const live = candidates.filter((name) => model.disable(config, [name]).changed.length > 0);
 
   await execa('make', ['-s', '-C', path.join(repo, 'examples/hello-http')]);
@@ -78,7 +77,9 @@ try {
 
   const plainRank = rankCandidates(trace, candidates, trace.objectMap);
   const withSelects = rankCandidates(trace, candidates, trace.objectMap, selectMap(model, new Set(enabledSymbols(config))));
-  const ranked = liftToParents(withSelects, parents);
+  // What minimize --kernel-trace searches by: with selects, and parents of executed options lifted.
+  const guided = guideCandidates(trace, config, planned, model);
+  const ranked = guided.ranked;
   const rankedLive = ranked.filter((r) => live.includes(r.name));
   const statuses = Object.values(trace.objects);
   const count = (s) => statuses.filter((x) => x === s).length;
@@ -97,7 +98,6 @@ try {
   console.log(`not executed (tried first): ${rankedLive.filter((r) => r.executed === false).map((r) => r.name).join(' ')}`);
   console.log(`unknown with no object of their own or of what they select: ${ranked.filter((r) => r.evidence === 'none').length}`);
   if (save) {
-    const guided = guideCandidates(trace, config, planCandidates(config, profile, model).candidates, model);
     await writeFile(save, JSON.stringify({ candidates: guided.candidates, summary: guided.summary }) + '\n');
     console.log(`saved the trace-guided candidate order to ${save}: ${JSON.stringify(guided.summary)}`);
   }
