@@ -1,5 +1,5 @@
 // The run journal: every verdict appended as it happens (one JSON line, fsynced), replayed on resume.
-import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import type { Verdict } from '../tester/verdict.js';
 
@@ -15,18 +15,23 @@ export class Journal {
 
   private constructor(readonly file: string) {}
 
-  /** Open (and replay) the journal in `dir`; a torn last line from a crash is ignored. */
+  /**
+   * Open (and replay) the journal in `dir`. A torn last line from a crash is cut off, so the next
+   * record starts a line of its own instead of being glued to the torn one (and lost with it).
+   */
   static async open(dir: string): Promise<Journal> {
     await mkdir(dir, { recursive: true });
     const journal = new Journal(path.join(dir, 'journal.jsonl'));
-    const text = await readFile(journal.file, 'utf8').catch(() => '');
-    for (const line of text.split('\n')) {
+    const bytes = await readFile(journal.file).catch(() => Buffer.alloc(0));
+    const complete = bytes.lastIndexOf(0x0a) + 1;
+    if (complete < bytes.length) await truncate(journal.file, complete);
+    for (const line of bytes.subarray(0, complete).toString('utf8').split('\n')) {
       if (!line.trim()) continue;
       try {
         const entry = JSON.parse(line) as JournalEntry;
         if (entry.key && entry.verdict) journal.entries.set(entry.key, entry);
       } catch {
-        // An interrupted write: the candidate in flight is simply evaluated again.
+        // A corrupt line: that candidate is simply evaluated again.
       }
     }
     return journal;
