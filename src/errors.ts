@@ -20,6 +20,10 @@ export type TinyxErrorCode =
   | 'TINYX_KCONFIG_UNKNOWN_SYMBOL'
   | 'TINYX_CONFIG_INVALID'
   | 'TINYX_QEMU_NOT_FOUND'
+  | 'TINYX_QEMU_FAILED'
+  | 'TINYX_ACCEL_SILENT'
+  | 'TINYX_ACCEL_UNAVAILABLE'
+  | 'TINYX_BUILD_FAILED'
   | 'TINYX_BUSYBOX_NOT_FOUND'
   | 'TINYX_START_FAILS'
   | 'TINYX_FINAL_FAILS'
@@ -49,4 +53,28 @@ export class TinyxError extends Error {
 
 export function isTinyxError(error: unknown, code?: TinyxErrorCode): error is TinyxError {
   return error instanceof TinyxError && (code === undefined || error.code === code);
+}
+
+/**
+ * Failures of the machinery, not verdicts on a config: QEMU that could not start, an accelerator
+ * that runs nothing, a build killed from outside (OOM, a signal, a full disk, the timeout), a lost
+ * worker. Retried once; if it happens again the run stops and nothing is journaled for the candidate.
+ */
+export const INFRASTRUCTURE_CODES: readonly TinyxErrorCode[] = ['TINYX_QEMU_FAILED', 'TINYX_ACCEL_SILENT', 'TINYX_BUILD_FAILED', 'TINYX_WORKER_UNREACHABLE'];
+
+export function isInfrastructureError(error: unknown): error is TinyxError {
+  return error instanceof TinyxError && INFRASTRUCTURE_CODES.includes(error.code);
+}
+
+/**
+ * Refusals of what the user passed (flags, and the files and directories they name): exit status
+ * 2 like any usage error, raised by the inputs stage before anything is analysed or built.
+ */
+export const INPUT_CODES: readonly TinyxErrorCode[] = [
+  'TINYX_USAGE', 'TINYX_APP_NOT_FOUND', 'TINYX_APP_NOT_EXECUTABLE', 'TINYX_TESTS_NOT_FOUND', 'TINYX_TESTS_NOT_EXECUTABLE',
+  'TINYX_PROFILE_NOT_FOUND', 'TINYX_PROFILE_INVALID', 'TINYX_CONFIG_INVALID', 'TINYX_OUT_INVALID',
+];
+
+export function isInputError(error: unknown): error is TinyxError {
+  return error instanceof TinyxError && INPUT_CODES.includes(error.code);
 }

@@ -1,7 +1,9 @@
 // Builds a candidate's bzImage on a worker (its slot's O= dir, ccache), or finds it in the worker's store.
+import { randomBytes } from 'node:crypto';
 import path from 'node:path/posix';
 import { canonicalDotConfig, formatDotConfig, parseDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import { buildEnv, type BuildRequest, type BuildResult } from '../tester/build.js';
+import { classifyBuildFailure } from '../tester/buildfail.js';
 import type { Session } from './session.js';
 import { command, envPrefix, quote, watched } from './shell.js';
 
@@ -26,15 +28,25 @@ export async function remoteBuild(session: Session, request: RemoteBuildRequest)
   const logTail = (await session.exec(`tail -n 30 ${quote(request.logFile)}`)).stdout.replace(/\n$/, '');
   const durationMs = Date.now() - started;
   if (request.signal?.aborted) return { ok: false, built: true, durationMs, reason: 'canceled', logTail };
-  if (result.code === 124) return { ok: false, built: true, durationMs, reason: 'build timed out', logTail };
-  if (result.code !== 0) return { ok: false, built: true, durationMs, reason: `make exited with ${result.code ?? result.signal}`, logTail };
+  if (result.code === 124) return { ok: false, built: true, durationMs, reason: 'build timed out', infrastructure: true, logTail };
+  if (result.code !== 0) {
+    const log = (await session.exec(`tail -n 2000 ${quote(request.logFile)}`)).stdout;
+    const failure = classifyBuildFailure(log, result.code ?? undefined, result.code === null ? result.signal ?? 'a signal' : undefined);
+    return { ok: false, built: true, durationMs, reason: failure.reason, infrastructure: failure.kind === 'infrastructure', logTail };
+  }
 
   const used = parseDotConfig((await session.readFile(path.join(request.slotDir, '.config'))).toString());
   if (canonicalDotConfig(used) !== canonicalDotConfig(request.config)) {
     return { ok: false, built: true, durationMs, reason: 'the kernel changed the config while building (not normalized)', logTail };
   }
-  // Store it the way buildKernel() does: config first, bzImage renamed into place last.
+  // Store it the way buildKernel() does: each file copied to a unique temp name and renamed into
+  // place, the config first, the bzImage last.
   const dir = quote(request.artifactDir);
-  await session.run(`mkdir -p ${dir} && cp ${quote(path.join(request.slotDir, 'arch/x86/boot/bzImage'))} ${dir}/bzImage.tmp.$$ && cp ${quote(path.join(request.slotDir, '.config'))} ${dir}/config && mv ${dir}/bzImage.tmp.$$ ${dir}/bzImage`);
+  const tmp = `${randomBytes(4).toString('hex')}.tmp`;
+  await session.run([
+    `mkdir -p ${dir}`,
+    `cp ${quote(path.join(request.slotDir, '.config'))} ${dir}/config.${tmp}`, `mv ${dir}/config.${tmp} ${dir}/config`,
+    `cp ${quote(path.join(request.slotDir, 'arch/x86/boot/bzImage'))} ${dir}/bzImage.${tmp}`, `mv ${dir}/bzImage.${tmp} ${dir}/bzImage`,
+  ].join(' && '));
   return { ok: true, built: true, bzImage, durationMs, reason: 'built', logTail };
 }

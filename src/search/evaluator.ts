@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { canonicalDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
-import { TinyxError } from '../errors.js';
+import { TinyxError, isInfrastructureError } from '../errors.js';
 import type { Executor } from '../tester/executor.js';
 import { confirmable, type Verdict } from '../tester/verdict.js';
 import { sha256 } from '../util/hash.js';
@@ -22,6 +22,8 @@ export interface Normalized {
 export class Evaluator {
   evaluations = 0;
   builds = 0;
+  /** Candidates whose runs disagreed (counted as failing), this run's and the journal's, for the report. */
+  readonly flaky: { label: string; detail: string }[] = [];
   private readonly limit: LimitFunction;
   private readonly inFlight = new Map<string, Promise<Verdict>>();
   private readonly normalized = new Map<string, Promise<Normalized>>();
@@ -66,6 +68,7 @@ export class Evaluator {
     const key = this.keyOf(candidate, cmdline);
     const known = this.options.journal.get(key);
     if (known) {
+      if (known.flaky) this.noteFlaky(label, known.flaky);
       this.evaluations++;
       this.options.emit({ type: 'verdict', label, verdict: known, fromJournal: true, evaluations: this.evaluations, builds: this.builds });
       return Promise.resolve(known);
@@ -89,23 +92,42 @@ export class Evaluator {
     const first = await this.once(candidate, cmdline, label);
     let verdict = first;
     // Confirm a failure before it decides anything (final re-checks are already repeated by the caller).
+    // Runs that disagree lean to keeping: the config counts as failing, so the option stays.
     for (let n = 0; key && confirmable(verdict) && n < (this.options.confirmFailures ?? 1); n++) {
       const again = await this.once(candidate, cmdline, `${label} (confirming)`);
+      const paid = { built: first.built || again.built, buildMs: first.buildMs + again.buildMs, buildLog: first.buildLog ?? again.buildLog };
       if (again.status === 'pass') {
-        verdict = { ...again, flaky: `${first.status}: ${first.reason}` };
-        emit({ type: 'warning', message: `flaky: ${label} failed once (${first.status}: ${first.reason}), then passed; counted as a pass` });
-      } else {
-        // Still failing: keep the confirmation's outcome, and the build the first run paid for.
-        verdict = { ...again, built: first.built || again.built, buildMs: first.buildMs + again.buildMs, buildLog: first.buildLog ?? again.buildLog };
+        verdict = { ...verdict, ...paid, flaky: `${first.status}: ${first.reason}; then pass: ${again.reason}` };
+        emit({ type: 'warning', message: `flaky: ${label} failed (${first.status}: ${first.reason}), then passed; counted as failing, so what it removes is kept` });
+        break;
       }
+      // Still failing: keep the confirmation's outcome, and the build the first run paid for.
+      verdict = { ...again, ...paid };
     }
+    if (key && verdict.flaky) this.noteFlaky(label, verdict.flaky);
     if (key) await journal.record(key, label, verdict);
     emit({ type: 'verdict', label, verdict, fromJournal: false, evaluations: this.evaluations, builds: this.builds });
     return verdict;
   }
 
-  /** One job on the executor: build (unless stored), boot, test. */
+  /**
+   * One job, tried once more when the machinery failed (QEMU, the accelerator, a build killed from
+   * outside): such a failure is no verdict. If it happens again it stops the run, and nothing is
+   * journaled for the candidate, so the next run tries it afresh.
+   */
   private async once(candidate: Normalized, cmdline: string, label: string): Promise<Verdict> {
+    try {
+      return await this.job(candidate, cmdline, label);
+    } catch (error) {
+      if (!isInfrastructureError(error)) throw error;
+      this.checkAborted();
+      this.options.emit({ type: 'warning', message: `${label}: ${error.message.split('\n')[0]}; trying once more` });
+      return this.job(candidate, cmdline, `${label} (again)`);
+    }
+  }
+
+  /** One job on the executor: build (unless stored), boot, test. */
+  private async job(candidate: Normalized, cmdline: string, label: string): Promise<Verdict> {
     const { executor, emit, signal } = this.options;
     this.checkAborted();
     const id = String(await this.nextSequence()).padStart(4, '0');
@@ -118,6 +140,10 @@ export class Evaluator {
     this.evaluations++;
     if (verdict.built) this.builds++;
     return verdict;
+  }
+
+  private noteFlaky(label: string, detail: string): void {
+    if (!this.flaky.some((f) => f.label === label && f.detail === detail)) this.flaky.push({ label, detail });
   }
 
   private nextSequence(): Promise<number> {

@@ -1,12 +1,14 @@
 // Builds a bzImage for one config in a build slot (its own O= dir), through ccache.
-import { copyFile, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { runGroup } from './group.js';
 import { formatDotConfig, parseDotConfig, canonicalDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
-import { exists } from '../util/fsx.js';
+import { copyFileAtomic, exists, writeFileAtomic } from '../util/fsx.js';
+import { parseIdentity, processIdentity, sameProcessAlive } from '../util/proc.js';
 import { tail } from '../kconfig/kernel.js';
+import { classifyBuildFailure } from './buildfail.js';
 
 export interface BuildRequest {
   srcDir: string;
@@ -33,7 +35,10 @@ export interface BuildResult {
   built: boolean;
   bzImage?: string;
   durationMs: number;
+  /** 'built', 'cached', 'canceled', or why it failed (a config's failure: its first error line). */
   reason: string;
+  /** The failure was the machinery's (killed, out of memory or disk, timeout, a missing tool): no verdict. */
+  infrastructure?: boolean;
   logTail: string;
 }
 
@@ -42,6 +47,8 @@ export async function cachedKernel(artifactDir: string): Promise<string | undefi
   const bzImage = path.join(artifactDir, 'bzImage');
   return (await exists(bzImage)) ? bzImage : undefined;
 }
+
+const DEFAULT_TIMEOUT_MS = 90 * 60_000;
 
 export async function buildKernel(request: BuildRequest): Promise<BuildResult> {
   const started = Date.now();
@@ -57,42 +64,56 @@ export async function buildKernel(request: BuildRequest): Promise<BuildResult> {
   const log = createWriteStream(request.logFile);
   if (dropped > 0) log.write(`tinyx: the last build in this slot was killed; removed the ${dropped} files it wrote\n`);
   const jobs = request.jobs ?? availableParallelism();
+  let marked = Promise.resolve();
   const { result, stopped } = await runGroup('make', ['-C', request.srcDir, `O=${request.slotDir}`, 'CC=ccache gcc', `-j${jobs}`, 'olddefconfig', 'bzImage'], {
     all: true,
     buffer: false,
     stdin: 'ignore',
-    timeoutMs: request.timeoutMs ?? 90 * 60_000,
+    timeoutMs: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     signal: request.signal,
     env: { ...buildEnv(request), ...request.env },
     onStart: (child) => {
       // The make's process group: if this process dies without stopping it, the next build here will.
-      if (child.pid) writeFileSync(marker, `${child.pid}\n`);
+      if (child.pid) marked = markBuilding(marker, child.pid);
+      marked.catch(() => undefined); // a failure is thrown by the await below, once make is done
       child.all?.pipe(log);
     },
   });
   await new Promise<void>((resolve) => log.end(resolve));
-  // make finished on its own, so it cleaned up after itself (kbuild deletes half-written targets).
-  if (!stopped) await rm(marker, { force: true });
-  const logTail = tail(await readFile(request.logFile, 'utf8'), 30);
+  await marked;
+  const text = await readFile(request.logFile, 'utf8');
+  const logTail = tail(text, 30);
   const durationMs = Date.now() - started;
+  const failure = stopped || result.exitCode === 0 ? undefined : classifyBuildFailure(text, result.exitCode, result.signal);
+  // make finished on its own and the config failed it (or nothing did): kbuild deleted what it had
+  // half-written. Otherwise the marker stays, so the next build here removes what this one wrote.
+  if (!stopped && failure?.kind !== 'infrastructure') await rm(marker, { force: true });
   if (stopped === 'canceled') return { ok: false, built: true, durationMs, reason: 'canceled', logTail };
-  if (stopped === 'timeout') return { ok: false, built: true, durationMs, reason: 'build timed out', logTail };
-  if (result.exitCode !== 0) return { ok: false, built: true, durationMs, reason: `make exited with ${result.exitCode}`, logTail };
+  if (stopped === 'timeout') return { ok: false, built: true, durationMs, reason: 'build timed out', infrastructure: true, logTail };
+  if (failure) return { ok: false, built: true, durationMs, reason: failure.reason, infrastructure: failure.kind === 'infrastructure', logTail };
 
   const used = parseDotConfig(await readFile(path.join(request.slotDir, '.config'), 'utf8'));
   if (canonicalDotConfig(used) !== canonicalDotConfig(request.config)) {
     return { ok: false, built: true, durationMs, reason: 'the kernel changed the config while building (not normalized)', logTail };
   }
-  await mkdir(request.artifactDir, { recursive: true });
+  // Both through unique temp names (two runs may store one config at once), the config first:
+  // readers take a present bzImage for a stored kernel.
   const bzImage = path.join(request.artifactDir, 'bzImage');
-  await copyFile(path.join(request.slotDir, 'arch/x86/boot/bzImage'), `${bzImage}.tmp`);
-  await writeFile(path.join(request.artifactDir, 'config'), formatDotConfig(request.config));
-  await rename(`${bzImage}.tmp`, bzImage);
+  await writeFileAtomic(path.join(request.artifactDir, 'config'), formatDotConfig(request.config));
+  await copyFileAtomic(path.join(request.slotDir, 'arch/x86/boot/bzImage'), bzImage);
   return { ok: true, built: true, bzImage, durationMs, reason: 'built', logTail };
 }
 
-/** Present in a slot while make runs in it: a build killed hard (kill -9, power loss) leaves it behind. */
+/**
+ * Present in a slot while make runs in it: a build killed hard (kill -9, power loss) leaves it behind.
+ * It holds the identity (../util/proc.ts) of make, the leader of the build's process group.
+ */
 export const BUILDING_MARKER = '.tinyx-building';
+
+async function markBuilding(marker: string, group: number): Promise<void> {
+  const leader = await processIdentity(group);
+  if (leader) await writeFile(marker, `${JSON.stringify(leader)}\n`);
+}
 
 /**
  * The last build in this slot did not finish: tinyx was killed (kill -9, a crash) or the machine
@@ -103,8 +124,9 @@ export const BUILDING_MARKER = '.tinyx-building';
  */
 async function settleInterruptedBuild(slotDir: string, marker: string): Promise<number> {
   const since = (await lstat(marker)).mtimeMs;
-  const group = Number((await readFile(marker, 'utf8')).trim());
-  if (Number.isInteger(group) && group > 1) await killGroupAndWait(group);
+  const leader = parseIdentity(await readFile(marker, 'utf8'));
+  // Only if that make still runs: after a reboot, or once it is gone, its pid may be another program's.
+  if (leader && (await sameProcessAlive(leader))) await killGroupAndWait(leader.pid);
   let dropped = 0;
   for (const entry of await readdir(slotDir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() && !entry.isSymbolicLink()) continue;

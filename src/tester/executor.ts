@@ -1,6 +1,7 @@
 // Executors evaluate candidates: build (or reuse) the kernel, boot it, run the tests.
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
+import { TinyxError } from '../errors.js';
 import type { DotConfig } from '../kconfig/dotconfig.js';
 import type { Profile } from '../profile/types.js';
 import { bootAndTest } from './boot.js';
@@ -25,6 +26,8 @@ export interface RunSpec {
   tests: string;
   port: number;
   qemu: Profile['qemu'];
+  /** Told when the accelerator is disproved mid-run (see bootAndTest). */
+  warn?: (message: string) => void;
   bootTimeoutMs: number;
   readyTimeoutMs: number;
   testTimeoutMs: number;
@@ -81,6 +84,11 @@ export class LocalExecutor implements Executor {
       env: this.spec.buildEnv, signal,
     });
     const buildLog = build.built ? path.join(job.logDir, 'build.log') : undefined;
+    if (build.infrastructure) {
+      throw new TinyxError('TINYX_BUILD_FAILED', `The build of ${job.configHash.slice(0, 12)} failed for a reason outside its config: ${build.reason}`, {
+        advice: `Log: ${path.join(job.logDir, 'build.log')}. Free memory or disk, or install what is missing, then run the same command again.`,
+      });
+    }
     if (!build.ok || !build.bzImage) {
       return { ...base, status: 'build-error', reason: build.reason, built: build.built, buildMs: build.durationMs, consoleTail: build.logTail, buildLog };
     }
@@ -88,7 +96,7 @@ export class LocalExecutor implements Executor {
     const boot = await bootAndTest({
       bzImage: build.bzImage, initramfs: this.spec.initramfs, cmdline: job.cmdline, qemu: this.spec.qemu,
       port: this.spec.port, tests: this.spec.tests, logDir: job.logDir, bootTimeoutMs: this.spec.bootTimeoutMs,
-      readyTimeoutMs: this.spec.readyTimeoutMs, testTimeoutMs: this.spec.testTimeoutMs, signal,
+      readyTimeoutMs: this.spec.readyTimeoutMs, testTimeoutMs: this.spec.testTimeoutMs, warn: this.spec.warn, signal,
     });
     return { ...base, ...boot, built: build.built, buildMs: build.durationMs, buildLog };
   }

@@ -1,14 +1,28 @@
-// Small file helpers: atomic writes (temp file + rename), existence checks, pid lock files.
+// Small file helpers: atomic writes (temp file + rename), existence checks, process lock files.
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, open, readFile, rename, rm, writeFile, constants, stat } from 'node:fs/promises';
+import { access, copyFile, link, mkdir, readFile, rename, rm, writeFile, constants, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { ownIdentity, parseIdentity, processIdentity, sameProcessAlive } from './proc.js';
 
 /** Write `data` to `file` so that readers see the old or the new content, never a torn one. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = tempName(file);
   await writeFile(tmp, data);
   await rename(tmp, file);
+}
+
+/** Copy `from` to `to` the same way: readers of `to` see the old file or the whole new one. */
+export async function copyFileAtomic(from: string, to: string): Promise<void> {
+  await mkdir(path.dirname(to), { recursive: true });
+  const tmp = tempName(to);
+  await copyFile(from, tmp);
+  await rename(tmp, to);
+}
+
+/** A name beside `file` that no concurrent writer picks. */
+function tempName(file: string): string {
+  return `${file}.${randomBytes(4).toString('hex')}.tmp`;
 }
 
 export async function exists(file: string): Promise<boolean> {
@@ -32,29 +46,57 @@ export async function isExecutableFile(file: string): Promise<boolean> {
 }
 
 /**
- * Takes `file` as a lock holding our pid: true if it was free or its holder is no longer alive
- * (the stale lock is replaced), false while another live process holds it.
+ * Takes `file` as a lock holding our process identity (see ./proc.ts): true if it was free or its
+ * holder is no longer running (the stale lock is replaced), false while a live process holds it
+ * (this one included). A lock holding a bare pid (older tinyx) is held while that pid runs.
  */
 export async function tryLockFile(file: string): Promise<boolean> {
   await mkdir(path.dirname(file), { recursive: true });
-  try {
-    const handle = await open(file, 'wx');
-    await handle.writeFile(String(process.pid));
-    await handle.close();
-    return true;
-  } catch {
-    const pid = Number(await readFile(file, 'utf8').catch(() => ''));
-    if (pid && pid !== process.pid && isAlive(pid)) return false;
-    await rm(file, { force: true });
-    return tryLockFile(file);
+  const ours = JSON.stringify(await ownIdentity());
+  for (;;) {
+    if (await createExclusive(file, ours)) return true;
+    const held = await readIfPresent(file);
+    if (held === undefined) continue;
+    if (await lockHeld(held)) return false;
+    // Stale. Only the holder of `${file}.break` removes it, and only while it still holds what we read:
+    // a second breaker that read the same stale lock cannot delete the fresh lock of the first.
+    const breakLock = `${file}.break`;
+    if (!(await tryLockFile(breakLock))) return false;
+    try {
+      if ((await readIfPresent(file)) === held) await rm(file, { force: true });
+    } finally {
+      await rm(breakLock, { force: true });
+    }
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Creates `file` with `content` unless it exists; readers never see it empty or half-written. */
+async function createExclusive(file: string, content: string): Promise<boolean> {
+  const tmp = tempName(file);
+  await writeFile(tmp, content);
   try {
-    process.kill(pid, 0);
+    await link(tmp, file);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await rm(tmp, { force: true });
   }
+}
+
+async function readIfPresent(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+async function lockHeld(content: string): Promise<boolean> {
+  const holder = parseIdentity(content);
+  if (holder) return sameProcessAlive(holder);
+  const pid = Number(content.trim());
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && (await processIdentity(pid)) !== undefined;
 }

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TinyxError } from '../../src/errors.js';
 import { Evaluator, type Normalized } from '../../src/search/evaluator.js';
 import type { MinimizeEvent } from '../../src/search/events.js';
 import { Journal } from '../../src/search/journal.js';
@@ -14,8 +15,8 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
-/** An executor that answers each job with the next scripted status. */
-function scripted(statuses: VerdictStatus[]): Executor & { jobs: Job[] } {
+/** An executor that answers each job with the next scripted status ('qemu-failed' throws as QEMU failing would). */
+function scripted(statuses: (VerdictStatus | 'qemu-failed')[]): Executor & { jobs: Job[] } {
   const jobs: Job[] = [];
   return {
     name: 'scripted', slots: 1, jobs,
@@ -24,6 +25,7 @@ function scripted(statuses: VerdictStatus[]): Executor & { jobs: Job[] } {
       await mkdir(job.logDir, { recursive: true });
       const status = statuses.shift();
       if (!status) throw new Error('no more scripted verdicts');
+      if (status === 'qemu-failed') throw new TinyxError('TINYX_QEMU_FAILED', 'QEMU failed to start the guest: scripted');
       return {
         status, reason: `scripted ${status}`, configHash: job.configHash, cmdline: job.cmdline, built: jobs.length === 1,
         buildMs: 0, bootMs: 0, testMs: 0, consoleTail: '',
@@ -33,7 +35,7 @@ function scripted(statuses: VerdictStatus[]): Executor & { jobs: Job[] } {
   };
 }
 
-async function setup(statuses: VerdictStatus[], confirmFailures?: number) {
+async function setup(statuses: (VerdictStatus | 'qemu-failed')[], confirmFailures?: number) {
   const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-evaluator-'));
   dirs.push(dir);
   const executor = scripted(statuses);
@@ -61,15 +63,15 @@ describe('Evaluator failure confirmation', () => {
     expect(journal.get(evaluator.keyOf(candidate, 'console=ttyS0'))?.status).toBe('fail');
   });
 
-  it('counts a failure that does not repeat as a flaky pass, journals it and warns', async () => {
+  it('counts a failure that does not repeat as failing (the option stays), journaled as flaky with both outcomes', async () => {
     const { dir, evaluator, candidate, events } = await setup(['boot-timeout', 'pass']);
     const verdict = await evaluator.evaluate(candidate, '', '-A');
-    expect(verdict.status).toBe('pass');
-    expect(verdict.flaky).toBe('boot-timeout: scripted boot-timeout');
-    expect(events.some((e) => e.type === 'warning' && e.message.includes('flaky: -A'))).toBe(true);
+    expect(verdict.status).toBe('boot-timeout');
+    expect(verdict.flaky).toBe('boot-timeout: scripted boot-timeout; then pass: scripted pass');
+    expect(events.some((e) => e.type === 'warning' && e.message.includes('flaky: -A') && e.message.includes('counted as failing'))).toBe(true);
     const lines = (await readFile(path.join(dir, 'journal.jsonl'), 'utf8')).trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!).verdict.flaky).toBe('boot-timeout: scripted boot-timeout');
+    expect(JSON.parse(lines[0]!).verdict).toMatchObject({ status: 'boot-timeout', flaky: 'boot-timeout: scripted boot-timeout; then pass: scripted pass' });
   });
 
   it('does not confirm a build error, nor anything with confirmFailures 0', async () => {
@@ -81,10 +83,11 @@ describe('Evaluator failure confirmation', () => {
     expect(b.executor.jobs).toHaveLength(1);
   });
 
-  it('confirms as many times as asked, stopping at the first pass', async () => {
+  it('confirms as many times as asked, stopping at the first pass, which makes it flaky and failing', async () => {
     const { executor, evaluator, candidate } = await setup(['fail', 'fail', 'pass', 'fail'], 3);
     const verdict = await evaluator.evaluate(candidate, '', '-A');
-    expect(verdict.status).toBe('pass');
+    expect(verdict.status).toBe('fail');
+    expect(verdict.flaky).toMatch(/then pass/);
     expect(executor.jobs).toHaveLength(3);
   });
 
@@ -116,5 +119,28 @@ describe('Evaluator failure confirmation', () => {
     const { executor, evaluator, candidate } = await setup(['fail']);
     expect((await evaluator.rerun(candidate, '', 'final')).status).toBe('fail');
     expect(executor.jobs).toHaveLength(1);
+  });
+});
+
+describe('Evaluator and failures of the machinery', () => {
+  it('tries once more when QEMU failed, and the second run\'s verdict counts', async () => {
+    const { executor, evaluator, candidate, events, journal } = await setup(['qemu-failed', 'pass']);
+    expect((await evaluator.evaluate(candidate, '', '-A')).status).toBe('pass');
+    expect(executor.jobs).toHaveLength(2);
+    expect(events.some((e) => e.type === 'warning' && e.message.includes('trying once more'))).toBe(true);
+    expect(journal.get(evaluator.keyOf(candidate, ''))?.status).toBe('pass');
+  });
+
+  it('stops with the error when it happens again, and journals nothing for the candidate', async () => {
+    const { dir, executor, evaluator, candidate, journal } = await setup(['qemu-failed', 'qemu-failed', 'pass']);
+    await expect(evaluator.evaluate(candidate, '', '-A')).rejects.toMatchObject({ code: 'TINYX_QEMU_FAILED' });
+    expect(executor.jobs).toHaveLength(2);
+    expect(journal.get(evaluator.keyOf(candidate, ''))).toBeUndefined();
+    expect(await readFile(path.join(dir, 'journal.jsonl'), 'utf8').catch(() => '')).toBe('');
+    // A new run resumes and tries the candidate afresh.
+    const again = new Evaluator({
+      normalizer: { olddefconfig: async (c) => c }, executor, journal: await Journal.open(dir), runKey: 'k', logRoot: path.join(dir, 'logs'), emit: () => undefined,
+    });
+    expect((await again.evaluate(candidate, '', '-A')).status).toBe('pass');
   });
 });

@@ -1,11 +1,13 @@
 // Cancelling or timing out a build stops make and everything it started (its process group).
 import { execa } from 'execa';
-import { access, mkdir, mkdtemp, readFile, utimes, writeFile, chmod } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, readFile, utimes, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILDING_MARKER, buildKernel } from '../../src/tester/build.js';
 import { runTests } from '../../src/tester/probe.js';
+import { formatDotConfig } from '../../src/kconfig/dotconfig.js';
+import { parseIdentity, processIdentity, sameProcessAlive } from '../../src/util/proc.js';
 
 const slowTree = path.resolve(__dirname, '../fixtures/tester/slow-tree');
 const stampTree = path.resolve(__dirname, '../fixtures/tester/stamp-tree');
@@ -26,7 +28,13 @@ describe('stopping long work', () => {
       srcDir: slowTree, slotDir: path.join(dir, 'slot'), config: new Map([['A', 'y']]), artifactDir: path.join(dir, 'art'),
       ccacheDir: path.join(dir, 'ccache'), ccacheBase: dir, logFile: path.join(dir, 'build.log'), signal: controller.signal,
     });
-    setTimeout(() => controller.abort(), 1_500);
+    // While make runs, the slot's marker names make itself, the leader of the build's process group.
+    const marker = path.join(dir, 'slot', BUILDING_MARKER);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const leader = parseIdentity(await readFile(marker, 'utf8'));
+    expect(leader && (await readFile(`/proc/${leader.pid}/stat`, 'utf8')).includes('(make)')).toBe(true);
+    expect(leader && (await sameProcessAlive(leader))).toBe(true);
+    controller.abort();
     const result = await building;
     expect(result.ok).toBe(false);
     expect(result.reason).toBe('canceled');
@@ -34,7 +42,8 @@ describe('stopping long work', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await sleepers()).toBe(before);
     // make did not finish on its own: the slot stays marked as interrupted.
-    expect(await present(path.join(dir, 'slot', BUILDING_MARKER))).toBe(true);
+    expect(parseIdentity(await readFile(marker, 'utf8'))).toEqual(leader);
+    expect(await sameProcessAlive(leader!)).toBe(false);
   });
 
   it('after a build killed hard, stops its orphaned make and drops what it wrote before building again in that slot', async () => {
@@ -46,7 +55,7 @@ describe('stopping long work', () => {
     await utimes(path.join(slot, 'kept.o'), old, old);
     // The killed build's make, orphaned and still running in its own process group.
     const orphan = execa('sleep', ['61'], { detached: true, reject: false });
-    await writeFile(path.join(slot, BUILDING_MARKER), `${orphan.pid}\n`);
+    await writeFile(path.join(slot, BUILDING_MARKER), `${JSON.stringify(await processIdentity(orphan.pid!))}\n`);
     await utimes(path.join(slot, BUILDING_MARKER), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
     await writeFile(path.join(slot, 'half.o'), 'half-written by the killed build');
     const result = await buildKernel({
@@ -60,6 +69,47 @@ describe('stopping long work', () => {
     expect(await present(path.join(slot, BUILDING_MARKER))).toBe(false);
     expect(await readFile(path.join(dir, 'build.log'), 'utf8')).toContain('removed the 1 files it wrote');
     expect((await orphan).signal).toBe('SIGKILL');
+  });
+
+  it('leaves alone a process that only has the pid named in the marker (as after a reboot), still dropping what was written since', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-build-'));
+    // Another program, in a process group of its own, that now has the pid the killed build's make had.
+    const other = execa('sleep', ['30'], { detached: true, reject: false });
+    const identity = (await processIdentity(other.pid!))!;
+    try {
+      const markers = { 'wrong-start': JSON.stringify({ ...identity, startTime: identity.startTime - 1 }), 'bare-pid': String(identity.pid) };
+      for (const [name, content] of Object.entries(markers)) {
+        const slot = path.join(dir, name);
+        await mkdir(slot, { recursive: true });
+        await writeFile(path.join(slot, BUILDING_MARKER), `${content}\n`);
+        await utimes(path.join(slot, BUILDING_MARKER), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+        await writeFile(path.join(slot, 'half.o'), 'half-written by the killed build');
+        const result = await buildKernel({
+          srcDir: stampTree, slotDir: slot, config: new Map([['A', 'y']]), artifactDir: path.join(dir, 'art', name),
+          ccacheDir: path.join(dir, 'ccache'), ccacheBase: dir, logFile: path.join(dir, `${name}.log`),
+        });
+        expect(result.ok).toBe(true);
+        expect(await present(path.join(slot, 'half.o'))).toBe(false);
+        expect(await sameProcessAlive(identity)).toBe(true);
+      }
+    } finally {
+      other.kill('SIGKILL');
+    }
+    expect((await other).signal).toBe('SIGKILL');
+  });
+
+  it('stores the kernel of one config built by several runs at once whole, with its config and no temp files', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-build-'));
+    const config = new Map([['A', 'y']]);
+    const artifactDir = path.join(dir, 'art');
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => buildKernel({
+      srcDir: stampTree, slotDir: path.join(dir, `slot-${i}`), config, artifactDir,
+      ccacheDir: path.join(dir, 'ccache'), ccacheBase: dir, logFile: path.join(dir, `build-${i}.log`),
+    })));
+    expect(results.map((r) => r.ok)).toEqual(Array(6).fill(true));
+    expect((await readdir(artifactDir)).sort()).toEqual(['bzImage', 'config']);
+    expect(await readFile(path.join(artifactDir, 'bzImage'), 'utf8')).toBe('image\n');
+    expect(await readFile(path.join(artifactDir, 'config'), 'utf8')).toBe(formatDotConfig(config));
   });
 
   it('times out a build the same way', async () => {
