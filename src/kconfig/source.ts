@@ -1,29 +1,47 @@
-// Finds the kernel tree: --kernel-src, or Debian's linux-source tarball unpacked once into the cache.
-import { mkdir, readdir, readFile, rename, rm, writeFile, realpath } from 'node:fs/promises';
+// Finds the kernel tree (--kernel-src, or Debian's linux-source tarball unpacked once into the cache) and its cache key.
+import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import { TinyxError } from '../errors.js';
 import { cacheRoot } from '../util/paths.js';
 import { exists } from '../util/fsx.js';
-import { sha256 } from '../util/hash.js';
+import { dirIdentity, treeKey } from './identity.js';
+import { TARBALL_DIR, TARBALL_IDENTITY, unpackDebianSource } from './tarball.js';
 
 export interface KernelSource {
   /** Absolute path of the (pristine) source tree. */
   dir: string;
   /** `make kernelversion` style: 6.1.192. */
   version: string;
-  /** Short stable identity of the tree, for cache keys (path + version). */
+  /** Short stable name of the tree's content, for cache keys: `<version>-<8 hex of identity>`. */
   key: string;
+  /**
+   * What the key was made from, for reports: "debian linux-source-6.1 6.1.192-3 sha256:<tarball>",
+   * "git <commit>", "git <commit> +dirty:<hash>" or "tree sha256:<hash of the files>".
+   */
+  identity: string;
 }
 
-const TARBALL_DIR = '/usr/src';
+export interface SourceOptions {
+  kernelSrc?: string;
+  cache?: string;
+  /** Where to look for linux-source-*.tar.xz (default /usr/src). */
+  tarballDir?: string;
+}
 
-export async function resolveKernelSource(options: { kernelSrc?: string; cache?: string } = {}): Promise<KernelSource> {
-  const dir = options.kernelSrc
-    ? await checkTree(path.resolve(options.kernelSrc))
-    : await unpackDebianSource(options.cache ?? cacheRoot());
+export async function resolveKernelSource(options: SourceOptions = {}): Promise<KernelSource> {
+  const cache = options.cache ?? cacheRoot();
+  const { dir, identity } = options.kernelSrc
+    ? await givenTree(await checkTree(path.resolve(options.kernelSrc)), cache)
+    : await unpackDebianSource(cache, options.tarballDir ?? TARBALL_DIR);
   const version = await kernelVersion(dir);
-  return { dir, version, key: `${version}-${sha256(dir).slice(0, 8)}` };
+  return { dir, version, key: treeKey(version, identity), identity };
+}
+
+/** A tree tinyx unpacked (it never writes there) is its tarball, however it is reached; others are hashed. */
+async function givenTree(dir: string, cache: string): Promise<{ dir: string; identity: string }> {
+  const marker = await readFile(`${dir}.unpacked`, 'utf8').then((t) => t.trim(), () => '');
+  const identity = TARBALL_IDENTITY.test(marker) ? marker : await dirIdentity(dir, path.join(cache, 'kernel', 'tree-hashes'));
+  return { dir, identity };
 }
 
 async function checkTree(dir: string): Promise<string> {
@@ -33,47 +51,6 @@ async function checkTree(dir: string): Promise<string> {
     });
   }
   return realpath(dir);
-}
-
-/** The newest /usr/src/linux-source-*.tar.xz, unpacked into <cache>/kernel/ on first use. */
-async function unpackDebianSource(cache: string): Promise<string> {
-  const tarballs = (await readdir(TARBALL_DIR).catch(() => [] as string[]))
-    .filter((f) => /^linux-source-[\d.]+\.tar\.xz$/.test(f))
-    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
-  const tarball = tarballs.at(-1);
-  if (!tarball) {
-    throw new TinyxError('TINYX_KERNEL_SRC_NOT_FOUND', `No kernel source: no linux-source-*.tar.xz in ${TARBALL_DIR} and no --kernel-src.`, {
-      advice: 'Run `apt-get install linux-source-6.1` (as root), or pass --kernel-src DIR.',
-    });
-  }
-  const name = tarball.replace(/\.tar\.xz$/, '');
-  const root = path.join(cache, 'kernel');
-  const dir = path.join(root, name);
-  const done = `${dir}.unpacked`;
-  if (await exists(done)) return dir;
-  await mkdir(root, { recursive: true });
-  const staging = await makeStaging(root);
-  try {
-    await execa('tar', ['-xJf', path.join(TARBALL_DIR, tarball), '-C', staging]);
-    await rm(dir, { recursive: true, force: true });
-    await rename(path.join(staging, name), dir);
-    await writeFile(done, `${TARBALL_DIR}/${tarball}\n`);
-  } catch (error) {
-    throw new TinyxError('TINYX_KERNEL_SRC_NOT_FOUND', `Could not unpack ${tarball} into ${root}.`, {
-      advice: 'Check free disk space (the tree takes ~1.5 GB).',
-      cause: error,
-    });
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
-  return dir;
-}
-
-async function makeStaging(root: string): Promise<string> {
-  const staging = path.join(root, `.unpack-${process.pid}`);
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging);
-  return staging;
 }
 
 /** VERSION.PATCHLEVEL.SUBLEVEL from the top Makefile, without running make. */

@@ -1,15 +1,18 @@
 // The kernel tree on a worker: a given path, or Debian's linux-source tarball unpacked in its cache.
 import path from 'node:path/posix';
 import { TinyxError } from '../errors.js';
-import { sha256 } from '../util/hash.js';
+import { treeKey } from '../kconfig/identity.js';
+import { tarballIdentityScript, treeIdentityScript } from './identity.js';
 import type { Session } from './session.js';
 import { quote } from './shell.js';
 
 export interface RemoteTree {
   dir: string;
   version: string;
-  /** Same formula as the local tree key, so one machine's artifacts are shared. */
+  /** Same formula and identity as the local tree key (src/kconfig/source.ts), so one machine's artifacts are shared. */
   key: string;
+  /** What the key was made from, as KernelSource.identity. */
+  identity: string;
 }
 
 /** The worker's tinyx cache root, resolved the way cacheRoot() does locally. */
@@ -17,15 +20,27 @@ export async function remoteCacheRoot(session: Session): Promise<string> {
   return (await session.run('printf %s "${TINYX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tinyx}"')).trim();
 }
 
-/** Shell snippet printing the newest /usr/src/linux-source-*.tar.xz (empty when none). */
-export const FIND_TARBALL = 'ls /usr/src 2>/dev/null | grep -E "^linux-source-[0-9.]+\\.tar\\.xz$" | sort -V | tail -n 1';
+/** Shell snippet printing the newest linux-source-*.tar.xz in `dir` (empty when none). */
+export function findTarballCommand(dir: string): string {
+  return `ls ${quote(dir)} 2>/dev/null | grep -E "^linux-source-[0-9.]+\\.tar\\.xz$" | sort -V | tail -n 1`;
+}
 
-export async function resolveRemoteSource(session: Session, options: { kernelSrc?: string; cacheRoot: string }): Promise<RemoteTree> {
-  const dir = options.kernelSrc ? await checkTree(session, options.kernelSrc) : await unpackTarball(session, options.cacheRoot);
+/** The newest tarball in Debian's place, /usr/src. */
+export const FIND_TARBALL = findTarballCommand('/usr/src');
+
+export async function resolveRemoteSource(session: Session, options: { kernelSrc?: string; cacheRoot: string; tarballDir?: string }): Promise<RemoteTree> {
+  const { dir, identity } = options.kernelSrc
+    ? await givenTree(session, await checkTree(session, options.kernelSrc), options.cacheRoot)
+    : await unpackTarball(session, options.cacheRoot, options.tarballDir ?? '/usr/src');
   const head = await session.run(`head -n 8 ${quote(path.join(dir, 'Makefile'))}`);
   const field = (name: string) => new RegExp(`^${name}[ \t]*=[ \t]*([^\\s#]*)`, 'm').exec(head)?.[1] ?? '';
   const version = `${field('VERSION')}.${field('PATCHLEVEL')}.${field('SUBLEVEL')}${field('EXTRAVERSION')}`;
-  return { dir, version, key: `${version}-${sha256(dir).slice(0, 8)}` };
+  return { dir, version, key: treeKey(version, identity), identity };
+}
+
+async function givenTree(session: Session, dir: string, cacheRoot: string): Promise<{ dir: string; identity: string }> {
+  const identity = (await session.run(treeIdentityScript(dir, path.join(cacheRoot, 'kernel', 'tree-hashes')))).trim();
+  return { dir, identity };
 }
 
 async function checkTree(session: Session, dir: string): Promise<string> {
@@ -38,24 +53,30 @@ async function checkTree(session: Session, dir: string): Promise<string> {
   return result.stdout.trim();
 }
 
-async function unpackTarball(session: Session, cacheRoot: string): Promise<string> {
-  const tarball = (await session.run(FIND_TARBALL)).trim();
-  if (!tarball) {
-    throw new TinyxError('TINYX_KERNEL_SRC_NOT_FOUND', `No kernel source on ${session.name}: no /usr/src/linux-source-*.tar.xz and no kernelSrc.`, {
+async function unpackTarball(session: Session, cacheRoot: string, tarballDir: string): Promise<{ dir: string; identity: string }> {
+  const file = (await session.run(findTarballCommand(tarballDir))).trim();
+  if (!file) {
+    throw new TinyxError('TINYX_KERNEL_SRC_NOT_FOUND', `No kernel source on ${session.name}: no ${tarballDir}/linux-source-*.tar.xz and no kernelSrc.`, {
       advice: 'On the worker: apt-get install linux-source-6.1 (as root), or set kernelSrc for it.',
     });
   }
-  const name = tarball.replace(/\.tar\.xz$/, '');
+  const tarball = path.join(tarballDir, file);
+  const name = file.replace(/\.tar\.xz$/, '');
   const root = path.join(cacheRoot, 'kernel');
   const dir = path.join(root, name);
-  // Same layout and marker as src/kconfig/source.ts; a staging dir so a torn unpack is never used.
+  const identity = (await session.run(tarballIdentityScript(tarball, path.join(root, `${file}.identity`)))).trim();
+  // Same layout, marker and re-unpack rule as src/kconfig/tarball.ts (a marker holding the tarball's
+  // path is from before identities); a staging dir so a torn unpack is never used.
   const script = [
-    `set -e; root=${quote(root)}; dir=${quote(dir)}`,
-    'if [ -e "$dir.unpacked" ]; then exit 0; fi',
+    `set -e; root=${quote(root)}; dir=${quote(dir)}; t=${quote(tarball)}; id=${quote(identity)}`,
+    'if [ "$(cat "$dir.unpacked" 2>/dev/null)" = "$id" ]; then exit 0; fi',
+    'if [ "$(cat "$dir.unpacked" 2>/dev/null)" = "$t" ] && [ "$(stat -c %.9Z "$t" | tr -d .)" -lt "$(stat -c %.9Y "$dir.unpacked" | tr -d .)" ]; then',
+    '  printf \'%s\\n\' "$id" > "$dir.unpacked.$$"; mv "$dir.unpacked.$$" "$dir.unpacked"; exit 0',
+    'fi',
     'mkdir -p "$root"; staging="$root/.unpack-remote-$$"; rm -rf "$staging"; mkdir "$staging"',
     `trap 'rm -rf "$staging"' EXIT`,
-    `tar -xJf /usr/src/${quote(tarball)} -C "$staging"`,
-    `rm -rf "$dir"; mv "$staging/${name}" "$dir"; echo /usr/src/${quote(tarball)} > "$dir.unpacked"`,
+    'tar -xJf "$t" -C "$staging"',
+    `rm -f "$dir.unpacked"; rm -rf "$dir"; mv "$staging/${name}" "$dir"; printf '%s\\n' "$id" > "$dir.unpacked"`,
   ].join('\n');
   const result = await session.exec(script);
   if (result.code !== 0) {
@@ -63,5 +84,5 @@ async function unpackTarball(session: Session, cacheRoot: string): Promise<strin
       advice: 'Check free disk space on the worker (the tree takes ~1.5 GB).',
     });
   }
-  return dir;
+  return { dir, identity };
 }

@@ -1,31 +1,23 @@
-// Test helper: a kernel that is already built (the remote tests build nothing), staged as an artifact.
-import { existsSync, readdirSync } from 'node:fs';
+// Test helper: the start kernel, already built by the global setup (the remote tests build nothing), staged as an artifact.
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDotConfig, type DotConfig } from '../../src/kconfig/dotconfig.js';
 import { hashConfig } from '../../src/search/evaluator.js';
-import { cacheRoot } from '../../src/util/paths.js';
+import { startKernel } from '../helpers/start-kernel.js';
 
 export interface BuiltKernel {
   bzImage: string;
   configFile?: string;
 }
 
-/** A stored pipeline artifact (bzImage + config), else $TINYX_TEST_BZIMAGE, the warm build or a slot's last build. */
-export function findBuiltKernel(): BuiltKernel | undefined {
-  const list = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
-  const store = path.join(cacheRoot(), 'artifacts');
-  for (const tree of list(store)) {
-    for (const hash of list(path.join(store, tree))) {
-      const dir = path.join(store, tree, hash);
-      if (existsSync(path.join(dir, 'bzImage')) && existsSync(path.join(dir, 'config'))) return { bzImage: path.join(dir, 'bzImage'), configFile: path.join(dir, 'config') };
-    }
-  }
-  const builds = path.join(cacheRoot(), 'builds');
-  const candidates = [process.env.TINYX_TEST_BZIMAGE, path.join(builds, 'warm/arch/x86/boot/bzImage'),
-    ...list(builds).map((tree) => path.join(builds, tree, 'slot-0/arch/x86/boot/bzImage'))];
-  const bzImage = candidates.find((c): c is string => Boolean(c) && existsSync(c as string));
-  return bzImage ? { bzImage } : undefined;
+/**
+ * The default profile's start kernel (bzImage + its config), found by its config hash: a kernel
+ * with what the example guests need (DEVTMPFS, VIRTIO_NET...), never whichever one a minimizing run
+ * stored. Cheap after the global setup, which built it (startKernel() then reads its memo).
+ */
+export async function findBuiltKernel(): Promise<BuiltKernel> {
+  const kernel = await startKernel();
+  return { bzImage: kernel.bzImage, configFile: kernel.configFile };
 }
 
 /**
