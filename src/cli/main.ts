@@ -2,7 +2,7 @@
 // The tinyx command: dispatches subcommands; the only place that exits the process.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isTinyxError } from '../errors.js';
+import { isInputError, isTinyxError } from '../errors.js';
 import { processIo, type CliIo } from './io.js';
 import { minimizeCommand } from './minimize.js';
 
@@ -53,7 +53,7 @@ function reportError(error: unknown, io: CliIo): number {
     if (error.advice) io.stderr(`  ${error.advice}\n`);
     io.stderr(`  (${error.code})\n`);
     if (error.code === 'TINYX_INTERRUPTED') return 130;
-    return error.code === 'TINYX_USAGE' ? 2 : 1;
+    return isInputError(error) ? 2 : 1;
   }
   if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
     io.stderr(`tinyx: ${error.message}\n  (TINYX_USAGE)\n`);
@@ -73,14 +73,18 @@ function isEntryPoint(): boolean {
 
 if (isEntryPoint()) {
   const controller = new AbortController();
-  let interrupts = 0;
+  let received: NodeJS.Signals | undefined;
+  // 128 + the signal's number, as a shell reports a process the signal ended.
+  const exitFor = (signal: NodeJS.Signals) => (signal === 'SIGTERM' ? 143 : 130);
   const onSignal = (signal: NodeJS.Signals) => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
+    if (received) process.exit(exitFor(signal));
+    received = signal;
     process.stderr.write(`\ntinyx: ${signal}: stopping (verdicts so far are kept; run again to resume)\n`);
     controller.abort();
+    // Builds and guests are stopped through the signal; should cleaning up hang, do not hang with it.
+    setTimeout(() => process.exit(exitFor(signal)), 20_000).unref();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  runMain(process.argv.slice(2), processIo(controller.signal)).then((code) => process.exit(code));
+  runMain(process.argv.slice(2), processIo(controller.signal)).then((code) => process.exit(received ? exitFor(received) : code));
 }

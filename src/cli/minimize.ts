@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TinyxError } from '../errors.js';
+import { accelChoice } from '../tester/accel.js';
 import { loadProfile, DEFAULT_PROFILE } from '../profile/load.js';
 import { minimize } from '../search/minimize.js';
 import { loadWorkersFile, type WorkerSpec } from '../remote/workers-file.js';
@@ -14,16 +15,20 @@ export const MINIMIZE_HELP = `Usage: tinyx minimize --app PROGRAM --tests EXECUT
 Builds the smallest kernel (and boot command line) on which the app still passes its tests.
 
   --app PATH            the program to run in the VM: an ELF executable, a #! script (a Python
-                        script brings only the modules it imports) or a directory
+                        script brings only the modules it imports) or a directory (copied whole)
+  --entry REL           for a directory app: the program in it to run, relative to it (default:
+                        bin/<dir name>, <dir name>, run or start, else its only executable at the
+                        top or in bin/)
   --tests PATH          executable run on the host; exit 0 = pass. It gets TINYX_HOST,
                         TINYX_PORT (a 127.0.0.1 port forwarded to --port in the guest) and
                         TINYX_CONSOLE (the guest console log)
-  --port N              TCP port the app listens on in the guest (default 80; 0 = none)
+  --port N              TCP port the app listens on in the guest, 1-65535 (default 80); 0 = no
+                        network: the tests run once the app has started and read TINYX_CONSOLE
   --profile NAME|FILE   target profile (default ${DEFAULT_PROFILE})
   --kernel-src DIR      kernel tree (default: Debian's linux-source-6.1, unpacked into the cache)
   --out DIR             output directory (default out/<app name>); re-running with the same
                         --out resumes from its journal
-  --jobs N              candidates evaluated at once, each in its own build dir
+  --jobs N              candidates evaluated at once (at least 1), each in its own build dir
   --strategy NAME       kernel search strategy (default: the profile's)
   --cmdline-strategy NAME  boot option search strategy (default: the profile's)
   --include PATH[:GUEST]  also put this file or directory in the VM (repeatable)
@@ -49,6 +54,8 @@ Builds the smallest kernel (and boot command line) on which the app still passes
   --assume-monotone     trust that removing more options never makes a failing kernel pass:
                         kept options are not re-checked on the final config (fewer builds;
                         1-minimal only if the trust holds: tinyx verify checks it)
+  --accel auto|kvm|tcg  QEMU accelerator (default: $TINYX_ACCEL, else the profile's qemu.accel,
+                        else auto: KVM only once a probe guest has run under it on this host)
   --test-timeout S      seconds before the tests count as failed (default 120)
   --boot-timeout S      seconds for the guest to start the app (default 120)
   --worker URL          also evaluate candidates on ssh://user@host[:port] (repeatable)
@@ -70,7 +77,7 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
     strict: true,
     allowPositionals: false,
     options: {
-      app: { type: 'string' }, tests: { type: 'string' }, port: { type: 'string' }, profile: { type: 'string' },
+      app: { type: 'string' }, entry: { type: 'string' }, tests: { type: 'string' }, port: { type: 'string' }, profile: { type: 'string' },
       'kernel-src': { type: 'string' }, out: { type: 'string' }, jobs: { type: 'string' }, strategy: { type: 'string' },
       'cmdline-strategy': { type: 'string' }, candidates: { type: 'string' }, from: { type: 'string' },
       'confirm-failures': { type: 'string' }, 'final-runs': { type: 'string' }, 'keep-cmdline': { type: 'boolean' }, 'kernel-trace': { type: 'boolean' },
@@ -81,7 +88,7 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
       'test-timeout': { type: 'string' }, 'boot-timeout': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       worker: { type: 'string', multiple: true }, workers: { type: 'string' }, identity: { type: 'string' },
       'known-hosts': { type: 'string', multiple: true }, 'worker-slots': { type: 'string' },
-      'worker-unreachable': { type: 'string' }, distcc: { type: 'string' },
+      'worker-unreachable': { type: 'string' }, distcc: { type: 'string' }, accel: { type: 'string' },
     },
   });
   if (values.help) {
@@ -93,24 +100,26 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
   const profile = await loadProfile(values.profile ?? DEFAULT_PROFILE);
   const unreachable = values['worker-unreachable'] ?? 'fail';
   if (unreachable !== 'fail' && unreachable !== 'warn') throw new TinyxError('TINYX_USAGE', `--worker-unreachable must be fail or warn, got ${unreachable}.`);
+  const workerSlots = number(values['worker-slots'], 'worker-slots', 1);
+  if (workerSlots < 1) throw new TinyxError('TINYX_USAGE', `--worker-slots must be a whole number of at least 1, received ${workerSlots}.`);
   const workers: WorkerSpec[] = [
     ...(values.workers ? await loadWorkersFile(values.workers) : []),
     ...(values.worker ?? []).map((url) => ({
-      url, slots: number(values['worker-slots'], 'worker-slots', 1), identity: values.identity, knownHosts: values['known-hosts'],
+      url, slots: workerSlots, identity: values.identity, knownHosts: values['known-hosts'],
     })),
   ];
   const progress = progressListener(io);
   try {
     const result = await minimize({
-      app: values.app, appArgs, tests: values.tests, out, profile,
+      app: values.app, entry: values.entry, appArgs, tests: values.tests, out, profile,
       port: number(values.port, 'port', 80), kernelSrc: values['kernel-src'],
       jobs: values.jobs === undefined ? undefined : number(values.jobs, 'jobs', 1),
       strategy: values.strategy, cmdlineStrategy: values['cmdline-strategy'],
       candidates: values.candidates?.split(',').map((s) => s.trim()).filter(Boolean),
       from: values.from, confirmFailures: number(values['confirm-failures'], 'confirm-failures', 1),
-      finalRuns: Math.max(1, number(values['final-runs'], 'final-runs', 3)),
+      finalRuns: number(values['final-runs'], 'final-runs', 3),
       keepCmdline: values['keep-cmdline'], kernelTrace: values['kernel-trace'],
-      assumeMonotone: values['assume-monotone'], include: values.include, exclude: values.exclude,
+      assumeMonotone: values['assume-monotone'], accel: accelChoice(values.accel, profile.qemu.accel), include: values.include, exclude: values.exclude,
       includePackages: values['include-package'], trace: values.trace,
       user: values.user, env: parseEnv(values.env), cwd: guestDir(values.cwd),
       testTimeoutMs: number(values['test-timeout'], 'test-timeout', 120) * 1000,
@@ -148,9 +157,9 @@ function guestDir(dir: string | undefined): string | undefined {
   return dir;
 }
 
+/** A whole number as written; its range is checked by the inputs stage (checkSettings). */
 function number(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new TinyxError('TINYX_USAGE', `--${flag} expects a whole number, received "${text}".`);
-  return value;
+  if (!/^\s*-?\d+\s*$/.test(text)) throw new TinyxError('TINYX_USAGE', `--${flag} expects a whole number, received "${text}".`);
+  return Number(text);
 }

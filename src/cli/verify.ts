@@ -2,21 +2,23 @@
 import { parseArgs } from 'node:util';
 import { TinyxError } from '../errors.js';
 import { verify } from '../search/verify.js';
+import { parseAccel } from '../tester/accel.js';
 import type { CliIo } from './io.js';
 import { progressListener } from './progress.js';
 
-export const VERIFY_HELP = `Usage: tinyx verify OUT [--fresh] [--jobs N]
+export const VERIFY_HELP = `Usage: tinyx verify OUT [--fresh] [--jobs N] [--accel auto|kvm|tcg]
 
 Re-checks the result in OUT (a finished \`tinyx minimize\` output dir): the VM boots and its tests
 pass, and removing any kept option either fails the tests or is undone by the kernel's Kconfig
-(1-minimality). Verdicts already in OUT's journal are reused unless --fresh.
+(1-minimality). Verdicts already in OUT's journal are reused unless --fresh. The accelerator is
+the run's (run.json), unless --accel says otherwise.
 Exit status 0 when both hold.
 `;
 
 export async function verifyCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
-    options: { fresh: { type: 'boolean' }, jobs: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { fresh: { type: 'boolean' }, jobs: { type: 'string' }, accel: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     io.stdout(VERIFY_HELP);
@@ -26,7 +28,7 @@ export async function verifyCommand(argv: string[], io: CliIo): Promise<number> 
   if (!out || positionals.length > 1) throw new TinyxError('TINYX_USAGE', 'verify takes one output directory.', { advice: 'tinyx verify out/NAME' });
   const progress = progressListener(io);
   try {
-    const result = await verify(out, { fresh: values.fresh, jobs: values.jobs ? Number(values.jobs) : undefined, signal: io.signal, emit: progress.listener });
+    const result = await verify(out, { fresh: values.fresh, jobs: values.jobs === undefined ? undefined : jobCount(values.jobs), accel: values.accel === undefined ? undefined : parseAccel(values.accel, '--accel'), signal: io.signal, emit: progress.listener });
     progress.stop();
     const width = Math.max(6, ...result.rows.map((r) => r.option.length));
     io.stdout(`boot + tests: ${result.boots ? 'pass' : 'FAIL'} (${result.bootDetail})\n\n`);
@@ -40,4 +42,9 @@ export async function verifyCommand(argv: string[], io: CliIo): Promise<number> 
   } finally {
     progress.stop();
   }
+}
+
+function jobCount(text: string): number {
+  if (!/^\s*\d+\s*$/.test(text) || Number(text) < 1) throw new TinyxError('TINYX_USAGE', `--jobs expects a whole number of at least 1, received "${text}".`);
+  return Number(text);
 }

@@ -40,7 +40,7 @@ export async function rootfsFacts(manifest: Manifest): Promise<RootfsFacts> {
 }
 
 /** A script that boots the result: ./run.sh [host-port] forwards 127.0.0.1:host-port to the app. */
-export function runScript(result: Pick<MinimizeResult, 'options'>): string {
+export function runScript(result: Pick<MinimizeResult, 'options' | 'accel'>): string {
   const { qemu } = result.options.profile;
   const port = result.options.port;
   const net = port > 0
@@ -49,12 +49,18 @@ export function runScript(result: Pick<MinimizeResult, 'options'>): string {
   const extra = qemu.extraArgs.map((a) => ` '${a.replace(/'/g, `'\\''`)}'`).join('');
   return `#!/bin/sh
 # Boots the minimized VM made by tinyx. Usage: ./run.sh [host-port]
-# The app's port ${port} in the guest is reachable at 127.0.0.1:<host-port> (default 8080).
+# ${port > 0 ? `The app's port ${port} in the guest is reachable at 127.0.0.1:<host-port> (default 8080).` : 'No network device (--port 0): the app talks through the console only.'}
 # The serial console is this terminal; stop with Ctrl-A X.
 set -e
 HOST_PORT="\${1:-8080}"
+# The accelerator tinyx found working on the host that made this VM (${result.accel.accel}: ${result.accel.reason.replace(/\s+/g, ' ')}).
+# TINYX_ACCEL=kvm or TINYX_ACCEL=tcg overrides it (a KVM guest on a host without nested virtualization prints nothing).
+case "\${TINYX_ACCEL:-${result.accel.accel}}" in
+  kvm) ACCEL="-accel kvm -cpu host" ;;
+  *) ACCEL="-accel tcg" ;;
+esac
 cd "$(dirname "$0")"
-exec qemu-system-x86_64 -machine ${qemu.machine},accel=kvm:tcg -m ${qemu.memory} -smp 1 -no-reboot \\
+exec qemu-system-x86_64 -machine ${qemu.machine} $ACCEL -m ${qemu.memory} -smp 1 -no-reboot \\
   -nodefaults -no-user-config -display none -serial mon:stdio \\
   -kernel bzImage -initrd initramfs.cpio.gz -append "$(cat cmdline)"${net}${extra}
 `;

@@ -35,6 +35,8 @@ export interface Report {
   tests: string;
   profile: string;
   kernelVersion: string;
+  /** The QEMU accelerator the guests ran under, and why it was chosen. */
+  accel: { accel: string; choice: string; reason: string };
   strategy: string;
   builds: number;
   evaluations: number;
@@ -50,6 +52,8 @@ export interface Report {
   cmdline: string;
   cmdlineRemoved: string[];
   initramfs: { bytes: number; uncompressedBytes: number; entries: number };
+  /** Candidates whose runs disagreed (failed, then passed): counted as failing, so their options stayed. */
+  flaky: { label: string; detail: string }[];
   /** Remote worker events: dropped workers and re-queued candidates (empty without --worker). */
   workers: string[];
   rootfs: RootfsFigures;
@@ -71,6 +75,7 @@ export function makeReport(result: MinimizeResult, sizes: { startBzImage: number
     tests: options.tests,
     profile: options.profile.name,
     kernelVersion: result.kernelVersion,
+    accel: { accel: result.accel.accel, choice: result.accel.choice, reason: result.accel.reason },
     strategy: options.strategy ?? options.profile.search.strategy,
     builds: result.builds,
     evaluations: result.evaluations,
@@ -86,6 +91,7 @@ export function makeReport(result: MinimizeResult, sizes: { startBzImage: number
     cmdline: result.final.cmdline,
     cmdlineRemoved: result.cmdlineRemoved,
     initramfs: result.initramfs,
+    flaky: result.flaky,
     workers: result.workerEvents
       .filter((e) => e.type === 'executor-dropped' || e.type === 'requeue')
       .map((e) => JSON.stringify(e)),
@@ -138,7 +144,7 @@ export function renderMarkdown(r: Report): string {
   const lines = [
     `# tinyx report: ${r.app}`,
     '',
-    `Profile \`${r.profile}\`, kernel ${r.kernelVersion}, strategy \`${r.strategy}\`.`,
+    `Profile \`${r.profile}\`, kernel ${r.kernelVersion}, strategy \`${r.strategy}\`, QEMU accelerator ${r.accel.accel.toUpperCase()} (${r.accel.choice === 'auto' ? `auto: ${r.accel.reason}` : 'asked for'}).`,
     `${r.builds} kernel builds, ${r.evaluations} evaluations, ${r.wallSeconds} s wall time.`,
     '',
     '| | start | final |',
@@ -154,6 +160,14 @@ export function renderMarkdown(r: Report): string {
     '',
     ...Object.entries(r.stages).map(([stage, s]) => `- ${stage}: ${s} s`),
     '',
+    ...(r.flaky.length ? [
+      '## Flaky verdicts',
+      '',
+      'These candidates failed and then passed; each counted as failing, so what it would have removed was kept.',
+      '',
+      ...r.flaky.map((f) => `- \`${f.label}\`: ${f.detail}`),
+      '',
+    ] : []),
     ...(r.workers.length ? ['## Workers', '', ...r.workers.map((w) => `- ${w}`), ''] : []),
     `## Kept (${r.kept.length} of ${r.candidates} candidates)`,
     '',

@@ -1,12 +1,14 @@
 // Loads a profile: find the file, parse YAML, check each field (with its line), fill defaults.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { TinyxError } from '../errors.js';
 import { exists } from '../util/fsx.js';
 import { packageRoot } from '../util/paths.js';
+import { didYouMean } from '../util/suggest.js';
 import { symbolName } from '../kconfig/dotconfig.js';
 import type { Profile } from './types.js';
+import { ACCEL_CHOICES, type AccelChoice } from '../tester/accel.js';
 import { DEFAULT_STRATEGY, STRATEGY_NAMES } from '../search/strategy.js';
 
 export const DEFAULT_PROFILE = 'qemu-x86_64';
@@ -14,19 +16,40 @@ export const DEFAULT_PROFILE = 'qemu-x86_64';
 /** A profile name from profiles/, or a path to a YAML file. */
 export async function loadProfile(nameOrPath: string = DEFAULT_PROFILE): Promise<Profile> {
   const file = await findProfile(nameOrPath);
-  return parseProfile(await readFile(file, 'utf8'), file);
+  return parseProfile(await readProfile(file), file);
 }
 
 async function findProfile(nameOrPath: string): Promise<string> {
   const looksLikePath = nameOrPath.includes('/') || /\.ya?ml$/.test(nameOrPath);
   const file = looksLikePath ? path.resolve(nameOrPath) : path.join(packageRoot(), 'profiles', `${nameOrPath}.yaml`);
+  const advice = `Use a name from ${path.join(packageRoot(), 'profiles')} (e.g. ${DEFAULT_PROFILE}) or a path to a YAML file.`;
   if (!(await exists(file))) {
-    throw new TinyxError('TINYX_PROFILE_NOT_FOUND', `Profile "${nameOrPath}" not found (looked for ${file}).`, {
-      advice: `Use a name from ${path.join(packageRoot(), 'profiles')} (e.g. ${DEFAULT_PROFILE}) or a path to a YAML file.`,
-    });
+    throw new TinyxError('TINYX_PROFILE_NOT_FOUND', `Profile "${nameOrPath}" not found (looked for ${file}).`, { advice });
+  }
+  if (!(await stat(file)).isFile()) {
+    throw new TinyxError('TINYX_PROFILE_NOT_FOUND', `Profile "${nameOrPath}" is not a file: ${file} is a directory or a device.`, { advice });
   }
   return file;
 }
+
+async function readProfile(file: string): Promise<string> {
+  return readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new TinyxError('TINYX_PROFILE_INVALID', `Cannot read the profile ${file} (${error.code ?? error.message}).`, {
+      advice: 'Check its permissions.', cause: error,
+    });
+  });
+}
+
+/** The keys a profile may have: a section maps to its own keys, a leaf to null. */
+type KeySchema = { [key: string]: KeySchema | null };
+const PROFILE_KEYS: KeySchema = {
+  name: null,
+  arch: null,
+  kernel: { base: null, enable: null, disable: null, keep: null },
+  boot: { cmdline: null, keep: null },
+  qemu: { machine: null, accel: null, memory: null, extraArgs: null },
+  search: { strategy: null, cmdlineStrategy: null },
+};
 
 /** Parse and validate profile text; every problem is reported with its line. */
 export function parseProfile(text: string, source: string): Profile {
@@ -34,6 +57,7 @@ export function parseProfile(text: string, source: string): Profile {
   const doc = parseDocument(text, { lineCounter: lines });
   const problems: string[] = doc.errors.map((e) => `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`);
   const check = new Checker(doc, lines, problems);
+  check.unknownKeys(PROFILE_KEYS);
   const profile: Profile = {
     name: check.string(['name'], path.basename(source).replace(/\.ya?ml$/, '')),
     source,
@@ -50,6 +74,7 @@ export function parseProfile(text: string, source: string): Profile {
     },
     qemu: {
       machine: check.string(['qemu', 'machine'], 'pc'),
+      accel: check.oneOf(['qemu', 'accel'], [...ACCEL_CHOICES], 'auto') as AccelChoice,
       memory: check.string(['qemu', 'memory'], '256M'),
       extraArgs: check.strings(['qemu', 'extraArgs']),
     },
@@ -99,6 +124,25 @@ class Checker {
   private fail(keyPath: string[], expected: string, node: unknown): void {
     const received = isScalar(node) ? JSON.stringify(node.value) : isSeq(node) ? 'a list' : isMap(node) ? 'a mapping' : String(node);
     this.problems.push(`${this.where(keyPath)}${keyPath.join('.') || '(top)'}: expected ${expected}, received ${received}`);
+  }
+
+  /** `line N: unknown key "enabel" under kernel (did you mean "enable"?)` for each key the schema lacks. */
+  unknownKeys(schema: KeySchema, keyPath: string[] = []): void {
+    const node = keyPath.length === 0 ? this.doc.contents : this.doc.getIn(keyPath, true);
+    if (!isMap(node)) return;
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const offset = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+      const known = Object.keys(schema);
+      if (!known.includes(key)) {
+        const where = offset === undefined ? '' : `line ${this.lines.linePos(offset).line}: `;
+        const section = keyPath.length === 0 ? 'at the top level' : `under ${keyPath.join('.')}`;
+        this.problems.push(`${where}unknown key "${key}" ${section}${didYouMean(key, known)}; known keys: ${known.join(', ')}`);
+        continue;
+      }
+      const sub = schema[key];
+      if (sub) this.unknownKeys(sub, [...keyPath, key]);
+    }
   }
 
   string(keyPath: string[], fallback: string): string {

@@ -1,4 +1,5 @@
 // A target profile: how the start kernel is made, what is never removed, how the guest boots.
+import type { AccelChoice } from '../tester/accel.js';
 
 export interface Profile {
   name: string;
@@ -20,6 +21,8 @@ export interface Profile {
   };
   qemu: {
     machine: string;
+    /** auto (KVM once proven to run a guest here, else TCG), kvm or tcg. */
+    accel: AccelChoice;
     memory: string;
     extraArgs: string[];
   };

@@ -1,6 +1,7 @@
 // Boots a kernel on a worker, waits for the app, runs the tests there: the same outcome as bootAndTest().
 import path from 'node:path';
 import { randomInt } from 'node:crypto';
+import type { Accel } from '../tester/accel.js';
 import { bootAndTestOn, type BootOutcome, type BootRequest } from '../tester/boot.js';
 import { startRemoteGuest } from './guest.js';
 import type { Session } from './session.js';
@@ -11,7 +12,8 @@ export interface RemoteBootRequest extends Omit<BootRequest, 'logDir'> {
   jobDir: string;
   /** Local dir the console is streamed to. */
   logDir: string;
-  kvm: boolean;
+  /** The worker's own accelerator (its probe's answer, see startRemoteExecutors). */
+  accel: Accel;
 }
 
 export async function remoteBootAndTest(session: Session, request: RemoteBootRequest): Promise<BootOutcome> {
@@ -19,7 +21,7 @@ export async function remoteBootAndTest(session: Session, request: RemoteBootReq
   return bootAndTestOn({
     // No way to ask the worker for a free port without a helper there: pick one, retried if taken.
     pickPort: async () => randomInt(20_000, 61_000),
-    startGuest: (spec) => startRemoteGuest(session, { ...spec, consoleLog: remoteConsole, localConsoleLog: spec.consoleLog, kvm: request.kvm }),
+    startGuest: (spec) => startRemoteGuest(session, { ...spec, consoleLog: remoteConsole, localConsoleLog: spec.consoleLog }),
     waitForPort: (hostPort, timeoutMs, signal) => waitForRemotePort(session, hostPort, timeoutMs, signal),
     runTests: (hostPort, testLog) => runRemoteTests(session, { ...request, hostPort, remoteConsole, testLog }),
   }, request);

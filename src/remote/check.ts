@@ -1,6 +1,7 @@
 // What a worker host has and lacks for taking jobs: kernel source, build tools, QEMU, disk space.
 import path from 'node:path/posix';
 import type { Session } from './session.js';
+import { KVM_PROBE_SCRIPT } from '../tester/accel.js';
 import { quote } from './shell.js';
 import { FIND_TARBALL, remoteCacheRoot } from './source.js';
 
@@ -23,7 +24,8 @@ export async function checkWorker(session: Session, options: { kernelSrc?: strin
       ? `if [ -f ${quote(path.join(options.kernelSrc, 'Makefile'))} ] && [ -d ${quote(path.join(options.kernelSrc, 'scripts/kconfig'))} ]; then echo "src tree ok ${options.kernelSrc}"; else echo "src tree missing ${options.kernelSrc}"; fi`
       : `t=$(${FIND_TARBALL}); if [ -n "$t" ]; then echo "src tarball ok /usr/src/$t"; else echo "src tarball missing"; fi`,
     `d=${quote(cacheRoot)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done; echo "disk $(df -Pk "$d" | awk 'NR==2 {print $4}') $d"`,
-    '[ -r /dev/kvm ] && [ -w /dev/kvm ] && echo "kvm ok" || echo "kvm missing"',
+    // The same probe as this host's: a KVM that opens but runs no guest counts as absent.
+    `a=$(sh -c ${quote(KVM_PROBE_SCRIPT)} sh qemu-system-x86_64 pc /dev/kvm); [ "$a" = kvm ] && echo "kvm ok" || echo "kvm missing $a"`,
     'echo "cpus $(nproc)"',
   ];
   const out = await session.run(lines.join('\n'));
@@ -43,7 +45,10 @@ export async function checkWorker(session: Session, options: { kernelSrc?: strin
       const freeGiB = Number(a) / 1024 / 1024;
       items.push({ name: 'free disk', ok: freeGiB >= minFree, required: true, detail: `${freeGiB.toFixed(1)} GiB free at ${b ?? '?'} (need ${minFree})` });
     }
-    if (kind === 'kvm') items.push({ name: 'kvm', ok: a === 'ok', required: false, detail: a === 'ok' ? '/dev/kvm usable' : 'no /dev/kvm: QEMU uses TCG (slower boots)' });
+    if (kind === 'kvm') {
+      const why = [b, ...rest].join(' ').replace(/^tcg: /, '');
+      items.push({ name: 'kvm', ok: a === 'ok', required: false, detail: a === 'ok' ? 'a probe guest ran under KVM' : `QEMU uses TCG (slower boots): ${why || 'no /dev/kvm'}` });
+    }
     if (kind === 'cpus' && a) cpus = a;
   }
   items.push({ name: 'cpus', ok: true, required: false, detail: cpus });

@@ -4,7 +4,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import { kernelVersion } from '../kconfig/source.js';
+import { KVM_PROBE_SCRIPT, type Accel } from '../tester/accel.js';
 import type { Executor, Job, RunSpec } from '../tester/executor.js';
+import { QEMU_BINARY } from '../tester/qemu.js';
 import type { Verdict } from '../tester/verdict.js';
 import { Workspace } from '../tester/workspace.js';
 import { remoteBootAndTest } from './boot.js';
@@ -35,7 +37,7 @@ interface Ready {
   runDir: string;
   initramfs: string;
   tests: string;
-  kvm: boolean;
+  accel: Accel;
   cpus: number;
   claim: SlotClaim;
   free: number[];
@@ -77,10 +79,13 @@ export class RemoteExecutor implements Executor {
       await session.run(`mkdir -p ${quote(path.posix.join(runDir, 'tests'))} ${quote(path.posix.join(runDir, 'jobs'))}`);
       await session.put(this.spec.initramfs, initramfs);
       await session.put(this.spec.tests, tests, 0o755);
-      const facts = await session.run('nproc; [ -r /dev/kvm ] && [ -w /dev/kvm ] && echo kvm || echo tcg');
-      const [cpus, accel] = facts.trim().split('\n');
+      const choice = this.spec.qemu.accel;
+      const probe = choice === 'auto' ? `sh -c ${quote(KVM_PROBE_SCRIPT)} sh ${QEMU_BINARY} ${quote(this.spec.qemu.machine)} /dev/kvm` : `echo ${choice}`;
+      const facts = await session.run(`nproc; ${probe}`);
+      const [cpus, answer = 'tcg'] = facts.trim().split('\n');
+      const accel: Accel = answer === 'kvm' ? 'kvm' : 'tcg';
       const claim = await claimRemoteSlots(session, path.posix.dirname(workspace.slotDir(0)), this.slots);
-      return { session, tree, workspace, runDir, initramfs, tests, kvm: accel === 'kvm', cpus: Number(cpus) || 1, claim, free: [...claim.slots] };
+      return { session, tree, workspace, runDir, initramfs, tests, accel, cpus: Number(cpus) || 1, claim, free: [...claim.slots] };
     } catch (error) {
       session.close();
       throw error;
@@ -119,13 +124,15 @@ export class RemoteExecutor implements Executor {
     });
     const buildLog = build.built ? path.join(job.logDir, 'build.log') : undefined;
     if (buildLog) await ready.session.get(remoteLog, buildLog);
+    // The worker's machinery failed, not the config: the pool gives the job to another executor.
+    if (build.infrastructure) throw new WorkerLostError(this.name, `the build of ${job.configHash.slice(0, 12)} failed there: ${build.reason}`);
     if (!build.ok || !build.bzImage) {
       return { ...base, status: 'build-error', reason: build.reason, built: build.built, buildMs: build.durationMs, consoleTail: build.logTail, buildLog };
     }
     job.onPhase?.('boot');
     const boot = await remoteBootAndTest(ready.session, {
       bzImage: build.bzImage, initramfs: ready.initramfs, tests: ready.tests, cmdline: job.cmdline, qemu: this.spec.qemu,
-      port: this.spec.port, jobDir, logDir: job.logDir, kvm: ready.kvm, bootTimeoutMs: this.spec.bootTimeoutMs,
+      port: this.spec.port, jobDir, logDir: job.logDir, accel: ready.accel, bootTimeoutMs: this.spec.bootTimeoutMs,
       readyTimeoutMs: this.spec.readyTimeoutMs, testTimeoutMs: this.spec.testTimeoutMs, signal,
     });
     return { ...base, ...boot, built: build.built, buildMs: build.durationMs, buildLog };

@@ -11,20 +11,10 @@ import { command, quote, watched } from './shell.js';
 export interface RemoteGuestSpec extends GuestSpec {
   /** consoleLog is the worker-side file; the stream is copied here as it arrives. */
   localConsoleLog: string;
-  kvm: boolean;
-}
-
-/** qemuArgs() decides KVM from this machine's /dev/kvm; the worker's own answer replaces it. */
-export async function remoteQemuArgs(spec: GuestSpec, kvm: boolean): Promise<string[]> {
-  const args = await qemuArgs(spec);
-  const at = args.indexOf('-accel');
-  const local = args[at + 1] === 'kvm' ? 4 : 2;
-  args.splice(at, local, ...(kvm ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg']));
-  return args;
 }
 
 export async function startRemoteGuest(session: Session, spec: RemoteGuestSpec): Promise<Guest> {
-  const argv = [QEMU_BINARY, ...(await remoteQemuArgs(spec, spec.kvm))];
+  const argv = [QEMU_BINARY, ...qemuArgs(spec)];
   const script = `${command(argv)} 2>&1 | tee ${quote(spec.consoleLog)}`;
   const channel: ClientChannel = await session.open(watched(script));
   await mkdir(path.dirname(spec.localConsoleLog), { recursive: true });

@@ -7,17 +7,19 @@ import { buildInitramfs } from '../packager/initramfs.js';
 import { TinyxError } from '../errors.js';
 import type { KernelConfigTool } from '../kconfig/kernel.js';
 import { makeStartConfig } from '../kconfig/start.js';
-import { enabledSymbols, formatDotConfig, parseDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
-import { loadKconfig } from '../kconfig/engine.js';
+import { enabledSymbols, formatDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
+import { readUserConfig } from '../kconfig/userconfig.js';
+import { loadKconfig, type KconfigModel } from '../kconfig/engine.js';
 import { writeFileAtomic } from '../util/fsx.js';
 import { sha256, sha256File } from '../util/hash.js';
-import { planCandidates } from './candidates.js';
+import { checkCandidateNames, planCandidates } from './candidates.js';
 import type { Profile } from '../profile/types.js';
+import type { AccelChoice, AccelDecision } from '../tester/accel.js';
 import type { Workspace } from '../tester/workspace.js';
 import type { Verdict } from '../tester/verdict.js';
 import type { Normalized } from './evaluator.js';
 import type { EventListener, Stage } from './events.js';
-import { checkApp, checkOut, checkTests, checkTools } from './inputs.js';
+import { checkApp, checkOut, checkSettings, checkTests, checkTools } from './inputs.js';
 import { searchCmdline, searchKernel, type KernelSearchResult } from './phases.js';
 import { writeRunSpec } from './runspec.js';
 import { getStrategy, type Candidate } from './strategy.js';
@@ -27,7 +29,10 @@ import { openKernel, openSession } from './session.js';
 import { traceGuidedCandidates } from '../trace/guide.js';
 
 export interface MinimizeOptions {
+  /** The program to run in the guest, or a directory holding it (with `entry`). */
   app: string;
+  /** For a directory app: the program to run, relative to it (default: the one dirapp picks). */
+  entry?: string;
   appArgs: string[];
   tests: string;
   port: number;
@@ -63,6 +68,8 @@ export interface MinimizeOptions {
    * the result is 1-minimal only if the trust holds, which `tinyx verify` checks.
    */
   assumeMonotone?: boolean;
+  /** QEMU's accelerator (default: TINYX_ACCEL, else the profile's qemu.accel, else auto). */
+  accel?: AccelChoice;
   /** Runs that must fail again before a failing candidate counts as failing (default 1). */
   confirmFailures?: number;
   /** Boots of the final result, each of which must pass, before it is written (default 3). */
@@ -88,6 +95,8 @@ export interface StageTime {
 export interface MinimizeResult {
   options: MinimizeOptions;
   kernelVersion: string;
+  /** The accelerator the guests ran under (and run.sh uses). */
+  accel: AccelDecision;
   start: { config: DotConfig; verdict: Verdict; bzImage: string };
   final: { config: DotConfig; verdict: Verdict; bzImage: string; cmdline: string };
   kernel: KernelSearchResult;
@@ -97,6 +106,8 @@ export interface MinimizeResult {
   manifest: Manifest;
   evaluations: number;
   builds: number;
+  /** Candidates whose runs disagreed; each was counted as failing. */
+  flaky: { label: string; detail: string }[];
   wallSeconds: number;
   /** Executor pool events (dispatch, re-queue, dropped workers), for the report; empty without workers. */
   workerEvents: PoolEvent[];
@@ -112,6 +123,8 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   let stageStart = Date.now();
   let current: Stage | undefined;
   const stage = (next: Stage, message: string) => {
+    // Ctrl-C or SIGTERM: stop between stages too, not only between candidates.
+    if (options.signal?.aborted) throw interrupted();
     if (current) stages.push({ stage: current, seconds: (Date.now() - stageStart) / 1000 });
     current = next;
     stageStart = Date.now();
@@ -119,7 +132,8 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   };
 
   stage('inputs', 'checking inputs');
-  const app = await checkApp(options.app);
+  checkSettings(options);
+  const { file: app, entry } = await checkApp(options.app, options.entry);
   const tests = await checkTests(options.tests);
   const out = await checkOut(options.out);
   getStrategy(options.strategy ?? options.profile.search.strategy);
@@ -128,10 +142,15 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   const previous = options.from ? await readPrevious(options.from) : undefined;
   const work = path.join(out, '.work');
   const kernelTree = await openKernel(options);
+  // With --candidates the model is read now, so a misspelled name is refused before any build.
+  const earlyModel = options.candidates
+    ? await readModel(kernelTree.source.dir, options.cache, emit, '--candidates names are not checked before the build, and the kernel\'s olddefconfig does every check')
+    : undefined;
+  if (earlyModel && options.candidates) checkCandidateNames(options.candidates, earlyModel.symbolNames());
 
   stage('deps', `resolving the runtime closure of ${path.basename(app)}`);
   const manifest = await resolveApp(app, {
-    include: options.include, exclude: options.exclude, includePackages: options.includePackages,
+    entry, include: options.include, exclude: options.exclude, includePackages: options.includePackages,
     trace: options.trace ? hostTrace(options, tests) : undefined,
   });
   stage('initramfs', 'packing the initramfs');
@@ -140,7 +159,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     init: { appGuestPath: manifest.app.guestPath, appArgs: options.appArgs, port: options.port, env: options.env, cwd: options.cwd, user: options.user },
     outFile: path.join(work, 'initramfs.cpio.gz'),
   });
-  await writeRunSpec(out, { ...options, app, tests });
+  await writeRunSpec(out, { ...options, app, entry, tests });
 
   stage('start-config', `making the start config (${options.profile.kernel.base} + profile ${options.profile.name})`);
   const session = await openSession({ ...options, tests, out, initramfs, emit }, kernelTree);
@@ -161,10 +180,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     }
 
     stage('candidates', 'reading the kernel\'s Kconfig and listing candidate options');
-    const model = await loadKconfig(source.dir, { arch: 'x86', cacheDir: options.cache }).catch((error: unknown) => {
-      emit({ type: 'warning', message: `Kconfig engine unavailable (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); using the kernel's olddefconfig for every check` });
-      return undefined;
-    });
+    const model = options.candidates ? earlyModel : await readModel(source.dir, options.cache, emit, 'using the kernel\'s olddefconfig for every check');
     await writeFileAtomic(path.join(work, 'start.config'), formatDotConfig(startNorm.config));
     const plan = planCandidates(startNorm.config, options.profile, model, options.candidates);
     let candidates = plan.candidates;
@@ -225,25 +241,41 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     for (let run = 1; run <= finalRuns; run++) {
       finalVerdict = await evaluator.rerun(kernel.final, cmdlineResult.cmdline, `final ${run}/${finalRuns}`);
       if (finalVerdict.status !== 'pass') {
-        throw new TinyxError('TINYX_FINAL_FAILS', `The minimized VM failed re-check ${run} of ${finalRuns} (${finalVerdict.status}: ${finalVerdict.reason}); the tests may be flaky.`, {
-          advice: `Logs: ${finalVerdict.consoleLog ?? work}. Re-run to resume (verdicts so far are kept in ${journal.file}); --confirm-failures 2 asks for more evidence before an option is declared needed.`,
+        // Failures lean to keeping, so this VM passed when it was found and fails now: a pass during
+        // the search was luck. Re-running the same --out replays those verdicts and ends here again.
+        throw new TinyxError('TINYX_FINAL_FAILS', `The minimized VM passed during the search but failed re-check ${run} of ${finalRuns} (${finalVerdict.status}: ${finalVerdict.reason}): the tests are flaky on it.`, {
+          advice: `Logs: ${finalVerdict.consoleLog ?? work}. Make the tests deterministic (or give them more time: --test-timeout, --boot-timeout), then start afresh: a new --out, or delete ${journal.file}, since this journal holds the lucky pass.`,
         });
       }
     }
     stage('output', `writing ${out}`);
     stages.push({ stage: 'output', seconds: 0 });
     return {
-      options, kernelVersion: source.version, tool, workspace,
+      options, kernelVersion: source.version, tool, workspace, accel: await session.accel(),
       start: { config: startNorm.config, verdict: startVerdict, bzImage: path.join(workspace.artifactDir(startNorm.hash), 'bzImage') },
       final: { config: kernel.final.config, verdict: finalVerdict!, bzImage: path.join(workspace.artifactDir(kernel.final.hash), 'bzImage'), cmdline: cmdlineResult.cmdline },
       kernel, cmdlineRemoved: cmdlineResult.removed,
       initramfs: { file: initramfs.file, bytes: initramfs.bytes, uncompressedBytes: initramfs.uncompressedBytes, entries: initramfs.entries },
-      manifest, evaluations: evaluator.evaluations, builds: evaluator.builds, wallSeconds: (Date.now() - began) / 1000, stages,
+      manifest, evaluations: evaluator.evaluations, builds: evaluator.builds, flaky: evaluator.flaky, wallSeconds: (Date.now() - began) / 1000, stages,
       workerEvents: session.poolEvents,
     };
   } finally {
     await session.close();
   }
+}
+
+function interrupted(): TinyxError {
+  return new TinyxError('TINYX_INTERRUPTED', 'Interrupted; every finished verdict is in the journal.', {
+    advice: 'Run the same command again (same --out) to resume where it stopped.',
+  });
+}
+
+/** The tree's Kconfig model, or undefined (with a warning saying what goes without it) when the engine fails. */
+async function readModel(srcDir: string, cacheDir: string | undefined, emit: EventListener, without: string): Promise<KconfigModel | undefined> {
+  return loadKconfig(srcDir, { arch: 'x86', cacheDir }).catch((error: unknown) => {
+    emit({ type: 'warning', message: `Kconfig engine unavailable (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); ${without}` });
+    return undefined;
+  });
 }
 
 /** A kernel trace's outcome, kept in the out dir for a resumed run. */
@@ -256,12 +288,5 @@ interface SavedTrace {
 /** The config of a previous result: its out dir, or a .config. */
 async function readPrevious(from: string): Promise<DotConfig> {
   const file = (await stat(from).catch(() => undefined))?.isDirectory() ? path.join(from, 'config') : from;
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new TinyxError('TINYX_USAGE', `--from: cannot read ${file} (${error.code ?? error.message}).`, {
-      advice: 'Pass the out dir of a finished `tinyx minimize` run, or a kernel .config.',
-    });
-  });
-  const previous = parseDotConfig(text);
-  if (previous.size === 0) throw new TinyxError('TINYX_USAGE', `--from: ${file} holds no kernel options.`, { advice: 'Pass a kernel .config or a finished run\'s out dir.' });
-  return previous;
+  return readUserConfig(file, '--from', 'Pass the out dir of a finished `tinyx minimize` run, or a kernel .config.');
 }

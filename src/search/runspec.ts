@@ -7,17 +7,17 @@ import type { MinimizeOptions } from './minimize.js';
 
 /** The options of a run as given, with paths made absolute and the profile as its file. */
 export type RunSpec = Pick<MinimizeOptions,
-  | 'app' | 'appArgs' | 'tests' | 'port' | 'kernelSrc' | 'candidates' | 'strategy' | 'cmdlineStrategy' | 'confirmFailures'
-  | 'include' | 'exclude' | 'includePackages' | 'trace' | 'user' | 'env' | 'cwd'> & {
+  | 'app' | 'entry' | 'appArgs' | 'tests' | 'port' | 'kernelSrc' | 'candidates' | 'strategy' | 'cmdlineStrategy' | 'confirmFailures'
+  | 'include' | 'exclude' | 'includePackages' | 'trace' | 'user' | 'env' | 'cwd' | 'accel'> & {
   profile: string;
 };
 
 export async function writeRunSpec(out: string, options: MinimizeOptions): Promise<void> {
   const spec: RunSpec = {
-    app: path.resolve(options.app), appArgs: options.appArgs, tests: path.resolve(options.tests), port: options.port,
+    app: path.resolve(options.app), entry: options.entry, appArgs: options.appArgs, tests: path.resolve(options.tests), port: options.port,
     profile: options.profile.source, kernelSrc: options.kernelSrc && path.resolve(options.kernelSrc),
     candidates: options.candidates, strategy: options.strategy, cmdlineStrategy: options.cmdlineStrategy,
-    confirmFailures: options.confirmFailures,
+    confirmFailures: options.confirmFailures, accel: options.accel,
     include: options.include, exclude: options.exclude, includePackages: options.includePackages, trace: options.trace,
     user: options.user, env: options.env, cwd: options.cwd,
   };

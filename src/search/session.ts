@@ -6,6 +6,8 @@ import { resolveKernelSource, type KernelSource } from '../kconfig/source.js';
 import { distccEnv, distccJobs } from '../remote/distcc.js';
 import { ExecutorPool, type PoolEvent } from '../remote/pool.js';
 import { startRemoteExecutors } from '../remote/start.js';
+import { accelChoice, resolveAccel, type AccelDecision } from '../tester/accel.js';
+import { findQemu } from '../tester/qemu.js';
 import { LocalExecutor, type Executor, type RunSpec } from '../tester/executor.js';
 import { Workspace } from '../tester/workspace.js';
 import { sha256, sha256File } from '../util/hash.js';
@@ -18,7 +20,7 @@ import { Journal } from './journal.js';
 /** What a session takes from a minimize run's options, plus the run's own output dir and initramfs. */
 export type SessionOptions = Pick<MinimizeOptions,
   | 'tests' | 'port' | 'profile' | 'kernelSrc' | 'cache' | 'jobs' | 'testTimeoutMs' | 'bootTimeoutMs'
-  | 'readyTimeoutMs' | 'workers' | 'onUnreachableWorker' | 'distcc' | 'confirmFailures' | 'signal'> & {
+  | 'readyTimeoutMs' | 'workers' | 'onUnreachableWorker' | 'distcc' | 'confirmFailures' | 'signal' | 'accel'> & {
   out: string;
   initramfs: { file: string; sha256: string };
   emit: EventListener;
@@ -35,6 +37,8 @@ export interface Session {
   slotDirs: string[];
   /** What the executor pool did (dispatches, re-queues, dropped workers); empty without workers. */
   poolEvents: PoolEvent[];
+  /** This host's accelerator as it stands now (a guest that printed nothing under KVM demotes it to TCG). */
+  accel(): Promise<AccelDecision>;
   close(): Promise<void>;
 }
 
@@ -55,13 +59,18 @@ export async function openSession(options: SessionOptions, kernel?: KernelTree):
   const jobs = options.jobs ?? defaultJobs();
   const claimed = await workspace.claimSlots(jobs);
   const journal = await Journal.open(options.out);
+  // The accelerator changes how fast a guest runs, not what it does: verdicts outlive a change of it.
   const runKey = sha256(JSON.stringify({
     tree: source.key, initramfs: options.initramfs.sha256, tests: await sha256File(options.tests),
-    port: options.port, qemu: options.profile.qemu,
+    port: options.port, qemu: { ...options.profile.qemu, accel: undefined },
   }));
+  const qemu = { ...options.profile.qemu, accel: options.accel ?? accelChoice(undefined, options.profile.qemu.accel) };
+  const probe = { choice: qemu.accel, qemu: await findQemu(), machine: qemu.machine, cache: options.cache };
+  const accel = await resolveAccel(probe);
+  options.emit({ type: 'info', message: `QEMU accelerator: ${accel.accel} (${accel.choice === 'auto' ? `auto: ${accel.reason}${accel.cached ? ', remembered for this host' : ''}` : 'asked for'})` });
   const spec: RunSpec = {
     srcDir: source.dir, initramfs: options.initramfs.file, tests: options.tests, port: options.port,
-    qemu: options.profile.qemu, bootTimeoutMs: options.bootTimeoutMs ?? 120_000,
+    qemu, warn: (message) => options.emit({ type: 'warning', message }), bootTimeoutMs: options.bootTimeoutMs ?? 120_000,
     readyTimeoutMs: options.readyTimeoutMs ?? 30_000, testTimeoutMs: options.testTimeoutMs ?? 120_000, jobsHint: jobs,
     ...(options.distcc ? { buildEnv: distccEnv(options.distcc), buildJobs: distccJobs(options.distcc) } : {}),
   };
@@ -93,7 +102,7 @@ export async function openSession(options: SessionOptions, kernel?: KernelTree):
     await claimed.release();
   };
   return {
-    source, workspace, tool, journal, evaluator, slots: executor.slots, poolEvents: pool?.events ?? [],
+    source, workspace, tool, journal, evaluator, slots: executor.slots, poolEvents: pool?.events ?? [], accel: () => resolveAccel(probe),
     slotDirs: claimed.slots.map((i) => workspace.slotDir(i)), close,
   };
 }

@@ -9,6 +9,7 @@ import { sha256File } from '../util/hash.js';
 import type { EventListener } from './events.js';
 import { readRunSpec } from './runspec.js';
 import { openSession } from './session.js';
+import type { AccelChoice } from '../tester/accel.js';
 import { TinyxError } from '../errors.js';
 
 export interface VerifyRow {
@@ -26,7 +27,7 @@ export interface VerifyResult {
   ok: boolean;
 }
 
-export async function verify(out: string, options: { fresh?: boolean; jobs?: number; signal?: AbortSignal; emit?: EventListener } = {}): Promise<VerifyResult> {
+export async function verify(out: string, options: { fresh?: boolean; jobs?: number; accel?: AccelChoice; signal?: AbortSignal; emit?: EventListener } = {}): Promise<VerifyResult> {
   const spec = await readRunSpec(out);
   const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8').catch(() => '{}')) as Partial<Report>;
   if (!report.kept) throw new TinyxError('TINYX_OUT_INVALID', `${out} has no report.json from a finished run.`, { advice: 'Run `tinyx minimize` to completion first.' });
@@ -34,7 +35,7 @@ export async function verify(out: string, options: { fresh?: boolean; jobs?: num
   const initramfs = path.join(out, 'initramfs.cpio.gz');
   const emit = options.emit ?? (() => undefined);
   const session = await openSession({
-    out, tests: spec.tests, port: spec.port, profile, kernelSrc: spec.kernelSrc, jobs: options.jobs,
+    out, tests: spec.tests, port: spec.port, profile, kernelSrc: spec.kernelSrc, jobs: options.jobs, accel: options.accel ?? spec.accel,
     initramfs: { file: initramfs, sha256: await sha256File(initramfs) }, confirmFailures: spec.confirmFailures, signal: options.signal, emit,
   });
   try {

@@ -1,10 +1,12 @@
 // Boots one kernel + initramfs, waits for the app, runs the tests, stops the guest: a verdict.
 import path from 'node:path';
+import { TinyxError, isTinyxError } from '../errors.js';
 import { MARKER_APP_STARTED, MARKER_INIT_FAILED } from '../packager/markers.js';
 import type { Profile } from '../profile/types.js';
 import { freePort, waitForPort } from './ports.js';
 import { runTests, type ProbeResult } from './probe.js';
-import { startGuest, type Guest, type GuestSpec } from './qemu.js';
+import { recordAccel, resolveAccel, type Accel } from './accel.js';
+import { findQemu, startGuest, type Guest, type GuestSpec } from './qemu.js';
 import type { VerdictStatus } from './verdict.js';
 
 export interface BootRequest {
@@ -19,6 +21,10 @@ export interface BootRequest {
   bootTimeoutMs: number;
   readyTimeoutMs: number;
   testTimeoutMs: number;
+  /** The accelerator decided for this host; bootAndTest() decides from qemu.accel when absent. */
+  accel?: Accel;
+  /** Told once when KVM is disproved mid-run and the boot goes on under TCG. */
+  warn?: (message: string) => void;
   signal?: AbortSignal;
 }
 
@@ -35,6 +41,10 @@ export interface BootOutcome {
 
 const PANIC = /Kernel panic - not syncing.*|No working init found.*/;
 const FORWARD_FAILED = /Could not set up host forwarding rule/;
+/** QEMU's own error lines (stderr shares the console stream); a guest never prints this prefix. */
+const QEMU_ERROR = /^qemu-system-\w+: (?!warning)/;
+/** Under KVM a guest prints within a second or two; silence this long means KVM does not run guests here. */
+export const KVM_SILENCE_MS = 20_000;
 
 /** Where a guest runs: this machine, or a worker host (src/remote/boot.ts). */
 export interface GuestHost {
@@ -55,7 +65,19 @@ export const localHost = (request: BootRequest, consoleLog: string): GuestHost =
 });
 
 export async function bootAndTest(request: BootRequest): Promise<BootOutcome> {
-  return bootAndTestOn(localHost(request, path.join(request.logDir, 'console.log')), request);
+  const host = localHost(request, path.join(request.logDir, 'console.log'));
+  if (request.accel) return bootAndTestOn(host, request);
+  const probe = { choice: request.qemu.accel, qemu: await findQemu(), machine: request.qemu.machine };
+  const decision = await resolveAccel(probe);
+  try {
+    return await bootAndTestOn(host, { ...request, accel: decision.accel });
+  } catch (error) {
+    // auto trusted KVM after its probe, and a real guest disproved it: TCG from now on, on this host.
+    if (!isTinyxError(error, 'TINYX_ACCEL_SILENT') || decision.choice !== 'auto') throw error;
+    await recordAccel(probe, 'tcg', error.message);
+    request.warn?.(`${error.message}; using TCG from now on (remembered for this host)`);
+    return bootAndTestOn(host, { ...request, accel: 'tcg' });
+  }
 }
 
 /** Boot, wait for the app's marker, wait for its port, run the tests, stop the guest. */
@@ -65,10 +87,11 @@ export async function bootAndTestOn(host: GuestHost, request: BootRequest): Prom
   for (let attempt = 1; ; attempt++) {
     const hostPort = request.port > 0 ? await host.pickPort() : 0;
     const started = Date.now();
+    const accel = request.accel ?? 'tcg';
     const guest = await host.startGuest({
       bzImage: request.bzImage, initramfs: request.initramfs, cmdline: request.cmdline,
       machine: request.qemu.machine, memory: request.qemu.memory, extraArgs: request.qemu.extraArgs,
-      guestPort: request.port, hostPort, consoleLog,
+      guestPort: request.port, hostPort, consoleLog, accel,
     });
     const outcome = (status: VerdictStatus, reason: string, extra: Partial<BootOutcome> = {}): BootOutcome => ({
       status, reason, bootMs: Date.now() - started, testMs: 0, consoleLog, testLog,
@@ -77,9 +100,23 @@ export async function bootAndTestOn(host: GuestHost, request: BootRequest): Prom
     try {
       const appStarted = new RegExp(`^${MARKER_APP_STARTED}`);
       const initFailed = new RegExp(`^${MARKER_INIT_FAILED}`);
-      const match = await guest.waitFor([appStarted, initFailed, PANIC, FORWARD_FAILED], request.bootTimeoutMs);
-      if (match?.pattern === FORWARD_FAILED && attempt < 4) continue;
+      if (accel === 'kvm' && request.bootTimeoutMs > KVM_SILENCE_MS) {
+        const first = await guest.waitFor([/./], KVM_SILENCE_MS);
+        if (!first && guest.console().length === 0) throw silentUnderKvm();
+      }
+      let match = await guest.waitFor([appStarted, initFailed, PANIC, FORWARD_FAILED, QEMU_ERROR], request.bootTimeoutMs);
+      if (match?.pattern === FORWARD_FAILED) {
+        if (attempt < 4) continue;
+        throw qemuFailed(match.line.trim(), accel);
+      }
+      if (match?.pattern === QEMU_ERROR) {
+        // QEMU itself failed (a bad option, an accelerator error): not the config's doing.
+        const exited = await Promise.race([guest.exited.then(() => true), sleep(3_000).then(() => false)]);
+        if (exited) throw qemuFailed(match.line.trim(), accel);
+        match = await guest.waitFor([appStarted, initFailed, PANIC], Math.max(0, request.bootTimeoutMs - (Date.now() - started)));
+      }
       if (!match) {
+        if (accel === 'kvm' && guest.console().length === 0) throw silentUnderKvm();
         const panic = PANIC.exec(guest.console());
         if (panic) return outcome('panic', panic[0].trim());
         const exited = await Promise.race([guest.exited.then(() => true), sleep(10).then(() => false)]);
@@ -96,6 +133,18 @@ export async function bootAndTestOn(host: GuestHost, request: BootRequest): Prom
       await guest.stop();
     }
   }
+}
+
+function silentUnderKvm(): TinyxError {
+  return new TinyxError('TINYX_ACCEL_SILENT', `A guest started under KVM printed nothing at all within ${KVM_SILENCE_MS / 1000} s: KVM does not run guests on this host`, {
+    advice: 'Use --accel tcg (or TINYX_ACCEL=tcg, or qemu.accel: tcg in the profile); --accel auto probes KVM before trusting it.',
+  });
+}
+
+function qemuFailed(line: string, accel: Accel): TinyxError {
+  return new TinyxError('TINYX_QEMU_FAILED', `QEMU failed to start the guest: ${line}`, {
+    advice: accel === 'kvm' ? 'If this is about KVM, use --accel tcg.' : 'Check the profile\'s qemu settings (machine, memory, extraArgs) and that the port is free.',
+  });
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,9 +1,10 @@
-// Starts a guest under QEMU (KVM when usable, TCG otherwise) and watches its serial console.
-import { constants, createWriteStream } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
+// Starts a guest under QEMU (with the accelerator decided in accel.ts) and watches its serial console.
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { TinyxError } from '../errors.js';
+import { accelArgs, type Accel } from './accel.js';
 import { ConsoleWatcher } from './console.js';
 
 export interface GuestSpec {
@@ -17,6 +18,7 @@ export interface GuestSpec {
   guestPort: number;
   hostPort: number;
   consoleLog: string;
+  accel: Accel;
 }
 
 export interface Guest {
@@ -30,7 +32,9 @@ export interface Guest {
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
 
+/** QEMU on PATH, or $TINYX_QEMU when set (another build, or a wrapper). */
 export async function findQemu(): Promise<string> {
+  if (process.env.TINYX_QEMU) return process.env.TINYX_QEMU;
   const result = await execa('sh', ['-c', `command -v ${QEMU_BINARY}`], { reject: false });
   if (result.exitCode !== 0 || !result.stdout) {
     throw new TinyxError('TINYX_QEMU_NOT_FOUND', `${QEMU_BINARY} was not found on PATH.`, {
@@ -40,17 +44,8 @@ export async function findQemu(): Promise<string> {
   return result.stdout.trim();
 }
 
-export async function kvmUsable(): Promise<boolean> {
-  try {
-    await access('/dev/kvm', constants.R_OK | constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export async function qemuArgs(spec: GuestSpec): Promise<string[]> {
-  const accel = (await kvmUsable()) ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg'];
+export function qemuArgs(spec: GuestSpec): string[] {
+  const accel = accelArgs(spec.accel);
   const net = spec.guestPort > 0
     ? ['-netdev', `user,id=n0,hostfwd=tcp:127.0.0.1:${spec.hostPort}-:${spec.guestPort}`, '-device', 'virtio-net-pci,netdev=n0']
     : [];
@@ -66,7 +61,9 @@ export async function startGuest(spec: GuestSpec, signal?: AbortSignal): Promise
   const qemu = await findQemu();
   await mkdir(path.dirname(spec.consoleLog), { recursive: true });
   const log = createWriteStream(spec.consoleLog);
-  const child: ResultPromise = execa(qemu, await qemuArgs(spec), {
+  // Through setpriv: QEMU gets SIGKILL the moment tinyx dies, even on kill -9.
+  const [file, args] = (await pdeathsig()) ? ['setpriv', ['--pdeathsig', 'KILL', '--', qemu, ...qemuArgs(spec)]] : [qemu, qemuArgs(spec)];
+  const child: ResultPromise = execa(file, args, {
     reject: false, buffer: false, stdin: 'ignore', all: true, cancelSignal: signal, forceKillAfterDelay: 2_000,
   });
   const watcher = new ConsoleWatcher(log);
@@ -82,4 +79,12 @@ export async function startGuest(spec: GuestSpec, signal?: AbortSignal): Promise
       await exited;
     },
   };
+}
+
+let setprivFound: Promise<boolean> | undefined;
+
+/** Whether util-linux's setpriv can give QEMU a parent-death signal here. */
+function pdeathsig(): Promise<boolean> {
+  setprivFound ??= execa('setpriv', ['--pdeathsig', 'KILL', '--', 'true'], { reject: false, stdin: 'ignore' }).then((r) => r.exitCode === 0, () => false);
+  return setprivFound;
 }

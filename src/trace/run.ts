@@ -53,6 +53,8 @@ export async function traceStartKernel(request: TraceRequest): Promise<TraceResu
     bzImage: request.bzImage, initramfs: request.initramfs, cmdline: request.cmdline, port: request.port, tests: request.tests,
     qemu: { ...request.qemu, extraArgs: [...request.qemu.extraArgs, ...inAsmLogArgs(logFile)] },
     logDir: request.logDir,
+    // -d in_asm logs what TCG translates: under KVM the guest's code is never translated.
+    accel: 'tcg',
     // Logging slows TCG down about 1.5x: the usual timeouts, doubled.
     bootTimeoutMs: (request.bootTimeoutMs ?? 120_000) * 2,
     readyTimeoutMs: (request.readyTimeoutMs ?? 30_000) * 2,

@@ -16,7 +16,7 @@ import { REPO, buildExampleServer, tempDir } from '../deps/helpers.js';
 import { descendants, startSshd, type Sshd } from './sshd.js';
 import { findBuiltKernel, stageArtifact } from './kernel.js';
 
-const kernel = findBuiltKernel();
+const kernel = await findBuiltKernel();
 
 /** Live processes whose command line contains `text` (e.g. a QEMU left behind on the worker). */
 async function processesMentioning(text: string): Promise<string[]> {
@@ -46,7 +46,7 @@ describe.skipIf(!kernel)('RemoteExecutor over loopback sshd', () => {
     const initramfs = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'initramfs.cpio.gz') });
     spec = {
       srcDir: source.dir, initramfs: initramfs.file, tests: path.join(REPO, 'examples/hello-http/probe.sh'), port: 80,
-      qemu: { machine: 'pc', memory: '256M', extraArgs: [] }, bootTimeoutMs: 60_000, readyTimeoutMs: 30_000, testTimeoutMs: 60_000,
+      qemu: { machine: 'pc', memory: '256M', accel: 'auto', extraArgs: [] }, bootTimeoutMs: 60_000, readyTimeoutMs: 30_000, testTimeoutMs: 60_000,
     };
   }, 120_000);
   afterAll(async () => {

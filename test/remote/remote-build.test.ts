@@ -21,7 +21,7 @@ import { REPO, buildExampleServer, tempDir } from '../deps/helpers.js';
 import { findBuiltKernel } from './kernel.js';
 import { startSshd, type Sshd } from './sshd.js';
 
-const kernel = findBuiltKernel();
+const kernel = await findBuiltKernel();
 const CMDLINE = 'console=ttyS0 panic=-1 quiet loglevel=3';
 
 function makefile(bzImage: string): string {
@@ -55,7 +55,7 @@ describe.skipIf(!kernel)('remote builds and worker start-up', () => {
     const initramfs = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'initramfs.cpio.gz') });
     spec = {
       srcDir: tree, initramfs: initramfs.file, tests: path.join(REPO, 'examples/hello-http/probe.sh'), port: 80,
-      qemu: { machine: 'pc', memory: '256M', extraArgs: [] }, bootTimeoutMs: 60_000, readyTimeoutMs: 30_000, testTimeoutMs: 60_000,
+      qemu: { machine: 'pc', memory: '256M', accel: 'auto', extraArgs: [] }, bootTimeoutMs: 60_000, readyTimeoutMs: 30_000, testTimeoutMs: 60_000,
     };
   }, 120_000);
   afterAll(async () => {

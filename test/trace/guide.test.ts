@@ -35,7 +35,7 @@ describe('buildDirOf', () => {
     const other = await slot('slot-3', 'CONFIG_A=y\n', true);
     const result = await traceGuidedCandidates({
       slotDirs: [other], start: START, candidates: [{ name: 'A' }], srcDir: tmp.dir, bzImage: '', initramfs: '', cmdline: '',
-      qemu: { machine: 'pc', memory: '256M', extraArgs: [] }, port: 80, tests: '', logDir: tmp.dir,
+      qemu: { machine: 'pc', memory: '256M', accel: 'auto', extraArgs: [] }, port: 80, tests: '', logDir: tmp.dir,
     });
     expect(result).toEqual({ skipped: expect.stringMatching(/no build dir/) });
   });

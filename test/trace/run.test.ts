@@ -31,7 +31,7 @@ describe.skipIf(!BUILD)('traceStartKernel on the example app', () => {
     trace = await traceStartKernel({
       buildDir: BUILD!, srcDir: KERNEL_SRC, bzImage, initramfs: initramfs.file, config,
       cmdline: 'console=ttyS0 panic=-1 quiet loglevel=3 tsc=reliable no_timer_check',
-      qemu: { machine: 'pc', memory: '256M', extraArgs: [] }, port: 80,
+      qemu: { machine: 'pc', memory: '256M', accel: 'auto', extraArgs: [] }, port: 80,
       tests: path.join(REPO, 'examples/hello-http/probe.sh'), logDir: path.join(tmp.dir, 'logs'),
     });
   }, 600_000);
