@@ -1,10 +1,10 @@
 // `tinyx kconfig candidates|explain|resolve`: a window into the in-process Kconfig engine.
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { TinyxError } from '../errors.js';
-import { parseDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
+import type { DotConfig } from '../kconfig/dotconfig.js';
 import { loadKconfig, type Explanation, type KconfigModel } from '../kconfig/engine.js';
 import { resolveKernelSource } from '../kconfig/source.js';
+import { readUserConfig } from '../kconfig/userconfig.js';
 
 const HELP = `Usage: tinyx kconfig <candidates|explain NAME|resolve> --config FILE [options]
 
@@ -46,7 +46,7 @@ export async function kconfigCommand(argv: string[], io: Io): Promise<number> {
   if (sub === 'explain' ? !name || extra.length : name !== undefined) throw usage(sub === 'explain' ? 'tinyx kconfig explain takes one CONFIG_NAME' : `unexpected argument "${name}"`);
   if (!values.config) throw usage(`tinyx kconfig ${sub} needs --config FILE`);
   if (values.arch !== undefined && values.arch !== 'x86_64' && values.arch !== 'x86') throw usage(`--arch must be x86_64 or x86, not "${values.arch}"`);
-  const config = await readConfig(values.config);
+  const config = await readUserConfig(values.config, '--config');
   const source = await resolveKernelSource({ kernelSrc: values['kernel-src'] });
   const model = await loadKconfig(source.dir, { arch: values.arch as 'x86_64' | 'x86' | undefined });
   if (sub === 'resolve') return printResolve(model, config, values.json === true, io);
@@ -58,14 +58,6 @@ export async function kconfigCommand(argv: string[], io: Io): Promise<number> {
     io.stderr(`${list.length} candidates\n`);
   }
   return 0;
-}
-
-async function readConfig(file: string): Promise<DotConfig> {
-  try {
-    return parseDotConfig(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new TinyxError('TINYX_CONFIG_INVALID', `Cannot read the config ${file}.`, { advice: 'Pass --config with a .config file.', cause: error });
-  }
 }
 
 function printResolve(model: KconfigModel, config: DotConfig, json: boolean, io: Io): number {

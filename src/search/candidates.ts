@@ -3,6 +3,7 @@ import { TinyxError } from '../errors.js';
 import { enabledSymbols, symbolName, type DotConfig } from '../kconfig/dotconfig.js';
 import type { KconfigModel } from '../kconfig/engine.js';
 import type { Profile } from '../profile/types.js';
+import { closeMatches } from '../util/suggest.js';
 import type { Candidate } from './strategy.js';
 
 export interface CandidatePlan {
@@ -36,4 +37,21 @@ export function planCandidates(config: DotConfig, profile: Profile, model: Kconf
   candidates = candidates.map((c, priority) => ({ ...c, priority }));
   const isNoop = model ? (name: string) => model.disable(config, [name]).changed.length === 0 : undefined;
   return { candidates, isNoop };
+}
+
+/**
+ * Pure: refuses `--candidates` names (with or without CONFIG_) that are no symbol of the kernel
+ * tree, listing close matches; run before any build (whether each is enabled is known only later).
+ */
+export function checkCandidateNames(names: string[], known: string[]): void {
+  const symbols = new Set(known);
+  const unknown = [...new Set(names.map(symbolName))].filter((n) => !symbols.has(n));
+  if (unknown.length === 0) return;
+  const listed = unknown.map((n) => {
+    const close = closeMatches(n, known);
+    return close.length > 0 ? `${n} (close: ${close.join(', ')})` : n;
+  });
+  throw new TinyxError('TINYX_USAGE', `--candidates names ${unknown.length === 1 ? 'an option' : 'options'} this kernel tree does not have: ${listed.join('; ')}.`, {
+    advice: 'Check the spelling (names as in .config, with or without CONFIG_); `tinyx kconfig explain NAME --config FILE` shows a symbol.',
+  });
 }

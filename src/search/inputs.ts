@@ -1,19 +1,63 @@
 // Checks a minimize run's inputs up front, so a bad path fails in a second, not after a build.
 import path from 'node:path';
-import { stat } from 'node:fs/promises';
+import { mkdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { TinyxError } from '../errors.js';
+import { pickEntry } from '../deps/dirapp.js';
 import { exists, isExecutableFile } from '../util/fsx.js';
 import { findQemu } from '../tester/qemu.js';
+import type { MinimizeOptions } from './minimize.js';
 
-export async function checkApp(app: string): Promise<string> {
+/** The numeric settings of a run, each in its range (the CLI passes flags through unchanged). */
+export function checkSettings(options: Pick<MinimizeOptions,
+  'port' | 'jobs' | 'finalRuns' | 'confirmFailures' | 'testTimeoutMs' | 'bootTimeoutMs' | 'readyTimeoutMs' | 'workers'>): void {
+  const usage = (message: string) => new TinyxError('TINYX_USAGE', message, { advice: 'See tinyx minimize --help.' });
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+    throw usage(`--port must be a TCP port from 1 to 65535 (or 0: no network, the tests read TINYX_CONSOLE), received ${options.port}.`);
+  }
+  const counts: [string, number | undefined, number][] = [
+    ['--jobs', options.jobs, 1], ['--final-runs', options.finalRuns, 1], ['--confirm-failures', options.confirmFailures, 0],
+    ...(options.workers ?? []).map((w): [string, number, number] => [`--worker-slots (for ${w.url})`, w.slots, 1]),
+  ];
+  for (const [flag, value, min] of counts) {
+    if (value !== undefined && (!Number.isInteger(value) || value < min)) throw usage(`${flag} must be a whole number of at least ${min}, received ${value}.`);
+  }
+  const timeouts: [string, number | undefined][] = [
+    ['--test-timeout', options.testTimeoutMs], ['--boot-timeout', options.bootTimeoutMs], ['ready timeout', options.readyTimeoutMs],
+  ];
+  for (const [flag, ms] of timeouts) {
+    if (ms !== undefined && !(ms >= 1000 && Number.isFinite(ms))) throw usage(`${flag} must be at least 1 second, received ${ms / 1000} s.`);
+  }
+}
+
+/** The app, and for a directory app the program in it to run (--entry, or the one dirapp picks). */
+export async function checkApp(app: string, entry?: string): Promise<{ file: string; entry?: string }> {
   const file = path.resolve(app);
   if (!(await exists(file))) {
     throw new TinyxError('TINYX_APP_NOT_FOUND', `App not found: ${file}.`, { advice: 'Pass --app with the path of the program to run in the VM.' });
   }
+  if ((await stat(file)).isDirectory()) return { file, entry: await checkEntry(file, entry) };
+  if (entry !== undefined) {
+    throw new TinyxError('TINYX_USAGE', `--entry is for a directory app, and --app ${file} is a file.`, { advice: 'Drop --entry, or pass the directory as --app.' });
+  }
   if (!(await isExecutableFile(file))) {
     throw new TinyxError('TINYX_APP_NOT_EXECUTABLE', `App is not an executable file: ${file}.`, { advice: `chmod +x ${file}, or pass the program itself.` });
   }
-  return file;
+  return { file };
+}
+
+async function checkEntry(dir: string, entry: string | undefined): Promise<string> {
+  const real = await realpath(dir);
+  const chosen = entry ?? (await pickEntry(real));
+  const host = path.resolve(real, chosen);
+  if (!host.startsWith(`${real}/`)) {
+    throw new TinyxError('TINYX_USAGE', `--entry ${chosen} is outside the app directory ${dir}.`, { advice: 'Pass the program to run as a path relative to the directory, e.g. bin/server.' });
+  }
+  if (!(await isExecutableFile(host))) {
+    throw new TinyxError('TINYX_APP_NOT_EXECUTABLE', `The entry ${chosen} of the app directory ${dir} is not an executable file.`, {
+      advice: `chmod +x ${host}, or pass the program to run with --entry (relative to the directory).`,
+    });
+  }
+  return chosen;
 }
 
 export async function checkTests(tests: string): Promise<string> {
@@ -27,12 +71,36 @@ export async function checkTests(tests: string): Promise<string> {
   return file;
 }
 
+/**
+ * Makes the out dir (one level at a time: Node's recursive mkdir loops forever under /proc) and
+ * writes a file in it, so an out dir under a file or on a read-only place fails now.
+ */
 export async function checkOut(out: string): Promise<string> {
   const dir = path.resolve(out);
-  const info = await stat(dir).catch(() => undefined);
-  if (info && !info.isDirectory()) {
-    throw new TinyxError('TINYX_OUT_INVALID', `--out ${dir} exists and is not a directory.`, { advice: 'Pass a new or existing directory.' });
+  const invalid = (message: string, cause?: unknown) => new TinyxError('TINYX_OUT_INVALID', message, {
+    advice: 'Pass --out a new or existing directory you can write to.', cause,
+  });
+  const missing: string[] = [];
+  for (let at = dir; ; at = path.dirname(at)) {
+    const info = await stat(at).catch((error: NodeJS.ErrnoException) => error);
+    if (info instanceof Error) {
+      if ((info.code !== 'ENOENT' && info.code !== 'ENOTDIR') || at === path.dirname(at)) throw invalid(`Cannot use --out ${dir}: ${at}: ${info.code ?? info.message}.`, info);
+      missing.unshift(at);
+      continue;
+    }
+    if (!info.isDirectory()) throw invalid(at === dir ? `--out ${dir} exists and is not a directory.` : `Cannot create --out ${dir}: ${at} is not a directory.`);
+    break;
   }
+  for (const at of missing) {
+    await mkdir(at).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw invalid(`Cannot create --out ${dir}: mkdir ${at}: ${error.code ?? error.message}.`, error);
+    });
+  }
+  const probe = path.join(dir, `.tinyx-write-test-${process.pid}`);
+  await writeFile(probe, '').catch((error: NodeJS.ErrnoException) => {
+    throw invalid(`--out ${dir} is not writable (${error.code ?? error.message}).`, error);
+  });
+  await rm(probe, { force: true });
   return dir;
 }
 

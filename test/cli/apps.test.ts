@@ -43,7 +43,7 @@ describe('minimize flags for real apps', () => {
     await writeFile(file, '#!/usr/bin/python3\nprint(1)\n');
     await chmod(file, 0o644);
     const r = await run(['minimize', '--app', file, '--tests', probe, '--out', path.join(dir, 'c')]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('TINYX_APP_NOT_EXECUTABLE');
     expect(r.stderr).toContain(`chmod +x ${file}`);
   });

@@ -49,14 +49,14 @@ describe('tinyx CLI', () => {
 
   it('reports a missing app', async () => {
     const r = await run(['minimize', '--app', path.join(dir, 'nope'), '--tests', probe, '--out', path.join(dir, 'o1')]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('TINYX_APP_NOT_FOUND');
     expect(r.stderr).toContain(path.join(dir, 'nope'));
   });
 
   it('reports tests that are not executable', async () => {
     const r = await run(['minimize', '--app', app, '--tests', path.join(dir, 'not-exec.sh'), '--out', path.join(dir, 'o2')]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('TINYX_TESTS_NOT_EXECUTABLE');
     expect(r.stderr).toContain('chmod +x');
   });
@@ -68,7 +68,7 @@ describe('tinyx CLI', () => {
 
   it('reports an unknown profile', async () => {
     const r = await run(['minimize', '--app', app, '--tests', probe, '--profile', 'no-such-target']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('TINYX_PROFILE_NOT_FOUND');
   });
 
@@ -76,7 +76,7 @@ describe('tinyx CLI', () => {
     const file = path.join(dir, 'broken.yaml');
     await writeFile(file, 'kernel:\n  keep: 5\n');
     const r = await run(['minimize', '--app', app, '--tests', probe, '--profile', file]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('TINYX_PROFILE_INVALID');
     expect(r.stderr).toContain('line 2: kernel.keep: expected a list of strings, received 5');
   });

@@ -55,6 +55,17 @@ describe('renderRc', () => {
 
   it('rejects bad environment names and ports', () => {
     expect(() => renderRc({ ...spec, env: { 'A-B': 'x' } })).toThrow(/environment variable/);
-    expect(() => renderRc({ ...spec, port: 0 })).toThrow(/port/);
+    expect(() => renderRc({ ...spec, port: 70000 })).toThrow(/port/);
+    expect(() => renderRc({ ...spec, port: -1 })).toThrow(/port/);
+  });
+
+  it('sets up no eth0 for port 0 (no network device), and is still valid sh', async () => {
+    const none = renderRc({ ...spec, port: 0 });
+    expect(none).not.toContain(`ifconfig ${GUEST_NET.iface}`);
+    expect(none).toContain('ifconfig lo 127.0.0.1 up');
+    expect(none).toContain(`say "${MARKER_APP_STARTED}"`);
+    const file = path.join(tmp.dir, 'rc-port0');
+    await writeFile(file, none);
+    await execa('dash', ['-n', file]);
   });
 });

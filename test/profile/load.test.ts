@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadProfile, parseProfile } from '../../src/profile/load.js';
 import { isTinyxError } from '../../src/errors.js';
@@ -52,5 +53,56 @@ describe('profile search settings', () => {
   it('defaults to the bisect strategy and rejects unknown ones with their line', () => {
     expect(parseProfile('name: x\n', 'x.yaml').search.strategy).toBe('bisect');
     expect(() => parseProfile('search:\n  strategy: fastest\n', 'x.yaml')).toThrow(/line 2: search.strategy: expected one of one-at-a-time, ddmin, bisect, received "fastest"/);
+  });
+});
+
+describe('profile keys', () => {
+  const problems = (text: string): string => {
+    try {
+      parseProfile(text, 'typo.yaml');
+    } catch (e) {
+      expect(isTinyxError(e, 'TINYX_PROFILE_INVALID')).toBe(true);
+      return (e as Error).message;
+    }
+    throw new Error('the profile was accepted');
+  };
+
+  it('refuses misspelled keys in every section with their line and the key meant', () => {
+    const message = problems([
+      'name: typo', // 1
+      'serach:', // 2
+      '  strategy: bisect',
+      'kernel:', // 4
+      '  enabel: [NET]', // 5
+      'boot:', // 6
+      '  cmdlin: console=ttyS0', // 7
+      'qemu:', // 8
+      '  memroy: 256M', // 9
+      '  extra_args: []', // 10
+      'search:', // 11
+      '  stratgy: bisect', // 12
+    ].join('\n'));
+    expect(message).toContain('line 2: unknown key "serach" at the top level (did you mean "search"?)');
+    expect(message).toContain('line 5: unknown key "enabel" under kernel (did you mean "enable"?)');
+    expect(message).toContain('line 7: unknown key "cmdlin" under boot (did you mean "cmdline"?)');
+    expect(message).toContain('line 9: unknown key "memroy" under qemu (did you mean "memory"?)');
+    expect(message).toContain('line 10: unknown key "extra_args" under qemu (did you mean "extraArgs"?)');
+    expect(message).toContain('line 12: unknown key "stratgy" under search (did you mean "strategy"?)');
+  });
+
+  it('lists the known keys when nothing is close', () => {
+    const message = problems('kernel:\n  base: tinyconfig\n  frobnicate: yes\n');
+    expect(message).toContain('line 3: unknown key "frobnicate" under kernel; known keys: base, enable, disable, keep');
+    expect(message).not.toContain('did you mean');
+  });
+
+  it('knows every key of the bundled profile and qemu.accel', () => {
+    expect(() => parseProfile('qemu:\n  machine: pc\n  accel: tcg\n  memory: 512M\n  extraArgs: []\n', 'accel.yaml')).not.toThrow();
+  });
+
+  it('refuses a directory given as the profile', async () => {
+    const error = await loadProfile(tmpdir()).catch((e: unknown) => e);
+    expect(isTinyxError(error, 'TINYX_PROFILE_NOT_FOUND')).toBe(true);
+    expect((error as Error).message).toContain('is not a file');
   });
 });
