@@ -1,12 +1,13 @@
 // Boots one kernel + initramfs, waits for the app, runs the tests, stops the guest: a verdict.
 import path from 'node:path';
 import { TinyxError, isTinyxError } from '../errors.js';
-import { MARKER_APP_STARTED, MARKER_INIT_FAILED } from '../packager/markers.js';
+import { MARKER_APP_EXITED, MARKER_APP_STARTED, MARKER_INIT_FAILED } from '../packager/markers.js';
 import type { Profile } from '../profile/types.js';
 import { freePort, waitForPort } from './ports.js';
 import { runTests, type ProbeResult } from './probe.js';
 import { recordAccel, resolveAccel, type Accel } from './accel.js';
 import { findQemu, startGuest, type Guest, type GuestSpec } from './qemu.js';
+import type { ConsoleMatch } from './console.js';
 import type { VerdictStatus } from './verdict.js';
 
 export interface BootRequest {
@@ -125,13 +126,32 @@ export async function bootAndTestOn(host: GuestHost, request: BootRequest): Prom
       if (match.pattern === PANIC) return outcome('panic', match.line.trim());
       if (match.pattern !== appStarted) return outcome('fail', match.line.trim());
       const bootMs = Date.now() - started;
-      if (request.port > 0) await host.waitForPort(hostPort, request.readyTimeoutMs, request.signal);
+      if (request.port > 0) {
+        // An app that is already gone (its exit marker, a panic) is a verdict now, not after the ready timeout.
+        const gone = await appGoneOrListening(host, guest, hostPort, request);
+        if (gone) return outcome(gone.pattern === PANIC ? 'panic' : 'fail', gone.pattern === PANIC ? gone.line.trim() : `the app exited before its port answered (${gone.line.trim()})`, { bootMs });
+      }
       const probe = await host.runTests(hostPort, testLog);
       const reason = probe.passed ? 'tests passed' : probe.timedOut ? `tests timed out after ${request.testTimeoutMs / 1000} s` : `tests exited with ${probe.exitCode}`;
       return outcome(probe.passed ? 'pass' : 'fail', reason, { bootMs, testMs: probe.durationMs, testExitCode: probe.exitCode });
     } finally {
       await guest.stop();
     }
+  }
+}
+
+/** Waits for the app's port; resolves with the console line if the app exits (or the kernel panics) first. */
+async function appGoneOrListening(host: GuestHost, guest: Guest, hostPort: number, request: BootRequest): Promise<ConsoleMatch | undefined> {
+  const done = new AbortController();
+  const signal = request.signal ? AbortSignal.any([request.signal, done.signal]) : done.signal;
+  const exited = new RegExp(`^${MARKER_APP_EXITED} `);
+  try {
+    return await Promise.race([
+      host.waitForPort(hostPort, request.readyTimeoutMs, signal).then(() => undefined),
+      guest.waitFor([exited, PANIC], request.readyTimeoutMs).then((match) => match ?? new Promise<never>(() => undefined)),
+    ]);
+  } finally {
+    done.abort();
   }
 }
 
