@@ -1,14 +1,14 @@
 // Benchmark 1 on the real x86 Kconfig model: the default profile's start config, its real
 // candidates, and a hidden "required" set; the model decides pass/fail instantly.
 // Run after `npx tsc -p .`:
-//   node bench/search-kconfig.mjs [--parallel N] [--seeds N] [--profile NAME] [--trace FILE]
+//   node bench/search-kconfig.mjs [--parallel N] [--seeds N] [--profile NAME] [--kernel-trace FILE]
 //
-// --trace FILE: the `.work/kernel-trace.json` a `tinyx minimize --kernel-trace` run wrote (the real
+// --kernel-trace FILE: the `.work/kernel-trace.json` a `tinyx minimize --kernel-trace` run wrote (the real
 // start kernel booted once under QEMU's in_asm log while the real tests ran), for the same profile
 // and candidate list. It adds a `bisect+trace` column (the search `--kernel-trace` runs) and
 // scenarios whose extra needs are drawn from the options the trace saw running.
 // bench/data/kernel-trace-hello-http.json is one: the bundled example on Debian's 6.1.192 with the
-// default profile, written by `node bench/trace.mjs --build-dir <start kernel's build dir> --save FILE`.
+// default profile, written by `node bench/kernel-trace.mjs --build-dir <start kernel's build dir> --save FILE`.
 // Each strategy also runs with `monotone` (no closing re-check of kept options; 1-minimal only if
 // removing more never turns a failure into a pass, which holds for this model's oracle).
 //
@@ -25,7 +25,7 @@ import { makeStartConfig } from '../dist/kconfig/start.js';
 import { loadProfile, DEFAULT_PROFILE } from '../dist/profile/load.js';
 import { planCandidates } from '../dist/search/candidates.js';
 import { searchKernel } from '../dist/search/phases.js';
-import { openKernel } from '../dist/search/session.js';
+import { openKernel } from '../dist/search/context.js';
 import { sha256 } from '../dist/util/hash.js';
 import { rng } from '../dist/util/rng.js';
 
@@ -35,7 +35,7 @@ const flag = (name, fallback) => {
   return i < 0 ? fallback : args[i + 1];
 };
 const PARALLEL = Number(flag('--parallel', 1));
-const TRACE = flag('--trace');
+const TRACE = flag('--kernel-trace');
 const SEEDS = Number(flag('--seeds', 4));
 const profile = await loadProfile(flag('--profile', DEFAULT_PROFILE));
 

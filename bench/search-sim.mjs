@@ -1,6 +1,6 @@
 // Simulated kernel-option and cmdline searches: evaluations per strategy, vs one-at-a-time, 1-minimality.
 // Run after `npx tsc -p .`: node bench/search-sim.mjs [--parallel N] [--monotone] [--size 600]
-//   [--space file.json]  adds a space of your own: { "candidates": [Candidate...], "required": [names] }
+//   [--space file.json]  adds a space of your own: { "candidates": [SearchCandidate...], "required": [names] }
 // An evaluation is one build + boot; a wave is a round of evaluations running side by side.
 import { readFileSync } from 'node:fs';
 import { getStrategy, STRATEGY_NAMES } from '../dist/search/strategy.js';
@@ -59,7 +59,7 @@ function kernelSpace(seed, size, share) {
 }
 
 /**
- * The same space as a boot trace would rank it (src/trace/rank.ts): needed options mostly ran,
+ * The same space as a boot trace would rank it (src/kernel-trace/rank.ts): needed options mostly ran,
  * unneeded ones mostly did not; groups lead the menu path, parents across groups are dropped.
  */
 function traced(space, seed) {

@@ -5,4 +5,4 @@ export type { ResolveOptions } from './resolve.js';
 export type { Manifest, ManifestEntry } from './manifest.js';
 export { parseElf, isElf } from './elf.js';
 export type { ElfInfo } from './elf.js';
-export type { TraceOptions } from './trace.js';
+export type { StraceOptions } from './strace.js';

@@ -16,7 +16,7 @@ import { usesOrigin } from './search.js';
 import { addOwnPackageExtras, addPackage } from './pkgfiles.js';
 import { addPythonModules, isPython } from './python.js';
 import { parseShebang } from './shebang.js';
-import { traceApp, type TraceOptions } from './trace.js';
+import { straceApp, type StraceOptions } from './strace.js';
 
 export interface ResolveOptions {
   /** Guest directory for apps that live outside the system directories. Default /app. */
@@ -34,7 +34,7 @@ export interface ResolveOptions {
   /** Debian packages whose run-time files go in whole (e.g. ca-certificates, tzdata). */
   includePackages?: string[];
   /** Also run the app on the host under strace and add what it opens (dlopen'ed modules, data). */
-  trace?: TraceOptions;
+  strace?: StraceOptions;
   /** Leave out the shared objects and state directories of the app's own Debian package (default: kept). */
   noPackageExtras?: boolean;
 }
@@ -52,9 +52,9 @@ export async function resolveApp(appPath: string, options: ResolveOptions = {}):
   const app = await addApp(builder, appPath, options, cache);
   for (const spec of options.include ?? []) await addInclude(builder, spec, cache);
   for (const pkg of options.includePackages ?? []) await addPackage(builder, pkg, cache);
-  if (options.trace) {
+  if (options.strace) {
     const appReal = (await walkPath(app.hostPath))?.realPath;
-    const traced = await traceApp(app.hostPath, options.trace);
+    const traced = await straceApp(app.hostPath, options.strace);
     for (const file of traced.files) {
       if (file !== app.hostPath && file !== appReal) await addTraced(builder, file, cache);
     }

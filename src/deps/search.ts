@@ -21,7 +21,7 @@ export interface SearchContext {
 
 export type SearchVia = 'path' | 'rpath' | 'runpath' | 'ld.so.cache' | 'default';
 
-export interface Candidate {
+export interface LoaderPath {
   path: string;
   via: SearchVia;
 }
@@ -68,13 +68,13 @@ export function usesOrigin(object: { runpath?: string[]; rpath?: string[] }): bo
 }
 
 /** Every place the loader tries for `name`, in order; duplicates removed (first kept). */
-export function searchCandidates(name: string, context: SearchContext): Candidate[] {
+export function searchCandidates(name: string, context: SearchContext): LoaderPath[] {
   const { requester, executable } = context;
   if (name.includes('/')) {
     const expanded = expandTokens(name, requester);
     return [{ path: path.resolve(path.dirname(requester.path), expanded), via: 'path' }];
   }
-  const out: Candidate[] = [];
+  const out: LoaderPath[] = [];
   const inDirs = (dirs: string[] | undefined, owner: SearchObject, via: SearchVia): void => {
     for (const dir of dirs ?? []) {
       const expanded = expandTokens(dir, owner);

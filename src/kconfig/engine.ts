@@ -8,11 +8,11 @@ import { Evaluator } from './evaluate.js';
 import { finalizeMenus } from './finalize.js';
 import { hashOrder, type MenuNode, type SymbolTable } from './model.js';
 import { parseKconfig, type ParseHost } from './parser.js';
-import { candidates, explain, subtree, type Candidate, type Explanation } from './query.js';
+import { candidates, explain, subtree, type KconfigCandidate, type Explanation } from './query.js';
 import { kernelVersion } from './source.js';
 import { toolchainHost } from './toolchain.js';
 
-export type { Candidate, Explanation } from './query.js';
+export type { KconfigCandidate, Explanation } from './query.js';
 
 export interface LoadOptions {
   /** ARCH as make sees it: x86_64 (64BIT forced on, the default) or x86 (64BIT has a prompt). */
@@ -94,7 +94,7 @@ export class KconfigModel {
     return writeDefconfig(this.evaluate(config), this.root);
   }
 
-  candidates(config: DotConfig, keep: string[] = []): Candidate[] {
+  candidates(config: DotConfig, keep: string[] = []): KconfigCandidate[] {
     return candidates(this.evaluate(config), this.root, new Set(keep.map(symbolName)));
   }
 

@@ -4,7 +4,7 @@ import type { Evaluator } from './evaluate.js';
 import { walkMenus } from './confwrite.js';
 import { SF, type MenuNode, type SymbolTable } from './model.js';
 
-export interface Candidate {
+export interface KconfigCandidate {
   name: string;
   /** Prompts of the enclosing menus (and parent options), outermost first. */
   menuPath: string[];
@@ -42,9 +42,9 @@ function menuPath(m: MenuNode, isChoice: (sym: number) => boolean): { path: stri
   return { path, parent };
 }
 
-export function candidates(ev: Evaluator, root: MenuNode, keep: Set<string>): Candidate[] {
+export function candidates(ev: Evaluator, root: MenuNode, keep: Set<string>): KconfigCandidate[] {
   const seen = new Set<number>();
-  const out: Candidate[] = [];
+  const out: KconfigCandidate[] = [];
   walkMenus(root, (m) => {
     if (m.sym === null || seen.has(m.sym)) return;
     seen.add(m.sym);

@@ -4,7 +4,7 @@ import { randomInt } from 'node:crypto';
 import type { Accel } from '../tester/accel.js';
 import { bootAndTestOn, type BootOutcome, type BootRequest } from '../tester/boot.js';
 import { startRemoteGuest } from './guest.js';
-import type { Session } from './session.js';
+import type { SshConnection } from './connection.js';
 import { command, envPrefix, quote, watched } from './shell.js';
 
 export interface RemoteBootRequest extends Omit<BootRequest, 'logDir'> {
@@ -16,26 +16,26 @@ export interface RemoteBootRequest extends Omit<BootRequest, 'logDir'> {
   accel: Accel;
 }
 
-export async function remoteBootAndTest(session: Session, request: RemoteBootRequest): Promise<BootOutcome> {
+export async function remoteBootAndTest(ssh: SshConnection, request: RemoteBootRequest): Promise<BootOutcome> {
   const remoteConsole = path.posix.join(request.jobDir, 'console.log');
   return bootAndTestOn({
     // No way to ask the worker for a free port without a helper there: pick one, retried if taken.
     pickPort: async () => randomInt(20_000, 61_000),
-    startGuest: (spec) => startRemoteGuest(session, { ...spec, consoleLog: remoteConsole, localConsoleLog: spec.consoleLog }),
-    waitForPort: (hostPort, timeoutMs, signal) => waitForRemotePort(session, hostPort, timeoutMs, signal),
-    runTests: (hostPort, testLog) => runRemoteTests(session, { ...request, hostPort, remoteConsole, testLog }),
+    startGuest: (spec) => startRemoteGuest(ssh, { ...spec, consoleLog: remoteConsole, localConsoleLog: spec.consoleLog }),
+    waitForPort: (hostPort, timeoutMs, signal) => waitForRemotePort(ssh, hostPort, timeoutMs, signal),
+    runTests: (hostPort, testLog) => runRemoteTests(ssh, { ...request, hostPort, remoteConsole, testLog }),
   }, request);
 }
 
 /** Runs the tests executable on the worker with the test contract's environment; fetches test.log. */
-async function runRemoteTests(session: Session, r: RemoteBootRequest & { hostPort: number; remoteConsole: string; testLog: string }) {
+async function runRemoteTests(ssh: SshConnection, r: RemoteBootRequest & { hostPort: number; remoteConsole: string; testLog: string }) {
   const started = Date.now();
   const remoteLog = path.posix.join(r.jobDir, 'test.log');
   const env = envPrefix({ TINYX_HOST: '127.0.0.1', TINYX_PORT: String(r.hostPort), TINYX_CONSOLE: r.remoteConsole });
   const seconds = Math.max(1, Math.ceil(r.testTimeoutMs / 1000));
   const script = `cd ${quote(path.posix.dirname(r.tests))} && ${env}${command(['timeout', '-k', '2', String(seconds), r.tests])} >${quote(remoteLog)} 2>&1`;
-  const result = await session.exec(watched(script), { holdStdin: true, signal: r.signal });
-  await session.get(remoteLog, r.testLog).catch(() => undefined);
+  const result = await ssh.exec(watched(script), { holdStdin: true, signal: r.signal });
+  await ssh.get(remoteLog, r.testLog).catch(() => undefined);
   const durationMs = Date.now() - started;
   const timedOut = result.code === 124 && durationMs >= r.testTimeoutMs - 1_000;
   const exitCode = result.code ?? undefined;
@@ -43,18 +43,18 @@ async function runRemoteTests(session: Session, r: RemoteBootRequest & { hostPor
 }
 
 /** Like waitForPort(), through a direct-tcpip channel opened on the worker (QEMU listens on its loopback). */
-async function waitForRemotePort(session: Session, port: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+async function waitForRemotePort(ssh: SshConnection, port: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !signal?.aborted) {
-    if (await remotePortAccepts(session, port)) return true;
+    if (await remotePortAccepts(ssh, port)) return true;
     await sleep(250);
   }
   return false;
 }
 
-async function remotePortAccepts(session: Session, port: number, holdMs = 400): Promise<boolean> {
-  const channel = await session.forward('127.0.0.1', port).catch((error: unknown) => {
-    if (session.lost) throw error;
+async function remotePortAccepts(ssh: SshConnection, port: number, holdMs = 400): Promise<boolean> {
+  const channel = await ssh.forward('127.0.0.1', port).catch((error: unknown) => {
+    if (ssh.lost) throw error;
     return undefined;
   });
   if (!channel) return false;

@@ -4,7 +4,7 @@ import path from 'node:path/posix';
 import { canonicalDotConfig, formatDotConfig, parseDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import { buildEnv, type BuildRequest, type BuildResult } from '../tester/build.js';
 import { classifyBuildFailure } from '../tester/buildfail.js';
-import type { Session } from './session.js';
+import type { SshConnection } from './connection.js';
 import { command, envPrefix, quote, watched } from './shell.js';
 
 /** buildKernel()'s request with every path on the worker (logFile too); make -j is the worker's. */
@@ -13,29 +13,29 @@ export interface RemoteBuildRequest extends Omit<BuildRequest, 'jobs' | 'force'>
 }
 
 /** Same contract as buildKernel(), with every path on the worker. */
-export async function remoteBuild(session: Session, request: RemoteBuildRequest): Promise<BuildResult> {
+export async function remoteBuild(ssh: SshConnection, request: RemoteBuildRequest): Promise<BuildResult> {
   const started = Date.now();
   const bzImage = path.join(request.artifactDir, 'bzImage');
-  if ((await session.exec(`test -f ${quote(bzImage)}`)).code === 0) {
+  if ((await ssh.exec(`test -f ${quote(bzImage)}`)).code === 0) {
     return { ok: true, built: false, bzImage, durationMs: 0, reason: 'cached', logTail: '' };
   }
-  await session.run(`mkdir -p ${quote(request.slotDir)} ${quote(path.dirname(request.logFile))}`);
-  await session.writeFile(path.join(request.slotDir, '.config'), formatDotConfig(request.config));
+  await ssh.run(`mkdir -p ${quote(request.slotDir)} ${quote(path.dirname(request.logFile))}`);
+  await ssh.writeFile(path.join(request.slotDir, '.config'), formatDotConfig(request.config));
   const seconds = Math.ceil((request.timeoutMs ?? 90 * 60_000) / 1000);
   const make = command(['timeout', '-k', '5', String(seconds), 'make', '-C', request.srcDir, `O=${request.slotDir}`, 'CC=ccache gcc', `-j${request.jobs}`, 'olddefconfig', 'bzImage']);
   const env = envPrefix({ ...buildEnv(request), ...request.env });
-  const result = await session.exec(watched(`${env}${make} >${quote(request.logFile)} 2>&1`), { holdStdin: true, signal: request.signal });
-  const logTail = (await session.exec(`tail -n 30 ${quote(request.logFile)}`)).stdout.replace(/\n$/, '');
+  const result = await ssh.exec(watched(`${env}${make} >${quote(request.logFile)} 2>&1`), { holdStdin: true, signal: request.signal });
+  const logTail = (await ssh.exec(`tail -n 30 ${quote(request.logFile)}`)).stdout.replace(/\n$/, '');
   const durationMs = Date.now() - started;
   if (request.signal?.aborted) return { ok: false, built: true, durationMs, reason: 'canceled', logTail };
   if (result.code === 124) return { ok: false, built: true, durationMs, reason: 'build timed out', infrastructure: true, logTail };
   if (result.code !== 0) {
-    const log = (await session.exec(`tail -n 2000 ${quote(request.logFile)}`)).stdout;
+    const log = (await ssh.exec(`tail -n 2000 ${quote(request.logFile)}`)).stdout;
     const failure = classifyBuildFailure(log, result.code ?? undefined, result.code === null ? result.signal ?? 'a signal' : undefined);
     return { ok: false, built: true, durationMs, reason: failure.reason, infrastructure: failure.kind === 'infrastructure', logTail };
   }
 
-  const used = parseDotConfig((await session.readFile(path.join(request.slotDir, '.config'))).toString());
+  const used = parseDotConfig((await ssh.readFile(path.join(request.slotDir, '.config'))).toString());
   if (canonicalDotConfig(used) !== canonicalDotConfig(request.config)) {
     return { ok: false, built: true, durationMs, reason: 'the kernel changed the config while building (not normalized)', logTail };
   }
@@ -43,7 +43,7 @@ export async function remoteBuild(session: Session, request: RemoteBuildRequest)
   // place, the config first, the bzImage last.
   const dir = quote(request.artifactDir);
   const tmp = `${randomBytes(4).toString('hex')}.tmp`;
-  await session.run([
+  await ssh.run([
     `mkdir -p ${dir}`,
     `cp ${quote(path.join(request.slotDir, '.config'))} ${dir}/config.${tmp}`, `mv ${dir}/config.${tmp} ${dir}/config`,
     `cp ${quote(path.join(request.slotDir, 'arch/x86/boot/bzImage'))} ${dir}/bzImage.${tmp}`, `mv ${dir}/bzImage.${tmp} ${dir}/bzImage`,

@@ -1,6 +1,6 @@
 // What a worker host has and lacks for taking jobs: kernel source, build tools, QEMU, disk space.
 import path from 'node:path/posix';
-import type { Session } from './session.js';
+import type { SshConnection } from './connection.js';
 import { KVM_PROBE_SCRIPT } from '../tester/accel.js';
 import { quote } from './shell.js';
 import { FIND_TARBALL, remoteCacheRoot } from './source.js';
@@ -15,8 +15,8 @@ export interface CheckItem {
 
 export const REQUIRED_TOOLS = ['qemu-system-x86_64', 'make', 'gcc', 'ccache', 'flex', 'bison', 'bc', 'tar', 'xz', 'flock', 'timeout'];
 
-export async function checkWorker(session: Session, options: { kernelSrc?: string; minFreeGiB?: number } = {}): Promise<CheckItem[]> {
-  const cacheRoot = await remoteCacheRoot(session);
+export async function checkWorker(ssh: SshConnection, options: { kernelSrc?: string; minFreeGiB?: number } = {}): Promise<CheckItem[]> {
+  const cacheRoot = await remoteCacheRoot(ssh);
   const minFree = options.minFreeGiB ?? 4;
   const lines = [
     ...REQUIRED_TOOLS.map((tool) => `p=$(command -v ${tool}) && echo "tool ${tool} ok $p" || echo "tool ${tool} missing"`),
@@ -28,7 +28,7 @@ export async function checkWorker(session: Session, options: { kernelSrc?: strin
     `a=$(sh -c ${quote(KVM_PROBE_SCRIPT)} sh qemu-system-x86_64 pc /dev/kvm); [ "$a" = kvm ] && echo "kvm ok" || echo "kvm missing $a"`,
     'echo "cpus $(nproc)"',
   ];
-  const out = await session.run(lines.join('\n'));
+  const out = await ssh.run(lines.join('\n'));
   const items: CheckItem[] = [];
   let cpus = '?';
   for (const line of out.split('\n')) {

@@ -7,7 +7,7 @@ import { TinyxError } from '../errors.js';
 import { exists } from '../util/fsx.js';
 import { unreachable } from './errors.js';
 import { hostKeyChecker, preferredHostKeyTypes, type HostKeyPolicy } from './hostkey.js';
-import { Session } from './session.js';
+import { SshConnection } from './connection.js';
 import { formatWorkerUrl, parseWorkerUrl } from './url.js';
 
 export interface ConnectOptions extends HostKeyPolicy {
@@ -19,7 +19,7 @@ export interface ConnectOptions extends HostKeyPolicy {
   keepaliveMs?: number;
 }
 
-export async function connectWorker(options: ConnectOptions): Promise<Session> {
+export async function connectWorker(options: ConnectOptions): Promise<SshConnection> {
   const address = parseWorkerUrl(options.url);
   const name = formatWorkerUrl(address);
   const check = await hostKeyChecker(address, options);
@@ -60,7 +60,7 @@ export async function connectWorker(options: ConnectOptions): Promise<Session> {
     client.once('error', fail);
     client.connect(config);
   });
-  return new Session(client, name);
+  return new SshConnection(client, name);
 }
 
 async function authMethods(username: string, identity?: string): Promise<AnyAuthMethod[]> {

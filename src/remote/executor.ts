@@ -5,7 +5,7 @@ import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import { kernelVersion } from '../kconfig/source.js';
 import { KVM_PROBE_SCRIPT, type Accel } from '../tester/accel.js';
-import type { Executor, Job, RunSpec } from '../tester/executor.js';
+import type { Executor, Job, JobSettings } from '../tester/executor.js';
 import { QEMU_BINARY } from '../tester/qemu.js';
 import type { Verdict } from '../tester/verdict.js';
 import { Workspace } from '../tester/workspace.js';
@@ -13,7 +13,7 @@ import { remoteBootAndTest } from './boot.js';
 import { remoteBuild } from './build.js';
 import { connectWorker, type ConnectOptions } from './connect.js';
 import { WorkerLostError } from './errors.js';
-import type { Session } from './session.js';
+import type { SshConnection } from './connection.js';
 import { quote } from './shell.js';
 import { claimRemoteSlots, remoteSlotDir, type SlotClaim } from './slots.js';
 import { remoteCacheRoot, resolveRemoteSource, type RemoteTree } from './source.js';
@@ -31,7 +31,7 @@ export interface RemoteWorkerOptions extends ConnectOptions {
 }
 
 interface Ready {
-  session: Session;
+  ssh: SshConnection;
   tree: RemoteTree;
   workspace: Workspace;
   runDir: string;
@@ -49,7 +49,7 @@ export class RemoteExecutor implements Executor {
   private ready: Promise<Ready> | undefined;
   private sequence = 0;
 
-  constructor(private readonly spec: RunSpec, private readonly worker: RemoteWorkerOptions) {
+  constructor(private readonly settings: JobSettings, private readonly worker: RemoteWorkerOptions) {
     this.name = worker.url;
     this.slots = worker.slots ?? 1;
   }
@@ -61,11 +61,11 @@ export class RemoteExecutor implements Executor {
   }
 
   private async connect(): Promise<Ready> {
-    const session = await connectWorker(this.worker);
+    const ssh = await connectWorker(this.worker);
     try {
-      const cacheRoot = this.worker.cacheRoot ?? await remoteCacheRoot(session);
-      const tree = await resolveRemoteSource(session, { kernelSrc: this.worker.kernelSrc, cacheRoot });
-      const here = await kernelVersion(this.spec.srcDir);
+      const cacheRoot = this.worker.cacheRoot ?? await remoteCacheRoot(ssh);
+      const tree = await resolveRemoteSource(ssh, { kernelSrc: this.worker.kernelSrc, cacheRoot });
+      const here = await kernelVersion(this.settings.srcDir);
       if (tree.version !== here) {
         // Verdicts are cached by config hash whoever ran them: every executor must build the same kernel.
         throw new TinyxError('TINYX_KERNEL_SRC_NOT_FOUND', `${this.name} has kernel ${tree.version} in ${tree.dir}, this run uses ${here}.`, {
@@ -74,20 +74,20 @@ export class RemoteExecutor implements Executor {
       }
       const workspace = new Workspace(tree.key, cacheRoot);
       const runDir = path.posix.join(cacheRoot, 'remote-runs', `${Date.now()}-${randomBytes(4).toString('hex')}`);
-      const tests = path.posix.join(runDir, 'tests', path.basename(this.spec.tests));
+      const tests = path.posix.join(runDir, 'tests', path.basename(this.settings.tests));
       const initramfs = path.posix.join(runDir, 'initramfs.cpio.gz');
-      await session.run(`mkdir -p ${quote(path.posix.join(runDir, 'tests'))} ${quote(path.posix.join(runDir, 'jobs'))}`);
-      await session.put(this.spec.initramfs, initramfs);
-      await session.put(this.spec.tests, tests, 0o755);
-      const choice = this.spec.qemu.accel;
-      const probe = choice === 'auto' ? `sh -c ${quote(KVM_PROBE_SCRIPT)} sh ${QEMU_BINARY} ${quote(this.spec.qemu.machine)} /dev/kvm` : `echo ${choice}`;
-      const facts = await session.run(`nproc; ${probe}`);
+      await ssh.run(`mkdir -p ${quote(path.posix.join(runDir, 'tests'))} ${quote(path.posix.join(runDir, 'jobs'))}`);
+      await ssh.put(this.settings.initramfs, initramfs);
+      await ssh.put(this.settings.tests, tests, 0o755);
+      const choice = this.settings.qemu.accel;
+      const probe = choice === 'auto' ? `sh -c ${quote(KVM_PROBE_SCRIPT)} sh ${QEMU_BINARY} ${quote(this.settings.qemu.machine)} /dev/kvm` : `echo ${choice}`;
+      const facts = await ssh.run(`nproc; ${probe}`);
       const [cpus, answer = 'tcg'] = facts.trim().split('\n');
       const accel: Accel = answer === 'kvm' ? 'kvm' : 'tcg';
-      const claim = await claimRemoteSlots(session, path.posix.dirname(workspace.slotDir(0)), this.slots);
-      return { session, tree, workspace, runDir, initramfs, tests, accel, cpus: Number(cpus) || 1, claim, free: [...claim.slots] };
+      const claim = await claimRemoteSlots(ssh, path.posix.dirname(workspace.slotDir(0)), this.slots);
+      return { ssh, tree, workspace, runDir, initramfs, tests, accel, cpus: Number(cpus) || 1, claim, free: [...claim.slots] };
     } catch (error) {
-      session.close();
+      ssh.close();
       throw error;
     }
   }
@@ -97,10 +97,10 @@ export class RemoteExecutor implements Executor {
     const slot = ready.free.shift();
     if (slot === undefined) throw new Error(`${this.name}: more concurrent jobs than slots`);
     try {
-      const verdict = await ready.session.guard(() => this.runIn(ready, slot, job, signal));
+      const verdict = await ready.ssh.guard(() => this.runIn(ready, slot, job, signal));
       // A job cut short by a dying connection can look like a boot failure: look once more.
       if (verdict.status !== 'pass') await sleep(300);
-      if (ready.session.lost) throw new WorkerLostError(this.name, `the connection dropped during job ${job.configHash.slice(0, 12)}`);
+      if (ready.ssh.lost) throw new WorkerLostError(this.name, `the connection dropped during job ${job.configHash.slice(0, 12)}`);
       return verdict;
     } catch (error) {
       if (error instanceof WorkerLostError || signal?.aborted) throw error;
@@ -114,26 +114,26 @@ export class RemoteExecutor implements Executor {
     const jobDir = path.posix.join(ready.runDir, 'jobs', String(++this.sequence).padStart(4, '0'));
     const base = { configHash: job.configHash, cmdline: job.cmdline, bootMs: 0, testMs: 0 };
     await mkdir(job.logDir, { recursive: true });
-    await ready.session.run(`mkdir -p ${quote(jobDir)}`);
+    await ready.ssh.run(`mkdir -p ${quote(jobDir)}`);
     job.onPhase?.('build');
     const remoteLog = path.posix.join(jobDir, 'build.log');
-    const build = await remoteBuild(ready.session, {
+    const build = await remoteBuild(ready.ssh, {
       srcDir: ready.tree.dir, slotDir: remoteSlotDir(path.posix.dirname(ready.workspace.slotDir(0)), slot), config: job.config,
       artifactDir: ready.workspace.artifactDir(job.configHash), ccacheDir: ready.workspace.ccacheDir, ccacheBase: ready.workspace.ccacheBase,
       logFile: remoteLog, jobs: this.worker.buildJobs ?? Math.max(1, Math.floor(ready.cpus / this.slots)), env: this.worker.buildEnv, signal,
     });
     const buildLog = build.built ? path.join(job.logDir, 'build.log') : undefined;
-    if (buildLog) await ready.session.get(remoteLog, buildLog);
+    if (buildLog) await ready.ssh.get(remoteLog, buildLog);
     // The worker's machinery failed, not the config: the pool gives the job to another executor.
     if (build.infrastructure) throw new WorkerLostError(this.name, `the build of ${job.configHash.slice(0, 12)} failed there: ${build.reason}`);
     if (!build.ok || !build.bzImage) {
       return { ...base, status: 'build-error', reason: build.reason, built: build.built, buildMs: build.durationMs, consoleTail: build.logTail, buildLog };
     }
     job.onPhase?.('boot');
-    const boot = await remoteBootAndTest(ready.session, {
-      bzImage: build.bzImage, initramfs: ready.initramfs, tests: ready.tests, cmdline: job.cmdline, qemu: this.spec.qemu,
-      port: this.spec.port, jobDir, logDir: job.logDir, accel: ready.accel, bootTimeoutMs: this.spec.bootTimeoutMs,
-      readyTimeoutMs: this.spec.readyTimeoutMs, testTimeoutMs: this.spec.testTimeoutMs, signal,
+    const boot = await remoteBootAndTest(ready.ssh, {
+      bzImage: build.bzImage, initramfs: ready.initramfs, tests: ready.tests, cmdline: job.cmdline, qemu: this.settings.qemu,
+      port: this.settings.port, jobDir, logDir: job.logDir, accel: ready.accel, bootTimeoutMs: this.settings.bootTimeoutMs,
+      readyTimeoutMs: this.settings.readyTimeoutMs, testTimeoutMs: this.settings.testTimeoutMs, signal,
     });
     return { ...base, ...boot, built: build.built, buildMs: build.durationMs, buildLog };
   }
@@ -144,8 +144,8 @@ export class RemoteExecutor implements Executor {
     const ready = await this.ready.catch(() => undefined);
     if (!ready) return;
     ready.claim.release();
-    if (!ready.session.lost) await ready.session.exec(`rm -rf ${quote(ready.runDir)}`).catch(() => undefined);
-    ready.session.close();
+    if (!ready.ssh.lost) await ready.ssh.exec(`rm -rf ${quote(ready.runDir)}`).catch(() => undefined);
+    ready.ssh.close();
   }
 }
 

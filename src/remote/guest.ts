@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { ClientChannel } from 'ssh2';
 import { ConsoleWatcher } from '../tester/console.js';
 import { qemuArgs, QEMU_BINARY, type Guest, type GuestSpec } from '../tester/qemu.js';
-import type { Session } from './session.js';
+import type { SshConnection } from './connection.js';
 import { command, quote, watched } from './shell.js';
 
 export interface RemoteGuestSpec extends GuestSpec {
@@ -13,10 +13,10 @@ export interface RemoteGuestSpec extends GuestSpec {
   localConsoleLog: string;
 }
 
-export async function startRemoteGuest(session: Session, spec: RemoteGuestSpec): Promise<Guest> {
+export async function startRemoteGuest(ssh: SshConnection, spec: RemoteGuestSpec): Promise<Guest> {
   const argv = [QEMU_BINARY, ...qemuArgs(spec)];
   const script = `${command(argv)} 2>&1 | tee ${quote(spec.consoleLog)}`;
-  const channel: ClientChannel = await session.open(watched(script));
+  const channel: ClientChannel = await ssh.open(watched(script));
   await mkdir(path.dirname(spec.localConsoleLog), { recursive: true });
   const log = createWriteStream(spec.localConsoleLog);
   const watcher = new ConsoleWatcher(log);

@@ -2,7 +2,7 @@
 // connection releases them, so no stale lock outlives its tinyx run.
 import path from 'node:path/posix';
 import type { ClientChannel } from 'ssh2';
-import type { Session } from './session.js';
+import type { SshConnection } from './connection.js';
 import { quote } from './shell.js';
 
 export interface SlotClaim {
@@ -15,7 +15,7 @@ export function remoteSlotDir(buildsDir: string, slot: number): string {
   return path.join(buildsDir, `worker-slot-${slot}`);
 }
 
-export async function claimRemoteSlots(session: Session, buildsDir: string, count: number): Promise<SlotClaim> {
+export async function claimRemoteSlots(ssh: SshConnection, buildsDir: string, count: number): Promise<SlotClaim> {
   // A slot is ours when flock -n on its lock file succeeds; a background cat keeps the locked fd
   // open until the channel's stdin closes (fd 9 only: dash has no fds above 9).
   const candidates = Array.from({ length: count + 16 }, (_, i) => i).join(' ');
@@ -29,7 +29,7 @@ export async function claimRemoteSlots(session: Session, buildsDir: string, coun
     'done',
     'echo "slots:$got"', 'cat <&3 >/dev/null',
   ];
-  const channel: ClientChannel = await session.open(lines.join('\n'));
+  const channel: ClientChannel = await ssh.open(lines.join('\n'));
   const slots = await new Promise<number[]>((resolve, reject) => {
     let out = '';
     let err = '';
@@ -39,7 +39,7 @@ export async function claimRemoteSlots(session: Session, buildsDir: string, coun
       const line = /slots:([\d ]*)\n/.exec(out);
       if (line) resolve((line[1] ?? '').trim().split(/\s+/).filter(Boolean).map(Number));
     });
-    channel.on('close', () => reject(new Error(`${session.name}: could not claim build slots: ${err.trim() || 'the lock channel closed'}`)));
+    channel.on('close', () => reject(new Error(`${ssh.name}: could not claim build slots: ${err.trim() || 'the lock channel closed'}`)));
   });
   return {
     slots,

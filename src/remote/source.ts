@@ -3,7 +3,7 @@ import path from 'node:path/posix';
 import { TinyxError } from '../errors.js';
 import { treeKey } from '../kconfig/identity.js';
 import { tarballIdentityScript, treeIdentityScript } from './identity.js';
-import type { Session } from './session.js';
+import type { SshConnection } from './connection.js';
 import { quote } from './shell.js';
 
 export interface RemoteTree {
@@ -16,8 +16,8 @@ export interface RemoteTree {
 }
 
 /** The worker's tinyx cache root, resolved the way cacheRoot() does locally. */
-export async function remoteCacheRoot(session: Session): Promise<string> {
-  return (await session.run('printf %s "${TINYX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tinyx}"')).trim();
+export async function remoteCacheRoot(ssh: SshConnection): Promise<string> {
+  return (await ssh.run('printf %s "${TINYX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tinyx}"')).trim();
 }
 
 /** Shell snippet printing the newest linux-source-*.tar.xz in `dir` (empty when none). */
@@ -28,35 +28,35 @@ export function findTarballCommand(dir: string): string {
 /** The newest tarball in Debian's place, /usr/src. */
 export const FIND_TARBALL = findTarballCommand('/usr/src');
 
-export async function resolveRemoteSource(session: Session, options: { kernelSrc?: string; cacheRoot: string; tarballDir?: string }): Promise<RemoteTree> {
+export async function resolveRemoteSource(ssh: SshConnection, options: { kernelSrc?: string; cacheRoot: string; tarballDir?: string }): Promise<RemoteTree> {
   const { dir, identity } = options.kernelSrc
-    ? await givenTree(session, await checkTree(session, options.kernelSrc), options.cacheRoot)
-    : await unpackTarball(session, options.cacheRoot, options.tarballDir ?? '/usr/src');
-  const head = await session.run(`head -n 8 ${quote(path.join(dir, 'Makefile'))}`);
+    ? await givenTree(ssh, await checkTree(ssh, options.kernelSrc), options.cacheRoot)
+    : await unpackTarball(ssh, options.cacheRoot, options.tarballDir ?? '/usr/src');
+  const head = await ssh.run(`head -n 8 ${quote(path.join(dir, 'Makefile'))}`);
   const field = (name: string) => new RegExp(`^${name}[ \t]*=[ \t]*([^\\s#]*)`, 'm').exec(head)?.[1] ?? '';
   const version = `${field('VERSION')}.${field('PATCHLEVEL')}.${field('SUBLEVEL')}${field('EXTRAVERSION')}`;
   return { dir, version, key: treeKey(version, identity), identity };
 }
 
-async function givenTree(session: Session, dir: string, cacheRoot: string): Promise<{ dir: string; identity: string }> {
-  const identity = (await session.run(treeIdentityScript(dir, path.join(cacheRoot, 'kernel', 'tree-hashes')))).trim();
+async function givenTree(ssh: SshConnection, dir: string, cacheRoot: string): Promise<{ dir: string; identity: string }> {
+  const identity = (await ssh.run(treeIdentityScript(dir, path.join(cacheRoot, 'kernel', 'tree-hashes')))).trim();
   return { dir, identity };
 }
 
-async function checkTree(session: Session, dir: string): Promise<string> {
-  const result = await session.exec(`cd ${quote(dir)} && test -f Makefile && test -d scripts/kconfig && pwd -P`);
+async function checkTree(ssh: SshConnection, dir: string): Promise<string> {
+  const result = await ssh.exec(`cd ${quote(dir)} && test -f Makefile && test -d scripts/kconfig && pwd -P`);
   if (result.code !== 0) {
-    throw new TinyxError('TINYX_KERNEL_SRC_NOT_FOUND', `${dir} on ${session.name} is not a Linux kernel source tree (no Makefile or scripts/kconfig).`, {
+    throw new TinyxError('TINYX_KERNEL_SRC_NOT_FOUND', `${dir} on ${ssh.name} is not a Linux kernel source tree (no Makefile or scripts/kconfig).`, {
       advice: 'Give the worker\'s kernelSrc as the top of an unpacked tree, or leave it out to use the worker\'s linux-source-6.1 package.',
     });
   }
   return result.stdout.trim();
 }
 
-async function unpackTarball(session: Session, cacheRoot: string, tarballDir: string): Promise<{ dir: string; identity: string }> {
-  const file = (await session.run(findTarballCommand(tarballDir))).trim();
+async function unpackTarball(ssh: SshConnection, cacheRoot: string, tarballDir: string): Promise<{ dir: string; identity: string }> {
+  const file = (await ssh.run(findTarballCommand(tarballDir))).trim();
   if (!file) {
-    throw new TinyxError('TINYX_KERNEL_SRC_NOT_FOUND', `No kernel source on ${session.name}: no ${tarballDir}/linux-source-*.tar.xz and no kernelSrc.`, {
+    throw new TinyxError('TINYX_KERNEL_SRC_NOT_FOUND', `No kernel source on ${ssh.name}: no ${tarballDir}/linux-source-*.tar.xz and no kernelSrc.`, {
       advice: 'On the worker: apt-get install linux-source-6.1 (as root), or set kernelSrc for it.',
     });
   }
@@ -64,7 +64,7 @@ async function unpackTarball(session: Session, cacheRoot: string, tarballDir: st
   const name = file.replace(/\.tar\.xz$/, '');
   const root = path.join(cacheRoot, 'kernel');
   const dir = path.join(root, name);
-  const identity = (await session.run(tarballIdentityScript(tarball, path.join(root, `${file}.identity`)))).trim();
+  const identity = (await ssh.run(tarballIdentityScript(tarball, path.join(root, `${file}.identity`)))).trim();
   // Same layout, marker and re-unpack rule as src/kconfig/tarball.ts (a marker holding the tarball's
   // path is from before identities); a staging dir so a torn unpack is never used.
   const script = [
@@ -78,9 +78,9 @@ async function unpackTarball(session: Session, cacheRoot: string, tarballDir: st
     'tar -xJf "$t" -C "$staging"',
     `rm -f "$dir.unpacked"; rm -rf "$dir"; mv "$staging/${name}" "$dir"; printf '%s\\n' "$id" > "$dir.unpacked"`,
   ].join('\n');
-  const result = await session.exec(script);
+  const result = await ssh.exec(script);
   if (result.code !== 0) {
-    throw new TinyxError('TINYX_KERNEL_SRC_NOT_FOUND', `Could not unpack ${tarball} into ${root} on ${session.name}: ${result.stderr.trim().slice(-300)}`, {
+    throw new TinyxError('TINYX_KERNEL_SRC_NOT_FOUND', `Could not unpack ${tarball} into ${root} on ${ssh.name}: ${result.stderr.trim().slice(-300)}`, {
       advice: 'Check free disk space on the worker (the tree takes ~1.5 GB).',
     });
   }

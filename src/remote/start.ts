@@ -1,6 +1,6 @@
 // Brings up the remote executors of a run from worker specs: connect all at once, fail or warn on the unreachable.
 import { isTinyxError } from '../errors.js';
-import type { RunSpec } from '../tester/executor.js';
+import type { JobSettings } from '../tester/executor.js';
 import { distccEnv, distccJobs } from './distcc.js';
 import { RemoteExecutor } from './executor.js';
 import type { WorkerSpec } from './workers-file.js';
@@ -15,8 +15,8 @@ export interface StartWorkersOptions {
 }
 
 /** Connected executors, in the order of `workers`; the caller closes them (close()) when the run ends. */
-export async function startRemoteExecutors(workers: WorkerSpec[], spec: RunSpec, options: StartWorkersOptions = {}): Promise<RemoteExecutor[]> {
-  const executors = workers.map((w) => new RemoteExecutor(spec, {
+export async function startRemoteExecutors(workers: WorkerSpec[], settings: JobSettings, options: StartWorkersOptions = {}): Promise<RemoteExecutor[]> {
+  const executors = workers.map((w) => new RemoteExecutor(settings, {
     url: w.url, identity: w.identity, slots: w.slots, kernelSrc: w.kernelSrc, knownHosts: w.knownHosts, fingerprint: w.fingerprint,
     connectTimeoutMs: options.connectTimeoutMs,
     ...(options.distcc ? { buildEnv: distccEnv(options.distcc), buildJobs: distccJobs(options.distcc) } : {}),

@@ -4,10 +4,10 @@ import { enabledSymbols, symbolName, type DotConfig } from '../kconfig/dotconfig
 import type { KconfigModel } from '../kconfig/engine.js';
 import type { Profile } from '../profile/types.js';
 import { closeMatches } from '../util/suggest.js';
-import type { Candidate } from './strategy.js';
+import type { SearchCandidate } from './strategy.js';
 
 export interface CandidatePlan {
-  candidates: Candidate[];
+  candidates: SearchCandidate[];
   /** In-process no-op check, when the engine is available. */
   isNoop?: (name: string) => boolean;
 }
@@ -19,7 +19,7 @@ export interface CandidatePlan {
 export function planCandidates(config: DotConfig, profile: Profile, model: KconfigModel | undefined, only?: string[]): CandidatePlan {
   const keep = new Set(profile.kernel.keep);
   const fromModel = model?.candidates(config, profile.kernel.keep);
-  let candidates: Candidate[] = fromModel
+  let candidates: SearchCandidate[] = fromModel
     ? fromModel.map((c) => ({ name: c.name, menuPath: c.menuPath, parent: c.parent }))
     : enabledSymbols(config).filter((n) => !keep.has(n)).map((name) => ({ name }));
   if (only) {

@@ -1,91 +1,31 @@
 // The minimize pipeline: inputs -> initramfs -> start config -> sanity -> kernel search -> cmdline search -> output.
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveApp, type Manifest } from '../deps/index.js';
-import { hostTrace } from '../deps/hosttrace.js';
+import { hostStrace } from '../deps/host-strace.js';
 import { buildInitramfs } from '../packager/initramfs.js';
 import { TinyxError } from '../errors.js';
-import type { KernelConfigTool } from '../kconfig/kernel.js';
 import { makeStartConfig } from '../kconfig/start.js';
-import { enabledSymbols, formatDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
-import { readUserConfig } from '../kconfig/userconfig.js';
+import { formatDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import { loadKconfig, type KconfigModel } from '../kconfig/engine.js';
 import { writeFileAtomic } from '../util/fsx.js';
-import { sha256, sha256File } from '../util/hash.js';
 import { checkCandidateNames, planCandidates } from './candidates.js';
-import type { Profile } from '../profile/types.js';
-import type { AccelChoice, AccelDecision } from '../tester/accel.js';
-import type { Workspace } from '../tester/workspace.js';
+import type { MinimizeOptions } from './options.js';
+import type { AccelDecision } from '../tester/accel.js';
 import type { Verdict } from '../tester/verdict.js';
 import type { Normalized } from './evaluator.js';
 import type { EventListener, Stage } from './events.js';
 import { checkApp, checkOut, checkSettings, checkTests, checkTools } from './inputs.js';
 import { searchCmdline, searchKernel, type KernelSearchResult } from './phases.js';
-import { writeRunSpec } from './runspec.js';
-import { getStrategy, type Candidate } from './strategy.js';
+import { writeRunRecord } from './run-record.js';
+import { getStrategy } from './strategy.js';
 import type { PoolEvent } from '../remote/pool.js';
-import type { WorkerSpec } from '../remote/workers-file.js';
-import { openKernel, openSession } from './session.js';
-import { traceGuidedCandidates } from '../trace/guide.js';
+import { openKernel, openRunContext } from './context.js';
+import { kernelTraceOrder } from './kernel-trace-order.js';
+import { readPrevious, removedBefore } from './previous.js';
+import { recordOutput } from './output-record.js';
+import type { OutputRecord } from '../output/record.js';
 
-export interface MinimizeOptions {
-  /** The program to run in the guest, or a directory holding it (with `entry`). */
-  app: string;
-  /** For a directory app: the program to run, relative to it (default: the one dirapp picks). */
-  entry?: string;
-  appArgs: string[];
-  tests: string;
-  port: number;
-  profile: Profile;
-  out: string;
-  kernelSrc?: string;
-  /** Candidates evaluated at once (each in its own build dir). */
-  jobs?: number;
-  /** Extra files for the guest ("HOST" or "HOST:GUEST") and paths to leave out. */
-  include?: string[];
-  exclude?: string[];
-  /** Debian packages whose files go in whole (e.g. ca-certificates). */
-  includePackages?: string[];
-  /** Run the app on the host under strace while the tests run against it, and add what it used. */
-  trace?: boolean;
-  /** The app's user in the guest (a host account), environment and working directory. */
-  user?: string;
-  env?: Record<string, string>;
-  cwd?: string;
-  /** Only these options are candidates (e.g. a bounded search). */
-  candidates?: string[];
-  strategy?: string;
-  cmdlineStrategy?: string;
-  /** A previous result (its out dir, or a .config): the options it removed are tried first, at once. */
-  from?: string;
-  /** Skip the boot-option search. */
-  keepCmdline?: boolean;
-  /** Boot the start kernel once with QEMU logging the kernel code it runs; try never-run options first. */
-  kernelTrace?: boolean;
-  /**
-   * Trust that removing more never turns a failing kernel into a passing one: skip the closing
-   * re-check of each kept option on the final config (as the classic loop does). Fewer builds;
-   * the result is 1-minimal only if the trust holds, which `tinyx verify` checks.
-   */
-  assumeMonotone?: boolean;
-  /** QEMU's accelerator (default: TINYX_ACCEL, else the profile's qemu.accel, else auto). */
-  accel?: AccelChoice;
-  /** Runs that must fail again before a failing candidate counts as failing (default 1). */
-  confirmFailures?: number;
-  /** Boots of the final result, each of which must pass, before it is written (default 3). */
-  finalRuns?: number;
-  testTimeoutMs?: number;
-  bootTimeoutMs?: number;
-  readyTimeoutMs?: number;
-  /** Remote worker hosts (see docs/workers.md). */
-  workers?: WorkerSpec[];
-  onUnreachableWorker?: 'fail' | 'warn';
-  /** DISTCC_HOSTS for every build. */
-  distcc?: string;
-  cache?: string;
-  signal?: AbortSignal;
-  onEvent?: EventListener;
-}
+export type { MinimizeOptions } from './options.js';
 
 export interface StageTime {
   stage: Stage;
@@ -112,8 +52,8 @@ export interface MinimizeResult {
   /** Executor pool events (dispatch, re-queue, dropped workers), for the report; empty without workers. */
   workerEvents: PoolEvent[];
   stages: StageTime[];
-  workspace: Workspace;
-  tool: KernelConfigTool;
+  /** What the out dir gets, as plain data (src/output writes it). */
+  output: OutputRecord;
 }
 
 export async function minimize(options: MinimizeOptions): Promise<MinimizeResult> {
@@ -151,7 +91,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   stage('deps', `resolving the runtime closure of ${path.basename(app)}`);
   const manifest = await resolveApp(app, {
     entry, include: options.include, exclude: options.exclude, includePackages: options.includePackages,
-    trace: options.trace ? hostTrace(options, tests) : undefined,
+    strace: options.trace ? hostStrace(options, tests) : undefined,
   });
   stage('initramfs', 'packing the initramfs');
   const initramfs = await buildInitramfs({
@@ -159,11 +99,11 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     init: { appGuestPath: manifest.app.guestPath, appArgs: options.appArgs, port: options.port, env: options.env, cwd: options.cwd, user: options.user },
     outFile: path.join(work, 'initramfs.cpio.gz'),
   });
-  await writeRunSpec(out, { ...options, app, entry, tests });
+  await writeRunRecord(out, { ...options, app, entry, tests });
 
   stage('start-config', `making the start config (${options.profile.kernel.base} + profile ${options.profile.name})`);
-  const session = await openSession({ ...options, tests, out, initramfs, emit }, kernelTree);
-  const { source, workspace, tool, journal, evaluator } = session;
+  const context = await openRunContext({ ...options, tests, out, initramfs, emit }, kernelTree);
+  const { source, workspace, tool, journal, evaluator } = context;
   try {
     const start = await makeStartConfig(tool, options.profile);
     for (const name of start.unmet) emit({ type: 'warning', message: `profile option ${name} did not stick in the start config` });
@@ -183,48 +123,24 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     const model = options.candidates ? earlyModel : await readModel(source.dir, options.cache, emit, 'using the kernel\'s olddefconfig for every check');
     await writeFileAtomic(path.join(work, 'start.config'), formatDotConfig(startNorm.config));
     const plan = planCandidates(startNorm.config, options.profile, model, options.candidates);
-    let candidates = plan.candidates;
-    if (options.kernelTrace) {
-      // The trace decides the order of the search, so a resumed run must reuse it (the start
-      // kernel's build dir, which the trace reads, may have been rebuilt since).
-      const traceFile = path.join(work, 'kernel-trace.json');
-      const traceKey = sha256(JSON.stringify([startNorm.hash, initramfs.sha256, await sha256File(tests), candidates.map((c) => c.name)]));
-      const saved = await readFile(traceFile, 'utf8').then((t) => JSON.parse(t) as SavedTrace, () => undefined);
-      let guided: SavedTrace | { skipped: string };
-      if (saved?.key === traceKey) {
-        guided = saved;
-        emit({ type: 'info', message: `kernel trace: reusing ${traceFile}` });
-      } else {
-        stage('kernel-trace', 'booting the start kernel once with QEMU logging the kernel code that runs');
-        guided = await traceGuidedCandidates({
-          slotDirs: session.slotDirs, start: startNorm.config, candidates, model, srcDir: source.dir,
+    const candidates = options.kernelTrace
+      ? await kernelTraceOrder({
+        work, start: startNorm, initramfsSha256: initramfs.sha256, emit,
+        tracing: () => stage('kernel-trace', 'booting the start kernel once with QEMU logging the kernel code that runs'),
+        input: {
+          slotDirs: context.slotDirs, start: startNorm.config, candidates: plan.candidates, model, srcDir: source.dir,
           bzImage: path.join(workspace.artifactDir(startNorm.hash), 'bzImage'), initramfs: initramfs.file, cmdline,
           qemu: options.profile.qemu, port: options.port, tests, logDir: path.join(work, 'logs', 'kernel-trace'),
           bootTimeoutMs: options.bootTimeoutMs, readyTimeoutMs: options.readyTimeoutMs, testTimeoutMs: options.testTimeoutMs,
           signal: options.signal,
-        }).then(
-          async (traced): Promise<SavedTrace | { skipped: string }> => {
-            if ('skipped' in traced) return traced;
-            const result = { key: traceKey, candidates: traced.candidates, summary: traced.summary };
-            await writeFileAtomic(traceFile, JSON.stringify(result) + '\n');
-            return result;
-          },
-          (error: unknown) => ({ skipped: error instanceof Error ? error.message.split('\n')[0]! : String(error) }),
-        );
-      }
-      if ('skipped' in guided) {
-        emit({ type: 'warning', message: `no kernel trace (${guided.skipped}); searching in the untraced order` });
-      } else {
-        candidates = guided.candidates;
-        const { executed, notExecuted, unknown } = guided.summary;
-        emit({ type: 'info', message: `kernel trace: ${notExecuted} candidates never ran (tried first), ${unknown} without evidence, ${executed} ran` });
-      }
-    }
-    const prior = previous && new Set(enabledSymbols(startNorm.config).filter((name) => previous.get(name) !== 'y'));
+        },
+      })
+      : plan.candidates;
+    const prior = previous && removedBefore(startNorm.config, previous);
     stage('kernel-search', `searching ${candidates.length} candidate options (${options.strategy ?? options.profile.search.strategy})`);
     const kernel = await searchKernel({
       evaluator, start: startNorm, cmdline, candidates, isNoop: plan.isNoop, strategy: options.strategy ?? options.profile.search.strategy,
-      parallel: session.slots, signal: options.signal, emit, prior, monotone: options.assumeMonotone,
+      parallel: context.slots, signal: options.signal, emit, prior, monotone: options.assumeMonotone,
     });
 
     stage('cmdline-search', 'searching boot options');
@@ -232,7 +148,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
       ? { cmdline, removed: [] as string[] }
       : await searchCmdline({
         evaluator, config: kernel.final, cmdline, keep: options.profile.boot.keep,
-        strategy: options.cmdlineStrategy ?? options.profile.search.cmdlineStrategy, parallel: session.slots, signal: options.signal,
+        strategy: options.cmdlineStrategy ?? options.profile.search.cmdlineStrategy, parallel: context.slots, signal: options.signal,
       });
 
     const finalRuns = Math.max(1, options.finalRuns ?? 3);
@@ -250,17 +166,19 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     }
     stage('output', `writing ${out}`);
     stages.push({ stage: 'output', seconds: 0 });
-    return {
-      options, kernelVersion: source.version, tool, workspace, accel: await session.accel(),
+    const result = {
+      options, kernelVersion: source.version, accel: await context.accel(),
       start: { config: startNorm.config, verdict: startVerdict, bzImage: path.join(workspace.artifactDir(startNorm.hash), 'bzImage') },
       final: { config: kernel.final.config, verdict: finalVerdict!, bzImage: path.join(workspace.artifactDir(kernel.final.hash), 'bzImage'), cmdline: cmdlineResult.cmdline },
       kernel, cmdlineRemoved: cmdlineResult.removed,
       initramfs: { file: initramfs.file, bytes: initramfs.bytes, uncompressedBytes: initramfs.uncompressedBytes, entries: initramfs.entries },
       manifest, evaluations: evaluator.evaluations, builds: evaluator.builds, flaky: evaluator.flaky, wallSeconds: (Date.now() - began) / 1000, stages,
-      workerEvents: session.poolEvents,
+      workerEvents: context.poolEvents,
     };
+    // While the context is open: savedefconfig runs in the kconfig scratch dir that closing removes.
+    return { ...result, output: await recordOutput(result, tool) };
   } finally {
-    await session.close();
+    await context.close();
   }
 }
 
@@ -276,17 +194,4 @@ async function readModel(srcDir: string, cacheDir: string | undefined, emit: Eve
     emit({ type: 'warning', message: `Kconfig engine unavailable (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); ${without}` });
     return undefined;
   });
-}
-
-/** A kernel trace's outcome, kept in the out dir for a resumed run. */
-interface SavedTrace {
-  key: string;
-  candidates: Candidate[];
-  summary: { executed: number; notExecuted: number; unknown: number };
-}
-
-/** The config of a previous result: its out dir, or a .config. */
-async function readPrevious(from: string): Promise<DotConfig> {
-  const file = (await stat(from).catch(() => undefined))?.isDirectory() ? path.join(from, 'config') : from;
-  return readUserConfig(file, '--from', 'Pass the out dir of a finished `tinyx minimize` run, or a kernel .config.');
 }

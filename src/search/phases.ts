@@ -1,7 +1,7 @@
 // The two searches: kernel options (strategy over candidates) and boot options (over cmdline tokens).
 import { enabledSymbols } from '../kconfig/dotconfig.js';
 import { withValues } from '../kconfig/kernel.js';
-import { getStrategy, type Candidate } from './strategy.js';
+import { getStrategy, type SearchCandidate } from './strategy.js';
 import type { Evaluator, Normalized } from './evaluator.js';
 import type { EventListener } from './events.js';
 
@@ -22,7 +22,7 @@ export async function searchKernel(input: {
   evaluator: Evaluator;
   start: Normalized;
   cmdline: string;
-  candidates: Candidate[];
+  candidates: SearchCandidate[];
   /** In-process no-op check (the Kconfig engine); without it each check runs the kernel's olddefconfig. */
   isNoop?: (name: string) => boolean;
   strategy: string;
@@ -40,7 +40,7 @@ export async function searchKernel(input: {
   const without = (names: readonly string[]) => evaluator.normalize(withValues(start.config, [...fixed, ...names], 'n'));
 
   const noops: string[] = [];
-  const live: Candidate[] = [];
+  const live: SearchCandidate[] = [];
   for (const candidate of input.candidates) {
     const noop = input.isNoop ? input.isNoop(candidate.name) : (await without([candidate.name])).hash === start.hash;
     if (noop) noops.push(candidate.name);

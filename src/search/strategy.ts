@@ -5,7 +5,7 @@ import { ddmin } from './strategies/ddmin.js';
 import { oneAtATime } from './strategies/one-at-a-time.js';
 
 /** One removable thing: a kernel option, or a kernel command-line token (no tree then). */
-export interface Candidate {
+export interface SearchCandidate {
   name: string;
   /** Menu path / parent for grouping along the Kconfig tree. */
   menuPath?: string[];
@@ -16,7 +16,7 @@ export interface Candidate {
 }
 
 export interface StrategyContext {
-  candidates: readonly Candidate[];
+  candidates: readonly SearchCandidate[];
   /**
    * Does the START configuration with every option in `removed` disabled still pass? The caller
    * normalizes, caches and skips no-ops; it may run several calls at once (up to `parallel`).

@@ -20,7 +20,7 @@ export interface Job {
 }
 
 /** What every job of a run shares. */
-export interface RunSpec {
+export interface JobSettings {
   srcDir: string;
   initramfs: string;
   tests: string;
@@ -52,7 +52,7 @@ export class LocalExecutor implements Executor {
   private readonly free: number[];
 
   constructor(
-    private readonly spec: RunSpec,
+    private readonly settings: JobSettings,
     private readonly workspace: Workspace,
     slotIndexes: number[],
   ) {
@@ -77,11 +77,11 @@ export class LocalExecutor implements Executor {
     const base = { configHash: job.configHash, cmdline: job.cmdline, bootMs: 0, testMs: 0 };
     if (!(await cachedKernel(this.workspace.artifactDir(job.configHash)))) job.onPhase?.('build');
     const build = await buildKernel({
-      srcDir: this.spec.srcDir, slotDir: this.workspace.slotDir(slot), config: job.config,
+      srcDir: this.settings.srcDir, slotDir: this.workspace.slotDir(slot), config: job.config,
       artifactDir: this.workspace.artifactDir(job.configHash), ccacheDir: this.workspace.ccacheDir,
       ccacheBase: this.workspace.ccacheBase, logFile: path.join(job.logDir, 'build.log'),
-      jobs: this.spec.buildJobs ?? Math.max(1, Math.floor(availableParallelism() / Math.max(1, this.spec.jobsHint ?? 1))),
-      env: this.spec.buildEnv, signal,
+      jobs: this.settings.buildJobs ?? Math.max(1, Math.floor(availableParallelism() / Math.max(1, this.settings.jobsHint ?? 1))),
+      env: this.settings.buildEnv, signal,
     });
     const buildLog = build.built ? path.join(job.logDir, 'build.log') : undefined;
     if (build.infrastructure) {
@@ -94,9 +94,9 @@ export class LocalExecutor implements Executor {
     }
     job.onPhase?.('boot');
     const boot = await bootAndTest({
-      bzImage: build.bzImage, initramfs: this.spec.initramfs, cmdline: job.cmdline, qemu: this.spec.qemu,
-      port: this.spec.port, tests: this.spec.tests, logDir: job.logDir, bootTimeoutMs: this.spec.bootTimeoutMs,
-      readyTimeoutMs: this.spec.readyTimeoutMs, testTimeoutMs: this.spec.testTimeoutMs, warn: this.spec.warn, signal,
+      bzImage: build.bzImage, initramfs: this.settings.initramfs, cmdline: job.cmdline, qemu: this.settings.qemu,
+      port: this.settings.port, tests: this.settings.tests, logDir: job.logDir, bootTimeoutMs: this.settings.bootTimeoutMs,
+      readyTimeoutMs: this.settings.readyTimeoutMs, testTimeoutMs: this.settings.testTimeoutMs, warn: this.settings.warn, signal,
     });
     return { ...base, ...boot, built: build.built, buildMs: build.durationMs, buildLog };
   }

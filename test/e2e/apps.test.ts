@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMain } from '../../src/cli/main.js';
-import type { Report } from '../../src/packager/report.js';
+import type { Report } from '../../src/output/report.js';
 
 const root = path.resolve(__dirname, '../..');
 const examples = path.join(root, 'examples');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runMain } from '../../src/cli/main.js';
 import { freePort } from '../../src/tester/ports.js';
-import { OUTPUT_FILES } from '../../src/packager/output.js';
+import { OUTPUT_FILES } from '../../src/output/write.js';
 
 const root = path.resolve(__dirname, '../..');
 const server = path.join(root, 'examples/hello-http/build/server');

@@ -10,7 +10,7 @@ import { buildInitramfs } from '../../src/packager/initramfs.js';
 import { MARKER_APP_STARTED } from '../../src/packager/markers.js';
 import { RemoteExecutor } from '../../src/remote/executor.js';
 import { ExecutorPool } from '../../src/remote/pool.js';
-import { LocalExecutor, type RunSpec } from '../../src/tester/executor.js';
+import { LocalExecutor, type JobSettings } from '../../src/tester/executor.js';
 import { Workspace } from '../../src/tester/workspace.js';
 import { REPO, buildExampleServer, tempDir } from '../deps/helpers.js';
 import { descendants, startSshd, type Sshd } from './sshd.js';
@@ -34,7 +34,7 @@ describe.skipIf(!kernel)('RemoteExecutor over loopback sshd', () => {
   let sshd: Sshd;
   let tmp: Awaited<ReturnType<typeof tempDir>>;
   let source: KernelSource;
-  let spec: RunSpec;
+  let spec: JobSettings;
   let cache: string;
 
   beforeAll(async () => {

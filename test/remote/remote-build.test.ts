@@ -16,7 +16,7 @@ import { Workspace } from '../../src/tester/workspace.js';
 import { startRemoteExecutors } from '../../src/remote/start.js';
 import { hashConfig } from '../../src/search/evaluator.js';
 import { freePort } from '../../src/tester/ports.js';
-import type { RunSpec } from '../../src/tester/executor.js';
+import type { JobSettings } from '../../src/tester/executor.js';
 import { REPO, buildExampleServer, tempDir } from '../deps/helpers.js';
 import { findBuiltKernel } from './kernel.js';
 import { startSshd, type Sshd } from './sshd.js';
@@ -42,7 +42,7 @@ describe.skipIf(!kernel)('remote builds and worker start-up', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
   let tree: string;
   let cache: string;
-  let spec: RunSpec;
+  let spec: JobSettings;
 
   beforeAll(async () => {
     sshd = await startSshd();

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveKernelSource } from '../../src/kconfig/source.js';
 import { connectWorker } from '../../src/remote/connect.js';
-import type { Session } from '../../src/remote/session.js';
+import type { SshConnection } from '../../src/remote/connection.js';
 import { resolveRemoteSource } from '../../src/remote/source.js';
 import { fakeGitTree, fakeTarball, fakeTree } from '../kconfig/faketree.js';
 import { startSshd, type Sshd } from './sshd.js';
@@ -18,7 +18,7 @@ const temp = async () => {
 };
 
 let sshd: Sshd;
-let session: Session;
+let session: SshConnection;
 beforeAll(async () => {
   sshd = await startSshd();
   session = await connectWorker({ url: sshd.url, identity: sshd.identity, knownHosts: [sshd.knownHosts] });

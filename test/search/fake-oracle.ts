@@ -1,9 +1,9 @@
 // A synthetic pass/fail oracle with a known needed set, counting evaluations like the real caller.
-import type { Candidate, StrategyContext, StrategyResult } from '../../src/search/strategy.js';
+import type { SearchCandidate, StrategyContext, StrategyResult } from '../../src/search/strategy.js';
 import { rng } from '../../src/util/rng.js';
 
 export interface FakeModel {
-  candidates: Candidate[];
+  candidates: SearchCandidate[];
   /** Fails whenever one of these is (effectively) removed. */
   required: string[];
   /** Fails when every option of one group is removed ("A or B needed"). */

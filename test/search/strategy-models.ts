@@ -1,11 +1,11 @@
 // Synthetic search spaces for the strategy tests: flat token lists and kernel-shaped option trees.
-import type { Candidate } from '../../src/search/strategy.js';
+import type { SearchCandidate } from '../../src/search/strategy.js';
 import { rng } from '../../src/util/rng.js';
 import type { FakeModel } from './fake-oracle.js';
 
 /** `n` flat candidates (like boot tokens), the ones at `needed` indexes required. */
 export function flatModel(n: number, needed: readonly number[]): FakeModel {
-  const candidates: Candidate[] = Array.from({ length: n }, (_, i) => ({ name: `T${i}` }));
+  const candidates: SearchCandidate[] = Array.from({ length: n }, (_, i) => ({ name: `T${i}` }));
   return { candidates, required: needed.map((i) => `T${i}`) };
 }
 
@@ -27,7 +27,7 @@ const MENU_WEIGHTS = [2, 1, 1, 1, 3, 5, 2, 1];
  */
 export function kernelModel(seed: number, size = 600, share = 0.07): FakeModel {
   const random = rng(seed);
-  const candidates: Candidate[] = [];
+  const candidates: SearchCandidate[] = [];
   const neverNeeded = new Set<string>();
   const pickMenu = () => {
     let x = random() * MENU_WEIGHTS.reduce((a, b) => a + b, 0);

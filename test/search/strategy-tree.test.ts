@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { splitEven } from '../../src/search/strategies/ddmin.js';
 import { buildForest, namesOf, sizeOf } from '../../src/search/strategies/tree.js';
-import type { Candidate } from '../../src/search/strategy.js';
+import type { SearchCandidate } from '../../src/search/strategy.js';
 
 describe('buildForest', () => {
   it('hangs children under their parent and keeps a menu together', () => {
-    const candidates: Candidate[] = [
+    const candidates: SearchCandidate[] = [
       { name: 'NET', menuPath: ['Networking'] },
       { name: 'EXT4', menuPath: ['File systems'] },
       { name: 'INET', menuPath: ['Networking'], parent: 'NET' },
@@ -22,7 +22,7 @@ describe('buildForest', () => {
   });
 
   it('orders siblings and menus by priority, then input order', () => {
-    const candidates: Candidate[] = [
+    const candidates: SearchCandidate[] = [
       { name: 'A', menuPath: ['m1'], priority: 5 },
       { name: 'B', menuPath: ['m2'], priority: 1 },
       { name: 'C', menuPath: ['m1'], priority: 2 },
@@ -34,7 +34,7 @@ describe('buildForest', () => {
   });
 
   it('treats unknown parents, self-parents and cycles as roots', () => {
-    const candidates: Candidate[] = [
+    const candidates: SearchCandidate[] = [
       { name: 'A', parent: 'B' },
       { name: 'B', parent: 'A' },
       { name: 'C', parent: 'C' },

@@ -1,6 +1,6 @@
 // Adaptive group testing along the tree: try removing whole subtrees in chunks, bisect what fails.
 import type { Strategy, StrategyContext, StrategyResult } from '../strategy.js';
-import { distinct, Session } from './session.js';
+import { distinct, Ledger } from './ledger.js';
 import { speculate } from './speculate.js';
 import { buildForest, namesOf, sizeOf, type TreeNode } from './tree.js';
 
@@ -22,7 +22,7 @@ class Bisector {
   private readonly byMenu = new Map<string, Tally>();
 
   constructor(
-    private readonly session: Session,
+    private readonly ledger: Ledger,
     private readonly menuOf: (name: string) => string,
   ) {}
 
@@ -52,12 +52,12 @@ class Bisector {
   }
 
   private keep(name: string, failedAt: number): void {
-    this.session.keep(name, failedAt);
+    this.ledger.keep(name, failedAt);
     this.count([name], true);
   }
 
   private remove(names: readonly string[]): void {
-    this.session.remove(names);
+    this.ledger.remove(names);
     this.count(names, false);
   }
 
@@ -69,26 +69,26 @@ class Bisector {
       while (used < nodes.length && (chunk.length === 0 || sizeOf(chunk) + nodes[used]!.size <= size)) {
         chunk.push(nodes[used++]!);
       }
-      const base = this.session.removed.length;
-      if (await this.session.tryRemove(namesOf(chunk))) this.remove(namesOf(chunk));
+      const base = this.ledger.removed.length;
+      if (await this.ledger.tryRemove(namesOf(chunk))) this.remove(namesOf(chunk));
       else await this.isolate(chunk, base);
     }
   }
 
   /** Subtrees known to fail together: find the needed candidates among them. */
   async isolate(nodes: readonly TreeNode[], failedAt: number): Promise<void> {
-    const session = this.session;
+    const ledger = this.ledger;
     if (nodes.length === 1) return this.isolateOne(nodes[0]!, failedAt);
     // The first half: the longest prefix holding at most half the candidates (at least one node).
     const total = sizeOf(nodes);
     let cut = 1;
     while (cut < nodes.length - 1 && sizeOf(nodes.slice(0, cut + 1)) * 2 <= total) cut++;
     const first = nodes.slice(0, cut);
-    const base = session.removed.length;
-    if (await session.tryRemove(namesOf(first))) {
+    const base = ledger.removed.length;
+    if (await ledger.tryRemove(namesOf(first))) {
       this.remove(namesOf(first));
       // The whole group failed on exactly this removed set plus the second half.
-      return this.isolate(nodes.slice(cut), failedAt === base ? session.removed.length : INFERRED);
+      return this.isolate(nodes.slice(cut), failedAt === base ? ledger.removed.length : INFERRED);
     }
     await this.isolate(first, base);
     return this.reduce(nodes.slice(cut));
@@ -96,28 +96,28 @@ class Bisector {
 
   /** One subtree known to fail: its children first, then the node itself. */
   private async isolateOne(node: TreeNode, failedAt: number): Promise<void> {
-    const session = this.session;
+    const ledger = this.ledger;
     if (node.children.length === 0) return this.keep(node.name, failedAt);
-    const before = session.removed.length;
+    const before = ledger.removed.length;
     await this.reduce(node.children);
     const below = namesOf(node.children);
     // Removing the node would take a kept child with it.
-    if (!below.every((n) => session.isRemoved(n))) return this.keep(node.name, INFERRED);
+    if (!below.every((n) => ledger.isRemoved(n))) return this.keep(node.name, INFERRED);
     // Only the subtree's own children were removed since it failed: that failure was this test.
-    if (failedAt === before && session.removed.length === before + below.length) {
-      return this.keep(node.name, session.removed.length);
+    if (failedAt === before && ledger.removed.length === before + below.length) {
+      return this.keep(node.name, ledger.removed.length);
     }
-    const base = session.removed.length;
-    if (await session.tryRemove([node.name])) this.remove([node.name]);
+    const base = ledger.removed.length;
+    if (await ledger.tryRemove([node.name])) this.remove([node.name]);
     else this.keep(node.name, base);
   }
 }
 
 async function sequential(ctx: StrategyContext): Promise<StrategyResult> {
-  const session = new Session(ctx);
+  const ledger = new Ledger(ctx);
   const menus = new Map(ctx.candidates.map((c) => [c.name, c.menuPath?.[0] ?? '']));
-  await new Bisector(session, (name) => menus.get(name) ?? '').reduce(buildForest(ctx.candidates));
-  return session.finish();
+  await new Bisector(ledger, (name) => menus.get(name) ?? '').reduce(buildForest(ctx.candidates));
+  return ledger.finish();
 }
 
 /**

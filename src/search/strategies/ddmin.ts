@@ -1,6 +1,6 @@
 // Delta debugging (Zeller's ddmin) turned to "remove as much as possible", chunked along the tree.
 import type { Strategy, StrategyContext, StrategyResult } from '../strategy.js';
-import { distinct, Session } from './session.js';
+import { distinct, Ledger } from './ledger.js';
 import { buildForest, namesOf } from './tree.js';
 
 /**
@@ -40,8 +40,8 @@ export function splitEven<T>(items: readonly T[], n: number, starts?: (item: T) 
 export const ddmin: Strategy = {
   name: 'ddmin',
   async run(ctx: StrategyContext): Promise<StrategyResult> {
-    const session = new Session(distinct(ctx));
-    const forest = buildForest(session.ctx.candidates);
+    const ledger = new Ledger(distinct(ctx));
+    const forest = buildForest(ledger.ctx.candidates);
     const roots = new Set(forest.map((r) => r.name));
     let left = namesOf(forest);
     let n = Math.min(2, left.length);
@@ -51,21 +51,21 @@ export const ddmin: Strategy = {
       // A fail stays a fail for this round even if a chunk beside it was removed meanwhile; a
       // pass beside the winner was seen on a smaller removed set and is tried again.
       for (let pending = chunks; pending.length > 0; ) {
-        const window = pending.slice(0, session.parallel);
-        const base = session.removed.length;
-        const passed = await session.tryAll(window);
-        window.forEach((chunk, j) => !passed[j] && chunk.length === 1 && session.keep(chunk[0]!, base));
+        const window = pending.slice(0, ledger.parallel);
+        const base = ledger.removed.length;
+        const passed = await ledger.tryAll(window);
+        window.forEach((chunk, j) => !passed[j] && chunk.length === 1 && ledger.keep(chunk[0]!, base));
         const winner = passed.indexOf(true);
         if (winner >= 0) {
-          session.remove(window[winner]!);
+          ledger.remove(window[winner]!);
           removals++;
         }
         pending = [...window.filter((_, j) => passed[j] && j !== winner), ...pending.slice(window.length)];
       }
-      left = left.filter((name) => !session.isRemoved(name));
+      left = left.filter((name) => !ledger.isRemoved(name));
       if (removals === 0 && n >= left.length) break;
       n = Math.min(2 * n, left.length);
     }
-    return session.finish();
+    return ledger.finish();
   },
 };

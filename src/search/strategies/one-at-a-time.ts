@@ -1,6 +1,6 @@
 // The classic Tinyx / ktest make_min_config loop: try removing each candidate alone, keep what fails.
 import type { Strategy, StrategyContext, StrategyResult } from '../strategy.js';
-import { distinct, Session } from './session.js';
+import { distinct, Ledger } from './ledger.js';
 
 /** Candidate names by priority, then input order. */
 export function priorityOrder(ctx: StrategyContext): string[] {
@@ -20,24 +20,24 @@ export function priorityOrder(ctx: StrategyContext): string[] {
 export const oneAtATime: Strategy = {
   name: 'one-at-a-time',
   async run(ctx: StrategyContext): Promise<StrategyResult> {
-    const session = new Session(distinct(ctx));
-    const order = priorityOrder(session.ctx);
+    const ledger = new Ledger(distinct(ctx));
+    const order = priorityOrder(ledger.ctx);
     let passes = 0;
     let fails = 0;
     let next = 0;
     while (next < order.length) {
-      const batch = order.slice(next, next + session.parallel);
+      const batch = order.slice(next, next + ledger.parallel);
       const guess = passes >= fails;
-      const outcomes = await session.tryAll(batch.map((c, i) => (guess ? batch.slice(0, i + 1) : [c])));
+      const outcomes = await ledger.tryAll(batch.map((c, i) => (guess ? batch.slice(0, i + 1) : [c])));
       for (const [i, passed] of outcomes.entries()) {
         const name = batch[i]!;
-        if (passed) session.remove([name]);
-        else session.keep(name, session.removed.length);
+        if (passed) ledger.remove([name]);
+        else ledger.keep(name, ledger.removed.length);
         passed ? passes++ : fails++;
         next++;
         if (passed !== guess) break;
       }
     }
-    return session.finish();
+    return ledger.finish();
   },
 };

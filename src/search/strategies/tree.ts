@@ -1,5 +1,5 @@
 // Orders candidates along the Kconfig tree: menus kept together, a parent before what hangs under it.
-import type { Candidate } from '../strategy.js';
+import type { SearchCandidate } from '../strategy.js';
 
 /** A candidate with the candidates whose `parent` it is; removing it removes the whole subtree. */
 export interface TreeNode {
@@ -11,11 +11,11 @@ export interface TreeNode {
   size: number;
 }
 
-function priorityOf(c: Candidate): number {
+function priorityOf(c: SearchCandidate): number {
   return c.priority ?? 0;
 }
 
-function byPriority(a: TreeNode, b: TreeNode, cands: readonly Candidate[]): number {
+function byPriority(a: TreeNode, b: TreeNode, cands: readonly SearchCandidate[]): number {
   return priorityOf(cands[a.index]!) - priorityOf(cands[b.index]!) || a.index - b.index;
 }
 
@@ -24,7 +24,7 @@ function byPriority(a: TreeNode, b: TreeNode, cands: readonly Candidate[]): numb
  * would close a cycle) is a root. Roots are grouped by menu path, menus ordered by their most
  * urgent member, then first appearance; siblings are ordered by priority, then input order.
  */
-export function buildForest(candidates: readonly Candidate[]): TreeNode[] {
+export function buildForest(candidates: readonly SearchCandidate[]): TreeNode[] {
   const nodes = candidates.map((c, index): TreeNode => ({ name: c.name, index, children: [], size: 1 }));
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const roots: TreeNode[] = [];
@@ -54,7 +54,7 @@ export function buildForest(candidates: readonly Candidate[]): TreeNode[] {
 /** The parent node of `node`, unless that would form a cycle or point outside the candidates. */
 function attachable(
   node: TreeNode,
-  candidates: readonly Candidate[],
+  candidates: readonly SearchCandidate[],
   byName: ReadonlyMap<string, TreeNode>,
 ): TreeNode | undefined {
   const parentName = candidates[node.index]!.parent;

@@ -4,7 +4,7 @@ import { chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApp } from '../../src/deps/index.js';
-import { isWorthKeeping, parseStraceLog, traceApp, writtenDirs } from '../../src/deps/trace.js';
+import { isWorthKeeping, parseStraceLog, straceApp, writtenDirs } from '../../src/deps/strace.js';
 import { buildInitramfs } from '../../src/packager/initramfs.js';
 import { gcc, tempDir } from './helpers.js';
 
@@ -69,9 +69,9 @@ describe('parseStraceLog', () => {
   });
 });
 
-describe('traceApp and resolveApp({ trace })', () => {
+describe('straceApp and resolveApp({ strace })', () => {
   it('sees curl read openssl.cnf and locale data', async () => {
-    const { files } = await traceApp('/usr/bin/curl', { args: ['-s', 'http://127.0.0.1:1/'], seconds: 5 });
+    const { files } = await straceApp('/usr/bin/curl', { args: ['-s', 'http://127.0.0.1:1/'], seconds: 5 });
     expect(files).toEqual(expect.arrayContaining(['/usr/lib/ssl/openssl.cnf', '/lib/x86_64-linux-gnu/libcurl.so.4']));
     expect(files).not.toContain('/etc/ld.so.cache');
   });
@@ -84,7 +84,7 @@ describe('traceApp and resolveApp({ trace })', () => {
     await gcc(['-o', app, 'dlopenfoo.c', `-Wl,-rpath,${lib}`], tmp.dir);
     const plain = await resolveApp(app);
     expect(plain.entries.some((e) => e.guestPath === path.join(lib, 'libfoo.so.1'))).toBe(false);
-    const traced = await resolveApp(app, { trace: { seconds: 5 } });
+    const traced = await resolveApp(app, { strace: { seconds: 5 } });
     expect(traced.entries.find((e) => e.guestPath === path.join(lib, 'libfoo.so.1'))?.reason).toMatch(/used at run time/);
 
     const { file } = await buildInitramfs({ manifest: traced, init: { appGuestPath: traced.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'traced.cpio.gz') });
@@ -99,7 +99,7 @@ describe('traceApp and resolveApp({ trace })', () => {
     const script = path.join(tmp.dir, 'hello.py');
     await writeFile(script, '#!/usr/bin/python3\nimport json, sys\nprint(json.dumps({"hello": sys.argv[1:]}))\n');
     await chmod(script, 0o755);
-    const manifest = await resolveApp(script, { trace: { args: ['x'], seconds: 10 } });
+    const manifest = await resolveApp(script, { strace: { args: ['x'], seconds: 10 } });
     // os.py comes with the static Python closure now; the trace confirms it and adds nothing that breaks it
     expect(manifest.entries.find((e) => e.guestPath === '/usr/lib/python3.11/os.py')?.reason).toMatch(/Python module|used at run time/);
     expect(manifest.entries.find((e) => e.guestPath === '/usr/lib/python3.11/lib-dynload')?.kind).toBe('dir');
@@ -123,7 +123,7 @@ describe('traceApp and resolveApp({ trace })', () => {
     // the app beside its documents: files under the host's /tmp count only when they are the app's own
     const app = path.join(tmp.dir, 'busybox');
     await copyFile('/bin/busybox', app);
-    const manifest = await resolveApp(app, { trace });
+    const manifest = await resolveApp(app, { strace: trace });
     expect(manifest.entries.find((e) => e.guestPath === path.join(www, 'index.html'))?.reason).toMatch(/used at run time/);
   });
 });

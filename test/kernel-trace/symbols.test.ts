@@ -1,7 +1,7 @@
 // System.map and nm parsing, static-name disambiguation by neighbours, QEMU log lines.
 import { describe, expect, it } from 'vitest';
-import { parseLogLine } from '../../src/trace/log.js';
-import { functionAt, indexSymbols, kernelOffset, parseSystemMap, textSymbolsOfNm } from '../../src/trace/symbols.js';
+import { parseLogLine } from '../../src/kernel-trace/log.js';
+import { functionAt, indexSymbols, kernelOffset, parseSystemMap, textSymbolsOfNm } from '../../src/kernel-trace/symbols.js';
 
 const MAP = `
 ffffffff81000000 T _stext

@@ -1,4 +1,4 @@
-// Bookkeeping shared by the strategies: the removed set, evidence for kept candidates, parallel probes.
+// A strategy's ledger: the removed set, evidence for kept candidates, parallel probes.
 import { TinyxError } from '../../errors.js';
 import type { StrategyContext, StrategyResult } from '../strategy.js';
 
@@ -12,7 +12,7 @@ export function distinct(ctx: StrategyContext): StrategyContext {
   return candidates.length === ctx.candidates.length ? ctx : { ...ctx, candidates };
 }
 
-export class Session {
+export class Ledger {
   /** Removed names in the order they were removed; a prefix of it is an earlier removed set. */
   readonly removed: string[] = [];
   private readonly removedSet = new Set<string>();

@@ -1,7 +1,4 @@
-// The run report as data (report.json, stable keys) and as prose (report.md).
-import type { MinimizeResult } from '../search/minimize.js';
-import { enabledSymbols } from '../kconfig/dotconfig.js';
-import { CLOSURE_RULES, type PackageClosure } from '../deps/pkgclosure.js';
+// The run report's shape (report.json, stable keys) and its prose (report.md).
 
 /** The root file system against what installing the app's Debian packages takes. */
 export interface RootfsFigures {
@@ -57,59 +54,6 @@ export interface Report {
   /** Remote worker events: dropped workers and re-queued candidates (empty without --worker). */
   workers: string[];
   rootfs: RootfsFigures;
-}
-
-/** Everything the report says about the root file system that needs the host (dpkg) to know. */
-export interface RootfsFacts {
-  packages: string[];
-  closure?: PackageClosure;
-}
-
-export function makeReport(result: MinimizeResult, sizes: { startBzImage: number; finalBzImage: number }, version: string, facts: RootfsFacts = { packages: [] }): Report {
-  const { options, kernel } = result;
-  const stages: Record<string, number> = {};
-  for (const s of result.stages) stages[s.stage] = Math.round((stages[s.stage] ?? 0) + s.seconds * 10) / 10;
-  return {
-    tinyx: version,
-    app: options.app,
-    tests: options.tests,
-    profile: options.profile.name,
-    kernelVersion: result.kernelVersion,
-    accel: { accel: result.accel.accel, choice: result.accel.choice, reason: result.accel.reason },
-    strategy: options.strategy ?? options.profile.search.strategy,
-    builds: result.builds,
-    evaluations: result.evaluations,
-    wallSeconds: Math.round(result.wallSeconds),
-    stages,
-    start: { bzImageBytes: sizes.startBzImage, initramfsBytes: result.initramfs.bytes, optionsEnabled: enabledSymbols(result.start.config).length },
-    final: { bzImageBytes: sizes.finalBzImage, initramfsBytes: result.initramfs.bytes, optionsEnabled: enabledSymbols(result.final.config).length },
-    candidates: kernel.candidates.length,
-    removed: kernel.removed,
-    kept: kernel.kept,
-    keptReasons: Object.fromEntries(kernel.kept.map((n) => [n, kernel.reasons[n] ?? 'no verdict recorded'])),
-    noops: kernel.noops,
-    cmdline: result.final.cmdline,
-    cmdlineRemoved: result.cmdlineRemoved,
-    initramfs: result.initramfs,
-    flaky: result.flaky,
-    workers: result.workerEvents
-      .filter((e) => e.type === 'executor-dropped' || e.type === 'requeue')
-      .map((e) => JSON.stringify(e)),
-    rootfs: {
-      uncompressedBytes: result.initramfs.uncompressedBytes,
-      compressedBytes: result.initramfs.bytes,
-      entries: result.initramfs.entries,
-      appFiles: result.manifest.entries.filter((e) => e.kind === 'file').length,
-      packages: facts.packages,
-      ...(facts.closure ? {
-        packageClosure: { packages: facts.closure.packages, installedBytes: facts.closure.installedBytes, unresolved: facts.closure.unresolved, rules: CLOSURE_RULES },
-      } : {}),
-      traceAdded: result.manifest.entries.filter((e) => e.reason.includes('at run time (strace)')).map((e) => e.guestPath),
-      ...(options.user ? { user: options.user } : {}),
-      ...(options.cwd ? { cwd: options.cwd } : {}),
-      ...(options.env ? { env: options.env } : {}),
-    },
-  };
 }
 
 function rootfsSection(r: Report): string[] {

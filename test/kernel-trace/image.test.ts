@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { enabledSymbols, parseDotConfig, type DotConfig } from '../../src/kconfig/dotconfig.js';
-import { readKernelImage, type KernelImage } from '../../src/trace/image.js';
-import { functionAt } from '../../src/trace/symbols.js';
+import { readKernelImage, type KernelImage } from '../../src/kernel-trace/image.js';
+import { functionAt } from '../../src/kernel-trace/symbols.js';
 import { KERNEL_SRC, findBuildDir } from './helpers.js';
 
 const BUILD = findBuildDir();

@@ -1,8 +1,8 @@
 // Coverage of objects from executed addresses, and candidate ranking from it.
 import { describe, expect, it } from 'vitest';
-import { coverage, liftToParents, rankCandidates, summarize, toCandidates } from '../../src/trace/rank.js';
-import type { ObjectMap } from '../../src/trace/objects.js';
-import type { KernelFunction } from '../../src/trace/symbols.js';
+import { coverage, liftToParents, rankCandidates, summarize, toCandidates } from '../../src/kernel-trace/rank.js';
+import type { ObjectMap } from '../../src/kernel-trace/objects.js';
+import type { KernelFunction } from '../../src/kernel-trace/symbols.js';
 
 const FUNCTIONS: KernelFunction[] = [
   { name: '_stext', start: 0x1000, end: 0x1000 + 1, objects: [] },

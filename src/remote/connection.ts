@@ -17,7 +17,7 @@ export interface ExecOptions {
   holdStdin?: boolean;
 }
 
-export class Session {
+export class SshConnection {
   private lostError: WorkerLostError | undefined;
   private readonly watchers = new Set<(error: WorkerLostError) => void>();
   private sftpPromise: Promise<SFTPWrapper> | undefined;

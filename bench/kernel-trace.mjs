@@ -1,9 +1,9 @@
 // Trace-guided ordering on the real start kernel: how many candidate options the trace marks
 // executed / not executed / unknown, and what the in_asm logging costs in boot + test time.
 // Run after `npx tsc -p .`:
-//   node bench/trace.mjs --build-dir DIR [--runs N] [--kernel-src DIR] [--save FILE]
+//   node bench/kernel-trace.mjs --build-dir DIR [--runs N] [--kernel-src DIR] [--save FILE]
 // --save FILE writes the candidate order `minimize --kernel-trace` would search in (the format of
-// its `.work/kernel-trace.json`), for `bench/search-kconfig.mjs --trace FILE`.
+// its `.work/kernel-trace.json`), for `bench/search-kconfig.mjs --kernel-trace FILE`.
 // DIR: a finished O= build of the default profile's start config (System.map, vmlinux.a, *.o),
 // which nothing else is building in. The example app is examples/hello-http with its probe.
 import { execa } from 'execa';
@@ -19,10 +19,10 @@ import { buildInitramfs } from '../dist/packager/initramfs.js';
 import { loadProfile } from '../dist/profile/load.js';
 import { planCandidates } from '../dist/search/candidates.js';
 import { bootAndTest } from '../dist/tester/boot.js';
-import { rankCandidates, summarize } from '../dist/trace/rank.js';
-import { traceStartKernel } from '../dist/trace/run.js';
-import { guideCandidates } from '../dist/trace/guide.js';
-import { selectMap } from '../dist/trace/selects.js';
+import { rankCandidates, summarize } from '../dist/kernel-trace/rank.js';
+import { traceStartKernel } from '../dist/kernel-trace/run.js';
+import { guideCandidates } from '../dist/kernel-trace/guide.js';
+import { selectMap } from '../dist/kernel-trace/selects.js';
 import { cacheRoot } from '../dist/util/paths.js';
 
 const args = process.argv.slice(2);
@@ -35,7 +35,7 @@ const runs = Number(opt('--runs', '1'));
 const srcDir = opt('--kernel-src', path.join(cacheRoot(), 'kernel/linux-source-6.1'));
 const save = opt('--save');
 if (!buildDir) {
-  console.error('usage: node bench/trace.mjs --build-dir DIR [--runs N] [--kernel-src DIR] [--save FILE]');
+  console.error('usage: node bench/kernel-trace.mjs --build-dir DIR [--runs N] [--kernel-src DIR] [--save FILE]');
   process.exit(2);
 }
 const repo = path.resolve(import.meta.dirname, '..');

@@ -1,5 +1,5 @@
 // The host run behind `minimize --trace`: the app as the guest will start it, the tests against it.
-import type { TraceOptions } from './trace.js';
+import type { StraceOptions } from './strace.js';
 
 export interface HostRun {
   appArgs: string[];
@@ -11,11 +11,11 @@ export interface HostRun {
 }
 
 /**
- * Pure: trace options that start the app on this host with the guest's arguments, environment,
+ * Pure: strace options that start the app on this host with the guest's arguments, environment,
  * working directory and user, and run `tests` against it on 127.0.0.1 at the guest's port (the
  * port must be free on the host). The app is stopped when the tests end.
  */
-export function hostTrace(run: HostRun, tests: string): TraceOptions {
+export function hostStrace(run: HostRun, tests: string): StraceOptions {
   return {
     args: run.appArgs,
     env: run.env ?? {},

@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalDotConfig, enabledSymbols, parseDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import type { KconfigModel } from '../kconfig/engine.js';
-import type { Candidate } from '../search/strategy.js';
+import type { SearchCandidate } from '../search/strategy.js';
 import { liftToParents, rankCandidates, summarize, toCandidates, type RankedOption } from './rank.js';
-import { traceStartKernel, type TraceRequest, type TraceResult } from './run.js';
+import { traceStartKernel, type KernelTraceRequest, type KernelTraceResult } from './run.js';
 import { selectMap } from './selects.js';
 
 /** The first dir whose .config is `config` and that holds a finished build (System.map). */
@@ -20,9 +20,9 @@ export async function buildDirOf(dirs: readonly string[], config: DotConfig): Pr
 }
 
 export interface GuidedCandidates {
-  candidates: Candidate[];
+  candidates: SearchCandidate[];
   ranked: RankedOption[];
-  trace: TraceResult;
+  trace: KernelTraceResult;
   summary: { executed: number; notExecuted: number; unknown: number };
 }
 
@@ -32,10 +32,10 @@ export interface GuidedCandidates {
  * `skipped` (with why) when no slot holds the start kernel's build (its bzImage came from the
  * artifact cache): the caller keeps its order.
  */
-export async function traceGuidedCandidates(input: Omit<TraceRequest, 'buildDir' | 'config'> & {
+export async function traceGuidedCandidates(input: Omit<KernelTraceRequest, 'buildDir' | 'config'> & {
   slotDirs: readonly string[];
   start: DotConfig;
-  candidates: readonly Candidate[];
+  candidates: readonly SearchCandidate[];
   model?: KconfigModel;
 }): Promise<GuidedCandidates | { skipped: string }> {
   const { slotDirs, start, candidates, model, ...request } = input;
@@ -46,7 +46,7 @@ export async function traceGuidedCandidates(input: Omit<TraceRequest, 'buildDir'
 }
 
 /** `candidates` reordered by what `trace` (of the `start` kernel) saw running. */
-export function guideCandidates(trace: TraceResult, start: DotConfig, candidates: readonly Candidate[], model?: KconfigModel): GuidedCandidates {
+export function guideCandidates(trace: KernelTraceResult, start: DotConfig, candidates: readonly SearchCandidate[], model?: KconfigModel): GuidedCandidates {
   const selects = model ? selectMap(model, new Set(enabledSymbols(start))) : new Map<string, string[]>();
   const parents = new Map(candidates.flatMap((c) => (c.parent ? [[c.name, c.parent] as const] : [])));
   const ranked = liftToParents(rankCandidates(trace, candidates.map((c) => c.name), trace.objectMap, selects), parents);

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadKconfig } from '../../src/kconfig/engine.js';
-import { selectMap } from '../../src/trace/selects.js';
+import { selectMap } from '../../src/kernel-trace/selects.js';
 import { KERNEL_SRC } from './helpers.js';
 
 describe.skipIf(!existsSync(`${KERNEL_SRC}/Kconfig`))('selectMap', () => {

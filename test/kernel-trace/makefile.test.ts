@@ -1,8 +1,8 @@
 // Kbuild Makefile parsing and object -> option attribution on small fixture trees.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseKbuild } from '../../src/trace/makefile.js';
-import { attributeObjects, compositeParts, loadRules } from '../../src/trace/objects.js';
+import { parseKbuild } from '../../src/kernel-trace/makefile.js';
+import { attributeObjects, compositeParts, loadRules } from '../../src/kernel-trace/objects.js';
 
 const TREE = path.join(import.meta.dirname, 'fixtures/kbuild');
 

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApp } from '../../src/deps/index.js';
 import { enabledSymbols, parseDotConfig } from '../../src/kconfig/dotconfig.js';
 import { buildInitramfs } from '../../src/packager/initramfs.js';
-import { rankCandidates, summarize } from '../../src/trace/rank.js';
-import { traceStartKernel, type TraceResult } from '../../src/trace/run.js';
+import { rankCandidates, summarize } from '../../src/kernel-trace/rank.js';
+import { traceStartKernel, type KernelTraceResult } from '../../src/kernel-trace/run.js';
 import { REPO, buildExampleServer, tempDir } from '../deps/helpers.js';
 import { KERNEL_SRC, findBuildDir } from './helpers.js';
 
@@ -15,7 +15,7 @@ const BUILD = findBuildDir();
 
 describe.skipIf(!BUILD)('traceStartKernel on the example app', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
-  let trace: TraceResult;
+  let trace: KernelTraceResult;
   let enabled: string[];
 
   beforeAll(async () => {

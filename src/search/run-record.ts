@@ -3,17 +3,19 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import { writeFileAtomic } from '../util/fsx.js';
-import type { MinimizeOptions } from './minimize.js';
+import type { AppOptions, HarnessOptions, KernelOptions, SearchOptions } from './options.js';
+
+/** What run.json keeps of a run's options: the app group whole, how it is tested, which kernel, what the search tries. */
+export type RecordedOptions = AppOptions & Pick<HarnessOptions, 'tests' | 'port' | 'accel'> & Pick<KernelOptions, 'profile' | 'kernelSrc'>
+  & Pick<SearchOptions, 'candidates' | 'strategy' | 'cmdlineStrategy' | 'confirmFailures'>;
 
 /** The options of a run as given, with paths made absolute and the profile as its file. */
-export type RunSpec = Pick<MinimizeOptions,
-  | 'app' | 'entry' | 'appArgs' | 'tests' | 'port' | 'kernelSrc' | 'candidates' | 'strategy' | 'cmdlineStrategy' | 'confirmFailures'
-  | 'include' | 'exclude' | 'includePackages' | 'trace' | 'user' | 'env' | 'cwd' | 'accel'> & {
+export type RunRecord = Omit<RecordedOptions, 'profile'> & {
   profile: string;
 };
 
-export async function writeRunSpec(out: string, options: MinimizeOptions): Promise<void> {
-  const spec: RunSpec = {
+export async function writeRunRecord(out: string, options: RecordedOptions): Promise<void> {
+  const record: RunRecord = {
     app: path.resolve(options.app), entry: options.entry, appArgs: options.appArgs, tests: path.resolve(options.tests), port: options.port,
     profile: options.profile.source, kernelSrc: options.kernelSrc && path.resolve(options.kernelSrc),
     candidates: options.candidates, strategy: options.strategy, cmdlineStrategy: options.cmdlineStrategy,
@@ -21,13 +23,13 @@ export async function writeRunSpec(out: string, options: MinimizeOptions): Promi
     include: options.include, exclude: options.exclude, includePackages: options.includePackages, trace: options.trace,
     user: options.user, env: options.env, cwd: options.cwd,
   };
-  await writeFileAtomic(path.join(out, 'run.json'), JSON.stringify(spec, null, 2) + '\n');
+  await writeFileAtomic(path.join(out, 'run.json'), JSON.stringify(record, null, 2) + '\n');
 }
 
-export async function readRunSpec(out: string): Promise<RunSpec> {
+export async function readRunRecord(out: string): Promise<RunRecord> {
   const file = path.join(out, 'run.json');
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as RunSpec;
+    return JSON.parse(await readFile(file, 'utf8')) as RunRecord;
   } catch (error) {
     throw new TinyxError('TINYX_OUT_INVALID', `${out} is not a tinyx output directory (no readable run.json).`, {
       advice: 'Pass the --out directory of a finished `tinyx minimize` run.', cause: error,

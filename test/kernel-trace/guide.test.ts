@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDotConfig } from '../../src/kconfig/dotconfig.js';
-import { buildDirOf, traceGuidedCandidates } from '../../src/trace/guide.js';
+import { buildDirOf, traceGuidedCandidates } from '../../src/kernel-trace/guide.js';
 import { tempDir } from '../deps/helpers.js';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import { GUEST_PATH } from './interpreters.js';
 
-export interface TraceOptions {
+export interface StraceOptions {
   /** Arguments for the host run (a server may need a free port rather than the guest's). */
   args?: string[];
   /** How long to let it run before SIGTERM (with a probe: the probe's time limit). Default 3. */
@@ -25,7 +25,7 @@ export interface TraceOptions {
   user?: string;
 }
 
-export interface TraceResult {
+export interface StraceResult {
   /** Paths the app read, ran or checked, worth putting in the guest; sorted. */
   files: string[];
   /** Directories the app created files in (logs, pid files, state), sorted. */
@@ -96,7 +96,7 @@ export function writtenDirs(written: string[], appDir?: string): string[] {
 }
 
 /** Run `app` under strace for a few seconds; returns the paths it used that are worth keeping. */
-export async function traceApp(app: string, options: TraceOptions = {}): Promise<TraceResult> {
+export async function straceApp(app: string, options: StraceOptions = {}): Promise<StraceResult> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-trace-'));
   const log = path.join(dir, 'strace.log');
   try {

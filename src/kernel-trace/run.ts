@@ -12,7 +12,7 @@ import { coverage, type Coverage } from './rank.js';
 type Timeouts = 'bootTimeoutMs' | 'readyTimeoutMs' | 'testTimeoutMs';
 
 /** A boot-and-test request (timeouts optional) plus what the trace needs to read the image. */
-export interface TraceRequest extends Omit<BootRequest, Timeouts>, Partial<Pick<BootRequest, Timeouts>> {
+export interface KernelTraceRequest extends Omit<BootRequest, Timeouts>, Partial<Pick<BootRequest, Timeouts>> {
   /** The O= dir the bzImage was built in, untouched since (System.map, vmlinux.a, the .o files). */
   buildDir: string;
   /** The kernel source tree (its Makefiles say which option builds which object). */
@@ -23,7 +23,7 @@ export interface TraceRequest extends Omit<BootRequest, Timeouts>, Partial<Pick<
   keepLog?: boolean;
 }
 
-export interface TraceResult extends Coverage {
+export interface KernelTraceResult extends Coverage {
   objectMap: ObjectMap;
   /** Image objects no Makefile rule accounts for. */
   unresolved: Record<string, string>;
@@ -35,7 +35,7 @@ export interface TraceResult extends Coverage {
   durationMs: number;
 }
 
-export async function traceStartKernel(request: TraceRequest): Promise<TraceResult> {
+export async function traceStartKernel(request: KernelTraceRequest): Promise<KernelTraceResult> {
   const started = Date.now();
   const built = parseDotConfig(await readFile(path.join(request.buildDir, '.config'), 'utf8').catch(() => ''));
   if (request.config && canonicalDotConfig(built) !== canonicalDotConfig(request.config)) {

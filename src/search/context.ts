@@ -1,4 +1,4 @@
-// Everything a run needs before it evaluates anything: tree, workspace, slots, journal, evaluator.
+// A run's context, open before it evaluates anything: tree, workspace, slots, journal, evaluator.
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import { KernelConfigTool } from '../kconfig/kernel.js';
@@ -8,25 +8,26 @@ import { ExecutorPool, type PoolEvent } from '../remote/pool.js';
 import { startRemoteExecutors } from '../remote/start.js';
 import { accelChoice, resolveAccel, type AccelDecision } from '../tester/accel.js';
 import { findQemu } from '../tester/qemu.js';
-import { LocalExecutor, type Executor, type RunSpec } from '../tester/executor.js';
+import { LocalExecutor, type Executor, type JobSettings } from '../tester/executor.js';
 import { Workspace } from '../tester/workspace.js';
 import { sha256, sha256File } from '../util/hash.js';
 import { cacheRoot } from '../util/paths.js';
 import { Evaluator } from './evaluator.js';
 import type { EventListener } from './events.js';
-import type { MinimizeOptions } from './minimize.js';
+import type { ExecutionOptions, HarnessOptions, KernelOptions, RunOptions, SearchOptions } from './options.js';
 import { Journal } from './journal.js';
 
-/** What a session takes from a minimize run's options, plus the run's own output dir and initramfs. */
-export type SessionOptions = Pick<MinimizeOptions,
-  | 'tests' | 'port' | 'profile' | 'kernelSrc' | 'cache' | 'jobs' | 'testTimeoutMs' | 'bootTimeoutMs'
-  | 'readyTimeoutMs' | 'workers' | 'onUnreachableWorker' | 'distcc' | 'confirmFailures' | 'signal' | 'accel'> & {
-  out: string;
+/**
+ * What a run context takes of a minimize run's options: the harness, kernel and execution groups,
+ * the search's confirmation count, the run's out dir and signal; plus the initramfs and a listener.
+ */
+export type RunContextOptions = HarnessOptions & KernelOptions & ExecutionOptions & Pick<SearchOptions, 'confirmFailures'>
+  & Pick<RunOptions, 'out' | 'signal'> & {
   initramfs: { file: string; sha256: string };
   emit: EventListener;
 };
 
-export interface Session {
+export interface RunContext {
   source: KernelSource;
   workspace: Workspace;
   tool: KernelConfigTool;
@@ -48,13 +49,13 @@ export interface KernelTree {
   tool: KernelConfigTool;
 }
 
-export async function openKernel(options: Pick<SessionOptions, 'kernelSrc' | 'cache'>): Promise<KernelTree> {
+export async function openKernel(options: Pick<KernelOptions, 'kernelSrc' | 'cache'>): Promise<KernelTree> {
   const source = await resolveKernelSource({ kernelSrc: options.kernelSrc, cache: options.cache });
   const workspace = new Workspace(source.key, options.cache ?? cacheRoot());
   return { source, workspace, tool: new KernelConfigTool(source.dir, workspace.kconfigDir) };
 }
 
-export async function openSession(options: SessionOptions, kernel?: KernelTree): Promise<Session> {
+export async function openRunContext(options: RunContextOptions, kernel?: KernelTree): Promise<RunContext> {
   const { source, workspace, tool } = kernel ?? (await openKernel(options));
   const jobs = options.jobs ?? defaultJobs();
   const claimed = await workspace.claimSlots(jobs);
@@ -68,15 +69,15 @@ export async function openSession(options: SessionOptions, kernel?: KernelTree):
   const probe = { choice: qemu.accel, qemu: await findQemu(), machine: qemu.machine, cache: options.cache };
   const accel = await resolveAccel(probe);
   options.emit({ type: 'info', message: `QEMU accelerator: ${accel.accel} (${accel.choice === 'auto' ? `auto: ${accel.reason}${accel.cached ? ', remembered for this host' : ''}` : 'asked for'})` });
-  const spec: RunSpec = {
+  const settings: JobSettings = {
     srcDir: source.dir, initramfs: options.initramfs.file, tests: options.tests, port: options.port,
     qemu, warn: (message) => options.emit({ type: 'warning', message }), bootTimeoutMs: options.bootTimeoutMs ?? 120_000,
     readyTimeoutMs: options.readyTimeoutMs ?? 30_000, testTimeoutMs: options.testTimeoutMs ?? 120_000, jobsHint: jobs,
     ...(options.distcc ? { buildEnv: distccEnv(options.distcc), buildJobs: distccJobs(options.distcc) } : {}),
   };
-  const local = new LocalExecutor(spec, workspace, claimed.slots);
+  const local = new LocalExecutor(settings, workspace, claimed.slots);
   const remotes = options.workers?.length
-    ? await startRemoteExecutors(options.workers, spec, {
+    ? await startRemoteExecutors(options.workers, settings, {
       onUnreachable: options.onUnreachableWorker, distcc: options.distcc,
       warn: (message) => options.emit({ type: 'warning', message }),
     }).catch(async (error: unknown) => {

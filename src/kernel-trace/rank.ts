@@ -1,5 +1,5 @@
 // Pure core: which objects ran, and candidate options ordered never-executed first.
-import type { Candidate } from '../search/strategy.js';
+import type { SearchCandidate } from '../search/strategy.js';
 import type { ObjectMap } from './objects.js';
 import { functionAt, type KernelFunction } from './symbols.js';
 
@@ -134,7 +134,7 @@ export function liftToParents(ranked: readonly RankedOption[], parentOf: Readonl
  * stays contiguous. A `parent` in another group is dropped: a never-executed option under an
  * executed parent is tried with the never-executed ones, not held back inside its parent's subtree.
  */
-export function toCandidates(ranked: readonly RankedOption[], base: ReadonlyMap<string, Candidate> = new Map()): Candidate[] {
+export function toCandidates(ranked: readonly RankedOption[], base: ReadonlyMap<string, SearchCandidate> = new Map()): SearchCandidate[] {
   const groupOf = new Map(ranked.map((r) => [r.name, r.group]));
   return ranked.map((r) => {
     const { parent, ...known } = base.get(r.name) ?? { name: r.name };

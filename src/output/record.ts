@@ -1,0 +1,33 @@
+// The output record: everything an out dir holds, as plain JSON-serializable data (no live objects).
+import type { Accel } from '../tester/accel.js';
+import type { Report } from './report.js';
+
+/** How run.sh boots the result. */
+export interface VmLaunch {
+  machine: string;
+  memory: string;
+  extraArgs: string[];
+  /** The app's port in the guest; 0: no network device. */
+  port: number;
+  /** The accelerator the run used, and why it was chosen. */
+  accel: Accel;
+  reason: string;
+}
+
+/**
+ * Built by the run before it closes (so the kernel's savedefconfig still has its scratch dir), then
+ * handed to writeOutput; a fleet of runs can collect these records as they are.
+ */
+export interface OutputRecord {
+  /** Files copied into the out dir: the final kernel (in the artifact store) and the run's initramfs. */
+  bzImage: string;
+  initramfs: string;
+  /** The final kernel's full .config, and the minimal fragment `savedefconfig` writes for it. */
+  config: string;
+  defconfig: string;
+  /** The minimized kernel command line. */
+  cmdline: string;
+  launch: VmLaunch;
+  /** report.json as written (report.md is rendered from it). */
+  report: Report;
+}

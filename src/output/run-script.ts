@@ -1,0 +1,27 @@
+// run.sh: a script that boots the result; ./run.sh [host-port] forwards 127.0.0.1:host-port to the app.
+import type { VmLaunch } from './record.js';
+
+export function runScript(vm: VmLaunch): string {
+  const port = vm.port;
+  const net = port > 0
+    ? ` \\\n  -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$HOST_PORT-:${port}" -device virtio-net-pci,netdev=n0`
+    : '';
+  const extra = vm.extraArgs.map((a) => ` '${a.replace(/'/g, `'\\''`)}'`).join('');
+  return `#!/bin/sh
+# Boots the minimized VM made by tinyx. Usage: ./run.sh [host-port]
+# ${port > 0 ? `The app's port ${port} in the guest is reachable at 127.0.0.1:<host-port> (default 8080).` : 'No network device (--port 0): the app talks through the console only.'}
+# The serial console is this terminal; stop with Ctrl-A X.
+set -e
+HOST_PORT="\${1:-8080}"
+# The accelerator tinyx found working on the host that made this VM (${vm.accel}: ${vm.reason.replace(/\s+/g, ' ')}).
+# TINYX_ACCEL=kvm or TINYX_ACCEL=tcg overrides it (a KVM guest on a host without nested virtualization prints nothing).
+case "\${TINYX_ACCEL:-${vm.accel}}" in
+  kvm) ACCEL="-accel kvm -cpu host" ;;
+  *) ACCEL="-accel tcg" ;;
+esac
+cd "$(dirname "$0")"
+exec qemu-system-x86_64 -machine ${vm.machine} $ACCEL -m ${vm.memory} -smp 1 -no-reboot \\
+  -nodefaults -no-user-config -display none -serial mon:stdio \\
+  -kernel bzImage -initrd initramfs.cpio.gz -append "$(cat cmdline)"${net}${extra}
+`;
+}

@@ -1,0 +1,98 @@
+// The run's result as an output record (plain data): the report, the defconfig, the kernels' sizes.
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Manifest } from '../deps/manifest.js';
+import { attributePackages } from '../deps/packages.js';
+import { CLOSURE_RULES, hostPackageClosure, type PackageClosure } from '../deps/pkgclosure.js';
+import { enabledSymbols, formatDotConfig } from '../kconfig/dotconfig.js';
+import type { KernelConfigTool } from '../kconfig/kernel.js';
+import type { OutputRecord } from '../output/record.js';
+import type { Report } from '../output/report.js';
+import { packageRoot } from '../util/paths.js';
+import type { MinimizeResult } from './minimize.js';
+
+/** A finished run's result, before its output record is added. */
+export type RunResult = Omit<MinimizeResult, 'output'>;
+
+/**
+ * Everything the out dir gets, computed while the run context is open: `savedefconfig` runs in
+ * the kconfig scratch dir that closing the context removes.
+ */
+export async function recordOutput(result: RunResult, tool: KernelConfigTool): Promise<OutputRecord> {
+  const defconfig = await tool.savedefconfig(result.final.config);
+  const sizes = {
+    startBzImage: (await stat(result.start.bzImage)).size,
+    finalBzImage: (await stat(result.final.bzImage)).size,
+  };
+  const pkg = JSON.parse(await readFile(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+  const { qemu } = result.options.profile;
+  return {
+    bzImage: result.final.bzImage,
+    initramfs: result.initramfs.file,
+    config: formatDotConfig(result.final.config),
+    defconfig,
+    cmdline: result.final.cmdline,
+    launch: { machine: qemu.machine, memory: qemu.memory, extraArgs: qemu.extraArgs, port: result.options.port, accel: result.accel.accel, reason: result.accel.reason },
+    report: makeReport(result, sizes, pkg.version, await rootfsFacts(result.manifest)),
+  };
+}
+
+/** The Debian packages of the app's files and their installed dependency closure (empty off Debian). */
+export async function rootfsFacts(manifest: Manifest): Promise<RootfsFacts> {
+  const owners = await attributePackages(manifest);
+  const packages = [...new Set([...owners.values()].flatMap((p) => p.package.split(', ')))].sort();
+  return { packages, closure: await hostPackageClosure(packages) };
+}
+
+/** Everything the report says about the root file system that needs the host (dpkg) to know. */
+export interface RootfsFacts {
+  packages: string[];
+  closure?: PackageClosure;
+}
+
+export function makeReport(result: RunResult, sizes: { startBzImage: number; finalBzImage: number }, version: string, facts: RootfsFacts = { packages: [] }): Report {
+  const { options, kernel } = result;
+  const stages: Record<string, number> = {};
+  for (const s of result.stages) stages[s.stage] = Math.round((stages[s.stage] ?? 0) + s.seconds * 10) / 10;
+  return {
+    tinyx: version,
+    app: options.app,
+    tests: options.tests,
+    profile: options.profile.name,
+    kernelVersion: result.kernelVersion,
+    accel: { accel: result.accel.accel, choice: result.accel.choice, reason: result.accel.reason },
+    strategy: options.strategy ?? options.profile.search.strategy,
+    builds: result.builds,
+    evaluations: result.evaluations,
+    wallSeconds: Math.round(result.wallSeconds),
+    stages,
+    start: { bzImageBytes: sizes.startBzImage, initramfsBytes: result.initramfs.bytes, optionsEnabled: enabledSymbols(result.start.config).length },
+    final: { bzImageBytes: sizes.finalBzImage, initramfsBytes: result.initramfs.bytes, optionsEnabled: enabledSymbols(result.final.config).length },
+    candidates: kernel.candidates.length,
+    removed: kernel.removed,
+    kept: kernel.kept,
+    keptReasons: Object.fromEntries(kernel.kept.map((n) => [n, kernel.reasons[n] ?? 'no verdict recorded'])),
+    noops: kernel.noops,
+    cmdline: result.final.cmdline,
+    cmdlineRemoved: result.cmdlineRemoved,
+    initramfs: result.initramfs,
+    flaky: result.flaky,
+    workers: result.workerEvents
+      .filter((e) => e.type === 'executor-dropped' || e.type === 'requeue')
+      .map((e) => JSON.stringify(e)),
+    rootfs: {
+      uncompressedBytes: result.initramfs.uncompressedBytes,
+      compressedBytes: result.initramfs.bytes,
+      entries: result.initramfs.entries,
+      appFiles: result.manifest.entries.filter((e) => e.kind === 'file').length,
+      packages: facts.packages,
+      ...(facts.closure ? {
+        packageClosure: { packages: facts.closure.packages, installedBytes: facts.closure.installedBytes, unresolved: facts.closure.unresolved, rules: CLOSURE_RULES },
+      } : {}),
+      traceAdded: result.manifest.entries.filter((e) => e.reason.includes('at run time (strace)')).map((e) => e.guestPath),
+      ...(options.user ? { user: options.user } : {}),
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// writeOutput writes the out dir from a plain record alone: no kernel tree, no cache, no live objects.
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutputRecord } from '../../src/output/record.js';
+import { readReport } from '../../src/output/read.js';
+import { renderMarkdown, type Report } from '../../src/output/report.js';
+import { OUTPUT_FILES, writeOutput } from '../../src/output/write.js';
+import { tempDir } from '../deps/helpers.js';
+
+const size = { bzImageBytes: 2048, initramfsBytes: 1024, optionsEnabled: 3 };
+const report: Report = {
+  tinyx: '0.0.0', app: '/bin/app', tests: '/bin/probe', profile: 'qemu-x86_64', kernelVersion: '6.1.0',
+  accel: { accel: 'tcg', choice: 'auto', reason: 'no /dev/kvm' }, strategy: 'bisect', builds: 2, evaluations: 3, wallSeconds: 10,
+  stages: { inputs: 0.1, output: 0 }, start: { ...size, optionsEnabled: 5 }, final: size, candidates: 2, removed: ['SIGNALFD'],
+  kept: ['VIRTIO_NET'], keptReasons: { VIRTIO_NET: 'fail: tests exited with 1' }, noops: [], cmdline: 'console=ttyS0', cmdlineRemoved: ['quiet'],
+  initramfs: { bytes: 1024, uncompressedBytes: 4096, entries: 7 }, flaky: [], workers: [],
+  rootfs: { uncompressedBytes: 4096, compressedBytes: 1024, entries: 7, appFiles: 1, packages: [], traceAdded: [] },
+};
+
+describe('writeOutput', () => {
+  let tmp: Awaited<ReturnType<typeof tempDir>>;
+  let record: OutputRecord;
+
+  beforeAll(async () => {
+    tmp = await tempDir('tinyx-output-');
+    await writeFile(path.join(tmp.dir, 'bzImage'), 'kernel');
+    await writeFile(path.join(tmp.dir, 'initramfs.cpio.gz'), 'initramfs');
+    record = {
+      bzImage: path.join(tmp.dir, 'bzImage'), initramfs: path.join(tmp.dir, 'initramfs.cpio.gz'),
+      config: 'CONFIG_VIRTIO_NET=y\n# CONFIG_SIGNALFD is not set\n', defconfig: 'CONFIG_VIRTIO_NET=y\n', cmdline: 'console=ttyS0',
+      launch: { machine: 'pc', memory: '256M', extraArgs: ["-name", "it's"], port: 80, accel: 'tcg', reason: 'no /dev/kvm' },
+      report,
+    };
+  });
+
+  afterAll(async () => {
+    await tmp?.cleanup();
+  });
+
+  it('is plain data: a JSON round trip changes nothing', () => {
+    expect(JSON.parse(JSON.stringify(record))).toEqual(record);
+  });
+
+  it('writes every output file from the record, and report.json reads back as the record\'s report', async () => {
+    const out = path.join(tmp.dir, 'out');
+    const returned = await writeOutput(JSON.parse(JSON.stringify(record)) as OutputRecord, out);
+    expect(returned).toEqual(report);
+    expect((await readdir(out)).sort()).toEqual([...OUTPUT_FILES].sort());
+    expect(await readFile(path.join(out, 'bzImage'), 'utf8')).toBe('kernel');
+    expect(await readFile(path.join(out, 'initramfs.cpio.gz'), 'utf8')).toBe('initramfs');
+    expect(await readFile(path.join(out, 'config'), 'utf8')).toBe(record.config);
+    expect(await readFile(path.join(out, 'defconfig'), 'utf8')).toBe(record.defconfig);
+    expect(await readFile(path.join(out, 'cmdline'), 'utf8')).toBe('console=ttyS0\n');
+    expect(await readFile(path.join(out, 'report.md'), 'utf8')).toBe(renderMarkdown(report));
+    expect(await readReport(out)).toEqual(report);
+    const script = await readFile(path.join(out, 'run.sh'), 'utf8');
+    expect((await stat(path.join(out, 'run.sh'))).mode & 0o111).toBe(0o111);
+    expect(script).toContain('-machine pc $ACCEL -m 256M');
+    expect(script).toContain('hostfwd=tcp:127.0.0.1:$HOST_PORT-:80');
+    expect(script).toContain(`'-name' 'it'\\''s'`);
+    expect(script).toContain('case "${TINYX_ACCEL:-tcg}" in');
+  });
+
+  it('refuses to read back an out dir without a finished report', async () => {
+    await expect(readReport(path.join(tmp.dir, 'nothing-here'))).rejects.toMatchObject({ code: 'TINYX_OUT_INVALID' });
+  });
+});

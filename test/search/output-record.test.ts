@@ -1,0 +1,76 @@
+// The output record is built inside the run (savedefconfig in the run's kconfig scratch dir), so
+// closing the run and writing the out dir leave no kconfig-<pid> dir behind. Real kernel Kconfig tools.
+import { readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDotConfig } from '../../src/kconfig/dotconfig.js';
+import { KernelConfigTool } from '../../src/kconfig/kernel.js';
+import { resolveKernelSource, type KernelSource } from '../../src/kconfig/source.js';
+import type { OutputRecord } from '../../src/output/record.js';
+import { OUTPUT_FILES, writeOutput } from '../../src/output/write.js';
+import { loadProfile } from '../../src/profile/load.js';
+import { recordOutput, type RunResult } from '../../src/search/output-record.js';
+import type { Verdict } from '../../src/tester/verdict.js';
+import { Workspace } from '../../src/tester/workspace.js';
+import { tempDir } from '../deps/helpers.js';
+
+describe('recordOutput', () => {
+  let tmp: Awaited<ReturnType<typeof tempDir>>;
+  let source: KernelSource;
+
+  beforeAll(async () => {
+    tmp = await tempDir('tinyx-record-');
+    source = await resolveKernelSource();
+  }, 600_000);
+
+  afterAll(async () => {
+    await tmp?.cleanup();
+  });
+
+  it('computes the defconfig while the run is open; closing it and writing the out dir leave no kconfig dir', async () => {
+    // Wired as openKernel and openRunContext do, with a cache of the test's own.
+    const workspace = new Workspace(source.key, path.join(tmp.dir, 'cache'));
+    const tool = new KernelConfigTool(source.dir, workspace.kconfigDir);
+    const claimed = await workspace.claimSlots(1);
+    const builds = path.dirname(workspace.slotDir(0));
+    const scratch = async () => (await readdir(builds).catch(() => [] as string[])).filter((name) => name.startsWith('kconfig-'));
+
+    const result = await fakeResult(tmp.dir);
+    const record = await recordOutput(result, tool);
+    expect(await scratch()).toEqual([path.basename(workspace.kconfigDir)]);
+    await claimed.release();
+    expect(await scratch()).toEqual([]);
+
+    expect(JSON.parse(JSON.stringify(record))).toEqual(record);
+    expect(record.defconfig).toContain('CONFIG_NET=y');
+    expect(record.config).toContain('CONFIG_VIRTIO_NET=y');
+    expect(record.report.kept).toEqual(['VIRTIO_NET']);
+    expect(record.report.start.bzImageBytes).toBe(6);
+    expect(record.report.final.bzImageBytes).toBe(5);
+    expect(record.launch).toMatchObject({ port: 80, accel: 'tcg', reason: 'asked for' });
+
+    const out = path.join(tmp.dir, 'out');
+    await writeOutput(JSON.parse(JSON.stringify(record)) as OutputRecord, out);
+    expect((await readdir(out)).sort()).toEqual([...OUTPUT_FILES].sort());
+    expect(await scratch()).toEqual([]);
+  }, 600_000);
+});
+
+/** A finished run's result with small stand-in files (no kernel was built for it). */
+async function fakeResult(dir: string): Promise<RunResult> {
+  const profile = await loadProfile();
+  const file = (name: string, text: string) => writeFile(path.join(dir, name), text).then(() => path.join(dir, name));
+  const verdict: Verdict = { status: 'pass', reason: 'tests passed', configHash: 'h', cmdline: profile.boot.cmdline, built: false, buildMs: 0, bootMs: 0, testMs: 0, consoleTail: '' };
+  const start = parseDotConfig('CONFIG_64BIT=y\nCONFIG_VIRTIO_NET=y\nCONFIG_SIGNALFD=y\n');
+  const final = parseDotConfig('CONFIG_64BIT=y\nCONFIG_NET=y\nCONFIG_VIRTIO_NET=y\n');
+  return {
+    options: { app: '/bin/true', appArgs: [], tests: '/bin/true', port: 80, profile, out: path.join(dir, 'out') },
+    kernelVersion: '6.1', accel: { accel: 'tcg', choice: 'tcg', reason: 'asked for', cached: false },
+    start: { config: start, verdict, bzImage: await file('start-bzImage', 'kernel') },
+    final: { config: final, verdict, bzImage: await file('final-bzImage', 'small'), cmdline: profile.boot.cmdline },
+    kernel: { final: { config: final, hash: 'h' }, candidates: ['VIRTIO_NET', 'SIGNALFD'], noops: [], removed: ['SIGNALFD'], kept: ['VIRTIO_NET'], reasons: { VIRTIO_NET: 'fail: tests exited with 1' } },
+    cmdlineRemoved: [], initramfs: { file: await file('initramfs.cpio.gz', 'cpio'), bytes: 4, uncompressedBytes: 8, entries: 1 },
+    manifest: { app: { hostPath: '/bin/true', guestPath: '/bin/true' }, entries: [] },
+    evaluations: 2, builds: 0, flaky: [], wallSeconds: 1, workerEvents: [], stages: [{ stage: 'output', seconds: 0 }],
+  };
+}
