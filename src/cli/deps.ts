@@ -1,6 +1,5 @@
 // `tinyx deps --app X [--json]`: prints what the guest needs for the app, with sizes, reasons and packages.
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { TinyxError } from '../errors.js';
 import { depsReport, formatDepsText, humanBytes } from '../deps/describe.js';
 import { CLOSURE_RULES, hostPackageClosure } from '../deps/pkgclosure.js';
@@ -9,68 +8,24 @@ import type { Manifest, ManifestEntry } from '../deps/manifest.js';
 import { resolveApp } from '../deps/resolve.js';
 import { findBusybox } from '../packager/busybox.js';
 import { planRootfs } from '../packager/rootfs.js';
-
-const HELP = `Usage: tinyx deps --app PATH [options]
-
-Shows every file the app needs in the VM: its ELF interpreter and libraries (resolved the way
-glibc's loader does), script interpreters, the symlinks on their paths, why each is there and
-the Debian package it comes from.
-
-Options:
-  --app PATH         the executable (ELF or #! script), or a directory holding it
-  --entry REL        for a directory app: the program to run, relative to it
-  --guest-dir DIR    where an app outside /usr, /bin, /opt... goes in the guest (default /app)
-  --include PATH     also put this host file (and its ELF closure) in the guest; repeatable
-  --exclude PATH     leave this guest path (or everything under it) out; repeatable
-  --include-package PKG  also put this Debian package's run-time files in; repeatable
-  --trace            also run the app on this host under strace for a few seconds and add the
-                     files it opens (dlopen'ed modules, config, locale data); it really runs
-  --trace-arg ARG    argument for that run (e.g. a free port); repeatable
-  --trace-seconds N  how long that run lasts (default 3; with a probe, the probe's limit)
-  --trace-probe CMD  run CMD (e.g. the app's tests) against the traced app, with
-                     TINYX_HOST=127.0.0.1 and TINYX_PORT=--trace-port (default 8080)
-  --trace-port N     the port the host run listens on (pass it with --trace-arg too)
-  --rootfs           show the whole planned guest tree: also BusyBox, init files, /etc, /dev
-  --no-packages      skip the dpkg look-ups
-  --json             print JSON instead of a table
-  -h, --help         show this help
-`;
+import { DEPS_FLAGS, DEPS_USAGE } from './flags/commands.js';
+import { parseFlags } from './flags/flag.js';
+import { renderHelp } from './flags/render.js';
 
 export async function depsCommand(argv: string[], io: { stdout: (s: string) => void; stderr: (s: string) => void }): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      app: { type: 'string' },
-      entry: { type: 'string' },
-      'guest-dir': { type: 'string' },
-      include: { type: 'string', multiple: true },
-      exclude: { type: 'string', multiple: true },
-      'include-package': { type: 'string', multiple: true },
-      'no-packages': { type: 'boolean' },
-      rootfs: { type: 'boolean' },
-      trace: { type: 'boolean' },
-      'trace-arg': { type: 'string', multiple: true },
-      'trace-seconds': { type: 'string' },
-      'trace-probe': { type: 'string' },
-      'trace-port': { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+  const { values } = parseFlags(DEPS_FLAGS, argv);
   if (values.help) {
-    io.stdout(HELP);
+    io.stdout(renderHelp(DEPS_USAGE, DEPS_FLAGS));
     return 0;
   }
   if (!values.app) throw new TinyxError('TINYX_USAGE', 'tinyx deps needs --app PATH', { advice: 'Example: tinyx deps --app examples/hello-http/build/server' });
   const seconds = values['trace-seconds'] === undefined ? undefined : Number(values['trace-seconds']);
   if (seconds !== undefined && !(seconds > 0)) throw new TinyxError('TINYX_USAGE', `--trace-seconds needs a positive number, got ${values['trace-seconds']}`);
   const probe = values['trace-probe']
-    ? { command: values['trace-probe'], env: { TINYX_HOST: '127.0.0.1', TINYX_PORT: values['trace-port'] ?? '8080' } }
+    ? { command: values['trace-probe'], env: { TINYX_HOST: '127.0.0.1', TINYX_PORT: values['trace-port'] } }
     : undefined;
   const trace = values.trace || values['trace-arg'] || seconds || probe ? { args: values['trace-arg'], seconds, probe } : undefined;
-  const manifest = await resolveApp(values.app, { guestDir: values['guest-dir'], entry: values.entry, include: values.include, exclude: values.exclude, includePackages: values['include-package'], trace });
+  const manifest = await resolveApp(values.app, { guestDir: values['guest-dir'], entry: values.entry, include: values.include, exclude: values.exclude, includePackages: values['include-package'], strace: trace });
   const view = values.rootfs ? await rootfsView(manifest) : { manifest, inline: new Map<string, number>() };
   const sizes = new Map<string, number>(view.inline);
   await Promise.all(view.manifest.entries.map(async (e) => {

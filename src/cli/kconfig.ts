@@ -1,43 +1,19 @@
 // `tinyx kconfig candidates|explain|resolve`: a window into the in-process Kconfig engine.
-import { parseArgs } from 'node:util';
 import { TinyxError } from '../errors.js';
 import type { DotConfig } from '../kconfig/dotconfig.js';
 import { loadKconfig, type Explanation, type KconfigModel } from '../kconfig/engine.js';
 import { resolveKernelSource } from '../kconfig/source.js';
 import { readUserConfig } from '../kconfig/userconfig.js';
-
-const HELP = `Usage: tinyx kconfig <candidates|explain NAME|resolve> --config FILE [options]
-
-  candidates          the enabled options a search would try to remove, with their menu
-  explain NAME        type, prompt, where defined, value, and why (depends on, select, default)
-  resolve             the engine's own olddefconfig of FILE (in-process, no kernel tools),
-                      printed as the .config the kernel would write
-
-Options:
-  --config FILE       the .config to look at
-  --kernel-src DIR    kernel tree (default: Debian's linux-source, unpacked into the cache)
-  --arch ARCH         x86_64 (default; 64BIT forced on) or x86 (what plain \`make\` uses)
-  --json              print JSON
-  -h, --help          show this help
-`;
+import { KCONFIG_FLAGS, KCONFIG_USAGE } from './flags/commands.js';
+import { parseFlags } from './flags/flag.js';
+import { renderHelp } from './flags/render.js';
 
 type Io = { stdout: (s: string) => void; stderr: (s: string) => void };
 
 export async function kconfigCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      config: { type: 'string' },
-      'kernel-src': { type: 'string' },
-      arch: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: true,
-  });
+  const { values, positionals } = parseFlags(KCONFIG_FLAGS, argv, true);
   if (values.help) {
-    io.stdout(HELP);
+    io.stdout(renderHelp(KCONFIG_USAGE, KCONFIG_FLAGS));
     return 0;
   }
   const [sub, name, ...extra] = positionals;

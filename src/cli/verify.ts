@@ -1,27 +1,19 @@
 // `tinyx verify OUT`: boots the result again and checks that every kept option is needed.
-import { parseArgs } from 'node:util';
 import { TinyxError } from '../errors.js';
 import { verify } from '../search/verify.js';
 import { parseAccel } from '../tester/accel.js';
+import { VERIFY_FLAGS, VERIFY_USAGE } from './flags/commands.js';
+import { parseFlags } from './flags/flag.js';
+import { renderHelp } from './flags/render.js';
 import type { CliIo } from './io.js';
 import { progressListener } from './progress.js';
 
-export const VERIFY_HELP = `Usage: tinyx verify OUT [--fresh] [--jobs N] [--accel auto|kvm|tcg]
-
-Re-checks the result in OUT (a finished \`tinyx minimize\` output dir): the VM boots and its tests
-pass, and removing any kept option either fails the tests or is undone by the kernel's Kconfig
-(1-minimality). Verdicts already in OUT's journal are reused unless --fresh. The accelerator is
-the run's (run.json), unless --accel says otherwise.
-Exit status 0 when both hold.
-`;
+export const verifyHelp = (): string => renderHelp(VERIFY_USAGE, VERIFY_FLAGS);
 
 export async function verifyCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
-    options: { fresh: { type: 'boolean' }, jobs: { type: 'string' }, accel: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
+  const { values, positionals } = parseFlags(VERIFY_FLAGS, argv, true);
   if (values.help) {
-    io.stdout(VERIFY_HELP);
+    io.stdout(verifyHelp());
     return 0;
   }
   const out = positionals[0];

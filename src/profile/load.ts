@@ -1,4 +1,5 @@
 // Loads a profile: find the file, parse YAML, check each field (with its line), fill defaults.
+import { readdirSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
@@ -17,6 +18,15 @@ export const DEFAULT_PROFILE = 'qemu-x86_64';
 export async function loadProfile(nameOrPath: string = DEFAULT_PROFILE): Promise<Profile> {
   const file = await findProfile(nameOrPath);
   return parseProfile(await readProfile(file), file);
+}
+
+/** The names `--profile NAME` takes: the profiles in profiles/, sorted (read when the help is shown). */
+export function profileNames(): string[] {
+  try {
+    return readdirSync(path.join(packageRoot(), 'profiles')).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
+  } catch {
+    return [];
+  }
 }
 
 async function findProfile(nameOrPath: string): Promise<string> {

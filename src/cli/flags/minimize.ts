@@ -1,0 +1,174 @@
+// The flags of `tinyx minimize`, each once: its value, default, help, README text and the options group it feeds.
+import { DEFAULT_PROFILE, profileNames } from '../../profile/load.js';
+import { STRATEGY_NAMES } from '../../search/strategy.js';
+import type { MinimizeOptionGroups } from '../../search/options.js';
+import type { Flags } from './flag.js';
+import type { GroupTitles } from './render.js';
+
+export type MinimizeGroup = keyof MinimizeOptionGroups;
+
+export const MINIMIZE_USAGE = `Usage: tinyx minimize --app PROGRAM --tests EXECUTABLE [options] [-- APP ARGS...]
+
+Builds the smallest kernel (and boot command line) on which the app still passes its tests.
+`;
+
+/** The sections of the help and the README, in order: one per options group of `minimize()`. */
+export const MINIMIZE_GROUPS: GroupTitles<MinimizeGroup> = {
+  app: 'The app and what goes in the VM with it',
+  harness: 'The tests',
+  kernel: 'The kernel',
+  search: 'The search',
+  execution: 'Where candidates are built and booted',
+  run: 'Output',
+};
+
+export const MINIMIZE_FLAGS = {
+  app: {
+    type: 'string', value: 'PATH', group: 'app',
+    help: 'the program to run in the VM: an ELF executable, a `#!` script (a Python script brings only the modules it imports) or a directory (copied whole)',
+  },
+  entry: {
+    type: 'string', value: 'REL', group: 'app',
+    defaultText: '`bin/<dir name>`, `<dir name>`, `run` or `start`, else its only executable at the top or in `bin/`',
+    help: 'for a directory app: the program in it to run, relative to it',
+    readme: 'for a directory `--app`: the program in it to run, relative to it, e.g. `bin/server`',
+  },
+  include: {
+    type: 'string', multiple: true, value: 'HOST[:GUEST]', group: 'app',
+    help: 'also put this file or directory in the VM',
+    readme: 'a file or tree the analysis cannot know about (config, documents), at its host path or at `GUEST`; ELF files in it bring their libraries',
+  },
+  exclude: {
+    type: 'string', multiple: true, value: 'PATH', group: 'app',
+    help: 'leave this path out of the VM',
+    readme: 'leave this guest path (or everything under it) out of the VM',
+  },
+  'include-package': {
+    type: 'string', multiple: true, value: 'PKG', group: 'app',
+    help: 'also put this Debian package\'s files in the VM, e.g. `ca-certificates`',
+    readme: 'a Debian package\'s files whole, e.g. `ca-certificates`; its docs and init scripts are left out',
+  },
+  trace: {
+    type: 'boolean', group: 'app',
+    help: 'before packing, run the app on this host under strace (as `--user`, with `--env` and `--cwd`) while the tests run against it on 127.0.0.1:`--port`, and add the files it used (dlopen\'ed modules, data); the port must be free here',
+    readme: 'before packing, runs the app on this host under `strace -f` (as `--user`, with `--env` and `--cwd`) while `--tests` run against it on 127.0.0.1:`--port`, and adds what it opened, ran or checked, and the directories it wrote into; `report.md` lists what the trace added. The port must be free on this host',
+  },
+  user: {
+    type: 'string', value: 'NAME', group: 'app',
+    help: 'run the app as this user (a host account; copied to the VM\'s `/etc/passwd`)',
+    readme: 'the app runs as this host account (BusyBox `su`; root needs no password)',
+  },
+  env: {
+    type: 'string', multiple: true, value: 'KEY=VALUE', group: 'app',
+    help: 'environment variable for the app',
+    readme: 'environment for the app; `HOME`, `USER`, `LOGNAME` are the user\'s',
+  },
+  cwd: {
+    type: 'string', value: 'DIR', group: 'app', defaultText: '`/`',
+    help: 'the app\'s working directory in the VM, created if missing',
+    readme: 'working directory in the guest, created (and given to the user) if missing',
+  },
+  tests: {
+    type: 'string', value: 'PATH', group: 'harness',
+    help: 'executable run on the host; exit 0 = pass. It gets `TINYX_HOST`, `TINYX_PORT` (a 127.0.0.1 port forwarded to `--port` in the guest) and `TINYX_CONSOLE` (the guest console log)',
+  },
+  port: {
+    type: 'string', value: 'N', group: 'harness', default: 80,
+    help: 'TCP port the app listens on in the guest, 1-65535; 0 = no network: the tests run once the app has started and read `TINYX_CONSOLE`',
+  },
+  'test-timeout': {
+    type: 'string', value: 'S', group: 'harness', default: 120,
+    help: 'seconds before the tests count as failed',
+  },
+  'boot-timeout': {
+    type: 'string', value: 'S', group: 'harness', default: 120,
+    help: 'seconds for the guest to start the app',
+  },
+  accel: {
+    type: 'string', value: 'auto|kvm|tcg', group: 'harness',
+    defaultText: '`$TINYX_ACCEL`, else the profile\'s `qemu.accel`, else `auto`: KVM only once a probe guest has run under it on this host',
+    help: 'QEMU accelerator',
+  },
+  profile: {
+    type: 'string', value: 'NAME|FILE', group: 'kernel', default: DEFAULT_PROFILE, choices: profileNames,
+    help: 'target profile: the name of one in `profiles/` ({choices}) or a YAML file',
+  },
+  'kernel-src': {
+    type: 'string', value: 'DIR', group: 'kernel', defaultText: 'Debian\'s `linux-source-6.1`, unpacked into the cache',
+    help: 'kernel tree',
+    readme: 'kernel source tree to use instead; it is left as it is, every build runs in its own `O=` dir',
+  },
+  candidates: {
+    type: 'string', value: 'A,B,...', group: 'search',
+    help: 'only try removing these options (a bounded search)',
+    readme: 'only try removing these options (a bounded search); names the tree\'s Kconfig does not know are refused before anything is built',
+  },
+  strategy: {
+    type: 'string', value: 'NAME', group: 'search', choices: STRATEGY_NAMES, defaultText: 'the profile\'s `search.strategy`',
+    help: 'kernel search strategy: {choices}',
+  },
+  'cmdline-strategy': {
+    type: 'string', value: 'NAME', group: 'search', choices: STRATEGY_NAMES, defaultText: 'the profile\'s `search.cmdlineStrategy`',
+    help: 'boot option search strategy: {choices}',
+  },
+  'keep-cmdline': {
+    type: 'boolean', group: 'search',
+    help: 'do not search boot options',
+  },
+  from: {
+    type: 'string', value: 'DIR|CONFIG', group: 'search',
+    help: 'start from a previous result (its out dir, or a `.config`): the options it removed are tried first, all at once; if that still passes, only the options it kept are tested, one at a time',
+  },
+  'kernel-trace': {
+    type: 'boolean', group: 'search',
+    help: 'boot the start kernel once with QEMU logging the kernel code it runs, and try removing options whose code never ran first',
+  },
+  'assume-monotone': {
+    type: 'boolean', group: 'search',
+    help: 'trust that removing more options never makes a failing kernel pass: kept options are not re-checked on the final config (fewer builds; 1-minimal only if the trust holds: `tinyx verify` checks it)',
+  },
+  'confirm-failures': {
+    type: 'string', value: 'N', group: 'search', default: 1,
+    help: 'runs that must fail again before a failing candidate counts as failing; 0 trusts a single failure',
+  },
+  'final-runs': {
+    type: 'string', value: 'N', group: 'search', default: 3,
+    help: 'boots of the result, all of which must pass, before it is written',
+  },
+  jobs: {
+    type: 'string', value: 'N', group: 'execution', defaultText: 'one per 4 cores of this host, at least 1',
+    help: 'candidates evaluated at once on this host (at least 1), each in its own build dir',
+  },
+  worker: {
+    type: 'string', multiple: true, value: 'URL', group: 'execution',
+    help: 'also evaluate candidates on `ssh://user@host[:port]`',
+  },
+  workers: {
+    type: 'string', value: 'FILE', group: 'execution',
+    help: 'worker hosts from a `workers.yaml` (`docs/workers.md`)',
+  },
+  identity: {
+    type: 'string', value: 'KEY', group: 'execution', defaultText: 'the SSH agent, `~/.ssh/id_ed25519`, `~/.ssh/id_rsa`',
+    help: 'SSH private key for `--worker`',
+  },
+  'known-hosts': {
+    type: 'string', multiple: true, value: 'FILE', group: 'execution', defaultText: '`~/.ssh/known_hosts`',
+    help: '`known_hosts` for `--worker`',
+  },
+  'worker-slots': {
+    type: 'string', value: 'N', group: 'execution', default: 1,
+    help: 'slots per `--worker`',
+  },
+  'worker-unreachable': {
+    type: 'string', value: 'fail|warn', group: 'execution', default: 'fail',
+    help: 'what an unreachable worker does: `fail` stops the run, `warn` leaves it out with a warning',
+  },
+  distcc: {
+    type: 'string', value: 'HOSTS', group: 'execution',
+    help: 'compile through ccache + distcc (`DISTCC_HOSTS` syntax)',
+  },
+  out: {
+    type: 'string', value: 'DIR', group: 'run', defaultText: '`out/<app name>`',
+    help: 'output directory; re-running with the same `--out` resumes from its journal',
+  },
+} as const satisfies Flags<MinimizeGroup>;

@@ -1,0 +1,98 @@
+// What `minimize()` is asked to do, in the groups its stages take: each stage's type names only its group(s).
+import type { Profile } from '../profile/types.js';
+import type { WorkerSpec } from '../remote/workers-file.js';
+import type { AccelChoice } from '../tester/accel.js';
+import type { EventListener } from './events.js';
+
+/** The app and what goes in the VM with it: read by resolveApp, the initramfs's init and the host strace run. */
+export interface AppOptions {
+  /** The program to run in the guest, or a directory holding it (with `entry`). */
+  app: string;
+  /** For a directory app: the program to run, relative to it (default: the one dirapp picks). */
+  entry?: string;
+  appArgs: string[];
+  /** Extra files for the guest ("HOST" or "HOST:GUEST") and paths to leave out. */
+  include?: string[];
+  exclude?: string[];
+  /** Debian packages whose files go in whole (e.g. ca-certificates). */
+  includePackages?: string[];
+  /** Run the app on the host under strace while the tests run against it, and add what it used. */
+  trace?: boolean;
+  /** The app's user in the guest (a host account), environment and working directory. */
+  user?: string;
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+/** How a candidate is judged: the tests, the port they reach, how long each step may take, the accelerator. */
+export interface HarnessOptions {
+  tests: string;
+  port: number;
+  /** QEMU's accelerator (default: TINYX_ACCEL, else the profile's qemu.accel, else auto). */
+  accel?: AccelChoice;
+  testTimeoutMs?: number;
+  bootTimeoutMs?: number;
+  readyTimeoutMs?: number;
+}
+
+/** Which kernel: the profile (start config, boot line, QEMU machine), the tree and the cache. */
+export interface KernelOptions {
+  profile: Profile;
+  kernelSrc?: string;
+  cache?: string;
+}
+
+/** What the searches try, in what order, and how sure a verdict must be. */
+export interface SearchOptions {
+  /** Only these options are candidates (e.g. a bounded search). */
+  candidates?: string[];
+  strategy?: string;
+  cmdlineStrategy?: string;
+  /** A previous result (its out dir, or a .config): the options it removed are tried first, at once. */
+  from?: string;
+  /** Skip the boot-option search. */
+  keepCmdline?: boolean;
+  /** Boot the start kernel once with QEMU logging the kernel code it runs; try never-run options first. */
+  kernelTrace?: boolean;
+  /**
+   * Trust that removing more never turns a failing kernel into a passing one: skip the closing
+   * re-check of each kept option on the final config (as the classic loop does). Fewer builds;
+   * the result is 1-minimal only if the trust holds, which `tinyx verify` checks.
+   */
+  assumeMonotone?: boolean;
+  /** Runs that must fail again before a failing candidate counts as failing (default 1). */
+  confirmFailures?: number;
+  /** Boots of the final result, each of which must pass, before it is written (default 3). */
+  finalRuns?: number;
+}
+
+/** Where candidates are built and booted: local slots, remote workers, distcc. */
+export interface ExecutionOptions {
+  /** Candidates evaluated at once on this host (each in its own build dir). */
+  jobs?: number;
+  /** Remote worker hosts (see docs/workers.md). */
+  workers?: WorkerSpec[];
+  onUnreachableWorker?: 'fail' | 'warn';
+  /** DISTCC_HOSTS for every build. */
+  distcc?: string;
+}
+
+/** The run itself: where it writes, how it is stopped, who listens to it. */
+export interface RunOptions {
+  out: string;
+  signal?: AbortSignal;
+  onEvent?: EventListener;
+}
+
+/** The groups by name (the CLI's flag definitions say which group each flag feeds). */
+export interface MinimizeOptionGroups {
+  app: AppOptions;
+  harness: HarnessOptions;
+  kernel: KernelOptions;
+  search: SearchOptions;
+  execution: ExecutionOptions;
+  run: RunOptions;
+}
+
+/** Every group at once, flat: `minimize({ app, tests, port, profile, out, ... })`. */
+export type MinimizeOptions = AppOptions & HarnessOptions & KernelOptions & SearchOptions & ExecutionOptions & RunOptions;
