@@ -70,7 +70,13 @@ export class SshConnection {
           code = c;
           signal = s ?? undefined;
         });
-        channel.on('close', () => {
+        // ssh2 also hands the exit status to 'close': an 'exit' emitted while this listener was still
+        // being attached (a fast command's packets all in one read) is not lost.
+        channel.on('close', (c?: number | null, s?: string) => {
+          if (code === null && signal === undefined && c !== undefined) {
+            code = c;
+            signal = s ?? undefined;
+          }
           options.signal?.removeEventListener('abort', abort);
           // No exit status: the connection may be going; give the client time to notice.
           const settle = () => (this.lostError ? reject(this.lostError)
