@@ -50,7 +50,7 @@ try {
   console.log(`build dir: ${buildDir} (${isStart ? 'the' : 'NOT the'} start config of profile ${profile.name})`);
 
   const model = await loadKconfig(srcDir);
-  const planned = planCandidates(config, profile, model).candidates;
+  const planned = planCandidates(config, profile, model, { port: 80 }).candidates;
   const candidates = planned.map((c) => c.name);
   const live = candidates.filter((name) => model.disable(config, [name]).changed.length > 0);
 

@@ -18,9 +18,13 @@ export async function makeStartConfig(tool: KernelConfigTool, profile: Profile):
     ...profile.kernel.enable.filter((n) => config.get(n) !== 'y'),
     ...profile.kernel.disable.filter((n) => (config.get(n) ?? 'n') !== 'n'),
   ];
-  const missingKeep = profile.kernel.keep.filter((n) => config.get(n) !== 'y');
-  if (missingKeep.length > 0) {
-    throw new TinyxError('TINYX_PROFILE_INVALID', `Profile ${profile.source}: kernel.keep lists options that are not enabled in the start config: ${missingKeep.join(', ')}.`, {
+  const { keep, harness } = profile.kernel;
+  const missing = Object.entries({ 'kernel.keep': keep, 'kernel.harness.always': harness.always, 'kernel.harness.network': harness.network })
+    .map(([key, names]) => [key, names.filter((n) => config.get(n) !== 'y')] as const)
+    .filter(([, names]) => names.length > 0);
+  if (missing.length > 0) {
+    const listed = missing.map(([key, names]) => `${key} lists options that are not enabled in the start config: ${names.join(', ')}`).join('; ');
+    throw new TinyxError('TINYX_PROFILE_INVALID', `Profile ${profile.source}: ${listed}.`, {
       advice: 'Add them to kernel.enable, or check their dependencies (`tinyx kconfig explain NAME`).',
     });
   }

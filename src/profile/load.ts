@@ -55,7 +55,7 @@ type KeySchema = { [key: string]: KeySchema | null };
 const PROFILE_KEYS: KeySchema = {
   name: null,
   arch: null,
-  kernel: { base: null, enable: null, disable: null, keep: null },
+  kernel: { base: null, enable: null, disable: null, keep: null, harness: { always: null, network: null } },
   boot: { cmdline: null, keep: null },
   qemu: { machine: null, accel: null, memory: null, extraArgs: null },
   search: { strategy: null, cmdlineStrategy: null },
@@ -77,6 +77,10 @@ export function parseProfile(text: string, source: string): Profile {
       enable: check.strings(['kernel', 'enable']).map(symbolName),
       disable: check.strings(['kernel', 'disable']).map(symbolName),
       keep: check.strings(['kernel', 'keep']).map(symbolName),
+      harness: {
+        always: check.strings(['kernel', 'harness', 'always']).map(symbolName),
+        network: check.strings(['kernel', 'harness', 'network']).map(symbolName),
+      },
     },
     boot: {
       cmdline: check.string(['boot', 'cmdline'], 'console=ttyS0 panic=-1'),
@@ -151,7 +155,9 @@ class Checker {
         continue;
       }
       const sub = schema[key];
-      if (sub) this.unknownKeys(sub, [...keyPath, key]);
+      if (!sub) continue;
+      if (isMap(pair.value)) this.unknownKeys(sub, [...keyPath, key]);
+      else if (pair.value !== null && !(isScalar(pair.value) && pair.value.value === null)) this.fail([...keyPath, key], 'a mapping', pair.value);
     }
   }
 

@@ -11,8 +11,10 @@ export interface Profile {
     base: string;
     enable: string[];
     disable: string[];
-    /** Never candidates: what the harness itself needs. */
+    /** Never candidates, for reasons of the profile's own (the harness's needs are in `harness`). */
     keep: string[];
+    /** What the test contract needs to reach the app: kept without builds, never candidates. */
+    harness: KernelHarness;
   };
   boot: {
     cmdline: string;
@@ -32,4 +34,12 @@ export interface Profile {
     /** Strategy for boot options. */
     cmdlineStrategy: string;
   };
+}
+
+/** The kernel options the harness needs: `always`, plus `network` when the app has a port (`--port` > 0). */
+export interface KernelHarness {
+  /** Boot the initramfs and read the serial console. */
+  always: string[];
+  /** Reach a TCP port through QEMU's user network and a virtio-net device. */
+  network: string[];
 }

@@ -2,6 +2,7 @@
 import { TinyxError } from '../errors.js';
 import { enabledSymbols, symbolName, type DotConfig } from '../kconfig/dotconfig.js';
 import type { KconfigModel } from '../kconfig/engine.js';
+import { harnessNeeds } from '../profile/harness.js';
 import type { Profile } from '../profile/types.js';
 import { closeMatches } from '../util/suggest.js';
 import type { SearchCandidate } from './strategy.js';
@@ -12,17 +13,30 @@ export interface CandidatePlan {
   isNoop?: (name: string) => boolean;
 }
 
+/** What a search may try besides the start config: the app's port decides the harness set. */
+export interface CandidateScope {
+  /** The app's port in the guest; > 0 also keeps the profile's network harness (`kernel.harness.network`). */
+  port: number;
+  /** `--candidates`: only these, in this order; they may name harness options (to prove them needed). */
+  only?: string[];
+}
+
 /**
- * With the engine: user-changeable enabled options not forced by a select and not kept by the
- * profile, grouped by menu. Without it: every enabled option not kept. `only` narrows either.
+ * With the engine: user-changeable enabled options not forced by a select, not kept by the
+ * profile and not needed by the harness, grouped by menu. Without it: every enabled option not
+ * kept. `only` narrows either.
  */
-export function planCandidates(config: DotConfig, profile: Profile, model: KconfigModel | undefined, only?: string[]): CandidatePlan {
+export function planCandidates(config: DotConfig, profile: Profile, model: KconfigModel | undefined, scope: CandidateScope): CandidatePlan {
+  const { only } = scope;
   const keep = new Set(profile.kernel.keep);
+  const harness = new Set(harnessNeeds(profile, scope.port));
   const fromModel = model?.candidates(config, profile.kernel.keep);
   let candidates: SearchCandidate[] = fromModel
     ? fromModel.map((c) => ({ name: c.name, menuPath: c.menuPath, parent: c.parent }))
     : enabledSymbols(config).filter((n) => !keep.has(n)).map((name) => ({ name }));
-  if (only) {
+  if (!only) {
+    candidates = candidates.filter((c) => !harness.has(c.name));
+  } else {
     const enabled = new Set(enabledSymbols(config));
     const wanted = only.map(symbolName).filter((n) => !keep.has(n));
     const unknown = wanted.filter((n) => !enabled.has(n));

@@ -7,7 +7,7 @@ import { KernelConfigTool, withValues } from '../../src/kconfig/kernel.js';
 import { resolveKernelSource, type KernelSource } from '../../src/kconfig/source.js';
 import { makeStartConfig } from '../../src/kconfig/start.js';
 import { enabledSymbols, diffDotConfig } from '../../src/kconfig/dotconfig.js';
-import { loadProfile } from '../../src/profile/load.js';
+import { loadProfile, parseProfile } from '../../src/profile/load.js';
 
 describe('kernel Kconfig tools', () => {
   let source: KernelSource;
@@ -23,6 +23,14 @@ describe('kernel Kconfig tools', () => {
     expect(unmet).toEqual([]);
     for (const name of ['64BIT', 'INET', 'VIRTIO_NET', 'SERIAL_8250_CONSOLE', 'BLK_DEV_INITRD']) expect(config.get(name)).toBe('y');
     expect(enabledSymbols(config).length).toBeGreaterThan(500);
+  }, 600_000);
+
+  it('refuses a profile whose harness names an option the start config does not enable', async () => {
+    const profile = parseProfile('kernel:\n  enable: [TTY]\n  harness:\n    always: [TTY]\n    network: [NET]\n', 'no-net.yaml');
+    await expect(makeStartConfig(tool, profile)).rejects.toMatchObject({
+      code: 'TINYX_PROFILE_INVALID',
+      message: expect.stringContaining('kernel.harness.network lists options that are not enabled in the start config: NET') as string,
+    });
   }, 600_000);
 
   it('normalizes a removal that the kernel undoes into a no-op', async () => {

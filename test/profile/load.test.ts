@@ -9,7 +9,8 @@ describe('profiles', () => {
     expect(profile.name).toBe('qemu-x86_64');
     expect(profile.kernel.base).toBe('tinyconfig');
     expect(profile.kernel.enable).toContain('VIRTIO_NET');
-    expect(profile.kernel.keep).toContain('SERIAL_8250_CONSOLE');
+    expect(profile.kernel.harness.always).toContain('SERIAL_8250_CONSOLE');
+    expect(profile.kernel.harness.network).toEqual(['NET', 'INET', 'NETDEVICES', 'NET_CORE', 'PCI', 'VIRTIO_MENU', 'VIRTIO_PCI', 'VIRTIO_NET']);
     expect(profile.boot.cmdline).toContain('console=ttyS0');
     expect(profile.qemu.machine).toBe('pc');
   });
@@ -92,8 +93,23 @@ describe('profile keys', () => {
 
   it('lists the known keys when nothing is close', () => {
     const message = problems('kernel:\n  base: tinyconfig\n  frobnicate: yes\n');
-    expect(message).toContain('line 3: unknown key "frobnicate" under kernel; known keys: base, enable, disable, keep');
+    expect(message).toContain('line 3: unknown key "frobnicate" under kernel; known keys: base, enable, disable, keep, harness');
     expect(message).not.toContain('did you mean');
+  });
+
+  it('reads the harness lists and refuses a misspelled harness key with its line', () => {
+    const profile = parseProfile('kernel:\n  harness:\n    always: [CONFIG_TTY]\n    network: [NET, INET]\n', 'h.yaml');
+    expect(profile.kernel.harness).toEqual({ always: ['TTY'], network: ['NET', 'INET'] });
+    expect(parseProfile('name: x\n', 'x.yaml').kernel.harness).toEqual({ always: [], network: [] });
+    const message = problems('kernel:\n  harness:\n    always: [TTY]\n    netwrok: [NET]\n');
+    expect(message).toContain('line 4: unknown key "netwrok" under kernel.harness (did you mean "network"?)');
+    expect(problems('kernel:\n  harnes:\n    always: [TTY]\n')).toContain('line 2: unknown key "harnes" under kernel (did you mean "harness"?)');
+  });
+
+  it('refuses a section that is not a mapping, and a harness list that is not a list', () => {
+    expect(problems('kernel:\n  harness: [NET]\n')).toContain('line 2: kernel.harness: expected a mapping, received a list');
+    expect(problems('qemu: pc\n')).toContain('line 1: qemu: expected a mapping, received "pc"');
+    expect(problems('kernel:\n  harness:\n    network: NET\n')).toContain('line 3: kernel.harness.network: expected a list of strings, received "NET"');
   });
 
   it('knows every key of the bundled profile and qemu.accel', () => {

@@ -7,10 +7,11 @@ import { KernelConfigTool, withValues } from '../../src/kconfig/kernel.js';
 import { loadKconfig, type KconfigModel } from '../../src/kconfig/engine.js';
 import { makeStartConfig } from '../../src/kconfig/start.js';
 import { resolveKernelSource } from '../../src/kconfig/source.js';
-import { canonicalDotConfig, type DotConfig } from '../../src/kconfig/dotconfig.js';
+import { canonicalDotConfig, parseDotConfig, type DotConfig } from '../../src/kconfig/dotconfig.js';
 import { loadProfile } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/types.js';
 import { planCandidates } from '../../src/search/candidates.js';
+import { harnessNeeds } from '../../src/profile/harness.js';
 
 describe('candidate planning', () => {
   let tool: KernelConfigTool;
@@ -27,7 +28,7 @@ describe('candidate planning', () => {
   }, 600_000);
 
   it('lists user-changeable options with their menus, not the profile\'s kept ones', () => {
-    const plan = planCandidates(start, profile, model);
+    const plan = planCandidates(start, profile, model, { port: 0 });
     const names = plan.candidates.map((c) => c.name);
     expect(names).toContain('VIRTIO_NET');
     expect(names).toContain('SIGNALFD');
@@ -37,16 +38,38 @@ describe('candidate planning', () => {
     expect(plan.candidates.length).toBeLessThan(start.size);
   });
 
-  it('narrows to --candidates and rejects names that are not enabled', () => {
-    const plan = planCandidates(start, profile, model, ['CONFIG_VIRTIO_NET', 'SIGNALFD']);
+  it('keeps the harness out: always, and the network path with a port; --port 0 searches the network too', () => {
+    const network = profile.kernel.harness.network;
+    const served = planCandidates(start, profile, model, { port: 80 }).candidates.map((c) => c.name);
+    const offline = planCandidates(start, profile, model, { port: 0 }).candidates.map((c) => c.name);
+    for (const name of profile.kernel.harness.always) {
+      expect(served, name).not.toContain(name);
+      expect(offline, name).not.toContain(name);
+    }
+    for (const name of network) {
+      expect(served, name).not.toContain(name);
+      expect(offline, name).toContain(name);
+    }
+    expect(offline.filter((n) => !served.includes(n)).sort()).toEqual([...network].sort());
+    // What hangs under a harness option stays a candidate (the vendor gates under NETDEVICES, legacy virtio).
+    expect(served).toContain('ETHERNET');
+    expect(served).toContain('VIRTIO_PCI_LEGACY');
+    // The Kconfig closes the set: no candidate left at port 80 turns a harness option off.
+    const harness = [...profile.kernel.harness.always, ...network];
+    for (const name of served) expect(model.disable(start, [name]).changed.filter((n) => harness.includes(n)), name).toEqual([]);
+  });
+
+  it('narrows to --candidates, which may name harness options, and rejects names that are not enabled', () => {
+    const plan = planCandidates(start, profile, model, { port: 80, only: ['CONFIG_VIRTIO_NET', 'SIGNALFD'] });
     expect(plan.candidates.map((c) => c.name)).toEqual(['VIRTIO_NET', 'SIGNALFD']);
-    expect(() => planCandidates(start, profile, model, ['NO_SUCH_OPTION'])).toThrow(/not enabled in the start config: NO_SUCH_OPTION/);
+    expect(plan.candidates[0]?.menuPath?.join(' > ')).toMatch(/Network device support/);
+    expect(() => planCandidates(start, profile, model, { port: 80, only: ['NO_SUCH_OPTION'] })).toThrow(/not enabled in the start config: NO_SUCH_OPTION/);
   });
 
   it('agrees with the kernel\'s olddefconfig on which removals are no-ops', async () => {
-    const plan = planCandidates(start, profile, undefined);
+    const plan = planCandidates(start, profile, undefined, { port: 0 });
     const startText = canonicalDotConfig(await tool.olddefconfig(start));
-    const withModel = planCandidates(start, profile, model);
+    const withModel = planCandidates(start, profile, model, { port: 0 });
     // A spread of enabled options, including some the engine does not offer as candidates.
     const sample = plan.candidates.filter((_, i) => i % 60 === 0).map((c) => c.name);
     for (const name of sample) {
@@ -54,4 +77,15 @@ describe('candidate planning', () => {
       expect(withModel.isNoop!(name), name).toBe(kernelNoop);
     }
   }, 900_000);
+});
+
+describe('candidate planning without the engine', () => {
+  it('leaves out the profile\'s keep and harness sets, the network part only with a port', async () => {
+    const profile = await loadProfile();
+    const config = parseDotConfig('CONFIG_64BIT=y\nCONFIG_TTY=y\nCONFIG_NET=y\nCONFIG_VIRTIO_NET=y\nCONFIG_SIGNALFD=y\n# CONFIG_PCI is not set\n');
+    expect(planCandidates(config, profile, undefined, { port: 80 }).candidates.map((c) => c.name)).toEqual(['SIGNALFD']);
+    expect(planCandidates(config, profile, undefined, { port: 0 }).candidates.map((c) => c.name)).toEqual(['NET', 'VIRTIO_NET', 'SIGNALFD']);
+    expect(harnessNeeds(profile, 0)).toEqual(profile.kernel.harness.always);
+    expect(harnessNeeds(profile, 8080)).toEqual([...profile.kernel.harness.always, ...profile.kernel.harness.network]);
+  });
 });
