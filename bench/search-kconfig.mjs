@@ -1,7 +1,11 @@
 // Benchmark 1 on the real x86 Kconfig model: the default profile's start config, its real
 // candidates, and a hidden "required" set; the model decides pass/fail instantly.
 // Run after `npx tsc -p .`:
-//   node bench/search-kconfig.mjs [--parallel N] [--seeds N] [--profile NAME] [--kernel-trace FILE]
+//   node bench/search-kconfig.mjs [--parallel N] [--seeds N] [--profile NAME] [--port N] [--kernel-trace FILE]
+//
+// --port N: the app's port, as `tinyx minimize --port` (default 80): with a port, the profile's
+// network harness (kernel.harness.network) is kept out of the candidates, as minimize does, for
+// every strategy alike; --port 0 searches it too.
 //
 // --kernel-trace FILE: the `.work/kernel-trace.json` a `tinyx minimize --kernel-trace` run wrote (the real
 // start kernel booted once under QEMU's in_asm log while the real tests ran), for the same profile
@@ -12,7 +16,9 @@
 // Each strategy also runs with `monotone` (no closing re-check of kept options; 1-minimal only if
 // removing more never turns a failure into a pass, which holds for this model's oracle).
 //
-// The search runs through the same searchKernel() as `tinyx minimize`: no-ops are skipped by the
+// The search runs through the same searchKernel() as `tinyx minimize`, rounds included (after each
+// round the candidates of the config it reached are planned again, and options that became free,
+// such as what a removed option selected, make another round): no-ops are skipped by the
 // engine, every tried config is normalized (here by the engine's olddefconfig, which agrees with
 // the kernel's on every symbol) and each distinct normalized config is "built" once. A verdict is
 // pass iff every required option is still =y after normalization, so removing an option that a
@@ -23,8 +29,10 @@ import { withValues } from '../dist/kconfig/kernel.js';
 import { loadKconfig } from '../dist/kconfig/engine.js';
 import { makeStartConfig } from '../dist/kconfig/start.js';
 import { loadProfile, DEFAULT_PROFILE } from '../dist/profile/load.js';
+import { harnessNeeds } from '../dist/profile/harness.js';
 import { planCandidates } from '../dist/search/candidates.js';
 import { searchKernel } from '../dist/search/phases.js';
+import { growth } from '../dist/search/fixpoint.js';
 import { openKernel } from '../dist/search/context.js';
 import { sha256 } from '../dist/util/hash.js';
 import { rng } from '../dist/util/rng.js';
@@ -37,15 +45,17 @@ const flag = (name, fallback) => {
 const PARALLEL = Number(flag('--parallel', 1));
 const TRACE = flag('--kernel-trace');
 const SEEDS = Number(flag('--seeds', 4));
+const PORT = Number(flag('--port', 80));
 const profile = await loadProfile(flag('--profile', DEFAULT_PROFILE));
 
 const { source, tool } = await openKernel({});
 const model = await loadKconfig(source.dir, { arch: 'x86' });
 const start = (await makeStartConfig(tool, profile)).config;
-const plan = planCandidates(start, profile, model);
+const plan = planCandidates(start, profile, model, { port: PORT });
 const live = plan.candidates.filter((c) => !plan.isNoop(c.name));
 console.log(`kernel ${source.version}, profile ${profile.name}: ${enabledSymbols(start).length} options =y at the start, ` +
-  `${plan.candidates.length} candidates, ${plan.candidates.length - live.length} no-ops, ${live.length} live`);
+  `${plan.candidates.length} candidates, ${plan.candidates.length - live.length} no-ops, ${live.length} live ` +
+  `(port ${PORT}: ${harnessNeeds(profile, PORT).length} options kept for the harness)`);
 
 /**
  * What an app can need: not a gate over options that are all off (NET_VENDOR_*, WLAN_VENDOR_*:
@@ -58,8 +68,12 @@ const gates = new Set(live.filter((c) => {
 const pool = live.filter((c) => !gates.has(c.name));
 console.log(`${gates.size} candidates gate only options that are off (never needed here); hidden sets are drawn from the other ${pool.length}`);
 
-/** The trace's candidate order and groups, as minimize --kernel-trace uses them. */
-const traced = TRACE ? JSON.parse(await readFile(TRACE, 'utf8')).candidates : undefined;
+/**
+ * The trace's candidate order and groups, as minimize --kernel-trace uses them. A trace recorded
+ * before the harness was kept out lists its options too: they are not this run's candidates.
+ */
+const planned = new Set(plan.candidates.map((c) => c.name));
+const traced = TRACE ? JSON.parse(await readFile(TRACE, 'utf8')).candidates.filter((c) => planned.has(c.name)) : undefined;
 if (traced) {
   const names = (list) => list.map((c) => c.name).sort().join(' ');
   if (names(traced) !== names(plan.candidates)) throw new Error(`${TRACE}: its candidates are not this profile's ${plan.candidates.length}`);
@@ -125,20 +139,27 @@ async function measure({ strategy, candidates = plan.candidates, monotone = fals
   const startNorm = await evaluator.normalize(start);
   const result = await searchKernel({
     evaluator, start: startNorm, cmdline: '', candidates, isNoop: plan.isNoop, strategy, parallel: PARALLEL, monotone, emit: () => undefined,
+    // As minimize: after each round, the candidates of the config it reached; what became free makes the next round.
+    replan: (config) => planCandidates(config, profile, model, { port: PORT }),
   });
   const passes = evaluator.passes(result.final.config);
-  // 1-minimal: removing any single remaining candidate fails or changes nothing.
-  const minimal = passes && result.kept.every((name) => {
+  // 1-minimal: removing any single candidate of the final config (planned afresh) fails, changes
+  // nothing, or turns on more options than it turns off (EXPERT: no reduction, as the search sees it).
+  const minimal = passes && planCandidates(result.final.config, profile, model, { port: PORT }).candidates.every(({ name }) => {
     const without = model.resolve(withValues(result.final.config, [name], 'n'));
-    return sha256(canonicalDotConfig(without)) === result.final.hash || !evaluator.passes(without);
+    return sha256(canonicalDotConfig(without)) === result.final.hash || !evaluator.passes(without) || growth({ config: without }, result.final) !== undefined;
   });
-  return { builds: evaluator.builds, enabled: enabledSymbols(result.final.config).length, minimal };
+  return {
+    builds: evaluator.builds, enabled: enabledSymbols(result.final.config).length, minimal,
+    rounds: result.rounds.length, later: result.rounds.slice(1).reduce((sum, r) => sum + r.builds, 0), recheck: result.recheck.builds,
+  };
 }
 
 /**
  * A network server on QEMU's virtio-net, as the bundled example: the networking stack and the
  * virtio-net driver path are needed (so the vendor gates under them must be decided one by one by
- * the classic loop), plus `extra` needs drawn at random.
+ * the classic loop), plus `extra` needs drawn at random. With a port, that path is the profile's
+ * network harness and no candidate: only the server's other needs (UNIX, PROC_FS...) are hidden.
  */
 const SERVER = ['NET', 'INET', 'UNIX', 'NETDEVICES', 'NET_CORE', 'VIRTIO_NET', 'PCI', 'VIRTIO_MENU', 'VIRTIO_PCI', 'PROC_FS', 'DEVTMPFS', 'FUTEX', 'EPOLL', 'SHMEM'];
 function serverSet(seed, extra, from = pool) {
@@ -173,12 +194,19 @@ const refOf = (c) => COLUMNS.findIndex((r) => r.strategy === 'one-at-a-time' && 
 const totals = COLUMNS.map(() => 0);
 const worst = COLUMNS.map(() => 0);
 const flawed = COLUMNS.map(() => 0);
+/** Per column: scenarios by their number of fixpoint rounds; builds of the rounds after the first; builds of the closing check. */
+const roundCounts = COLUMNS.map(() => new Map());
+const laterBuilds = COLUMNS.map(() => 0);
+const recheckBuilds = COLUMNS.map(() => 0);
 for (const { label, required } of scenarios) {
   const runs = [];
   for (const column of COLUMNS) runs.push(await measure(column, required));
   const cells = runs.map((r, i) => {
     const ref = runs[refOf(COLUMNS[i])];
     totals[i] += r.builds;
+    roundCounts[i].set(r.rounds, (roundCounts[i].get(r.rounds) ?? 0) + 1);
+    laterBuilds[i] += r.later;
+    recheckBuilds[i] += r.recheck;
     worst[i] = Math.max(worst[i], r.builds / ref.builds);
     const bad = !r.minimal || r.enabled > runs[0].enabled;
     if (bad) flawed[i]++;
@@ -189,4 +217,10 @@ for (const { label, required } of scenarios) {
 console.log('\nall scenarios: total builds (ratio of totals), worst ratio, results not 1-minimal or larger');
 COLUMNS.forEach((c, i) => {
   console.log(`  ${c.label.padEnd(width)} ${String(totals[i]).padStart(6)} (${ratio(totals[i], totals[refOf(c)])}), worst ${worst[i].toFixed(2)}, ${flawed[i]}`);
+});
+console.log('\nfixpoint rounds (scenarios per number of rounds), builds of the rounds after the first, builds of the closing check on the final config');
+COLUMNS.forEach((c, i) => {
+  const rounds = [...roundCounts[i]].sort(([a], [b]) => a - b).map(([n, k]) => `${n} rounds: ${k}`).join(', ');
+  const share = (n) => `${n} (${((100 * n) / totals[i]).toFixed(1)}% of its builds)`;
+  console.log(`  ${c.label.padEnd(width)} ${rounds}; later rounds ${share(laterBuilds[i])}; closing check ${share(recheckBuilds[i])}`);
 });

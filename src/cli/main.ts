@@ -12,7 +12,7 @@ Commands:
   minimize   build the smallest kernel + initramfs that still passes the app's tests
   deps       show the files the app needs in the VM (no build)
   kconfig    look into the kernel's configuration (candidates, explain, resolve)
-  verify     re-check a result: it boots, passes, and every kept option is needed
+  verify     re-check a result: it boots, passes, and every candidate of its config is needed
   worker     check remote worker hosts (tinyx worker check ssh://user@host)
 
 Run tinyx <command> --help for its options.

@@ -37,6 +37,13 @@ export function progressListener(io: CliIo): { listener: (e: MinimizeEvent) => v
         line(`   ${v.status.padEnd(12)} ${event.label} (${how}, boot+test ${((v.bootMs + v.testMs) / 1000).toFixed(1)} s; ${event.builds} builds, ${event.evaluations} evaluations)`);
         break;
       }
+      case 'round': {
+        const shown = event.candidates.length <= 12 ? event.candidates.join(', ') : `${event.candidates.slice(0, 12).join(', ')}, ...`;
+        line(event.round === 1
+          ? `   round 1: ${event.candidates.length} candidates`
+          : `   round ${event.round}: ${event.candidates.length === 1 ? '1 option became a candidate' : `${event.candidates.length} options became candidates`} once ${event.removedBefore} were removed: ${shown}`);
+        break;
+      }
       case 'info':
         line(`   ${event.message}`);
         break;

@@ -1,4 +1,4 @@
-// `tinyx verify OUT`: boots the result again and checks that every kept option is needed.
+// `tinyx verify OUT`: boots the result again and checks that every candidate of its config is needed.
 import { TinyxError } from '../errors.js';
 import { verify } from '../search/verify.js';
 import { parseAccel } from '../tester/accel.js';
@@ -24,12 +24,14 @@ export async function verifyCommand(argv: string[], io: CliIo): Promise<number> 
     progress.stop();
     const width = Math.max(6, ...result.rows.map((r) => r.option.length));
     io.stdout(`boot + tests: ${result.boots ? 'pass' : 'FAIL'} (${result.bootDetail})\n\n`);
+    if (result.fallback) io.stdout(`note: ${result.fallback}\n\n`);
     io.stdout(`${'option'.padEnd(width)}  ${'removing it'.padEnd(11)}  source   verdict\n`);
     for (const row of result.rows) {
-      const outcome = row.outcome === 'not-needed' ? 'PASSES' : row.outcome === 'no-op' ? 'no-op' : 'fails';
+      const outcome = row.outcome === 'not-needed' ? 'PASSES' : row.outcome === 'needed' ? 'fails' : row.outcome;
       io.stdout(`${row.option.padEnd(width)}  ${outcome.padEnd(11)}  ${row.fromJournal ? 'journal' : 'run    '}  ${row.detail}\n`);
     }
-    io.stdout(`\n${result.ok ? 'verified: boots, passes, 1-minimal' : 'NOT verified'}\n`);
+    const minimal = result.checked === 'candidates' ? '1-minimal' : '1-minimal over report.json\'s kept options only';
+    io.stdout(`\n${result.ok ? `verified: boots, passes, ${minimal}` : 'NOT verified'}\n`);
     return result.ok ? 0 : 1;
   } finally {
     progress.stop();

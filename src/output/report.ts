@@ -45,7 +45,13 @@ export interface Report {
   removed: string[];
   kept: string[];
   keptReasons: Record<string, string>;
+  /** Options kept without builds, needed by the harness to reach the app (the profile's `kernel.harness`), as enabled at the end. */
+  harness: string[];
   noops: string[];
+  /** The kernel search's rounds: the start config's candidates, then the options earlier removals freed, until none. */
+  rounds: { candidates: string[]; removed: string[]; kept: string[]; builds: number }[];
+  /** The closing check, each kept option removed alone from the final config: those evaluated, those it removed, its builds. */
+  recheck: { checked: string[]; removed: string[]; builds: number };
   cmdline: string;
   cmdlineRemoved: string[];
   initramfs: { bytes: number; uncompressedBytes: number; entries: number };
@@ -79,6 +85,27 @@ function rootfsSection(r: Report): string[] {
       '',
     ] : []),
     ...(f.traceAdded.length ? [`The --trace run added ${f.traceAdded.length} paths beyond the static closure: ${f.traceAdded.map((p) => `\`${p}\``).join(', ')}.`, ''] : []),
+  ];
+}
+
+function roundsSection(r: Report): string[] {
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const code = (names: string[]) => names.map((n) => `\`${n}\``).join(', ');
+  const c = r.recheck;
+  return [
+    '## Search rounds',
+    '',
+    'Each round after the first searched the options that earlier removals freed (a removed option had selected them).',
+    '',
+    '| round | candidates | removed | kept | builds |',
+    '|---:|---:|---:|---:|---:|',
+    ...r.rounds.map((x, i) => `| ${i + 1} | ${x.candidates.length} | ${x.removed.length} | ${x.kept.length} | ${x.builds} |`),
+    '',
+    ...r.rounds.slice(1).flatMap((x, i) => [`Round ${i + 2}: ${code(x.candidates)}.`, '']),
+    c.checked.length
+      ? `Closing check on the final config: ${plural(c.checked.length, 'kept option')} removed alone, ${plural(c.builds, 'build')}${c.removed.length ? `; removed ${code(c.removed)}` : ''}.`
+      : 'Closing check on the final config: every kept option was already seen failing alone on it (or the search trusted monotony).',
+    '',
   ];
 }
 
@@ -117,10 +144,15 @@ export function renderMarkdown(r: Report): string {
     '',
     ...r.kept.map((n) => `- \`${n}\`: ${r.keptReasons[n]}`),
     '',
+    ...(r.harness.length ? [
+      `Not candidates, kept: needed by the harness to reach the app (${r.harness.length} options, no builds): ${r.harness.map((n) => `\`${n}\``).join(', ')}.`,
+      '',
+    ] : []),
     `## Removed (${r.removed.length} options, candidates and what they took along)`,
     '',
     r.removed.length ? r.removed.map((n) => `\`${n}\``).join(', ') : '(none)',
     '',
+    ...roundsSection(r),
   ];
   return lines.join('\n');
 }

@@ -9,6 +9,7 @@ import { formatDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import { loadKconfig, type KconfigModel } from '../kconfig/engine.js';
 import { writeFileAtomic } from '../util/fsx.js';
 import { checkCandidateNames, planCandidates } from './candidates.js';
+import { stillEnabled } from './fixpoint.js';
 import type { MinimizeOptions } from './options.js';
 import type { AccelDecision } from '../tester/accel.js';
 import type { Verdict } from '../tester/verdict.js';
@@ -122,7 +123,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     stage('candidates', 'reading the kernel\'s Kconfig and listing candidate options');
     const model = options.candidates ? earlyModel : await readModel(source.dir, options.cache, emit, 'using the kernel\'s olddefconfig for every check');
     await writeFileAtomic(path.join(work, 'start.config'), formatDotConfig(startNorm.config));
-    const plan = planCandidates(startNorm.config, options.profile, model, options.candidates);
+    const plan = planCandidates(startNorm.config, options.profile, model, { port: options.port, only: options.candidates });
     const candidates = options.kernelTrace
       ? await kernelTraceOrder({
         work, start: startNorm, initramfsSha256: initramfs.sha256, emit,
@@ -141,6 +142,8 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     const kernel = await searchKernel({
       evaluator, start: startNorm, cmdline, candidates, isNoop: plan.isNoop, strategy: options.strategy ?? options.profile.search.strategy,
       parallel: context.slots, signal: options.signal, emit, prior, monotone: options.assumeMonotone,
+      // Later rounds: the same plan on the config a round reached; a bounded list stays bounded.
+      replan: (config) => planCandidates(config, options.profile, model, { port: options.port, only: stillEnabled(config, options.candidates) }),
     });
 
     stage('cmdline-search', 'searching boot options');

@@ -7,6 +7,7 @@ import { CLOSURE_RULES, hostPackageClosure, type PackageClosure } from '../deps/
 import { enabledSymbols, formatDotConfig } from '../kconfig/dotconfig.js';
 import type { KernelConfigTool } from '../kconfig/kernel.js';
 import type { OutputRecord } from '../output/record.js';
+import { harnessNeeds } from '../profile/harness.js';
 import type { Report } from '../output/report.js';
 import { packageRoot } from '../util/paths.js';
 import type { MinimizeResult } from './minimize.js';
@@ -72,7 +73,10 @@ export function makeReport(result: RunResult, sizes: { startBzImage: number; fin
     removed: kernel.removed,
     kept: kernel.kept,
     keptReasons: Object.fromEntries(kernel.kept.map((n) => [n, kernel.reasons[n] ?? 'no verdict recorded'])),
+    harness: harnessNeeds(options.profile, options.port).filter((n) => !kernel.candidates.includes(n) && result.final.config.get(n) === 'y'),
     noops: kernel.noops,
+    rounds: kernel.rounds,
+    recheck: kernel.recheck,
     cmdline: result.final.cmdline,
     cmdlineRemoved: result.cmdlineRemoved,
     initramfs: result.initramfs,

@@ -1,12 +1,28 @@
-// The two searches: kernel options (strategy over candidates) and boot options (over cmdline tokens).
-import { enabledSymbols } from '../kconfig/dotconfig.js';
+// The two searches: kernel options (rounds of a strategy over candidates, to a fixpoint) and boot options.
+import { enabledSymbols, type DotConfig } from '../kconfig/dotconfig.js';
 import { withValues } from '../kconfig/kernel.js';
+import type { CandidatePlan } from './candidates.js';
 import { getStrategy, type SearchCandidate } from './strategy.js';
 import type { Evaluator, Normalized } from './evaluator.js';
 import type { EventListener } from './events.js';
+import { closingCheck, freshCandidates, growth, type CandidateStatus } from './fixpoint.js';
+import { searchRound } from './round.js';
+
+/** One round of the kernel search and what it decided. */
+export interface SearchRound {
+  /** Round 1: the start config's candidates; later rounds: the options earlier removals freed. */
+  candidates: string[];
+  /** Candidates this round removed. */
+  removed: string[];
+  /** Candidates still enabled after the round (no-ops included). */
+  kept: string[];
+  /** Kernel builds the round paid for (verdicts already journaled cost none). */
+  builds: number;
+}
 
 export interface KernelSearchResult {
   final: Normalized;
+  /** Every candidate of every round's plan, in the order they were first planned (searched or set aside). */
   candidates: string[];
   /** Candidates whose removal the kernel's olddefconfig undoes (forced or hidden): never built. */
   noops: string[];
@@ -16,88 +32,121 @@ export interface KernelSearchResult {
   kept: string[];
   /** Why a kept candidate stays: the verdict of removing it. */
   reasons: Record<string, string>;
+  /** The rounds, until one that frees no new candidate. */
+  rounds: SearchRound[];
+  /**
+   * The closing check of every kept option alone on the final config (skipped when monotone):
+   * the options it evaluated, those it removed (a failure on a smaller config turned into a pass),
+   * and the builds it paid for.
+   */
+  recheck: { checked: string[]; removed: string[]; builds: number };
 }
 
+/**
+ * Rounds to a fixpoint: each round searches its candidates (`searchRound`); then the candidates
+ * of the config reached are planned afresh (`replan`), and the ones no round searched yet (an
+ * option a removed candidate selected, now free) make the next round, except no-ops and options
+ * whose removal turns on more options than it turns off (`growth`). When none is left, unless
+ * `monotone`, each kept option is removed alone from the final config (`closingCheck`): one that
+ * passes is removed and planning starts again. So the result is 1-minimal over the final
+ * config's own candidates. Without `replan`, one round and the closing check.
+ */
 export async function searchKernel(input: {
   evaluator: Evaluator;
   start: Normalized;
   cmdline: string;
   candidates: SearchCandidate[];
-  /** In-process no-op check (the Kconfig engine); without it each check runs the kernel's olddefconfig. */
+  /** In-process no-op check on the start config (the Kconfig engine); without it each check runs the kernel's olddefconfig. */
   isNoop?: (name: string) => boolean;
+  /** The candidates of a config the search reached, planned as the first ones were (same keep, same bounded list). */
+  replan?: (config: DotConfig) => CandidatePlan;
   strategy: string;
   parallel: number;
   signal?: AbortSignal;
   emit: EventListener;
-  /** Options a previous result removed (--from): tried first, all at once. */
+  /** Options a previous result removed (--from): tried first, all at once, in every round. */
   prior?: ReadonlySet<string>;
-  /** Passed to the strategy: skip the closing re-checks (see StrategyContext.monotone). */
+  /** Trust that removing more never turns a failure into a pass: no closing check (see StrategyContext.monotone). */
   monotone?: boolean;
 }): Promise<KernelSearchResult> {
   const { evaluator, start, cmdline } = input;
-  /** Removed by the --from group test; part of every later test. */
-  let fixed: string[] = [];
-  const without = (names: readonly string[]) => evaluator.normalize(withValues(start.config, [...fixed, ...names], 'n'));
-
-  const noops: string[] = [];
-  const live: SearchCandidate[] = [];
-  for (const candidate of input.candidates) {
-    const noop = input.isNoop ? input.isNoop(candidate.name) : (await without([candidate.name])).hash === start.hash;
-    if (noop) noops.push(candidate.name);
-    else live.push(candidate);
-  }
-  if (noops.length > 0) {
-    const what = noops.length === 1 ? `1 candidate (${noops[0]}) is a no-op` : `${noops.length} candidates are no-ops`;
-    input.emit({ type: 'info', message: `${what}: the kernel's Kconfig turns it back on, no build needed` });
-  }
-
+  /** Candidates removed so far, by rounds and by the closing check, in order. */
+  const removed: string[] = [];
+  const without = (names: readonly string[]) => evaluator.normalize(withValues(start.config, [...removed, ...names], 'n'));
+  const seen = new Map<string, boolean>();
   const reasons: Record<string, string> = {};
-  let strategy = input.strategy;
-  let searched = live;
-  if (input.prior && input.prior.size > 0) {
-    const group = live.filter((c) => input.prior!.has(c.name)).map((c) => c.name);
-    const verdict = group.length > 0 ? await evaluator.evaluate(await without(group), cmdline, `-${group.length} options (as in --from)`) : undefined;
-    if (verdict?.status === 'pass') {
-      // The previous result still holds: what it kept is probably still needed, so one test each.
-      fixed = group;
-      searched = live.filter((c) => !input.prior!.has(c.name));
-      strategy = 'one-at-a-time';
-      input.emit({ type: 'info', message: `--from: the ${group.length} options the previous result removed still pass; checking the ${searched.length} it kept one at a time` });
-    } else {
-      searched = [...live.filter((c) => input.prior!.has(c.name)), ...live.filter((c) => !input.prior!.has(c.name))]
-        .map((c, priority) => ({ ...c, priority }));
-      if (verdict) input.emit({ type: 'info', message: `--from: removing the ${group.length} options of the previous result fails now (${verdict.status}); searching them first` });
-    }
-  }
-  let lastPass = new Set<string>();
-  const result = await getStrategy(strategy).run({
-    candidates: searched,
-    parallel: input.parallel,
-    signal: input.signal,
-    monotone: input.monotone,
-    test: async (removed) => {
-      const delta = removed.filter((n) => !lastPass.has(n));
-      const label = delta.length <= 3 ? delta.map((n) => `-${n}`).join(' ') : `-${delta.length} options`;
-      const verdict = await evaluator.evaluate(await without(removed), cmdline, label || 'start');
-      if (verdict.status === 'pass') {
-        if (removed.length >= lastPass.size) lastPass = new Set(removed);
-        return true;
-      }
-      if (delta.length === 1) reasons[delta[0]!] = `${verdict.status}: ${verdict.reason}`;
-      return false;
-    },
-  });
+  /** Each candidate tried so far (searched, or set aside as a no-op or a grower), with its status then. */
+  const tried = new Map<string, CandidateStatus>();
+  const rounds: SearchRound[] = [];
+  const recheck = { checked: [] as string[], removed: [] as string[], builds: 0 };
+  const builds = () => evaluator.builds;
 
-  const final = await without(result.removed);
+  /** The next round's plan, or undefined at the fixpoint (after the closing check). */
+  const settle = async (last: CandidatePlan): Promise<CandidatePlan | undefined> => {
+    for (;;) {
+      const final = await without([]);
+      const plan = input.replan?.(final.config);
+      const statusOf = async (name: string): Promise<CandidateStatus> => {
+        if (plan?.isNoop?.(name)) return 'noop';
+        const cut = await without([name]);
+        if (cut.hash === final.hash) return 'noop';
+        const grows = growth(cut, final);
+        if (grows) reasons[name] = grows;
+        return grows ? 'grows' : 'live';
+      };
+      const fresh = plan ? await freshCandidates(plan, tried, statusOf) : { candidates: [], skipped: [] };
+      for (const { name, status } of fresh.skipped) tried.set(name, status);
+      const growers = fresh.skipped.filter((s) => s.status === 'grows').map((s) => s.name);
+      if (growers.length > 0) input.emit({ type: 'info', message: `not searched, as removing each alone turns on more options than it turns off: ${growers.join(', ')}` });
+      if (fresh.candidates.length > 0) return { candidates: fresh.candidates, isNoop: plan!.isNoop };
+      if (input.monotone) return undefined;
+      const enabled = new Set(enabledSymbols(final.config));
+      const planned = (plan ?? last).candidates.map((c) => c.name);
+      const keptElsewhere = [...tried.keys()].filter((n) => enabled.has(n) && !planned.includes(n));
+      const paid = builds();
+      const { removable, checked } = await closingCheck({
+        evaluator, final, cmdline, names: [...planned.filter((n) => enabled.has(n)), ...keptElsewhere],
+        without, isNoop: plan?.isNoop, seen, reasons, parallel: input.parallel, signal: input.signal, emit: input.emit,
+      });
+      recheck.checked.push(...checked.filter((n) => !recheck.checked.includes(n)));
+      recheck.builds += builds() - paid;
+      if (!removable) return undefined;
+      input.emit({ type: 'info', message: `closing check: ${removable} passes when removed alone from the final config; removing it and planning again` });
+      removed.push(removable);
+      recheck.removed.push(removable);
+    }
+  };
+
+  let plan: CandidatePlan | undefined = { candidates: input.candidates, isNoop: input.isNoop };
+  while (plan) {
+    const names = plan.candidates.map((c) => c.name);
+    input.emit({ type: 'round', round: rounds.length + 1, candidates: names, removedBefore: removed.length });
+    const paid = builds();
+    const round = await searchRound({
+      evaluator, start, cmdline, fixed: [...removed], candidates: plan.candidates, isNoop: plan.isNoop, strategy: input.strategy,
+      parallel: input.parallel, signal: input.signal, emit: input.emit, prior: input.prior, seen, reasons,
+    });
+    removed.push(...round.removed);
+    const noops = new Set(round.noops);
+    for (const name of names) tried.set(name, noops.has(name) ? 'noop' : 'live');
+    rounds.push({ candidates: names, removed: round.removed, kept: round.kept, builds: builds() - paid });
+    plan = await settle(plan);
+  }
+
+  const final = await without([]);
   const finalEnabled = new Set(enabledSymbols(final.config));
+  const candidates = [...tried.keys()];
+  const noops = candidates.filter((n) => tried.get(n) === 'noop' && finalEnabled.has(n));
   for (const name of noops) reasons[name] = 'forced: olddefconfig turns it back on (selected or without a prompt)';
   return {
     final,
-    candidates: input.candidates.map((c) => c.name),
+    candidates,
     noops,
     removed: enabledSymbols(start.config).filter((n) => !finalEnabled.has(n)),
-    kept: input.candidates.map((c) => c.name).filter((n) => finalEnabled.has(n)),
+    kept: candidates.filter((n) => finalEnabled.has(n)),
     reasons,
+    rounds,
+    recheck,
   };
 }
 

@@ -1,20 +1,28 @@
-// Re-checks a finished result: it boots and passes, and each kept candidate is needed (1-minimal).
+// Re-checks a finished result: it boots and passes, and each candidate of the final config is needed (1-minimal).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDotConfig } from '../kconfig/dotconfig.js';
+import { loadKconfig } from '../kconfig/engine.js';
 import { withValues } from '../kconfig/kernel.js';
 import { loadProfile } from '../profile/load.js';
 import { readReport } from '../output/read.js';
+import type { Report } from '../output/report.js';
+import type { Profile } from '../profile/types.js';
 import { sha256File } from '../util/hash.js';
 import type { EventListener } from './events.js';
-import { readRunRecord } from './run-record.js';
-import { openRunContext } from './context.js';
+import { readRunRecord, type RunRecord } from './run-record.js';
+import { planCandidates } from './candidates.js';
+import { openRunContext, type RunContext } from './context.js';
+import { growth, stillEnabled } from './fixpoint.js';
 import type { AccelChoice } from '../tester/accel.js';
 
 export interface VerifyRow {
   option: string;
-  /** needed: removing it fails; no-op: the kernel puts it back; NOT NEEDED: removing it passes. */
-  outcome: 'needed' | 'no-op' | 'not-needed';
+  /**
+   * needed: removing it fails; no-op: the kernel puts it back; grows: removing it turns on more
+   * options than it turns off (no reduction, not tried); NOT NEEDED: removing it passes.
+   */
+  outcome: 'needed' | 'no-op' | 'grows' | 'not-needed';
   detail: string;
   fromJournal: boolean;
 }
@@ -24,12 +32,41 @@ export interface VerifyResult {
   bootDetail: string;
   rows: VerifyRow[];
   ok: boolean;
+  /**
+   * What the rows cover: `candidates`, the final config's own candidates, planned afresh as the
+   * search plans them (same profile, port and bounded list); `kept`, report.json's kept options,
+   * when the Kconfig engine could not be loaded (`fallback` says why).
+   */
+  checked: 'candidates' | 'kept';
+  fallback?: string;
 }
 
-export async function verify(out: string, options: { fresh?: boolean; jobs?: number; accel?: AccelChoice; signal?: AbortSignal; emit?: EventListener } = {}): Promise<VerifyResult> {
+/** What a finished out dir says about its run: run.json, report.json and the profile it ran with. */
+export interface FinishedRun {
+  run: RunRecord;
+  report: Report;
+  profile: Profile;
+}
+
+export async function readFinished(out: string): Promise<FinishedRun> {
   const run = await readRunRecord(out);
   const report = await readReport(out);
-  const profile = await loadProfile(run.profile);
+  return { run, report, profile: await loadProfile(run.profile) };
+}
+
+export interface VerifyOptions {
+  /** Re-run every removal instead of taking journaled verdicts. */
+  fresh?: boolean;
+  jobs?: number;
+  accel?: AccelChoice;
+  signal?: AbortSignal;
+  emit?: EventListener;
+}
+
+/** Opens the out dir's run context (its journal, slots and QEMU) and runs the checks. */
+export async function verify(out: string, options: VerifyOptions = {}): Promise<VerifyResult> {
+  const finished = await readFinished(out);
+  const { run, profile } = finished;
   const initramfs = path.join(out, 'initramfs.cpio.gz');
   const emit = options.emit ?? (() => undefined);
   const context = await openRunContext({
@@ -37,22 +74,50 @@ export async function verify(out: string, options: { fresh?: boolean; jobs?: num
     initramfs: { file: initramfs, sha256: await sha256File(initramfs) }, confirmFailures: run.confirmFailures, signal: options.signal, emit,
   });
   try {
-    const { evaluator } = context;
-    const cmdline = (await readFile(path.join(out, 'cmdline'), 'utf8')).trim();
-    const final = await evaluator.normalize(parseDotConfig(await readFile(path.join(out, 'config'), 'utf8')));
-    const boot = await evaluator.rerun(final, cmdline, 'result');
-    const rows = await Promise.all(report.kept.map(async (option): Promise<VerifyRow> => {
-      const cut = await evaluator.normalize(withValues(final.config, [option], 'n'));
-      if (cut.hash === final.hash) return { option, outcome: 'no-op', detail: 'olddefconfig turns it back on', fromJournal: false };
-      const fromJournal = !options.fresh && context.journal.get(evaluator.keyOf(cut, cmdline)) !== undefined;
-      const verdict = options.fresh ? await evaluator.rerun(cut, cmdline, `-${option}`) : await evaluator.evaluate(cut, cmdline, `-${option}`);
-      return {
-        option, outcome: verdict.status === 'pass' ? 'not-needed' : 'needed', detail: `${verdict.status}: ${verdict.reason}`, fromJournal,
-      };
-    }));
-    const boots = boot.status === 'pass';
-    return { boots, bootDetail: `${boot.status}: ${boot.reason}`, rows, ok: boots && rows.every((r) => r.outcome !== 'not-needed') };
+    return await verifyIn(out, finished, context, options);
   } finally {
     await context.close();
   }
+}
+
+/**
+ * The checks, in an open run context: the result boots and passes, and every candidate of the
+ * final config fails when removed alone, is a no-op (the kernel's olddefconfig undoes it) or
+ * grows the config (turns on more options than it turns off).
+ */
+export async function verifyIn(
+  out: string,
+  { run, report, profile }: FinishedRun,
+  context: Pick<RunContext, 'evaluator' | 'journal' | 'source'>,
+  options: VerifyOptions = {},
+): Promise<VerifyResult> {
+  const emit = options.emit ?? (() => undefined);
+  const { evaluator } = context;
+  const cmdline = (await readFile(path.join(out, 'cmdline'), 'utf8')).trim();
+  const final = await evaluator.normalize(parseDotConfig(await readFile(path.join(out, 'config'), 'utf8')));
+  const model = await loadKconfig(context.source.dir, { arch: 'x86' }).catch((error: unknown) => error instanceof Error ? error : new Error(String(error)));
+  const fallback = model instanceof Error
+    ? `the Kconfig engine is unavailable (${model.message.split('\n')[0]}), so report.json's kept options are checked instead of the final config's candidates`
+    : undefined;
+  if (fallback) emit({ type: 'warning', message: fallback });
+  const names = model instanceof Error
+    ? report.kept
+    : planCandidates(final.config, profile, model, { port: run.port, only: stillEnabled(final.config, run.candidates) }).candidates.map((c) => c.name);
+  const boot = await evaluator.rerun(final, cmdline, 'result');
+  const rows = await Promise.all(names.map(async (option): Promise<VerifyRow> => {
+    const cut = await evaluator.normalize(withValues(final.config, [option], 'n'));
+    if (cut.hash === final.hash) return { option, outcome: 'no-op', detail: 'olddefconfig turns it back on', fromJournal: false };
+    const grows = growth(cut, final);
+    if (grows) return { option, outcome: 'grows', detail: grows, fromJournal: false };
+    const fromJournal = !options.fresh && context.journal.get(evaluator.keyOf(cut, cmdline)) !== undefined;
+    const verdict = options.fresh ? await evaluator.rerun(cut, cmdline, `-${option}`) : await evaluator.evaluate(cut, cmdline, `-${option}`);
+    return {
+      option, outcome: verdict.status === 'pass' ? 'not-needed' : 'needed', detail: `${verdict.status}: ${verdict.reason}`, fromJournal,
+    };
+  }));
+  const boots = boot.status === 'pass';
+  return {
+    boots, bootDetail: `${boot.status}: ${boot.reason}`, rows, ok: boots && rows.every((r) => r.outcome !== 'not-needed'),
+    checked: fallback ? 'kept' : 'candidates', ...(fallback ? { fallback } : {}),
+  };
 }

@@ -13,7 +13,9 @@ const report: Report = {
   tinyx: '0.0.0', app: '/bin/app', tests: '/bin/probe', profile: 'qemu-x86_64', kernelVersion: '6.1.0',
   accel: { accel: 'tcg', choice: 'auto', reason: 'no /dev/kvm' }, strategy: 'bisect', builds: 2, evaluations: 3, wallSeconds: 10,
   stages: { inputs: 0.1, output: 0 }, start: { ...size, optionsEnabled: 5 }, final: size, candidates: 2, removed: ['SIGNALFD'],
-  kept: ['VIRTIO_NET'], keptReasons: { VIRTIO_NET: 'fail: tests exited with 1' }, noops: [], cmdline: 'console=ttyS0', cmdlineRemoved: ['quiet'],
+  kept: ['VIRTIO_NET'], keptReasons: { VIRTIO_NET: 'fail: tests exited with 1' }, harness: ['64BIT', 'NET'], noops: [],
+  rounds: [{ candidates: ['VIRTIO_NET', 'SIGNALFD'], removed: ['SIGNALFD'], kept: ['VIRTIO_NET'], builds: 2 }, { candidates: ['INPUT'], removed: ['INPUT'], kept: [], builds: 1 }],
+  recheck: { checked: ['VIRTIO_NET'], removed: [], builds: 1 }, cmdline: 'console=ttyS0', cmdlineRemoved: ['quiet'],
   initramfs: { bytes: 1024, uncompressedBytes: 4096, entries: 7 }, flaky: [], workers: [],
   rootfs: { uncompressedBytes: 4096, compressedBytes: 1024, entries: 7, appFiles: 1, packages: [], traceAdded: [] },
 };
@@ -60,6 +62,23 @@ describe('writeOutput', () => {
     expect(script).toContain('hostfwd=tcp:127.0.0.1:$HOST_PORT-:80');
     expect(script).toContain(`'-name' 'it'\\''s'`);
     expect(script).toContain('case "${TINYX_ACCEL:-tcg}" in');
+  });
+
+  it('lists the harness options in the kept section of report.md, apart from those kept by verdicts', () => {
+    const md = renderMarkdown(report);
+    const kept = md.slice(md.indexOf('## Kept'), md.indexOf('## Removed'));
+    expect(kept).toContain('- `VIRTIO_NET`: fail: tests exited with 1');
+    expect(kept).toContain('Not candidates, kept: needed by the harness to reach the app (2 options, no builds): `64BIT`, `NET`.');
+    expect(renderMarkdown({ ...report, harness: [] })).not.toContain('needed by the harness');
+  });
+
+  it('tabulates the search rounds in report.md and names what the later rounds searched', () => {
+    const md = renderMarkdown(report);
+    const rounds = md.slice(md.indexOf('## Search rounds'));
+    expect(rounds).toContain('| 1 | 2 | 1 | 1 | 2 |');
+    expect(rounds).toContain('| 2 | 1 | 1 | 0 | 1 |');
+    expect(rounds).toContain('Round 2: `INPUT`.');
+    expect(rounds).toContain('Closing check on the final config: 1 kept option removed alone, 1 build.');
   });
 
   it('refuses to read back an out dir without a finished report', async () => {

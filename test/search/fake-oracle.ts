@@ -12,6 +12,12 @@ export interface FakeModel {
   needsUnlessGone?: [string, string][];
   /** Share of distinct configs that fail spuriously (decided by a hash, so stable per config). */
   flaky?: number;
+  /**
+   * `select`s: each listed option stays on while its selector does, however it is set, so it is
+   * no candidate; once every selector is off it keeps its own value (on) and becomes one.
+   * Options only selected (not in `candidates`) are part of the model all the same.
+   */
+  selects?: Record<string, string[]>;
 }
 
 export interface FakeOptions {
@@ -39,28 +45,53 @@ export class FakeOracle {
   /** Normalized keys in the order their evaluations started. */
   readonly log: string[] = [];
   private readonly cache = new Map<string, Promise<boolean>>();
-  private readonly children = new Map<string, string[]>();
+  private readonly parentOf: ReadonlyMap<string, string | undefined>;
+  /** For each selected option, the options that select it. */
+  readonly selectors = new Map<string, string[]>();
+  /** Every option: each candidate followed by what it selects (first mention wins). */
+  readonly names: string[];
   private readonly random: () => number;
 
   constructor(readonly model: FakeModel, private readonly options: FakeOptions = {}) {
-    for (const c of model.candidates) {
-      if (c.parent === undefined) continue;
-      this.children.set(c.parent, [...(this.children.get(c.parent) ?? []), c.name]);
-    }
+    this.parentOf = new Map(model.candidates.map((c) => [c.name, c.parent]));
+    const all = new Set<string>();
+    const add = (name: string) => {
+      if (all.has(name)) return;
+      all.add(name);
+      for (const target of model.selects?.[name] ?? []) {
+        this.selectors.set(target, [...(this.selectors.get(target) ?? []), name]);
+        add(target);
+      }
+    };
+    model.candidates.forEach((c) => add(c.name));
+    this.names = [...all];
     this.random = rng(options.seed ?? 1);
     this.cache.set('', Promise.resolve(true)); // the start config passed the caller's sanity check
   }
 
-  /** What the kernel's olddefconfig would turn off: the removed options and all below them. */
+  /**
+   * What the kernel's olddefconfig would turn off: the removed options and all below them, except
+   * what an option still on selects.
+   */
   effective(removed: readonly string[]): Set<string> {
-    const out = new Set<string>();
-    const walk = (n: string) => {
-      if (out.has(n)) return;
-      out.add(n);
-      (this.children.get(n) ?? []).forEach(walk);
+    const off = new Set(removed);
+    return this.resolve((name) => !off.has(name));
+  }
+
+  /** The options off once `set` (an option's own value: on or off) is resolved: selects, then parents. */
+  resolve(set: (name: string) => boolean): Set<string> {
+    const on = new Map<string, boolean>();
+    const isOn = (name: string): boolean => {
+      let value = on.get(name);
+      if (value === undefined) {
+        on.set(name, set(name)); // while its parents are resolved: a parent cycle ends here
+        const parent = this.parentOf.get(name);
+        value = (this.selectors.get(name) ?? []).some(isOn) || (set(name) && (parent === undefined || isOn(parent)));
+        on.set(name, value);
+      }
+      return value;
     };
-    removed.forEach(walk);
-    return out;
+    return new Set(this.names.filter((n) => !isOn(n)));
   }
 
   /** The true verdict, without flakiness. */

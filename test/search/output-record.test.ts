@@ -45,6 +45,9 @@ describe('recordOutput', () => {
     expect(record.defconfig).toContain('CONFIG_NET=y');
     expect(record.config).toContain('CONFIG_VIRTIO_NET=y');
     expect(record.report.kept).toEqual(['VIRTIO_NET']);
+    expect(record.report.rounds).toEqual([{ candidates: ['VIRTIO_NET', 'SIGNALFD'], removed: ['SIGNALFD'], kept: ['VIRTIO_NET'], builds: 1 }]);
+    // The harness options enabled at the end that were not searched (VIRTIO_NET was, by --candidates).
+    expect(record.report.harness).toEqual(['64BIT', 'NET']);
     expect(record.report.start.bzImageBytes).toBe(6);
     expect(record.report.final.bzImageBytes).toBe(5);
     expect(record.launch).toMatchObject({ port: 80, accel: 'tcg', reason: 'asked for' });
@@ -68,7 +71,8 @@ async function fakeResult(dir: string): Promise<RunResult> {
     kernelVersion: '6.1', accel: { accel: 'tcg', choice: 'tcg', reason: 'asked for', cached: false },
     start: { config: start, verdict, bzImage: await file('start-bzImage', 'kernel') },
     final: { config: final, verdict, bzImage: await file('final-bzImage', 'small'), cmdline: profile.boot.cmdline },
-    kernel: { final: { config: final, hash: 'h' }, candidates: ['VIRTIO_NET', 'SIGNALFD'], noops: [], removed: ['SIGNALFD'], kept: ['VIRTIO_NET'], reasons: { VIRTIO_NET: 'fail: tests exited with 1' } },
+    kernel: { final: { config: final, hash: 'h' }, candidates: ['VIRTIO_NET', 'SIGNALFD'], noops: [], removed: ['SIGNALFD'], kept: ['VIRTIO_NET'], reasons: { VIRTIO_NET: 'fail: tests exited with 1' },
+      rounds: [{ candidates: ['VIRTIO_NET', 'SIGNALFD'], removed: ['SIGNALFD'], kept: ['VIRTIO_NET'], builds: 1 }], recheck: { checked: [], removed: [], builds: 0 } },
     cmdlineRemoved: [], initramfs: { file: await file('initramfs.cpio.gz', 'cpio'), bytes: 4, uncompressedBytes: 8, entries: 1 },
     manifest: { app: { hostPath: '/bin/true', guestPath: '/bin/true' }, entries: [] },
     evaluations: 2, builds: 0, flaky: [], wallSeconds: 1, workerEvents: [], stages: [{ stage: 'output', seconds: 0 }],

@@ -4,9 +4,12 @@ import type { Flags } from './flag.js';
 export const VERIFY_USAGE = `Usage: tinyx verify OUT [--fresh] [--jobs N] [--accel auto|kvm|tcg]
 
 Re-checks the result in OUT (a finished \`tinyx minimize\` output dir): the VM boots and its tests
-pass, and removing any kept option either fails the tests or is undone by the kernel's Kconfig
-(1-minimality). Verdicts already in OUT's journal are reused unless --fresh. The accelerator is
-the run's (run.json), unless --accel says otherwise.
+pass, and removing any candidate of its config alone either fails the tests, is undone by the
+kernel's Kconfig, or turns on more options than it turns off (1-minimality). The candidates are
+planned afresh from the final config, as the search plans them (same profile, port and
+--candidates list); without the Kconfig engine, report.json's kept options are checked instead,
+and the output says so. Verdicts already in OUT's journal are reused unless --fresh. The
+accelerator is the run's (run.json), unless --accel says otherwise.
 Exit status 0 when both hold.
 `;
 

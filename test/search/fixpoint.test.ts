@@ -1,0 +1,115 @@
+// searchKernel's rounds: options a removed candidate selected become candidates and are searched, until none is left.
+import { describe, expect, it } from 'vitest';
+import { enabledSymbols } from '../../src/kconfig/dotconfig.js';
+import type { MinimizeEvent } from '../../src/search/events.js';
+import { searchKernel } from '../../src/search/phases.js';
+import { DEFAULT_STRATEGY } from '../../src/search/strategy.js';
+import { FakeKernel } from './fake-kernel.js';
+import { FakeOracle, type FakeModel } from './fake-oracle.js';
+
+/**
+ * A small kernel: a network stack with a vendor gate, drivers that select INPUT and SERIO (SERIO
+ * selects SERIO_LIBPS2), a cpufreq driver that selects the CPU_FREQ the app needs, file systems
+ * and syscalls. Round 1 can search none of the selected options.
+ */
+const MODEL: FakeModel = {
+  candidates: [
+    { name: 'NET', menuPath: ['Networking'] },
+    { name: 'INET', menuPath: ['Networking'], parent: 'NET' },
+    { name: 'ETHERNET', menuPath: ['Device Drivers'], parent: 'NET' },
+    { name: 'VENDOR_A', menuPath: ['Device Drivers'], parent: 'ETHERNET' },
+    { name: 'VENDOR_B', menuPath: ['Device Drivers'], parent: 'ETHERNET' },
+    { name: 'X86_PSTATE', menuPath: ['Power'] },
+    { name: 'KEYBOARD', menuPath: ['Device Drivers'] },
+    { name: 'MOUSE', menuPath: ['Device Drivers'] },
+    { name: 'PROC_FS', menuPath: ['File systems'] },
+    { name: 'TMPFS', menuPath: ['File systems'] },
+    { name: 'EPOLL', menuPath: ['General setup'] },
+    { name: 'AIO', menuPath: ['General setup'] },
+    { name: 'FUTEX', menuPath: ['General setup'] },
+  ],
+  required: ['NET', 'INET', 'PROC_FS', 'EPOLL', 'CPU_FREQ'],
+  selects: { X86_PSTATE: ['CPU_FREQ'], KEYBOARD: ['INPUT', 'SERIO'], MOUSE: ['INPUT'], SERIO: ['SERIO_LIBPS2'] },
+};
+const ROUND_1 = MODEL.candidates.map((c) => c.name);
+const NEEDED = ['NET', 'INET', 'PROC_FS', 'EPOLL', 'CPU_FREQ'];
+
+async function search(model: FakeModel, strategy: string, options: { monotone?: boolean; only?: string[]; rounds?: boolean } = {}) {
+  const oracle = new FakeOracle(model);
+  const kernel = new FakeKernel(oracle);
+  const start = kernel.start();
+  const first = kernel.plan(start.config, options.only);
+  const events: MinimizeEvent[] = [];
+  const only = options.only;
+  const result = await searchKernel({
+    evaluator: kernel.evaluator(), start, cmdline: '', candidates: first.candidates, isNoop: first.isNoop, strategy, parallel: 1,
+    monotone: options.monotone, emit: (e) => events.push(e),
+    replan: options.rounds === false ? undefined : (config) => kernel.plan(config, only?.filter((n) => config.get(n) === 'y')),
+  });
+  const enabled = enabledSymbols(result.final.config);
+  /** The final config's own candidates that pass when removed alone (empty: 1-minimal). */
+  const removable = kernel.plan(result.final.config, only).candidates.map((c) => c.name)
+    .filter((n) => !kernel.plan(result.final.config).isNoop!(n) && oracle.passes(oracle.names.filter((o) => o === n || !enabled.includes(o))));
+  const rounds = events.flatMap((e) => (e.type === 'round' ? [e] : []));
+  return { result, enabled, removable, evaluations: oracle.evaluations, rounds };
+}
+
+describe.each([DEFAULT_STRATEGY, 'one-at-a-time'])('searchKernel rounds (%s)', (strategy) => {
+  it('searches what each round frees until a round frees nothing, and ends 1-minimal over the final config\'s candidates', async () => {
+    const { result, enabled, removable, evaluations, rounds } = await search(MODEL, strategy);
+    expect(enabled.sort()).toEqual([...NEEDED].sort());
+    expect(removable).toEqual([]);
+    expect(result.rounds.map((r) => r.candidates)).toEqual([ROUND_1, ['CPU_FREQ', 'INPUT', 'SERIO'], ['SERIO_LIBPS2']]);
+    expect(result.rounds[1]).toMatchObject({ removed: ['INPUT', 'SERIO'], kept: ['CPU_FREQ'] });
+    expect(result.kept).toEqual(['NET', 'INET', 'PROC_FS', 'EPOLL', 'CPU_FREQ']);
+    expect(result.candidates).toEqual([...ROUND_1, 'CPU_FREQ', 'INPUT', 'SERIO', 'SERIO_LIBPS2']);
+    expect(rounds.map((e) => [e.round, e.candidates.length])).toEqual([[1, 13], [2, 3], [3, 1]]);
+    // Rounds 2 and 3 removed options, so the kept options of rounds 1 and 2 are checked again on the final config.
+    expect(result.recheck).toMatchObject({ checked: ['NET', 'INET', 'CPU_FREQ', 'PROC_FS', 'EPOLL'], removed: [] });
+    // one-at-a-time: 13 single removals, 2 of them (VENDOR_A, VENDOR_B after ETHERNET) the config
+    // ETHERNET's removal made already; one each in rounds 2 and 3; then the 5 re-checks.
+    const perRound = strategy === 'one-at-a-time' ? [11, 3, 1] : [14, 3, 1];
+    expect(result.rounds.map((r) => r.builds)).toEqual(perRound);
+    expect(result.recheck.builds).toBe(5);
+    expect(evaluations).toBe(perRound.reduce((a, b) => a + b) + 5);
+  });
+
+  it('trusting monotony skips the closing check, with the same result here', async () => {
+    const checked = await search(MODEL, strategy);
+    const trusted = await search(MODEL, strategy, { monotone: true });
+    expect(trusted.enabled).toEqual(checked.enabled);
+    expect(trusted.result.recheck.checked).toEqual([]);
+    expect(trusted.evaluations).toBe(checked.evaluations - 5);
+  });
+
+  it('one round alone (no re-planning) leaves the freed options on', async () => {
+    const { enabled, result } = await search(MODEL, strategy, { rounds: false });
+    expect(enabled.sort()).toEqual([...NEEDED, 'INPUT', 'SERIO', 'SERIO_LIBPS2'].sort());
+    expect(result.rounds).toHaveLength(1);
+  });
+
+  it('stays within a bounded list: a listed option forced at the start is searched once its selectors are gone, an unlisted one never', async () => {
+    const only = ['ETHERNET', 'KEYBOARD', 'MOUSE', 'INPUT', 'TMPFS'];
+    const { result, enabled, evaluations } = await search(MODEL, strategy, { only });
+    expect(result.rounds.map((r) => r.candidates)).toEqual([only, ['INPUT']]);
+    expect(result.rounds[0]).toMatchObject({ removed: ['ETHERNET', 'KEYBOARD', 'MOUSE', 'TMPFS'], kept: ['INPUT'] });
+    expect(enabled).toContain('SERIO');
+    expect(enabled).not.toContain('INPUT');
+    expect(result.noops).toEqual([]);
+    // INPUT is a no-op in round 1 (selected): no build; round 2 removes it in one. bisect removes round 1's four at once.
+    expect(evaluations).toBe(strategy === 'one-at-a-time' ? 4 + 1 : 1 + 1);
+  });
+
+  it('removes, in the closing check, a round-1 option that a later round made unneeded', async () => {
+    // TMPFS is needed only while SERIO is on: round 1 keeps it, round 2 removes SERIO.
+    const model: FakeModel = { ...MODEL, needsUnlessGone: [['TMPFS', 'SERIO']] };
+    const checked = await search(model, strategy);
+    expect(checked.result.rounds[0]!.kept).toContain('TMPFS');
+    expect(checked.result.recheck.removed).toEqual(['TMPFS']);
+    expect(checked.enabled.sort()).toEqual([...NEEDED].sort());
+    expect(checked.removable).toEqual([]);
+    const trusted = await search(model, strategy, { monotone: true });
+    expect(trusted.enabled).toContain('TMPFS');
+    expect(trusted.removable).toEqual(['TMPFS']);
+  });
+});

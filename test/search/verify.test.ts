@@ -1,0 +1,106 @@
+// verify checks the final config's own candidates (planned afresh by the Kconfig engine), not only report.json's kept list.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalDotConfig, formatDotConfig, type DotConfig } from '../../src/kconfig/dotconfig.js';
+import { loadKconfig, type KconfigModel } from '../../src/kconfig/engine.js';
+import type { RunContext } from '../../src/search/context.js';
+import type { Evaluator, Normalized } from '../../src/search/evaluator.js';
+import type { MinimizeEvent } from '../../src/search/events.js';
+import type { Journal } from '../../src/search/journal.js';
+import { readFinished, verifyIn } from '../../src/search/verify.js';
+import type { Verdict } from '../../src/tester/verdict.js';
+import { sha256 } from '../../src/util/hash.js';
+import { tempDir } from '../deps/helpers.js';
+
+/** A tree whose only Kconfig file has four candidates, one (INET) under another, and a promptless option. */
+const KCONFIG = `mainmenu "tiny"
+
+config NET
+\tbool "Networking support"
+
+config INET
+\tbool "TCP/IP networking"
+\tdepends on NET
+
+config PROC_FS
+\tbool "/proc file system support"
+
+config SERIO
+\tbool "Serial I/O support"
+
+config HAVE_PCI
+\tdef_bool y
+`;
+const NEEDED = ['NET', 'INET', 'PROC_FS'];
+
+/** The run context verify needs, with the tiny tree's engine as olddefconfig and NEEDED as the app's needs. */
+function standIn(srcDir: string, model: KconfigModel) {
+  const normalize = async (config: DotConfig): Promise<Normalized> => {
+    const resolved = model.resolve(config);
+    return { config: resolved, hash: sha256(canonicalDotConfig(resolved)) };
+  };
+  const judge = async (candidate: Normalized): Promise<Verdict> => {
+    const pass = NEEDED.every((n) => candidate.config.get(n) === 'y');
+    return {
+      status: pass ? 'pass' : 'fail', reason: pass ? 'tests passed' : 'tests exited with 1', configHash: candidate.hash, cmdline: '',
+      built: true, buildMs: 0, bootMs: 0, testMs: 0, consoleTail: '',
+    };
+  };
+  const evaluator = { normalize, evaluate: judge, rerun: judge, keyOf: (c: Normalized) => c.hash } as unknown as Evaluator;
+  const journal = { get: () => undefined } as unknown as Journal;
+  return { evaluator, journal, source: { dir: srcDir, version: '9.9.0', key: 'tiny', identity: 'test' } } satisfies Pick<RunContext, 'evaluator' | 'journal' | 'source'>;
+}
+
+describe('verifyIn', () => {
+  let tmp: Awaited<ReturnType<typeof tempDir>>;
+  let tree: string;
+  let out: string;
+  let model: KconfigModel;
+
+  beforeAll(async () => {
+    tmp = await tempDir('tinyx-verify-');
+    tree = path.join(tmp.dir, 'linux');
+    await mkdir(tree);
+    await writeFile(path.join(tree, 'Kconfig'), KCONFIG);
+    await writeFile(path.join(tree, 'Makefile'), 'VERSION = 9\nPATCHLEVEL = 9\nSUBLEVEL = 0\nEXTRAVERSION =\n');
+    model = await loadKconfig(tree, { arch: 'x86', cacheDir: path.join(tmp.dir, 'cache') });
+    // A finished run whose report.json missed SERIO: a round freed it, say, and no round tried it.
+    out = path.join(tmp.dir, 'out');
+    await mkdir(out);
+    const profile = path.join(tmp.dir, 'tiny.yaml');
+    await writeFile(profile, 'name: tiny\n');
+    await writeFile(path.join(out, 'run.json'), JSON.stringify({ app: '/bin/true', appArgs: [], tests: '/bin/true', port: 0, profile }));
+    await writeFile(path.join(out, 'report.json'), JSON.stringify({ kept: NEEDED }));
+    const final = model.resolve(new Map([...NEEDED, 'SERIO'].map((n) => [n, 'y'])));
+    await writeFile(path.join(out, 'config'), formatDotConfig(final));
+    await writeFile(path.join(out, 'cmdline'), 'console=ttyS0\n');
+  });
+
+  afterAll(async () => {
+    await tmp?.cleanup();
+  });
+
+  it('is NOT verified when report.json\'s kept list misses a candidate that still passes when removed', async () => {
+    const result = await verifyIn(out, await readFinished(out), standIn(tree, model));
+    expect(result.checked).toBe('candidates');
+    expect(result.fallback).toBeUndefined();
+    expect(result.boots).toBe(true);
+    expect(result.rows.map((r) => [r.option, r.outcome])).toEqual([
+      ['NET', 'needed'], ['INET', 'needed'], ['PROC_FS', 'needed'], ['SERIO', 'not-needed'],
+    ]);
+    expect(result.ok).toBe(false);
+  });
+
+  it('falls back to report.json\'s kept options when the Kconfig engine cannot read the tree, and says so', async () => {
+    const empty = path.join(tmp.dir, 'no-kconfig');
+    await mkdir(empty);
+    const events: MinimizeEvent[] = [];
+    const result = await verifyIn(out, await readFinished(out), standIn(empty, model), { emit: (e) => events.push(e) });
+    expect(result.checked).toBe('kept');
+    expect(result.fallback).toMatch(/Kconfig engine is unavailable .*report\.json's kept options are checked/);
+    expect(events).toContainEqual({ type: 'warning', message: result.fallback });
+    expect(result.rows.map((r) => r.option)).toEqual(NEEDED);
+    expect(result.ok).toBe(true);
+  });
+});
