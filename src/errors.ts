@@ -51,6 +51,13 @@ export class TinyxError extends Error {
   }
 }
 
+/** Ctrl-C or SIGTERM reached a point where the run stops: every finished verdict is journaled. */
+export function interruptedError(): TinyxError {
+  return new TinyxError('TINYX_INTERRUPTED', 'Interrupted; every finished verdict is in the journal.', {
+    advice: 'Run the same command again (same --out) to resume where it stopped.',
+  });
+}
+
 export function isTinyxError(error: unknown, code?: TinyxErrorCode): error is TinyxError {
   return error instanceof TinyxError && (code === undefined || error.code === code);
 }

@@ -1,8 +1,8 @@
 // What a worker host has and lacks for taking jobs: kernel source, build tools, QEMU, disk space.
 import path from 'node:path/posix';
 import type { SshConnection } from './connection.js';
-import { KVM_PROBE_SCRIPT } from '../tester/accel.js';
-import { quote } from './shell.js';
+import { kvmProbeArgv } from '../tester/accel.js';
+import { command, quote } from './shell.js';
 import { FIND_TARBALL, remoteCacheRoot } from './source.js';
 
 export interface CheckItem {
@@ -25,7 +25,7 @@ export async function checkWorker(ssh: SshConnection, options: { kernelSrc?: str
       : `t=$(${FIND_TARBALL}); if [ -n "$t" ]; then echo "src tarball ok /usr/src/$t"; else echo "src tarball missing"; fi`,
     `d=${quote(cacheRoot)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done; echo "disk $(df -Pk "$d" | awk 'NR==2 {print $4}') $d"`,
     // The same probe as this host's: a KVM that opens but runs no guest counts as absent.
-    `a=$(sh -c ${quote(KVM_PROBE_SCRIPT)} sh qemu-system-x86_64 pc /dev/kvm); [ "$a" = kvm ] && echo "kvm ok" || echo "kvm missing $a"`,
+    `a=$(${command(kvmProbeArgv({ qemu: 'qemu-system-x86_64', machine: 'pc' }))}); [ "$a" = kvm ] && echo "kvm ok" || echo "kvm missing $a"`,
     'echo "cpus $(nproc)"',
   ];
   const out = await ssh.run(lines.join('\n'));

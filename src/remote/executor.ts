@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import { kernelVersion } from '../kconfig/source.js';
-import { KVM_PROBE_SCRIPT, type Accel } from '../tester/accel.js';
+import { kvmProbeArgv, type Accel } from '../tester/accel.js';
 import type { Executor, Job, JobSettings } from '../tester/executor.js';
 import { QEMU_BINARY } from '../tester/qemu.js';
 import type { Verdict } from '../tester/verdict.js';
@@ -14,7 +14,7 @@ import { remoteBuild } from './build.js';
 import { connectWorker, type ConnectOptions } from './connect.js';
 import { WorkerLostError } from './errors.js';
 import type { SshConnection } from './connection.js';
-import { quote } from './shell.js';
+import { command, quote } from './shell.js';
 import { claimRemoteSlots, remoteSlotDir, type SlotClaim } from './slots.js';
 import { remoteCacheRoot, resolveRemoteSource, type RemoteTree } from './source.js';
 
@@ -80,7 +80,7 @@ export class RemoteExecutor implements Executor {
       await ssh.put(this.settings.initramfs, initramfs);
       await ssh.put(this.settings.tests, tests, 0o755);
       const choice = this.settings.qemu.accel;
-      const probe = choice === 'auto' ? `sh -c ${quote(KVM_PROBE_SCRIPT)} sh ${QEMU_BINARY} ${quote(this.settings.qemu.machine)} /dev/kvm` : `echo ${choice}`;
+      const probe = choice === 'auto' ? command(kvmProbeArgv({ qemu: QEMU_BINARY, machine: this.settings.qemu.machine })) : `echo ${choice}`;
       const facts = await ssh.run(`nproc; ${probe}`);
       const [cpus, answer = 'tcg'] = facts.trim().split('\n');
       const accel: Accel = answer === 'kvm' ? 'kvm' : 'tcg';

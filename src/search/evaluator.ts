@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { canonicalDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
-import { TinyxError, isInfrastructureError } from '../errors.js';
+import { interruptedError, isInfrastructureError } from '../errors.js';
 import type { Executor } from '../tester/executor.js';
 import { confirmable, type Verdict } from '../tester/verdict.js';
 import { sha256 } from '../util/hash.js';
@@ -155,11 +155,7 @@ export class Evaluator {
   }
 
   private checkAborted(): void {
-    if (this.options.signal?.aborted) {
-      throw new TinyxError('TINYX_INTERRUPTED', 'Interrupted; every finished verdict is in the journal.', {
-        advice: 'Run the same command again (same --out) to resume where it stopped.',
-      });
-    }
+    if (this.options.signal?.aborted) throw interruptedError();
   }
 }
 

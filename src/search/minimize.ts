@@ -3,7 +3,7 @@ import path from 'node:path';
 import { resolveApp, type Manifest } from '../deps/index.js';
 import { hostStrace } from '../deps/host-strace.js';
 import { buildInitramfs } from '../packager/initramfs.js';
-import { TinyxError } from '../errors.js';
+import { TinyxError, interruptedError } from '../errors.js';
 import { makeStartConfig } from '../kconfig/start.js';
 import { formatDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import { loadKconfig, type KconfigModel } from '../kconfig/engine.js';
@@ -65,7 +65,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   let current: Stage | undefined;
   const stage = (next: Stage, message: string) => {
     // Ctrl-C or SIGTERM: stop between stages too, not only between candidates.
-    if (options.signal?.aborted) throw interrupted();
+    if (options.signal?.aborted) throw interruptedError();
     if (current) stages.push({ stage: current, seconds: (Date.now() - stageStart) / 1000 });
     current = next;
     stageStart = Date.now();
@@ -183,12 +183,6 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   } finally {
     await context.close();
   }
-}
-
-function interrupted(): TinyxError {
-  return new TinyxError('TINYX_INTERRUPTED', 'Interrupted; every finished verdict is in the journal.', {
-    advice: 'Run the same command again (same --out) to resume where it stopped.',
-  });
 }
 
 /** The tree's Kconfig model, or undefined (with a warning saying what goes without it) when the engine fails. */

@@ -73,9 +73,15 @@ export interface ProbeOptions {
   device?: string;
 }
 
+/** The probe as a command line, for execa here or quoted into a worker's shell. */
+export function kvmProbeArgv(options: ProbeOptions): string[] {
+  return ['sh', '-c', KVM_PROBE_SCRIPT, 'sh', options.qemu, options.machine, options.device ?? '/dev/kvm'];
+}
+
 /** Runs the probe on this host. */
 export async function probeKvm(options: ProbeOptions): Promise<{ accel: Accel; reason: string }> {
-  const result = await execa('sh', ['-c', KVM_PROBE_SCRIPT, 'sh', options.qemu, options.machine, options.device ?? '/dev/kvm'], {
+  const [file, ...args] = kvmProbeArgv(options);
+  const result = await execa(file!, args, {
     reject: false, stdin: 'ignore', timeout: (PROBE_SECONDS + 10) * 1000,
   });
   const line = result.stdout.trim();
@@ -90,6 +96,7 @@ export interface ResolveOptions extends ProbeOptions {
 }
 
 const memo = new Map<string, Promise<AccelDecision>>();
+const memoKey = (options: ResolveOptions) => JSON.stringify([options.qemu, options.machine, options.device, options.cache]);
 
 /**
  * The accelerator for this run. `auto` asks the per-host cache (keyed by QEMU's version, the host
@@ -98,7 +105,7 @@ const memo = new Map<string, Promise<AccelDecision>>();
 export function resolveAccel(options: ResolveOptions): Promise<AccelDecision> {
   if (options.choice === 'kvm') return kvmAsked(options.device ?? '/dev/kvm');
   if (options.choice === 'tcg') return Promise.resolve({ accel: 'tcg', choice: 'tcg', reason: 'asked for', cached: false });
-  const id = JSON.stringify([options.qemu, options.machine, options.device, options.cache]);
+  const id = memoKey(options);
   let decision = memo.get(id);
   if (!decision) {
     decision = decide(options);
@@ -115,7 +122,7 @@ export async function recordAccel(options: ResolveOptions, accel: Accel, reason:
   const known = await readKnown(file);
   known[key] = { accel, reason, at: new Date().toISOString() };
   await writeFileAtomic(file, JSON.stringify(known, null, 2) + '\n');
-  memo.set(JSON.stringify([options.qemu, options.machine, options.device, options.cache]), Promise.resolve({ accel, choice: 'auto', reason, cached: false }));
+  memo.set(memoKey(options), Promise.resolve({ accel, choice: 'auto', reason, cached: false }));
 }
 
 async function kvmAsked(device: string): Promise<AccelDecision> {
