@@ -58,7 +58,7 @@ const PROFILE_KEYS: KeySchema = {
   kernel: { base: null, enable: null, disable: null, keep: null, harness: { always: null, network: null } },
   boot: { cmdline: null, keep: null },
   qemu: { machine: null, accel: null, memory: null, extraArgs: null },
-  search: { strategy: null, cmdlineStrategy: null },
+  search: { strategy: null, cmdlineStrategy: null, prior: null },
 };
 
 /** Parse and validate profile text; every problem is reported with its line. */
@@ -95,6 +95,7 @@ export function parseProfile(text: string, source: string): Profile {
     search: {
       strategy: check.string(['search', 'strategy'], DEFAULT_STRATEGY),
       cmdlineStrategy: check.string(['search', 'cmdlineStrategy'], DEFAULT_STRATEGY),
+      prior: check.listMap(['search', 'prior']).map(({ key, values }) => ({ option: symbolName(key), neededBy: values })),
     },
   };
   for (const key of ['strategy', 'cmdlineStrategy'] as const) {
@@ -173,6 +174,20 @@ class Checker {
     const value = this.string(keyPath, fallback);
     if (!allowed.includes(value)) this.problems.push(`${this.where(keyPath)}${keyPath.join('.')}: expected one of ${allowed.join(', ')}, received "${value}"`);
     return value;
+  }
+
+  /** A mapping of names to lists of strings (`FUTEX: [hello-http, lighttpd]`), in file order. */
+  listMap(keyPath: string[]): { key: string; values: string[] }[] {
+    const node = this.node(keyPath);
+    if (node === undefined || (isScalar(node) && node.value === null)) return [];
+    if (!isMap(node)) {
+      this.fail(keyPath, 'a mapping of option names to lists', node);
+      return [];
+    }
+    return node.items.map((pair) => {
+      const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+      return { key, values: this.strings([...keyPath, key]) };
+    });
   }
 
   strings(keyPath: string[]): string[] {

@@ -33,7 +33,18 @@ export interface Profile {
     strategy: string;
     /** Strategy for boot options. */
     cmdlineStrategy: string;
+    /**
+     * The shipped first guess: options that full runs of the bundled examples needed, each with the
+     * examples that needed it (written by scripts/learn-prior.mjs, never by hand).
+     */
+    prior: PriorOption[];
   };
+}
+
+/** An option of the shipped prior and the bundled examples whose full runs needed it. */
+export interface PriorOption {
+  option: string;
+  neededBy: string[];
 }
 
 /** The kernel options the harness needs: `always`, plus `network` when the app has a port (`--port` > 0). */

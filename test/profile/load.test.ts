@@ -3,6 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { loadProfile, parseProfile } from '../../src/profile/load.js';
 import { isTinyxError } from '../../src/errors.js';
 
+/** The problems parseProfile reports for `text` (it must refuse it with TINYX_PROFILE_INVALID). */
+function problems(text: string): string {
+  try {
+    parseProfile(text, 'typo.yaml');
+  } catch (e) {
+    expect(isTinyxError(e, 'TINYX_PROFILE_INVALID')).toBe(true);
+    return (e as Error).message;
+  }
+  throw new Error('the profile was accepted');
+}
+
 describe('profiles', () => {
   it('loads the bundled default profile', async () => {
     const profile = await loadProfile();
@@ -55,19 +66,37 @@ describe('profile search settings', () => {
     expect(parseProfile('name: x\n', 'x.yaml').search.strategy).toBe('bisect');
     expect(() => parseProfile('search:\n  strategy: fastest\n', 'x.yaml')).toThrow(/line 2: search.strategy: expected one of one-at-a-time, ddmin, bisect, received "fastest"/);
   });
+
+  it('reads search.prior as options, CONFIG_ prefix stripped, each with the examples that needed it, in file order', () => {
+    const text = 'search:\n  prior:\n    CONFIG_FUTEX: [hello-http, lighttpd]\n    EPOLL:\n      - lighttpd\n';
+    expect(parseProfile(text, 'p.yaml').search.prior).toEqual([
+      { option: 'FUTEX', neededBy: ['hello-http', 'lighttpd'] },
+      { option: 'EPOLL', neededBy: ['lighttpd'] },
+    ]);
+    expect(parseProfile('name: x\n', 'x.yaml').search.prior).toEqual([]);
+    expect(parseProfile('search:\n  prior:\n', 'x.yaml').search.prior).toEqual([]);
+  });
+
+  it('refuses a search.prior that is not a mapping of lists, with its line', () => {
+    expect(problems('search:\n  strategy: bisect\n  prior: [FUTEX, EPOLL]\n'))
+      .toContain('line 3: search.prior: expected a mapping of option names to lists, received a list');
+    expect(problems('search:\n  prior:\n    FUTEX: [lighttpd]\n    EPOLL: lighttpd\n'))
+      .toContain('line 4: search.prior.EPOLL: expected a list of strings, received "lighttpd"');
+  });
+
+  it('the shipped profile still parses, with a well-formed prior', async () => {
+    const { search } = await loadProfile();
+    expect(search.strategy).toBe('bisect');
+    expect(Array.isArray(search.prior)).toBe(true);
+    for (const { option, neededBy } of search.prior) {
+      expect(option).toMatch(/^[A-Z0-9_]+$/);
+      expect(option.startsWith('CONFIG_')).toBe(false);
+      expect(neededBy.length).toBeGreaterThan(0);
+    }
+  });
 });
 
 describe('profile keys', () => {
-  const problems = (text: string): string => {
-    try {
-      parseProfile(text, 'typo.yaml');
-    } catch (e) {
-      expect(isTinyxError(e, 'TINYX_PROFILE_INVALID')).toBe(true);
-      return (e as Error).message;
-    }
-    throw new Error('the profile was accepted');
-  };
-
   it('refuses misspelled keys in every section with their line and the key meant', () => {
     const message = problems([
       'name: typo', // 1
