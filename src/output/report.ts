@@ -49,7 +49,9 @@ export interface Report {
   harness: string[];
   noops: string[];
   /** The kernel search's rounds: the start config's candidates, then the options earlier removals freed, until none. */
-  rounds: { candidates: string[]; removed: string[]; kept: string[]; builds: number }[];
+  rounds: { candidates: string[]; removed: string[]; kept: string[]; builds: number; guess?: true }[];
+  /** The first guess (none, --from's result, or learned from the profile's prior and finished runs) and whether it held. */
+  guess: { source: 'none' | 'from' | 'learned'; kept?: string[]; removed?: number; held?: boolean; reason?: string };
   /** The closing check, each kept option removed alone from the final config: those evaluated, those it removed, its builds. */
   recheck: { checked: string[]; removed: string[]; builds: number };
   cmdline: string;
@@ -95,11 +97,13 @@ function roundsSection(r: Report): string[] {
   return [
     '## Search rounds',
     '',
+    guessLine(r),
+    '',
     'Each round after the first searched the options that earlier removals freed (a removed option had selected them).',
     '',
     '| round | candidates | removed | kept | builds |',
     '|---:|---:|---:|---:|---:|',
-    ...r.rounds.map((x, i) => `| ${i + 1} | ${x.candidates.length} | ${x.removed.length} | ${x.kept.length} | ${x.builds} |`),
+    ...r.rounds.map((x, i) => `| ${i + 1}${x.guess ? ' (guess)' : ''} | ${x.candidates.length} | ${x.removed.length} | ${x.kept.length} | ${x.builds} |`),
     '',
     ...r.rounds.slice(1).flatMap((x, i) => [`Round ${i + 2}: ${code(x.candidates)}.`, '']),
     c.checked.length
@@ -107,6 +111,13 @@ function roundsSection(r: Report): string[] {
       : 'Closing check on the final config: every kept option was already seen failing alone on it (or the search trusted monotony).',
     '',
   ];
+}
+
+function guessLine(r: Report): string {
+  const g = r.guess;
+  if (g.source === 'none' || g.held === undefined) return 'First guess: none.';
+  const what = `First guess: ${g.source === 'from' ? 'the --from result' : 'learned (the profile\'s search.prior and finished runs of this profile)'}, keeping ${g.kept?.length ?? 0} candidates and removing ${g.removed} options in one test`;
+  return g.held ? `${what}: it held, so only the options it kept were tested, one at a time.` : `${what}: it failed (${g.reason}), so every candidate was searched, its removals first.`;
 }
 
 export function renderMarkdown(r: Report): string {

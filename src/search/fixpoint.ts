@@ -66,8 +66,8 @@ export interface ClosingCheckInput {
   /** `final` with these options disabled too, normalized. */
   without: (names: readonly string[]) => Promise<Normalized>;
   isNoop?: (name: string) => boolean;
-  /** Verdicts of this search by normalized config hash: a single removal already judged costs nothing. */
-  seen: Map<string, boolean>;
+  /** Verdicts of this search by normalized config hash (true: pass, else the failure): a single removal already judged costs nothing. */
+  seen: Map<string, true | string>;
   reasons: Record<string, string>;
   parallel: number;
   signal?: AbortSignal;
@@ -87,7 +87,12 @@ export async function closingCheck(input: ClosingCheckInput): Promise<{ removabl
   for (const name of input.names) {
     if (input.isNoop?.(name)) continue;
     const config = await input.without([name]);
-    if (config.hash === final.hash || seen.get(config.hash) === false) continue;
+    if (config.hash === final.hash) continue;
+    const was = seen.get(config.hash);
+    if (typeof was === 'string') {
+      input.reasons[name] ??= was;
+      continue;
+    }
     const grows = growth(config, final);
     if (grows) {
       input.reasons[name] = grows;
@@ -110,7 +115,7 @@ export async function closingCheck(input: ClosingCheckInput): Promise<{ removabl
     window.forEach((o, i) => {
       const verdict = verdicts[i]!;
       checked.push(o.name);
-      seen.set(o.config.hash, verdict.status === 'pass');
+      seen.set(o.config.hash, verdict.status === 'pass' || `${verdict.status}: ${verdict.reason}`);
       if (verdict.status !== 'pass') input.reasons[o.name] = `${verdict.status}: ${verdict.reason}`;
     });
     const winner = verdicts.findIndex((v) => v.status === 'pass');

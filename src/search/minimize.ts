@@ -22,7 +22,10 @@ import { getStrategy } from './strategy.js';
 import type { PoolEvent } from '../remote/pool.js';
 import { openKernel, openRunContext } from './context.js';
 import { kernelTraceOrder } from './kernel-trace-order.js';
-import { readPrevious, removedBefore } from './previous.js';
+import { readPrevious } from './previous.js';
+import { fromGuess, learnedGuess, type Guess } from './guess.js';
+import { knowledgeFile, readKnowledge, recordKnowledge, type KnowledgeRun } from './knowledge.js';
+import { cacheRoot } from '../util/paths.js';
 import { recordOutput } from './output-record.js';
 import type { OutputRecord } from '../output/record.js';
 
@@ -137,11 +140,11 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
         },
       })
       : plan.candidates;
-    const prior = previous && removedBefore(startNorm.config, previous);
+    const guess = await firstGuess(options, previous, emit);
     stage('kernel-search', `searching ${candidates.length} candidate options (${options.strategy ?? options.profile.search.strategy})`);
     const kernel = await searchKernel({
       evaluator, start: startNorm, cmdline, candidates, isNoop: plan.isNoop, strategy: options.strategy ?? options.profile.search.strategy,
-      parallel: context.slots, signal: options.signal, emit, prior, monotone: options.assumeMonotone,
+      parallel: context.slots, signal: options.signal, emit, guess, monotone: options.assumeMonotone,
       // Later rounds: the same plan on the config a round reached; a bounded list stays bounded.
       replan: (config) => planCandidates(config, options.profile, model, { port: options.port, only: stillEnabled(config, options.candidates) }),
     });
@@ -179,10 +182,44 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
       workerEvents: context.poolEvents,
     };
     // While the context is open: savedefconfig runs in the kconfig scratch dir that closing removes.
-    return { ...result, output: await recordOutput(result, tool) };
+    const output = await recordOutput(result, tool);
+    // Only a run that got this far teaches the next run's first guess.
+    await recordKnowledge(knowledgeFile(options.cache ?? cacheRoot(), options.profile.name), options.profile.name, neededBy(app, source.version, kernel))
+      .catch((error: unknown) => emit({ type: 'warning', message: `the knowledge file was not updated: ${error instanceof Error ? error.message : String(error)}` }));
+    return { ...result, output };
   } finally {
     await context.close();
   }
+}
+
+/**
+ * --from's result, else (unless --no-prior) what the profile's shipped prior and the finished
+ * runs in the knowledge file needed; the run says which.
+ */
+async function firstGuess(options: MinimizeOptions, previous: DotConfig | undefined, emit: EventListener): Promise<Guess | undefined> {
+  if (previous) return fromGuess(previous, options.from!);
+  if (options.noPrior) {
+    emit({ type: 'info', message: 'first guess: none (--no-prior)' });
+    return undefined;
+  }
+  const file = knowledgeFile(options.cache ?? cacheRoot(), options.profile.name);
+  const runs = await readKnowledge(file, (message) => emit({ type: 'warning', message }));
+  const guess = learnedGuess(options.profile.search.prior, runs);
+  const from = [
+    ...(options.profile.search.prior.length ? [`the profile's search.prior (${options.profile.search.prior.length} options)`] : []),
+    ...(runs.length ? [`${runs.length} finished run${runs.length === 1 ? '' : 's'} in ${file}`] : []),
+  ];
+  emit({ type: 'info', message: guess ? `first guess: ${guess.keep.size} options, from ${from.join(' and ')}` : 'first guess: none (no shipped prior, no finished runs of this profile yet)' });
+  return guess;
+}
+
+/** What a finished run teaches: each kept candidate that failed when removed (not the forced or growing ones). */
+function neededBy(app: string, kernelVersion: string, kernel: KernelSearchResult): KnowledgeRun {
+  const noops = new Set(kernel.noops);
+  const needed = kernel.kept
+    .filter((n) => !noops.has(n) && !(kernel.reasons[n] ?? '').startsWith('grows'))
+    .map((option) => ({ option, verdict: kernel.reasons[option] ?? 'kept by the search' }));
+  return { app: path.resolve(app), kernelVersion, finishedAt: new Date().toISOString(), needed };
 }
 
 /** The tree's Kconfig model, or undefined (with a warning saying what goes without it) when the engine fails. */

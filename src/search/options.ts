@@ -48,8 +48,10 @@ export interface SearchOptions {
   candidates?: string[];
   strategy?: string;
   cmdlineStrategy?: string;
-  /** A previous result (its out dir, or a .config): the options it removed are tried first, at once. */
+  /** A previous result (its out dir, or a .config): the first guess is what it kept. */
   from?: string;
+  /** No learned first guess (the profile's search.prior and the knowledge file are not read). */
+  noPrior?: boolean;
   /** Skip the boot-option search. */
   keepCmdline?: boolean;
   /** Boot the start kernel once with QEMU logging the kernel code it runs; try never-run options first. */

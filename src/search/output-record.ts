@@ -76,6 +76,7 @@ export function makeReport(result: RunResult, sizes: { startBzImage: number; fin
     harness: harnessNeeds(options.profile, options.port).filter((n) => !kernel.candidates.includes(n) && result.final.config.get(n) === 'y'),
     noops: kernel.noops,
     rounds: kernel.rounds,
+    guess: kernel.guess ?? { source: 'none' },
     recheck: kernel.recheck,
     cmdline: result.final.cmdline,
     cmdlineRemoved: result.cmdlineRemoved,

@@ -7,6 +7,8 @@ import type { Evaluator, Normalized } from './evaluator.js';
 import type { EventListener } from './events.js';
 import { closingCheck, freshCandidates, growth, type CandidateStatus } from './fixpoint.js';
 import { searchRound } from './round.js';
+import { coreOf, orderByGuess, type Guess, type GuessRecord } from './guess.js';
+import { tryGuess } from './try-guess.js';
 
 /** One round of the kernel search and what it decided. */
 export interface SearchRound {
@@ -18,6 +20,8 @@ export interface SearchRound {
   kept: string[];
   /** Kernel builds the round paid for (verdicts already journaled cost none). */
   builds: number;
+  /** The first guess's one test, when it held: its candidates are what it removed at once. */
+  guess?: true;
 }
 
 export interface KernelSearchResult {
@@ -40,6 +44,8 @@ export interface KernelSearchResult {
    * and the builds it paid for.
    */
   recheck: { checked: string[]; removed: string[]; builds: number };
+  /** The first guess and whether it held (no guess: undefined). */
+  guess?: GuessRecord;
 }
 
 /**
@@ -64,8 +70,12 @@ export async function searchKernel(input: {
   parallel: number;
   signal?: AbortSignal;
   emit: EventListener;
-  /** Options a previous result removed (--from): tried first, all at once, in every round. */
-  prior?: ReadonlySet<string>;
+  /**
+   * The first guess (--from, or learned): every candidate it does not keep is removed in one
+   * test first; if that passes, the ones it keeps are tested one at a time, likeliest to go first;
+   * if not, the search runs on all of them, its removals first. Every round is ordered by it.
+   */
+  guess?: Guess;
   /** Trust that removing more never turns a failure into a pass: no closing check (see StrategyContext.monotone). */
   monotone?: boolean;
 }): Promise<KernelSearchResult> {
@@ -73,7 +83,7 @@ export async function searchKernel(input: {
   /** Candidates removed so far, by rounds and by the closing check, in order. */
   const removed: string[] = [];
   const without = (names: readonly string[]) => evaluator.normalize(withValues(start.config, [...removed, ...names], 'n'));
-  const seen = new Map<string, boolean>();
+  const seen = new Map<string, true | string>();
   const reasons: Record<string, string> = {};
   /** Each candidate tried so far (searched, or set aside as a no-op or a grower), with its status then. */
   const tried = new Map<string, CandidateStatus>();
@@ -105,7 +115,7 @@ export async function searchKernel(input: {
       const keptElsewhere = [...tried.keys()].filter((n) => enabled.has(n) && !planned.includes(n));
       const paid = builds();
       const { removable, checked } = await closingCheck({
-        evaluator, final, cmdline, names: [...planned.filter((n) => enabled.has(n)), ...keptElsewhere],
+        evaluator, final, cmdline, names: orderByGuess([...planned.filter((n) => enabled.has(n)), ...keptElsewhere].map((name) => ({ name })), input.guess).map((c) => c.name),
         without, isNoop: plan?.isNoop, seen, reasons, parallel: input.parallel, signal: input.signal, emit: input.emit,
       });
       recheck.checked.push(...checked.filter((n) => !recheck.checked.includes(n)));
@@ -117,25 +127,60 @@ export async function searchKernel(input: {
     }
   };
 
-  let plan: CandidatePlan | undefined = { candidates: input.candidates, isNoop: input.isNoop };
+  const first: CandidatePlan = { candidates: input.candidates, isNoop: input.isNoop };
+  let plan: (CandidatePlan & { strategy?: string }) | undefined = first;
+  let guess: GuessRecord | undefined;
+  // The guess, then its core (what at least half the runs needed), while each holds.
+  for (const tier of input.guess ? [input.guess, coreOf(input.guess)] : []) {
+    if (!tier) break;
+    const paid = builds();
+    const trial = await tryGuess({
+      evaluator, cmdline, guess: tier, candidates: plan?.candidates ?? [], isNoop: plan?.isNoop, replan: input.replan, without, emit: input.emit,
+    });
+    if (!trial) continue;
+    const held = trial.verdict.status === 'pass';
+    seen.set(trial.config.hash, held || `${trial.verdict.status}: ${trial.verdict.reason}`);
+    const record = { kept: trial.kept, removed: trial.removed.length, held, ...(held ? {} : { reason: `${trial.verdict.status}: ${trial.verdict.reason}` }) };
+    if (!guess) guess = { source: tier.source, ...record };
+    else guess.core = record;
+    if (!held) {
+      input.emit({ type: 'info', message: `the ${tier === input.guess ? 'first guess' : 'core of the guess'} fails (${trial.verdict.status}: ${trial.verdict.reason}); searching ${tier === input.guess ? 'every candidate' : 'what it kept'}, its removals first` });
+      if (tier !== input.guess) plan = plan && { ...plan, strategy: undefined };
+      break;
+    }
+    removed.push(...trial.removed);
+    for (const name of trial.removed) tried.set(name, 'live');
+    rounds.push({ candidates: trial.removed, removed: trial.removed, kept: [], builds: builds() - paid, guess: true });
+    input.emit({ type: 'info', message: `the ${tier === input.guess ? 'first guess' : 'core of the guess'} holds: ${trial.removed.length} options removed in one test; ${trial.kept.length} kept to test` });
+    // What it kept is probably needed: one test each (a group would fail), likeliest to go first.
+    const rest: CandidatePlan | undefined = input.replan
+      ? await settle(first)
+      : { candidates: (plan?.candidates ?? []).filter((c) => !trial.removed.includes(c.name)), isNoop: input.isNoop };
+    plan = rest && { ...rest, strategy: 'one-at-a-time' };
+  }
   while (plan) {
-    const names = plan.candidates.map((c) => c.name);
+    const candidates = orderByGuess(plan.candidates, input.guess);
+    const names = candidates.map((c) => c.name);
     input.emit({ type: 'round', round: rounds.length + 1, candidates: names, removedBefore: removed.length });
     const paid = builds();
     const round = await searchRound({
-      evaluator, start, cmdline, fixed: [...removed], candidates: plan.candidates, isNoop: plan.isNoop, strategy: input.strategy,
-      parallel: input.parallel, signal: input.signal, emit: input.emit, prior: input.prior, seen, reasons,
+      evaluator, start, cmdline, fixed: [...removed], candidates, isNoop: plan.isNoop, strategy: plan.strategy ?? input.strategy,
+      parallel: input.parallel, signal: input.signal, emit: input.emit, seen, reasons,
     });
     removed.push(...round.removed);
     const noops = new Set(round.noops);
-    for (const name of names) tried.set(name, noops.has(name) ? 'noop' : 'live');
-    rounds.push({ candidates: names, removed: round.removed, kept: round.kept, builds: builds() - paid });
+    const planned = plan.candidates.map((c) => c.name);
+    for (const name of planned) tried.set(name, noops.has(name) ? 'noop' : 'live');
+    const inPlan = (list: string[]) => planned.filter((n) => list.includes(n));
+    rounds.push({ candidates: planned, removed: inPlan(round.removed), kept: inPlan(round.kept), builds: builds() - paid });
     plan = await settle(plan);
   }
 
   const final = await without([]);
   const finalEnabled = new Set(enabledSymbols(final.config));
-  const candidates = [...tried.keys()];
+  // In the order first planned (a guess's round tries them in its own order).
+  const firstOrder = new Map(input.candidates.map((c, i) => [c.name, i]));
+  const candidates = [...tried.keys()].map((n, i) => ({ n, i })).sort((a, b) => (firstOrder.get(a.n) ?? Infinity) - (firstOrder.get(b.n) ?? Infinity) || a.i - b.i).map(({ n }) => n);
   const noops = candidates.filter((n) => tried.get(n) === 'noop' && finalEnabled.has(n));
   for (const name of noops) reasons[name] = 'forced: olddefconfig turns it back on (selected or without a prompt)';
   return {
@@ -147,6 +192,7 @@ export async function searchKernel(input: {
     reasons,
     rounds,
     recheck,
+    ...(guess ? { guess } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-// One round of the kernel search: skip the no-ops, try a previous result's removals (--from), run the strategy.
+// One round of the kernel search: skip the no-ops, run the strategy.
 import { withValues } from '../kconfig/kernel.js';
 import type { Evaluator, Normalized } from './evaluator.js';
 import type { EventListener } from './events.js';
@@ -17,10 +17,8 @@ export interface RoundInput {
   parallel: number;
   signal?: AbortSignal;
   emit: EventListener;
-  /** Options a previous result removed (--from): tried first, all at once. */
-  prior?: ReadonlySet<string>;
-  /** Verdicts of this search by normalized config hash (true: pass); the round adds its own. */
-  seen: Map<string, boolean>;
+  /** Verdicts of this search by normalized config hash (true: pass, else the failure as a reason); the round adds its own. */
+  seen: Map<string, true | string>;
   /** Why a kept candidate stays; the round adds the verdicts of single removals. */
   reasons: Record<string, string>;
 }
@@ -28,7 +26,7 @@ export interface RoundInput {
 export interface RoundOutcome {
   /** Candidates whose removal the kernel's olddefconfig undoes on this round's base: never built. */
   noops: string[];
-  /** Candidates this round removed (with a --from group that passed). */
+  /** Candidates this round removed. */
   removed: string[];
   /** Candidates still enabled after the round, no-ops included; in input order. */
   kept: string[];
@@ -40,13 +38,11 @@ export interface RoundOutcome {
  */
 export async function searchRound(input: RoundInput): Promise<RoundOutcome> {
   const { evaluator, start, cmdline, seen, reasons } = input;
-  /** Removed by the --from group test; part of every later test of the round. */
-  let group: string[] = [];
-  const without = (names: readonly string[]) => evaluator.normalize(withValues(start.config, [...input.fixed, ...group, ...names], 'n'));
+  const without = (names: readonly string[]) => evaluator.normalize(withValues(start.config, [...input.fixed, ...names], 'n'));
   const judge = async (names: readonly string[], label: string) => {
     const config = await without(names);
     const verdict = await evaluator.evaluate(config, cmdline, label);
-    seen.set(config.hash, verdict.status === 'pass');
+    seen.set(config.hash, verdict.status === 'pass' || `${verdict.status}: ${verdict.reason}`);
     return verdict;
   };
 
@@ -63,27 +59,9 @@ export async function searchRound(input: RoundInput): Promise<RoundOutcome> {
     input.emit({ type: 'info', message: `${what}: the kernel's Kconfig turns it back on, no build needed` });
   }
 
-  let strategy = input.strategy;
-  let searched = live;
-  const prior = input.prior;
-  if (prior && prior.size > 0) {
-    const wanted = live.filter((c) => prior.has(c.name)).map((c) => c.name);
-    const verdict = wanted.length > 0 ? await judge(wanted, `-${wanted.length} options (as in --from)`) : undefined;
-    if (verdict?.status === 'pass') {
-      // The previous result still holds: what it kept is probably still needed, so one test each.
-      group = wanted;
-      searched = live.filter((c) => !prior.has(c.name));
-      strategy = 'one-at-a-time';
-      input.emit({ type: 'info', message: `--from: the ${wanted.length} options the previous result removed still pass; checking the ${searched.length} it kept one at a time` });
-    } else {
-      searched = [...live.filter((c) => prior.has(c.name)), ...live.filter((c) => !prior.has(c.name))]
-        .map((c, priority) => ({ ...c, priority }));
-      if (verdict) input.emit({ type: 'info', message: `--from: removing the ${wanted.length} options of the previous result fails now (${verdict.status}); searching them first` });
-    }
-  }
   let lastPass = new Set<string>();
-  const result = await getStrategy(strategy).run({
-    candidates: searched,
+  const result = await getStrategy(input.strategy).run({
+    candidates: live,
     parallel: input.parallel,
     signal: input.signal,
     monotone: true,
@@ -99,7 +77,7 @@ export async function searchRound(input: RoundInput): Promise<RoundOutcome> {
       return false;
     },
   });
-  const removed = new Set([...group, ...result.removed]);
+  const removed = new Set(result.removed);
   const names = input.candidates.map((c) => c.name);
   return { noops, removed: names.filter((n) => removed.has(n)), kept: names.filter((n) => !removed.has(n)) };
 }

@@ -7,7 +7,7 @@ import type { AppOptions, HarnessOptions, KernelOptions, SearchOptions } from '.
 
 /** What run.json keeps of a run's options: the app group whole, how it is tested, which kernel, what the search tries. */
 export type RecordedOptions = AppOptions & Pick<HarnessOptions, 'tests' | 'port' | 'accel'> & Pick<KernelOptions, 'profile' | 'kernelSrc'>
-  & Pick<SearchOptions, 'candidates' | 'strategy' | 'cmdlineStrategy' | 'confirmFailures'>;
+  & Pick<SearchOptions, 'candidates' | 'strategy' | 'cmdlineStrategy' | 'confirmFailures' | 'from' | 'noPrior'>;
 
 /** The options of a run as given, with paths made absolute and the profile as its file. */
 export type RunRecord = Omit<RecordedOptions, 'profile'> & {
@@ -20,6 +20,7 @@ export async function writeRunRecord(out: string, options: RecordedOptions): Pro
     profile: options.profile.source, kernelSrc: options.kernelSrc && path.resolve(options.kernelSrc),
     candidates: options.candidates, strategy: options.strategy, cmdlineStrategy: options.cmdlineStrategy,
     confirmFailures: options.confirmFailures, accel: options.accel,
+    from: options.from && path.resolve(options.from), noPrior: options.noPrior,
     include: options.include, exclude: options.exclude, includePackages: options.includePackages, trace: options.trace,
     user: options.user, env: options.env, cwd: options.cwd,
   };

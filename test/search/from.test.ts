@@ -1,9 +1,10 @@
-// searchKernel with a previous result (--from): its removals are tried first, in one evaluation;
+// searchKernel with a previous result (--from) as the first guess: its removals are tried first, in one evaluation;
 // and with `monotone` (--assume-monotone): no closing re-check of kept options.
 import { describe, expect, it } from 'vitest';
 import { canonicalDotConfig, enabledSymbols, type DotConfig } from '../../src/kconfig/dotconfig.js';
 import type { Evaluator, Normalized } from '../../src/search/evaluator.js';
 import { searchKernel } from '../../src/search/phases.js';
+import { fromGuess } from '../../src/search/guess.js';
 import type { Verdict } from '../../src/tester/verdict.js';
 import { sha256 } from '../../src/util/hash.js';
 
@@ -35,9 +36,10 @@ async function run(required: string[], prior?: string[], strategy = 'bisect', mo
   const infos: string[] = [];
   const result = await searchKernel({
     evaluator: fake as unknown as Evaluator, start, cmdline: '', candidates: NAMES.map((name) => ({ name })), strategy,
-    parallel: 1, monotone, emit: (e) => { if (e.type === 'info') infos.push(e.message); }, prior: prior && new Set(prior),
+    parallel: 1, monotone, emit: (e) => { if (e.type === 'info') infos.push(e.message); },
+    guess: prior && fromGuess(new Map(NAMES.filter((n) => !prior.includes(n)).map((n) => [n, 'y'])), 'previous/config'),
   });
-  return { evaluations: fake.evaluations, kept: result.kept, enabled: enabledSymbols(result.final.config), infos };
+  return { evaluations: fake.evaluations, kept: result.kept, enabled: enabledSymbols(result.final.config), infos, guess: result.guess };
 }
 
 describe('searchKernel --from', () => {
@@ -48,13 +50,15 @@ describe('searchKernel --from', () => {
     expect(again.enabled).toEqual(fresh.enabled);
     expect(again.evaluations).toBe(1 + 2);
     expect(again.evaluations).toBeLessThan(fresh.evaluations);
-    expect(again.infos.join('\n')).toContain('still pass');
+    expect(again.infos.join('\n')).toContain('the first guess holds');
+    expect(again.guess).toEqual({ source: 'from', kept: ['B', 'G'], removed: 6, held: true });
   });
 
   it('finds an option the app needs now among what the previous result removed', async () => {
     const result = await run(['B', 'E'], ['A', 'C', 'D', 'E', 'F']);
     expect(result.kept).toEqual(['B', 'E']);
-    expect(result.infos.join('\n')).toContain('fails now');
+    expect(result.infos.join('\n')).toContain('the first guess fails');
+    expect(result.guess).toMatchObject({ source: 'from', held: false });
   });
 
   it('also removes what the previous result kept when the app no longer needs it', async () => {

@@ -117,7 +117,11 @@ export const MINIMIZE_FLAGS = {
   },
   from: {
     type: 'string', value: 'DIR|CONFIG', group: 'search',
-    help: 'start from a previous result (its out dir, or a `.config`): the options it removed are tried first, all at once; if that still passes, only the options it kept are tested, one at a time',
+    help: 'start from a previous result (its out dir, or a `.config`): the first guess is what it kept; the options it removed are tried first, all at once; if that still passes, only the options it kept are tested, one at a time',
+  },
+  'no-prior': {
+    type: 'boolean', group: 'search',
+    help: 'no learned first guess: search every candidate without trying first what the profile\'s `search.prior` and earlier finished runs of the profile (in the cache\'s knowledge file) needed',
   },
   'kernel-trace': {
     type: 'boolean', group: 'search',

@@ -1,0 +1,82 @@
+// The first guess of what an app needs: a previous result (--from), or what finished runs of the profile needed.
+import { enabledSymbols, type DotConfig } from '../kconfig/dotconfig.js';
+import type { PriorOption } from '../profile/types.js';
+import type { KnowledgeRun } from './knowledge.js';
+import type { SearchCandidate } from './strategy.js';
+
+/** The options a guess keeps; every other candidate is removed at once in the first test. */
+export interface Guess {
+  /** from: the previous result's config (--from); learned: the profile's search.prior and the knowledge file. */
+  source: 'from' | 'learned';
+  /** Each option kept, with the runs that needed it (--from: the previous result's path). */
+  keep: ReadonlyMap<string, readonly string[]>;
+}
+
+/** --from: the guess is what the previous result kept enabled. */
+export function fromGuess(previous: DotConfig, where: string): Guess {
+  return { source: 'from', keep: new Map(enabledSymbols(previous).map((n) => [n, [where]])) };
+}
+
+/**
+ * The union of what the profile's shipped prior and the finished runs in the knowledge file
+ * needed, each option with the runs that needed it (`profile:NAME` for a shipped example, the
+ * app's path for a run on this host); undefined when neither says anything.
+ */
+export function learnedGuess(prior: readonly PriorOption[], runs: readonly KnowledgeRun[]): Guess | undefined {
+  const keep = new Map<string, string[]>();
+  const add = (option: string, by: string) => {
+    const list = keep.get(option) ?? [];
+    if (!list.includes(by)) list.push(by);
+    keep.set(option, list);
+  };
+  for (const p of prior) for (const by of p.neededBy) add(p.option, `profile:${by}`);
+  for (const run of runs) for (const n of run.needed) add(n.option, run.app);
+  return keep.size > 0 ? { source: 'learned', keep } : undefined;
+}
+
+/**
+ * Pure: the candidates in the order a guess predicts they pass when removed: the ones it
+ * removes first, then the ones it keeps, fewest runs needing them first. So an option it keeps
+ * is tested last, on a config from which the likely removals are already gone, and its failure
+ * then stands for the final config too (the closing check finds it in the journal).
+ */
+export function orderByGuess(candidates: readonly SearchCandidate[], guess: Guess | undefined): SearchCandidate[] {
+  if (!guess) return [...candidates];
+  const support = (c: SearchCandidate) => guess.keep.get(c.name)?.length ?? 0;
+  return candidates
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => support(a.c) - support(b.c) || a.i - b.i)
+    .map(({ c }, priority) => ({ ...c, priority }));
+}
+
+/**
+ * The options at least half the guess's runs needed (an app's own needs are mostly what others
+ * share, as Lupine found: a common base and a few app-specific options): tested as a second guess
+ * once the first holds, so the options only some apps needed go in one test, not one each.
+ * Undefined with fewer than two runs, or when it would keep the same options.
+ */
+export function coreOf(guess: Guess): Guess | undefined {
+  const runs = new Set([...guess.keep.values()].flat());
+  if (runs.size < 2) return undefined;
+  const keep = new Map([...guess.keep].filter(([, by]) => by.length * 2 >= runs.size));
+  return keep.size < guess.keep.size ? { source: guess.source, keep } : undefined;
+}
+
+/** What the report says of a guess's test. */
+export interface GuessTrialRecord {
+  /** The candidates it kept (the rest of the candidates, and what they freed, it removed at once). */
+  kept: string[];
+  /** How many options the one test removed. */
+  removed: number;
+  /** Whether the config with only the guess's options passed. */
+  held: boolean;
+  /** The verdict of that test when it failed. */
+  reason?: string;
+}
+
+/** What the report says of the guess. */
+export interface GuessRecord extends GuessTrialRecord {
+  source: Guess['source'];
+  /** Once the guess held: the test of its core (coreOf). */
+  core?: GuessTrialRecord;
+}

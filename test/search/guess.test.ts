@@ -1,0 +1,244 @@
+// The first guess: what it keeps (learnedGuess, coreOf), the order it predicts (orderByGuess), and searchKernel testing it first.
+import { describe, expect, it } from 'vitest';
+import { enabledSymbols } from '../../src/kconfig/dotconfig.js';
+import { coreOf, fromGuess, learnedGuess, orderByGuess, type Guess } from '../../src/search/guess.js';
+import type { KnowledgeRun } from '../../src/search/knowledge.js';
+import { searchKernel } from '../../src/search/phases.js';
+import { DEFAULT_STRATEGY, type SearchCandidate } from '../../src/search/strategy.js';
+import type { PriorOption } from '../../src/profile/types.js';
+import { FakeKernel } from './fake-kernel.js';
+import { FakeOracle, type FakeModel } from './fake-oracle.js';
+
+/** A finished run of `app` that kept `options`. */
+function run(app: string, options: string[], kernelVersion = '6.6.1'): KnowledgeRun {
+  return { app, kernelVersion, finishedAt: '2024-01-01T00:00:00.000Z', needed: options.map((option) => ({ option, verdict: 'fail: tests failed' })) };
+}
+
+/** A learned guess from finished runs alone: `{ app: options }`. */
+function guessFrom(runs: Record<string, string[]>): Guess {
+  return learnedGuess([], Object.entries(runs).map(([app, options]) => run(app, options)))!;
+}
+
+const kept = (guess: Guess | undefined) => (guess ? Object.fromEntries(guess.keep) : undefined);
+
+describe('learnedGuess', () => {
+  it('keeps the union of the shipped prior and the finished runs, each option with the runs that needed it', () => {
+    const prior: PriorOption[] = [{ option: 'FUTEX', neededBy: ['hello-http', 'lighttpd'] }, { option: 'EPOLL', neededBy: ['lighttpd'] }];
+    const guess = learnedGuess(prior, [run('/srv/app', ['FUTEX', 'TMPFS'])]);
+    expect(guess?.source).toBe('learned');
+    expect(kept(guess)).toEqual({
+      FUTEX: ['profile:hello-http', 'profile:lighttpd', '/srv/app'],
+      EPOLL: ['profile:lighttpd'],
+      TMPFS: ['/srv/app'],
+    });
+  });
+
+  it('names each run once per option: repeated examples, repeated options, the same app on two kernels', () => {
+    const prior: PriorOption[] = [{ option: 'FUTEX', neededBy: ['lighttpd', 'lighttpd'] }];
+    const runs = [run('/srv/app', ['FUTEX', 'FUTEX', 'AIO'], '6.6.1'), run('/srv/app', ['AIO'], '6.8.0')];
+    expect(kept(learnedGuess(prior, runs))).toEqual({ FUTEX: ['profile:lighttpd', '/srv/app'], AIO: ['/srv/app'] });
+  });
+
+  it('is undefined when neither the prior nor a run names an option', () => {
+    expect(learnedGuess([], [])).toBeUndefined();
+    expect(learnedGuess([{ option: 'FUTEX', neededBy: [] }], [run('/srv/app', [])])).toBeUndefined();
+  });
+});
+
+describe('coreOf', () => {
+  it('has none with fewer than two runs: a --from guess, or one finished run', () => {
+    expect(coreOf(fromGuess(new Map([['NET', 'y'], ['EPOLL', 'y'], ['AIO', 'n']]), 'old/.config'))).toBeUndefined();
+    expect(coreOf(guessFrom({ '/srv/a': ['NET', 'EPOLL'] }))).toBeUndefined();
+  });
+
+  it('keeps the options at least half the runs needed, with their runs, and the guess\'s source', () => {
+    const guess = guessFrom({ '/a': ['NET', 'EPOLL', 'TMPFS'], '/b': ['NET', 'EPOLL', 'AIO'], '/c': ['NET', 'SYSFS'], '/d': ['NET', 'AIO'] });
+    const core = coreOf(guess);
+    // 4 runs: two of them are half.
+    expect(kept(core)).toEqual({ NET: ['/a', '/b', '/c', '/d'], EPOLL: ['/a', '/b'], AIO: ['/b', '/d'] });
+    expect(core?.source).toBe('learned');
+    // 3 runs: two are needed.
+    expect(kept(coreOf(guessFrom({ '/a': ['NET', 'EPOLL'], '/b': ['NET', 'AIO'], '/c': ['NET', 'EPOLL'] })))).toEqual({ NET: ['/a', '/b', '/c'], EPOLL: ['/a', '/c'] });
+  });
+
+  it('is undefined when it would keep every option of the guess (with two runs, one is half)', () => {
+    expect(coreOf(guessFrom({ '/a': ['NET', 'EPOLL'], '/b': ['NET', 'AIO'] }))).toBeUndefined();
+    expect(coreOf(guessFrom({ '/a': ['NET'], '/b': ['NET'], '/c': ['NET'] }))).toBeUndefined();
+  });
+});
+
+describe('orderByGuess', () => {
+  const candidates: SearchCandidate[] = ['NET', 'AIO', 'EPOLL', 'TMPFS', 'FUTEX', 'IPV6'].map((name, priority) => ({ name, priority, menuPath: ['M'] }));
+
+  it('puts what the guess removes first, in input order, then what it keeps, fewest runs first, renumbering priorities', () => {
+    const guess = guessFrom({ '/a': ['NET', 'EPOLL', 'FUTEX'], '/b': ['NET', 'FUTEX'], '/c': ['NET'] });
+    const ordered = orderByGuess(candidates, guess);
+    expect(ordered.map((c) => c.name)).toEqual(['AIO', 'TMPFS', 'IPV6', 'EPOLL', 'FUTEX', 'NET']);
+    expect(ordered.map((c) => c.priority)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(ordered[0]).toEqual({ name: 'AIO', priority: 0, menuPath: ['M'] });
+  });
+
+  it('keeps the input order among equal support, and all of it without a guess', () => {
+    const guess = guessFrom({ '/a': ['IPV6', 'NET'] });
+    expect(orderByGuess(candidates, guess).map((c) => c.name)).toEqual(['AIO', 'EPOLL', 'TMPFS', 'FUTEX', 'NET', 'IPV6']);
+    expect(orderByGuess(candidates, undefined)).toEqual(candidates);
+  });
+});
+
+/** Independent options; the app needs four of them. */
+const FLAT: FakeModel = {
+  candidates: ['NET', 'INET', 'PROC_FS', 'SYSFS', 'TMPFS', 'EPOLL', 'FUTEX', 'AIO', 'IPV6', 'PACKET'].map((name) => ({ name })),
+  required: ['NET', 'INET', 'EPOLL', 'FUTEX'],
+};
+const FLAT_NEEDED = ['NET', 'INET', 'EPOLL', 'FUTEX'];
+
+/** fixpoint.test.ts's kernel: X86_PSTATE selects the CPU_FREQ the app needs, KEYBOARD and MOUSE select INPUT and SERIO, SERIO selects SERIO_LIBPS2. */
+const SELECTS: FakeModel = {
+  candidates: [
+    { name: 'NET', menuPath: ['Networking'] },
+    { name: 'INET', menuPath: ['Networking'], parent: 'NET' },
+    { name: 'ETHERNET', menuPath: ['Device Drivers'], parent: 'NET' },
+    { name: 'VENDOR_A', menuPath: ['Device Drivers'], parent: 'ETHERNET' },
+    { name: 'VENDOR_B', menuPath: ['Device Drivers'], parent: 'ETHERNET' },
+    { name: 'X86_PSTATE', menuPath: ['Power'] },
+    { name: 'KEYBOARD', menuPath: ['Device Drivers'] },
+    { name: 'MOUSE', menuPath: ['Device Drivers'] },
+    { name: 'PROC_FS', menuPath: ['File systems'] },
+    { name: 'TMPFS', menuPath: ['File systems'] },
+    { name: 'EPOLL', menuPath: ['General setup'] },
+    { name: 'AIO', menuPath: ['General setup'] },
+    { name: 'FUTEX', menuPath: ['General setup'] },
+  ],
+  required: ['NET', 'INET', 'PROC_FS', 'EPOLL', 'CPU_FREQ'],
+  selects: { X86_PSTATE: ['CPU_FREQ'], KEYBOARD: ['INPUT', 'SERIO'], MOUSE: ['INPUT'], SERIO: ['SERIO_LIBPS2'] },
+};
+const SELECTS_NEEDED = ['NET', 'INET', 'PROC_FS', 'EPOLL', 'CPU_FREQ'];
+
+async function search(model: FakeModel, guess: Guess | undefined, options: { replan?: boolean; order?: (c: SearchCandidate[]) => SearchCandidate[] } = {}) {
+  const oracle = new FakeOracle(model);
+  const kernel = new FakeKernel(oracle);
+  const start = kernel.start();
+  const first = kernel.plan(start.config);
+  const infos: string[] = [];
+  const result = await searchKernel({
+    evaluator: kernel.evaluator(), start, cmdline: '', candidates: options.order ? options.order(first.candidates) : first.candidates, isNoop: first.isNoop,
+    strategy: DEFAULT_STRATEGY, parallel: 1, guess, emit: (e) => { if (e.type === 'info') infos.push(e.message); },
+    replan: options.replan ? (config) => kernel.plan(config) : undefined,
+  });
+  const enabled = enabledSymbols(result.final.config);
+  const finalPlan = kernel.plan(result.final.config);
+  /** The final config's candidates that pass when removed alone (empty: 1-minimal). */
+  const removable = finalPlan.candidates.map((c) => c.name)
+    .filter((n) => !finalPlan.isNoop!(n) && oracle.passes(oracle.names.filter((o) => o === n || !enabled.includes(o))));
+  return { result, enabled, removable, evaluations: oracle.evaluations, infos: infos.join('\n') };
+}
+
+describe('searchKernel with a guess', () => {
+  it('a guess that holds exactly: one test for it, one per option it keeps, the same result as without it', async () => {
+    const plain = await search(FLAT, undefined);
+    const guessed = await search(FLAT, guessFrom({ '/srv/app': FLAT_NEEDED }));
+    expect(guessed.enabled).toEqual(plain.enabled);
+    expect(guessed.result.kept).toEqual(FLAT_NEEDED);
+    expect(guessed.removable).toEqual([]);
+    expect(guessed.evaluations).toBe(1 + 4);
+    expect(guessed.evaluations).toBeLessThan(plain.evaluations);
+    expect(guessed.result.guess).toEqual({ source: 'learned', kept: FLAT_NEEDED, removed: 6, held: true });
+    expect(guessed.result.rounds[0]).toMatchObject({ guess: true, removed: ['PROC_FS', 'SYSFS', 'TMPFS', 'AIO', 'IPV6', 'PACKET'], builds: 1 });
+    // Each kept option failed alone on the final config already: the closing check builds nothing.
+    expect(guessed.result.recheck.builds).toBe(0);
+    expect(plain.result.guess).toBeUndefined();
+  });
+
+  it('a guess that misses a needed option fails, and the search over every candidate still finds it', async () => {
+    const guess = guessFrom({ '/srv/app': ['NET', 'INET', 'FUTEX'] });
+    const guessed = await search(FLAT, guess);
+    expect(guessed.result.kept).toEqual(FLAT_NEEDED);
+    expect(guessed.removable).toEqual([]);
+    expect(guessed.result.guess).toEqual({ source: 'learned', kept: ['NET', 'INET', 'FUTEX'], removed: 7, held: false, reason: 'fail: a needed option is off' });
+    expect(guessed.result.rounds.some((r) => r.guess)).toBe(false);
+    expect(guessed.infos).toContain('the first guess fails (fail: a needed option is off); searching every candidate, its removals first');
+    // The failed test is the final config without EPOLL: the closing check finds its verdict, so the
+    // guess costs no build over the same search in the guess's order, which builds it in that check.
+    const ordered = await search(FLAT, undefined, { order: (c) => orderByGuess(c, guess) });
+    expect(guessed.enabled).toEqual(ordered.enabled);
+    expect(guessed.evaluations).toBe(ordered.evaluations);
+    expect(ordered.result.recheck.checked).toEqual(['EPOLL']);
+    expect(guessed.result.recheck.checked).toEqual([]);
+  });
+
+  it('a guess that keeps options the app does not need: they go one test each, fewest runs first, and the result is the same', async () => {
+    const plain = await search(FLAT, undefined);
+    // Two runs: every option is needed by half of them, so no core; TMPFS and AIO, one run each, are tried first.
+    const guessed = await search(FLAT, guessFrom({ '/srv/a': [...FLAT_NEEDED, 'TMPFS'], '/srv/b': [...FLAT_NEEDED, 'AIO'] }));
+    expect(guessed.enabled).toEqual(plain.enabled);
+    expect(guessed.removable).toEqual([]);
+    expect(guessed.result.guess).toMatchObject({ kept: ['NET', 'INET', 'TMPFS', 'EPOLL', 'FUTEX', 'AIO'], removed: 4, held: true });
+    expect(guessed.result.guess?.core).toBeUndefined();
+    expect(guessed.result.rounds[1]).toMatchObject({ removed: ['TMPFS', 'AIO'], kept: FLAT_NEEDED });
+    expect(guessed.evaluations).toBe(1 + 6);
+    expect(guessed.result.recheck.builds).toBe(0);
+  });
+
+  describe('with a core (what at least half the runs needed)', () => {
+    /** Three bundled examples: each needs NET and INET, two of them EPOLL and FUTEX, one each TMPFS, AIO, SYSFS. */
+    const prior: PriorOption[] = [
+      { option: 'NET', neededBy: ['a', 'b', 'c'] }, { option: 'INET', neededBy: ['a', 'b', 'c'] },
+      { option: 'EPOLL', neededBy: ['a', 'b'] }, { option: 'FUTEX', neededBy: ['b', 'c'] },
+      { option: 'TMPFS', neededBy: ['a'] }, { option: 'AIO', neededBy: ['b'] }, { option: 'SYSFS', neededBy: ['c'] },
+    ];
+
+    it('removes the options only one run needed in one more test when the core holds', async () => {
+      const guessed = await search(FLAT, learnedGuess(prior, []));
+      expect(guessed.result.kept).toEqual(FLAT_NEEDED);
+      expect(guessed.removable).toEqual([]);
+      expect(guessed.result.guess).toEqual({
+        source: 'learned', kept: ['NET', 'INET', 'SYSFS', 'TMPFS', 'EPOLL', 'FUTEX', 'AIO'], removed: 3, held: true,
+        core: { kept: FLAT_NEEDED, removed: 3, held: true },
+      });
+      expect(guessed.result.rounds.slice(0, 2)).toMatchObject([
+        { guess: true, removed: ['PROC_FS', 'IPV6', 'PACKET'] },
+        { guess: true, removed: ['SYSFS', 'TMPFS', 'AIO'] },
+      ]);
+      // The guess, its core, then the core's four options one at a time.
+      expect(guessed.evaluations).toBe(1 + 1 + 4);
+      // The same seven options from one run (no core): one test each, in plan order, so SYSFS, TMPFS
+      // and AIO go after NET, INET, EPOLL and FUTEX failed, and the closing check tests those four again.
+      const single = await search(FLAT, learnedGuess(prior.map((p) => ({ ...p, neededBy: ['a'] })), []));
+      expect(single.result.kept).toEqual(FLAT_NEEDED);
+      expect(single.evaluations).toBe(1 + 7 + 4);
+    });
+
+    it('searches what the guess kept when the core fails, and finds the option only one example needed', async () => {
+      const model: FakeModel = { ...FLAT, required: [...FLAT.required, 'SYSFS'] };
+      const guessed = await search(model, learnedGuess(prior, []));
+      expect(guessed.result.kept).toEqual(['NET', 'INET', 'SYSFS', 'EPOLL', 'FUTEX']);
+      expect(guessed.removable).toEqual([]);
+      expect(guessed.result.guess).toMatchObject({ held: true, removed: 3, core: { kept: FLAT_NEEDED, removed: 3, held: false, reason: 'fail: a needed option is off' } });
+      expect(guessed.infos).toContain('the core of the guess fails');
+    });
+  });
+
+  describe('with re-planning (removals free the options they selected)', () => {
+    it('the guess\'s one test also removes what its removals free, unless the guess keeps it', async () => {
+      const plain = await search(SELECTS, undefined, { replan: true });
+      const guessed = await search(SELECTS, guessFrom({ '/srv/app': SELECTS_NEEDED }), { replan: true });
+      expect(guessed.enabled).toEqual(plain.enabled);
+      expect(guessed.enabled.sort()).toEqual([...SELECTS_NEEDED].sort());
+      expect(guessed.removable).toEqual([]);
+      // 9 of the first plan, then INPUT and SERIO (KEYBOARD and MOUSE gone), then SERIO_LIBPS2 (SERIO gone); CPU_FREQ is kept.
+      expect(guessed.result.guess).toEqual({ source: 'learned', kept: SELECTS_NEEDED, removed: 12, held: true });
+      expect(guessed.result.rounds[0]!.removed).toEqual(expect.arrayContaining(['INPUT', 'SERIO', 'SERIO_LIBPS2']));
+      expect(guessed.evaluations).toBe(1 + 5);
+      expect(guessed.evaluations).toBeLessThan(plain.evaluations);
+    });
+
+    it('a freed option the guess keeps stays for its own test, which removes it', async () => {
+      const guessed = await search(SELECTS, guessFrom({ '/srv/a': [...SELECTS_NEEDED, 'INPUT'], '/srv/b': SELECTS_NEEDED }), { replan: true });
+      expect(guessed.result.guess).toMatchObject({ kept: ['NET', 'INET', 'PROC_FS', 'EPOLL', 'CPU_FREQ', 'INPUT'], removed: 11, held: true });
+      expect(guessed.enabled.sort()).toEqual([...SELECTS_NEEDED].sort());
+      expect(guessed.removable).toEqual([]);
+      // INPUT, needed by one run of two, is tried first; the others then fail on the final config.
+      expect(guessed.evaluations).toBe(1 + 6);
+    });
+  });
+});
