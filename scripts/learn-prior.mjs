@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// Regenerates the default profile's shipped first guess (search.prior) from full runs of the bundled
+// examples, and prints where each option came from. Run after `npm run build`:
+//   node scripts/learn-prior.mjs [--examples hello-http,lighttpd,py-notes] [--out out/prior] [--seed profile|none] [--dry-run]
+//
+// For each example it runs `tinyx minimize` over every candidate of the profile into OUT/<example>
+// (a finished run there is reused; an interrupted one resumes from its journal), then writes
+// search.prior in profiles/<profile>.yaml: each option some finished run kept because removing it
+// alone failed, with the examples whose runs needed it. Examples without a finished run are left out,
+// and said so.
+//
+// --seed profile (the default) starts each run from the profile's own kernel.enable list as its
+// first guess (given as --from): what the profile's author declared a target needs, not what any run
+// found. The search still tests every candidate (the guess's removals together, then each option it
+// keeps alone, then every candidate of the final config alone), so each option the prior lists was
+// proven needed by a failing run. --seed none searches from scratch (hours more on 2 cores).
+// No run reads an earlier prior or the knowledge file (--no-prior), so no example is helped by
+// another's answer or by its own.
+import { execa } from 'execa';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+
+const root = path.resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i < 0 ? fallback : args[i + 1];
+};
+const ex = (p) => path.join(root, 'examples', p);
+/** The bundled examples, as their READMEs and the e2e tests run them. */
+const EXAMPLES = {
+  'hello-http': ['--app', ex('hello-http/build/server'), '--tests', ex('hello-http/probe.sh'), '--port', '80'],
+  lighttpd: [
+    '--app', '/usr/sbin/lighttpd', '--tests', ex('lighttpd/probe.sh'), '--port', '80',
+    '--include', `${ex('lighttpd/lighttpd.conf')}:/etc/lighttpd/lighttpd.conf`, '--include', `${ex('lighttpd/www')}:/var/www/html`,
+    '--', '-D', '-f', '/etc/lighttpd/lighttpd.conf',
+  ],
+  'py-notes': ['--app', ex('py-notes/notes.py'), '--tests', ex('py-notes/probe.sh'), '--port', '8000', '--', '8000'],
+};
+const names = flag('--examples', Object.keys(EXAMPLES).join(',')).split(',');
+const outRoot = path.resolve(flag('--out', path.join(root, 'out', 'prior')));
+const seed = flag('--seed', 'profile');
+const profileFile = path.join(root, 'profiles', `${flag('--profile', 'qemu-x86_64')}.yaml`);
+for (const name of names) if (!EXAMPLES[name]) throw new Error(`unknown example ${name}; known: ${Object.keys(EXAMPLES).join(', ')}`);
+if (seed !== 'profile' && seed !== 'none') throw new Error('--seed is profile or none');
+
+const readJson = async (file) => JSON.parse(await readFile(file, 'utf8'));
+const finished = async (out) => {
+  try {
+    const [run, report] = await Promise.all([readJson(path.join(out, 'run.json')), readJson(path.join(out, 'report.json'))]);
+    return run.candidates === undefined ? report : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const doc = parseDocument(await readFile(profileFile, 'utf8'));
+await mkdir(outRoot, { recursive: true });
+const seedFile = path.join(outRoot, 'seed.config');
+const enable = doc.getIn(['kernel', 'enable']).toJSON();
+await writeFile(seedFile, enable.map((n) => `CONFIG_${n}=y\n`).join(''));
+
+for (const name of Object.keys(EXAMPLES)) {
+  const out = path.join(outRoot, name);
+  if (!names.includes(name) || (await finished(out)) || args.includes('--dry-run')) continue;
+  const split = EXAMPLES[name].indexOf('--');
+  const [flags, appArgs] = split < 0 ? [EXAMPLES[name], []] : [EXAMPLES[name].slice(0, split), EXAMPLES[name].slice(split)];
+  const tinyx = ['minimize', ...flags, '--out', out, '--profile', profileFile, '--no-prior', ...(seed === 'profile' ? ['--from', seedFile] : [])];
+  process.stderr.write(`learn-prior: ${name}: tinyx ${[...tinyx, ...appArgs].join(' ')}\n`);
+  await execa('node', [path.join(root, 'dist/cli/main.js'), ...tinyx, ...appArgs], { stdio: 'inherit' });
+}
+
+/** option -> { by: example[], verdicts: string[] } from every finished run. */
+const prior = new Map();
+const used = [];
+for (const name of Object.keys(EXAMPLES)) {
+  const report = await finished(path.join(outRoot, name));
+  if (!report) {
+    console.log(`${name}: no finished full run in ${path.join(outRoot, name)}; not in the prior`);
+    continue;
+  }
+  const noops = new Set(report.noops);
+  const needed = report.kept.filter((n) => !noops.has(n) && !String(report.keptReasons[n] ?? '').startsWith('grows'));
+  used.push(`${name} (kernel ${report.kernelVersion}, ${report.builds} builds, ${report.wallSeconds} s, guess ${report.guess?.source ?? 'none'})`);
+  console.log(`${name}: ${needed.length} options needed: ${needed.join(', ') || '(none)'}`);
+  for (const n of needed) {
+    const entry = prior.get(n) ?? { by: [], verdicts: [] };
+    entry.by.push(name);
+    entry.verdicts.push(`${name}: ${report.keptReasons[n]}`);
+    prior.set(n, entry);
+  }
+}
+console.log('\nsearch.prior:');
+for (const [option, { verdicts }] of [...prior].sort()) console.log(`  ${option}\n    ${verdicts.join('\n    ')}`);
+
+const map = doc.createNode(Object.fromEntries([...prior].sort().map(([n, { by }]) => [n, by])));
+for (const pair of map.items) pair.value.flow = true;
+map.commentBefore = ` Written by scripts/learn-prior.mjs (never by hand) from full runs of: ${used.join('; ') || 'none'}.`;
+doc.setIn(['search', 'prior'], map);
+if (args.includes('--dry-run')) console.log(`\n--dry-run: ${profileFile} not written`);
+else {
+  await writeFile(profileFile, doc.toString({ lineWidth: 0 }));
+  console.log(`\nwrote search.prior (${prior.size} options) to ${profileFile}`);
+}
