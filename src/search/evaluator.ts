@@ -135,6 +135,7 @@ export class Evaluator {
     const verdict = await executor.run({
       config: candidate.config, configHash: candidate.hash, cmdline, logDir,
       onPhase: (phase) => emit({ type: 'evaluate', label, phase, done: this.evaluations }),
+      onBuildProgress: (progress) => emit({ type: 'build-progress', label, ...progress }),
     }, signal);
     this.checkAborted();
     this.evaluations++;

@@ -8,9 +8,17 @@ export type Stage =
 export type MinimizeEvent =
   | { type: 'stage'; stage: Stage; message: string }
   | { type: 'evaluate'; label: string; phase: 'build' | 'boot'; done: number; total?: number }
+  /** While make runs: objects compiled so far, and about how many a full build compiles (a build in an empty slot only). */
+  | { type: 'build-progress'; label: string; compiled: number; expected?: number }
   | { type: 'verdict'; label: string; verdict: Verdict; fromJournal: boolean; evaluations: number; builds: number }
   /** A round of the kernel search starts: round 1 the start config's candidates, later ones what earlier removals freed. */
   | { type: 'round'; round: number; candidates: string[]; removedBefore: number }
+  /**
+   * What starts now runs this many tests, up to `parallel` at once, when the search knows it in
+   * advance (a one-at-a-time round: one per candidate that is not a no-op); each verdict counts one
+   * down, and the next stage or round forgets it.
+   */
+  | { type: 'tests-planned'; tests: number; parallel: number }
   | { type: 'info'; message: string }
   | { type: 'warning'; message: string };
 

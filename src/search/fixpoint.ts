@@ -103,6 +103,8 @@ export async function closingCheck(input: ClosingCheckInput): Promise<{ removabl
   if (open.length === 0) return { checked: [] };
   input.emit({ type: 'info', message: `closing check: removing each of ${open.length} kept option${open.length === 1 ? '' : 's'} alone from the final config (1-minimality)` });
   const parallel = Math.max(1, Math.floor(input.parallel) || 1);
+  // At most: the check stops at the first pass.
+  input.emit({ type: 'tests-planned', tests: open.length, parallel });
   const checked: string[] = [];
   for (let at = 0; at < open.length; at += parallel) {
     if (input.signal?.aborted) throw new TinyxError('TINYX_INTERRUPTED', 'search interrupted', { cause: input.signal.reason });

@@ -59,6 +59,7 @@ export async function searchRound(input: RoundInput): Promise<RoundOutcome> {
     input.emit({ type: 'info', message: `${what}: the kernel's Kconfig turns it back on, no build needed` });
   }
 
+  if (input.strategy === 'one-at-a-time') input.emit({ type: 'tests-planned', tests: live.length, parallel: input.parallel });
   let lastPass = new Set<string>();
   const result = await getStrategy(input.strategy).run({
     candidates: live,

@@ -9,6 +9,7 @@ import { copyFileAtomic, exists, writeFileAtomic } from '../util/fsx.js';
 import { parseIdentity, processIdentity, sameProcessAlive } from '../util/proc.js';
 import { tail } from '../kconfig/kernel.js';
 import { classifyBuildFailure } from './buildfail.js';
+import { countObjects, type BuildProgress } from './make-progress.js';
 
 export interface BuildRequest {
   srcDir: string;
@@ -28,6 +29,10 @@ export interface BuildRequest {
   signal?: AbortSignal;
   /** Build even when the store has this config (to leave a finished build in slotDir). */
   force?: boolean;
+  /** Told how many objects make has compiled, at most every 2 s and once when it is done. */
+  onProgress?: (progress: BuildProgress) => void;
+  /** Keeps the object count of this tree's last full build (one in an empty slot), the estimate for the next. */
+  fullBuildFile?: string;
 }
 
 export interface BuildResult {
@@ -59,6 +64,10 @@ export async function buildKernel(request: BuildRequest): Promise<BuildResult> {
   await mkdir(path.dirname(request.logFile), { recursive: true });
   const marker = path.join(request.slotDir, BUILDING_MARKER);
   const dropped = (await exists(marker)) ? await settleInterruptedBuild(request.slotDir, marker) : 0;
+  // No make has run here yet (kbuild writes O=/Makefile first): a full build, like the last one recorded.
+  const full = !(await exists(path.join(request.slotDir, 'Makefile')));
+  const expected = full && request.fullBuildFile ? await recordedObjects(request.fullBuildFile) : undefined;
+  const objects = countObjects((compiled) => request.onProgress?.({ compiled, ...(expected ? { expected } : {}) }));
   await writeFile(marker, '\n');
   await writeFile(path.join(request.slotDir, '.config'), formatDotConfig(request.config));
   const log = createWriteStream(request.logFile);
@@ -77,8 +86,10 @@ export async function buildKernel(request: BuildRequest): Promise<BuildResult> {
       if (child.pid) marked = markBuilding(marker, child.pid);
       marked.catch(() => undefined); // a failure is thrown by the await below, once make is done
       child.all?.pipe(log);
+      child.all?.on('data', (chunk: Buffer | string) => objects.feed(String(chunk)));
     },
   });
+  objects.end();
   await new Promise<void>((resolve) => log.end(resolve));
   await marked;
   const text = await readFile(request.logFile, 'utf8');
@@ -101,7 +112,14 @@ export async function buildKernel(request: BuildRequest): Promise<BuildResult> {
   const bzImage = path.join(request.artifactDir, 'bzImage');
   await writeFileAtomic(path.join(request.artifactDir, 'config'), formatDotConfig(request.config));
   await copyFileAtomic(path.join(request.slotDir, 'arch/x86/boot/bzImage'), bzImage);
+  if (full && request.fullBuildFile) await writeFileAtomic(request.fullBuildFile, `${JSON.stringify({ objects: objects.compiled })}\n`);
   return { ok: true, built: true, bzImage, durationMs, reason: 'built', logTail };
+}
+
+/** The object count a full build of this tree recorded, if one did. */
+async function recordedObjects(file: string): Promise<number | undefined> {
+  const objects: unknown = await readFile(file, 'utf8').then((text) => (JSON.parse(text) as { objects?: unknown }).objects, () => undefined);
+  return typeof objects === 'number' && objects > 0 ? objects : undefined;
 }
 
 /**

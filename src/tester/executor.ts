@@ -6,6 +6,7 @@ import type { DotConfig } from '../kconfig/dotconfig.js';
 import type { Profile } from '../profile/types.js';
 import { bootAndTest } from './boot.js';
 import { buildKernel, cachedKernel } from './build.js';
+import type { BuildProgress } from './make-progress.js';
 import type { Verdict } from './verdict.js';
 import type { Workspace } from './workspace.js';
 
@@ -17,6 +18,8 @@ export interface Job {
   logDir: string;
   /** Called when the job moves from building to booting. */
   onPhase?: (phase: 'build' | 'boot') => void;
+  /** Told how far the build has got, every few seconds while make runs (local builds only). */
+  onBuildProgress?: (progress: BuildProgress) => void;
 }
 
 /** What every job of a run shares. */
@@ -81,7 +84,7 @@ export class LocalExecutor implements Executor {
       artifactDir: this.workspace.artifactDir(job.configHash), ccacheDir: this.workspace.ccacheDir,
       ccacheBase: this.workspace.ccacheBase, logFile: path.join(job.logDir, 'build.log'),
       jobs: this.settings.buildJobs ?? Math.max(1, Math.floor(availableParallelism() / Math.max(1, this.settings.jobsHint ?? 1))),
-      env: this.settings.buildEnv, signal,
+      env: this.settings.buildEnv, signal, onProgress: job.onBuildProgress, fullBuildFile: this.workspace.fullBuildFile,
     });
     const buildLog = build.built ? path.join(job.logDir, 'build.log') : undefined;
     if (build.infrastructure) {

@@ -31,6 +31,11 @@ export class Workspace {
     return path.join(this.root, 'builds', this.treeKey, `slot-${slot}`);
   }
 
+  /** The object count of the tree's last full build (one in an empty slot), to estimate the next. */
+  get fullBuildFile(): string {
+    return path.join(this.root, 'builds', this.treeKey, 'full-build.json');
+  }
+
   get kconfigDir(): string {
     return path.join(this.root, 'builds', this.treeKey, `kconfig-${process.pid}`);
   }

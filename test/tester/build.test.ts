@@ -5,12 +5,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILDING_MARKER, buildKernel } from '../../src/tester/build.js';
+import type { BuildProgress } from '../../src/tester/make-progress.js';
 import { runTests } from '../../src/tester/probe.js';
 import { formatDotConfig } from '../../src/kconfig/dotconfig.js';
 import { parseIdentity, processIdentity, sameProcessAlive } from '../../src/util/proc.js';
 
 const slowTree = path.resolve(__dirname, '../fixtures/tester/slow-tree');
 const stampTree = path.resolve(__dirname, '../fixtures/tester/stamp-tree');
+const kbuildTree = path.resolve(__dirname, '../fixtures/tester/kbuild-tree');
 const present = (file: string) => access(file).then(() => true, () => false);
 
 async function sleepers(): Promise<number> {
@@ -132,5 +134,28 @@ describe('stopping long work', () => {
     expect(result.passed).toBe(false);
     expect(result.timedOut).toBe(true);
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('progress of a build', () => {
+  it('reports the objects make compiled, and for a build in an empty slot the count of the last full build', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-build-'));
+    const fullBuildFile = path.join(dir, 'full-build.json');
+    const build = async (slot: string, n: number) => {
+      const seen: BuildProgress[] = [];
+      const result = await buildKernel({
+        srcDir: kbuildTree, slotDir: path.join(dir, slot), config: new Map([['A', 'y']]), artifactDir: path.join(dir, 'art', String(n)),
+        ccacheDir: path.join(dir, 'ccache'), ccacheBase: dir, logFile: path.join(dir, `build-${n}.log`), fullBuildFile, onProgress: (p) => seen.push(p),
+      });
+      expect(result.ok).toBe(true);
+      return seen.at(-1);
+    };
+    // The first build of a slot has nothing to go by; it records its count.
+    expect(await build('slot-0', 1)).toEqual({ compiled: 3 });
+    expect(JSON.parse(await readFile(fullBuildFile, 'utf8'))).toEqual({ objects: 3 });
+    // An incremental build: what the full one compiled says nothing of what make rebuilds.
+    expect(await build('slot-0', 2)).toEqual({ compiled: 3 });
+    // Another empty slot: about as many as the last full build.
+    expect(await build('slot-1', 3)).toEqual({ compiled: 3, expected: 3 });
   });
 });
