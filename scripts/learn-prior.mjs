@@ -20,23 +20,13 @@ import { execa } from 'execa';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
+import { CLI, EXAMPLES, minimizeArgs } from './examples.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
   const i = args.indexOf(name);
   return i < 0 ? fallback : args[i + 1];
-};
-const ex = (p) => path.join(root, 'examples', p);
-/** The bundled examples, as their READMEs and the e2e tests run them. */
-const EXAMPLES = {
-  'hello-http': ['--app', ex('hello-http/build/server'), '--tests', ex('hello-http/probe.sh'), '--port', '80'],
-  lighttpd: [
-    '--app', '/usr/sbin/lighttpd', '--tests', ex('lighttpd/probe.sh'), '--port', '80',
-    '--include', `${ex('lighttpd/lighttpd.conf')}:/etc/lighttpd/lighttpd.conf`, '--include', `${ex('lighttpd/www')}:/var/www/html`,
-    '--', '-D', '-f', '/etc/lighttpd/lighttpd.conf',
-  ],
-  'py-notes': ['--app', ex('py-notes/notes.py'), '--tests', ex('py-notes/probe.sh'), '--port', '8000', '--', '8000'],
 };
 const names = flag('--examples', Object.keys(EXAMPLES).join(',')).split(',');
 const outRoot = path.resolve(flag('--out', path.join(root, 'out', 'prior')));
@@ -64,11 +54,9 @@ await writeFile(seedFile, enable.map((n) => `CONFIG_${n}=y\n`).join(''));
 for (const name of Object.keys(EXAMPLES)) {
   const out = path.join(outRoot, name);
   if (!names.includes(name) || (await finished(out)) || args.includes('--dry-run')) continue;
-  const split = EXAMPLES[name].indexOf('--');
-  const [flags, appArgs] = split < 0 ? [EXAMPLES[name], []] : [EXAMPLES[name].slice(0, split), EXAMPLES[name].slice(split)];
-  const tinyx = ['minimize', ...flags, '--out', out, '--profile', profileFile, '--no-prior', ...(seed === 'profile' ? ['--from', seedFile] : [])];
-  process.stderr.write(`learn-prior: ${name}: tinyx ${[...tinyx, ...appArgs].join(' ')}\n`);
-  await execa('node', [path.join(root, 'dist/cli/main.js'), ...tinyx, ...appArgs], { stdio: 'inherit' });
+  const argv = minimizeArgs(name, ['--out', out, '--profile', profileFile, '--no-prior', ...(seed === 'profile' ? ['--from', seedFile] : [])]);
+  process.stderr.write(`learn-prior: ${name}: tinyx ${argv.join(' ')}\n`);
+  await execa('node', [CLI, ...argv], { stdio: 'inherit' });
 }
 
 /** option -> { by: example[], verdicts: string[] } from every finished run. */
