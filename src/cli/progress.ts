@@ -87,6 +87,7 @@ export function progressListener(io: CliIo, options: { now?: () => number } = {}
         const shown = event.candidates.length <= 12 ? event.candidates.join(', ') : `${event.candidates.slice(0, 12).join(', ')}, ...`;
         line(event.round === 1
           ? `   round 1: ${event.candidates.length} candidates`
+          : event.guessKept ? `   round ${event.round}: the ${event.candidates.length} candidates the first guess kept: ${shown}`
           : `   round ${event.round}: ${event.candidates.length === 1 ? '1 option became a candidate' : `${event.candidates.length} options became candidates`} once ${event.removedBefore} were removed: ${shown}`);
         break;
       }

@@ -12,7 +12,8 @@ export type MinimizeEvent =
   | { type: 'build-progress'; label: string; compiled: number; expected?: number }
   | { type: 'verdict'; label: string; verdict: Verdict; fromJournal: boolean; evaluations: number; builds: number }
   /** A round of the kernel search starts: round 1 the start config's candidates, later ones what earlier removals freed. */
-  | { type: 'round'; round: number; candidates: string[]; removedBefore: number }
+  /** `guessKept`: the round tests what a first guess that held kept. */
+  | { type: 'round'; round: number; candidates: string[]; removedBefore: number; guessKept?: boolean }
   /**
    * What starts now runs this many tests, up to `parallel` at once, when the search knows it in
    * advance (a one-at-a-time round: one per candidate that is not a no-op); each verdict counts one

@@ -10,11 +10,17 @@ export interface Guess {
   source: 'from' | 'learned';
   /** Each option kept, with the runs that needed it (--from: the previous result's path). */
   keep: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Whether what it keeps was found needed by a search (a tinyx result, or learned): its kept options
+   * are then tested one at a time once it holds. A plain .config is only a bound: the search
+   * strategy then searches what it kept.
+   */
+  evidence: boolean;
 }
 
-/** --from: the guess is what the previous result kept enabled. */
-export function fromGuess(previous: DotConfig, where: string): Guess {
-  return { source: 'from', keep: new Map(enabledSymbols(previous).map((n) => [n, [where]])) };
+/** --from: the guess is what the previous result kept enabled (`evidence`: it is a tinyx result). */
+export function fromGuess(previous: DotConfig, where: string, evidence = true): Guess {
+  return { source: 'from', keep: new Map(enabledSymbols(previous).map((n) => [n, [where]])), evidence };
 }
 
 /**
@@ -31,7 +37,7 @@ export function learnedGuess(prior: readonly PriorOption[], runs: readonly Knowl
   };
   for (const p of prior) for (const by of p.neededBy) add(p.option, `profile:${by}`);
   for (const run of runs) for (const n of run.needed) add(n.option, run.app);
-  return keep.size > 0 ? { source: 'learned', keep } : undefined;
+  return keep.size > 0 ? { source: 'learned', keep, evidence: true } : undefined;
 }
 
 /**
@@ -59,7 +65,7 @@ export function coreOf(guess: Guess): Guess | undefined {
   const runs = new Set([...guess.keep.values()].flat());
   if (runs.size < 2) return undefined;
   const keep = new Map([...guess.keep].filter(([, by]) => by.length * 2 >= runs.size));
-  return keep.size < guess.keep.size ? { source: guess.source, keep } : undefined;
+  return keep.size < guess.keep.size ? { ...guess, keep } : undefined;
 }
 
 /** What the report says of a guess's test. */

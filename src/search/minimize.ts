@@ -1,4 +1,5 @@
 // The minimize pipeline: inputs -> initramfs -> start config -> sanity -> kernel search -> cmdline search -> output.
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveApp, type Manifest } from '../deps/index.js';
 import { hostStrace } from '../deps/host-strace.js';
@@ -197,7 +198,12 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
  * runs in the knowledge file needed; the run says which.
  */
 async function firstGuess(options: MinimizeOptions, previous: DotConfig | undefined, emit: EventListener): Promise<Guess | undefined> {
-  if (previous) return fromGuess(previous, options.from!);
+  if (previous) {
+    // A tinyx result (an out dir, or the config in one) is evidence; any other .config only bounds the search.
+    const result = await isResult(options.from!);
+    if (!result) emit({ type: 'info', message: `first guess: ${options.from} (a .config outside a tinyx out dir: what it keeps is searched by the strategy once it holds)` });
+    return fromGuess(previous, options.from!, result);
+  }
   if (options.noPrior) {
     emit({ type: 'info', message: 'first guess: none (--no-prior)' });
     return undefined;
@@ -211,6 +217,12 @@ async function firstGuess(options: MinimizeOptions, previous: DotConfig | undefi
   ];
   emit({ type: 'info', message: guess ? `first guess: ${guess.keep.size} options, from ${from.join(' and ')}` : 'first guess: none (no shipped prior, no finished runs of this profile yet)' });
   return guess;
+}
+
+/** An out dir of a finished `tinyx minimize` run, or a file in one. */
+async function isResult(from: string): Promise<boolean> {
+  const dir = (await stat(from).catch(() => undefined))?.isDirectory() ? from : path.dirname(from);
+  return stat(path.join(dir, 'report.json')).then(() => true, () => false);
 }
 
 /** What a finished run teaches: each kept candidate that failed when removed (not the forced or growing ones). */

@@ -128,7 +128,7 @@ export async function searchKernel(input: {
   };
 
   const first: CandidatePlan = { candidates: input.candidates, isNoop: input.isNoop };
-  let plan: (CandidatePlan & { strategy?: string }) | undefined = first;
+  let plan: (CandidatePlan & { strategy?: string; guessKept?: boolean }) | undefined = first;
   let guess: GuessRecord | undefined;
   // The guess, then its core (what at least half the runs needed), while each holds.
   for (const tier of input.guess ? [input.guess, coreOf(input.guess)] : []) {
@@ -152,16 +152,16 @@ export async function searchKernel(input: {
     for (const name of trial.removed) tried.set(name, 'live');
     rounds.push({ candidates: trial.removed, removed: trial.removed, kept: [], builds: builds() - paid, guess: true });
     input.emit({ type: 'info', message: `the ${tier === input.guess ? 'first guess' : 'core of the guess'} holds: ${trial.removed.length} options removed in one test; ${trial.kept.length} kept to test` });
-    // What it kept is probably needed: one test each (a group would fail), likeliest to go first.
+    // What a search found needed probably still is: one test each (a group would fail), likeliest to go first.
     const rest: CandidatePlan | undefined = input.replan
       ? await settle(first)
       : { candidates: (plan?.candidates ?? []).filter((c) => !trial.removed.includes(c.name)), isNoop: input.isNoop };
-    plan = rest && { ...rest, strategy: 'one-at-a-time' };
+    plan = rest && { ...rest, strategy: tier.evidence ? 'one-at-a-time' : undefined, guessKept: true };
   }
   while (plan) {
     const candidates = orderByGuess(plan.candidates, input.guess);
     const names = candidates.map((c) => c.name);
-    input.emit({ type: 'round', round: rounds.length + 1, candidates: names, removedBefore: removed.length });
+    input.emit({ type: 'round', round: rounds.length + 1, candidates: names, removedBefore: removed.length, ...(plan.guessKept ? { guessKept: true } : {}) });
     const paid = builds();
     const round = await searchRound({
       evaluator, start, cmdline, fixed: [...removed], candidates, isNoop: plan.isNoop, strategy: plan.strategy ?? input.strategy,
