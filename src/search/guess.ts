@@ -83,6 +83,8 @@ export interface GuessTrialRecord {
 /** What the report says of the guess. */
 export interface GuessRecord extends GuessTrialRecord {
   source: Guess['source'];
-  /** Once the guess held: the test of its core (coreOf). */
+  /** When it failed: the test of the guess plus what searching its removals found needed. */
+  repaired?: GuessTrialRecord;
+  /** Once the guess (or its repair) held: the test of its core (coreOf). */
   core?: GuessTrialRecord;
 }

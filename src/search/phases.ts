@@ -127,41 +127,11 @@ export async function searchKernel(input: {
     }
   };
 
-  const first: CandidatePlan = { candidates: input.candidates, isNoop: input.isNoop };
-  let plan: (CandidatePlan & { strategy?: string; guessKept?: boolean }) | undefined = first;
-  let guess: GuessRecord | undefined;
-  // The guess, then its core (what at least half the runs needed), while each holds.
-  for (const tier of input.guess ? [input.guess, coreOf(input.guess)] : []) {
-    if (!tier) break;
-    const paid = builds();
-    const trial = await tryGuess({
-      evaluator, cmdline, guess: tier, candidates: plan?.candidates ?? [], isNoop: plan?.isNoop, replan: input.replan, without, emit: input.emit,
-    });
-    if (!trial) continue;
-    const held = trial.verdict.status === 'pass';
-    seen.set(trial.config.hash, held || `${trial.verdict.status}: ${trial.verdict.reason}`);
-    const record = { kept: trial.kept, removed: trial.removed.length, held, ...(held ? {} : { reason: `${trial.verdict.status}: ${trial.verdict.reason}` }) };
-    if (!guess) guess = { source: tier.source, ...record };
-    else guess.core = record;
-    if (!held) {
-      input.emit({ type: 'info', message: `the ${tier === input.guess ? 'first guess' : 'core of the guess'} fails (${trial.verdict.status}: ${trial.verdict.reason}); searching ${tier === input.guess ? 'every candidate' : 'what it kept'}, its removals first` });
-      if (tier !== input.guess) plan = plan && { ...plan, strategy: undefined };
-      break;
-    }
-    removed.push(...trial.removed);
-    for (const name of trial.removed) tried.set(name, 'live');
-    rounds.push({ candidates: trial.removed, removed: trial.removed, kept: [], builds: builds() - paid, guess: true });
-    input.emit({ type: 'info', message: `the ${tier === input.guess ? 'first guess' : 'core of the guess'} holds: ${trial.removed.length} options removed in one test; ${trial.kept.length} kept to test` });
-    // What a search found needed probably still is: one test each (a group would fail), likeliest to go first.
-    const rest: CandidatePlan | undefined = input.replan
-      ? await settle(first)
-      : { candidates: (plan?.candidates ?? []).filter((c) => !trial.removed.includes(c.name)), isNoop: input.isNoop };
-    plan = rest && { ...rest, strategy: tier.evidence ? 'one-at-a-time' : undefined, guessKept: true };
-  }
-  while (plan) {
+  type Plan = CandidatePlan & { strategy?: string; guessKept?: boolean };
+  /** Searches a plan's candidates on top of what is removed so far, and records the round. */
+  const runRound = async (plan: Plan): Promise<void> => {
     const candidates = orderByGuess(plan.candidates, input.guess);
-    const names = candidates.map((c) => c.name);
-    input.emit({ type: 'round', round: rounds.length + 1, candidates: names, removedBefore: removed.length, ...(plan.guessKept ? { guessKept: true } : {}) });
+    input.emit({ type: 'round', round: rounds.length + 1, candidates: candidates.map((c) => c.name), removedBefore: removed.length, ...(plan.guessKept ? { guessKept: true } : {}) });
     const paid = builds();
     const round = await searchRound({
       evaluator, start, cmdline, fixed: [...removed], candidates, isNoop: plan.isNoop, strategy: plan.strategy ?? input.strategy,
@@ -173,6 +143,59 @@ export async function searchKernel(input: {
     for (const name of planned) tried.set(name, noops.has(name) ? 'noop' : 'live');
     const inPlan = (list: string[]) => planned.filter((n) => list.includes(n));
     rounds.push({ candidates: planned, removed: inPlan(round.removed), kept: inPlan(round.kept), builds: builds() - paid });
+  };
+
+  const first: CandidatePlan = { candidates: input.candidates, isNoop: input.isNoop };
+  let plan: Plan | undefined = first;
+  let guess: GuessRecord | undefined;
+  // The guess (repaired once if it fails), then its core (what at least half the runs needed), while each holds.
+  type Tier = { guess: Guess; kind: 'first guess' | 'repaired guess' | 'core of the guess' };
+  const tiers: Tier[] = input.guess ? [{ guess: input.guess, kind: 'first guess' }] : [];
+  for (let tier = tiers.shift(); tier && plan; tier = tiers.shift()) {
+    const { kind } = tier;
+    const paid = builds();
+    const trial = await tryGuess({
+      evaluator, cmdline, guess: tier.guess, candidates: plan.candidates, isNoop: plan.isNoop, replan: input.replan, without, emit: input.emit,
+    });
+    const failure = trial && trial.verdict.status !== 'pass' ? `${trial.verdict.status}: ${trial.verdict.reason}` : undefined;
+    if (trial) {
+      seen.set(trial.config.hash, failure ?? true);
+      const record = { kept: trial.kept, removed: trial.removed.length, held: !failure, ...(failure ? { reason: failure } : {}) };
+      if (kind === 'first guess') guess = { source: tier.guess.source, ...record };
+      else if (guess) guess[kind === 'repaired guess' ? 'repaired' : 'core'] = record;
+    }
+    if (failure && kind === 'first guess') {
+      // Few of its removals are probably needed: search them with what it kept left in, then try it again with what that found.
+      input.emit({ type: 'info', message: `the first guess fails (${failure}); searching the ${trial!.removed.length} options it removed, with the ${trial!.kept.length} it kept left in` });
+      const group = new Set(trial!.removed);
+      const kept: SearchCandidate[] = plan.candidates.filter((c) => !group.has(c.name));
+      await runRound({ candidates: plan.candidates.filter((c) => group.has(c.name)), isNoop: plan.isNoop });
+      const found = [...group].filter((n) => tried.get(n) === 'live' && !removed.includes(n));
+      tiers.unshift({ guess: { ...tier.guess, keep: new Map([...tier.guess.keep, ...found.map((n): [string, string[]] => [n, ['this run']])]) }, kind: 'repaired guess' });
+      plan = { candidates: kept, isNoop: plan.isNoop };
+      continue;
+    }
+    if (failure) {
+      input.emit({ type: 'info', message: `the ${kind} fails (${failure}); searching what it kept` });
+      plan = { ...plan, strategy: undefined, guessKept: true };
+      break;
+    }
+    if (trial) {
+      removed.push(...trial.removed);
+      for (const name of trial.removed) tried.set(name, 'live');
+      rounds.push({ candidates: trial.removed, removed: trial.removed, kept: [], builds: builds() - paid, guess: true });
+      input.emit({ type: 'info', message: `the ${kind} holds: ${trial.removed.length} options removed in one test; ${trial.kept.length} kept to test` });
+    }
+    const core = kind === 'core of the guess' ? undefined : coreOf(tier.guess);
+    if (core) tiers.push({ guess: core, kind: 'core of the guess' });
+    // What a search found needed probably still is: one test each (a group would fail), likeliest to go first.
+    const rest: CandidatePlan | undefined = input.replan
+      ? await settle(first)
+      : { candidates: plan.candidates.filter((c) => !trial?.removed.includes(c.name)), isNoop: input.isNoop };
+    plan = rest && { ...rest, strategy: tier.guess.evidence ? 'one-at-a-time' : undefined, guessKept: true };
+  }
+  while (plan) {
+    await runRound(plan);
     plan = await settle(plan);
   }
 

@@ -20,7 +20,7 @@ export interface GuessTrial {
  * Removes every candidate the guess does not keep, plans again on what that leaves (options a
  * removed one selected are free now) and removes those too, until no plan adds one; a candidate
  * whose removal changes nothing or grows the config stays, as the search would leave it. Then
- * one evaluation of the config reached. Undefined when the guess keeps every candidate.
+ * one evaluation of the config reached. Undefined when that removes nothing.
  */
 export async function tryGuess(input: {
   evaluator: Evaluator;
@@ -36,7 +36,6 @@ export async function tryGuess(input: {
   const { guess } = input;
   const planned = new Set(input.candidates.map((c) => c.name));
   const removed = input.candidates.filter((c) => !guess.keep.has(c.name) && !input.isNoop?.(c.name)).map((c) => c.name);
-  if (removed.length === 0) return undefined;
   let config = await input.without(removed);
   for (let pass = 0; input.replan && pass < 8; pass++) {
     const plan = input.replan(config.config);
@@ -52,6 +51,7 @@ export async function tryGuess(input: {
     removed.push(...more);
     config = await input.without(removed);
   }
+  if (removed.length === 0) return undefined;
   const enabled = (name: string) => config.config.get(name) === 'y';
   const kept = [...planned].filter((n) => guess.keep.has(n) && enabled(n));
   input.emit({ type: 'info', message: `first guess (${guess.source === 'from' ? '--from' : 'learned'}): keeping ${kept.length} candidate${kept.length === 1 ? '' : 's'} (${kept.join(', ') || 'none'}), removing the other ${removed.length} at once` });
