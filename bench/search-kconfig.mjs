@@ -16,8 +16,13 @@
 // Each strategy also runs with `monotone` (no closing re-check of kept options; 1-minimal only if
 // removing more never turns a failure into a pass, which holds for this model's oracle).
 //
-// The search runs through the same searchKernel() as `tinyx minimize`, rounds included (after each
-// round the candidates of the config it reached are planned again, and options that became free,
+// The `bisect+guess` columns give the search a learned first guess, as minimize does from the
+// profile's search.prior and the knowledge file: learned only from the other scenarios (each one
+// finished run that needed its hidden set) and the bundled examples' sets in search.prior, never
+// from the scenario's own set. A cell says whether the guess (g) and its core (c) held (+) or failed (-).
+//
+// The search runs through the same searchKernel() as `tinyx minimize` (by src/search/model-oracle.ts's
+// searchWithModel, which minimize's one-at-a-time reference uses too), rounds included (after each round the candidates of the config it reached are planned again, and options that became free,
 // such as what a removed option selected, make another round): no-ops are skipped by the
 // engine, every tried config is normalized (here by the engine's olddefconfig, which agrees with
 // the kernel's on every symbol) and each distinct normalized config is "built" once. A verdict is
@@ -31,7 +36,8 @@ import { makeStartConfig } from '../dist/kconfig/start.js';
 import { loadProfile, DEFAULT_PROFILE } from '../dist/profile/load.js';
 import { harnessNeeds } from '../dist/profile/harness.js';
 import { planCandidates } from '../dist/search/candidates.js';
-import { searchKernel } from '../dist/search/phases.js';
+import { learnedGuess } from '../dist/search/guess.js';
+import { searchWithModel } from '../dist/search/model-oracle.js';
 import { growth } from '../dist/search/fixpoint.js';
 import { openKernel } from '../dist/search/context.js';
 import { sha256 } from '../dist/util/hash.js';
@@ -91,6 +97,8 @@ const COLUMNS = [
   { label: 'one-at-a-time/mono', strategy: 'one-at-a-time', monotone: true },
   { label: 'bisect/mono', strategy: 'bisect', monotone: true },
   ...(traced ? [{ label: 'bisect+trace/mono', strategy: 'bisect', candidates: traced, monotone: true }] : []),
+  { label: 'bisect+guess', strategy: 'bisect', guess: true },
+  { label: 'bisect+guess/mono', strategy: 'bisect', guess: true, monotone: true },
 ];
 
 /** `count` candidates drawn at random from the pool (with the parents they need, as removing a parent removes them). */
@@ -104,53 +112,40 @@ function hiddenSet(seed, count, from = pool) {
   return required;
 }
 
-/** The evaluator's side, with the model as the judge: normalize, cache by config hash, count builds. */
-function fakeEvaluator(required) {
-  const normalized = new Map();
-  const verdicts = new Map();
-  const e = {
-    builds: 0,
-    normalize(config) {
-      const key = sha256(canonicalDotConfig(config));
-      if (!normalized.has(key)) {
-        const resolved = model.resolve(config);
-        normalized.set(key, { config: resolved, hash: sha256(canonicalDotConfig(resolved)) });
-      }
-      return Promise.resolve(normalized.get(key));
-    },
-    passes(config) {
-      for (const name of required) if (config.get(name) !== 'y') return false;
-      return true;
-    },
-    evaluate(candidate) {
-      if (!verdicts.has(candidate.hash)) {
-        e.builds++;
-        const pass = e.passes(candidate.config);
-        verdicts.set(candidate.hash, pass ? { status: 'pass', reason: 'ok' } : { status: 'fail', reason: 'a required option is off' });
-      }
-      return new Promise((resolve) => setImmediate(() => resolve(verdicts.get(candidate.hash))));
-    },
-  };
-  return e;
+/**
+ * The first guess a scenario's run would get, learned only from the others (leave-one-out): each
+ * other scenario is one finished run that needed its hidden set (a scenario with the same set as
+ * this one, under another label, is left out too, and equal sets count once), plus the profile's
+ * search.prior without this scenario's own example.
+ */
+function guessFor(scenario) {
+  const key = (set) => [...set].sort().join(' ');
+  const own = key(scenario.required);
+  const sets = new Map();
+  for (const s of scenarios) if (s !== scenario && !s.example && key(s.required) !== own) sets.set(key(s.required), s);
+  const runs = [...sets.values()].map((s) => ({
+    app: s.label, kernelVersion: source.version, finishedAt: '', needed: [...s.required].map((option) => ({ option, verdict: 'fail' })),
+  }));
+  const prior = profile.search.prior
+    .map((p) => ({ option: p.option, neededBy: p.neededBy.filter((by) => by !== scenario.example) }))
+    .filter((p) => p.neededBy.length > 0);
+  return learnedGuess(prior, runs);
 }
 
-async function measure({ strategy, candidates = plan.candidates, monotone = false }, required) {
-  const evaluator = fakeEvaluator(required);
-  const startNorm = await evaluator.normalize(start);
-  const result = await searchKernel({
-    evaluator, start: startNorm, cmdline: '', candidates, isNoop: plan.isNoop, strategy, parallel: PARALLEL, monotone, emit: () => undefined,
-    // As minimize: after each round, the candidates of the config it reached; what became free makes the next round.
-    replan: (config) => planCandidates(config, profile, model, { port: PORT }),
+async function measure({ strategy, candidates, monotone = false, guess = false }, scenario) {
+  const { result, oracle } = await searchWithModel({
+    model, profile, start, port: PORT, required: scenario.required, strategy, candidates, monotone, parallel: PARALLEL,
+    guess: guess ? guessFor(scenario) : undefined,
   });
-  const passes = evaluator.passes(result.final.config);
+  const passes = oracle.passes(result.final.config);
   // 1-minimal: removing any single candidate of the final config (planned afresh) fails, changes
   // nothing, or turns on more options than it turns off (EXPERT: no reduction, as the search sees it).
   const minimal = passes && planCandidates(result.final.config, profile, model, { port: PORT }).candidates.every(({ name }) => {
     const without = model.resolve(withValues(result.final.config, [name], 'n'));
-    return sha256(canonicalDotConfig(without)) === result.final.hash || !evaluator.passes(without) || growth({ config: without }, result.final) !== undefined;
+    return sha256(canonicalDotConfig(without)) === result.final.hash || !oracle.passes(without) || growth({ config: without }, result.final) !== undefined;
   });
   return {
-    builds: evaluator.builds, enabled: enabledSymbols(result.final.config).length, minimal,
+    builds: oracle.builds, enabled: enabledSymbols(result.final.config).length, minimal, guess: result.guess,
     rounds: result.rounds.length, later: result.rounds.slice(1).reduce((sum, r) => sum + r.builds, 0), recheck: result.recheck.builds,
   };
 }
@@ -173,34 +168,85 @@ const ran = pool.filter((c) => groupOf.get(c.name) === 'executed');
 
 const scenarios = [];
 for (const extra of [0, 5, 10]) {
-  for (let seed = 1; seed <= SEEDS; seed++) scenarios.push({ label: `server+${extra} s${seed}`, required: serverSet(seed * 104729 + extra, extra) });
+  for (let seed = 1; seed <= SEEDS; seed++) scenarios.push({ label: `server+${extra} s${seed}`, group: 'server+N', required: serverSet(seed * 104729 + extra, extra) });
 }
 if (traced) {
   for (const extra of [5, 10]) {
-    for (let seed = 1; seed <= SEEDS; seed++) scenarios.push({ label: `server+${extra}ran s${seed}`, required: serverSet(seed * 104729 + extra, extra, ran) });
+    for (let seed = 1; seed <= SEEDS; seed++) scenarios.push({ label: `server+${extra}ran s${seed}`, group: 'server+Nran', required: serverSet(seed * 104729 + extra, extra, ran) });
   }
-  for (let seed = 1; seed <= SEEDS; seed++) scenarios.push({ label: `10 ran s${seed}`, required: hiddenSet(seed * 7919 + 10, 10, ran) });
+  for (let seed = 1; seed <= SEEDS; seed++) scenarios.push({ label: `10 ran s${seed}`, group: 'N ran', required: hiddenSet(seed * 7919 + 10, 10, ran) });
 }
 for (const count of [5, 10, 20, 40]) {
-  for (let seed = 1; seed <= SEEDS; seed++) scenarios.push({ label: `${count} random s${seed}`, required: hiddenSet(seed * 7919 + count, count) });
+  for (let seed = 1; seed <= SEEDS; seed++) scenarios.push({ label: `${count} random s${seed}`, group: 'N random', required: hiddenSet(seed * 7919 + count, count) });
 }
 
+/**
+ * Apps as Lupine found them: a common base plus 0-13 options of their own, and the options of
+ * their own mostly shared with other apps (Lupine's general config is its base plus the few dozen
+ * options its 20 apps needed between them). Those are the scenarios a learned guess is for: the
+ * base is in every other run, an app's own options often in some. Here the base is the server's
+ * needs (SERVER minus what the harness keeps), and an app adds K options drawn from a fixed
+ * APP_POOL of 19 pool options (with their parents). The server+N scenarios draw their extras from
+ * the whole pool instead: needs no other run had, which no guess can know.
+ */
+const BASE = SERVER.filter((n) => live.some((c) => c.name === n));
+const APP_POOL = (() => {
+  const random = rng(31337);
+  const from = pool.filter((c) => !BASE.includes(c.name));
+  const drawn = new Set();
+  while (drawn.size < Math.min(19, from.length)) drawn.add(from[Math.floor(random() * from.length)]);
+  return [...drawn];
+})();
+function appSet(seed, count) {
+  const required = new Set(BASE);
+  const own = hiddenSet(seed, count, APP_POOL);
+  for (const n of own) required.add(n);
+  return required;
+}
+// "Several seeds" even with --seeds 1: the guess of one app is learned from the others; K=0 has one set only.
+const BASE_SEEDS = Math.max(SEEDS, 3);
+for (const count of [0, 2, 5]) {
+  for (let seed = 1; seed <= (count === 0 ? 1 : BASE_SEEDS); seed++) scenarios.push({ label: `base+${count} s${seed}`, group: 'base+K', required: appSet(seed * 7907 + count, count) });
+}
+/** The bundled examples' real needed sets, when the profile ships a search.prior (scripts/learn-prior.mjs writes it). */
+const examples = [...new Set(profile.search.prior.flatMap((p) => p.neededBy))];
+for (const example of examples) {
+  const required = new Set(profile.search.prior.filter((p) => p.neededBy.includes(example) && start.get(p.option) === 'y').map((p) => p.option));
+  scenarios.push({ label: `example ${example}`, group: 'example', example, required });
+}
+console.log(`base+K: base ${BASE.join(' ')}; app pool ${APP_POOL.map((c) => c.name).join(' ')}`);
+console.log(`search.prior: ${examples.length ? `${profile.search.prior.length} options of ${examples.join(', ')}` : 'none'}`);
+
+const began = Date.now();
 const ratio = (x, ref) => (x / ref).toFixed(2);
 const width = Math.max(...COLUMNS.map((c) => c.label.length)) + 1;
+const labelWidth = Math.max(18, ...scenarios.map((s) => s.label.length));
 console.log(`\nbuilds per strategy; the ratio is to one-at-a-time (for /mono columns: to one-at-a-time/mono); parallel=${PARALLEL}`);
-console.log(`a cell is "builds ratio" and ends in "!" if the result was not 1-minimal or not as small as one-at-a-time's`);
-console.log(['scenario'.padEnd(18), 'need', ...COLUMNS.map((c) => c.label.padStart(width))].join(' '));
-const refOf = (c) => COLUMNS.findIndex((r) => r.strategy === 'one-at-a-time' && !!r.monotone === !!c.monotone);
+console.log(`a cell is "builds ratio" and ends in "!" if the result was not 1-minimal or not as small as one-at-a-time's;`);
+console.log(`a guess column's cell also says whether the learned guess (g) and then its core (c) held (+) or failed (-)`);
+console.log(['scenario'.padEnd(labelWidth), 'need', ...COLUMNS.map((c) => c.label.padStart(width))].join(' '));
+const refOf = (c) => COLUMNS.findIndex((r) => r.strategy === 'one-at-a-time' && !!r.monotone === !!c.monotone && !r.guess);
 const totals = COLUMNS.map(() => 0);
 const worst = COLUMNS.map(() => 0);
 const flawed = COLUMNS.map(() => 0);
+/** Per group (and 'all'): total builds per column. */
+const groups = new Map();
+/** Per guess column: how often the guess and its core held, failed, or were not tried. */
+const guessCounts = COLUMNS.map(() => ({ held: 0, failed: 0, none: 0, coreHeld: 0, coreFailed: 0 }));
 /** Per column: scenarios by their number of fixpoint rounds; builds of the rounds after the first; builds of the closing check. */
 const roundCounts = COLUMNS.map(() => new Map());
 const laterBuilds = COLUMNS.map(() => 0);
 const recheckBuilds = COLUMNS.map(() => 0);
-for (const { label, required } of scenarios) {
+const mark = (trial) => (trial ? (trial.held ? '+' : '-') : '');
+for (const scenario of scenarios) {
   const runs = [];
-  for (const column of COLUMNS) runs.push(await measure(column, required));
+  for (const column of COLUMNS) runs.push(await measure(column, scenario));
+  for (const group of [scenario.group, 'all']) {
+    const sums = groups.get(group) ?? { scenarios: 0, builds: COLUMNS.map(() => 0) };
+    sums.scenarios++;
+    runs.forEach((r, i) => (sums.builds[i] += r.builds));
+    groups.set(group, sums);
+  }
   const cells = runs.map((r, i) => {
     const ref = runs[refOf(COLUMNS[i])];
     totals[i] += r.builds;
@@ -210,13 +256,36 @@ for (const { label, required } of scenarios) {
     worst[i] = Math.max(worst[i], r.builds / ref.builds);
     const bad = !r.minimal || r.enabled > runs[0].enabled;
     if (bad) flawed[i]++;
-    return `${r.builds} ${ratio(r.builds, ref.builds)}${bad ? '!' : ''}`.padStart(width);
+    let guess = '';
+    if (COLUMNS[i].guess) {
+      const g = guessCounts[i];
+      if (!r.guess) g.none++;
+      else {
+        if (r.guess.held) g.held++;
+        else g.failed++;
+        if (r.guess.core) r.guess.core.held ? g.coreHeld++ : g.coreFailed++;
+      }
+      guess = r.guess ? ` g${mark(r.guess)}${r.guess.core ? `c${mark(r.guess.core)}` : ''}` : ' g?';
+    }
+    return `${r.builds} ${ratio(r.builds, ref.builds)}${guess}${bad ? '!' : ''}`.padStart(width);
   });
-  console.log([label.padEnd(18), String(required.size).padStart(4), ...cells].join(' '));
+  console.log([scenario.label.padEnd(labelWidth), String(scenario.required.size).padStart(4), ...cells].join(' '));
 }
 console.log('\nall scenarios: total builds (ratio of totals), worst ratio, results not 1-minimal or larger');
 COLUMNS.forEach((c, i) => {
   console.log(`  ${c.label.padEnd(width)} ${String(totals[i]).padStart(6)} (${ratio(totals[i], totals[refOf(c)])}), worst ${worst[i].toFixed(2)}, ${flawed[i]}`);
+});
+console.log('\nby scenario group: ratio of total builds to one-at-a-time (/mono: to one-at-a-time/mono); the guess aims at <= 0.2x for servers');
+console.log(['group'.padEnd(labelWidth), 'runs', ...COLUMNS.map((c) => c.label.padStart(width))].join(' '));
+for (const [group, sums] of [...groups].sort(([a], [b]) => (a === 'all') - (b === 'all'))) {
+  const cells = COLUMNS.map((c, i) => `${sums.builds[i]} ${ratio(sums.builds[i], sums.builds[refOf(c)])}`.padStart(width));
+  console.log([group.padEnd(labelWidth), String(sums.scenarios).padStart(4), ...cells].join(' '));
+}
+console.log('\nthe learned guess: scenarios where it held / failed / was not tried (nothing learned, or it kept every candidate); then its core');
+COLUMNS.forEach((c, i) => {
+  if (!c.guess) return;
+  const g = guessCounts[i];
+  console.log(`  ${c.label.padEnd(width)} guess held ${g.held}, failed ${g.failed}, not tried ${g.none}; core held ${g.coreHeld}, failed ${g.coreFailed}`);
 });
 console.log('\nfixpoint rounds (scenarios per number of rounds), builds of the rounds after the first, builds of the closing check on the final config');
 COLUMNS.forEach((c, i) => {
@@ -224,3 +293,4 @@ COLUMNS.forEach((c, i) => {
   const share = (n) => `${n} (${((100 * n) / totals[i]).toFixed(1)}% of its builds)`;
   console.log(`  ${c.label.padEnd(width)} ${rounds}; later rounds ${share(laterBuilds[i])}; closing check ${share(recheckBuilds[i])}`);
 });
+console.log(`\n${scenarios.length} scenarios x ${COLUMNS.length} columns in ${((Date.now() - began) / 60000).toFixed(1)} min`);
