@@ -36,6 +36,8 @@ export interface Report {
   accel: { accel: string; choice: string; reason: string };
   strategy: string;
   builds: number;
+  /** Builds the classic one-at-a-time loop would need on the same start (the Kconfig model judging by this run's needed set). */
+  oneAtATimeBuilds?: number;
   evaluations: number;
   wallSeconds: number;
   stages: Record<string, number>;
@@ -128,6 +130,7 @@ export function renderMarkdown(r: Report): string {
     '',
     `Profile \`${r.profile}\`, kernel ${r.kernelVersion}, strategy \`${r.strategy}\`, QEMU accelerator ${r.accel.accel.toUpperCase()} (${r.accel.choice === 'auto' ? `auto: ${r.accel.reason}` : 'asked for'}).`,
     `${r.builds} kernel builds, ${r.evaluations} evaluations, ${r.wallSeconds} s wall time.`,
+    ...(r.oneAtATimeBuilds !== undefined ? [`The classic one-at-a-time loop would have needed ${r.oneAtATimeBuilds} builds on the same start (the Kconfig model judging by this run's needed set).`] : []),
     '',
     '| | start | final |',
     '|---|---:|---:|',

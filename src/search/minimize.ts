@@ -27,6 +27,8 @@ import { readPrevious } from './previous.js';
 import { fromGuess, learnedGuess, type Guess } from './guess.js';
 import { knowledgeFile, readKnowledge, recordKnowledge, type KnowledgeRun } from './knowledge.js';
 import { cacheRoot } from '../util/paths.js';
+import { oneAtATimeReference } from './model-oracle.js';
+import { harnessNeeds } from '../profile/harness.js';
 import { recordOutput } from './output-record.js';
 import type { OutputRecord } from '../output/record.js';
 
@@ -59,6 +61,8 @@ export interface MinimizeResult {
   stages: StageTime[];
   /** What the out dir gets, as plain data (src/output writes it). */
   output: OutputRecord;
+  /** Builds the classic one-at-a-time loop would need on the same start, the Kconfig model judging by this run's needed set (no model: undefined). */
+  oneAtATimeBuilds?: number;
 }
 
 export async function minimize(options: MinimizeOptions): Promise<MinimizeResult> {
@@ -150,6 +154,13 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
       replan: (config) => planCandidates(config, options.profile, model, { port: options.port, only: stillEnabled(config, options.candidates) }),
     });
 
+    // The comparison the report leads with: the classic loop on the same start, judged by the model with what this run found needed.
+    const needed = neededBy(app, source.version, kernel).needed.map((n) => n.option);
+    if (model) emit({ type: 'info', message: 'counting the builds the classic one-at-a-time loop would need on the same start (the Kconfig model judging by what this run found needed)' });
+    const oneAtATimeBuilds = model
+      ? await oneAtATimeReference({ model, profile: options.profile, start: startNorm.config, port: options.port, required: [...needed, ...harnessNeeds(options.profile, options.port)], only: options.candidates })
+      : undefined;
+
     stage('cmdline-search', 'searching boot options');
     const cmdlineResult = options.keepCmdline
       ? { cmdline, removed: [] as string[] }
@@ -180,7 +191,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
       kernel, cmdlineRemoved: cmdlineResult.removed,
       initramfs: { file: initramfs.file, bytes: initramfs.bytes, uncompressedBytes: initramfs.uncompressedBytes, entries: initramfs.entries },
       manifest, evaluations: evaluator.evaluations, builds: evaluator.builds, flaky: evaluator.flaky, wallSeconds: (Date.now() - began) / 1000, stages,
-      workerEvents: context.poolEvents,
+      workerEvents: context.poolEvents, oneAtATimeBuilds,
     };
     // While the context is open: savedefconfig runs in the kconfig scratch dir that closing removes.
     const output = await recordOutput(result, tool);

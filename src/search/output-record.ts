@@ -64,6 +64,7 @@ export function makeReport(result: RunResult, sizes: { startBzImage: number; fin
     accel: { accel: result.accel.accel, choice: result.accel.choice, reason: result.accel.reason },
     strategy: options.strategy ?? options.profile.search.strategy,
     builds: result.builds,
+    ...(result.oneAtATimeBuilds !== undefined ? { oneAtATimeBuilds: result.oneAtATimeBuilds } : {}),
     evaluations: result.evaluations,
     wallSeconds: Math.round(result.wallSeconds),
     stages,
