@@ -53,7 +53,12 @@ export interface Report {
   /** The kernel search's rounds: the start config's candidates, then the options earlier removals freed, until none. */
   rounds: { candidates: string[]; removed: string[]; kept: string[]; builds: number; guess?: true }[];
   /** The first guess (none, --from's result, or learned from the profile's prior and finished runs) and whether it held. */
-  guess: { source: 'none' | 'from' | 'learned'; kept?: string[]; removed?: number; held?: boolean; reason?: string };
+  guess: {
+    source: 'none' | 'from' | 'learned'; kept?: string[]; removed?: number; held?: boolean; reason?: string;
+    /** The guess tried again with what searching its removals found (when it failed), and its core (when it held). */
+    repaired?: { kept: string[]; removed: number; held: boolean; reason?: string };
+    core?: { kept: string[]; removed: number; held: boolean; reason?: string };
+  };
   /** The closing check, each kept option removed alone from the final config: those evaluated, those it removed, its builds. */
   recheck: { checked: string[]; removed: string[]; builds: number };
   cmdline: string;
@@ -116,10 +121,16 @@ function roundsSection(r: Report): string[] {
 }
 
 function guessLine(r: Report): string {
-  const g = r.guess;
+  // A report.json of a run before the guess existed has none.
+  const g = r.guess ?? { source: 'none' };
   if (g.source === 'none' || g.held === undefined) return 'First guess: none.';
   const what = `First guess: ${g.source === 'from' ? 'the --from result' : 'learned (the profile\'s search.prior and finished runs of this profile)'}, keeping ${g.kept?.length ?? 0} candidates and removing ${g.removed} options in one test`;
-  return g.held ? `${what}: it held, so only the options it kept were tested, one at a time.` : `${what}: it failed (${g.reason}), so every candidate was searched, its removals first.`;
+  const held = g.held ? `${what}: it held.` : `${what}: it failed (${g.reason}), so its removals were searched with what it kept left in.`;
+  const more = [
+    g.repaired ? `Tried again with what that found, keeping ${g.repaired.kept.length}: ${g.repaired.held ? 'it held' : `it failed (${g.repaired.reason})`}.` : '',
+    g.core ? `Its core (what at least half its runs needed), keeping ${g.core.kept.length}: ${g.core.held ? `held, removing ${g.core.removed} more in one test` : `failed (${g.core.reason})`}.` : '',
+  ].filter(Boolean);
+  return [held, ...more, 'What it kept was then tested option by option.'].join(' ');
 }
 
 export function renderMarkdown(r: Report): string {
