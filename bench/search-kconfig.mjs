@@ -126,10 +126,7 @@ function guessFor(scenario) {
   const runs = [...sets.values()].map((s) => ({
     app: s.label, kernelVersion: source.version, finishedAt: '', needed: [...s.required].map((option) => ({ option, verdict: 'fail' })),
   }));
-  const prior = profile.search.prior
-    .map((p) => ({ option: p.option, neededBy: p.neededBy.filter((by) => by !== scenario.example) }))
-    .filter((p) => p.neededBy.length > 0);
-  return learnedGuess(prior, runs);
+  return learnedGuess(profile.search.prior.filter((p) => p.example !== scenario.example), runs);
 }
 
 async function measure({ strategy, candidates, monotone = false, guess = false }, scenario) {
@@ -209,13 +206,13 @@ for (const count of [0, 2, 5]) {
   for (let seed = 1; seed <= (count === 0 ? 1 : BASE_SEEDS); seed++) scenarios.push({ label: `base+${count} s${seed}`, group: 'base+K', required: appSet(seed * 7907 + count, count) });
 }
 /** The bundled examples' real needed sets, when the profile ships a search.prior (scripts/learn-prior.mjs writes it). */
-const examples = [...new Set(profile.search.prior.flatMap((p) => p.neededBy))];
-for (const example of examples) {
-  const required = new Set(profile.search.prior.filter((p) => p.neededBy.includes(example) && start.get(p.option) === 'y').map((p) => p.option));
-  scenarios.push({ label: `example ${example}`, group: 'example', example, required });
+// An example that needed nothing beyond the harness is a scenario too: every candidate removable.
+const examples = profile.search.prior.map((p) => p.example);
+for (const { example, needed } of profile.search.prior) {
+  scenarios.push({ label: `example ${example}`, group: 'example', example, required: new Set(needed.filter((n) => start.get(n) === 'y')) });
 }
 console.log(`base+K: base ${BASE.join(' ')}; app pool ${APP_POOL.map((c) => c.name).join(' ')}`);
-console.log(`search.prior: ${examples.length ? `${profile.search.prior.length} options of ${examples.join(', ')}` : 'none'}`);
+console.log(`search.prior: ${examples.length ? profile.search.prior.map((p) => `${p.example} [${p.needed.join(' ')}]`).join(', ') : 'none'}`);
 
 const began = Date.now();
 const ratio = (x, ref) => (x / ref).toFixed(2);

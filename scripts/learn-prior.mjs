@@ -5,9 +5,9 @@
 //
 // For each example it runs `tinyx minimize` over every candidate of the profile into OUT/<example>
 // (a finished run there is reused; an interrupted one resumes from its journal), then writes
-// search.prior in profiles/<profile>.yaml: each option some finished run kept because removing it
-// alone failed, with the examples whose runs needed it. Examples without a finished run are left out,
-// and said so.
+// search.prior in profiles/<profile>.yaml: for each example, the options its finished run kept
+// because removing them alone failed (an empty list: it needs nothing beyond the harness). Examples
+// without a finished run are left out, and said so.
 //
 // --seed profile (the default) starts each run from the profile's own kernel.enable list as its
 // first guess (given as --from): what the profile's author declared a target needs, not what any run
@@ -59,7 +59,7 @@ for (const name of Object.keys(EXAMPLES)) {
   await execa('node', [CLI, ...argv], { stdio: 'inherit' });
 }
 
-/** option -> { by: example[], verdicts: string[] } from every finished run. */
+/** example -> the options its finished run needed; and where each came from. */
 const prior = new Map();
 const used = [];
 for (const name of Object.keys(EXAMPLES)) {
@@ -71,23 +71,18 @@ for (const name of Object.keys(EXAMPLES)) {
   const noops = new Set(report.noops);
   const needed = report.kept.filter((n) => !noops.has(n) && !String(report.keptReasons[n] ?? '').startsWith('grows'));
   used.push(`${name} (kernel ${report.kernelVersion}, ${report.builds} builds, ${report.wallSeconds} s, guess ${report.guess?.source ?? 'none'})`);
-  console.log(`${name}: ${needed.length} options needed: ${needed.join(', ') || '(none)'}`);
-  for (const n of needed) {
-    const entry = prior.get(n) ?? { by: [], verdicts: [] };
-    entry.by.push(name);
-    entry.verdicts.push(`${name}: ${report.keptReasons[n]}`);
-    prior.set(n, entry);
-  }
+  console.log(`${name}: ${needed.length} options needed beyond the harness${needed.length ? ':' : ' (every candidate removed, or kept as a no-op or for growing the config)'}`);
+  for (const n of needed) console.log(`  ${n}: ${report.keptReasons[n]}`);
+  prior.set(name, needed);
 }
-console.log('\nsearch.prior:');
-for (const [option, { verdicts }] of [...prior].sort()) console.log(`  ${option}\n    ${verdicts.join('\n    ')}`);
 
-const map = doc.createNode(Object.fromEntries([...prior].sort().map(([n, { by }]) => [n, by])));
+const map = doc.createNode(Object.fromEntries(prior));
 for (const pair of map.items) pair.value.flow = true;
 map.commentBefore = ` Written by scripts/learn-prior.mjs (never by hand) from full runs of: ${used.join('; ') || 'none'}.`;
 doc.setIn(['search', 'prior'], map);
 if (args.includes('--dry-run')) console.log(`\n--dry-run: ${profileFile} not written`);
 else {
-  await writeFile(profileFile, doc.toString({ lineWidth: 0 }));
-  console.log(`\nwrote search.prior (${prior.size} options) to ${profileFile}`);
+  const text = doc.toString({ lineWidth: 0 });
+  await writeFile(profileFile, text.endsWith('\n') ? text : `${text}\n`);
+  console.log(`\nwrote search.prior (${prior.size} examples) to ${profileFile}`);
 }

@@ -95,7 +95,7 @@ export function parseProfile(text: string, source: string): Profile {
     search: {
       strategy: check.string(['search', 'strategy'], DEFAULT_STRATEGY),
       cmdlineStrategy: check.string(['search', 'cmdlineStrategy'], DEFAULT_STRATEGY),
-      prior: check.listMap(['search', 'prior']).map(({ key, values }) => ({ option: symbolName(key), neededBy: values })),
+      prior: check.listMap(['search', 'prior']).map(({ key, values }) => ({ example: key, needed: values.map(symbolName) })),
     },
   };
   for (const key of ['strategy', 'cmdlineStrategy'] as const) {
@@ -176,12 +176,12 @@ class Checker {
     return value;
   }
 
-  /** A mapping of names to lists of strings (`FUTEX: [hello-http, lighttpd]`), in file order. */
+  /** A mapping of names to lists of strings (`lighttpd: [FUTEX, EPOLL]`), in file order. */
   listMap(keyPath: string[]): { key: string; values: string[] }[] {
     const node = this.node(keyPath);
     if (node === undefined || (isScalar(node) && node.value === null)) return [];
     if (!isMap(node)) {
-      this.fail(keyPath, 'a mapping of option names to lists', node);
+      this.fail(keyPath, 'a mapping of names to lists', node);
       return [];
     }
     return node.items.map((pair) => {

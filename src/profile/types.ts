@@ -34,17 +34,17 @@ export interface Profile {
     /** Strategy for boot options. */
     cmdlineStrategy: string;
     /**
-     * The shipped first guess: options that full runs of the bundled examples needed, each with the
-     * examples that needed it (written by scripts/learn-prior.mjs, never by hand).
+     * The shipped first guess: each bundled example's full run and the options it needed beyond the
+     * harness (written by scripts/learn-prior.mjs, never by hand).
      */
-    prior: PriorOption[];
+    prior: PriorRun[];
   };
 }
 
-/** An option of the shipped prior and the bundled examples whose full runs needed it. */
-export interface PriorOption {
-  option: string;
-  neededBy: string[];
+/** A full run of a bundled example and the candidates it kept because removing them failed (none: it needs only the harness). */
+export interface PriorRun {
+  example: string;
+  needed: string[];
 }
 
 /** The kernel options the harness needs: `always`, plus `network` when the app has a port (`--port` > 0). */

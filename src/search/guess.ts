@@ -1,6 +1,6 @@
 // The first guess of what an app needs: a previous result (--from), or what finished runs of the profile needed.
 import { enabledSymbols, type DotConfig } from '../kconfig/dotconfig.js';
-import type { PriorOption } from '../profile/types.js';
+import type { PriorRun } from '../profile/types.js';
 import type { KnowledgeRun } from './knowledge.js';
 import type { SearchCandidate } from './strategy.js';
 
@@ -10,6 +10,8 @@ export interface Guess {
   source: 'from' | 'learned';
   /** Each option kept, with the runs that needed it (--from: the previous result's path). */
   keep: ReadonlyMap<string, readonly string[]>;
+  /** The runs it learned from, those that needed nothing beyond the harness included. */
+  runs: readonly string[];
   /**
    * Whether what it keeps was found needed by a search (a tinyx result, or learned): its kept options
    * are then tested one at a time once it holds. A plain .config is only a bound: the search
@@ -20,24 +22,29 @@ export interface Guess {
 
 /** --from: the guess is what the previous result kept enabled (`evidence`: it is a tinyx result). */
 export function fromGuess(previous: DotConfig, where: string, evidence = true): Guess {
-  return { source: 'from', keep: new Map(enabledSymbols(previous).map((n) => [n, [where]])), evidence };
+  return { source: 'from', keep: new Map(enabledSymbols(previous).map((n) => [n, [where]])), runs: [where], evidence };
 }
 
 /**
  * The union of what the profile's shipped prior and the finished runs in the knowledge file
  * needed, each option with the runs that needed it (`profile:NAME` for a shipped example, the
- * app's path for a run on this host); undefined when neither says anything.
+ * app's path for a run on this host). A run that needed nothing is a guess too (remove every
+ * candidate); undefined only when there is no run at all.
  */
-export function learnedGuess(prior: readonly PriorOption[], runs: readonly KnowledgeRun[]): Guess | undefined {
+export function learnedGuess(prior: readonly PriorRun[], runs: readonly KnowledgeRun[]): Guess | undefined {
   const keep = new Map<string, string[]>();
-  const add = (option: string, by: string) => {
-    const list = keep.get(option) ?? [];
-    if (!list.includes(by)) list.push(by);
-    keep.set(option, list);
+  const sources: string[] = [];
+  const add = (by: string, options: readonly string[]) => {
+    if (!sources.includes(by)) sources.push(by);
+    for (const option of options) {
+      const list = keep.get(option) ?? [];
+      if (!list.includes(by)) list.push(by);
+      keep.set(option, list);
+    }
   };
-  for (const p of prior) for (const by of p.neededBy) add(p.option, `profile:${by}`);
-  for (const run of runs) for (const n of run.needed) add(n.option, run.app);
-  return keep.size > 0 ? { source: 'learned', keep, evidence: true } : undefined;
+  for (const p of prior) add(`profile:${p.example}`, p.needed);
+  for (const run of runs) add(run.app, run.needed.map((n) => n.option));
+  return sources.length > 0 ? { source: 'learned', keep, runs: sources, evidence: true } : undefined;
 }
 
 /**
@@ -62,9 +69,9 @@ export function orderByGuess(candidates: readonly SearchCandidate[], guess: Gues
  * Undefined with fewer than two runs, or when it would keep the same options.
  */
 export function coreOf(guess: Guess): Guess | undefined {
-  const runs = new Set([...guess.keep.values()].flat());
-  if (runs.size < 2) return undefined;
-  const keep = new Map([...guess.keep].filter(([, by]) => by.length * 2 >= runs.size));
+  const runs = guess.runs.length;
+  if (runs < 2) return undefined;
+  const keep = new Map([...guess.keep].filter(([, by]) => by.length * 2 >= runs));
   return keep.size < guess.keep.size ? { ...guess, keep } : undefined;
 }
 

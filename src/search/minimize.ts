@@ -196,7 +196,8 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     // While the context is open: savedefconfig runs in the kconfig scratch dir that closing removes.
     const output = await recordOutput(result, tool);
     // Only a run that got this far teaches the next run's first guess.
-    await recordKnowledge(knowledgeFile(options.cache ?? cacheRoot(), options.profile.name), options.profile.name, neededBy(app, source.version, kernel))
+    // Only a full search's needs say what the app needs (a --candidates list searched only its own).
+    if (!options.candidates) await recordKnowledge(knowledgeFile(options.cache ?? cacheRoot(), options.profile.name), options.profile.name, neededBy(app, source.version, kernel))
       .catch((error: unknown) => emit({ type: 'warning', message: `the knowledge file was not updated: ${error instanceof Error ? error.message : String(error)}` }));
     return { ...result, output };
   } finally {
@@ -223,7 +224,7 @@ async function firstGuess(options: MinimizeOptions, previous: DotConfig | undefi
   const runs = await readKnowledge(file, (message) => emit({ type: 'warning', message }));
   const guess = learnedGuess(options.profile.search.prior, runs);
   const from = [
-    ...(options.profile.search.prior.length ? [`the profile's search.prior (${options.profile.search.prior.length} options)`] : []),
+    ...(options.profile.search.prior.length ? [`the profile's search.prior (${options.profile.search.prior.map((p) => `${p.example}: ${p.needed.length}`).join(', ')})`] : []),
     ...(runs.length ? [`${runs.length} finished run${runs.length === 1 ? '' : 's'} in ${file}`] : []),
   ];
   emit({ type: 'info', message: guess ? `first guess: ${guess.keep.size} options, from ${from.join(' and ')}` : 'first guess: none (no shipped prior, no finished runs of this profile yet)' });

@@ -1,15 +1,19 @@
 // A real `tinyx minimize` stopped while its guest runs: kill -9 leaves no QEMU behind (parent-death
 // signal), SIGTERM stops at once with 143 and SIGINT with 130, cleaning up after itself.
 import { execa, type ResultPromise } from 'execa';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startKernel } from '../helpers/start-kernel.js';
+import { knowledgeFile, readKnowledge } from '../../src/search/knowledge.js';
+import { cacheRoot } from '../../src/util/paths.js';
 
 const root = path.resolve(__dirname, '../..');
 const cli = path.join(root, 'dist/cli/main.js');
-const server = path.join(root, 'examples/hello-http/build/server');
+const example = path.join(root, 'examples/hello-http/build/server');
+/** A copy of the example under a path of its own, so the knowledge file's entries of these runs can be told apart. */
+let server: string;
 const probe = path.join(root, 'examples/hello-http/probe.sh');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,11 +39,13 @@ async function untilGuest(out: string, run: ResultPromise, timeoutMs: number): P
 describe('stopping a real run while its guest runs', () => {
   const outs: string[] = [];
   const start = (out: string) => execa('node', [
-    cli, 'minimize', '--app', server, '--tests', probe, '--out', out, '--candidates', 'BINFMT_SCRIPT', '--keep-cmdline', '--final-runs', '1',
+    cli, 'minimize', '--app', server, '--tests', probe, '--out', out, '--candidates', 'BINFMT_SCRIPT', '--keep-cmdline', '--final-runs', '1', '--no-prior',
   ], { reject: false, stdin: 'ignore', all: true });
 
   beforeAll(async () => {
     await startKernel();
+    server = path.join(await mkdtemp(path.join(tmpdir(), 'tinyx-signals-app-')), 'server');
+    await copyFile(example, server);
   });
   afterEach(async () => {
     for (const out of outs.splice(0)) {
@@ -79,6 +85,9 @@ describe('stopping a real run while its guest runs', () => {
       // Nothing of the run goes on: no guest, no later stage (packing, output).
       expect(await guests(out)).toEqual([]);
       expect(result.all).not.toContain('report.md');
+      // An interrupted run teaches the next run's first guess nothing.
+      const runs = await readKnowledge(knowledgeFile(cacheRoot(), 'qemu-x86_64'), () => undefined);
+      expect(runs.map((r) => r.app)).not.toContain(server);
     });
   }
 });

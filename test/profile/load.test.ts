@@ -67,11 +67,12 @@ describe('profile search settings', () => {
     expect(() => parseProfile('search:\n  strategy: fastest\n', 'x.yaml')).toThrow(/line 2: search.strategy: expected one of one-at-a-time, ddmin, bisect, received "fastest"/);
   });
 
-  it('reads search.prior as options, CONFIG_ prefix stripped, each with the examples that needed it, in file order', () => {
-    const text = 'search:\n  prior:\n    CONFIG_FUTEX: [hello-http, lighttpd]\n    EPOLL:\n      - lighttpd\n';
+  it('reads search.prior as examples, each with the options its run needed (CONFIG_ prefix stripped), in file order', () => {
+    const text = 'search:\n  prior:\n    lighttpd: [CONFIG_FUTEX, MULTIUSER]\n    hello-http: []\n    py-notes:\n      - EPOLL\n';
     expect(parseProfile(text, 'p.yaml').search.prior).toEqual([
-      { option: 'FUTEX', neededBy: ['hello-http', 'lighttpd'] },
-      { option: 'EPOLL', neededBy: ['lighttpd'] },
+      { example: 'lighttpd', needed: ['FUTEX', 'MULTIUSER'] },
+      { example: 'hello-http', needed: [] },
+      { example: 'py-notes', needed: ['EPOLL'] },
     ]);
     expect(parseProfile('name: x\n', 'x.yaml').search.prior).toEqual([]);
     expect(parseProfile('search:\n  prior:\n', 'x.yaml').search.prior).toEqual([]);
@@ -79,19 +80,19 @@ describe('profile search settings', () => {
 
   it('refuses a search.prior that is not a mapping of lists, with its line', () => {
     expect(problems('search:\n  strategy: bisect\n  prior: [FUTEX, EPOLL]\n'))
-      .toContain('line 3: search.prior: expected a mapping of option names to lists, received a list');
-    expect(problems('search:\n  prior:\n    FUTEX: [lighttpd]\n    EPOLL: lighttpd\n'))
-      .toContain('line 4: search.prior.EPOLL: expected a list of strings, received "lighttpd"');
+      .toContain('line 3: search.prior: expected a mapping of names to lists, received a list');
+    expect(problems('search:\n  prior:\n    lighttpd: [FUTEX]\n    py-notes: EPOLL\n'))
+      .toContain('line 4: search.prior.py-notes: expected a list of strings, received "EPOLL"');
   });
 
   it('the shipped profile still parses, with a well-formed prior', async () => {
     const { search } = await loadProfile();
     expect(search.strategy).toBe('bisect');
     expect(Array.isArray(search.prior)).toBe(true);
-    for (const { option, neededBy } of search.prior) {
-      expect(option).toMatch(/^[A-Z0-9_]+$/);
-      expect(option.startsWith('CONFIG_')).toBe(false);
-      expect(neededBy.length).toBeGreaterThan(0);
+    expect(search.prior.map((p) => p.example)).toContain('hello-http');
+    for (const { example, needed } of search.prior) {
+      expect(['hello-http', 'lighttpd', 'py-notes']).toContain(example);
+      for (const option of needed) expect(option).toMatch(/^[A-Z0-9_]+$/);
     }
   });
 });

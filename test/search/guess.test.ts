@@ -5,7 +5,15 @@ import { coreOf, fromGuess, learnedGuess, orderByGuess, type Guess } from '../..
 import type { KnowledgeRun } from '../../src/search/knowledge.js';
 import { searchKernel } from '../../src/search/phases.js';
 import { DEFAULT_STRATEGY, type SearchCandidate } from '../../src/search/strategy.js';
-import type { PriorOption } from '../../src/profile/types.js';
+import type { PriorRun } from '../../src/profile/types.js';
+
+/** The prior as option -> examples (easier to read here), as the profile holds it: example -> options. */
+type PriorOption = { option: string; neededBy: string[] };
+function byExample(list: PriorOption[]): PriorRun[] {
+  const runs = new Map<string, string[]>();
+  for (const { option, neededBy } of list) for (const by of neededBy) runs.set(by, [...(runs.get(by) ?? []), option]);
+  return [...runs].map(([example, needed]) => ({ example, needed }));
+}
 import { FakeKernel } from './fake-kernel.js';
 import { FakeOracle, type FakeModel } from './fake-oracle.js';
 
@@ -24,7 +32,7 @@ const kept = (guess: Guess | undefined) => (guess ? Object.fromEntries(guess.kee
 describe('learnedGuess', () => {
   it('keeps the union of the shipped prior and the finished runs, each option with the runs that needed it', () => {
     const prior: PriorOption[] = [{ option: 'FUTEX', neededBy: ['hello-http', 'lighttpd'] }, { option: 'EPOLL', neededBy: ['lighttpd'] }];
-    const guess = learnedGuess(prior, [run('/srv/app', ['FUTEX', 'TMPFS'])]);
+    const guess = learnedGuess(byExample(prior), [run('/srv/app', ['FUTEX', 'TMPFS'])]);
     expect(guess?.source).toBe('learned');
     expect(kept(guess)).toEqual({
       FUTEX: ['profile:hello-http', 'profile:lighttpd', '/srv/app'],
@@ -36,12 +44,14 @@ describe('learnedGuess', () => {
   it('names each run once per option: repeated examples, repeated options, the same app on two kernels', () => {
     const prior: PriorOption[] = [{ option: 'FUTEX', neededBy: ['lighttpd', 'lighttpd'] }];
     const runs = [run('/srv/app', ['FUTEX', 'FUTEX', 'AIO'], '6.6.1'), run('/srv/app', ['AIO'], '6.8.0')];
-    expect(kept(learnedGuess(prior, runs))).toEqual({ FUTEX: ['profile:lighttpd', '/srv/app'], AIO: ['/srv/app'] });
+    expect(kept(learnedGuess(byExample(prior), runs))).toEqual({ FUTEX: ['profile:lighttpd', '/srv/app'], AIO: ['/srv/app'] });
   });
 
-  it('is undefined when neither the prior nor a run names an option', () => {
+  it('is undefined without any run; a run that needed nothing is a guess that keeps nothing', () => {
     expect(learnedGuess([], [])).toBeUndefined();
-    expect(learnedGuess([{ option: 'FUTEX', neededBy: [] }], [run('/srv/app', [])])).toBeUndefined();
+    const nothing = learnedGuess([{ example: 'hello-http', needed: [] }], [run('/srv/app', [])]);
+    expect(nothing?.keep.size).toBe(0);
+    expect(nothing?.runs).toEqual(['profile:hello-http', '/srv/app']);
   });
 });
 
@@ -189,7 +199,7 @@ describe('searchKernel with a guess', () => {
     ];
 
     it('removes the options only one run needed in one more test when the core holds', async () => {
-      const guessed = await search(FLAT, learnedGuess(prior, []));
+      const guessed = await search(FLAT, learnedGuess(byExample(prior), []));
       expect(guessed.result.kept).toEqual(FLAT_NEEDED);
       expect(guessed.removable).toEqual([]);
       expect(guessed.result.guess).toEqual({
@@ -204,14 +214,14 @@ describe('searchKernel with a guess', () => {
       expect(guessed.evaluations).toBe(1 + 1 + 4);
       // The same seven options from one run (no core): one test each, in plan order, so SYSFS, TMPFS
       // and AIO go after NET, INET, EPOLL and FUTEX failed, and the closing check tests those four again.
-      const single = await search(FLAT, learnedGuess(prior.map((p) => ({ ...p, neededBy: ['a'] })), []));
+      const single = await search(FLAT, learnedGuess(byExample(prior.map((p) => ({ ...p, neededBy: ['a'] }))), []));
       expect(single.result.kept).toEqual(FLAT_NEEDED);
       expect(single.evaluations).toBe(1 + 7 + 4);
     });
 
     it('searches what the guess kept when the core fails, and finds the option only one example needed', async () => {
       const model: FakeModel = { ...FLAT, required: [...FLAT.required, 'SYSFS'] };
-      const guessed = await search(model, learnedGuess(prior, []));
+      const guessed = await search(model, learnedGuess(byExample(prior), []));
       expect(guessed.result.kept).toEqual(['NET', 'INET', 'SYSFS', 'EPOLL', 'FUTEX']);
       expect(guessed.removable).toEqual([]);
       expect(guessed.result.guess).toMatchObject({ held: true, removed: 3, core: { kept: FLAT_NEEDED, removed: 3, held: false, reason: 'fail: a needed option is off' } });
