@@ -128,7 +128,7 @@ function guessLine(r: Report): string {
   const held = g.held ? `${what}: it held.` : `${what}: it failed (${g.reason}), so its removals were searched with what it kept left in.`;
   const more = [
     g.repaired ? `Tried again with what that found, keeping ${g.repaired.kept.length}: ${g.repaired.held ? 'it held' : `it failed (${g.repaired.reason})`}.` : '',
-    g.core ? `Its core (what at least half its runs needed), keeping ${g.core.kept.length}: ${g.core.held ? `held, removing ${g.core.removed} more in one test` : `failed (${g.core.reason})`}.` : '',
+    g.core ? `Its core (what more than half its runs needed), keeping ${g.core.kept.length}: ${g.core.held ? `held, removing ${g.core.removed} more in one test` : `failed (${g.core.reason})`}.` : '',
   ].filter(Boolean);
   return [held, ...more, 'What it kept was then tested option by option.'].join(' ');
 }

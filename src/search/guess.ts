@@ -63,7 +63,7 @@ export function orderByGuess(candidates: readonly SearchCandidate[], guess: Gues
 }
 
 /**
- * The options at least half the guess's runs needed (an app's own needs are mostly what others
+ * The options more than half the guess's runs needed (an app's own needs are mostly what others
  * share, as Lupine found: a common base and a few app-specific options): tested as a second guess
  * once the first holds, so the options only some apps needed go in one test, not one each.
  * Undefined with fewer than two runs, or when it would keep the same options.
@@ -71,7 +71,7 @@ export function orderByGuess(candidates: readonly SearchCandidate[], guess: Gues
 export function coreOf(guess: Guess): Guess | undefined {
   const runs = guess.runs.length;
   if (runs < 2) return undefined;
-  const keep = new Map([...guess.keep].filter(([, by]) => by.length * 2 >= runs));
+  const keep = new Map([...guess.keep].filter(([, by]) => by.length * 2 > runs));
   return keep.size < guess.keep.size ? { ...guess, keep } : undefined;
 }
 

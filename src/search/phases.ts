@@ -148,7 +148,7 @@ export async function searchKernel(input: {
   const first: CandidatePlan = { candidates: input.candidates, isNoop: input.isNoop };
   let plan: Plan | undefined = first;
   let guess: GuessRecord | undefined;
-  // The guess (repaired once if it fails), then its core (what at least half the runs needed), while each holds.
+  // The guess (repaired once if it fails), then its core (what more than half the runs needed), while each holds.
   type Tier = { guess: Guess; kind: 'first guess' | 'repaired guess' | 'core of the guess' };
   const tiers: Tier[] = input.guess ? [{ guess: input.guess, kind: 'first guess' }] : [];
   for (let tier = tiers.shift(); tier && plan; tier = tiers.shift()) {

@@ -55,6 +55,13 @@ describe('tinyx minimize on hello-http (real builds and boots)', () => {
     expect(md).toContain('`VIRTIO_NET`: fail');
   });
 
+  it('says which first guess it used', async () => {
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
+    // The shipped prior (hello-http needs nothing beyond the harness) removes both candidates at once, which fails (no eth0).
+    expect(report.guess).toMatchObject({ source: 'learned', held: false });
+    expect(await readFile(path.join(out, 'report.md'), 'utf8')).toContain('First guess: learned');
+  });
+
   it('run.sh boots the minimized VM and the probe passes against it', async () => {
     const port = await freePort();
     const vm = execa(path.join(out, 'run.sh'), [String(port)], { reject: false, stdin: 'ignore', all: true });
