@@ -5,17 +5,12 @@ import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { capture } from '../helpers/capture.js';
 import { runMain } from '../../src/cli/main.js';
 import type { Report } from '../../src/output/report.js';
 
 const root = path.resolve(__dirname, '../..');
 const examples = path.join(root, 'examples');
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t), interactive: false }, out, err };
-}
 
 /** A probe that checks how the app was started (the example probes read EXPECT_*). */
 async function probeExpecting(probe: string, expect: Record<string, string>): Promise<string> {

@@ -4,6 +4,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { capture } from '../helpers/capture.js';
 import { runMain } from '../../src/cli/main.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { knowledgeFile, readKnowledge } from '../../src/search/knowledge.js';
@@ -12,12 +13,6 @@ import { cacheRoot } from '../../src/util/paths.js';
 const root = path.resolve(__dirname, '../..');
 const server = path.join(root, 'examples/hello-http/build/server');
 const probe = path.join(root, 'examples/hello-http/probe.sh');
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t), interactive: false }, out, err };
-}
 
 describe('a full search of hello-http (every candidate, the shipped first guess)', () => {
   let out: string;

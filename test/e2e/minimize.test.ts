@@ -4,6 +4,7 @@ import { mkdtemp, readFile, readdir, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { capture } from '../helpers/capture.js';
 import { runMain } from '../../src/cli/main.js';
 import { freePort } from '../../src/tester/ports.js';
 import { OUTPUT_FILES } from '../../src/output/write.js';
@@ -11,12 +12,6 @@ import { OUTPUT_FILES } from '../../src/output/write.js';
 const root = path.resolve(__dirname, '../..');
 const server = path.join(root, 'examples/hello-http/build/server');
 const probe = path.join(root, 'examples/hello-http/probe.sh');
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t), interactive: false }, out, err };
-}
 
 describe('tinyx minimize on hello-http (real builds and boots)', () => {
   let out: string;

@@ -6,31 +6,9 @@ import { searchKernel } from '../../src/search/phases.js';
 import { DEFAULT_STRATEGY } from '../../src/search/strategy.js';
 import { FakeKernel } from './fake-kernel.js';
 import { FakeOracle, type FakeModel } from './fake-oracle.js';
+import { SELECTING_KERNEL } from './strategy-models.js';
 
-/**
- * A small kernel: a network stack with a vendor gate, drivers that select INPUT and SERIO (SERIO
- * selects SERIO_LIBPS2), a cpufreq driver that selects the CPU_FREQ the app needs, file systems
- * and syscalls. Round 1 can search none of the selected options.
- */
-const MODEL: FakeModel = {
-  candidates: [
-    { name: 'NET', menuPath: ['Networking'] },
-    { name: 'INET', menuPath: ['Networking'], parent: 'NET' },
-    { name: 'ETHERNET', menuPath: ['Device Drivers'], parent: 'NET' },
-    { name: 'VENDOR_A', menuPath: ['Device Drivers'], parent: 'ETHERNET' },
-    { name: 'VENDOR_B', menuPath: ['Device Drivers'], parent: 'ETHERNET' },
-    { name: 'X86_PSTATE', menuPath: ['Power'] },
-    { name: 'KEYBOARD', menuPath: ['Device Drivers'] },
-    { name: 'MOUSE', menuPath: ['Device Drivers'] },
-    { name: 'PROC_FS', menuPath: ['File systems'] },
-    { name: 'TMPFS', menuPath: ['File systems'] },
-    { name: 'EPOLL', menuPath: ['General setup'] },
-    { name: 'AIO', menuPath: ['General setup'] },
-    { name: 'FUTEX', menuPath: ['General setup'] },
-  ],
-  required: ['NET', 'INET', 'PROC_FS', 'EPOLL', 'CPU_FREQ'],
-  selects: { X86_PSTATE: ['CPU_FREQ'], KEYBOARD: ['INPUT', 'SERIO'], MOUSE: ['INPUT'], SERIO: ['SERIO_LIBPS2'] },
-};
+const MODEL = SELECTING_KERNEL;
 const ROUND_1 = MODEL.candidates.map((c) => c.name);
 const NEEDED = ['NET', 'INET', 'PROC_FS', 'EPOLL', 'CPU_FREQ'];
 

@@ -16,6 +16,7 @@ function byExample(list: PriorOption[]): PriorRun[] {
 }
 import { FakeKernel } from './fake-kernel.js';
 import { FakeOracle, type FakeModel } from './fake-oracle.js';
+import { SELECTING_KERNEL } from './strategy-models.js';
 
 /** A finished run of `app` that kept `options`. */
 function run(app: string, options: string[], kernelVersion = '6.6.1'): KnowledgeRun {
@@ -103,26 +104,8 @@ const FLAT: FakeModel = {
 };
 const FLAT_NEEDED = ['NET', 'INET', 'EPOLL', 'FUTEX'];
 
-/** fixpoint.test.ts's kernel: X86_PSTATE selects the CPU_FREQ the app needs, KEYBOARD and MOUSE select INPUT and SERIO, SERIO selects SERIO_LIBPS2. */
-const SELECTS: FakeModel = {
-  candidates: [
-    { name: 'NET', menuPath: ['Networking'] },
-    { name: 'INET', menuPath: ['Networking'], parent: 'NET' },
-    { name: 'ETHERNET', menuPath: ['Device Drivers'], parent: 'NET' },
-    { name: 'VENDOR_A', menuPath: ['Device Drivers'], parent: 'ETHERNET' },
-    { name: 'VENDOR_B', menuPath: ['Device Drivers'], parent: 'ETHERNET' },
-    { name: 'X86_PSTATE', menuPath: ['Power'] },
-    { name: 'KEYBOARD', menuPath: ['Device Drivers'] },
-    { name: 'MOUSE', menuPath: ['Device Drivers'] },
-    { name: 'PROC_FS', menuPath: ['File systems'] },
-    { name: 'TMPFS', menuPath: ['File systems'] },
-    { name: 'EPOLL', menuPath: ['General setup'] },
-    { name: 'AIO', menuPath: ['General setup'] },
-    { name: 'FUTEX', menuPath: ['General setup'] },
-  ],
-  required: ['NET', 'INET', 'PROC_FS', 'EPOLL', 'CPU_FREQ'],
-  selects: { X86_PSTATE: ['CPU_FREQ'], KEYBOARD: ['INPUT', 'SERIO'], MOUSE: ['INPUT'], SERIO: ['SERIO_LIBPS2'] },
-};
+/** X86_PSTATE selects the CPU_FREQ the app needs, KEYBOARD and MOUSE select INPUT and SERIO, SERIO selects SERIO_LIBPS2. */
+const SELECTS = SELECTING_KERNEL;
 const SELECTS_NEEDED = ['NET', 'INET', 'PROC_FS', 'EPOLL', 'CPU_FREQ'];
 
 async function search(model: FakeModel, guess: Guess | undefined, options: { replan?: boolean; order?: (c: SearchCandidate[]) => SearchCandidate[] } = {}) {
