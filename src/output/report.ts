@@ -26,6 +26,14 @@ export interface SizeFigures {
   optionsEnabled: number;
 }
 
+/** One test of a first guess: the candidates it kept, how many options it removed at once, and its verdict. */
+export interface GuessTest {
+  kept: string[];
+  removed: number;
+  held: boolean;
+  reason?: string;
+}
+
 export interface Report {
   tinyx: string;
   app: string;
@@ -53,11 +61,10 @@ export interface Report {
   /** The kernel search's rounds: the start config's candidates, then the options earlier removals freed, until none. */
   rounds: { candidates: string[]; removed: string[]; kept: string[]; builds: number; guess?: true }[];
   /** The first guess (none, --from's result, or learned from the profile's prior and finished runs) and whether it held. */
-  guess: {
-    source: 'none' | 'from' | 'learned'; kept?: string[]; removed?: number; held?: boolean; reason?: string;
+  guess: { source: 'none' | 'from' | 'learned' } & Partial<GuessTest> & {
     /** The guess tried again with what searching its removals found (when it failed), and its core (when it held). */
-    repaired?: { kept: string[]; removed: number; held: boolean; reason?: string };
-    core?: { kept: string[]; removed: number; held: boolean; reason?: string };
+    repaired?: GuessTest;
+    core?: GuessTest;
   };
   /** The closing check, each kept option removed alone from the final config: those evaluated, those it removed, its builds. */
   recheck: { checked: string[]; removed: string[]; builds: number };

@@ -17,6 +17,14 @@ export function stillEnabled(config: DotConfig, only: readonly string[] | undefi
   return only.filter((n) => enabled.has(symbolName(n)));
 }
 
+/** Verdicts of a search by normalized config hash: true for a pass, else the failure as a reason. */
+export type SeenVerdicts = Map<string, true | string>;
+
+/** What SeenVerdicts keeps of a verdict. */
+export function seenAs(verdict: Verdict): true | string {
+  return verdict.status === 'pass' || `${verdict.status}: ${verdict.reason}`;
+}
+
 /** A candidate on a config: removing it changes nothing, turns on more options than it turns off, or neither. */
 export type CandidateStatus = 'noop' | 'grows' | 'live';
 
@@ -66,8 +74,8 @@ export interface ClosingCheckInput {
   /** `final` with these options disabled too, normalized. */
   without: (names: readonly string[]) => Promise<Normalized>;
   isNoop?: (name: string) => boolean;
-  /** Verdicts of this search by normalized config hash (true: pass, else the failure): a single removal already judged costs nothing. */
-  seen: Map<string, true | string>;
+  /** Verdicts of this search: a single removal already judged costs nothing. */
+  seen: SeenVerdicts;
   reasons: Record<string, string>;
   parallel: number;
   signal?: AbortSignal;
@@ -117,7 +125,7 @@ export async function closingCheck(input: ClosingCheckInput): Promise<{ removabl
     window.forEach((o, i) => {
       const verdict = verdicts[i]!;
       checked.push(o.name);
-      seen.set(o.config.hash, verdict.status === 'pass' || `${verdict.status}: ${verdict.reason}`);
+      seen.set(o.config.hash, seenAs(verdict));
       if (verdict.status !== 'pass') input.reasons[o.name] = `${verdict.status}: ${verdict.reason}`;
     });
     const winner = verdicts.findIndex((v) => v.status === 'pass');

@@ -1,5 +1,4 @@
 // The minimize pipeline: inputs -> initramfs -> start config -> sanity -> kernel search -> cmdline search -> output.
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveApp, type Manifest } from '../deps/index.js';
 import { hostStrace } from '../deps/host-strace.js';
@@ -23,7 +22,7 @@ import { getStrategy } from './strategy.js';
 import type { PoolEvent } from '../remote/pool.js';
 import { openKernel, openRunContext } from './context.js';
 import { kernelTraceOrder } from './kernel-trace-order.js';
-import { readPrevious } from './previous.js';
+import { readPrevious, type Previous } from './previous.js';
 import { fromGuess, learnedGuess, type Guess } from './guess.js';
 import { knowledgeFile, readKnowledge, recordKnowledge, type KnowledgeRun } from './knowledge.js';
 import { cacheRoot } from '../util/paths.js';
@@ -154,8 +153,9 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
       replan: (config) => planCandidates(config, options.profile, model, { port: options.port, only: stillEnabled(config, options.candidates) }),
     });
 
+    const learned = neededBy(app, source.version, kernel);
     // The comparison the report leads with: the classic loop on the same start, judged by the model with what this run found needed.
-    const needed = neededBy(app, source.version, kernel).needed.map((n) => n.option);
+    const needed = learned.needed.map((n) => n.option);
     if (model) emit({ type: 'info', message: 'counting the builds the classic one-at-a-time loop would need on the same start (the Kconfig model judging by what this run found needed)' });
     const oneAtATimeBuilds = model
       ? await oneAtATimeReference({ model, profile: options.profile, start: startNorm.config, port: options.port, required: [...needed, ...harnessNeeds(options.profile, options.port)], only: options.candidates })
@@ -195,9 +195,8 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     };
     // While the context is open: savedefconfig runs in the kconfig scratch dir that closing removes.
     const output = await recordOutput(result, tool);
-    // Only a run that got this far teaches the next run's first guess.
-    // Only a full search's needs say what the app needs (a --candidates list searched only its own).
-    if (!options.candidates) await recordKnowledge(knowledgeFile(options.cache ?? cacheRoot(), options.profile.name), options.profile.name, neededBy(app, source.version, kernel))
+    // Only a full search that got this far teaches the next run's first guess (a --candidates list searched only its own).
+    if (!options.candidates) await recordKnowledge(knowledgeFile(options.cache ?? cacheRoot(), options.profile.name), options.profile.name, learned)
       .catch((error: unknown) => emit({ type: 'warning', message: `the knowledge file was not updated: ${error instanceof Error ? error.message : String(error)}` }));
     return { ...result, output };
   } finally {
@@ -209,12 +208,11 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
  * --from's result, else (unless --no-prior) what the profile's shipped prior and the finished
  * runs in the knowledge file needed; the run says which.
  */
-async function firstGuess(options: MinimizeOptions, previous: DotConfig | undefined, emit: EventListener): Promise<Guess | undefined> {
+async function firstGuess(options: MinimizeOptions, previous: Previous | undefined, emit: EventListener): Promise<Guess | undefined> {
   if (previous) {
-    // A tinyx result (an out dir, or the config in one) is evidence; any other .config only bounds the search.
-    const result = await isResult(options.from!);
-    if (!result) emit({ type: 'info', message: `first guess: ${options.from} (a .config outside a tinyx out dir: what it keeps is searched by the strategy once it holds)` });
-    return fromGuess(previous, options.from!, result);
+    // A tinyx result is evidence; any other .config only bounds the search.
+    if (!previous.isResult) emit({ type: 'info', message: `first guess: ${options.from} (a .config outside a tinyx out dir: what it keeps is searched by the strategy once it holds)` });
+    return fromGuess(previous.config, options.from!, previous.isResult);
   }
   if (options.noPrior) {
     emit({ type: 'info', message: 'first guess: none (--no-prior)' });
@@ -229,12 +227,6 @@ async function firstGuess(options: MinimizeOptions, previous: DotConfig | undefi
   ];
   emit({ type: 'info', message: guess ? `first guess: ${guess.keep.size} options, from ${from.join(' and ')}` : 'first guess: none (no shipped prior, no finished runs of this profile yet)' });
   return guess;
-}
-
-/** An out dir of a finished `tinyx minimize` run, or a file in one. */
-async function isResult(from: string): Promise<boolean> {
-  const dir = (await stat(from).catch(() => undefined))?.isDirectory() ? from : path.dirname(from);
-  return stat(path.join(dir, 'report.json')).then(() => true, () => false);
 }
 
 /** What a finished run teaches: each kept candidate that failed when removed (not the forced or growing ones). */

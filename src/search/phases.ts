@@ -5,7 +5,7 @@ import type { CandidatePlan } from './candidates.js';
 import { getStrategy, type SearchCandidate } from './strategy.js';
 import type { Evaluator, Normalized } from './evaluator.js';
 import type { EventListener } from './events.js';
-import { closingCheck, freshCandidates, growth, type CandidateStatus } from './fixpoint.js';
+import { closingCheck, freshCandidates, growth, seenAs, type CandidateStatus, type SeenVerdicts } from './fixpoint.js';
 import { searchRound } from './round.js';
 import { coreOf, orderByGuess, type Guess, type GuessRecord } from './guess.js';
 import { tryGuess } from './try-guess.js';
@@ -83,7 +83,7 @@ export async function searchKernel(input: {
   /** Candidates removed so far, by rounds and by the closing check, in order. */
   const removed: string[] = [];
   const without = (names: readonly string[]) => evaluator.normalize(withValues(start.config, [...removed, ...names], 'n'));
-  const seen = new Map<string, true | string>();
+  const seen: SeenVerdicts = new Map();
   const reasons: Record<string, string> = {};
   /** Each candidate tried so far (searched, or set aside as a no-op or a grower), with its status then. */
   const tried = new Map<string, CandidateStatus>();
@@ -155,11 +155,12 @@ export async function searchKernel(input: {
     const { kind } = tier;
     const paid = builds();
     const trial = await tryGuess({
-      evaluator, cmdline, guess: tier.guess, candidates: plan.candidates, isNoop: plan.isNoop, replan: input.replan, without, emit: input.emit,
+      evaluator, cmdline, guess: tier.guess, kind, candidates: plan.candidates, isNoop: plan.isNoop, replan: input.replan, without, emit: input.emit,
     });
-    const failure = trial && trial.verdict.status !== 'pass' ? `${trial.verdict.status}: ${trial.verdict.reason}` : undefined;
+    const judged = trial && seenAs(trial.verdict);
+    const failure = typeof judged === 'string' ? judged : undefined;
     if (trial) {
-      seen.set(trial.config.hash, failure ?? true);
+      seen.set(trial.config.hash, judged!);
       const record = { kept: trial.kept, removed: trial.removed.length, held: !failure, ...(failure ? { reason: failure } : {}) };
       if (kind === 'first guess') guess = { source: tier.guess.source, ...record };
       else if (guess) guess[kind === 'repaired guess' ? 'repaired' : 'core'] = record;

@@ -1,16 +1,19 @@
-// --from: a previous result's config, and the options it removed (tried first, all at once).
+// --from: a previous result's config, and whether it is a tinyx result (an out dir, or the config in one).
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { enabledSymbols, type DotConfig } from '../kconfig/dotconfig.js';
+import type { DotConfig } from '../kconfig/dotconfig.js';
 import { readUserConfig } from '../kconfig/userconfig.js';
+import { exists } from '../util/fsx.js';
 
-/** The config of a previous result: its out dir, or a .config. */
-export async function readPrevious(from: string): Promise<DotConfig> {
-  const file = (await stat(from).catch(() => undefined))?.isDirectory() ? path.join(from, 'config') : from;
-  return readUserConfig(file, '--from', 'Pass the out dir of a finished `tinyx minimize` run, or a kernel .config.');
+export interface Previous {
+  config: DotConfig;
+  /** It sits in the out dir of a finished `tinyx minimize` run (a report.json beside it): what it kept was found needed. */
+  isResult: boolean;
 }
 
-/** Pure: the options enabled in `start` that the previous result did not enable. */
-export function removedBefore(start: DotConfig, previous: DotConfig): Set<string> {
-  return new Set(enabledSymbols(start).filter((name) => previous.get(name) !== 'y'));
+/** The config of a previous result: its out dir, or a .config. */
+export async function readPrevious(from: string): Promise<Previous> {
+  const dir = (await stat(from).catch(() => undefined))?.isDirectory() ? from : undefined;
+  const config = await readUserConfig(dir ? path.join(dir, 'config') : from, '--from', 'Pass the out dir of a finished `tinyx minimize` run, or a kernel .config.');
+  return { config, isResult: await exists(path.join(dir ?? path.dirname(from), 'report.json')) };
 }

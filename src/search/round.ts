@@ -2,6 +2,7 @@
 import { withValues } from '../kconfig/kernel.js';
 import type { Evaluator, Normalized } from './evaluator.js';
 import type { EventListener } from './events.js';
+import { seenAs, type SeenVerdicts } from './fixpoint.js';
 import { getStrategy, type SearchCandidate } from './strategy.js';
 
 export interface RoundInput {
@@ -17,8 +18,8 @@ export interface RoundInput {
   parallel: number;
   signal?: AbortSignal;
   emit: EventListener;
-  /** Verdicts of this search by normalized config hash (true: pass, else the failure as a reason); the round adds its own. */
-  seen: Map<string, true | string>;
+  /** Verdicts of this search; the round adds its own. */
+  seen: SeenVerdicts;
   /** Why a kept candidate stays; the round adds the verdicts of single removals. */
   reasons: Record<string, string>;
 }
@@ -42,7 +43,7 @@ export async function searchRound(input: RoundInput): Promise<RoundOutcome> {
   const judge = async (names: readonly string[], label: string) => {
     const config = await without(names);
     const verdict = await evaluator.evaluate(config, cmdline, label);
-    seen.set(config.hash, verdict.status === 'pass' || `${verdict.status}: ${verdict.reason}`);
+    seen.set(config.hash, seenAs(verdict));
     return verdict;
   };
 

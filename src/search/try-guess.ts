@@ -26,6 +26,8 @@ export async function tryGuess(input: {
   evaluator: Evaluator;
   cmdline: string;
   guess: Guess;
+  /** What the progress calls this test: the first guess, its repair or its core. */
+  kind: string;
   candidates: readonly SearchCandidate[];
   isNoop?: (name: string) => boolean;
   replan?: (config: Normalized['config']) => CandidatePlan;
@@ -54,7 +56,7 @@ export async function tryGuess(input: {
   if (removed.length === 0) return undefined;
   const enabled = (name: string) => config.config.get(name) === 'y';
   const kept = [...planned].filter((n) => guess.keep.has(n) && enabled(n));
-  input.emit({ type: 'info', message: `first guess (${guess.source === 'from' ? '--from' : 'learned'}): keeping ${kept.length} candidate${kept.length === 1 ? '' : 's'} (${kept.join(', ') || 'none'}), removing the other ${removed.length} at once` });
+  input.emit({ type: 'info', message: `${input.kind} (${guess.source === 'from' ? '--from' : 'learned'}): keeping ${kept.length} candidate${kept.length === 1 ? '' : 's'} (${kept.join(', ') || 'none'}), removing the other ${removed.length} at once` });
   input.emit({ type: 'tests-planned', tests: 1, parallel: 1 });
   const verdict = await input.evaluator.evaluate(config, input.cmdline, `guess: -${removed.length} options`);
   return { removed, kept, config, verdict };
