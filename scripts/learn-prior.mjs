@@ -20,6 +20,7 @@ import { execa } from 'execa';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
+import { neededOptions } from '../dist/search/knowledge.js';
 import { CLI, EXAMPLES, minimizeArgs } from './examples.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -68,8 +69,7 @@ for (const name of Object.keys(EXAMPLES)) {
     console.log(`${name}: no finished full run in ${path.join(outRoot, name)}; not in the prior`);
     continue;
   }
-  const noops = new Set(report.noops);
-  const needed = report.kept.filter((n) => !noops.has(n) && !String(report.keptReasons[n] ?? '').startsWith('grows'));
+  const needed = neededOptions(report.kept, report.noops, report.keptReasons).map((n) => n.option);
   used.push(`${name} (kernel ${report.kernelVersion}, ${report.builds} builds, ${report.wallSeconds} s, guess ${report.guess?.source ?? 'none'})`);
   console.log(`${name}: ${needed.length} options needed beyond the harness${needed.length ? ':' : ' (every candidate removed, or kept as a no-op or for growing the config)'}`);
   for (const n of needed) console.log(`  ${n}: ${report.keptReasons[n]}`);

@@ -14,6 +14,18 @@ export interface KnowledgeRun {
   needed: { option: string; verdict: string }[];
 }
 
+/**
+ * Pure: what a finished search found needed: each kept candidate that is no no-op (forced back on)
+ * and not kept for growing the config, with the verdict of removing it. Also read off report.json
+ * (its kept, noops and keptReasons) by scripts/learn-prior.mjs.
+ */
+export function neededOptions(kept: readonly string[], noops: readonly string[], reasons: Readonly<Record<string, string>>): KnowledgeRun['needed'] {
+  const forced = new Set(noops);
+  return kept
+    .filter((n) => !forced.has(n) && !(reasons[n] ?? '').startsWith('grows'))
+    .map((option) => ({ option, verdict: reasons[option] ?? 'kept by the search' }));
+}
+
 interface KnowledgeFile {
   version: 1;
   profile: string;

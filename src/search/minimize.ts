@@ -24,7 +24,7 @@ import { openKernel, openRunContext } from './context.js';
 import { kernelTraceOrder } from './kernel-trace-order.js';
 import { readPrevious, type Previous } from './previous.js';
 import { fromGuess, learnedGuess, type Guess } from './guess.js';
-import { knowledgeFile, readKnowledge, recordKnowledge, type KnowledgeRun } from './knowledge.js';
+import { knowledgeFile, neededOptions, readKnowledge, recordKnowledge, type KnowledgeRun } from './knowledge.js';
 import { cacheRoot } from '../util/paths.js';
 import { oneAtATimeReference } from './model-oracle.js';
 import { harnessNeeds } from '../profile/harness.js';
@@ -231,10 +231,7 @@ async function firstGuess(options: MinimizeOptions, previous: Previous | undefin
 
 /** What a finished run teaches: each kept candidate that failed when removed (not the forced or growing ones). */
 function neededBy(app: string, kernelVersion: string, kernel: KernelSearchResult): KnowledgeRun {
-  const noops = new Set(kernel.noops);
-  const needed = kernel.kept
-    .filter((n) => !noops.has(n) && !(kernel.reasons[n] ?? '').startsWith('grows'))
-    .map((option) => ({ option, verdict: kernel.reasons[option] ?? 'kept by the search' }));
+  const needed = neededOptions(kernel.kept, kernel.noops, kernel.reasons);
   return { app: path.resolve(app), kernelVersion, finishedAt: new Date().toISOString(), needed };
 }
 
