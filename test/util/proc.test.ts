@@ -48,8 +48,9 @@ describe('process identity', () => {
   });
 
   it('has no identity for an exited process nobody reaped yet (a zombie)', async () => {
-    // sh starts `true` in the background, then becomes a sleep that never reaps it.
-    const parent = execa('sh', ['-c', 'true & echo $!; exec sleep 30'], { reject: false });
+    // perl forks a child that exits at once, then sleeps without ever waiting for it. (A shell would not do:
+    // dash may reap a background job that exits before the `exec`.)
+    const parent = execa('perl', ['-e', '$| = 1; my $p = fork; exit 0 unless $p; print "$p\\n"; sleep 30'], { reject: false });
     const zombie = await new Promise<number>((resolve) => parent.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
     try {
       for (let i = 0; i < 50 && !(await readFile(`/proc/${zombie}/stat`, 'utf8')).includes(') Z '); i++) await new Promise((r) => setTimeout(r, 20));
