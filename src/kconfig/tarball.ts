@@ -1,4 +1,4 @@
-// Debian's linux-source tarball: the newest one, what it is (package, version, sha256), unpacked once into the cache.
+// Kernel tarballs: Debian's linux-source packages in /usr/src (or any .tar.xz), what each is (package, version, sha256), unpacked once into the cache.
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -11,22 +11,24 @@ export const TARBALL_DIR = '/usr/src';
 /** An unpacked tarball's identity, as its `.unpacked` marker records it. */
 export const TARBALL_IDENTITY = /^(debian|tarball) \S.* sha256:[0-9a-f]{64}$/;
 
+/** A Debian kernel source package, as a profile's kernel.source or --kernel-src names it: linux-source-6.1. */
+export const PACKAGE_NAME = /^linux-source-\d+\.\d+$/;
+
+/** The linux-source packages whose tarballs are in `tarballDir`, oldest first: [linux-source-6.1, linux-source-6.12]. */
+export async function installedPackages(tarballDir: string): Promise<string[]> {
+  return (await readdir(tarballDir).catch(() => [] as string[]))
+    .filter((f) => /^linux-source-[\d.]+\.tar\.xz$/.test(f))
+    .map((f) => f.replace(/\.tar\.xz$/, ''))
+    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+}
+
 /**
- * The newest <tarballDir>/linux-source-*.tar.xz, unpacked into <cache>/kernel/linux-source-X. The
+ * A kernel tarball (.tar.xz holding one top directory), unpacked into <cache>/kernel/<its name>. The
  * `.unpacked` marker records the tarball's identity; a changed tarball (a package upgrade) is
  * unpacked again into the same path, so caches keyed on paths (ccache) still hit.
  */
-export async function unpackDebianSource(cache: string, tarballDir: string): Promise<{ dir: string; identity: string }> {
-  const tarballs = (await readdir(tarballDir).catch(() => [] as string[]))
-    .filter((f) => /^linux-source-[\d.]+\.tar\.xz$/.test(f))
-    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
-  const file = tarballs.at(-1);
-  if (!file) {
-    throw new TinyxError('TINYX_KERNEL_SRC_NOT_FOUND', `No kernel source: no linux-source-*.tar.xz in ${tarballDir} and no --kernel-src.`, {
-      advice: 'Run `apt-get install linux-source-6.1` (as root), or pass --kernel-src DIR.',
-    });
-  }
-  const tarball = path.join(tarballDir, file);
+export async function unpackTarball(cache: string, tarball: string): Promise<{ dir: string; identity: string }> {
+  const file = path.basename(tarball);
   const name = file.replace(/\.tar\.xz$/, '');
   const root = path.join(cache, 'kernel');
   const dir = path.join(root, name);
@@ -37,13 +39,15 @@ export async function unpackDebianSource(cache: string, tarballDir: string): Pro
   const staging = await makeStaging(root);
   try {
     await execa('tar', ['-xJf', tarball, '-C', staging]);
+    const top = await readdir(staging);
+    if (top.length !== 1) throw new Error(`${file} holds ${top.length} top-level entries, not one kernel tree`);
     await rm(done, { force: true });
     await rm(dir, { recursive: true, force: true });
-    await rename(path.join(staging, name), dir);
+    await rename(path.join(staging, top[0]!), dir);
     await writeFile(done, `${identity}\n`);
   } catch (error) {
     throw new TinyxError('TINYX_KERNEL_SRC_NOT_FOUND', `Could not unpack ${file} into ${root}.`, {
-      advice: 'Check free disk space (the tree takes ~1.5 GB).',
+      advice: 'Check free disk space (the tree takes ~1.5 GB) and that the file is a kernel source tarball.',
       cause: error,
     });
   } finally {

@@ -40,6 +40,9 @@ export interface Report {
   tests: string;
   profile: string;
   kernelVersion: string;
+  /** The kernel tree's cache key (`<version>-<8 hex>`) and what it was made from ("debian linux-source-6.1 6.1.192-3 sha256:..."). */
+  kernelTree: string;
+  kernelSource: string;
   /** The QEMU accelerator the guests ran under, and why it was chosen. */
   accel: { accel: string; choice: string; reason: string };
   strategy: string;

@@ -8,6 +8,7 @@ import { exists } from '../util/fsx.js';
 import { packageRoot } from '../util/paths.js';
 import { didYouMean } from '../util/suggest.js';
 import { symbolName } from '../kconfig/dotconfig.js';
+import { PACKAGE_NAME } from '../kconfig/tarball.js';
 import type { Profile } from './types.js';
 import { ACCEL_CHOICES, type AccelChoice } from '../tester/accel.js';
 import { DEFAULT_STRATEGY, STRATEGY_NAMES } from '../search/strategy.js';
@@ -55,7 +56,7 @@ type KeySchema = { [key: string]: KeySchema | null };
 const PROFILE_KEYS: KeySchema = {
   name: null,
   arch: null,
-  kernel: { base: null, enable: null, disable: null, keep: null, harness: { always: null, network: null } },
+  kernel: { source: null, base: null, enable: null, disable: null, keep: null, harness: { always: null, network: null } },
   boot: { cmdline: null, keep: null },
   qemu: { machine: null, accel: null, memory: null, extraArgs: null },
   search: { strategy: null, cmdlineStrategy: null, prior: null },
@@ -73,6 +74,7 @@ export function parseProfile(text: string, source: string): Profile {
     source,
     arch: check.oneOf(['arch'], ['x86_64'], 'x86_64') as 'x86_64',
     kernel: {
+      ...optional('source', check.optionalString(['kernel', 'source'])),
       base: check.oneOf(['kernel', 'base'], ['tinyconfig', 'allnoconfig', 'defconfig'], 'tinyconfig'),
       enable: check.strings(['kernel', 'enable']).map(symbolName),
       disable: check.strings(['kernel', 'disable']).map(symbolName),
@@ -103,6 +105,9 @@ export function parseProfile(text: string, source: string): Profile {
       problems.push(`${check.where(['search', key])}search.${key}: expected one of ${STRATEGY_NAMES.join(', ')}, received "${profile.search[key]}"`);
     }
   }
+  if (profile.kernel.source !== undefined && !PACKAGE_NAME.test(profile.kernel.source)) {
+    problems.push(`${check.where(['kernel', 'source'])}kernel.source: expected a linux-source package name such as linux-source-6.1, received "${profile.kernel.source}"`);
+  }
   if (!profile.boot.cmdline.split(/\s+/).some((t) => t.startsWith('console=ttyS0'))) {
     problems.push(`${check.where(['boot', 'cmdline'])}boot.cmdline must contain console=ttyS0 (tinyx reads the serial console)`);
   }
@@ -113,6 +118,9 @@ export function parseProfile(text: string, source: string): Profile {
   }
   return profile;
 }
+
+/** `{ key: value }`, or nothing when the value is undefined (the profile's optional keys stay absent). */
+const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 
 /** Reads typed fields out of a YAML document, collecting "line N: expected X, received Y". */
 class Checker {
@@ -168,6 +176,12 @@ class Checker {
     if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) return String(node.value);
     this.fail(keyPath, 'a string', node);
     return fallback;
+  }
+
+  /** A string, or undefined where the key is absent or empty. */
+  optionalString(keyPath: string[]): string | undefined {
+    const value = this.string(keyPath, '');
+    return value === '' ? undefined : value;
   }
 
   oneOf(keyPath: string[], allowed: string[], fallback: string): string {

@@ -7,6 +7,8 @@ export interface Profile {
   source: string;
   arch: 'x86_64';
   kernel: {
+    /** The Debian kernel source package runs use unless --kernel-src says otherwise (linux-source-6.1); without it, the newest installed. */
+    source?: string;
     /** A kernel make target that writes a base config: tinyconfig, defconfig, allnoconfig. */
     base: string;
     enable: string[];

@@ -64,7 +64,7 @@ export class RemoteExecutor implements Executor {
     const ssh = await connectWorker(this.worker);
     try {
       const cacheRoot = this.worker.cacheRoot ?? await remoteCacheRoot(ssh);
-      const tree = await resolveRemoteSource(ssh, { kernelSrc: this.worker.kernelSrc, cacheRoot });
+      const tree = await resolveRemoteSource(ssh, { kernelSrc: this.worker.kernelSrc, cacheRoot, package: this.settings.kernelPackage });
       const here = await kernelVersion(this.settings.srcDir);
       if (tree.version !== here) {
         // Verdicts are cached by config hash whoever ran them: every executor must build the same kernel.

@@ -20,18 +20,19 @@ export async function remoteCacheRoot(ssh: SshConnection): Promise<string> {
   return (await ssh.run('printf %s "${TINYX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tinyx}"')).trim();
 }
 
-/** Shell snippet printing the newest linux-source-*.tar.xz in `dir` (empty when none). */
-export function findTarballCommand(dir: string): string {
-  return `ls ${quote(dir)} 2>/dev/null | grep -E "^linux-source-[0-9.]+\\.tar\\.xz$" | sort -V | tail -n 1`;
+/** Shell snippet printing `package`'s tarball in `dir`, or without a package the newest linux-source-*.tar.xz (empty when none). */
+export function findTarballCommand(dir: string, pkg?: string): string {
+  return `ls ${quote(dir)} 2>/dev/null | grep -E ${quote(pkg ? `^${pkg.replace(/\./g, '\\.')}\\.tar\\.xz$` : '^linux-source-[0-9.]+\\.tar\\.xz$')} | sort -V | tail -n 1`;
 }
 
 /** The newest tarball in Debian's place, /usr/src. */
 export const FIND_TARBALL = findTarballCommand('/usr/src');
 
-export async function resolveRemoteSource(ssh: SshConnection, options: { kernelSrc?: string; cacheRoot: string; tarballDir?: string }): Promise<RemoteTree> {
+/** The worker's tree: its kernelSrc, else the tarball of the package the run's own tree came from (else the newest). */
+export async function resolveRemoteSource(ssh: SshConnection, options: { kernelSrc?: string; cacheRoot: string; tarballDir?: string; package?: string }): Promise<RemoteTree> {
   const { dir, identity } = options.kernelSrc
     ? await givenTree(ssh, await checkTree(ssh, options.kernelSrc), options.cacheRoot)
-    : await unpackTarball(ssh, options.cacheRoot, options.tarballDir ?? '/usr/src');
+    : await unpackTarball(ssh, options.cacheRoot, options.tarballDir ?? '/usr/src', options.package);
   const head = await ssh.run(`head -n 8 ${quote(path.join(dir, 'Makefile'))}`);
   const field = (name: string) => new RegExp(`^${name}[ \t]*=[ \t]*([^\\s#]*)`, 'm').exec(head)?.[1] ?? '';
   const version = `${field('VERSION')}.${field('PATCHLEVEL')}.${field('SUBLEVEL')}${field('EXTRAVERSION')}`;
@@ -53,11 +54,11 @@ async function checkTree(ssh: SshConnection, dir: string): Promise<string> {
   return result.stdout.trim();
 }
 
-async function unpackTarball(ssh: SshConnection, cacheRoot: string, tarballDir: string): Promise<{ dir: string; identity: string }> {
-  const file = (await ssh.run(findTarballCommand(tarballDir))).trim();
+async function unpackTarball(ssh: SshConnection, cacheRoot: string, tarballDir: string, pkg?: string): Promise<{ dir: string; identity: string }> {
+  const file = (await ssh.run(findTarballCommand(tarballDir, pkg))).trim();
   if (!file) {
-    throw new TinyxError('TINYX_KERNEL_SRC_NOT_FOUND', `No kernel source on ${ssh.name}: no ${tarballDir}/linux-source-*.tar.xz and no kernelSrc.`, {
-      advice: 'On the worker: apt-get install linux-source-6.1 (as root), or set kernelSrc for it.',
+    throw new TinyxError('TINYX_KERNEL_SRC_NOT_FOUND', `No kernel source on ${ssh.name}: no ${tarballDir}/${pkg ?? 'linux-source-*'}.tar.xz and no kernelSrc.`, {
+      advice: `On the worker: apt-get install ${pkg ?? 'linux-source-6.1'} (as root), or set kernelSrc for it.`,
     });
   }
   const tarball = path.join(tarballDir, file);

@@ -49,8 +49,8 @@ export interface KernelTree {
   tool: KernelConfigTool;
 }
 
-export async function openKernel(options: Pick<KernelOptions, 'kernelSrc' | 'cache'>): Promise<KernelTree> {
-  const source = await resolveKernelSource({ kernelSrc: options.kernelSrc, cache: options.cache });
+export async function openKernel(options: Pick<KernelOptions, 'kernelSrc' | 'cache' | 'profile'>): Promise<KernelTree> {
+  const source = await resolveKernelSource({ kernelSrc: options.kernelSrc, cache: options.cache, profile: options.profile });
   const workspace = new Workspace(source.key, options.cache ?? cacheRoot());
   return { source, workspace, tool: new KernelConfigTool(source.dir, workspace.kconfigDir) };
 }
@@ -70,7 +70,7 @@ export async function openRunContext(options: RunContextOptions, kernel?: Kernel
   const accel = await resolveAccel(probe);
   options.emit({ type: 'info', message: `QEMU accelerator: ${accel.accel} (${accel.choice === 'auto' ? `auto: ${accel.reason}${accel.cached ? ', remembered for this host' : ''}` : 'asked for'})` });
   const settings: JobSettings = {
-    srcDir: source.dir, initramfs: options.initramfs.file, tests: options.tests, port: options.port,
+    srcDir: source.dir, ...(source.package ? { kernelPackage: source.package } : {}), initramfs: options.initramfs.file, tests: options.tests, port: options.port,
     qemu, warn: (message) => options.emit({ type: 'warning', message }), bootTimeoutMs: options.bootTimeoutMs ?? 120_000,
     readyTimeoutMs: options.readyTimeoutMs ?? 30_000, testTimeoutMs: options.testTimeoutMs ?? 120_000, jobsHint: jobs,
     ...(options.distcc ? { buildEnv: distccEnv(options.distcc), buildJobs: distccJobs(options.distcc) } : {}),

@@ -41,6 +41,9 @@ export interface StageTime {
 export interface MinimizeResult {
   options: MinimizeOptions;
   kernelVersion: string;
+  /** The tree's cache key and what it was made from (see KernelSource). */
+  kernelTree: string;
+  kernelSource: string;
   /** The accelerator the guests ran under (and run.sh uses). */
   accel: AccelDecision;
   start: { config: DotConfig; verdict: Verdict; bzImage: string };
@@ -90,6 +93,12 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   const previous = options.from ? await readPrevious(options.from) : undefined;
   const work = path.join(out, '.work');
   const kernelTree = await openKernel(options);
+  const { source: tree } = kernelTree;
+  emit({ type: 'info', message: `kernel ${tree.version}: ${tree.dir} (${tree.chosenBy})` });
+  for (const note of tree.notes) emit({ type: 'info', message: note });
+  if (previous?.kernelVersion && previous.kernelVersion !== tree.version) {
+    emit({ type: 'info', message: `kernel changed: ${previous.kernelVersion} -> ${tree.version} (--from's result ran on ${previous.kernelVersion}; its options are the first guess, by name)` });
+  }
   // With --candidates the model is read now, so a misspelled name is refused before any build.
   const earlyModel = options.candidates
     ? await readModel(kernelTree.source.dir, options.cache, emit, '--candidates names are not checked before the build, and the kernel\'s olddefconfig does every check')
@@ -107,7 +116,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     init: { appGuestPath: manifest.app.guestPath, appArgs: options.appArgs, port: options.port, env: options.env, cwd: options.cwd, user: options.user },
     outFile: path.join(work, 'initramfs.cpio.gz'),
   });
-  await writeRunRecord(out, { ...options, app, entry, tests });
+  await writeRunRecord(out, { ...options, app, entry, tests }, { version: tree.version, tree: tree.key, ...(tree.package ? { package: tree.package } : {}) });
 
   stage('start-config', `making the start config (${options.profile.kernel.base} + profile ${options.profile.name})`);
   const context = await openRunContext({ ...options, tests, out, initramfs, emit }, kernelTree);
@@ -144,6 +153,11 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
         },
       })
       : plan.candidates;
+    if (previous && model) {
+      const known = new Set(model.symbolNames());
+      const gone = [...previous.config].filter(([name, value]) => value !== 'n' && !known.has(name)).map(([name]) => name);
+      if (gone.length) emit({ type: 'info', message: `${gone.length} option${gone.length === 1 ? '' : 's'} of --from's config ${gone.length === 1 ? 'is' : 'are'} not in kernel ${source.version}: ${gone.join(', ')}` });
+    }
     const guess = await firstGuess(options, previous, emit);
     stage('kernel-search', `searching ${candidates.length} candidate options (${options.strategy ?? options.profile.search.strategy})`);
     const kernel = await searchKernel({
@@ -185,7 +199,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     stage('output', `writing ${out}`);
     stages.push({ stage: 'output', seconds: 0 });
     const result = {
-      options, kernelVersion: source.version, accel: await context.accel(),
+      options, kernelVersion: source.version, kernelTree: source.key, kernelSource: source.identity, accel: await context.accel(),
       start: { config: startNorm.config, verdict: startVerdict, bzImage: path.join(workspace.artifactDir(startNorm.hash), 'bzImage') },
       final: { config: kernel.final.config, verdict: finalVerdict!, bzImage: path.join(workspace.artifactDir(kernel.final.hash), 'bzImage'), cmdline: cmdlineResult.cmdline },
       kernel, cmdlineRemoved: cmdlineResult.removed,

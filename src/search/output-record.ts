@@ -60,7 +60,7 @@ export function makeReport(result: RunResult, sizes: { startBzImage: number; fin
     app: options.app,
     tests: options.tests,
     profile: options.profile.name,
-    kernelVersion: result.kernelVersion,
+    kernelVersion: result.kernelVersion, kernelTree: result.kernelTree, kernelSource: result.kernelSource,
     accel: { accel: result.accel.accel, choice: result.accel.choice, reason: result.accel.reason },
     strategy: options.strategy ?? options.profile.search.strategy,
     builds: result.builds,

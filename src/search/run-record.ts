@@ -12,9 +12,13 @@ export type RecordedOptions = AppOptions & Pick<HarnessOptions, 'tests' | 'port'
 /** The options of a run as given, with paths made absolute and the profile as its file. */
 export type RunRecord = Omit<RecordedOptions, 'profile'> & {
   profile: string;
+  /** The kernel tree the run used: version, cache key, and the linux-source package it came from (verify and resumes use the same). */
+  kernel?: RecordedKernel;
 };
 
-export async function writeRunRecord(out: string, options: RecordedOptions): Promise<void> {
+export interface RecordedKernel { version: string; tree: string; package?: string }
+
+export async function writeRunRecord(out: string, options: RecordedOptions, kernel: RecordedKernel): Promise<void> {
   const record: RunRecord = {
     app: path.resolve(options.app), entry: options.entry, appArgs: options.appArgs, tests: path.resolve(options.tests), port: options.port,
     profile: options.profile.source, kernelSrc: options.kernelSrc && path.resolve(options.kernelSrc),
@@ -22,7 +26,7 @@ export async function writeRunRecord(out: string, options: RecordedOptions): Pro
     confirmFailures: options.confirmFailures, accel: options.accel,
     from: options.from && path.resolve(options.from), noPrior: options.noPrior,
     include: options.include, exclude: options.exclude, includePackages: options.includePackages, trace: options.trace,
-    user: options.user, env: options.env, cwd: options.cwd,
+    user: options.user, env: options.env, cwd: options.cwd, kernel,
   };
   await writeFileAtomic(path.join(out, 'run.json'), JSON.stringify(record, null, 2) + '\n');
 }

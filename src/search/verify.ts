@@ -70,9 +70,13 @@ export async function verify(out: string, options: VerifyOptions = {}): Promise<
   const initramfs = path.join(out, 'initramfs.cpio.gz');
   const emit = options.emit ?? (() => undefined);
   const context = await openRunContext({
-    out, tests: run.tests, port: run.port, profile, kernelSrc: run.kernelSrc, jobs: options.jobs, accel: options.accel ?? run.accel,
+    out, tests: run.tests, port: run.port, profile, kernelSrc: run.kernelSrc ?? run.kernel?.package, jobs: options.jobs, accel: options.accel ?? run.accel,
     initramfs: { file: initramfs, sha256: await sha256File(initramfs) }, confirmFailures: run.confirmFailures, signal: options.signal, emit,
   });
+  const recorded = run.kernel?.tree ?? finished.report.kernelTree;
+  if (recorded && recorded !== context.source.key) {
+    emit({ type: 'warning', message: `the kernel tree changed since the run (${recorded} -> ${context.source.key}): every check builds afresh on the tree found now` });
+  }
   try {
     return await verifyIn(out, finished, context, options);
   } finally {

@@ -25,6 +25,8 @@ export interface Job {
 /** What every job of a run shares. */
 export interface JobSettings {
   srcDir: string;
+  /** The linux-source package srcDir was unpacked from, if it was: a worker without its own tree unpacks the same one. */
+  kernelPackage?: string;
   initramfs: string;
   tests: string;
   port: number;

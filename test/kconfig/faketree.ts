@@ -3,12 +3,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 
-/** `<parent>/<name>` with a Makefile for 9.9.0, an empty scripts/kconfig/ and a couple of files. */
-export async function fakeTree(parent: string, name = 'linux-fake'): Promise<string> {
+/** `<parent>/<name>` with a Makefile for <version>.0 (9.9 unless given), an empty scripts/kconfig/ and a couple of files. */
+export async function fakeTree(parent: string, name = 'linux-fake', version = '9.9'): Promise<string> {
+  const [major, minor] = version.split('.');
   const dir = path.join(parent, name);
   await mkdir(path.join(dir, 'scripts', 'kconfig'), { recursive: true });
   await mkdir(path.join(dir, 'init'), { recursive: true });
-  await writeFile(path.join(dir, 'Makefile'), 'VERSION = 9\nPATCHLEVEL = 9\nSUBLEVEL = 0\nEXTRAVERSION =\n');
+  await writeFile(path.join(dir, 'Makefile'), `VERSION = ${major}\nPATCHLEVEL = ${minor}\nSUBLEVEL = 0\nEXTRAVERSION =\n`);
   await writeFile(path.join(dir, 'init', 'main.c'), 'int start_kernel(void) { return 0; }\n');
   return dir;
 }
@@ -30,10 +31,10 @@ export async function fakeGitTree(parent: string, name = 'linux-git'): Promise<s
   return dir;
 }
 
-/** `<tarballDir>/linux-source-9.9.tar.xz` holding `tree` as linux-source-9.9/ (as Debian's does). */
-export async function fakeTarball(tarballDir: string, tree: string): Promise<string> {
+/** `<tarballDir>/linux-source-<version>.tar.xz` holding `tree` as linux-source-<version>/ (as Debian's does). */
+export async function fakeTarball(tarballDir: string, tree: string, version = '9.9'): Promise<string> {
   await mkdir(tarballDir, { recursive: true });
-  const tarball = path.join(tarballDir, 'linux-source-9.9.tar.xz');
-  await execa('tar', ['-cJf', tarball, '-C', path.dirname(tree), '--transform', `s,^${path.basename(tree)},linux-source-9.9,`, path.basename(tree)]);
+  const tarball = path.join(tarballDir, `linux-source-${version}.tar.xz`);
+  await execa('tar', ['-cJf', tarball, '-C', path.dirname(tree), '--transform', `s,^${path.basename(tree)},linux-source-${version},`, path.basename(tree)]);
   return tarball;
 }

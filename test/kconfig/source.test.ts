@@ -186,12 +186,68 @@ describe('kernel source identity: Debian\'s tarball', () => {
   it('gives the unpacked tree its tarball\'s identity when it is passed as --kernel-src', async () => {
     const { cache, resolve } = await setUp();
     const first = await resolve();
-    expect(await resolveKernelSource({ kernelSrc: first.dir, cache: await temp() })).toEqual(first);
+    const given = await resolveKernelSource({ kernelSrc: first.dir, cache: await temp() });
+    expect({ ...given, chosenBy: undefined }).toEqual({ ...first, chosenBy: undefined, package: undefined });
+    expect(given.chosenBy).toBe(`--kernel-src ${first.dir}`);
   });
 
   it('says what to do when there is no tarball', async () => {
+    // (the newest in an empty dir: nothing to name)
     const root = await temp();
     const error = await resolveKernelSource({ tarballDir: path.join(root, 'none'), cache: root }).catch((e: unknown) => e);
     expect(isTinyxError(error, 'TINYX_KERNEL_SRC_NOT_FOUND')).toBe(true);
+  });
+});
+
+describe('which kernel a run uses: --kernel-src, else the profile\'s kernel.source, else the newest', () => {
+  /** /usr/src with linux-source-9.9 and linux-source-9.10, as after installing a newer package. */
+  async function twoPackages() {
+    const root = await temp();
+    const tarballDir = path.join(root, 'usr-src');
+    await fakeTarball(tarballDir, await fakeTree(root, 'old', '9.9'), '9.9');
+    await fakeTarball(tarballDir, await fakeTree(root, 'new', '9.10'), '9.10');
+    const profile = (source?: string) => ({ name: 'p', kernel: source === undefined ? {} : { source } });
+    return { tarballDir, cache: path.join(root, 'cache'), profile };
+  }
+
+  it('keeps the profile\'s package when a newer one is installed, and says so', async () => {
+    const { tarballDir, cache, profile } = await twoPackages();
+    const source = await resolveKernelSource({ tarballDir, cache, profile: profile('linux-source-9.9') });
+    expect(source.version).toBe('9.9.0');
+    expect(source.package).toBe('linux-source-9.9');
+    expect(source.chosenBy).toBe('profile p (kernel.source)');
+    expect(source.notes).toEqual(['linux-source-9.10 is installed too; this run uses linux-source-9.9, as profile p names it (kernel.source); --kernel-src linux-source-9.10 uses the newer one']);
+  });
+
+  it('takes the newest without a kernel.source, and says which and how to fix it', async () => {
+    const { tarballDir, cache, profile } = await twoPackages();
+    const source = await resolveKernelSource({ tarballDir, cache, profile: profile() });
+    expect(source.version).toBe('9.10.0');
+    expect(source.chosenBy).toBe(`the newest in ${tarballDir}`);
+    expect(source.notes).toHaveLength(1);
+    expect(source.notes[0]).toContain('the newest of linux-source-9.9, linux-source-9.10');
+  });
+
+  it('takes a package name or a tarball given as --kernel-src, whatever the profile names', async () => {
+    const { tarballDir, cache, profile } = await twoPackages();
+    const byName = await resolveKernelSource({ tarballDir, cache, kernelSrc: 'linux-source-9.10', profile: profile('linux-source-9.9') });
+    expect([byName.version, byName.chosenBy, byName.notes]).toEqual(['9.10.0', '--kernel-src linux-source-9.10', []]);
+    const file = path.join(tarballDir, 'linux-source-9.9.tar.xz');
+    const byFile = await resolveKernelSource({ tarballDir, cache: await temp(), kernelSrc: file, profile: profile('linux-source-9.10') });
+    expect(byFile.version).toBe('9.9.0');
+    expect(byFile.identity).toBe(`tarball linux-source-9.9.tar.xz sha256:${await sha256File(file)}`);
+    expect(byFile.dir.endsWith(path.join('kernel', 'linux-source-9.9'))).toBe(true);
+  });
+
+  it('refuses a package that is not installed, before unpacking anything, naming the apt-get and the one that is', async () => {
+    const { tarballDir, cache, profile } = await twoPackages();
+    for (const options of [{ profile: profile('linux-source-9.8') }, { kernelSrc: 'linux-source-9.8' }]) {
+      const error = await resolveKernelSource({ tarballDir, cache, ...options }).catch((e: unknown) => e);
+      expect(isTinyxError(error, 'TINYX_KERNEL_SRC_NOT_FOUND')).toBe(true);
+      expect((error as Error).message).toContain('linux-source-9.8 is not installed');
+      expect((error as { advice?: string }).advice).toContain('apt-get install linux-source-9.8');
+      expect((error as { advice?: string }).advice).toContain('--kernel-src linux-source-9.10');
+    }
+    await expect(readdir(path.join(cache, 'kernel'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -10,7 +10,7 @@ import { tempDir } from '../deps/helpers.js';
 
 const size = { bzImageBytes: 2048, initramfsBytes: 1024, optionsEnabled: 3 };
 const report: Report = {
-  tinyx: '0.0.0', app: '/bin/app', tests: '/bin/probe', profile: 'qemu-x86_64', kernelVersion: '6.1.0',
+  tinyx: '0.0.0', app: '/bin/app', tests: '/bin/probe', profile: 'qemu-x86_64', kernelVersion: '6.1.0', kernelTree: '6.1.0-0123abcd', kernelSource: 'tree sha256:00',
   accel: { accel: 'tcg', choice: 'auto', reason: 'no /dev/kvm' }, strategy: 'bisect', builds: 2, evaluations: 3, wallSeconds: 10,
   stages: { inputs: 0.1, output: 0 }, start: { ...size, optionsEnabled: 5 }, final: size, candidates: 2, removed: ['SIGNALFD'],
   kept: ['VIRTIO_NET'], keptReasons: { VIRTIO_NET: 'fail: tests exited with 1' }, harness: ['64BIT', 'NET'], noops: [],

@@ -19,6 +19,7 @@ describe('profiles', () => {
     const profile = await loadProfile();
     expect(profile.name).toBe('qemu-x86_64');
     expect(profile.kernel.base).toBe('tinyconfig');
+    expect(profile.kernel.source).toBe('linux-source-6.1');
     expect(profile.kernel.enable).toContain('VIRTIO_NET');
     expect(profile.kernel.harness.always).toContain('SERIAL_8250_CONSOLE');
     expect(profile.kernel.harness.network).toEqual(['NET', 'INET', 'NETDEVICES', 'NET_CORE', 'PCI', 'VIRTIO_MENU', 'VIRTIO_PCI', 'VIRTIO_NET']);
@@ -54,6 +55,13 @@ describe('profiles', () => {
 
   it('rejects YAML syntax errors with a line', () => {
     expect(() => parseProfile('kernel:\n  enable: [NET\n', 'bad.yaml')).toThrow(/line \d+/);
+  });
+
+  it('names its kernel source package, or none (the newest installed then), and refuses what is not a package name, with its line', () => {
+    expect(parseProfile('kernel:\n  source: linux-source-6.12\n', 's.yaml').kernel.source).toBe('linux-source-6.12');
+    expect('source' in parseProfile('kernel:\n  base: tinyconfig\n', 's.yaml').kernel).toBe(false);
+    expect(() => parseProfile('kernel:\n  base: tinyconfig\n  source: /usr/src/linux\n', 's.yaml'))
+      .toThrow(/line 3: kernel.source: expected a linux-source package name such as linux-source-6.1, received "\/usr\/src\/linux"/);
   });
 
   it('rejects an unknown base target', () => {
@@ -123,7 +131,7 @@ describe('profile keys', () => {
 
   it('lists the known keys when nothing is close', () => {
     const message = problems('kernel:\n  base: tinyconfig\n  frobnicate: yes\n');
-    expect(message).toContain('line 3: unknown key "frobnicate" under kernel; known keys: base, enable, disable, keep, harness');
+    expect(message).toContain('line 3: unknown key "frobnicate" under kernel; known keys: source, base, enable, disable, keep, harness');
     expect(message).not.toContain('did you mean');
   });
 

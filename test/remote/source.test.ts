@@ -29,9 +29,15 @@ afterAll(async () => {
   await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
+/** What a tree is, as this machine resolves it (without how it was chosen, which the worker is told). */
+async function localTree(options: Parameters<typeof resolveKernelSource>[0]) {
+  const { dir, version, key, identity } = await resolveKernelSource(options);
+  return { dir, version, key, identity };
+}
+
 /** The tree as this machine and as the worker see it, each with a cache of its own. */
 async function both(kernelSrc: string) {
-  const local = await resolveKernelSource({ kernelSrc, cache: await temp() });
+  const local = await localTree({ kernelSrc, cache: await temp() });
   const remote = await resolveRemoteSource(session, { kernelSrc, cacheRoot: await temp() });
   return { local, remote };
 }
@@ -88,7 +94,7 @@ describe('resolveRemoteSource: the same identity as resolveKernelSource', () => 
     const tree = await fakeTree(root, 'work');
     await fakeTarball(tarballDir, tree);
     const cacheRoot = path.join(root, 'worker-cache');
-    const local = await resolveKernelSource({ tarballDir, cache: path.join(root, 'cache') });
+    const local = await localTree({ tarballDir, cache: path.join(root, 'cache') });
     const remote = await resolveRemoteSource(session, { tarballDir, cacheRoot });
     expect(remote).toEqual({ ...local, dir: path.join(cacheRoot, 'kernel', 'linux-source-9.9') });
     const marker = `${remote.dir}.unpacked`;
@@ -111,5 +117,17 @@ describe('resolveRemoteSource: the same identity as resolveKernelSource', () => 
     expect(upgraded.key).toBe((await resolveKernelSource({ tarballDir, cache: path.join(root, 'cache') })).key);
     expect(await readFile(path.join(upgraded.dir, 'init', 'main.c'), 'utf8')).toContain('return 7');
     await expect(stat(path.join(upgraded.dir, 'sentinel'))).rejects.toMatchObject({ code: 'ENOENT' });
+  }, 60_000);
+
+  it('unpacks the package the run\'s own tree came from, not the newest, when the worker has both', async () => {
+    const root = await temp();
+    const tarballDir = path.join(root, 'usr-src');
+    await fakeTarball(tarballDir, await fakeTree(root, 'old', '9.9'), '9.9');
+    await fakeTarball(tarballDir, await fakeTree(root, 'new', '9.10'), '9.10');
+    expect((await resolveRemoteSource(session, { tarballDir, cacheRoot: await temp() })).version).toBe('9.10.0');
+    const same = await resolveRemoteSource(session, { tarballDir, cacheRoot: await temp(), package: 'linux-source-9.9' });
+    expect(same.version).toBe('9.9.0');
+    expect(same.key).toBe((await localTree({ tarballDir, cache: await temp(), kernelSrc: 'linux-source-9.9' })).key);
+    await expect(resolveRemoteSource(session, { tarballDir, cacheRoot: await temp(), package: 'linux-source-9.8' })).rejects.toMatchObject({ code: 'TINYX_KERNEL_SRC_NOT_FOUND' });
   }, 60_000);
 });

@@ -44,6 +44,7 @@ describe('recordOutput', () => {
     expect(JSON.parse(JSON.stringify(record))).toEqual(record);
     expect(record.defconfig).toContain('CONFIG_NET=y');
     expect(record.config).toContain('CONFIG_VIRTIO_NET=y');
+    expect([record.report.kernelVersion, record.report.kernelTree, record.report.kernelSource]).toEqual(['6.1', '6.1-0123abcd', 'tree sha256:00']);
     expect(record.report.kept).toEqual(['VIRTIO_NET']);
     expect(record.report.rounds).toEqual([{ candidates: ['VIRTIO_NET', 'SIGNALFD'], removed: ['SIGNALFD'], kept: ['VIRTIO_NET'], builds: 1 }]);
     // The harness options enabled at the end that were not searched (VIRTIO_NET was, by --candidates).
@@ -68,7 +69,7 @@ async function fakeResult(dir: string): Promise<RunResult> {
   const final = parseDotConfig('CONFIG_64BIT=y\nCONFIG_NET=y\nCONFIG_VIRTIO_NET=y\n');
   return {
     options: { app: '/bin/true', appArgs: [], tests: '/bin/true', port: 80, profile, out: path.join(dir, 'out') },
-    kernelVersion: '6.1', accel: { accel: 'tcg', choice: 'tcg', reason: 'asked for', cached: false },
+    kernelVersion: '6.1', kernelTree: '6.1-0123abcd', kernelSource: 'tree sha256:00', accel: { accel: 'tcg', choice: 'tcg', reason: 'asked for', cached: false },
     start: { config: start, verdict, bzImage: await file('start-bzImage', 'kernel') },
     final: { config: final, verdict, bzImage: await file('final-bzImage', 'small'), cmdline: profile.boot.cmdline },
     kernel: { final: { config: final, hash: 'h' }, candidates: ['VIRTIO_NET', 'SIGNALFD'], noops: [], removed: ['SIGNALFD'], kept: ['VIRTIO_NET'], reasons: { VIRTIO_NET: 'fail: tests exited with 1' },

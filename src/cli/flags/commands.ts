@@ -59,7 +59,7 @@ export const KCONFIG_USAGE = `Usage: tinyx kconfig <candidates|explain NAME|reso
 
 export const KCONFIG_FLAGS = {
   config: { type: 'string', value: 'FILE', help: 'the `.config` to look at' },
-  'kernel-src': { type: 'string', value: 'DIR', defaultText: 'Debian\'s `linux-source-6.1`, unpacked into the cache', help: 'kernel tree' },
+  'kernel-src': { type: 'string', value: 'SRC', defaultText: 'the default profile\'s `kernel.source` (`linux-source-6.1`), unpacked into the cache', help: 'kernel tree, .tar.xz, or linux-source package' },
   arch: { type: 'string', value: 'ARCH', defaultText: '`x86_64`', help: '`x86_64` (64BIT forced on) or `x86`, what plain `make` uses' },
   json: { type: 'boolean', help: 'print JSON' },
 } as const satisfies Flags;

@@ -94,9 +94,9 @@ export const MINIMIZE_FLAGS = {
     help: 'target profile: the name of one in `profiles/` ({choices}) or a YAML file',
   },
   'kernel-src': {
-    type: 'string', value: 'DIR', group: 'kernel', defaultText: 'Debian\'s `linux-source-6.1`, unpacked into the cache',
-    help: 'kernel tree',
-    readme: 'kernel source tree to use instead; it is left as it is, every build runs in its own `O=` dir',
+    type: 'string', value: 'SRC', group: 'kernel', defaultText: 'the profile\'s `kernel.source` (`linux-source-6.1`), unpacked into the cache',
+    help: 'kernel tree, .tar.xz, or linux-source package',
+    readme: 'kernel to use instead: a source tree (left as it is, every build runs in its own `O=` dir), a kernel `.tar.xz`, or an installed Debian package by name (`linux-source-6.12`); tarballs are unpacked once into the cache',
   },
   candidates: {
     type: 'string', value: 'A,B,...', group: 'search',
