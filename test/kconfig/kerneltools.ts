@@ -1,12 +1,13 @@
-// Test helper: the kernel's own config targets through `make O=<scratch>`, answers cached by input hash.
+// Test helper: a tree's own config targets through `make O=<scratch>`, answers cached by input hash, per tree.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { sha256 } from '../../src/util/hash.js';
-import { KERNEL_SRC, TEST_DIR } from './realconf.js';
+import type { KernelTree } from './realconf.js';
 
 export interface ToolRequest {
+  tree: KernelTree;
   /** randconfig, tinyconfig, defconfig (no input) or olddefconfig, savedefconfig (with input). */
   target: string;
   input?: string;
@@ -14,12 +15,11 @@ export interface ToolRequest {
   arch: 'x86_64' | 'x86';
 }
 
-/** Two scratch O= dirs so two make calls can run at once on a 2-core machine. */
-const SLOTS = [path.join(TEST_DIR, 'slot0'), path.join(TEST_DIR, 'slot1')];
+/** Two make calls at once on a 2-core machine; slot i of each tree has its own O= dir. */
 const busy = [false, false];
 const waiting: (() => void)[] = [];
 
-async function withSlot<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+async function withSlot<T>(tree: KernelTree, fn: (dir: string) => Promise<T>): Promise<T> {
   let i = busy.indexOf(false);
   while (i < 0) {
     await new Promise<void>((r) => waiting.push(r));
@@ -27,7 +27,7 @@ async function withSlot<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   }
   busy[i] = true;
   try {
-    return await fn(SLOTS[i]!);
+    return await fn(path.join(tree.work, `slot${i}`));
   } finally {
     busy[i] = false;
     waiting.shift()?.();
@@ -36,14 +36,15 @@ async function withSlot<T>(fn: (dir: string) => Promise<T>): Promise<T> {
 
 /** The kernel tool's output for a request; cached (set TINYX_KCONFIG_COMPAT_FRESH=1 to rerun). */
 export async function kernelTool(req: ToolRequest): Promise<string> {
-  const key = sha256(JSON.stringify([KERNEL_SRC, req.target, req.seed ?? null, req.arch, req.input ?? null])).slice(0, 24);
-  const cached = path.join(TEST_DIR, 'expected', `${req.target}-${key}`);
+  const { tree } = req;
+  const key = sha256(JSON.stringify([tree.dir, req.target, req.seed ?? null, req.arch, req.input ?? null])).slice(0, 24);
+  const cached = path.join(tree.work, 'expected', `${req.target}-${key}`);
   if (!process.env.TINYX_KCONFIG_COMPAT_FRESH && existsSync(cached)) return readFile(cached, 'utf8');
-  const out = await withSlot(async (dir) => {
+  const out = await withSlot(tree, async (dir) => {
     await mkdir(dir, { recursive: true });
     if (req.input !== undefined) await writeFile(path.join(dir, '.config'), req.input);
     const env = req.seed === undefined ? {} : { KCONFIG_SEED: String(req.seed) };
-    await execa('make', ['-s', '-C', KERNEL_SRC, `O=${dir}`, `ARCH=${req.arch}`, req.target], { env, stdin: 'ignore', all: true });
+    await execa('make', ['-s', '-C', tree.dir, `O=${dir}`, `ARCH=${req.arch}`, req.target], { env, stdin: 'ignore', all: true });
     return readFile(path.join(dir, req.target === 'savedefconfig' ? 'defconfig' : '.config'), 'utf8');
   });
   await mkdir(path.dirname(cached), { recursive: true });
