@@ -42,20 +42,29 @@ function setUserValue(ev: Evaluator, id: number, raw: string): boolean {
 /** conf_read_simple into the user values, then conf_read's calculation pass. */
 export function readConfig(ev: Evaluator, order: number[], find: (name: string) => number | undefined, config: DotConfig): void {
   const syms = ev.table.syms;
+  const modeChoices = ev.dialect.choices === 'mode';
   for (const s of syms) {
     if (s.flags & SF.CONST) continue;
     ev.flags[s.id]! &= ~(DEF_USER | VALID);
-    if (s.flags & SF.CHOICE) ev.flags[s.id]! |= DEF_USER;
+    if (s.flags & SF.CHOICE && modeChoices) ev.flags[s.id]! |= DEF_USER;
     ev.defTri[s.id] = 0;
     ev.defVal[s.id] = null;
     ev.defSel[s.id] = -1;
+    ev.readAt[s.id] = 0;
   }
+  let line = 0;
   for (const [name, raw] of config) {
+    line++;
     const id = find(name);
     if (id === undefined) continue;
     if (!setUserValue(ev, id, raw)) continue;
     const s = syms[id]!;
     if (!(s.flags & SF.CHOICEVAL)) continue;
+    // 6.12: the member read last has the highest priority in its choice
+    if (!modeChoices) {
+      ev.readAt[id] = line;
+      continue;
+    }
     const cs = s.choice;
     const t = ev.defTri[id] as Tri;
     if (t === 1 && ev.defTri[cs] === 2) ev.flags[cs]! &= ~DEF_USER;
@@ -64,7 +73,12 @@ export function readConfig(ev: Evaluator, order: number[], find: (name: string) 
   }
   ev.calc(ev.modulesSym);
   for (const id of order) ev.calc(id);
-  for (const s of syms) {
+  if (ev.dialect.dropOutOfRange) dropOutOfRange(ev);
+}
+
+/** 6.1's conf_read: a user int, hex or string value outside its range is forgotten (the default comes back). */
+function dropOutOfRange(ev: Evaluator): void {
+  for (const s of ev.table.syms) {
     const id = s.id;
     if (!ev.hasValue(id) || s.flags & SF.CHOICEVAL || s.flags & SF.CONST) continue;
     if (s.type !== 'string' && s.type !== 'int' && s.type !== 'hex') continue;

@@ -3,6 +3,7 @@ import type { DotConfig } from './dotconfig.js';
 import { triMax, type Tri } from './expr.js';
 import { DEF_USER, Evaluator, VALID, WRITE, WRITTEN } from './evaluate.js';
 import { SF, type MenuNode } from './model.js';
+import { ZERO } from './symvalue.js';
 
 /** Depth-first menu order, calling `enter` on the way down and `leave` on the way up. */
 export function walkMenus(root: MenuNode, enter: (m: MenuNode) => void, leave: (m: MenuNode) => void = () => {}): void {
@@ -105,7 +106,7 @@ export function stringDefault(ev: Evaluator, id: number): string {
   if (s.type === 'bool' && val === 1) val = 2;
   if (val < ev.impliedTri[id]!) val = ev.impliedTri[id] as Tri;
   if (s.type === 'bool' || s.type === 'tristate') return val === 2 ? 'y' : val === 1 ? 'm' : 'n';
-  return str;
+  return str === '' && ev.dialect.numericZero ? (ZERO[s.type] ?? '') : str;
 }
 
 /** conf_write_defconfig: the symbols whose values differ from what Kconfig would pick anyway. */
@@ -123,8 +124,10 @@ export function writeDefconfig(ev: Evaluator, root: MenuNode): string {
     if (!(ev.visible[id]! > ev.revDepTri[id]!)) return;
     if (ev.str(id) === stringDefault(ev, id)) return;
     if (s.flags & SF.CHOICEVAL) {
-      const cs = ev.sym(s.choice);
-      if (!(cs.flags & SF.OPTIONAL) && ev.choiceDefault(cs.id) === id && s.type === 'bool' && ev.tri[id] === 2) return;
+      const isDefault = ev.choiceDefault(s.choice) === id && ev.tri[id] === 2;
+      // 6.1 writes the default member of an optional choice, or a tristate member, all the same
+      const modeKept = ev.dialect.choices === 'mode' && (ev.sym(s.choice).flags & SF.OPTIONAL || s.type !== 'bool');
+      if (isDefault && !modeKept) return;
     }
     const value = symbolValue(ev, id);
     if (value === undefined) return;

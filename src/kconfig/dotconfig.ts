@@ -9,16 +9,21 @@ export type DotConfig = Map<string, string>;
 const SET = /^CONFIG_([A-Za-z0-9_]+)=(.*)$/;
 const UNSET = /^# CONFIG_([A-Za-z0-9_]+) is not set$/;
 
+/** A symbol named twice takes its last value, at its last place (conf_read reads a 6.12 choice's last-named member as its pick). */
 export function parseDotConfig(text: string): DotConfig {
   const config: DotConfig = new Map();
+  const put = (name: string, value: string) => {
+    config.delete(name);
+    config.set(name, value);
+  };
   for (const line of text.split('\n')) {
     const set = SET.exec(line);
     if (set) {
-      config.set(set[1]!, set[2]!);
+      put(set[1]!, set[2]!);
       continue;
     }
     const unset = UNSET.exec(line);
-    if (unset) config.set(unset[1]!, 'n');
+    if (unset) put(unset[1]!, 'n');
   }
   return config;
 }

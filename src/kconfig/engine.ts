@@ -3,6 +3,7 @@ import { TinyxError } from '../errors.js';
 import { cacheRoot } from '../util/paths.js';
 import { diffDotConfig, symbolName, type DotConfig } from './dotconfig.js';
 import { readConfig } from './confread.js';
+import { KCONFIG_6_1, readDialect, type KconfigDialect } from './dialect.js';
 import { writeConfig, writeDefconfig } from './confwrite.js';
 import { Evaluator } from './evaluate.js';
 import { finalizeMenus } from './finalize.js';
@@ -23,12 +24,15 @@ export interface LoadOptions {
   vars?: Record<string, string>;
   /** The top Kconfig file, relative to srcDir. */
   top?: string;
+  /** How this Kconfig behaves where kernel versions differ; read from srcDir/scripts/kconfig by default (6.1's without it). */
+  dialect?: KconfigDialect;
   warn?: (message: string) => void;
 }
 
 /** Parses the tree under srcDir (running the toolchain probes Kconfig asks for, cached on disk). */
 export async function loadKconfig(srcDir: string, opts: LoadOptions = {}): Promise<KconfigModel> {
   const version = await kernelVersion(srcDir).catch(() => '');
+  const dialect = opts.dialect ?? (await readDialect(srcDir));
   const host = toolchainHost({
     srcDir,
     arch: opts.arch ?? 'x86_64',
@@ -38,17 +42,17 @@ export async function loadKconfig(srcDir: string, opts: LoadOptions = {}): Promi
     warn: opts.warn,
   });
   try {
-    return buildModel(host, opts.top ?? 'Kconfig');
+    return buildModel(host, opts.top ?? 'Kconfig', dialect);
   } finally {
     host.save();
   }
 }
 
 /** Pure: a model from any host that supplies files, environment and shell answers. */
-export function buildModel(host: ParseHost, top = 'Kconfig'): KconfigModel {
+export function buildModel(host: ParseHost, top = 'Kconfig', dialect: KconfigDialect = KCONFIG_6_1): KconfigModel {
   const parsed = parseKconfig(top, host);
-  finalizeMenus(parsed.table, parsed.root, parsed.modulesSym);
-  return new KconfigModel(parsed.table, parsed.root, parsed.modulesSym, parsed.files);
+  finalizeMenus(parsed.table, parsed.root, parsed.modulesSym, dialect);
+  return new KconfigModel(parsed.table, parsed.root, parsed.modulesSym, parsed.files, dialect);
 }
 
 export class KconfigModel {
@@ -59,13 +63,14 @@ export class KconfigModel {
     readonly root: MenuNode,
     readonly modulesSym: number,
     readonly files: string[],
+    readonly dialect: KconfigDialect,
   ) {
-    this.order = hashOrder(table);
+    this.order = hashOrder(table, dialect.hashSize);
   }
 
   /** The evaluation state conf_read leaves after loading `config`. */
   evaluate(config: DotConfig): Evaluator {
-    const ev = new Evaluator(this.table, this.modulesSym);
+    const ev = new Evaluator(this.table, this.modulesSym, this.dialect);
     readConfig(ev, this.order, (name) => this.table.find(name), config);
     return ev;
   }

@@ -1,8 +1,10 @@
 // Symbol values as symbol.c computes them: visibility, defaults, select/imply, choices, ranges.
+import type { KconfigDialect } from './dialect.js';
 import { triMax, triMin, triNot, type Expr, type Tri } from './expr.js';
 import { SF, type KSymbol, type Prop, type SymbolTable, type SymType } from './model.js';
 import { compareValues, strtol } from './numeric.js';
-import { calcValue, calcVisibility, choiceDefault, DEF_USER, VALID } from './symvalue.js';
+import { choiceDefault } from './choice.js';
+import { calcValue, calcVisibility, DEF_USER, VALID } from './symvalue.js';
 
 export { DEF_USER, VALID, WRITE, WRITTEN } from './symvalue.js';
 
@@ -37,9 +39,11 @@ export class Evaluator {
   readonly defTri: Uint8Array;
   readonly defVal: (string | null)[];
   readonly defSel: Int32Array;
+  /** For choice members ('members' choices): which .config line last set each one, 0 for none. */
+  readonly readAt: Uint32Array;
   modulesVal: Tri = 0;
 
-  constructor(readonly table: SymbolTable, readonly modulesSym: number) {
+  constructor(readonly table: SymbolTable, readonly modulesSym: number, readonly dialect: KconfigDialect) {
     const n = table.syms.length;
     const t = template(table);
     this.tri = t.tri.slice();
@@ -53,6 +57,7 @@ export class Evaluator {
     this.defTri = new Uint8Array(n);
     this.defVal = new Array<string | null>(n).fill(null);
     this.defSel = new Int32Array(n).fill(-1);
+    this.readAt = new Uint32Array(n);
   }
 
   sym(id: number): KSymbol {

@@ -1,5 +1,6 @@
 // menu_finalize: propagates dependencies down the menu tree, builds reverse dependencies and choices.
 import { andExpr, conjuncts, exprContains, exprDependsOn, exprEqual, orExpr, symExpr, type Expr } from './expr.js';
+import type { KconfigDialect } from './dialect.js';
 import { SF, SYM_M, SYM_N, SYM_Y, type MenuNode, type Prop, type SymbolTable } from './model.js';
 
 /** rewrite_m: `m` in a dependency becomes `m && MODULES`. */
@@ -23,11 +24,20 @@ function rewriteM(e: Expr | null, modules: number): Expr | null {
   }
 }
 
-export function finalizeMenus(table: SymbolTable, root: MenuNode, modules: number): void {
-  finalize(table, root, modules);
+interface Pass {
+  table: SymbolTable;
+  modules: number;
+  /** 6.1: a choice is a symbol its members depend on, and it cannot be n while visible unless `optional`. */
+  modeChoices: boolean;
 }
 
-function finalize(table: SymbolTable, parent: MenuNode, modules: number): void {
+export function finalizeMenus(table: SymbolTable, root: MenuNode, modules: number, dialect: KconfigDialect): void {
+  finalize({ table, modules, modeChoices: dialect.choices === 'mode' }, root, false);
+}
+
+/** _menu_finalize; 6.12 makes no submenus of a choice's members (and gives them no dependency of their own). */
+function finalize(pass: Pass, parent: MenuNode, insideChoice: boolean): void {
+  const { table, modules } = pass;
   const sym = parent.sym === null ? null : table.get(parent.sym);
   const isChoice = sym !== null && (sym.flags & SF.CHOICE) !== 0;
   if (parent.list) {
@@ -44,7 +54,7 @@ function finalize(table: SymbolTable, parent: MenuNode, modules: number): void {
         if (m.sym !== null && table.get(m.sym).type === 'unknown') table.get(m.sym).type = sym.type;
       }
     }
-    const parentDep = isChoice ? symExpr(sym!.id) : parent.dep;
+    const parentDep = isChoice && pass.modeChoices ? symExpr(sym!.id) : parent.dep;
     for (let m: MenuNode | null = parent.list; m; m = m.next) {
       const baseDep = andExpr(parentDep, rewriteM(m.dep, modules));
       m.dep = baseDep;
@@ -61,9 +71,9 @@ function finalize(table: SymbolTable, parent: MenuNode, modules: number): void {
         }
       }
     }
-    for (let m: MenuNode | null = parent.list; m; m = m.next) finalize(table, m, modules);
-  } else if (sym) {
-    autoSubmenu(table, parent, sym.id, modules);
+    for (let m: MenuNode | null = parent.list; m; m = m.next) finalize(pass, m, isChoice && !pass.modeChoices);
+  } else if (sym && !insideChoice) {
+    autoSubmenu(pass, parent, sym.id);
     sym.dirDep = orExpr(sym.dirDep, parent.dep);
   }
   for (let m: MenuNode | null = parent.list; m; m = m.next) {
@@ -91,13 +101,13 @@ function finalize(table: SymbolTable, parent: MenuNode, modules: number): void {
       m.list = null;
     }
   }
-  if (sym && !(sym.flags & SF.OPTIONAL) && parent.prompt) {
+  if (sym && pass.modeChoices && !(sym.flags & SF.OPTIONAL) && parent.prompt) {
     sym.revDep = orExpr(sym.revDep, andExpr(parent.prompt.visible, symExpr(SYM_M)));
   }
 }
 
 /** Consecutive entries after a symbol that depend on it become its children (menuconfig-style). */
-function autoSubmenu(table: SymbolTable, parent: MenuNode, sym: number, modules: number): void {
+function autoSubmenu(pass: Pass, parent: MenuNode, sym: number): void {
   let baseTerms: Expr[] | undefined;
   let lastMenu: MenuNode | null = null;
   for (let m = parent.next; m; m = m.next) {
@@ -108,7 +118,7 @@ function autoSubmenu(table: SymbolTable, parent: MenuNode, sym: number, modules:
       baseTerms ??= conjuncts(parent.prompt ? parent.prompt.visible : null);
       if (!baseTerms.every((b) => terms.some((t) => exprEqual(b, t)))) break;
     }
-    finalize(table, m, modules);
+    finalize(pass, m, false);
     m.parent = parent;
     lastMenu = m;
   }

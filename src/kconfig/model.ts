@@ -117,9 +117,9 @@ export class SymbolTable {
   }
 }
 
-/** The order of the kernel's for_all_symbols: FNV-1a hash buckets, newest symbol first in each. */
-export function hashOrder(table: SymbolTable): number[] {
-  const keyed = table.syms.map((s) => ({ id: s.id, bucket: s.name === null ? 0 : fnv32(s.name) % 9973 }));
+/** The order of the kernel's for_all_symbols: FNV-1a hash buckets (SYMBOL_HASHSIZE of them), newest symbol first in each. */
+export function hashOrder(table: SymbolTable, buckets: number): number[] {
+  const keyed = table.syms.map((s) => ({ id: s.id, bucket: s.name === null ? 0 : fnv32(s.name) % buckets }));
   keyed.sort((a, b) => a.bucket - b.bucket || b.id - a.id);
   return keyed.map((k) => k.id);
 }

@@ -1,13 +1,17 @@
 // sym_calc_value and its helpers: one symbol's visibility and value from its properties.
+import { membersChoice, modeChoice } from './choice.js';
 import { triMax, triMin, type Tri } from './expr.js';
 import type { Evaluator } from './evaluate.js';
-import { SF } from './model.js';
+import { SF, type SymType } from './model.js';
 import { strtol } from './numeric.js';
 
 export const VALID = 0x80;
 export const WRITE = 0x200;
 export const WRITTEN = 0x800;
 export const DEF_USER = 0x10000;
+
+/** What an int or hex symbol without a value holds, where the dialect says numericZero. */
+export const ZERO: Partial<Record<SymType, string>> = { int: '0', hex: '0x0' };
 
 /** sym_calc_visibility */
 export function calcVisibility(ev: Evaluator, id: number): void {
@@ -40,10 +44,11 @@ export function calcValue(ev: Evaluator, id: number): void {
   if (f[id]! & VALID) return;
   f[id]! |= VALID;
   const s = ev.sym(id);
+  const modeChoices = ev.dialect.choices === 'mode';
   const oldTri = ev.tri[id];
   const oldVal = ev.val[id];
   let newTri: Tri = 0;
-  let newVal = s.type === 'bool' || s.type === 'tristate' ? 'n' : '';
+  let newVal = s.type === 'bool' || s.type === 'tristate' ? 'n' : ev.dialect.numericZero ? (ZERO[s.type] ?? '') : '';
   if (s.type === 'unknown') {
     ev.val[id] = s.name ?? '';
     ev.tri[id] = 0;
@@ -57,10 +62,13 @@ export function calcValue(ev: Evaluator, id: number): void {
   if (visible !== 0) f[id]! |= WRITE;
   ev.tri[id] = newTri;
   ev.val[id] = newVal;
-  ev.sel[id] = -1;
+  if (modeChoices) ev.sel[id] = -1;
   const type = ev.type(id);
   if (type === 'bool' || type === 'tristate') {
-    if (s.flags & SF.CHOICEVAL && visible === 2) {
+    if (s.flags & SF.CHOICEVAL && !modeChoices) {
+      membersChoice(ev, s.choice);
+      newTri = ev.tri[id] as Tri;
+    } else if (s.flags & SF.CHOICEVAL && visible === 2) {
       newTri = ev.sel[s.choice] === id ? 2 : 0;
     } else {
       if ((visible !== 0 || transitional) && ev.hasValue(id)) {
@@ -96,39 +104,13 @@ export function calcValue(ev: Evaluator, id: number): void {
   }
   ev.tri[id] = newTri;
   ev.val[id] = newVal;
-  if (s.flags & SF.CHOICE && newTri === 2) ev.sel[id] = calcChoice(ev, id);
+  if (s.flags & SF.CHOICE && modeChoices && newTri === 2) ev.sel[id] = modeChoice(ev, id);
   validateRange(ev, id);
   if (id === ev.modulesSym && (oldTri !== ev.tri[id] || oldVal !== ev.val[id])) ev.modulesVal = ev.tri[id] as Tri;
-  if (s.flags & SF.CHOICE) {
+  if (s.flags & SF.CHOICE && modeChoices) {
     for (const v of s.values) if (f[id]! & WRITE && ev.visible[v] !== 0) f[v]! |= WRITE;
   }
   if (s.flags & SF.NO_WRITE) f[id]! &= ~WRITE;
-}
-
-/** sym_calc_choice: the user's choice if visible, else the choice's default. */
-function calcChoice(ev: Evaluator, id: number): number {
-  const s = ev.sym(id);
-  let acc = ev.flags[id]!;
-  for (const v of s.values) {
-    ev.calcVisibility(v);
-    if (ev.visible[v] !== 0) acc &= ev.flags[v]!;
-  }
-  ev.flags[id]! &= acc | ~DEF_USER;
-  const user = ev.defSel[id]!;
-  if (user >= 0 && ev.visible[user] !== 0) return user;
-  const def = choiceDefault(ev, id);
-  if (def < 0) ev.tri[id] = 0;
-  return def;
-}
-
-/** sym_choice_default */
-export function choiceDefault(ev: Evaluator, id: number): number {
-  for (const prop of ev.sym(id).props) {
-    if (prop.type !== 'default' || ev.expr(prop.visible) === 0) continue;
-    const ds = (prop.expr as { s: number }).s;
-    if (ev.visible[ds] !== 0) return ds;
-  }
-  return ev.sym(id).values.find((v) => ev.visible[v] !== 0) ?? -1;
 }
 
 /** sym_validate_range: out-of-range int/hex values snap to the nearer bound. */
