@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { parseDotConfig, type DotConfig } from '../../src/kconfig/dotconfig.js';
 import { loadKconfig, type KconfigModel } from '../../src/kconfig/engine.js';
 import { kernelTool } from './kerneltools.js';
-import { perturb } from './perturb.js';
+import { perturb, stress } from './perturb.js';
 import { debianConfig, KERNEL_TREES, type KernelTree } from './realconf.js';
 
 const TREES = KERNEL_TREES.map((t) => [t.version, t] as [string, KernelTree]);
@@ -42,12 +42,14 @@ describe.each(TREES)('Linux %s: full tree vs make (ARCH=x86_64)', (_, tree) => {
     for (const target of ['tinyconfig', 'defconfig']) {
       const base = kernelTool({ tree, target, arch });
       inputs.push({ label: target, input: base }, { label: `${target} perturbed`, input: base.then((t) => perturb(t, 7)) });
+      inputs.push({ label: `${target} stressed`, input: base.then((t) => stress(t, model, 7)) });
     }
     if (cloud) inputs.push({ label: 'debian cloud-amd64', input: execa('xz', ['-dc', cloud]).then((r) => r.stdout) });
     for (const seed of SEEDS) {
       const rand = kernelTool({ tree, target: 'randconfig', seed, arch });
       inputs.push({ label: `randconfig seed ${seed}`, input: rand });
       inputs.push({ label: `randconfig ${seed} perturbed`, input: rand.then((t) => perturb(t, seed)) });
+      inputs.push({ label: `randconfig ${seed} stressed`, input: rand.then((t) => stress(t, model, seed)) });
     }
     const rows = await Promise.all(inputs.map(async ({ label, input }) => {
       const text = await input;
@@ -62,6 +64,8 @@ describe.each(TREES)('Linux %s: full tree vs make (ARCH=x86_64)', (_, tree) => {
   test('savedefconfig reproduces the kernel\'s minimal fragment', async () => {
     const arch = 'x86_64' as const;
     const bases = [kernelTool({ tree, target: 'defconfig', arch }), kernelTool({ tree, target: 'tinyconfig', arch }), kernelTool({ tree, target: 'randconfig', seed: 3, arch })];
+    // and two hand-edited ones, as savedefconfig reads them (unresolved)
+    bases.push(bases[0]!.then((t) => perturb(t, 7)), bases[2]!.then((t) => stress(t, model, 3)));
     if (cloud) bases.push(execa('xz', ['-dc', cloud]).then((r) => kernelTool({ tree, target: 'olddefconfig', input: r.stdout, arch })));
     const results = await Promise.all(bases.map(async (b) => {
       const config = await b;
