@@ -17,6 +17,8 @@ export { buildInitramfs } from './packager/initramfs.js';
 export type { InitSpec } from './packager/initramfs.js';
 export { loadKconfig, KconfigModel } from './kconfig/engine.js';
 export type { KconfigCandidate, Explanation, LoadOptions } from './kconfig/engine.js';
+export { KCONFIG_6_1, KCONFIG_6_12, readDialect } from './kconfig/dialect.js';
+export type { KconfigDialect } from './kconfig/dialect.js';
 export { parseDotConfig, formatDotConfig } from './kconfig/dotconfig.js';
 export type { DotConfig } from './kconfig/dotconfig.js';
 export { getStrategy, STRATEGY_NAMES } from './search/strategy.js';
