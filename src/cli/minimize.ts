@@ -56,7 +56,7 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
   const kernel: KernelOptions = { profile, kernelSrc: values['kernel-src'] };
   const search: SearchOptions = {
     candidates: values.candidates?.split(',').map((s) => s.trim()).filter(Boolean),
-    strategy: values.strategy, cmdlineStrategy: values['cmdline-strategy'], from: values.from, noPrior: values['no-prior'], keepCmdline: values['keep-cmdline'],
+    strategy: values.strategy, cmdlineStrategy: values['cmdline-strategy'], from: values.from, noPrior: values['no-prior'], keepCmdline: values['keep-cmdline'], keepMemory: values['keep-memory'],
     kernelTrace: values['kernel-trace'], assumeMonotone: values['assume-monotone'], confirmFailures, finalRuns,
   };
   const execution: ExecutionOptions = { jobs, workers, onUnreachableWorker: unreachable, distcc: values.distcc };

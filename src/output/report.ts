@@ -79,6 +79,33 @@ export interface Report {
   /** Remote worker events: dropped workers and re-queued candidates (empty without --worker). */
   workers: string[];
   rootfs: RootfsFigures;
+  /**
+   * Boot times, from QEMU's start (ms, host clock, under `accel`): `initMs` to the kernel starting
+   * init, `appMs` to the app started, `readyMs` to its port answering. The final VM's are the median
+   * of its re-checks. TCG figures are emulation: KVM boots several times faster.
+   */
+  boot: { accel: string; start?: BootTimingFigures; final?: BootTimingFigures };
+  /** The least guest memory the final VM passed with, and what run.sh gives it (absent with --keep-memory). */
+  memory?: { fromMiB: number; leastMiB: number; runMiB: number; marginPercent: number; probes: { mib: number; passed: boolean; reason: string }[] };
+}
+
+export interface BootTimingFigures { initMs?: number; appMs: number; readyMs?: number }
+
+/** The boot times and the least memory, as lines under the size table (report.json from before them has neither). */
+function bootLines(r: Report): string[] {
+  const secs = (ms?: number) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(2)} s`);
+  const b = r.boot;
+  const m = r.memory;
+  return [
+    ...(b && (b.start || b.final) ? [
+      `| boot to init (${b.accel.toUpperCase()}) | ${secs(b.start?.initMs)} | ${secs(b.final?.initMs)} |`,
+      `| boot to app started | ${secs(b.start?.appMs)} | ${secs(b.final?.appMs)} |`,
+      ...(b.start?.readyMs !== undefined || b.final?.readyMs !== undefined ? [`| boot to port answering | ${secs(b.start?.readyMs)} | ${secs(b.final?.readyMs)} |`] : []),
+    ] : []),
+    ...(m ? [`| guest memory | ${m.fromMiB} MiB | ${m.runMiB} MiB |`] : []),
+    '',
+    ...(m ? [`Least guest memory the result passed with: ${m.leastMiB} MiB (${m.probes.length} boots, ${m.probes.filter((p) => !p.passed).map((p) => `${p.mib}`).join(', ') || 'none'} MiB failed); run.sh gives it ${m.runMiB} MiB (+${m.marginPercent}%).`, ''] : []),
+  ];
 }
 
 function rootfsSection(r: Report): string[] {
@@ -158,7 +185,7 @@ export function renderMarkdown(r: Report): string {
     `| bzImage | ${kb(r.start.bzImageBytes)} | ${kb(r.final.bzImageBytes)}${pct(r.start.bzImageBytes, r.final.bzImageBytes)} |`,
     `| initramfs (gzip) | ${kb(r.start.initramfsBytes)} | ${kb(r.final.initramfsBytes)} |`,
     `| options =y | ${r.start.optionsEnabled} | ${r.final.optionsEnabled} |`,
-    '',
+    ...bootLines(r),
     `Boot command line: \`${r.cmdline}\`${r.cmdlineRemoved.length ? ` (removed: ${r.cmdlineRemoved.map((t) => `\`${t}\``).join(', ')})` : ''}.`,
     '',
     ...rootfsSection(r),

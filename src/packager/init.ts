@@ -1,6 +1,6 @@
 // Pure generation of the guest's boot scripts: busybox init's /etc/inittab and /etc/tinyx/rc.
 import type { GuestUser } from './accounts.js';
-import { GUEST_NET, MARKER_APP_EXITED, MARKER_APP_STARTED, MARKER_INIT_FAILED } from './markers.js';
+import { GUEST_NET, MARKER_APP_EXITED, MARKER_APP_STARTED, MARKER_INIT_FAILED, MARKER_INIT_STARTED } from './markers.js';
 
 export interface InitSpec {
   appGuestPath: string;
@@ -77,6 +77,7 @@ export PATH=${GUEST_PATH_ENV}
 export HOME=/
 bb=${bb}
 say() { echo "$*" >/dev/console 2>/dev/null || echo "$*"; }
+say "${MARKER_INIT_STARTED}"
 
 $bb mount -t proc proc /proc 2>/dev/null || say "tinyx: no proc"
 $bb mount -t sysfs sysfs /sys 2>/dev/null || say "tinyx: no sysfs"

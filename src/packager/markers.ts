@@ -1,5 +1,7 @@
 // Lines the guest's init prints on the serial console; the tester waits for them.
 
+/** Printed first thing by the guest's init: the kernel has handed over (boot timings start the app's part here). */
+export const MARKER_INIT_STARTED = 'TINYX-INIT-STARTED';
 /** Printed once the app has been started (after mounts and network are up). */
 export const MARKER_APP_STARTED = 'TINYX-APP-STARTED';
 /** Printed if the app exits; followed by a space and its exit status. */

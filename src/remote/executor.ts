@@ -5,7 +5,7 @@ import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import { kernelVersion } from '../kconfig/source.js';
 import { kvmProbeArgv, type Accel } from '../tester/accel.js';
-import type { Executor, Job, JobSettings } from '../tester/executor.js';
+import { withMemory, type Executor, type Job, type JobSettings } from '../tester/executor.js';
 import { QEMU_BINARY } from '../tester/qemu.js';
 import type { Verdict } from '../tester/verdict.js';
 import { Workspace } from '../tester/workspace.js';
@@ -131,8 +131,8 @@ export class RemoteExecutor implements Executor {
     }
     job.onPhase?.('boot');
     const boot = await remoteBootAndTest(ready.ssh, {
-      bzImage: build.bzImage, initramfs: ready.initramfs, tests: ready.tests, cmdline: job.cmdline, qemu: this.settings.qemu,
-      port: this.settings.port, jobDir, logDir: job.logDir, accel: ready.accel, bootTimeoutMs: this.settings.bootTimeoutMs,
+      bzImage: build.bzImage, initramfs: ready.initramfs, tests: ready.tests, cmdline: job.cmdline, qemu: withMemory(this.settings.qemu, job.memory),
+      port: this.settings.port, jobDir, logDir: job.logDir, accel: ready.accel, bootTimeoutMs: job.bootTimeoutMs ?? this.settings.bootTimeoutMs,
       readyTimeoutMs: this.settings.readyTimeoutMs, testTimeoutMs: this.settings.testTimeoutMs, signal,
     });
     return { ...base, ...boot, built: build.built, buildMs: build.durationMs, buildLog };

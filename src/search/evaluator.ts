@@ -14,6 +14,12 @@ export interface Normalizer {
   olddefconfig(config: DotConfig): Promise<DotConfig>;
 }
 
+/** A boot other than the profile's: guest memory (QEMU -m) and the boot timeout that goes with it; the memory search's probes. */
+export interface BootVariant {
+  memory: string;
+  bootTimeoutMs?: number;
+}
+
 export interface Normalized {
   config: DotConfig;
   hash: string;
@@ -58,14 +64,14 @@ export class Evaluator {
     return result;
   }
 
-  /** Verdict for a normalized config with a cmdline; each distinct pair runs at most once. */
-  /** The journal key of a (config, cmdline) pair in this run. */
-  keyOf(candidate: Normalized, cmdline: string): string {
-    return sha256(`${this.options.runKey}\n${candidate.hash}\n${cmdline}`);
+  /** The journal key of a (config, cmdline) pair in this run, and of a boot with other guest memory. */
+  keyOf(candidate: Normalized, cmdline: string, variant?: BootVariant): string {
+    return sha256(`${this.options.runKey}\n${candidate.hash}\n${cmdline}${variant ? `\nmemory ${variant.memory}` : ''}`);
   }
 
-  evaluate(candidate: Normalized, cmdline: string, label: string): Promise<Verdict> {
-    const key = this.keyOf(candidate, cmdline);
+  /** Verdict for a normalized config with a cmdline (and a boot variant); each distinct one runs at most once. */
+  evaluate(candidate: Normalized, cmdline: string, label: string, variant?: BootVariant): Promise<Verdict> {
+    const key = this.keyOf(candidate, cmdline, variant);
     const known = this.options.journal.get(key);
     if (known) {
       if (known.flaky) this.noteFlaky(label, known.flaky);
@@ -75,7 +81,7 @@ export class Evaluator {
     }
     let pending = this.inFlight.get(key);
     if (!pending) {
-      pending = this.limit(() => this.run(key, candidate, cmdline, label));
+      pending = this.limit(() => this.run(key, candidate, cmdline, label, variant));
       this.inFlight.set(key, pending);
       void pending.finally(() => this.inFlight.delete(key)).catch(() => undefined);
     }
@@ -87,14 +93,14 @@ export class Evaluator {
     return this.limit(() => this.run(undefined, candidate, cmdline, label));
   }
 
-  private async run(key: string | undefined, candidate: Normalized, cmdline: string, label: string): Promise<Verdict> {
+  private async run(key: string | undefined, candidate: Normalized, cmdline: string, label: string, variant?: BootVariant): Promise<Verdict> {
     const { journal, emit } = this.options;
-    const first = await this.once(candidate, cmdline, label);
+    const first = await this.once(candidate, cmdline, label, variant);
     let verdict = first;
     // Confirm a failure before it decides anything (final re-checks are already repeated by the caller).
     // Runs that disagree lean to keeping: the config counts as failing, so the option stays.
     for (let n = 0; key && confirmable(verdict) && n < (this.options.confirmFailures ?? 1); n++) {
-      const again = await this.once(candidate, cmdline, `${label} (confirming)`);
+      const again = await this.once(candidate, cmdline, `${label} (confirming)`, variant);
       const paid = { built: first.built || again.built, buildMs: first.buildMs + again.buildMs, buildLog: first.buildLog ?? again.buildLog };
       if (again.status === 'pass') {
         verdict = { ...verdict, ...paid, flaky: `${first.status}: ${first.reason}; then pass: ${again.reason}` };
@@ -115,25 +121,25 @@ export class Evaluator {
    * outside): such a failure is no verdict. If it happens again it stops the run, and nothing is
    * journaled for the candidate, so the next run tries it afresh.
    */
-  private async once(candidate: Normalized, cmdline: string, label: string): Promise<Verdict> {
+  private async once(candidate: Normalized, cmdline: string, label: string, variant?: BootVariant): Promise<Verdict> {
     try {
-      return await this.job(candidate, cmdline, label);
+      return await this.job(candidate, cmdline, label, variant);
     } catch (error) {
       if (!isInfrastructureError(error)) throw error;
       this.checkAborted();
       this.options.emit({ type: 'warning', message: `${label}: ${error.message.split('\n')[0]}; trying once more` });
-      return this.job(candidate, cmdline, `${label} (again)`);
+      return this.job(candidate, cmdline, `${label} (again)`, variant);
     }
   }
 
   /** One job on the executor: build (unless stored), boot, test. */
-  private async job(candidate: Normalized, cmdline: string, label: string): Promise<Verdict> {
+  private async job(candidate: Normalized, cmdline: string, label: string, variant?: BootVariant): Promise<Verdict> {
     const { executor, emit, signal } = this.options;
     this.checkAborted();
     const id = String(await this.nextSequence()).padStart(4, '0');
     const logDir = path.join(this.options.logRoot, `${id}-${candidate.hash.slice(0, 12)}`);
     const verdict = await executor.run({
-      config: candidate.config, configHash: candidate.hash, cmdline, logDir,
+      config: candidate.config, configHash: candidate.hash, cmdline, logDir, ...variant,
       onPhase: (phase) => emit({ type: 'evaluate', label, phase, done: this.evaluations }),
       onBuildProgress: (progress) => emit({ type: 'build-progress', label, ...progress }),
     }, signal);

@@ -29,6 +29,9 @@ import { cacheRoot } from '../util/paths.js';
 import { oneAtATimeReference } from './model-oracle.js';
 import { harnessNeeds } from '../profile/harness.js';
 import { recordOutput } from './output-record.js';
+import { leastMemory, parseMiB, type MemorySearch } from './memory.js';
+import type { BootTiming } from '../tester/boot.js';
+import type { Evaluator } from './evaluator.js';
 import type { OutputRecord } from '../output/record.js';
 
 export type { MinimizeOptions } from './options.js';
@@ -44,6 +47,10 @@ export interface MinimizeResult {
   /** The tree's cache key and what it was made from (see KernelSource). */
   kernelTree: string;
   kernelSource: string;
+  /** The least guest memory the result passes with (absent with --keep-memory, or a qemu.memory it cannot read). */
+  memory?: MemorySearch;
+  /** How long the start VM and the final VM took to boot (the final: median of its re-checks). */
+  boot: { start?: BootTiming; final?: BootTiming };
   /** The accelerator the guests ran under (and run.sh uses). */
   accel: AccelDecision;
   start: { config: DotConfig; verdict: Verdict; bzImage: string };
@@ -186,8 +193,10 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     const finalRuns = Math.max(1, options.finalRuns ?? 3);
     stage('verify', `booting the result ${finalRuns === 1 ? 'once more' : `${finalRuns} more times`}`);
     let finalVerdict: Verdict | undefined;
+    const finalVerdicts: Verdict[] = [];
     for (let run = 1; run <= finalRuns; run++) {
       finalVerdict = await evaluator.rerun(kernel.final, cmdlineResult.cmdline, `final ${run}/${finalRuns}`);
+      finalVerdicts.push(finalVerdict);
       if (finalVerdict.status !== 'pass') {
         // Failures lean to keeping, so this VM passed when it was found and fails now: a pass during
         // the search was luck. Re-running the same --out replays those verdicts and ends here again.
@@ -196,6 +205,8 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
         });
       }
     }
+    const finalTiming = medianTiming(finalVerdicts.map((v) => v.timing));
+    const memory = options.keepMemory ? undefined : await searchMemory(evaluator, kernel.final, cmdlineResult.cmdline, options, finalTiming, stage, emit);
     stage('output', `writing ${out}`);
     stages.push({ stage: 'output', seconds: 0 });
     const result = {
@@ -205,7 +216,8 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
       kernel, cmdlineRemoved: cmdlineResult.removed,
       initramfs: { file: initramfs.file, bytes: initramfs.bytes, uncompressedBytes: initramfs.uncompressedBytes, entries: initramfs.entries },
       manifest, evaluations: evaluator.evaluations, builds: evaluator.builds, flaky: evaluator.flaky, wallSeconds: (Date.now() - began) / 1000, stages,
-      workerEvents: context.poolEvents, oneAtATimeBuilds,
+      workerEvents: context.poolEvents, oneAtATimeBuilds, memory,
+      boot: { start: startVerdict.timing, final: finalTiming },
     };
     // While the context is open: savedefconfig runs in the kconfig scratch dir that closing removes.
     const output = await recordOutput(result, tool);
@@ -255,4 +267,44 @@ async function readModel(srcDir: string, cacheDir: string | undefined, emit: Eve
     emit({ type: 'warning', message: `Kconfig engine unavailable (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); ${without}` });
     return undefined;
   });
+}
+
+/** Each timing's median over the boots that have one (the final VM's re-checks). */
+function medianTiming(timings: (BootTiming | undefined)[]): BootTiming | undefined {
+  const known = timings.filter((t): t is BootTiming => t !== undefined);
+  if (!known.length) return undefined;
+  const median = (values: number[]) => values.length ? values.sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] : undefined;
+  const pick = (key: keyof BootTiming) => median(known.map((t) => t[key]).filter((v): v is number => v !== undefined));
+  const [initMs, readyMs] = [pick('initMs'), pick('readyMs')];
+  return { ...(initMs !== undefined ? { initMs } : {}), appMs: pick('appMs')!, ...(readyMs !== undefined ? { readyMs } : {}) };
+}
+
+/**
+ * The least guest memory the final VM passes with, then one boot with what run.sh will give it. A
+ * probe that has too little memory often hangs before the console prints anything, so probes get a
+ * boot timeout of their own: five times the final VM's boot, and at least 10 s.
+ */
+async function searchMemory(
+  evaluator: Evaluator, final: Normalized, cmdline: string, options: MinimizeOptions, timing: BootTiming | undefined,
+  stage: (stage: Stage, message: string) => void, emit: EventListener,
+): Promise<MemorySearch | undefined> {
+  const fromMiB = parseMiB(options.profile.qemu.memory);
+  if (fromMiB === undefined) {
+    emit({ type: 'warning', message: `no memory search: the profile's qemu.memory "${options.profile.qemu.memory}" is not a plain size in MiB` });
+    return undefined;
+  }
+  stage('memory', `finding the least guest memory the result passes with (from ${fromMiB} MiB, about ${Math.ceil(Math.log2(fromMiB))} boots)`);
+  const bootTimeoutMs = Math.max(10_000, 5 * (timing?.appMs ?? 3_000));
+  const probe = async (mib: number) => {
+    const verdict = await evaluator.evaluate(final, cmdline, `memory ${mib} MiB`, { memory: `${mib}M`, bootTimeoutMs });
+    return { passed: verdict.status === 'pass', reason: `${verdict.status}: ${verdict.reason}` };
+  };
+  const found = await leastMemory(probe, fromMiB);
+  const check = await probe(found.runMiB);
+  if (!check.passed) {
+    emit({ type: 'warning', message: `the result failed with ${found.runMiB} MiB (${check.reason}) after passing with ${found.leastMiB}: run.sh keeps ${fromMiB} MiB` });
+    return { ...found, runMiB: fromMiB };
+  }
+  emit({ type: 'info', message: `least guest memory: ${found.leastMiB} MiB (${found.probes.length} boots); run.sh gives ${found.runMiB} MiB (+${found.marginPercent}%)` });
+  return found;
 }

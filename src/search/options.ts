@@ -54,6 +54,8 @@ export interface SearchOptions {
   noPrior?: boolean;
   /** Skip the boot-option search. */
   keepCmdline?: boolean;
+  /** Skip the memory search: run.sh keeps the profile's guest memory. */
+  keepMemory?: boolean;
   /** Boot the start kernel once with QEMU logging the kernel code it runs; try never-run options first. */
   kernelTrace?: boolean;
   /**

@@ -33,7 +33,7 @@ export async function recordOutput(result: RunResult, tool: KernelConfigTool): P
     config: formatDotConfig(result.final.config),
     defconfig,
     cmdline: result.final.cmdline,
-    launch: { machine: qemu.machine, memory: qemu.memory, extraArgs: qemu.extraArgs, port: result.options.port, accel: result.accel.accel, reason: result.accel.reason },
+    launch: { machine: qemu.machine, memory: result.memory ? `${result.memory.runMiB}M` : qemu.memory, extraArgs: qemu.extraArgs, port: result.options.port, accel: result.accel.accel, reason: result.accel.reason },
     report: makeReport(result, sizes, pkg.version, await rootfsFacts(result.manifest)),
   };
 }
@@ -86,6 +86,8 @@ export function makeReport(result: RunResult, sizes: { startBzImage: number; fin
     workers: result.workerEvents
       .filter((e) => e.type === 'executor-dropped' || e.type === 'requeue')
       .map((e) => JSON.stringify(e)),
+    boot: { accel: result.accel.accel, ...(result.boot.start ? { start: result.boot.start } : {}), ...(result.boot.final ? { final: result.boot.final } : {}) },
+    ...(result.memory ? { memory: result.memory } : {}),
     rootfs: {
       uncompressedBytes: result.initramfs.uncompressedBytes,
       compressedBytes: result.initramfs.bytes,

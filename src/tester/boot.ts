@@ -1,7 +1,7 @@
 // Boots one kernel + initramfs, waits for the app, runs the tests, stops the guest: a verdict.
 import path from 'node:path';
 import { TinyxError, isTinyxError } from '../errors.js';
-import { MARKER_APP_EXITED, MARKER_APP_STARTED, MARKER_INIT_FAILED } from '../packager/markers.js';
+import { MARKER_APP_EXITED, MARKER_APP_STARTED, MARKER_INIT_FAILED, MARKER_INIT_STARTED } from '../packager/markers.js';
 import type { Profile } from '../profile/types.js';
 import { freePort, waitForPort } from './ports.js';
 import { runTests, type ProbeResult } from './probe.js';
@@ -29,9 +29,24 @@ export interface BootRequest {
   signal?: AbortSignal;
 }
 
+/**
+ * How long a boot took, from QEMU's start (host clock, console lines as they arrived): to the kernel
+ * handing over to init (the init's first line), to the app started (its marker), to the app's port
+ * answering (servers only).
+ */
+export interface BootTiming {
+  initMs?: number;
+  appMs: number;
+  readyMs?: number;
+}
+
+const INIT_STARTED = new RegExp(`^${MARKER_INIT_STARTED}`);
+
 export interface BootOutcome {
   status: VerdictStatus;
   reason: string;
+  /** A passing boot's timings. */
+  timing?: BootTiming;
   bootMs: number;
   testMs: number;
   testExitCode?: number;
@@ -131,9 +146,14 @@ export async function bootAndTestOn(host: GuestHost, request: BootRequest): Prom
         const gone = await appGoneOrListening(host, guest, hostPort, request);
         if (gone) return outcome(gone.pattern === PANIC ? 'panic' : 'fail', gone.pattern === PANIC ? gone.line.trim() : `the app exited before its port answered (${gone.line.trim()})`, { bootMs });
       }
+      const readyAt = Date.now();
+      const init = await guest.waitFor([INIT_STARTED], 0);
+      const timing: BootTiming = {
+        ...(init && init.at <= match.at ? { initMs: init.at - started } : {}), appMs: match.at - started, ...(request.port > 0 ? { readyMs: readyAt - started } : {}),
+      };
       const probe = await host.runTests(hostPort, testLog);
       const reason = probe.passed ? 'tests passed' : probe.timedOut ? `tests timed out after ${request.testTimeoutMs / 1000} s` : `tests exited with ${probe.exitCode}`;
-      return outcome(probe.passed ? 'pass' : 'fail', reason, { bootMs, testMs: probe.durationMs, testExitCode: probe.exitCode });
+      return outcome(probe.passed ? 'pass' : 'fail', reason, { bootMs, testMs: probe.durationMs, testExitCode: probe.exitCode, ...(probe.passed ? { timing } : {}) });
     } finally {
       await guest.stop();
     }

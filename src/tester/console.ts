@@ -4,13 +4,17 @@ import type { WriteStream } from 'node:fs';
 export interface ConsoleMatch {
   line: string;
   pattern: RegExp;
+  /** When the line arrived (epoch ms): what boot timings are measured with. */
+  at: number;
 }
 
 export class ConsoleWatcher {
   private text = '';
   private pending = '';
+  /** The complete lines so far, each with when it arrived. */
+  private readonly lines: { line: string; at: number }[] = [];
   private closed = false;
-  private readonly waiters = new Set<(line: string | undefined) => void>();
+  private readonly waiters = new Set<(line: string | undefined, at: number) => void>();
 
   constructor(private readonly log: WriteStream) {}
 
@@ -31,37 +35,38 @@ export class ConsoleWatcher {
     this.pending += piece;
     const lines = this.pending.split(/\r?\n/);
     this.pending = lines.pop() ?? '';
-    for (const line of lines) this.notify(line);
+    const at = Date.now();
+    for (const line of lines) this.notify(line, at);
   }
 
   /** The stream ended: flush the last partial line, wake every waiter, close the log. */
   close(): Promise<void> {
     this.closed = true;
-    if (this.pending) this.notify(this.pending);
-    this.notify(undefined);
+    if (this.pending) this.notify(this.pending, Date.now());
+    this.notify(undefined, Date.now());
     return new Promise<void>((resolve) => this.log.end(resolve));
   }
 
   /** The first line (seen already or to come) matching one of `patterns`; undefined on timeout or end. */
   waitFor(patterns: RegExp[], timeoutMs: number): Promise<ConsoleMatch | undefined> {
     return new Promise((resolve) => {
-      const match = (line: string) => {
+      const match = (line: string, at: number) => {
         const pattern = patterns.find((p) => p.test(line));
-        return pattern ? { line, pattern } : undefined;
+        return pattern ? { line, pattern, at } : undefined;
       };
       const finish = (result: ConsoleMatch | undefined) => {
         clearTimeout(timer);
         this.waiters.delete(onLine);
         resolve(result);
       };
-      const onLine = (line: string | undefined) => {
+      const onLine = (line: string | undefined, at: number) => {
         if (line === undefined) return finish(undefined);
-        const found = match(line);
+        const found = match(line, at);
         if (found) finish(found);
       };
       const timer = setTimeout(() => finish(undefined), timeoutMs);
-      for (const line of this.text.split(/\r?\n/)) {
-        const found = match(line);
+      for (const seen of [...this.lines, { line: this.pending, at: Date.now() }]) {
+        const found = match(seen.line, seen.at);
         if (found) return finish(found);
       }
       if (this.closed) return finish(undefined);
@@ -69,7 +74,8 @@ export class ConsoleWatcher {
     });
   }
 
-  private notify(line: string | undefined): void {
-    for (const waiter of [...this.waiters]) waiter(line);
+  private notify(line: string | undefined, at: number): void {
+    if (line !== undefined) this.lines.push({ line, at });
+    for (const waiter of [...this.waiters]) waiter(line, at);
   }
 }

@@ -16,6 +16,9 @@ export interface Job {
   cmdline: string;
   /** Where this job's logs go (build.log, console.log, test.log). */
   logDir: string;
+  /** Guest memory for this boot (QEMU -m, "48M") instead of the profile's, and its own boot timeout: the memory search's probes. */
+  memory?: string;
+  bootTimeoutMs?: number;
   /** Called when the job moves from building to booting. */
   onPhase?: (phase: 'build' | 'boot') => void;
   /** Told how far the build has got, every few seconds while make runs (local builds only). */
@@ -99,10 +102,15 @@ export class LocalExecutor implements Executor {
     }
     job.onPhase?.('boot');
     const boot = await bootAndTest({
-      bzImage: build.bzImage, initramfs: this.settings.initramfs, cmdline: job.cmdline, qemu: this.settings.qemu,
-      port: this.settings.port, tests: this.settings.tests, logDir: job.logDir, bootTimeoutMs: this.settings.bootTimeoutMs,
+      bzImage: build.bzImage, initramfs: this.settings.initramfs, cmdline: job.cmdline, qemu: withMemory(this.settings.qemu, job.memory),
+      port: this.settings.port, tests: this.settings.tests, logDir: job.logDir, bootTimeoutMs: job.bootTimeoutMs ?? this.settings.bootTimeoutMs,
       readyTimeoutMs: this.settings.readyTimeoutMs, testTimeoutMs: this.settings.testTimeoutMs, warn: this.settings.warn, signal,
     });
     return { ...base, ...boot, built: build.built, buildMs: build.durationMs, buildLog };
   }
+}
+
+/** The profile's QEMU settings with a job's own guest memory, if it has one. */
+export function withMemory(qemu: Profile['qemu'], memory: string | undefined): Profile['qemu'] {
+  return memory ? { ...qemu, memory } : qemu;
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { TinyxError } from '../errors.js';
 import { accelArgs, type Accel } from './accel.js';
-import { ConsoleWatcher } from './console.js';
+import { ConsoleWatcher, type ConsoleMatch } from './console.js';
 
 export interface GuestSpec {
   bzImage: string;
@@ -23,7 +23,7 @@ export interface GuestSpec {
 
 export interface Guest {
   /** Resolves with the first console line matching one of `patterns`, or undefined if QEMU exits first. */
-  waitFor(patterns: RegExp[], timeoutMs: number): Promise<{ line: string; pattern: RegExp } | undefined>;
+  waitFor(patterns: RegExp[], timeoutMs: number): Promise<ConsoleMatch | undefined>;
   readonly exited: Promise<void>;
   /** The console so far. */
   console(): string;

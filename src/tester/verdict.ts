@@ -1,4 +1,5 @@
 // One shape for every outcome of building, booting and testing a candidate.
+import type { BootTiming } from './boot.js';
 
 export type VerdictStatus = 'pass' | 'fail' | 'build-error' | 'boot-timeout' | 'panic';
 
@@ -13,6 +14,8 @@ export interface Verdict {
   buildMs: number;
   bootMs: number;
   testMs: number;
+  /** A passing boot's timings (QEMU start to init, to the app, to its port). */
+  timing?: BootTiming;
   testExitCode?: number;
   /** Last lines of the guest console (or of the build log on build-error). */
   consoleTail: string;

@@ -27,7 +27,7 @@ async function minimizeNoSearch(name: string, args: string[], appArgs: string[] 
   const out = await mkdtemp(path.join(tmpdir(), `tinyx-apps-${name}-`));
   const log = capture();
   const began = Date.now();
-  const code = await runMain(['minimize', ...args, '--out', out, '--candidates=', '--keep-cmdline', '--final-runs', '1', '--boot-timeout', '240', '--', ...appArgs], log.io);
+  const code = await runMain(['minimize', ...args, '--out', out, '--candidates=', '--keep-cmdline', '--keep-memory', '--final-runs', '1', '--boot-timeout', '240', '--', ...appArgs], log.io);
   const seconds = (Date.now() - began) / 1000;
   const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8').catch(() => '{}')) as Report;
   const listing = await execa('sh', ['-c', `zcat '${path.join(out, 'initramfs.cpio.gz')}' | cpio -t --quiet`], { reject: false });

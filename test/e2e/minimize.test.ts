@@ -57,6 +57,31 @@ describe('tinyx minimize on hello-http (real builds and boots)', () => {
     expect(await readFile(path.join(out, 'report.md'), 'utf8')).toContain('First guess: learned');
   });
 
+  it('finds the least guest memory the result passes with (one MiB less failed) and gives run.sh that plus the margin', async () => {
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
+    const m = report.memory;
+    expect(m.fromMiB).toBe(256);
+    expect(m.leastMiB).toBeGreaterThan(8);
+    expect(m.leastMiB).toBeLessThan(256);
+    // Real boots: the least passed, one MiB less failed (each failure confirmed).
+    expect(m.probes.find((p: { mib: number }) => p.mib === m.leastMiB)).toMatchObject({ passed: true });
+    expect(m.probes.find((p: { mib: number }) => p.mib === m.leastMiB - 1)).toMatchObject({ passed: false });
+    expect(m.runMiB).toBe(Math.min(256, Math.ceil(m.leastMiB * 1.25)));
+    expect(await readFile(path.join(out, 'run.sh'), 'utf8')).toContain(`-m ${m.runMiB}M`);
+    expect(await readFile(path.join(out, 'report.md'), 'utf8')).toContain(`Least guest memory the result passed with: ${m.leastMiB} MiB`);
+  });
+
+  it('reports how long the start and the final VM took to boot, under the accelerator it names', async () => {
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
+    expect(report.boot.accel).toBe(report.accel.accel);
+    for (const vm of [report.boot.start, report.boot.final]) {
+      expect(vm.initMs).toBeGreaterThan(0);
+      expect(vm.appMs).toBeGreaterThanOrEqual(vm.initMs);
+      expect(vm.readyMs).toBeGreaterThanOrEqual(vm.appMs);
+    }
+    expect(await readFile(path.join(out, 'report.md'), 'utf8')).toMatch(/\| boot to init \((TCG|KVM)\) \| \d+\.\d\d s \| \d+\.\d\d s \|/);
+  });
+
   it('run.sh boots the minimized VM and the probe passes against it', async () => {
     const port = await freePort();
     const vm = execa(path.join(out, 'run.sh'), [String(port)], { reject: false, stdin: 'ignore', all: true });

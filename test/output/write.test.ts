@@ -18,6 +18,8 @@ const report: Report = {
   recheck: { checked: ['VIRTIO_NET'], removed: [], builds: 1 }, cmdline: 'console=ttyS0', cmdlineRemoved: ['quiet'],
   initramfs: { bytes: 1024, uncompressedBytes: 4096, entries: 7 }, flaky: [], workers: [],
   rootfs: { uncompressedBytes: 4096, compressedBytes: 1024, entries: 7, appFiles: 1, packages: [], traceAdded: [] },
+  boot: { accel: 'tcg', start: { initMs: 1500, appMs: 2100, readyMs: 2600 }, final: { initMs: 900, appMs: 1300, readyMs: 1700 } },
+  memory: { fromMiB: 256, leastMiB: 30, runMiB: 38, marginPercent: 25, probes: [{ mib: 29, passed: false, reason: 'panic: Kernel panic' }, { mib: 30, passed: true, reason: 'pass: tests passed' }] },
 };
 
 describe('writeOutput', () => {
@@ -55,6 +57,11 @@ describe('writeOutput', () => {
     expect(await readFile(path.join(out, 'defconfig'), 'utf8')).toBe(record.defconfig);
     expect(await readFile(path.join(out, 'cmdline'), 'utf8')).toBe('console=ttyS0\n');
     expect(await readFile(path.join(out, 'report.md'), 'utf8')).toBe(renderMarkdown(report));
+    const md = renderMarkdown(report);
+    expect(md).toContain('| boot to init (TCG) | 1.50 s | 0.90 s |');
+    expect(md).toContain('| boot to port answering | 2.60 s | 1.70 s |');
+    expect(md).toContain('| guest memory | 256 MiB | 38 MiB |');
+    expect(md).toContain('Least guest memory the result passed with: 30 MiB (2 boots, 29 MiB failed); run.sh gives it 38 MiB (+25%).');
     expect(await readReport(out)).toEqual(report);
     const script = await readFile(path.join(out, 'run.sh'), 'utf8');
     expect((await stat(path.join(out, 'run.sh'))).mode & 0o111).toBe(0o111);

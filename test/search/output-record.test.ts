@@ -51,7 +51,9 @@ describe('recordOutput', () => {
     expect(record.report.harness).toEqual(['64BIT', 'NET']);
     expect(record.report.start.bzImageBytes).toBe(6);
     expect(record.report.final.bzImageBytes).toBe(5);
-    expect(record.launch).toMatchObject({ port: 80, accel: 'tcg', reason: 'asked for' });
+    expect(record.launch).toMatchObject({ port: 80, accel: 'tcg', reason: 'asked for', memory: '39M' });
+    expect(record.report.boot).toEqual({ accel: 'tcg', final: { initMs: 800, appMs: 1200, readyMs: 1500 } });
+    expect(record.report.memory).toMatchObject({ leastMiB: 31, runMiB: 39 });
 
     const out = path.join(tmp.dir, 'out');
     await writeOutput(JSON.parse(JSON.stringify(record)) as OutputRecord, out);
@@ -77,5 +79,7 @@ async function fakeResult(dir: string): Promise<RunResult> {
     cmdlineRemoved: [], initramfs: { file: await file('initramfs.cpio.gz', 'cpio'), bytes: 4, uncompressedBytes: 8, entries: 1 },
     manifest: { app: { hostPath: '/bin/true', guestPath: '/bin/true' }, entries: [] },
     evaluations: 2, builds: 0, flaky: [], wallSeconds: 1, workerEvents: [], stages: [{ stage: 'output', seconds: 0 }],
+    boot: { final: { initMs: 800, appMs: 1200, readyMs: 1500 } },
+    memory: { fromMiB: 256, leastMiB: 31, runMiB: 39, marginPercent: 25, probes: [{ mib: 30, passed: false, reason: 'boot-timeout: no marker' }, { mib: 31, passed: true, reason: 'pass: tests passed' }] },
   };
 }

@@ -27,6 +27,20 @@ describe('console watcher', () => {
     expect(found?.pattern).toBe(panic);
   });
 
+  it('tells when each line arrived, for a line seen earlier as for one that comes later', async () => {
+    const { watcher: w } = await watcher();
+    const before = Date.now();
+    w.feed(Buffer.from('Run /init as init process\n'));
+    await new Promise((r) => setTimeout(r, 60));
+    const later = w.waitFor([/^TINYX-APP-STARTED/], 2_000);
+    w.feed(Buffer.from('TINYX-APP-STARTED\n'));
+    const init = (await w.waitFor([/Run \S+ as init process/], 0))!;
+    const app = (await later)!;
+    expect(init.at).toBeGreaterThanOrEqual(before);
+    expect(app.at - init.at).toBeGreaterThanOrEqual(50);
+    expect((await w.waitFor([/Run \S+ as init process/], 0))!.at).toBe(init.at);
+  });
+
   it('gives up on timeout and on end of stream, and keeps the whole log', async () => {
     const { file, watcher: w } = await watcher();
     w.feed(Buffer.from('booting\n'));

@@ -115,6 +115,10 @@ export const MINIMIZE_FLAGS = {
     type: 'boolean', group: 'search',
     help: 'do not search boot options',
   },
+  'keep-memory': {
+    type: 'boolean', group: 'search',
+    help: 'do not search the least guest memory (run.sh keeps the profile\'s `qemu.memory`)',
+  },
   from: {
     type: 'string', value: 'DIR|CONFIG', group: 'search',
     help: 'start from a previous result (its out dir, or a `.config`): the first guess is what it kept; the options it removed are tried first, all at once; if that still passes, only the options it kept are tested, one at a time',
