@@ -76,13 +76,15 @@ for (const name of Object.keys(EXAMPLES)) {
   prior.set(name, needed);
 }
 
-const map = doc.createNode(Object.fromEntries(prior));
+// Read again: the runs take hours, and the profile may have been edited meanwhile.
+const current = parseDocument(await readFile(profileFile, 'utf8'));
+const map = current.createNode(Object.fromEntries(prior));
 for (const pair of map.items) pair.value.flow = true;
 map.commentBefore = ` Written by scripts/learn-prior.mjs (never by hand) from full runs of: ${used.join('; ') || 'none'}.`;
-doc.setIn(['search', 'prior'], map);
+current.setIn(['search', 'prior'], map);
 if (args.includes('--dry-run')) console.log(`\n--dry-run: ${profileFile} not written`);
 else {
-  const text = doc.toString({ lineWidth: 0 });
+  const text = current.toString({ lineWidth: 0 });
   await writeFile(profileFile, text.endsWith('\n') ? text : `${text}\n`);
   console.log(`\nwrote search.prior (${prior.size} examples) to ${profileFile}`);
 }
