@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(
-  linux-source-6.1 linux-config-6.1 qemu-system-x86 busybox-static ccache
+  linux-source-6.1 linux-config-6.1 linux-source-6.12 linux-config-6.12 qemu-system-x86 busybox-static ccache
   gcc make flex bison bc libelf-dev libssl-dev cpio curl xz-utils file strace
   openssh-server openssh-client distcc
   lighttpd python3

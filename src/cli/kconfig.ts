@@ -4,7 +4,6 @@ import type { DotConfig } from '../kconfig/dotconfig.js';
 import { loadKconfig, type Explanation, type KconfigModel } from '../kconfig/engine.js';
 import { resolveKernelSource } from '../kconfig/source.js';
 import { readUserConfig } from '../kconfig/userconfig.js';
-import { DEFAULT_PROFILE, loadProfile } from '../profile/load.js';
 import { KCONFIG_FLAGS, KCONFIG_USAGE } from './flags/commands.js';
 import { parseFlags } from './flags/flag.js';
 import { renderHelp } from './flags/render.js';
@@ -24,7 +23,7 @@ export async function kconfigCommand(argv: string[], io: Io): Promise<number> {
   if (!values.config) throw usage(`tinyx kconfig ${sub} needs --config FILE`);
   if (values.arch !== undefined && values.arch !== 'x86_64' && values.arch !== 'x86') throw usage(`--arch must be x86_64 or x86, not "${values.arch}"`);
   const config = await readUserConfig(values.config, '--config');
-  const source = await resolveKernelSource({ kernelSrc: values['kernel-src'], profile: await loadProfile(DEFAULT_PROFILE) });
+  const source = await resolveKernelSource({ kernelSrc: values['kernel-src'] });
   for (const note of source.notes) io.stderr(`note: ${note}\n`);
   const model = await loadKconfig(source.dir, { arch: values.arch as 'x86_64' | 'x86' | undefined });
   if (sub === 'resolve') return printResolve(model, config, values.json === true, io);

@@ -6,6 +6,7 @@ import { TinyxError } from '../errors.js';
 import { cacheRoot } from '../util/paths.js';
 import { exists } from '../util/fsx.js';
 import { dirIdentity, treeKey } from './identity.js';
+import { DEFAULT_PROFILE, loadProfile } from '../profile/load.js';
 import { installedPackages, PACKAGE_NAME, TARBALL_DIR, TARBALL_IDENTITY, unpackTarball } from './tarball.js';
 
 export interface KernelSource {
@@ -31,7 +32,7 @@ export interface KernelSource {
 export interface SourceOptions {
   /** A tree, a .tar.xz, or a linux-source package name. */
   kernelSrc?: string;
-  /** The profile that names the package to use by default (its kernel.source). */
+  /** The profile that names the package to use by default (its kernel.source); the default profile when absent. */
   profile?: { name: string; kernel: { source?: string } };
   cache?: string;
   /** Where to look for linux-source-*.tar.xz (default /usr/src). */
@@ -40,7 +41,8 @@ export interface SourceOptions {
 
 export async function resolveKernelSource(options: SourceOptions = {}): Promise<KernelSource> {
   const cache = options.cache ?? cacheRoot();
-  const chosen = await chooseTree(options, cache, options.tarballDir ?? TARBALL_DIR);
+  const profile = options.profile ?? (options.kernelSrc ? undefined : await loadProfile(DEFAULT_PROFILE));
+  const chosen = await chooseTree({ ...options, profile }, cache, options.tarballDir ?? TARBALL_DIR);
   const version = await kernelVersion(chosen.dir);
   return { ...chosen, version, key: treeKey(version, chosen.identity) };
 }

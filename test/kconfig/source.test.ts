@@ -7,6 +7,9 @@ import { isTinyxError } from '../../src/errors.js';
 import { sha256File } from '../../src/util/hash.js';
 import { fakeGitTree, fakeTarball, fakeTree, git } from './faketree.js';
 
+/** A profile that names no kernel package: the newest tarball of the dir is used. */
+const NEWEST = { name: 'newest', kernel: {} };
+
 const temps: string[] = [];
 const temp = async () => {
   temps.push(await mkdtemp(path.join(tmpdir(), 'tinyx-src-')));
@@ -30,8 +33,9 @@ describe('kernel source', () => {
     expect(isTinyxError(error, 'TINYX_KERNEL_SRC_NOT_FOUND')).toBe(true);
   });
 
-  it('finds Debian\'s linux-source tree (unpacking it once), named by its package version and sha256', async () => {
+  it('finds the default profile\'s Debian linux-source tree (unpacking it once), named by its package version and sha256', async () => {
     const source = await resolveKernelSource();
+    expect(source.package).toBe('linux-source-6.1');
     expect(source.version).toMatch(/^6\.1\.\d+$/);
     expect(source.key).toMatch(/^6\.1\.\d+-[0-9a-f]{8}$/);
     expect(source.identity).toMatch(/^debian linux-source-6\.1 6\.1\.\d+-\S+ sha256:[0-9a-f]{64}$/);
@@ -127,7 +131,7 @@ describe('kernel source identity: Debian\'s tarball', () => {
     const cache = path.join(root, 'cache');
     const tree = await fakeTree(root, 'work');
     const tarball = await fakeTarball(tarballDir, tree);
-    const resolve = () => resolveKernelSource({ tarballDir, cache });
+    const resolve = () => resolveKernelSource({ tarballDir, cache, profile: NEWEST });
     return { root, tarballDir, cache, tree, tarball, resolve, marker: path.join(cache, 'kernel', 'linux-source-9.9.unpacked') };
   }
 
@@ -194,7 +198,7 @@ describe('kernel source identity: Debian\'s tarball', () => {
   it('says what to do when there is no tarball', async () => {
     // (the newest in an empty dir: nothing to name)
     const root = await temp();
-    const error = await resolveKernelSource({ tarballDir: path.join(root, 'none'), cache: root }).catch((e: unknown) => e);
+    const error = await resolveKernelSource({ tarballDir: path.join(root, 'none'), cache: root, profile: NEWEST }).catch((e: unknown) => e);
     expect(isTinyxError(error, 'TINYX_KERNEL_SRC_NOT_FOUND')).toBe(true);
   });
 });

@@ -11,6 +11,9 @@ import { resolveRemoteSource } from '../../src/remote/source.js';
 import { fakeGitTree, fakeTarball, fakeTree } from '../kconfig/faketree.js';
 import { startSshd, type Sshd } from './sshd.js';
 
+/** A profile that names no kernel package: the newest tarball of the dir is used. */
+const NEWEST = { name: 'newest', kernel: {} };
+
 const temps: string[] = [];
 const temp = async () => {
   temps.push(await mkdtemp(path.join(tmpdir(), 'tinyx-rsrc-')));
@@ -94,7 +97,7 @@ describe('resolveRemoteSource: the same identity as resolveKernelSource', () => 
     const tree = await fakeTree(root, 'work');
     await fakeTarball(tarballDir, tree);
     const cacheRoot = path.join(root, 'worker-cache');
-    const local = await localTree({ tarballDir, cache: path.join(root, 'cache') });
+    const local = await localTree({ tarballDir, cache: path.join(root, 'cache'), profile: NEWEST });
     const remote = await resolveRemoteSource(session, { tarballDir, cacheRoot });
     expect(remote).toEqual({ ...local, dir: path.join(cacheRoot, 'kernel', 'linux-source-9.9') });
     const marker = `${remote.dir}.unpacked`;
@@ -114,7 +117,7 @@ describe('resolveRemoteSource: the same identity as resolveKernelSource', () => 
     const upgraded = await resolveRemoteSource(session, { tarballDir, cacheRoot });
     expect(upgraded.dir).toBe(remote.dir);
     expect(upgraded.key).not.toBe(remote.key);
-    expect(upgraded.key).toBe((await resolveKernelSource({ tarballDir, cache: path.join(root, 'cache') })).key);
+    expect(upgraded.key).toBe((await resolveKernelSource({ tarballDir, cache: path.join(root, 'cache'), profile: NEWEST })).key);
     expect(await readFile(path.join(upgraded.dir, 'init', 'main.c'), 'utf8')).toContain('return 7');
     await expect(stat(path.join(upgraded.dir, 'sentinel'))).rejects.toMatchObject({ code: 'ENOENT' });
   }, 60_000);
