@@ -6,6 +6,7 @@ import { loadWorkersFile, type WorkerSpec } from '../remote/workers-file.js';
 import { WORKER_FLAGS, WORKER_USAGE } from './flags/commands.js';
 import { parseFlags } from './flags/flag.js';
 import { renderHelp } from './flags/render.js';
+import { DEFAULT_PROFILE, loadProfile } from '../profile/load.js';
 
 export async function workerCommand(argv: string[], io: { stdout: (s: string) => void; stderr: (s: string) => void }): Promise<number> {
   const { values, positionals } = parseFlags(WORKER_FLAGS, argv, true);
@@ -40,7 +41,7 @@ async function checkOne(worker: WorkerSpec, connectTimeoutMs: number, io: { stdo
     return false;
   }
   try {
-    const items = await checkWorker(session, { kernelSrc: worker.kernelSrc });
+    const items = await checkWorker(session, { kernelSrc: worker.kernelSrc, package: (await loadProfile(DEFAULT_PROFILE)).kernel.source });
     io.stdout(formatCheckTable(session.name, items));
     return usable(items);
   } finally {

@@ -3,7 +3,7 @@ import path from 'node:path/posix';
 import type { SshConnection } from './connection.js';
 import { kvmProbeArgv } from '../tester/accel.js';
 import { command, quote } from './shell.js';
-import { FIND_TARBALL, remoteCacheRoot } from './source.js';
+import { findTarballCommand, remoteCacheRoot } from './source.js';
 
 export interface CheckItem {
   name: string;
@@ -15,14 +15,15 @@ export interface CheckItem {
 
 export const REQUIRED_TOOLS = ['qemu-system-x86_64', 'make', 'gcc', 'ccache', 'flex', 'bison', 'bc', 'tar', 'xz', 'flock', 'timeout'];
 
-export async function checkWorker(ssh: SshConnection, options: { kernelSrc?: string; minFreeGiB?: number } = {}): Promise<CheckItem[]> {
+/** What a worker has; without a kernelSrc, the tarball of `package` (the package runs name: the default profile's kernel.source). */
+export async function checkWorker(ssh: SshConnection, options: { kernelSrc?: string; package?: string; minFreeGiB?: number } = {}): Promise<CheckItem[]> {
   const cacheRoot = await remoteCacheRoot(ssh);
   const minFree = options.minFreeGiB ?? 4;
   const lines = [
     ...REQUIRED_TOOLS.map((tool) => `p=$(command -v ${tool}) && echo "tool ${tool} ok $p" || echo "tool ${tool} missing"`),
     options.kernelSrc
       ? `if [ -f ${quote(path.join(options.kernelSrc, 'Makefile'))} ] && [ -d ${quote(path.join(options.kernelSrc, 'scripts/kconfig'))} ]; then echo "src tree ok ${options.kernelSrc}"; else echo "src tree missing ${options.kernelSrc}"; fi`
-      : `t=$(${FIND_TARBALL}); if [ -n "$t" ]; then echo "src tarball ok /usr/src/$t"; else echo "src tarball missing"; fi`,
+      : `t=$(${findTarballCommand('/usr/src', options.package)}); if [ -n "$t" ]; then echo "src tarball ok /usr/src/$t"; else echo "src tarball missing"; fi`,
     `d=${quote(cacheRoot)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done; echo "disk $(df -Pk "$d" | awk 'NR==2 {print $4}') $d"`,
     // The same probe as this host's: a KVM that opens but runs no guest counts as absent.
     `a=$(${command(kvmProbeArgv({ qemu: 'qemu-system-x86_64', machine: 'pc' }))}); [ "$a" = kvm ] && echo "kvm ok" || echo "kvm missing $a"`,
@@ -38,7 +39,7 @@ export async function checkWorker(ssh: SshConnection, options: { kernelSrc?: str
       const where = rest.join(' ');
       items.push({
         name: a === 'tree' ? 'kernel source' : 'kernel source (linux-source tarball)', ok: b === 'ok', required: true,
-        detail: b === 'ok' ? where : a === 'tree' ? `${where} is not a kernel tree (no Makefile or scripts/kconfig)` : 'no /usr/src/linux-source-*.tar.xz (apt-get install linux-source-6.1)',
+        detail: b === 'ok' ? where : a === 'tree' ? `${where} is not a kernel tree (no Makefile or scripts/kconfig)` : `no /usr/src/${options.package ?? 'linux-source-*'}.tar.xz (apt-get install ${options.package ?? 'linux-source-6.1'})`,
       });
     }
     if (kind === 'disk') {

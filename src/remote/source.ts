@@ -25,9 +25,6 @@ export function findTarballCommand(dir: string, pkg?: string): string {
   return `ls ${quote(dir)} 2>/dev/null | grep -E ${quote(pkg ? `^${pkg.replace(/\./g, '\\.')}\\.tar\\.xz$` : '^linux-source-[0-9.]+\\.tar\\.xz$')} | sort -V | tail -n 1`;
 }
 
-/** The newest tarball in Debian's place, /usr/src. */
-export const FIND_TARBALL = findTarballCommand('/usr/src');
-
 /** The worker's tree: its kernelSrc, else the tarball of the package the run's own tree came from (else the newest). */
 export async function resolveRemoteSource(ssh: SshConnection, options: { kernelSrc?: string; cacheRoot: string; tarballDir?: string; package?: string }): Promise<RemoteTree> {
   const { dir, identity } = options.kernelSrc

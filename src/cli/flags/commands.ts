@@ -78,7 +78,7 @@ export const WORKER_FLAGS = {
     type: 'string', multiple: true, value: 'FILE', defaultText: '`~/.ssh/known_hosts`', help: '`known_hosts` file to verify host keys against',
   },
   fingerprint: { type: 'string', value: 'SHA256:...', help: 'pinned host key fingerprint instead of `known_hosts`' },
-  'kernel-src': { type: 'string', value: 'DIR', defaultText: '`/usr/src/linux-source-*.tar.xz`', help: 'kernel tree on the worker' },
+  'kernel-src': { type: 'string', value: 'DIR', defaultText: 'the default profile\'s `kernel.source` in `/usr/src` (`linux-source-6.1.tar.xz`)', help: 'kernel tree on the worker' },
   workers: { type: 'string', value: 'FILE', help: 'check every worker listed in a `workers.yaml`' },
   timeout: { type: 'string', value: 'SECONDS', default: 10, help: 'connect timeout' },
 } as const satisfies Flags;
