@@ -60,8 +60,9 @@ async function chooseTree(options: SourceOptions, cache: string, tarballDir: str
   const installed = await installedPackages(tarballDir);
   const named = given ?? options.profile?.kernel.source;
   const chosen = named ?? installed.at(-1);
+  const byProfile = `profile ${options.profile?.name} (kernel.source)`;
   if (!chosen || !installed.includes(chosen)) {
-    const by = given ? '--kernel-src' : named ? `profile ${options.profile!.name} (kernel.source)` : 'no --kernel-src and no kernel.source in the profile';
+    const by = given ? '--kernel-src' : named ? byProfile : 'no --kernel-src and no kernel.source in the profile';
     throw new TinyxError('TINYX_KERNEL_SRC_NOT_FOUND', `No kernel source: ${chosen ?? 'no linux-source package'} is not installed (no ${tarballDir}/${chosen ?? 'linux-source-*'}.tar.xz; ${by}).`, {
       advice: `Run \`apt-get install ${chosen ?? 'linux-source-6.1'}\` (as root)${installed.length ? `, or use one that is installed: --kernel-src ${installed.at(-1)}` : ''}, or pass --kernel-src DIR.`,
     });
@@ -72,7 +73,7 @@ async function chooseTree(options: SourceOptions, cache: string, tarballDir: str
     : named
       ? newer.map((n) => `${n} is installed too; this run uses ${chosen}, as profile ${options.profile!.name} names it (kernel.source); --kernel-src ${n} uses the newer one`)
       : installed.length > 1 ? [`kernel source: ${chosen}, the newest of ${installed.join(', ')} in ${tarballDir}; name one (the profile's kernel.source, or --kernel-src) so a package install cannot change it`] : [];
-  const chosenBy = given ? `--kernel-src ${given}` : named ? `profile ${options.profile!.name} (kernel.source)` : `the newest in ${tarballDir}`;
+  const chosenBy = given ? `--kernel-src ${given}` : named ? byProfile : `the newest in ${tarballDir}`;
   return { ...(await unpackTarball(cache, path.join(tarballDir, `${chosen}.tar.xz`))), chosenBy, notes, package: chosen };
 }
 

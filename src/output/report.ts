@@ -1,4 +1,6 @@
 // The run report's shape (report.json, stable keys) and its prose (report.md).
+import type { MemorySearch } from '../search/memory.js';
+import type { BootTiming } from '../tester/boot.js';
 
 /** The root file system against what installing the app's Debian packages takes. */
 export interface RootfsFigures {
@@ -84,12 +86,10 @@ export interface Report {
    * init, `appMs` to the app started, `readyMs` to its port answering. The final VM's are the median
    * of its re-checks. TCG figures are emulation: KVM boots several times faster.
    */
-  boot: { accel: string; start?: BootTimingFigures; final?: BootTimingFigures };
+  boot: { accel: string; start?: BootTiming; final?: BootTiming };
   /** The least guest memory the final VM passed with, and what run.sh gives it (absent with --keep-memory). */
-  memory?: { fromMiB: number; leastMiB: number; runMiB: number; marginPercent: number; probes: { mib: number; passed: boolean; reason: string }[] };
+  memory?: MemorySearch;
 }
-
-export interface BootTimingFigures { initMs?: number; appMs: number; readyMs?: number }
 
 /** The boot times and the least memory, as lines under the size table (report.json from before them has neither). */
 function bootLines(r: Report): string[] {
