@@ -8,6 +8,7 @@ PACKAGES=(
   linux-source-6.1 linux-config-6.1 linux-source-6.12 linux-config-6.12 qemu-system-x86 busybox-static ccache
   gcc make flex bison bc libelf-dev libssl-dev cpio curl xz-utils file strace
   openssh-server openssh-client distcc
+  musl-tools zstd lz4
   lighttpd python3
 )
 
@@ -37,3 +38,10 @@ echo "setup: building" >&2
 npx tsc -p tsconfig.json
 chmod +x dist/cli/main.js
 make -s -C examples/hello-http
+# tinyx's own guest init (src/packager/tinyx-init.ts says where and how): static, against musl;
+# written under a temporary name and renamed, so a test reading it never sees a torn file.
+if [[ ! -x build/tinyx-init || src/packager/tinyx-init.c -nt build/tinyx-init ]]; then
+  mkdir -p build
+  musl-gcc -static -Os -s -Wall -Wextra -Werror -o "build/tinyx-init.$$" src/packager/tinyx-init.c
+  mv -f "build/tinyx-init.$$" build/tinyx-init
+fi

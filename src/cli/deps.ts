@@ -7,7 +7,9 @@ import { attributePackages } from '../deps/packages.js';
 import type { Manifest, ManifestEntry } from '../deps/manifest.js';
 import { resolveApp } from '../deps/resolve.js';
 import { findBusybox } from '../packager/busybox.js';
+import { chooseInit, parseInitChoice, type InitKind } from '../packager/init-kind.js';
 import { planRootfs } from '../packager/rootfs.js';
+import { findTinyxInit } from '../packager/tinyx-init.js';
 import { DEPS_FLAGS, DEPS_USAGE } from './flags/commands.js';
 import { parseFlags } from './flags/flag.js';
 import { renderHelp } from './flags/render.js';
@@ -19,6 +21,7 @@ export async function depsCommand(argv: string[], io: { stdout: (s: string) => v
     return 0;
   }
   if (!values.app) throw new TinyxError('TINYX_USAGE', 'tinyx deps needs --app PATH', { advice: 'Example: tinyx deps --app examples/hello-http/build/server' });
+  const init = parseInitChoice(values.init);
   const seconds = values['trace-seconds'] === undefined ? undefined : Number(values['trace-seconds']);
   if (seconds !== undefined && !(seconds > 0)) throw new TinyxError('TINYX_USAGE', `--trace-seconds needs a positive number, got ${values['trace-seconds']}`);
   const probe = values['trace-probe']
@@ -26,7 +29,7 @@ export async function depsCommand(argv: string[], io: { stdout: (s: string) => v
     : undefined;
   const trace = values.trace || values['trace-arg'] || seconds || probe ? { args: values['trace-arg'], seconds, probe } : undefined;
   const manifest = await resolveApp(values.app, { guestDir: values['guest-dir'], entry: values.entry, include: values.include, exclude: values.exclude, includePackages: values['include-package'], strace: trace });
-  const view = values.rootfs ? await rootfsView(manifest) : { manifest, inline: new Map<string, number>() };
+  const view = values.rootfs ? await rootfsView(manifest, (await chooseInit(init, manifest)).kind) : { manifest, inline: new Map<string, number>() };
   const sizes = new Map<string, number>(view.inline);
   await Promise.all(view.manifest.entries.map(async (e) => {
     if (e.kind === 'file' && e.hostPath) sizes.set(e.guestPath, (await stat(e.hostPath)).size);
@@ -44,8 +47,9 @@ export async function depsCommand(argv: string[], io: { stdout: (s: string) => v
 }
 
 /** The full guest tree planRootfs would pack (no app arguments), as a manifest; sizes of inline files. */
-async function rootfsView(manifest: Manifest): Promise<{ manifest: Manifest; inline: Map<string, number> }> {
-  const nodes = planRootfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, busyboxHostPath: await findBusybox() });
+async function rootfsView(manifest: Manifest, kind: InitKind): Promise<{ manifest: Manifest; inline: Map<string, number> }> {
+  const init = { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80, kind };
+  const nodes = planRootfs(kind === 'tinyx' ? { manifest, init, tinyxInitHostPath: await findTinyxInit() } : { manifest, init, busyboxHostPath: await findBusybox() });
   const inline = new Map<string, number>();
   const entries: ManifestEntry[] = nodes.map((n) => {
     if (n.data !== undefined) inline.set(n.path, typeof n.data === 'string' ? Buffer.byteLength(n.data) : n.data.length);

@@ -65,6 +65,15 @@ export function findUser(accounts: Accounts, name: string): GuestUser {
   return { name, uid: row.id, gid: Number(row.fields[3]), home: row.fields[5] || '/' };
 }
 
+/**
+ * Pure: the groups `user` has in the guest, as initgroups() gives them (BusyBox `su` calls it): the
+ * primary group first, then every group of the accounts that lists the user as a member, by gid.
+ */
+export function groupsOf(accounts: Accounts, user: GuestUser): number[] {
+  const members = rows(accounts.group).filter((r) => (r.fields[3] ?? '').split(',').includes(user.name)).map((r) => r.id);
+  return [user.gid, ...[...new Set(members)].filter((g) => g !== user.gid && Number.isInteger(g)).sort((a, b) => a - b)];
+}
+
 /** Read the host's databases (files only, as the guest's nsswitch.conf says) and pick the guest's accounts. */
 export async function hostAccounts(users: string[] = [], etc = '/etc'): Promise<Accounts> {
   const [passwd, group] = await Promise.all([

@@ -42,8 +42,17 @@ describe('tinyx deps', () => {
     expect(isTinyxError(error, 'TINYX_USAGE')).toBe(true);
   });
 
-  it('shows the whole guest tree with --rootfs', async () => {
-    const { stdout } = await run(['--app', await buildExampleServer(), '--rootfs']);
+  it('shows the whole guest tree with --rootfs: tinyx\'s init for an ELF app, no BusyBox', async () => {
+    const { stdout } = await run(['--app', await buildExampleServer(), '--rootfs', '--no-packages']);
+    expect(stdout).toMatch(/ KiB +\/init +- +the kernel runs \/init: tinyx's own static init/);
+    expect(stdout).toMatch(/ B +\/etc\/tinyx\/init\.conf /);
+    expect(stdout).not.toMatch(/busybox|\/etc\/inittab|\/etc\/tinyx\/rc/);
+    const error = await run(['--app', await buildExampleServer(), '--rootfs', '--init', 'bash']).catch((e: unknown) => e);
+    expect(isTinyxError(error, 'TINYX_USAGE')).toBe(true);
+  });
+
+  it('shows BusyBox and the rc in the guest tree with --rootfs --init busybox', async () => {
+    const { stdout } = await run(['--app', await buildExampleServer(), '--rootfs', '--init', 'busybox']);
     expect(stdout).toMatch(/MiB +\/bin\/busybox +busybox-static +static BusyBox/);
     expect(stdout).toMatch(/\/init -> \/bin\/busybox/);
     expect(stdout).toMatch(/ B +\/etc\/inittab/);

@@ -1,7 +1,7 @@
 // The guest's accounts: root, the host's system accounts, and the app's user.
 import { describe, expect, it } from 'vitest';
 import { isTinyxError } from '../../src/errors.js';
-import { findUser, hostAccounts, pickAccounts } from '../../src/packager/accounts.js';
+import { findUser, groupsOf, hostAccounts, pickAccounts } from '../../src/packager/accounts.js';
 import { planRootfs } from '../../src/packager/rootfs.js';
 
 const PASSWD = [
@@ -43,6 +43,14 @@ describe('pickAccounts', () => {
   it('reads this host\'s databases (www-data is a Debian system account)', async () => {
     const accounts = await hostAccounts();
     expect(findUser(accounts, 'www-data').uid).toBe(33);
+  });
+});
+
+describe('groupsOf', () => {
+  it('gives the primary group first, then the groups that list the user, as initgroups does', () => {
+    const accounts = { passwd: 'svc:x:4321:4321::/srv:/bin/false\n', group: 'svc:x:4321:\nzeta:x:4500:bob,svc\nalpha:x:4400:svc\nother:x:4600:svcx,bob\nagain:x:4321:svc\n' };
+    expect(groupsOf(accounts, findUser(accounts, 'svc'))).toEqual([4321, 4400, 4500]);
+    expect(groupsOf(pickAccounts(PASSWD, GROUP), findUser(pickAccounts(PASSWD, GROUP), 'www-data'))).toEqual([33]);
   });
 });
 

@@ -41,6 +41,24 @@ describe('planRootfs', () => {
     }
   });
 
+  it('with the tinyx init: /init is that file, its config is there, and no BusyBox, applets, inittab or rc', async () => {
+    const manifest = await resolveApp(await buildExampleServer());
+    const accounts = { passwd: 'root:x:0:0:root:/root:/bin/sh\nsvc:x:4321:4321::/srv:/bin/false\n', group: 'root:x:0:\nsvc:x:4321:\nextra:x:4400:svc\n' };
+    const nodes = planRootfs({ manifest, init: { ...init, kind: 'tinyx', user: 'svc', cwd: '/srv' }, tinyxInitHostPath: '/opt/tinyx-init', accounts });
+    expect(at(nodes, '/init')).toMatchObject({ kind: 'file', hostPath: '/opt/tinyx-init', mode: 0o755, part: 'init' });
+    const conf = Buffer.from(at(nodes, '/etc/tinyx/init.conf')?.data as Uint8Array).toString('utf8').split('\0');
+    expect(conf).toEqual(expect.arrayContaining(['tinyx-init 1', 'port=80', 'cwd=/srv', 'uid=4321', 'gid=4321', 'groups=4321,4400', 'arg=/app/server', 'end']));
+    const paths = nodes.map((n) => n.path);
+    expect(paths.filter((p) => /busybox|inittab|\/etc\/tinyx\/rc/.test(p))).toEqual([]);
+    expect(nodes.filter((n) => n.reason.startsWith('BusyBox applet'))).toEqual([]);
+    expect(at(nodes, '/bin/sh')).toBeUndefined();
+    for (const dev of ['console', 'null', 'urandom']) expect(at(nodes, `/dev/${dev}`)?.kind).toBe('char');
+    for (const dir of ['/proc', '/sys', '/tmp', '/run', '/dev', '/bin']) expect(at(nodes, dir)?.kind).toBe('dir');
+    expect(at(nodes, '/etc/passwd')?.data).toContain('svc:x:4321:4321:');
+    expect(at(nodes, '/etc/hostname')?.data).toBe('tinyx\n');
+    expect(() => planRootfs({ manifest, init: { ...init, kind: 'tinyx' }, busyboxHostPath: '/bin/busybox' })).toThrow(/tinyxInitHostPath/);
+  });
+
   it('goes through a merged-usr /bin link and leaves the app\'s own /bin/sh alone', async () => {
     const script = path.join(tmp.dir, 'job.sh');
     await writeFile(script, '#!/bin/sh\nexit 0\n');
