@@ -45,19 +45,20 @@ const secs = (ms) => (ms / 1000).toFixed(1);
 try {
   const profile = await loadProfile();
   const config = parseDotConfig(await readFile(path.join(buildDir, '.config'), 'utf8'));
-  const start = await makeStartConfig(new KernelConfigTool(srcDir, path.join(tmp, 'kconfig')), profile);
+  // xz: the compression auto picks for hello-http, so the start config is the one its runs build.
+  const start = await makeStartConfig(new KernelConfigTool(srcDir, path.join(tmp, 'kconfig')), profile, 'xz');
   const isStart = canonicalDotConfig(start.config) === canonicalDotConfig(config);
   console.log(`build dir: ${buildDir} (${isStart ? 'the' : 'NOT the'} start config of profile ${profile.name})`);
 
   const model = await loadKconfig(srcDir);
-  const planned = planCandidates(config, profile, model, { port: 80 }).candidates;
+  const planned = planCandidates(config, profile, model, { port: 80, compression: 'xz' }).candidates;
   const candidates = planned.map((c) => c.name);
   const live = candidates.filter((name) => model.disable(config, [name]).changed.length > 0);
 
   await execa('make', ['-s', '-C', path.join(repo, 'examples/hello-http')]);
   const manifest = await resolveApp(path.join(repo, 'examples/hello-http/build/server'));
   const initramfs = await buildInitramfs({
-    manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp, 'initramfs.cpio.gz'),
+    manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, compression: 'xz', outFile: path.join(tmp, 'initramfs.cpio.xz'),
   });
   const bzImage = path.join(tmp, 'bzImage');
   await copyFile(path.join(buildDir, 'arch/x86/boot/bzImage'), bzImage);

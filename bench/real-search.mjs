@@ -38,7 +38,7 @@ for (const strategy of strategies) {
   process.stderr.write(`${strategy}: minimizing into ${out}\n`);
   const result = await minimize({
     app: path.join(root, 'examples/hello-http/build/server'), appArgs: [], tests: path.join(root, 'examples/hello-http/probe.sh'),
-    port: 80, profile, out, candidates, strategy, keepCmdline: true, finalRuns: 1,
+    port: 80, profile, out, candidates, strategy, keepCmdline: true, finalRuns: 1, compareCompression: [],
     onEvent: (e) => {
       if (e.type === 'verdict' && !e.fromJournal) process.stderr.write(`  ${e.label}: ${e.verdict.status}${e.verdict.built ? ' (built)' : ''}\n`);
     },

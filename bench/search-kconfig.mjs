@@ -1,7 +1,11 @@
 // Benchmark 1 on the real x86 Kconfig model: the default profile's start config, its real
 // candidates, and a hidden "required" set; the model decides pass/fail instantly.
 // Run after `npx tsc -p .`:
-//   node bench/search-kconfig.mjs [--parallel N] [--seeds N] [--profile NAME] [--port N] [--kernel-trace FILE]
+//   node bench/search-kconfig.mjs [--parallel N] [--seeds N] [--profile NAME] [--port N] [--compression NAME] [--kernel-trace FILE]
+//
+// --compression NAME: the run's compression, as `tinyx minimize --compression` resolves it (default
+// xz, what auto picks for the bundled examples): the start config gets its RD_ option and kernel
+// compression, and that RD_ option is the harness's (the profile's RD_<compression>), no candidate.
 //
 // --port N: the app's port, as `tinyx minimize --port` (default 80): with a port, the profile's
 // network harness (kernel.harness.network) is kept out of the candidates, as minimize does, for
@@ -52,16 +56,17 @@ const PARALLEL = Number(flag('--parallel', 1));
 const TRACE = flag('--kernel-trace');
 const SEEDS = Number(flag('--seeds', 4));
 const PORT = Number(flag('--port', 80));
+const COMPRESSION = flag('--compression', 'xz');
 const profile = await loadProfile(flag('--profile', DEFAULT_PROFILE));
 
 const { source, tool } = await openKernel({});
 const model = await loadKconfig(source.dir, { arch: 'x86' });
-const start = (await makeStartConfig(tool, profile)).config;
-const plan = planCandidates(start, profile, model, { port: PORT });
+const start = (await makeStartConfig(tool, profile, COMPRESSION)).config;
+const plan = planCandidates(start, profile, model, { port: PORT, compression: COMPRESSION });
 const live = plan.candidates.filter((c) => !plan.isNoop(c.name));
 console.log(`kernel ${source.version}, profile ${profile.name}: ${enabledSymbols(start).length} options =y at the start, ` +
   `${plan.candidates.length} candidates, ${plan.candidates.length - live.length} no-ops, ${live.length} live ` +
-  `(port ${PORT}: ${harnessNeeds(profile, PORT).length} options kept for the harness)`);
+  `(port ${PORT}, ${COMPRESSION}: ${harnessNeeds(profile, PORT, COMPRESSION).length} options kept for the harness)`);
 
 /**
  * What an app can need: not a gate over options that are all off (NET_VENDOR_*, WLAN_VENDOR_*:
@@ -131,13 +136,13 @@ function guessFor(scenario) {
 
 async function measure({ strategy, candidates, monotone = false, guess = false }, scenario) {
   const { result, oracle } = await searchWithModel({
-    model, profile, start, port: PORT, required: scenario.required, strategy, candidates, monotone, parallel: PARALLEL,
+    model, profile, start, port: PORT, compression: COMPRESSION, required: scenario.required, strategy, candidates, monotone, parallel: PARALLEL,
     guess: guess ? guessFor(scenario) : undefined,
   });
   const passes = oracle.passes(result.final.config);
   // 1-minimal: removing any single candidate of the final config (planned afresh) fails, changes
   // nothing, or turns on more options than it turns off (EXPERT: no reduction, as the search sees it).
-  const minimal = passes && planCandidates(result.final.config, profile, model, { port: PORT }).candidates.every(({ name }) => {
+  const minimal = passes && planCandidates(result.final.config, profile, model, { port: PORT, compression: COMPRESSION }).candidates.every(({ name }) => {
     const without = model.resolve(withValues(result.final.config, [name], 'n'));
     return sha256(canonicalDotConfig(without)) === result.final.hash || !oracle.passes(without) || growth({ config: without }, result.final) !== undefined;
   });

@@ -10,6 +10,6 @@ args=(minimize --app examples/hello-http/build/server --tests examples/hello-htt
 [[ "$candidates" == all ]] || args+=(--candidates "$candidates")
 node dist/cli/main.js "${args[@]}"
 echo
-echo "demo: results in $out: bzImage, initramfs.cpio.gz, config, defconfig, cmdline, run.sh, report.md, report.json"
+echo "demo: results in $out: bzImage, initramfs.cpio.* (its compression's extension), config, defconfig, cmdline, run.sh, report.md, report.json"
 echo "demo: boot it with $out/run.sh 8080 and try: curl http://127.0.0.1:8080/"
 echo "demo: check that it is 1-minimal with: node dist/cli/main.js verify $out"

@@ -55,7 +55,8 @@ await writeFile(seedFile, enable.map((n) => `CONFIG_${n}=y\n`).join(''));
 for (const name of Object.keys(EXAMPLES)) {
   const out = path.join(outRoot, name);
   if (!names.includes(name) || (await finished(out)) || args.includes('--dry-run')) continue;
-  const argv = minimizeArgs(name, ['--out', out, '--profile', profileFile, '--no-prior', ...(seed === 'profile' ? ['--from', seedFile] : [])]);
+  // No compression comparison: its builds teach the prior nothing.
+  const argv = minimizeArgs(name, ['--out', out, '--profile', profileFile, '--no-prior', '--compare-compression', 'none', ...(seed === 'profile' ? ['--from', seedFile] : [])]);
   process.stderr.write(`learn-prior: ${name}: tinyx ${argv.join(' ')}\n`);
   await execa('node', [CLI, ...argv], { stdio: 'inherit' });
 }

@@ -1,25 +1,32 @@
 // The start config of a profile: base target + the profile's options, normalized by the kernel.
 import type { Profile } from '../profile/types.js';
 import { TinyxError } from '../errors.js';
+import { COMPRESSORS, withCompression, type Compression } from '../packager/compress.js';
+import { harnessAlways } from '../profile/harness.js';
 import { withValues, type KernelConfigTool } from './kernel.js';
 import type { DotConfig } from './dotconfig.js';
 
 export interface StartConfig {
   config: DotConfig;
-  /** Profile options that did not end up as asked (unknown, or held by a dependency). */
+  /** Profile options (and the compression's two) that did not end up as asked (unknown, or held by a dependency). */
   unmet: string[];
 }
 
-export async function makeStartConfig(tool: KernelConfigTool, profile: Profile): Promise<StartConfig> {
+/**
+ * The base target, the profile's enable and disable lists, and the run's compression: its RD_
+ * option on and the kernel compressed the same way (withCompression); then olddefconfig.
+ */
+export async function makeStartConfig(tool: KernelConfigTool, profile: Profile, compression: Compression): Promise<StartConfig> {
   const base = await tool.baseConfig(profile.kernel.base);
-  const asked = withValues(withValues(base, profile.kernel.enable, 'y'), profile.kernel.disable, 'n');
+  const asked = withCompression(withValues(withValues(base, profile.kernel.enable, 'y'), profile.kernel.disable, 'n'), compression);
   const config = await tool.olddefconfig(asked);
   const unmet = [
     ...profile.kernel.enable.filter((n) => config.get(n) !== 'y'),
     ...profile.kernel.disable.filter((n) => (config.get(n) ?? 'n') !== 'n'),
+    ...[COMPRESSORS[compression].initramfsOption, COMPRESSORS[compression].kernelOption].filter((n) => config.get(n) !== 'y'),
   ];
   const { keep, harness } = profile.kernel;
-  const missing = Object.entries({ 'kernel.keep': keep, 'kernel.harness.always': harness.always, 'kernel.harness.network': harness.network })
+  const missing = Object.entries({ 'kernel.keep': keep, 'kernel.harness.always': harnessAlways(profile, compression), 'kernel.harness.network': harness.network })
     .map(([key, names]) => [key, names.filter((n) => config.get(n) !== 'y')] as const)
     .filter(([, names]) => names.length > 0);
   if (missing.length > 0) {

@@ -9,6 +9,8 @@ export interface VmLaunch {
   extraArgs: string[];
   /** The app's port in the guest; 0: no network device. */
   port: number;
+  /** The initramfs's file name in the out dir (`initramfs.cpio.xz`: its extension names its compression). */
+  initramfs: string;
   /** The accelerator the run used, and why it was chosen. */
   accel: Accel;
   reason: string;
@@ -19,7 +21,7 @@ export interface VmLaunch {
  * handed to writeOutput; a fleet of runs can collect these records as they are.
  */
 export interface OutputRecord {
-  /** Files copied into the out dir: the final kernel (in the artifact store) and the run's initramfs. */
+  /** Files copied into the out dir: the final kernel (in the artifact store) and the run's initramfs (named as `launch.initramfs`). */
   bzImage: string;
   initramfs: string;
   /** The final kernel's full .config, and the minimal fragment `savedefconfig` writes for it. */

@@ -22,6 +22,6 @@ esac
 cd "$(dirname "$0")"
 exec qemu-system-x86_64 -machine ${vm.machine} $ACCEL -m ${vm.memory} -smp 1 -no-reboot \\
   -nodefaults -no-user-config -display none -serial mon:stdio \\
-  -kernel bzImage -initrd initramfs.cpio.gz -append "$(cat cmdline)"${net}${extra}
+  -kernel bzImage -initrd ${vm.initramfs} -append "$(cat cmdline)"${net}${extra}
 `;
 }

@@ -1,42 +1,68 @@
-// buildInitramfs: manifest + BusyBox + generated init -> a deterministic gzip'd cpio on disk.
+// buildInitramfs: manifest + the init (BusyBox + generated rc, or tinyx's own) -> a deterministic compressed cpio on disk (gzip, xz, zstd or lz4).
 import { readFile } from 'node:fs/promises';
-import { gzipSync, constants as zlib } from 'node:zlib';
 import type { Manifest } from '../deps/manifest.js';
 import { sha256 } from '../util/hash.js';
 import { writeFileAtomic } from '../util/fsx.js';
 import { hostAccounts, type Accounts } from './accounts.js';
 import { findBusybox } from './busybox.js';
+import { findTinyxInit } from './tinyx-init.js';
+import { compressArchive, type Compression } from './compress.js';
 import { encodeCpio, type CpioEntry } from './cpio.js';
 import type { InitSpec } from './init.js';
+import { partBytes, type PartBytes } from './parts.js';
 import { planRootfs, type RootfsNode } from './rootfs.js';
 
 export type { InitSpec } from './init.js';
 
 export interface InitramfsResult {
   file: string;
-  /** Size of the gzip'd archive. */
+  compression: Compression;
+  /** Size of the compressed archive. */
   bytes: number;
   uncompressedBytes: number;
   sha256: string;
   /** Number of archive members (the trailer not counted). */
   entries: number;
+  /** The uncompressed archive by part (app, libraries, init, other): compression mixes them, so only its total is known. */
+  parts: PartBytes;
 }
 
-/** `accounts` defaults to the host's system accounts plus init.user (see accounts.ts). */
-export async function buildInitramfs(options: { manifest: Manifest; init: InitSpec; busybox?: string; outFile: string; accounts?: Accounts }): Promise<InitramfsResult> {
-  const busyboxHostPath = await findBusybox(options.busybox);
+/**
+ * What goes in the archive: the app's manifest, the init, the accounts, and per `init.kind` BusyBox
+ * (default: found on the host) or tinyx's init (default: the one the set-up compiled).
+ */
+export interface PackOptions { manifest: Manifest; init: InitSpec; busybox?: string; tinyxInit?: string; accounts?: Accounts }
+
+/** The uncompressed newc archive, before any compression: what every compressor is given. */
+export interface PackedArchive {
+  archive: Buffer;
+  entries: number;
+  parts: PartBytes;
+}
+
+/** `accounts` defaults to the host's system accounts plus init.user (see accounts.ts); `compression` to gzip. */
+export async function buildInitramfs(options: PackOptions & { outFile: string; compression?: Compression }): Promise<InitramfsResult> {
+  return writeInitramfs(await packArchive(options), options.compression ?? 'gzip', options.outFile);
+}
+
+export async function packArchive(options: PackOptions): Promise<PackedArchive> {
+  const init = (options.init.kind ?? 'busybox') === 'tinyx'
+    ? { tinyxInitHostPath: await findTinyxInit(options.tinyxInit) }
+    : { busyboxHostPath: await findBusybox(options.busybox) };
   const accounts = options.accounts ?? (await hostAccounts(options.init.user ? [options.init.user] : []));
-  const nodes = planRootfs({ manifest: options.manifest, init: options.init, busyboxHostPath, accounts });
+  const nodes = planRootfs({ manifest: options.manifest, init: options.init, ...init, accounts });
   const entries = await Promise.all(nodes.map(toCpioEntry));
-  const archive = encodeCpio(entries);
-  const compressed = gzipArchive(archive);
-  await writeFileAtomic(options.outFile, compressed);
-  return { file: options.outFile, bytes: compressed.length, uncompressedBytes: archive.length, sha256: sha256(compressed), entries: entries.length };
+  return { archive: encodeCpio(entries), entries: entries.length, parts: partBytes(nodes, entries) };
 }
 
-/** gzip with a fixed level; node's zlib writes mtime 0 and no name, so output depends only on input. */
-export function gzipArchive(archive: Uint8Array): Buffer {
-  return gzipSync(archive, { level: 9, memLevel: 9, strategy: zlib.Z_DEFAULT_STRATEGY });
+/** The archive compressed, written to `outFile`. */
+export async function writeInitramfs(packed: PackedArchive, compression: Compression, outFile: string): Promise<InitramfsResult> {
+  const compressed = await compressArchive(packed.archive, compression);
+  await writeFileAtomic(outFile, compressed);
+  return {
+    file: outFile, compression, bytes: compressed.length, uncompressedBytes: packed.archive.length, sha256: sha256(compressed),
+    entries: packed.entries, parts: packed.parts,
+  };
 }
 
 async function toCpioEntry(node: RootfsNode): Promise<CpioEntry> {

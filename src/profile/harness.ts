@@ -1,11 +1,23 @@
-// The kernel options the test contract needs to reach the app: the profile's harness set, by port.
+// The kernel options the test contract needs to reach the app: the profile's harness set, by port and compression.
+import { COMPRESSORS, type Compression } from '../packager/compress.js';
 import type { Profile } from './types.js';
 
 /**
- * `kernel.harness.always` (console, initramfs, ELF), plus `kernel.harness.network` when the app
- * listens on a port (`port` > 0: QEMU's user network and a virtio-net device). Never candidates.
+ * Written in `kernel.harness.always` where the option that unpacks the initramfs goes: the RD_
+ * option of the run's compression (RD_GZIP, RD_XZ, RD_ZSTD or RD_LZ4), decided per run.
  */
-export function harnessNeeds(profile: Profile, port: number): string[] {
-  const { always, network } = profile.kernel.harness;
-  return [...new Set([...always, ...(port > 0 ? network : [])])];
+export const RUN_DECOMPRESSOR = 'RD_<compression>';
+
+/** `kernel.harness.always` with RUN_DECOMPRESSOR replaced by the RD_ option of `compression`. */
+export function harnessAlways(profile: Profile, compression: Compression): string[] {
+  return profile.kernel.harness.always.map((n) => (n === RUN_DECOMPRESSOR ? COMPRESSORS[compression].initramfsOption : n));
+}
+
+/**
+ * `kernel.harness.always` (console, the initramfs and what unpacks it, ELF), plus
+ * `kernel.harness.network` when the app listens on a port (`port` > 0: QEMU's user network and a
+ * virtio-net device). Never candidates.
+ */
+export function harnessNeeds(profile: Profile, port: number, compression: Compression): string[] {
+  return [...new Set([...harnessAlways(profile, compression), ...(port > 0 ? profile.kernel.harness.network : [])])];
 }

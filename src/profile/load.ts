@@ -12,6 +12,8 @@ import { PACKAGE_NAME } from '../kconfig/tarball.js';
 import type { Profile } from './types.js';
 import { ACCEL_CHOICES, type AccelChoice } from '../tester/accel.js';
 import { DEFAULT_STRATEGY, STRATEGY_NAMES } from '../search/strategy.js';
+import { COMPRESSION_CHOICES, type CompressionChoice } from '../packager/compress.js';
+import { RUN_DECOMPRESSOR } from './harness.js';
 
 export const DEFAULT_PROFILE = 'qemu-x86_64';
 
@@ -57,6 +59,7 @@ const PROFILE_KEYS: KeySchema = {
   name: null,
   arch: null,
   kernel: { source: null, base: null, enable: null, disable: null, keep: null, harness: { always: null, network: null } },
+  packaging: { compression: null },
   boot: { cmdline: null, keep: null },
   qemu: { machine: null, accel: null, memory: null, extraArgs: null },
   search: { strategy: null, cmdlineStrategy: null, prior: null },
@@ -84,6 +87,9 @@ export function parseProfile(text: string, source: string): Profile {
         network: check.strings(['kernel', 'harness', 'network']).map(symbolName),
       },
     },
+    packaging: {
+      compression: check.oneOf(['packaging', 'compression'], [...COMPRESSION_CHOICES], 'auto') as CompressionChoice,
+    },
     boot: {
       cmdline: check.string(['boot', 'cmdline'], 'console=ttyS0 panic=-1'),
       keep: check.strings(['boot', 'keep']),
@@ -105,6 +111,7 @@ export function parseProfile(text: string, source: string): Profile {
       problems.push(`${check.where(['search', key])}search.${key}: expected one of ${STRATEGY_NAMES.join(', ')}, received "${profile.search[key]}"`);
     }
   }
+  problems.push(...check.placeholders());
   if (profile.kernel.source !== undefined && !PACKAGE_NAME.test(profile.kernel.source)) {
     problems.push(`${check.where(['kernel', 'source'])}kernel.source: expected a linux-source package name such as linux-source-6.1, received "${profile.kernel.source}"`);
   }
@@ -202,6 +209,28 @@ class Checker {
       const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
       return { key, values: this.strings([...keyPath, key]) };
     });
+  }
+
+  /**
+   * RUN_DECOMPRESSOR stands only in kernel.harness.always (it names no option of its own), and no
+   * other `<...>` is known: each misuse, with its line.
+   */
+  placeholders(): string[] {
+    const lists = [['kernel', 'enable'], ['kernel', 'disable'], ['kernel', 'keep'], ['kernel', 'harness', 'always'], ['kernel', 'harness', 'network']];
+    const found: string[] = [];
+    for (const keyPath of lists) {
+      const node = this.doc.getIn(keyPath, true);
+      if (!isSeq(node)) continue;
+      node.items.forEach((item, i) => {
+        const value = isScalar(item) ? String(item.value) : '';
+        if (!/[<>]/.test(value)) return;
+        const at = `${this.where([...keyPath, String(i)])}${keyPath.join('.')}: `;
+        const always = keyPath.join('.') === 'kernel.harness.always';
+        if (value !== RUN_DECOMPRESSOR) found.push(`${at}"${value}" is no Kconfig option; the one placeholder is ${RUN_DECOMPRESSOR}${always ? '' : ', in kernel.harness.always'}`);
+        else if (!always) found.push(`${at}${RUN_DECOMPRESSOR} (the RD_ option of the run's initramfs compression) stands only in kernel.harness.always`);
+      });
+    }
+    return found;
   }
 
   strings(keyPath: string[]): string[] {

@@ -1,4 +1,5 @@
 // A target profile: how the start kernel is made, what is never removed, how the guest boots.
+import type { CompressionChoice } from '../packager/compress.js';
 import type { AccelChoice } from '../tester/accel.js';
 
 export interface Profile {
@@ -17,6 +18,13 @@ export interface Profile {
     keep: string[];
     /** What the test contract needs to reach the app: kept without builds, never candidates. */
     harness: KernelHarness;
+  };
+  packaging: {
+    /**
+     * The initramfs's compression, and the kernel's own (the same compressor): gzip, xz, zstd, lz4,
+     * or auto (the smallest initramfs among those this host can make). `--compression` overrides it.
+     */
+    compression: CompressionChoice;
   };
   boot: {
     cmdline: string;
@@ -51,7 +59,10 @@ export interface PriorRun {
 
 /** The kernel options the harness needs: `always`, plus `network` when the app has a port (`--port` > 0). */
 export interface KernelHarness {
-  /** Boot the initramfs and read the serial console. */
+  /**
+   * Boot the initramfs and read the serial console. May hold `RD_<compression>` (RUN_DECOMPRESSOR),
+   * which stands for the RD_ option of the run's initramfs compression (harnessNeeds resolves it).
+   */
   always: string[];
   /** Reach a TCP port through QEMU's user network and a virtio-net device. */
   network: string[];

@@ -4,6 +4,7 @@ import { enabledSymbols, symbolName, type DotConfig } from '../kconfig/dotconfig
 import type { KconfigModel } from '../kconfig/engine.js';
 import { harnessNeeds } from '../profile/harness.js';
 import type { Profile } from '../profile/types.js';
+import type { Compression } from '../packager/compress.js';
 import { closeMatches } from '../util/suggest.js';
 import type { SearchCandidate } from './strategy.js';
 
@@ -13,10 +14,12 @@ export interface CandidatePlan {
   isNoop?: (name: string) => boolean;
 }
 
-/** What a search may try besides the start config: the app's port decides the harness set. */
+/** What a search may try besides the start config: the app's port and the run's compression decide the harness set. */
 export interface CandidateScope {
   /** The app's port in the guest; > 0 also keeps the profile's network harness (`kernel.harness.network`). */
   port: number;
+  /** The run's initramfs compression: its RD_ option is the harness's (the profile's `RD_<compression>`). */
+  compression: Compression;
   /** `--candidates`: only these, in this order; they may name harness options (to prove them needed). */
   only?: string[];
 }
@@ -29,7 +32,7 @@ export interface CandidateScope {
 export function planCandidates(config: DotConfig, profile: Profile, model: KconfigModel | undefined, scope: CandidateScope): CandidatePlan {
   const { only } = scope;
   const keep = new Set(profile.kernel.keep);
-  const harness = new Set(harnessNeeds(profile, scope.port));
+  const harness = new Set(harnessNeeds(profile, scope.port, scope.compression));
   const fromModel = model?.candidates(config, profile.kernel.keep);
   let candidates: SearchCandidate[] = fromModel
     ? fromModel.map((c) => ({ name: c.name, menuPath: c.menuPath, parent: c.parent }))

@@ -2,6 +2,7 @@
 import { canonicalDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import type { KconfigModel } from '../kconfig/engine.js';
 import type { Profile } from '../profile/types.js';
+import type { Compression } from '../packager/compress.js';
 import type { Verdict } from '../tester/verdict.js';
 import { sha256 } from '../util/hash.js';
 import { planCandidates } from './candidates.js';
@@ -74,6 +75,8 @@ export interface ModelSearchInput {
   start: DotConfig;
   /** The app's port, as `minimize --port` (> 0 keeps the profile's network harness out of the candidates). */
   port: number;
+  /** The run's initramfs compression (its RD_ option is the harness's, no candidate), as `minimize --compression` resolved it. */
+  compression: Compression;
   /** What passing needs: these options =y. */
   required: Iterable<string>;
   /** `--candidates`: the bounded list, in its order. */
@@ -87,17 +90,17 @@ export interface ModelSearchInput {
 }
 
 export async function searchWithModel(input: ModelSearchInput): Promise<{ result: KernelSearchResult; oracle: ModelOracle }> {
-  const { model, profile, port, only } = input;
+  const { model, profile, port, compression, only } = input;
   const oracle = modelOracle(model, input.required);
   const start = await oracle.normalize(input.start);
-  const plan = planCandidates(start.config, profile, model, { port, only });
+  const plan = planCandidates(start.config, profile, model, { port, compression, only });
   const result = await searchKernel({
     // The search reads builds, normalize and evaluate: all the oracle has of an Evaluator.
     evaluator: oracle as unknown as Evaluator,
     start, cmdline: '', candidates: input.candidates ?? plan.candidates, isNoop: plan.isNoop, strategy: input.strategy,
     parallel: input.parallel ?? 1, monotone: input.monotone, guess: input.guess, emit: () => undefined,
     // As minimize: after each round, the candidates of the config it reached; a bounded list stays bounded.
-    replan: (config) => planCandidates(config, profile, model, { port, only: stillEnabled(config, only) }),
+    replan: (config) => planCandidates(config, profile, model, { port, compression, only: stillEnabled(config, only) }),
   });
   return { result, oracle };
 }

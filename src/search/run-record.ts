@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import { writeFileAtomic } from '../util/fsx.js';
+import type { Compression, CompressionChoice } from '../packager/compress.js';
 import type { AppOptions, HarnessOptions, KernelOptions, SearchOptions } from './options.js';
 
 /** What run.json keeps of a run's options: the app group whole, how it is tested, which kernel, what the search tries. */
@@ -14,11 +15,20 @@ export type RunRecord = Omit<RecordedOptions, 'profile'> & {
   profile: string;
   /** The kernel tree the run used: version, cache key, and the linux-source package it came from (verify and resumes use the same). */
   kernel?: RecordedKernel;
+  /** The compression asked for (auto or a name) and the one the run used for its kernel and initramfs (absent in run.json from before: gzip). */
+  compression?: RecordedCompression;
 };
 
 export interface RecordedKernel { version: string; tree: string; package?: string }
 
-export async function writeRunRecord(out: string, options: RecordedOptions, kernel: RecordedKernel): Promise<void> {
+export interface RecordedCompression { asked: CompressionChoice; used: Compression }
+
+/** The compression a finished run used: run.json's, or gzip for a run made before tinyx chose one. */
+export function recordedCompression(run: RunRecord): Compression {
+  return run.compression?.used ?? 'gzip';
+}
+
+export async function writeRunRecord(out: string, options: RecordedOptions, kernel: RecordedKernel, compression: RecordedCompression): Promise<void> {
   const record: RunRecord = {
     app: path.resolve(options.app), entry: options.entry, appArgs: options.appArgs, tests: path.resolve(options.tests), port: options.port,
     profile: options.profile.source, kernelSrc: options.kernelSrc && path.resolve(options.kernelSrc),
@@ -26,7 +36,7 @@ export async function writeRunRecord(out: string, options: RecordedOptions, kern
     confirmFailures: options.confirmFailures, accel: options.accel,
     from: options.from && path.resolve(options.from), noPrior: options.noPrior,
     include: options.include, exclude: options.exclude, includePackages: options.includePackages, trace: options.trace,
-    user: options.user, env: options.env, cwd: options.cwd, kernel,
+    user: options.user, env: options.env, cwd: options.cwd, init: options.init, kernel, compression,
   };
   await writeFileAtomic(path.join(out, 'run.json'), JSON.stringify(record, null, 2) + '\n');
 }

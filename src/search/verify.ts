@@ -10,7 +10,8 @@ import type { Report } from '../output/report.js';
 import type { Profile } from '../profile/types.js';
 import { sha256File } from '../util/hash.js';
 import type { EventListener } from './events.js';
-import { readRunRecord, type RunRecord } from './run-record.js';
+import { readRunRecord, recordedCompression, type RunRecord } from './run-record.js';
+import { initramfsFileName } from '../packager/compress.js';
 import { planCandidates } from './candidates.js';
 import { openRunContext, type RunContext } from './context.js';
 import { growth, stillEnabled } from './fixpoint.js';
@@ -67,7 +68,7 @@ export interface VerifyOptions {
 export async function verify(out: string, options: VerifyOptions = {}): Promise<VerifyResult> {
   const finished = await readFinished(out);
   const { run, profile } = finished;
-  const initramfs = path.join(out, 'initramfs.cpio.gz');
+  const initramfs = path.join(out, initramfsFileName(recordedCompression(run)));
   const emit = options.emit ?? (() => undefined);
   const context = await openRunContext({
     out, tests: run.tests, port: run.port, profile, kernelSrc: run.kernelSrc ?? run.kernel?.package, jobs: options.jobs, accel: options.accel ?? run.accel,
@@ -106,7 +107,7 @@ export async function verifyIn(
   if (fallback) emit({ type: 'warning', message: fallback });
   const names = model instanceof Error
     ? report.kept
-    : planCandidates(final.config, profile, model, { port: run.port, only: stillEnabled(final.config, run.candidates) }).candidates.map((c) => c.name);
+    : planCandidates(final.config, profile, model, { port: run.port, compression: recordedCompression(run), only: stillEnabled(final.config, run.candidates) }).candidates.map((c) => c.name);
   const boot = await evaluator.rerun(final, cmdline, 'result');
   const rows = await Promise.all(names.map(async (option): Promise<VerifyRow> => {
     const cut = await evaluator.normalize(withValues(final.config, [option], 'n'));

@@ -13,6 +13,10 @@ import { hashConfig } from '../../src/search/evaluator.js';
 import { tryLockFile, writeFileAtomic } from '../../src/util/fsx.js';
 import { cacheRoot } from '../../src/util/paths.js';
 import { sha256 } from '../../src/util/hash.js';
+import type { Compression } from '../../src/packager/compress.js';
+
+/** The start kernel's compression (kernel and RD_ option): xz, what auto picks for the bundled examples. */
+export const START_COMPRESSION: Compression = 'xz';
 
 export interface StartKernel {
   srcDir: string;
@@ -32,7 +36,7 @@ export interface StartKernel {
 export async function startKernel(log: (line: string) => void = () => undefined): Promise<StartKernel> {
   const source = await resolveKernelSource();
   const profile = await loadProfile();
-  const memo = path.join(cacheRoot(), 'test', `start-kernel-${sha256(source.key + (await readFile(profile.source, 'utf8'))).slice(0, 16)}.json`);
+  const memo = path.join(cacheRoot(), 'test', `start-kernel-${sha256(source.key + START_COMPRESSION + (await readFile(profile.source, 'utf8'))).slice(0, 16)}.json`);
   const lock = `${memo}.lock`;
   for (let waited = false; !(await tryLockFile(lock)); waited = true) {
     if (!waited) log(`waiting for the test run holding ${lock} (pid ${(await readFile(lock, 'utf8').catch(() => '?')).trim()})`);
@@ -63,7 +67,8 @@ async function startKernelLocked(
   }
   const scratch = await mkdtemp(path.join(tmpdir(), 'tinyx-start-'));
   try {
-    const { config } = await makeStartConfig(new KernelConfigTool(source.dir, scratch), profile);
+    // What minimize runs on the bundled examples start from (auto picks xz for them), so they find it built.
+    const { config } = await makeStartConfig(new KernelConfigTool(source.dir, scratch), profile, START_COMPRESSION);
     const configHash = hashConfig(config);
     const { bzImage, buildDir } = await buildInSlot(workspace, source.dir, config, configHash, log);
     const configFile = path.join(workspace.artifactDir(configHash), 'config');

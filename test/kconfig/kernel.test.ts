@@ -19,7 +19,7 @@ describe('kernel Kconfig tools', () => {
   }, 600_000);
 
   it('makes the profile start config: networking on, harness options kept', async () => {
-    const { config, unmet } = await makeStartConfig(tool, await loadProfile());
+    const { config, unmet } = await makeStartConfig(tool, await loadProfile(), 'xz');
     expect(unmet).toEqual([]);
     for (const name of ['64BIT', 'INET', 'VIRTIO_NET', 'SERIAL_8250_CONSOLE', 'BLK_DEV_INITRD']) expect(config.get(name)).toBe('y');
     expect(enabledSymbols(config).length).toBeGreaterThan(500);
@@ -27,7 +27,7 @@ describe('kernel Kconfig tools', () => {
 
   it('refuses a profile whose harness names an option the start config does not enable', async () => {
     const profile = parseProfile('kernel:\n  enable: [TTY]\n  harness:\n    always: [TTY]\n    network: [NET]\n', 'no-net.yaml');
-    await expect(makeStartConfig(tool, profile)).rejects.toMatchObject({
+    await expect(makeStartConfig(tool, profile, 'xz')).rejects.toMatchObject({
       code: 'TINYX_PROFILE_INVALID',
       message: expect.stringContaining('kernel.harness.network lists options that are not enabled in the start config: NET') as string,
     });

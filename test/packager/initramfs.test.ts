@@ -1,11 +1,12 @@
 // buildInitramfs end to end on the host: reproducible gzip'd cpio that GNU tools read and whose
 // extracted tree runs the app under chroot.
 import { execa } from 'execa';
-import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApp } from '../../src/deps/index.js';
 import { isTinyxError } from '../../src/errors.js';
+import { findBusybox } from '../../src/packager/busybox.js';
 import { buildInitramfs } from '../../src/packager/initramfs.js';
 import { buildExampleServer, gcc, tempDir } from '../deps/helpers.js';
 
@@ -90,6 +91,21 @@ describe('buildInitramfs', () => {
     expect((await execa('chroot', [root, '/usr/bin/id'])).stdout).toBe('uid=0(root) gid=0(root) groups=0(root)');
     expect((await execa('chroot', [root, '/usr/bin/getent', 'hosts', 'tinyx'])).stdout).toMatch(/^127\.0\.1\.1\s+tinyx/);
     expect((await execa('chroot', [root, '/usr/bin/getent', 'passwd', 'nobody'])).stdout).toMatch(/^nobody:x:65534:/);
+  });
+
+  it('splits its uncompressed bytes into the app, its libraries, the init and the rest', async () => {
+    const server = await buildExampleServer();
+    const manifest = await resolveApp(server);
+    const result = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'parts.cpio.gz') });
+    expect(Object.values(result.parts).reduce((a, b) => a + b, 0)).toBe(result.uncompressedBytes);
+    const size = async (file: string) => (await stat(file)).size;
+    // The app is its one file (its header and padding aside); the init is BusyBox and its files.
+    expect(result.parts.app).toBeGreaterThanOrEqual(await size(server));
+    expect(result.parts.app).toBeLessThan((await size(server)) + 512);
+    expect(result.parts.init).toBeGreaterThan(await size(await findBusybox()));
+    const libc = manifest.entries.find((e) => e.kind === 'file' && e.guestPath.endsWith('/libc.so.6'))!;
+    expect(libc.part).toBe('libraries');
+    expect(result.parts.libraries).toBeGreaterThan(await size(libc.hostPath!));
   });
 
   it('refuses a dynamically linked BusyBox replacement', async () => {

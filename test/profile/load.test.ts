@@ -154,6 +154,30 @@ describe('profile keys', () => {
     expect(() => parseProfile('qemu:\n  machine: pc\n  accel: tcg\n  memory: 512M\n  extraArgs: []\n', 'accel.yaml')).not.toThrow();
   });
 
+  it('reads packaging.compression (default auto) and refuses another value with its line', () => {
+    expect(parseProfile('name: x\n', 'x.yaml').packaging.compression).toBe('auto');
+    expect(parseProfile('packaging:\n  compression: zstd\n', 'z.yaml').packaging.compression).toBe('zstd');
+    expect(problems('name: x\npackaging:\n  compression: bzip2\n')).toContain('line 3: packaging.compression: expected one of auto, gzip, xz, zstd, lz4, received "bzip2"');
+    expect(problems('packaging:\n  compresion: xz\n')).toContain('line 2: unknown key "compresion" under packaging (did you mean "compression"?)');
+  });
+
+  it('the bundled profile: auto, and the RD_ option of the run\'s compression in harness.always in place of RD_GZIP', async () => {
+    const profile = await loadProfile();
+    expect(profile.packaging.compression).toBe('auto');
+    expect(profile.kernel.harness.always).toContain('RD_<compression>');
+    expect(profile.kernel.harness.always.filter((n) => n.startsWith('RD_'))).toEqual(['RD_<compression>']);
+    expect(profile.kernel.enable.filter((n) => n.startsWith('RD_'))).toEqual([]);
+  });
+
+  it('takes RD_<compression> only in kernel.harness.always, and no other <...>, each with its line', () => {
+    expect(parseProfile('kernel:\n  harness:\n    always: [TTY, RD_<compression>]\n', 'ok.yaml').kernel.harness.always).toEqual(['TTY', 'RD_<compression>']);
+    const misplaced = problems('kernel:\n  enable: [TTY]\n  keep:\n    - NET\n    - RD_<compression>\n');
+    expect(misplaced).toContain('line 5: kernel.keep: RD_<compression> (the RD_ option of the run\'s initramfs compression) stands only in kernel.harness.always');
+    const unknown = problems('kernel:\n  harness:\n    always:\n      - TTY\n      - RD_<compresion>\n');
+    expect(unknown).toContain('line 5: kernel.harness.always: "RD_<compresion>" is no Kconfig option; the one placeholder is RD_<compression>');
+    expect(problems('kernel:\n  harness:\n    network: [NET, <net>]\n')).toContain('line 3: kernel.harness.network: "<net>" is no Kconfig option; the one placeholder is RD_<compression>, in kernel.harness.always');
+  });
+
   it('refuses a directory given as the profile', async () => {
     const error = await loadProfile(tmpdir()).catch((e: unknown) => e);
     expect(isTinyxError(error, 'TINYX_PROFILE_NOT_FOUND')).toBe(true);

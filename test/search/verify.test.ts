@@ -35,13 +35,13 @@ config HAVE_PCI
 const NEEDED = ['NET', 'INET', 'PROC_FS'];
 
 /** The run context verify needs, with the tiny tree's engine as olddefconfig and NEEDED as the app's needs. */
-function standIn(srcDir: string, model: KconfigModel) {
+function standIn(srcDir: string, model: KconfigModel, needed: string[] = NEEDED) {
   const normalize = async (config: DotConfig): Promise<Normalized> => {
     const resolved = model.resolve(config);
     return { config: resolved, hash: sha256(canonicalDotConfig(resolved)) };
   };
   const judge = async (candidate: Normalized): Promise<Verdict> => {
-    const pass = NEEDED.every((n) => candidate.config.get(n) === 'y');
+    const pass = needed.every((n) => candidate.config.get(n) === 'y');
     return {
       status: pass ? 'pass' : 'fail', reason: pass ? 'tests passed' : 'tests exited with 1', configHash: candidate.hash, cmdline: '',
       built: true, buildMs: 0, bootMs: 0, testMs: 0, consoleTail: '',
@@ -90,6 +90,31 @@ describe('verifyIn', () => {
       ['NET', 'needed'], ['INET', 'needed'], ['PROC_FS', 'needed'], ['SERIO', 'not-needed'],
     ]);
     expect(result.ok).toBe(false);
+  });
+
+  it('plans with the run\'s compression: the RD_ option of run.json\'s compression is the harness\'s, the others are checked', async () => {
+    const rdTree = path.join(tmp.dir, 'linux-rd');
+    await mkdir(rdTree);
+    await writeFile(path.join(rdTree, 'Kconfig'), 'mainmenu "rd"\n\nconfig RD_GZIP\n\tbool "gzip"\n\nconfig RD_XZ\n\tbool "xz"\n');
+    await writeFile(path.join(rdTree, 'Makefile'), 'VERSION = 9\nPATCHLEVEL = 9\nSUBLEVEL = 0\nEXTRAVERSION =\n');
+    const rdModel = await loadKconfig(rdTree, { arch: 'x86', cacheDir: path.join(tmp.dir, 'cache-rd') });
+    const profile = path.join(tmp.dir, 'rd.yaml');
+    await writeFile(profile, 'name: rd\nkernel:\n  harness:\n    always: [RD_<compression>]\n');
+    const rows = async (compression?: string) => {
+      const rdOut = path.join(tmp.dir, `out-rd-${compression ?? 'none'}`);
+      await mkdir(rdOut);
+      await writeFile(path.join(rdOut, 'run.json'), JSON.stringify({
+        app: '/bin/true', appArgs: [], tests: '/bin/true', port: 0, profile, ...(compression ? { compression: { asked: 'auto', used: compression } } : {}),
+      }));
+      await writeFile(path.join(rdOut, 'report.json'), JSON.stringify({ kept: [] }));
+      await writeFile(path.join(rdOut, 'config'), formatDotConfig(rdModel.resolve(new Map([['RD_GZIP', 'y'], ['RD_XZ', 'y']]))));
+      await writeFile(path.join(rdOut, 'cmdline'), 'console=ttyS0\n');
+      const result = await verifyIn(rdOut, await readFinished(rdOut), standIn(rdTree, rdModel, [`RD_${(compression ?? 'gzip').toUpperCase()}`]));
+      return result.rows.map((r) => [r.option, r.outcome]);
+    };
+    expect(await rows('xz')).toEqual([['RD_GZIP', 'not-needed']]);
+    // A run.json from before tinyx chose a compression: gzip.
+    expect(await rows()).toEqual([['RD_XZ', 'not-needed']]);
   });
 
   it('falls back to report.json\'s kept options when the Kconfig engine cannot read the tree, and says so', async () => {
