@@ -95,7 +95,7 @@ async function loadObject(builder: ManifestBuilder, candidate: string, reason: s
   }
   if (elf.bits !== requester.bits || elf.machine !== requester.machine) return undefined;
   builder.addLinks(walk.links, `symlink on the path to ${candidate}`);
-  builder.addFile(walk.realPath, walk.realPath, info.mode, reason);
+  builder.addFile(walk.realPath, walk.realPath, info.mode, reason, 'libraries');
   return { path: candidate, realPath: walk.realPath, bits: elf.bits, machine: elf.machine, runpath: elf.runpath, rpath: elf.rpath, elf };
 }
 

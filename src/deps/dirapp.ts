@@ -35,7 +35,7 @@ export async function addDirectoryApp(builder: ManifestBuilder, app: DirectoryAp
   const keep = SYSTEM_PREFIXES.some((p) => app.realPath.startsWith(p)) || (await hasAbsolutePathsInto(app.realPath));
   const guestRoot = keep ? app.realPath : path.posix.join(app.guestDir, path.basename(app.realPath));
   if (!keep) builder.relocate(app.realPath, guestRoot);
-  await addInclude(builder, keep ? app.realPath : `${app.realPath}:${guestRoot}`, app.cache);
+  await addInclude(builder, keep ? app.realPath : `${app.realPath}:${guestRoot}`, app.cache, 'app');
   const guestPath = builder.guestPathOf(entryHost);
   const bytes = await readFile(entryHost);
   if (parseShebang(bytes)) {

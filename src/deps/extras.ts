@@ -6,31 +6,31 @@ import { addElfClosure } from './closure.js';
 import { isElf, parseElf } from './elf.js';
 import { walkPath } from './hostfs.js';
 import type { LdCache } from './ldcache.js';
-import { normalizeGuestPath, type Manifest, type ManifestBuilder } from './manifest.js';
+import { normalizeGuestPath, type Manifest, type ManifestBuilder, type ManifestPart } from './manifest.js';
 
 /**
  * Add `spec` ("HOST" or "HOST:GUEST") to the guest. A file keeps its real host path unless GUEST
  * is given; a directory is copied recursively (symlinks inside stay symlinks). Every ELF file
- * added brings its libraries.
+ * added brings its libraries. `part`: what its files are (a directory app's tree is the app).
  */
-export async function addInclude(builder: ManifestBuilder, spec: string, cache: LdCache | undefined): Promise<void> {
+export async function addInclude(builder: ManifestBuilder, spec: string, cache: LdCache | undefined, part?: ManifestPart): Promise<void> {
   const [host, guest] = splitSpec(spec);
   const walk = await walkPath(path.resolve(host));
   if (!walk) throw new TinyxError('TINYX_APP_NOT_FOUND', `--include ${host}: no such file or directory`);
   const reason = `--include ${spec}`;
   if (!guest) builder.addLinks(walk.links, reason);
-  await addTree(builder, walk.realPath, guest ? normalizeGuestPath(guest) : walk.realPath, reason, cache);
+  await addTree(builder, walk.realPath, guest ? normalizeGuestPath(guest) : walk.realPath, reason, cache, part);
 }
 
-async function addTree(builder: ManifestBuilder, host: string, guest: string, reason: string, cache: LdCache | undefined): Promise<void> {
+async function addTree(builder: ManifestBuilder, host: string, guest: string, reason: string, cache: LdCache | undefined, part?: ManifestPart): Promise<void> {
   const info = await lstat(host);
   if (info.isSymbolicLink()) {
     builder.addSymlink(guest, await readlink(host), reason);
   } else if (info.isDirectory()) {
     builder.addDir(guest, reason, info.mode & 0o7777);
-    for (const name of (await readdir(host)).sort()) await addTree(builder, path.join(host, name), path.posix.join(guest, name), reason, cache);
+    for (const name of (await readdir(host)).sort()) await addTree(builder, path.join(host, name), path.posix.join(guest, name), reason, cache, part);
   } else if (info.isFile()) {
-    builder.addFile(guest, host, info.mode, reason);
+    builder.addFile(guest, host, info.mode, reason, part);
     await addClosureIfElf(builder, host, guest, cache);
   }
   // sockets, fifos and devices on the host are not copied

@@ -37,7 +37,7 @@ export async function addInterpreters(builder: ManifestBuilder, bytes: Uint8Arra
     if (!walk) throw new TinyxError('TINYX_APP_NOT_FOUND', `Interpreter ${program} of ${label} does not exist on this host`, { advice: 'Install it or fix the #! line.' });
     const info = await stat(walk.realPath);
     builder.addLinks(walk.links, `symlink on the path to ${program}`);
-    builder.addFile(walk.realPath, walk.realPath, info.mode, `interpreter of ${label}`);
+    builder.addFile(walk.realPath, walk.realPath, info.mode, `interpreter of ${label}`, 'libraries');
     runner = walk.realPath;
     const programBytes = await readFile(walk.realPath);
     if (parseShebang(programBytes)) {

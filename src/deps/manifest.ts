@@ -5,6 +5,9 @@ import type { PathLink } from './hostfs.js';
 import type { LdCacheRecord } from './ldcache-write.js';
 import { resolveParents } from './treepath.js';
 
+/** What a file is for, as the report's picture of the VM shows it: the app itself, or the libraries and runtime it runs on. */
+export type ManifestPart = 'app' | 'libraries';
+
 export interface ManifestEntry {
   guestPath: string;
   kind: 'file' | 'dir' | 'symlink' | 'char';
@@ -20,6 +23,8 @@ export interface ManifestEntry {
   reason: string;
   /** Debian package that owns hostPath, when known (filled by the deps report). */
   package?: string;
+  /** The part of the VM it belongs to, said where the entry is added (absent: neither the app nor what it runs on). */
+  part?: ManifestPart;
 }
 
 export interface Manifest {
@@ -32,7 +37,7 @@ export interface Manifest {
   ldCache?: LdCacheRecord[];
 }
 
-/** Collects entries; the first reason recorded for a path wins, parents are added as directories. */
+/** Collects entries; the first reason recorded for a path wins (its part too, unless a later one says it is the app's), parents are added as directories. */
 export class ManifestBuilder {
   private readonly byPath = new Map<string, ManifestEntry>();
   private readonly cacheRecords = new Map<string, LdCacheRecord>();
@@ -76,14 +81,16 @@ export class ManifestBuilder {
       if (existing.kind !== entry.kind || (entry.kind === 'symlink' && existing.target !== entry.target)) {
         throw new TinyxError('TINYX_INTERNAL', `Conflicting manifest entries for ${guestPath}: ${describe(existing)} vs ${describe(entry)}`);
       }
+      // The app's own files stay the app's, however they were reached first (a directory app's private library by the ELF closure).
+      if (entry.part === 'app' && existing.part !== 'app') this.byPath.set(guestPath, { ...existing, part: 'app' });
       return;
     }
     this.addParents(guestPath, entry.reason);
     this.byPath.set(guestPath, { ...entry, guestPath });
   }
 
-  addFile(guestPath: string, hostPath: string, mode: number, reason: string): void {
-    this.add({ guestPath, kind: 'file', mode: mode & 0o7777, hostPath, reason });
+  addFile(guestPath: string, hostPath: string, mode: number, reason: string, part?: ManifestPart): void {
+    this.add({ guestPath, kind: 'file', mode: mode & 0o7777, hostPath, reason, ...(part ? { part } : {}) });
   }
 
   addSymlink(guestPath: string, target: string, reason: string): void {

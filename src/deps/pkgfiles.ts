@@ -8,7 +8,7 @@ import { ET, isElf, parseElf } from './elf.js';
 import { addClosureIfElf } from './extras.js';
 import { walkPath } from './hostfs.js';
 import type { LdCache } from './ldcache.js';
-import type { ManifestBuilder } from './manifest.js';
+import type { ManifestBuilder, ManifestPart } from './manifest.js';
 import { parseDpkgSearch, mergedUsrAlias } from './dpkg.js';
 
 /** Places where a package's files are documentation or host administration, never run-time needs. */
@@ -66,12 +66,12 @@ export async function addOwnPackageExtras(builder: ManifestBuilder, appRealPath:
       continue;
     }
     if (p === appRealPath || !/\.so(\.[0-9.]+)?$/.test(p) || !(await isSharedObject(p))) continue;
-    await addPackagePath(builder, p, `shared object of ${pkg}, the app's package (a plugin it may dlopen)`, cache);
+    await addPackagePath(builder, p, `shared object of ${pkg}, the app's package (a plugin it may dlopen)`, cache, 'libraries');
   }
   return pkg;
 }
 
-async function addPackagePath(builder: ManifestBuilder, p: string, reason: string, cache: LdCache | undefined): Promise<void> {
+async function addPackagePath(builder: ManifestBuilder, p: string, reason: string, cache: LdCache | undefined, part?: ManifestPart): Promise<void> {
   const info = await lstat(p).catch(() => undefined);
   if (!info) return;
   const walk = await walkPath(path.dirname(p));
@@ -83,7 +83,7 @@ async function addPackagePath(builder: ManifestBuilder, p: string, reason: strin
   if (info.isDirectory()) builder.addDir(real, reason, info.mode & 0o7777);
   else if (info.isSymbolicLink()) builder.addSymlink(real, await readlink(p), reason);
   else if (info.isFile()) {
-    builder.addFile(real, real, info.mode, reason);
+    builder.addFile(real, real, info.mode, reason, part);
     await addClosureIfElf(builder, real, guest, cache);
   }
 }

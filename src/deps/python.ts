@@ -106,7 +106,7 @@ export async function addPythonModules(builder: ManifestBuilder, input: { python
   for (const file of new Set([...landmarks, ...found.loaded, ...found.local])) {
     if (file.startsWith(`${scriptDir}/`)) {
       const guest = path.posix.join(guestDir, path.relative(scriptDir, file));
-      if (!builder.has(guest)) builder.addFile(guest, file, (await lstat(file)).mode, `module beside ${input.scriptGuest}`);
+      if (!builder.has(guest)) builder.addFile(guest, file, (await lstat(file)).mode, `module beside ${input.scriptGuest}`, 'app');
       continue;
     }
     await addHostFile(builder, file, reason, input.cache);
@@ -127,6 +127,6 @@ async function addHostFile(builder: ManifestBuilder, file: string, reason: strin
   if (!info.isFile()) return;
   builder.addLinks(walk.links, reason);
   if (builder.has(builder.guestPathOf(walk.realPath))) return;
-  builder.addFile(walk.realPath, walk.realPath, info.mode, reason);
+  builder.addFile(walk.realPath, walk.realPath, info.mode, reason, 'libraries');
   await addClosureIfElf(builder, walk.realPath, walk.realPath, cache);
 }

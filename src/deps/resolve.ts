@@ -84,7 +84,7 @@ async function addApp(builder: ManifestBuilder, appPath: string, options: Resolv
   if (parseShebang(bytes)) {
     const guestPath = system ? hostPath : path.posix.join(guestDir, path.basename(hostPath));
     if (system) builder.addLinks(walk.links, `symlink on the path to the app ${hostPath}`);
-    builder.addFile(system ? walk.realPath : guestPath, walk.realPath, info.mode, 'app (script)');
+    builder.addFile(system ? walk.realPath : guestPath, walk.realPath, info.mode, 'app (script)', 'app');
     const runner = await addInterpreters(builder, bytes, guestPath, cache, 1);
     if (runner && isPython(runner)) await addPythonModules(builder, { python: runner, scriptHost: walk.realPath, scriptGuest: guestPath, cache });
     return { hostPath, guestPath };
@@ -93,14 +93,14 @@ async function addApp(builder: ManifestBuilder, appPath: string, options: Resolv
   let guestPath: string;
   if (system) {
     builder.addLinks(walk.links, `symlink on the path to the app ${hostPath}`);
-    builder.addFile(walk.realPath, walk.realPath, info.mode, 'app');
+    builder.addFile(walk.realPath, walk.realPath, info.mode, 'app', 'app');
     guestPath = hostPath;
   } else if (usesOrigin(elf)) {
-    builder.addFile(walk.realPath, walk.realPath, info.mode, 'app (kept at its host path: its RUNPATH uses $ORIGIN)');
+    builder.addFile(walk.realPath, walk.realPath, info.mode, 'app (kept at its host path: its RUNPATH uses $ORIGIN)', 'app');
     guestPath = walk.realPath;
   } else {
     guestPath = path.posix.join(guestDir, path.basename(hostPath));
-    builder.addFile(guestPath, walk.realPath, info.mode, 'app');
+    builder.addFile(guestPath, walk.realPath, info.mode, 'app', 'app');
   }
   const executable = { path: walk.realPath, realPath: walk.realPath, bits: elf.bits, machine: elf.machine, runpath: elf.runpath, rpath: elf.rpath, elf };
   await addElfClosure(builder, { executable, label: guestPath, cache, ldSoConf: options.ldSoConf });

@@ -21,6 +21,8 @@ export interface CpioEntry {
 
 const TYPE_BITS: Record<CpioKind, number> = { file: 0o100000, dir: 0o040000, symlink: 0o120000, char: 0o020000 };
 const TRAILER = 'TRAILER!!!';
+/** "070701" and 13 fields of 8 hex digits. */
+const HEADER_BYTES = 110;
 
 /**
  * Encode entries as one newc archive. Entries are sorted by path (so a directory precedes its
@@ -62,6 +64,15 @@ export function encodeCpio(entries: CpioEntry[]): Buffer {
   return Buffer.concat(chunks);
 }
 
+/** Bytes one entry takes in the archive that encodeCpio writes: its header and name, then its data, each padded to 4. */
+export function memberBytes(entry: CpioEntry): number {
+  const bodyBytes = entry.kind === 'file' ? (entry.data?.length ?? 0) : entry.kind === 'symlink' ? Buffer.byteLength(entry.target ?? '') : 0;
+  return align4(HEADER_BYTES + Buffer.byteLength(archiveName(entry.path)) + 1) + align4(bodyBytes);
+}
+
+/** Bytes of the trailer that ends every archive. */
+export const TRAILER_BYTES = align4(HEADER_BYTES + TRAILER.length + 1);
+
 function archiveName(path: string): string {
   const name = path.replace(/^\/+/, '').replace(/\/+$/, '');
   if (name === '' || name.split('/').some((p) => p === '' || p === '.' || p === '..')) {
@@ -89,6 +100,10 @@ function header(f: HeaderFields): Buffer {
   // magic, ino, mode, uid, gid, nlink, mtime, filesize, devmajor, devminor, rdevmajor, rdevminor, namesize, check
   const fields = [f.ino, f.mode, f.uid, f.gid, f.nlink, 0, f.filesize, 0, 0, f.rdevmajor, f.rdevminor, f.namesize, 0];
   return Buffer.from(`070701${fields.map(hex).join('')}`, 'latin1');
+}
+
+function align4(n: number): number {
+  return n + ((4 - (n % 4)) % 4);
 }
 
 /** newc pads the header+name and the data each to a multiple of 4 bytes. */

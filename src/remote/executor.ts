@@ -75,7 +75,7 @@ export class RemoteExecutor implements Executor {
       const workspace = new Workspace(tree.key, cacheRoot);
       const runDir = path.posix.join(cacheRoot, 'remote-runs', `${Date.now()}-${randomBytes(4).toString('hex')}`);
       const tests = path.posix.join(runDir, 'tests', path.basename(this.settings.tests));
-      const initramfs = path.posix.join(runDir, 'initramfs.cpio.gz');
+      const initramfs = path.posix.join(runDir, path.basename(this.settings.initramfs));
       await ssh.run(`mkdir -p ${quote(path.posix.join(runDir, 'tests'))} ${quote(path.posix.join(runDir, 'jobs'))}`);
       await ssh.put(this.settings.initramfs, initramfs);
       await ssh.put(this.settings.tests, tests, 0o755);
@@ -129,13 +129,17 @@ export class RemoteExecutor implements Executor {
     if (!build.ok || !build.bzImage) {
       return { ...base, status: 'build-error', reason: build.reason, built: build.built, buildMs: build.durationMs, consoleTail: build.logTail, buildLog };
     }
+    const bzImageBytes = Number((await ready.ssh.run(`stat -c %s ${quote(build.bzImage)}`)).trim());
     job.onPhase?.('boot');
+    // A job with its own initramfs (the compression stage's) brings it along.
+    const initramfs = job.initramfs ? path.posix.join(jobDir, path.basename(job.initramfs)) : ready.initramfs;
+    if (job.initramfs) await ready.ssh.put(job.initramfs, initramfs);
     const boot = await remoteBootAndTest(ready.ssh, {
-      bzImage: build.bzImage, initramfs: ready.initramfs, tests: ready.tests, cmdline: job.cmdline, qemu: withMemory(this.settings.qemu, job.memory),
+      bzImage: build.bzImage, initramfs, tests: ready.tests, cmdline: job.cmdline, qemu: withMemory(this.settings.qemu, job.memory),
       port: this.settings.port, jobDir, logDir: job.logDir, accel: ready.accel, bootTimeoutMs: job.bootTimeoutMs ?? this.settings.bootTimeoutMs,
       readyTimeoutMs: this.settings.readyTimeoutMs, testTimeoutMs: this.settings.testTimeoutMs, signal,
     });
-    return { ...base, ...boot, built: build.built, buildMs: build.durationMs, buildLog };
+    return { ...base, ...boot, built: build.built, buildMs: build.durationMs, bzImageBytes, buildLog };
   }
 
   /** Releases the slots, removes the run dir on the worker, disconnects. */

@@ -2,7 +2,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { canonicalDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
+import { canonicalDotConfig, enabledSymbols, type DotConfig } from '../kconfig/dotconfig.js';
 import { interruptedError, isInfrastructureError } from '../errors.js';
 import type { Executor } from '../tester/executor.js';
 import { confirmable, type Verdict } from '../tester/verdict.js';
@@ -14,10 +14,15 @@ export interface Normalizer {
   olddefconfig(config: DotConfig): Promise<DotConfig>;
 }
 
-/** A boot other than the profile's: guest memory (QEMU -m) and the boot timeout that goes with it; the memory search's probes. */
+/**
+ * A boot other than the run's: guest memory (QEMU -m) and the boot timeout that goes with it (the
+ * memory search's probes), or another initramfs (the compression stage's: the same app packed with
+ * another compressor; its sha256 is part of the verdict's journal key).
+ */
 export interface BootVariant {
-  memory: string;
+  memory?: string;
   bootTimeoutMs?: number;
+  initramfs?: { file: string; sha256: string };
 }
 
 export interface Normalized {
@@ -64,9 +69,11 @@ export class Evaluator {
     return result;
   }
 
-  /** The journal key of a (config, cmdline) pair in this run, and of a boot with other guest memory. */
+  /** The journal key of a (config, cmdline) pair in this run, and of a boot with other guest memory or another initramfs. */
   keyOf(candidate: Normalized, cmdline: string, variant?: BootVariant): string {
-    return sha256(`${this.options.runKey}\n${candidate.hash}\n${cmdline}${variant ? `\nmemory ${variant.memory}` : ''}`);
+    const memory = variant?.memory !== undefined ? `\nmemory ${variant.memory}` : '';
+    const initramfs = variant?.initramfs ? `\ninitramfs ${variant.initramfs.sha256}` : '';
+    return sha256(`${this.options.runKey}\n${candidate.hash}\n${cmdline}${memory}${initramfs}`);
   }
 
   /** Verdict for a normalized config with a cmdline (and a boot variant); each distinct one runs at most once. */
@@ -76,7 +83,8 @@ export class Evaluator {
     if (known) {
       if (known.flaky) this.noteFlaky(label, known.flaky);
       this.evaluations++;
-      this.options.emit({ type: 'verdict', label, verdict: known, fromJournal: true, evaluations: this.evaluations, builds: this.builds });
+      const at = this.options.journal.recordedAt(key) ?? new Date().toISOString();
+      this.options.emit({ type: 'verdict', label, verdict: known, fromJournal: true, evaluations: this.evaluations, builds: this.builds, optionsEnabled: enabledSymbols(candidate.config).length, at });
       return Promise.resolve(known);
     }
     let pending = this.inFlight.get(key);
@@ -112,7 +120,8 @@ export class Evaluator {
     }
     if (key && verdict.flaky) this.noteFlaky(label, verdict.flaky);
     if (key) await journal.record(key, label, verdict);
-    emit({ type: 'verdict', label, verdict, fromJournal: false, evaluations: this.evaluations, builds: this.builds });
+    const at = (key && journal.recordedAt(key)) || new Date().toISOString();
+    emit({ type: 'verdict', label, verdict, fromJournal: false, evaluations: this.evaluations, builds: this.builds, optionsEnabled: enabledSymbols(candidate.config).length, at });
     return verdict;
   }
 
@@ -139,7 +148,8 @@ export class Evaluator {
     const id = String(await this.nextSequence()).padStart(4, '0');
     const logDir = path.join(this.options.logRoot, `${id}-${candidate.hash.slice(0, 12)}`);
     const verdict = await executor.run({
-      config: candidate.config, configHash: candidate.hash, cmdline, logDir, ...variant,
+      config: candidate.config, configHash: candidate.hash, cmdline, logDir,
+      memory: variant?.memory, bootTimeoutMs: variant?.bootTimeoutMs, initramfs: variant?.initramfs?.file,
       onPhase: (phase) => emit({ type: 'evaluate', label, phase, done: this.evaluations }),
       onBuildProgress: (progress) => emit({ type: 'build-progress', label, ...progress }),
     }, signal);

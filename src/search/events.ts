@@ -3,14 +3,18 @@ import type { Verdict } from '../tester/verdict.js';
 
 export type Stage =
   | 'inputs' | 'deps' | 'initramfs' | 'start-config' | 'sanity' | 'candidates'
-  | 'kernel-trace' | 'kernel-search' | 'cmdline-search' | 'verify' | 'memory' | 'output';
+  | 'kernel-trace' | 'kernel-search' | 'cmdline-search' | 'verify' | 'memory' | 'compression' | 'output';
 
 export type MinimizeEvent =
   | { type: 'stage'; stage: Stage; message: string }
   | { type: 'evaluate'; label: string; phase: 'build' | 'boot'; done: number; total?: number }
   /** While make runs: objects compiled so far, and about how many a full build compiles (a build in an empty slot only). */
   | { type: 'build-progress'; label: string; compiled: number; expected?: number }
-  | { type: 'verdict'; label: string; verdict: Verdict; fromJournal: boolean; evaluations: number; builds: number }
+  /**
+   * `optionsEnabled`: options =y of the config judged; `at`: when the verdict was reached (ISO time;
+   * a verdict replayed from the journal: when it was journaled).
+   */
+  | { type: 'verdict'; label: string; verdict: Verdict; fromJournal: boolean; evaluations: number; builds: number; optionsEnabled: number; at: string }
   /** A round of the kernel search starts: round 1 the start config's candidates, later ones what earlier removals freed. */
   /** `guessKept`: the round tests what a first guess that held kept. */
   | { type: 'round'; round: number; candidates: string[]; removedBefore: number; guessKept?: boolean }

@@ -45,6 +45,11 @@ export class Journal {
     return this.entries.get(key)?.verdict;
   }
 
+  /** When the verdict of `key` was journaled (ISO time). */
+  recordedAt(key: string): string | undefined {
+    return this.entries.get(key)?.at;
+  }
+
   async record(key: string, label: string, verdict: Verdict): Promise<void> {
     const entry: JournalEntry = { key, label, verdict, at: new Date().toISOString() };
     this.entries.set(key, entry);

@@ -1,4 +1,5 @@
 // Executors evaluate candidates: build (or reuse) the kernel, boot it, run the tests.
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import { TinyxError } from '../errors.js';
@@ -19,6 +20,8 @@ export interface Job {
   /** Guest memory for this boot (QEMU -m, "48M") instead of the profile's, and its own boot timeout: the memory search's probes. */
   memory?: string;
   bootTimeoutMs?: number;
+  /** Another initramfs for this boot instead of the run's (the compression stage's). */
+  initramfs?: string;
   /** Called when the job moves from building to booting. */
   onPhase?: (phase: 'build' | 'boot') => void;
   /** Told how far the build has got, every few seconds while make runs (local builds only). */
@@ -100,13 +103,14 @@ export class LocalExecutor implements Executor {
     if (!build.ok || !build.bzImage) {
       return { ...base, status: 'build-error', reason: build.reason, built: build.built, buildMs: build.durationMs, consoleTail: build.logTail, buildLog };
     }
+    const bzImageBytes = (await stat(build.bzImage)).size;
     job.onPhase?.('boot');
     const boot = await bootAndTest({
-      bzImage: build.bzImage, initramfs: this.settings.initramfs, cmdline: job.cmdline, qemu: withMemory(this.settings.qemu, job.memory),
+      bzImage: build.bzImage, initramfs: job.initramfs ?? this.settings.initramfs, cmdline: job.cmdline, qemu: withMemory(this.settings.qemu, job.memory),
       port: this.settings.port, tests: this.settings.tests, logDir: job.logDir, bootTimeoutMs: job.bootTimeoutMs ?? this.settings.bootTimeoutMs,
       readyTimeoutMs: this.settings.readyTimeoutMs, testTimeoutMs: this.settings.testTimeoutMs, warn: this.settings.warn, signal,
     });
-    return { ...base, ...boot, built: build.built, buildMs: build.durationMs, buildLog };
+    return { ...base, ...boot, built: build.built, buildMs: build.durationMs, bzImageBytes, buildLog };
   }
 }
 

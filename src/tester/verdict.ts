@@ -12,6 +12,8 @@ export interface Verdict {
   /** False when the kernel came from the artifact store (no build run). */
   built: boolean;
   buildMs: number;
+  /** Size of the kernel image that was booted (absent on a build error, and in journals written before tinyx recorded it). */
+  bzImageBytes?: number;
   bootMs: number;
   testMs: number;
   /** A passing boot's timings (QEMU start to init, to the app, to its port). */

@@ -35,6 +35,9 @@ describe('directory apps', () => {
     expect(entry(m, '/app/myapp/share/data.txt')?.kind).toBe('file');
     expect(entry(m, '/usr/lib/x86_64-linux-gnu/libc.so.6')?.kind).toBe('file');
     expect(m.entries.some((e) => e.guestPath.startsWith(tmp.dir))).toBe(false);
+    // The report's parts: the whole tree is the app (its private library too), the host's libraries are libraries.
+    expect(['bin/myapp', 'lib/libfoo.so.1.0', 'share/data.txt'].map((p) => entry(m, `/app/myapp/${p}`)?.part)).toEqual(['app', 'app', 'app']);
+    expect(entry(m, '/usr/lib/x86_64-linux-gnu/libc.so.6')?.part).toBe('libraries');
   });
 
   // glibc finds the main program's $ORIGIN through /proc/self/exe: the guest rc mounts /proc

@@ -50,6 +50,9 @@ describe('resolveApp on a Python script', () => {
     }
     // an extension module brings its own libraries (_ssl, imported by http.client, needs libssl)
     expect(paths.some((p) => /libssl\.so/.test(p))).toBe(true);
+    // The report's parts: the script is the app; its interpreter and the modules it loads are what it runs on.
+    const part = (p: string) => manifest.entries.find((e) => e.guestPath === p)?.part;
+    expect(['/app/notes.py', '/usr/bin/python3.11', '/usr/lib/python3.11/os.py', '/usr/lib/python3.11/http/server.py'].map(part)).toEqual(['app', 'libraries', 'libraries', 'libraries']);
   });
 
   it('puts a module beside the script beside it in the guest, with what that module imports', async () => {
@@ -60,7 +63,7 @@ describe('resolveApp on a Python script', () => {
     await writeFile(script, '#!/usr/bin/python3\nimport helper\nprint(helper.rows("a,b"))\n');
     await chmod(script, 0o755);
     const manifest = await resolveApp(script);
-    expect(manifest.entries.find((e) => e.guestPath === '/app/helper.py')?.hostPath).toBe(path.join(dir, 'helper.py'));
+    expect(manifest.entries.find((e) => e.guestPath === '/app/helper.py')).toMatchObject({ hostPath: path.join(dir, 'helper.py'), part: 'app' });
     expect(manifest.entries.some((e) => e.guestPath === '/usr/lib/python3.11/csv.py')).toBe(true);
   });
 

@@ -4,23 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutputRecord } from '../../src/output/record.js';
 import { readReport } from '../../src/output/read.js';
-import { renderMarkdown, type Report } from '../../src/output/report.js';
+import { renderMarkdown } from '../../src/output/report.js';
+import { renderSvg, SVG_FILE } from '../../src/output/svg.js';
 import { OUTPUT_FILES, writeOutput } from '../../src/output/write.js';
 import { tempDir } from '../deps/helpers.js';
-
-const size = { bzImageBytes: 2048, initramfsBytes: 1024, optionsEnabled: 3 };
-const report: Report = {
-  tinyx: '0.0.0', app: '/bin/app', tests: '/bin/probe', profile: 'qemu-x86_64', kernelVersion: '6.1.0', kernelTree: '6.1.0-0123abcd', kernelSource: 'tree sha256:00',
-  accel: { accel: 'tcg', choice: 'auto', reason: 'no /dev/kvm' }, strategy: 'bisect', builds: 2, evaluations: 3, wallSeconds: 10,
-  stages: { inputs: 0.1, output: 0 }, start: { ...size, optionsEnabled: 5 }, final: size, candidates: 2, removed: ['SIGNALFD'],
-  kept: ['VIRTIO_NET'], keptReasons: { VIRTIO_NET: 'fail: tests exited with 1' }, harness: ['64BIT', 'NET'], noops: [],
-  rounds: [{ candidates: ['VIRTIO_NET', 'SIGNALFD'], removed: ['SIGNALFD'], kept: ['VIRTIO_NET'], builds: 2 }, { candidates: ['INPUT'], removed: ['INPUT'], kept: [], builds: 1 }],
-  recheck: { checked: ['VIRTIO_NET'], removed: [], builds: 1 }, cmdline: 'console=ttyS0', cmdlineRemoved: ['quiet'],
-  initramfs: { bytes: 1024, uncompressedBytes: 4096, entries: 7 }, flaky: [], workers: [],
-  rootfs: { uncompressedBytes: 4096, compressedBytes: 1024, entries: 7, appFiles: 1, packages: [], traceAdded: [] },
-  boot: { accel: 'tcg', start: { initMs: 1500, appMs: 2100, readyMs: 2600 }, final: { initMs: 900, appMs: 1300, readyMs: 1700 } },
-  memory: { fromMiB: 256, leastMiB: 30, runMiB: 38, marginPercent: 25, probes: [{ mib: 29, passed: false, reason: 'panic: Kernel panic' }, { mib: 30, passed: true, reason: 'pass: tests passed' }] },
-};
+import { report } from './report-fixture.js';
 
 describe('writeOutput', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -33,7 +21,7 @@ describe('writeOutput', () => {
     record = {
       bzImage: path.join(tmp.dir, 'bzImage'), initramfs: path.join(tmp.dir, 'initramfs.cpio.gz'),
       config: 'CONFIG_VIRTIO_NET=y\n# CONFIG_SIGNALFD is not set\n', defconfig: 'CONFIG_VIRTIO_NET=y\n', cmdline: 'console=ttyS0',
-      launch: { machine: 'pc', memory: '256M', extraArgs: ["-name", "it's"], port: 80, accel: 'tcg', reason: 'no /dev/kvm' },
+      launch: { machine: 'pc', memory: '256M', extraArgs: ["-name", "it's"], port: 80, initramfs: 'initramfs.cpio.gz', accel: 'tcg', reason: 'no /dev/kvm' },
       report,
     };
   });
@@ -50,14 +38,19 @@ describe('writeOutput', () => {
     const out = path.join(tmp.dir, 'out');
     const returned = await writeOutput(JSON.parse(JSON.stringify(record)) as OutputRecord, out);
     expect(returned).toEqual(report);
-    expect((await readdir(out)).sort()).toEqual([...OUTPUT_FILES].sort());
+    // The initramfs is named by launch.initramfs (its compression's extension).
+    expect((await readdir(out)).sort()).toEqual([...OUTPUT_FILES, 'initramfs.cpio.gz'].sort());
     expect(await readFile(path.join(out, 'bzImage'), 'utf8')).toBe('kernel');
     expect(await readFile(path.join(out, 'initramfs.cpio.gz'), 'utf8')).toBe('initramfs');
     expect(await readFile(path.join(out, 'config'), 'utf8')).toBe(record.config);
     expect(await readFile(path.join(out, 'defconfig'), 'utf8')).toBe(record.defconfig);
     expect(await readFile(path.join(out, 'cmdline'), 'utf8')).toBe('console=ttyS0\n');
     expect(await readFile(path.join(out, 'report.md'), 'utf8')).toBe(renderMarkdown(report));
+    expect(await readFile(path.join(out, SVG_FILE), 'utf8')).toBe(renderSvg(report));
     const md = renderMarkdown(report);
+    // The picture comes first, where the markdown is rendered: after the summary, before the size table.
+    expect(md).toContain(`![bzImage size and options =y after each passing test, and the final VM by part](${SVG_FILE})`);
+    expect(md.indexOf(`](${SVG_FILE})`)).toBeLessThan(md.indexOf('| bzImage |'));
     expect(md).toContain('| boot to init (TCG) | 1.50 s | 0.90 s |');
     expect(md).toContain('| boot to port answering | 2.60 s | 1.70 s |');
     expect(md).toContain('| guest memory | 256 MiB | 38 MiB |');
@@ -77,6 +70,13 @@ describe('writeOutput', () => {
     expect(kept).toContain('- `VIRTIO_NET`: fail: tests exited with 1');
     expect(kept).toContain('Not candidates, kept: needed by the harness to reach the app (2 options, no builds): `64BIT`, `NET`.');
     expect(renderMarkdown({ ...report, harness: [] })).not.toContain('needed by the harness');
+  });
+
+  it('says in report.md which init the guest ran, and why (nothing for a report from before the key)', () => {
+    const tinyx = renderMarkdown({ ...report, init: { kind: 'tinyx', choice: 'auto', reason: 'the app is an ELF executable' } });
+    expect(tinyx).toContain('The guest\'s /init: tinyx\'s own (no shell or BusyBox in the guest) (auto: the app is an ELF executable).');
+    expect(renderMarkdown({ ...report, init: { kind: 'busybox', choice: 'busybox', reason: '--init busybox' } })).toContain('The guest\'s /init: BusyBox init running the generated rc (asked for).');
+    expect(renderMarkdown({ ...report, init: undefined })).not.toContain('The guest\'s /init');
   });
 
   it('tabulates the search rounds in report.md and names what the later rounds searched', () => {

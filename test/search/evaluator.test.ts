@@ -9,6 +9,7 @@ import type { MinimizeEvent } from '../../src/search/events.js';
 import { Journal } from '../../src/search/journal.js';
 import type { Executor, Job } from '../../src/tester/executor.js';
 import type { Verdict, VerdictStatus } from '../../src/tester/verdict.js';
+import { sha256 } from '../../src/util/hash.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -101,6 +102,21 @@ describe('Evaluator failure confirmation', () => {
     });
     expect((await again.evaluate(first.candidate, '', '-A')).status).toBe('fail');
     expect(executor.jobs).toHaveLength(0);
+  });
+
+  it('boots a variant\'s own initramfs, journaled under a key of its own per initramfs (memory keys as before)', async () => {
+    const { executor, evaluator, candidate, journal } = await setup(['pass', 'pass', 'pass']);
+    const gzip = { initramfs: { file: '/w/initramfs.cpio.gz', sha256: 'aa' } };
+    await evaluator.evaluate(candidate, '', 'plain');
+    await evaluator.evaluate(candidate, '', 'compression gzip', gzip);
+    await evaluator.evaluate(candidate, '', 'compression gzip', gzip);
+    await evaluator.evaluate(candidate, '', 'compression lz4', { initramfs: { file: '/w/initramfs.cpio.lz4', sha256: 'bb' } });
+    expect(executor.jobs.map((j) => j.initramfs)).toEqual([undefined, '/w/initramfs.cpio.gz', '/w/initramfs.cpio.lz4']);
+    const keys = [undefined, gzip, { initramfs: { file: '/w/initramfs.cpio.lz4', sha256: 'bb' } }].map((v) => evaluator.keyOf(candidate, '', v));
+    expect(new Set(keys).size).toBe(3);
+    for (const key of keys) expect(journal.get(key)?.status).toBe('pass');
+    // A memory probe's key is the one journals written before boot variants carried an initramfs hold.
+    expect(evaluator.keyOf(candidate, '', { memory: '48M', bootTimeoutMs: 10_000 })).toBe(sha256('k\nh1\n\nmemory 48M'));
   });
 
   it('numbers a resumed run\'s log dirs after those of the earlier run', async () => {
