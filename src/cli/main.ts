@@ -14,6 +14,7 @@ Commands:
   kconfig    look into the kernel's configuration (candidates, explain, resolve)
   verify     re-check a result: it boots, passes, and every candidate of its config is needed
   worker     check remote worker hosts (tinyx worker check ssh://user@host)
+  fleet      keep a fleet of apps' kernels current (tinyx fleet run FLEET.yaml; nightly jobs)
 
 Run tinyx <command> --help for its options.
 `;
@@ -26,6 +27,7 @@ const commands: Record<string, () => Promise<Command>> = {
   kconfig: async () => (await import('./kconfig.js')).kconfigCommand,
   verify: async () => (await import('./verify.js')).verifyCommand,
   worker: async () => (await import('./worker.js')).workerCommand,
+  fleet: async () => (await import('./fleet.js')).fleetCommand,
 };
 
 /** Runs one tinyx invocation; returns the exit status (tests call this directly). */

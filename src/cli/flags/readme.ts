@@ -1,6 +1,7 @@
 // The README's flag tables, rendered from the definitions, and the rewrite of their marked sections.
 import type { Flags } from './flag.js';
 import { DEPS_FLAGS, KCONFIG_FLAGS, VERIFY_FLAGS, WORKER_FLAGS } from './commands.js';
+import { FLEET_FLAGS } from './fleet.js';
 import { MINIMIZE_FLAGS, MINIMIZE_GROUPS } from './minimize.js';
 import { renderTable, type GroupTitles } from './render.js';
 
@@ -10,6 +11,7 @@ const TABLES: Record<string, [Flags, GroupTitles?]> = {
   verify: [VERIFY_FLAGS],
   deps: [DEPS_FLAGS],
   kconfig: [KCONFIG_FLAGS],
+  fleet: [FLEET_FLAGS],
   worker: [WORKER_FLAGS],
 };
 
