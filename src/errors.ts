@@ -25,12 +25,17 @@ export type TinyxErrorCode =
   | 'TINYX_ACCEL_UNAVAILABLE'
   | 'TINYX_BUILD_FAILED'
   | 'TINYX_BUSYBOX_NOT_FOUND'
+  | 'TINYX_INIT_NOT_FOUND'
+  | 'TINYX_COMPRESSOR_NOT_FOUND'
+  | 'TINYX_COMPRESSOR_FAILED'
   | 'TINYX_START_FAILS'
   | 'TINYX_FINAL_FAILS'
   | 'TINYX_OUT_INVALID'
   | 'TINYX_INTERRUPTED'
   | 'TINYX_WORKER_UNREACHABLE'
   | 'TINYX_WORKER_HOST_KEY'
+  | 'TINYX_FLEET_INVALID'
+  | 'TINYX_FLEET_LOCKED'
   | 'TINYX_INTERNAL';
 
 export interface TinyxErrorOptions {
@@ -80,6 +85,7 @@ export function isInfrastructureError(error: unknown): error is TinyxError {
 export const INPUT_CODES: readonly TinyxErrorCode[] = [
   'TINYX_USAGE', 'TINYX_APP_NOT_FOUND', 'TINYX_APP_NOT_EXECUTABLE', 'TINYX_TESTS_NOT_FOUND', 'TINYX_TESTS_NOT_EXECUTABLE',
   'TINYX_PROFILE_NOT_FOUND', 'TINYX_PROFILE_INVALID', 'TINYX_CONFIG_INVALID', 'TINYX_OUT_INVALID',
+  'TINYX_FLEET_INVALID', 'TINYX_FLEET_LOCKED',
 ];
 
 export function isInputError(error: unknown): error is TinyxError {

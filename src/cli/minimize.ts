@@ -2,12 +2,14 @@
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import { accelChoice } from '../tester/accel.js';
+import { parseCompression, parseCompressionList } from '../packager/compress.js';
 import { loadProfile } from '../profile/load.js';
+import { parseInitChoice } from '../packager/init-kind.js';
 import { minimize } from '../search/minimize.js';
-import type { AppOptions, ExecutionOptions, HarnessOptions, KernelOptions, SearchOptions } from '../search/options.js';
+import type { AppOptions, ExecutionOptions, HarnessOptions, KernelOptions, MinimizeOptions, RunOptions, SearchOptions } from '../search/options.js';
 import { loadWorkersFile, type WorkerSpec } from '../remote/workers-file.js';
 import { writeOutput } from '../output/write.js';
-import { parseFlags } from './flags/flag.js';
+import { parseFlags, type FlagValues } from './flags/flag.js';
 import { MINIMIZE_FLAGS, MINIMIZE_GROUPS, MINIMIZE_USAGE } from './flags/minimize.js';
 import { renderHelp } from './flags/render.js';
 import type { CliIo } from './io.js';
@@ -25,8 +27,28 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
     io.stdout(minimizeHelp());
     return 0;
   }
+  const options = await optionsFromFlags(values, appArgs);
+  const out = path.resolve(values.out ?? path.join('out', path.basename(options.app)));
+  const progress = progressListener(io);
+  try {
+    const result = await minimize({ ...options, out, signal: io.signal, onEvent: progress.listener });
+    const report = await writeOutput(result.output, out);
+    progress.stop();
+    io.stdout(`${path.join(out, 'report.md')}\n`);
+    io.stdout(`bzImage ${report.start.bzImageBytes} -> ${report.final.bzImageBytes} bytes, initramfs ${report.start.initramfsBytes} bytes, options =y ${report.start.optionsEnabled} -> ${report.final.optionsEnabled}, ${report.builds} builds${report.oneAtATimeBuilds !== undefined ? ` (one-at-a-time: ${report.oneAtATimeBuilds})` : ''}, ${report.wallSeconds} s\n`);
+    io.stdout(`Results in ${out} (boot it with ${path.join(out, 'run.sh')})\n`);
+    return 0;
+  } finally {
+    progress.stop();
+  }
+}
+
+/** minimize's flags as MinimizeOptions, all but the run group: the one mapping, which `tinyx fleet` sends each app's keys through too. */
+export type FlagOptions = Omit<MinimizeOptions, keyof RunOptions>;
+
+/** Reads minimize's flag values (and the app's arguments) into the options groups; a bad value is a TINYX_USAGE error. */
+export async function optionsFromFlags(values: FlagValues<typeof MINIMIZE_FLAGS>, appArgs: string[]): Promise<FlagOptions> {
   if (!values.app || !values.tests) throw new TinyxError('TINYX_USAGE', 'minimize needs --app and --tests.', { advice: 'See tinyx minimize --help.' });
-  const out = path.resolve(values.out ?? path.join('out', path.basename(values.app)));
   const profile = await loadProfile(values.profile);
   const unreachable = values['worker-unreachable'];
   if (unreachable !== 'fail' && unreachable !== 'warn') throw new TinyxError('TINYX_USAGE', `--worker-unreachable must be fail or warn, got ${unreachable}.`);
@@ -46,32 +68,25 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
   const accel = accelChoice(values.accel, profile.qemu.accel);
   const env = parseEnv(values.env);
   const cwd = guestDir(values.cwd);
+  const init = parseInitChoice(values.init);
+  const compression = values.compression === undefined ? undefined : parseCompression(values.compression, '--compression');
+  const compareCompression = values['compare-compression'] === undefined ? undefined : parseCompressionList(values['compare-compression'], '--compare-compression');
   const testTimeoutMs = number(values['test-timeout'], 'test-timeout') * 1000;
   const bootTimeoutMs = number(values['boot-timeout'], 'boot-timeout') * 1000;
   const app: AppOptions = {
     app: values.app, entry: values.entry, appArgs, include: values.include, exclude: values.exclude,
-    includePackages: values['include-package'], trace: values.trace, user: values.user, env, cwd,
+    includePackages: values['include-package'], trace: values.trace, user: values.user, env, cwd, init,
   };
   const harness: HarnessOptions = { tests: values.tests, port, accel, testTimeoutMs, bootTimeoutMs };
-  const kernel: KernelOptions = { profile, kernelSrc: values['kernel-src'] };
+  const kernel: KernelOptions = { profile, kernelSrc: values['kernel-src'], compression };
   const search: SearchOptions = {
     candidates: values.candidates?.split(',').map((s) => s.trim()).filter(Boolean),
     strategy: values.strategy, cmdlineStrategy: values['cmdline-strategy'], from: values.from, noPrior: values['no-prior'], keepCmdline: values['keep-cmdline'], keepMemory: values['keep-memory'],
+    compareCompression,
     kernelTrace: values['kernel-trace'], assumeMonotone: values['assume-monotone'], confirmFailures, finalRuns,
   };
   const execution: ExecutionOptions = { jobs, workers, onUnreachableWorker: unreachable, distcc: values.distcc };
-  const progress = progressListener(io);
-  try {
-    const result = await minimize({ ...app, ...harness, ...kernel, ...search, ...execution, out, signal: io.signal, onEvent: progress.listener });
-    const report = await writeOutput(result.output, out);
-    progress.stop();
-    io.stdout(`${path.join(out, 'report.md')}\n`);
-    io.stdout(`bzImage ${report.start.bzImageBytes} -> ${report.final.bzImageBytes} bytes, initramfs ${report.start.initramfsBytes} bytes, options =y ${report.start.optionsEnabled} -> ${report.final.optionsEnabled}, ${report.builds} builds${report.oneAtATimeBuilds !== undefined ? ` (one-at-a-time: ${report.oneAtATimeBuilds})` : ''}, ${report.wallSeconds} s\n`);
-    io.stdout(`Results in ${out} (boot it with ${path.join(out, 'run.sh')})\n`);
-    return 0;
-  } finally {
-    progress.stop();
-  }
+  return { ...app, ...harness, ...kernel, ...search, ...execution };
 }
 
 /** KEY=VALUE pairs; the key must be a shell variable name. */

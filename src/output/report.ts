@@ -1,10 +1,16 @@
 // The run report's shape (report.json, stable keys) and its prose (report.md).
+import type { PartBytes } from '../packager/parts.js';
+import type { Compression } from '../packager/compress.js';
+import type { CompressionComparison } from '../search/compression.js';
 import type { MemorySearch } from '../search/memory.js';
+import type { SearchSeries } from '../search/series.js';
 import type { BootTiming } from '../tester/boot.js';
+import { SVG_FILE } from './svg.js';
+import { compressionSection } from './compression-table.js';
 
 /** The root file system against what installing the app's Debian packages takes. */
 export interface RootfsFigures {
-  /** The cpio archive, uncompressed and gzip'd, and its number of members. */
+  /** The cpio archive, uncompressed and compressed (report.json's `initramfs.compression`), and its number of members. */
   uncompressedBytes: number;
   compressedBytes: number;
   entries: number;
@@ -47,6 +53,8 @@ export interface Report {
   kernelSource: string;
   /** The QEMU accelerator the guests ran under, and why it was chosen. */
   accel: { accel: string; choice: string; reason: string };
+  /** The guest's /init (`tinyx`: tinyx's own, no shell or BusyBox; `busybox`: BusyBox init and the rc), what --init asked and why (absent in reports from before it). */
+  init?: { kind: string; choice: string; reason: string };
   strategy: string;
   builds: number;
   /** Builds the classic one-at-a-time loop would need on the same start (the Kconfig model judging by this run's needed set). */
@@ -75,7 +83,13 @@ export interface Report {
   recheck: { checked: string[]; removed: string[]; builds: number };
   cmdline: string;
   cmdlineRemoved: string[];
-  initramfs: { bytes: number; uncompressedBytes: number; entries: number };
+  /**
+   * `parts`: the uncompressed archive by part (app, libraries, init, other), summing to
+   * `uncompressedBytes`; compression mixes the parts, so of `bytes` only the total is known.
+   */
+  initramfs: { compression: Compression; bytes: number; uncompressedBytes: number; entries: number; parts: PartBytes };
+  /** The kernel after each passing test of the search, the start config first (report.svg draws it). */
+  searchSeries: SearchSeries;
   /** Candidates whose runs disagreed (failed, then passed): counted as failing, so their options stayed. */
   flaky: { label: string; detail: string }[];
   /** Remote worker events: dropped workers and re-queued candidates (empty without --worker). */
@@ -89,6 +103,12 @@ export interface Report {
   boot: { accel: string; start?: BootTiming; final?: BootTiming };
   /** The least guest memory the final VM passed with, and what run.sh gives it (absent with --keep-memory). */
   memory?: MemorySearch;
+  /**
+   * The run's compression (kernel and initramfs alike) and what it was chosen from; the final VM
+   * with each other compressor, built and booted: sizes, boot times, verdict (absent in a
+   * report.json from before tinyx chose a compression: gzip then).
+   */
+  compression?: CompressionComparison;
 }
 
 /** The boot times and the least memory, as lines under the size table (report.json from before them has neither). */
@@ -119,11 +139,12 @@ function rootfsSection(r: Report): string[] {
     '| | bytes | |',
     '|---|---:|---|',
     `| initramfs, uncompressed | ${f.uncompressedBytes} | ${mib(f.uncompressedBytes)}, ${f.entries} entries, ${f.appFiles} files for the app |`,
-    `| initramfs, gzip | ${f.compressedBytes} | ${mib(f.compressedBytes)} |`,
+    `| initramfs, ${r.initramfs.compression ?? 'gzip'} | ${f.compressedBytes} | ${mib(f.compressedBytes)} |`,
     ...(c ? [`| Debian package closure, installed | ${c.installedBytes} | ${mib(c.installedBytes)}, ${c.packages.length} packages |`] : []),
     '',
     `The app starts ${started}.`,
     '',
+    ...(r.init ? [`The guest's /init: ${r.init.kind === 'tinyx' ? 'tinyx\'s own (no shell or BusyBox in the guest)' : 'BusyBox init running the generated rc'} (${r.init.choice === 'auto' ? `auto: ${r.init.reason}` : 'asked for'}).`, ''] : []),
     ...(f.packages.length ? [`Packages the files come from: ${f.packages.map((p) => `\`${p}\``).join(', ')}.`, ''] : []),
     ...(c ? [
       `Their dependency closure (${c.rules}): ${c.packages.map((p) => `\`${p}\``).join(', ')}.`,
@@ -180,15 +201,18 @@ export function renderMarkdown(r: Report): string {
     `${r.builds} kernel builds, ${r.evaluations} evaluations, ${r.wallSeconds} s wall time.`,
     ...(r.oneAtATimeBuilds !== undefined ? [`The classic one-at-a-time loop would have needed ${r.oneAtATimeBuilds} builds on the same start (the Kconfig model judging by this run's needed set).`] : []),
     '',
+    `![bzImage size and options =y after each passing test, and the final VM by part](${SVG_FILE})`,
+    '',
     '| | start | final |',
     '|---|---:|---:|',
     `| bzImage | ${kb(r.start.bzImageBytes)} | ${kb(r.final.bzImageBytes)}${pct(r.start.bzImageBytes, r.final.bzImageBytes)} |`,
-    `| initramfs (gzip) | ${kb(r.start.initramfsBytes)} | ${kb(r.final.initramfsBytes)} |`,
+    `| initramfs (${r.initramfs.compression ?? 'gzip'}) | ${kb(r.start.initramfsBytes)} | ${kb(r.final.initramfsBytes)} |`,
     `| options =y | ${r.start.optionsEnabled} | ${r.final.optionsEnabled} |`,
     ...bootLines(r),
     `Boot command line: \`${r.cmdline}\`${r.cmdlineRemoved.length ? ` (removed: ${r.cmdlineRemoved.map((t) => `\`${t}\``).join(', ')})` : ''}.`,
     '',
     ...rootfsSection(r),
+    ...(r.compression ? compressionSection(r.compression) : []),
     '## Time per stage',
     '',
     ...Object.entries(r.stages).map(([stage, s]) => `- ${stage}: ${s} s`),

@@ -1,8 +1,10 @@
 // The minimize pipeline: inputs -> initramfs -> start config -> sanity -> kernel search -> cmdline search -> output.
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveApp, type Manifest } from '../deps/index.js';
 import { hostStrace } from '../deps/host-strace.js';
-import { buildInitramfs } from '../packager/initramfs.js';
+import { packArchive } from '../packager/initramfs.js';
+import { chooseInit, type InitDecision } from '../packager/init-kind.js';
 import { TinyxError, interruptedError } from '../errors.js';
 import { makeStartConfig } from '../kconfig/start.js';
 import { formatDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
@@ -28,7 +30,11 @@ import { knowledgeFile, neededOptions, readKnowledge, recordKnowledge, type Know
 import { cacheRoot } from '../util/paths.js';
 import { oneAtATimeReference } from './model-oracle.js';
 import { harnessNeeds } from '../profile/harness.js';
+import { compareCompressions, compressInitramfs, planCompression, smallerThanShipped, type CompressionComparison } from './compression.js';
 import { recordOutput } from './output-record.js';
+import { SeriesCollector, withStoredSizes, type SearchSeries } from './series.js';
+import type { PartBytes } from '../packager/parts.js';
+import type { Compression } from '../packager/compress.js';
 import { leastMemory, parseMiB, type MemorySearch } from './memory.js';
 import type { BootTiming } from '../tester/boot.js';
 import type { Evaluator } from './evaluator.js';
@@ -49,6 +55,8 @@ export interface MinimizeResult {
   kernelSource: string;
   /** The least guest memory the result passes with (absent with --keep-memory, or a qemu.memory it cannot read). */
   memory?: MemorySearch;
+  /** The run's compression (kernel and initramfs), what it was chosen from, and the other compressors' VMs built and booted for comparison. */
+  compression: CompressionComparison;
   /** How long the start VM and the final VM took to boot (the final: median of its re-checks). */
   boot: { start?: BootTiming; final?: BootTiming };
   /** The accelerator the guests ran under (and run.sh uses). */
@@ -57,9 +65,13 @@ export interface MinimizeResult {
   final: { config: DotConfig; verdict: Verdict; bzImage: string; cmdline: string };
   kernel: KernelSearchResult;
   cmdlineRemoved: string[];
-  initramfs: { file: string; bytes: number; uncompressedBytes: number; entries: number };
+  initramfs: { file: string; compression: Compression; bytes: number; uncompressedBytes: number; entries: number; parts: PartBytes };
+  /** The kernel after each passing test of the search, the start first (for the report's picture). */
+  searchSeries: SearchSeries;
   /** What went into the guest for the app, and why. */
   manifest: Manifest;
+  /** The guest's init (tinyx's own or BusyBox's), as --init chose it, and why. */
+  init: InitDecision;
   evaluations: number;
   builds: number;
   /** Candidates whose runs disagreed; each was counted as failing. */
@@ -76,7 +88,12 @@ export interface MinimizeResult {
 
 export async function minimize(options: MinimizeOptions): Promise<MinimizeResult> {
   const began = Date.now();
-  const emit: EventListener = options.onEvent ?? (() => undefined);
+  const series = new SeriesCollector();
+  const listener: EventListener = options.onEvent ?? (() => undefined);
+  const emit: EventListener = (event) => {
+    series.listen(event);
+    listener(event);
+  };
   const stages: StageTime[] = [];
   let stageStart = Date.now();
   let current: Stage | undefined;
@@ -97,6 +114,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   getStrategy(options.strategy ?? options.profile.search.strategy);
   getStrategy(options.cmdlineStrategy ?? options.profile.search.cmdlineStrategy);
   await checkTools();
+  const compressionPlan = await planCompression(options);
   const previous = options.from ? await readPrevious(options.from) : undefined;
   const work = path.join(out, '.work');
   const kernelTree = await openKernel(options);
@@ -118,18 +136,20 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     strace: options.trace ? hostStrace(options, tests) : undefined,
   });
   stage('initramfs', 'packing the initramfs');
-  const initramfs = await buildInitramfs({
+  const init = await chooseInit(options.init ?? 'auto', manifest);
+  emit({ type: 'info', message: `init: ${init.kind} (${init.reason})` });
+  const packed = await packArchive({
     manifest,
-    init: { appGuestPath: manifest.app.guestPath, appArgs: options.appArgs, port: options.port, env: options.env, cwd: options.cwd, user: options.user },
-    outFile: path.join(work, 'initramfs.cpio.gz'),
+    init: { appGuestPath: manifest.app.guestPath, appArgs: options.appArgs, port: options.port, env: options.env, cwd: options.cwd, user: options.user, kind: init.kind },
   });
-  await writeRunRecord(out, { ...options, app, entry, tests }, { version: tree.version, tree: tree.key, ...(tree.package ? { package: tree.package } : {}) });
+  const { initramfs, others: otherInitramfs, sizes: initramfsSizes } = await compressInitramfs(compressionPlan, packed, work, emit);
+  await writeRunRecord(out, { ...options, app, entry, tests }, { version: tree.version, tree: tree.key, ...(tree.package ? { package: tree.package } : {}) }, { asked: compressionPlan.asked, used: initramfs.compression });
 
   stage('start-config', `making the start config (${options.profile.kernel.base} + profile ${options.profile.name})`);
   const context = await openRunContext({ ...options, tests, out, initramfs, emit }, kernelTree);
   const { source, workspace, tool, journal, evaluator } = context;
   try {
-    const start = await makeStartConfig(tool, options.profile);
+    const start = await makeStartConfig(tool, options.profile, initramfs.compression);
     for (const name of start.unmet) emit({ type: 'warning', message: `profile option ${name} did not stick in the start config` });
     if (journal.size > 0) emit({ type: 'info', message: `resuming: ${journal.size} verdicts in ${journal.file}` });
 
@@ -139,14 +159,14 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     const startVerdict = await evaluator.evaluate(startNorm, cmdline, 'start');
     if (startVerdict.status !== 'pass') {
       throw new TinyxError('TINYX_START_FAILS', `The tests fail on the unreduced VM (${startVerdict.status}: ${startVerdict.reason}); nothing was reduced.\n${startVerdict.consoleTail}`, {
-        advice: `Check the app and the tests by hand. Logs: ${startVerdict.consoleLog ?? startVerdict.buildLog ?? work}`,
+        advice: `${init.kind === 'tinyx' ? 'The guest\'s init is tinyx\'s own: the guest has no shell and no BusyBox, so an app that runs shell commands or BusyBox applets fails there; try --init busybox. ' : ''}Check the app and the tests by hand. Logs: ${startVerdict.consoleLog ?? startVerdict.buildLog ?? work}`,
       });
     }
 
     stage('candidates', 'reading the kernel\'s Kconfig and listing candidate options');
     const model = options.candidates ? earlyModel : await readModel(source.dir, options.cache, emit, 'using the kernel\'s olddefconfig for every check');
     await writeFileAtomic(path.join(work, 'start.config'), formatDotConfig(startNorm.config));
-    const plan = planCandidates(startNorm.config, options.profile, model, { port: options.port, only: options.candidates });
+    const plan = planCandidates(startNorm.config, options.profile, model, { port: options.port, compression: initramfs.compression, only: options.candidates });
     const candidates = options.kernelTrace
       ? await kernelTraceOrder({
         work, start: startNorm, initramfsSha256: initramfs.sha256, emit,
@@ -171,7 +191,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
       evaluator, start: startNorm, cmdline, candidates, isNoop: plan.isNoop, strategy: options.strategy ?? options.profile.search.strategy,
       parallel: context.slots, signal: options.signal, emit, guess, monotone: options.assumeMonotone,
       // Later rounds: the same plan on the config a round reached; a bounded list stays bounded.
-      replan: (config) => planCandidates(config, options.profile, model, { port: options.port, only: stillEnabled(config, options.candidates) }),
+      replan: (config) => planCandidates(config, options.profile, model, { port: options.port, compression: initramfs.compression, only: stillEnabled(config, options.candidates) }),
     });
 
     const learned = neededBy(app, source.version, kernel);
@@ -179,7 +199,10 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     const needed = learned.needed.map((n) => n.option);
     if (model) emit({ type: 'info', message: 'counting the builds the classic one-at-a-time loop would need on the same start (the Kconfig model judging by what this run found needed)' });
     const oneAtATimeBuilds = model
-      ? await oneAtATimeReference({ model, profile: options.profile, start: startNorm.config, port: options.port, required: [...needed, ...harnessNeeds(options.profile, options.port)], only: options.candidates })
+      ? await oneAtATimeReference({
+        model, profile: options.profile, start: startNorm.config, port: options.port, compression: initramfs.compression,
+        required: [...needed, ...harnessNeeds(options.profile, options.port, initramfs.compression)], only: options.candidates,
+      })
       : undefined;
 
     stage('cmdline-search', 'searching boot options');
@@ -207,6 +230,17 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     }
     const finalTiming = medianTiming(finalVerdicts.map((v) => v.timing));
     const memory = options.keepMemory ? undefined : await searchMemory(evaluator, kernel.final, cmdlineResult.cmdline, options, finalTiming, stage, emit);
+    if (otherInitramfs.length) stage('compression', `building and booting the result with ${otherInitramfs.map((o) => o.compression).join(', ')} instead of ${initramfs.compression} (kernel and initramfs), for the report`);
+    const compressionRows = await compareCompressions({
+      evaluator, final: kernel.final, cmdline: cmdlineResult.cmdline, others: otherInitramfs,
+      shipped: { initramfs, bzImageBytes: await fileBytes(path.join(workspace.artifactDir(kernel.final.hash), 'bzImage')) ?? 0, boot: finalTiming },
+      bzImageBytes: async (hash, verdict) => (await fileBytes(path.join(workspace.artifactDir(hash), 'bzImage'))) ?? verdict.bzImageBytes,
+    });
+    const smaller = smallerThanShipped(compressionRows);
+    const compression: CompressionComparison = {
+      asked: compressionPlan.asked, used: initramfs.compression, initramfs: initramfsSizes, rows: compressionRows, ...(smaller ? { smaller } : {}),
+    };
+    if (compression.smaller) emit({ type: 'info', message: `the VM with ${compression.smaller.compression} is ${compression.smaller.savedBytes} bytes smaller in total; ${compression.smaller.flag} searches with it` });
     stage('output', `writing ${out}`);
     stages.push({ stage: 'output', seconds: 0 });
     const result = {
@@ -214,9 +248,10 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
       start: { config: startNorm.config, verdict: startVerdict, bzImage: path.join(workspace.artifactDir(startNorm.hash), 'bzImage') },
       final: { config: kernel.final.config, verdict: finalVerdict!, bzImage: path.join(workspace.artifactDir(kernel.final.hash), 'bzImage'), cmdline: cmdlineResult.cmdline },
       kernel, cmdlineRemoved: cmdlineResult.removed,
-      initramfs: { file: initramfs.file, bytes: initramfs.bytes, uncompressedBytes: initramfs.uncompressedBytes, entries: initramfs.entries },
-      manifest, evaluations: evaluator.evaluations, builds: evaluator.builds, flaky: evaluator.flaky, wallSeconds: (Date.now() - began) / 1000, stages,
-      workerEvents: context.poolEvents, oneAtATimeBuilds, memory,
+      initramfs: { file: initramfs.file, compression: initramfs.compression, bytes: initramfs.bytes, uncompressedBytes: initramfs.uncompressedBytes, entries: initramfs.entries, parts: initramfs.parts },
+      searchSeries: await withStoredSizes(series.series(began), (hash) => path.join(workspace.artifactDir(hash), 'bzImage')),
+      manifest, init, evaluations: evaluator.evaluations, builds: evaluator.builds, flaky: evaluator.flaky, wallSeconds: (Date.now() - began) / 1000, stages,
+      workerEvents: context.poolEvents, oneAtATimeBuilds, memory, compression,
       boot: { start: startVerdict.timing, final: finalTiming },
     };
     // While the context is open: savedefconfig runs in the kconfig scratch dir that closing removes.
@@ -267,6 +302,11 @@ async function readModel(srcDir: string, cacheDir: string | undefined, emit: Eve
     emit({ type: 'warning', message: `Kconfig engine unavailable (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); ${without}` });
     return undefined;
   });
+}
+
+/** A file's size, or undefined when it is not there (a kernel built on a worker and not fetched). */
+async function fileBytes(file: string): Promise<number | undefined> {
+  return stat(file).then((s) => s.size, () => undefined);
 }
 
 /** Each timing's median over the boots that have one (the final VM's re-checks). */

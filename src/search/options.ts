@@ -1,7 +1,9 @@
 // What `minimize()` is asked to do, in the groups its stages take: each stage's type names only its group(s).
+import type { Compression, CompressionChoice } from '../packager/compress.js';
 import type { Profile } from '../profile/types.js';
 import type { WorkerSpec } from '../remote/workers-file.js';
 import type { AccelChoice } from '../tester/accel.js';
+import type { InitChoice } from '../packager/init-kind.js';
 import type { EventListener } from './events.js';
 
 /** The app and what goes in the VM with it: read by resolveApp, the initramfs's init and the host strace run. */
@@ -22,6 +24,8 @@ export interface AppOptions {
   user?: string;
   env?: Record<string, string>;
   cwd?: string;
+  /** The guest's init: tinyx's own (no shell), BusyBox's, or `auto` (default): tinyx's for an ELF app, BusyBox's for a script. */
+  init?: InitChoice;
 }
 
 /** How a candidate is judged: the tests, the port they reach, how long each step may take, the accelerator. */
@@ -35,11 +39,13 @@ export interface HarnessOptions {
   readyTimeoutMs?: number;
 }
 
-/** Which kernel: the profile (start config, boot line, QEMU machine), the tree and the cache. */
+/** Which kernel: the profile (start config, boot line, QEMU machine), the tree, the cache, and how kernel and initramfs are compressed. */
 export interface KernelOptions {
   profile: Profile;
   kernelSrc?: string;
   cache?: string;
+  /** The initramfs's compression and the kernel's own (default: the profile's packaging.compression); auto: the smallest initramfs. */
+  compression?: CompressionChoice;
 }
 
 /** What the searches try, in what order, and how sure a verdict must be. */
@@ -56,6 +62,11 @@ export interface SearchOptions {
   keepCmdline?: boolean;
   /** Skip the memory search: run.sh keeps the profile's guest memory. */
   keepMemory?: boolean;
+  /**
+   * After the search, the final VM with each of these compressions instead (kernel and initramfs),
+   * built and booted for the report (default: every other one this host has; [] compares none).
+   */
+  compareCompression?: Compression[];
   /** Boot the start kernel once with QEMU logging the kernel code it runs; try never-run options first. */
   kernelTrace?: boolean;
   /**

@@ -8,6 +8,7 @@ import { enabledSymbols, formatDotConfig } from '../kconfig/dotconfig.js';
 import type { KernelConfigTool } from '../kconfig/kernel.js';
 import type { OutputRecord } from '../output/record.js';
 import { harnessNeeds } from '../profile/harness.js';
+import { initramfsFileName } from '../packager/compress.js';
 import type { Report } from '../output/report.js';
 import { packageRoot } from '../util/paths.js';
 import type { MinimizeResult } from './minimize.js';
@@ -33,7 +34,10 @@ export async function recordOutput(result: RunResult, tool: KernelConfigTool): P
     config: formatDotConfig(result.final.config),
     defconfig,
     cmdline: result.final.cmdline,
-    launch: { machine: qemu.machine, memory: result.memory ? `${result.memory.runMiB}M` : qemu.memory, extraArgs: qemu.extraArgs, port: result.options.port, accel: result.accel.accel, reason: result.accel.reason },
+    launch: {
+      machine: qemu.machine, memory: result.memory ? `${result.memory.runMiB}M` : qemu.memory, extraArgs: qemu.extraArgs, port: result.options.port,
+      initramfs: initramfsFileName(result.initramfs.compression), accel: result.accel.accel, reason: result.accel.reason,
+    },
     report: makeReport(result, sizes, pkg.version, await rootfsFacts(result.manifest)),
   };
 }
@@ -62,6 +66,7 @@ export function makeReport(result: RunResult, sizes: { startBzImage: number; fin
     profile: options.profile.name,
     kernelVersion: result.kernelVersion, kernelTree: result.kernelTree, kernelSource: result.kernelSource,
     accel: { accel: result.accel.accel, choice: result.accel.choice, reason: result.accel.reason },
+    init: { kind: result.init.kind, choice: result.init.choice, reason: result.init.reason },
     strategy: options.strategy ?? options.profile.search.strategy,
     builds: result.builds,
     ...(result.oneAtATimeBuilds !== undefined ? { oneAtATimeBuilds: result.oneAtATimeBuilds } : {}),
@@ -74,7 +79,7 @@ export function makeReport(result: RunResult, sizes: { startBzImage: number; fin
     removed: kernel.removed,
     kept: kernel.kept,
     keptReasons: Object.fromEntries(kernel.kept.map((n) => [n, kernel.reasons[n] ?? 'no verdict recorded'])),
-    harness: harnessNeeds(options.profile, options.port).filter((n) => !kernel.candidates.includes(n) && result.final.config.get(n) === 'y'),
+    harness: harnessNeeds(options.profile, options.port, result.initramfs.compression).filter((n) => !kernel.candidates.includes(n) && result.final.config.get(n) === 'y'),
     noops: kernel.noops,
     rounds: kernel.rounds,
     guess: kernel.guess ?? { source: 'none' },
@@ -82,12 +87,14 @@ export function makeReport(result: RunResult, sizes: { startBzImage: number; fin
     cmdline: result.final.cmdline,
     cmdlineRemoved: result.cmdlineRemoved,
     initramfs: result.initramfs,
+    searchSeries: result.searchSeries,
     flaky: result.flaky,
     workers: result.workerEvents
       .filter((e) => e.type === 'executor-dropped' || e.type === 'requeue')
       .map((e) => JSON.stringify(e)),
     boot: { accel: result.accel.accel, ...(result.boot.start ? { start: result.boot.start } : {}), ...(result.boot.final ? { final: result.boot.final } : {}) },
     ...(result.memory ? { memory: result.memory } : {}),
+    compression: result.compression,
     rootfs: {
       uncompressedBytes: result.initramfs.uncompressedBytes,
       compressedBytes: result.initramfs.bytes,

@@ -45,7 +45,7 @@ describe('minimize with a local slot and a remote slot (real sshd, real builds a
     sshd = await startSshd({ env: { TINYX_CACHE: cacheRoot() } });
     const common: Omit<MinimizeOptions, 'out'> = {
       app: path.join(REPO, 'examples/hello-http/build/server'), appArgs: [], tests: path.join(REPO, 'examples/hello-http/probe.sh'),
-      port: 80, profile: await loadProfile(), candidates: CANDIDATES, keepCmdline: true, keepMemory: true, finalRuns: 1, jobs: 1,
+      port: 80, profile: await loadProfile(), candidates: CANDIDATES, keepCmdline: true, keepMemory: true, compareCompression: [], finalRuns: 1, jobs: 1,
       // One run per candidate, so each verdict event carries the build that made it.
       confirmFailures: 0,
       // The same search both times, whatever the knowledge file holds (the first run adds to it).

@@ -1,12 +1,14 @@
 // The output record is built inside the run (savedefconfig in the run's kconfig scratch dir), so
 // closing the run and writing the out dir leave no kconfig-<pid> dir behind. Real kernel Kconfig tools.
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDotConfig } from '../../src/kconfig/dotconfig.js';
 import { KernelConfigTool } from '../../src/kconfig/kernel.js';
 import { resolveKernelSource, type KernelSource } from '../../src/kconfig/source.js';
 import type { OutputRecord } from '../../src/output/record.js';
+import { SVG_FILE } from '../../src/output/svg.js';
 import { OUTPUT_FILES, writeOutput } from '../../src/output/write.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { recordOutput, type RunResult } from '../../src/search/output-record.js';
@@ -51,14 +53,26 @@ describe('recordOutput', () => {
     expect(record.report.harness).toEqual(['64BIT', 'NET']);
     expect(record.report.start.bzImageBytes).toBe(6);
     expect(record.report.final.bzImageBytes).toBe(5);
-    expect(record.launch).toMatchObject({ port: 80, accel: 'tcg', reason: 'asked for', memory: '39M' });
+    expect(record.launch).toMatchObject({ port: 80, accel: 'tcg', reason: 'asked for', memory: '39M', initramfs: 'initramfs.cpio.gz' });
+    expect(record.report.compression).toEqual(result.compression);
+    expect(record.report.initramfs.compression).toBe('gzip');
     expect(record.report.boot).toEqual({ accel: 'tcg', final: { initMs: 800, appMs: 1200, readyMs: 1500 } });
+    expect(record.report.init).toEqual({ kind: 'tinyx', choice: 'auto', reason: 'the app is an ELF executable' });
     expect(record.report.memory).toMatchObject({ leastMiB: 31, runMiB: 39 });
+    expect(record.report.searchSeries).toEqual(result.searchSeries);
+    expect(record.report.initramfs.parts).toEqual({ app: 2, libraries: 3, init: 2, other: 1 });
 
     const out = path.join(tmp.dir, 'out');
     await writeOutput(JSON.parse(JSON.stringify(record)) as OutputRecord, out);
-    expect((await readdir(out)).sort()).toEqual([...OUTPUT_FILES].sort());
+    expect((await readdir(out)).sort()).toEqual([...OUTPUT_FILES, 'initramfs.cpio.gz'].sort());
     expect(await scratch()).toEqual([]);
+    // The picture of the run: its series, and the final kernel (the final bzImage's 5 bytes) beside the initramfs's parts.
+    const svg = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(await readFile(path.join(out, SVG_FILE), 'utf8')) as { svg: { g: { id: string; circle?: { 'data-value': string }[]; rect?: { 'data-bytes': string }[] }[] } };
+    const group = (id: string) => svg.svg.g.find((g) => g.id === id)!;
+    expect(group('bzimage-series').circle!.map((c) => Number(c['data-value']))).toEqual([6, 5]);
+    expect(group('options-series').circle!.map((c) => Number(c['data-value']))).toEqual([3, 3]);
+    expect(group('vm-parts').rect!.map((r) => Number(r['data-bytes']))).toEqual([5, 2, 3, 2, 1]);
+    expect(await readFile(path.join(out, 'report.md'), 'utf8')).toContain(`](${SVG_FILE})`);
   }, 600_000);
 });
 
@@ -76,10 +90,19 @@ async function fakeResult(dir: string): Promise<RunResult> {
     final: { config: final, verdict, bzImage: await file('final-bzImage', 'small'), cmdline: profile.boot.cmdline },
     kernel: { final: { config: final, hash: 'h' }, candidates: ['VIRTIO_NET', 'SIGNALFD'], noops: [], removed: ['SIGNALFD'], kept: ['VIRTIO_NET'], reasons: { VIRTIO_NET: 'fail: tests exited with 1' },
       rounds: [{ candidates: ['VIRTIO_NET', 'SIGNALFD'], removed: ['SIGNALFD'], kept: ['VIRTIO_NET'], builds: 1 }], recheck: { checked: [], removed: [], builds: 0 } },
-    cmdlineRemoved: [], initramfs: { file: await file('initramfs.cpio.gz', 'cpio'), bytes: 4, uncompressedBytes: 8, entries: 1 },
+    cmdlineRemoved: [], initramfs: { file: await file('initramfs.cpio.gz', 'cpio'), compression: 'gzip', bytes: 4, uncompressedBytes: 8, entries: 1, parts: { app: 2, libraries: 3, init: 2, other: 1 } },
+    searchSeries: { began: '2024-05-01T10:00:00.000Z', points: [
+      { label: 'start', configHash: 's', bzImageBytes: 6, optionsEnabled: 3, seconds: 1 },
+      { label: '-SIGNALFD', configHash: 'h', bzImageBytes: 5, optionsEnabled: 3, seconds: 2 },
+    ] },
     manifest: { app: { hostPath: '/bin/true', guestPath: '/bin/true' }, entries: [] },
+    init: { kind: 'tinyx', choice: 'auto', reason: 'the app is an ELF executable' },
     evaluations: 2, builds: 0, flaky: [], wallSeconds: 1, workerEvents: [], stages: [{ stage: 'output', seconds: 0 }],
     boot: { final: { initMs: 800, appMs: 1200, readyMs: 1500 } },
+    compression: {
+      asked: 'gzip', used: 'gzip', initramfs: [{ compression: 'gzip', bytes: 4 }],
+      rows: [{ compression: 'gzip', shipped: true, status: 'pass', reason: 'the searched result, re-checked', bzImageBytes: 5, initramfsBytes: 4, totalBytes: 9 }],
+    },
     memory: { fromMiB: 256, leastMiB: 31, runMiB: 39, marginPercent: 25, probes: [{ mib: 30, passed: false, reason: 'boot-timeout: no marker' }, { mib: 31, passed: true, reason: 'pass: tests passed' }] },
   };
 }

@@ -1,4 +1,5 @@
 // The flags of `tinyx verify`, `deps`, `kconfig` and `worker`, each once (minimize's are in minimize.ts).
+import { INIT_CHOICES } from '../../packager/init-kind.js';
 import type { Flags } from './flag.js';
 
 export const VERIFY_USAGE = `Usage: tinyx verify OUT [--fresh] [--jobs N] [--accel auto|kvm|tcg]
@@ -44,7 +45,11 @@ export const DEPS_FLAGS = {
     help: 'run CMD (e.g. the app\'s tests) against the traced app, with `TINYX_HOST=127.0.0.1` and `TINYX_PORT` set to `--trace-port`',
   },
   'trace-port': { type: 'string', value: 'N', default: 8080, help: 'the port the host run listens on; pass it with `--trace-arg` too' },
-  rootfs: { type: 'boolean', help: 'show the whole planned guest tree: also BusyBox, init files, `/etc`, `/dev`' },
+  rootfs: { type: 'boolean', help: 'show the whole planned guest tree: also the init (and BusyBox with it), `/etc`, `/dev`' },
+  init: {
+    type: 'string', value: 'auto|tinyx|busybox', default: 'auto', choices: INIT_CHOICES,
+    help: 'with `--rootfs`: the guest\'s init whose tree is shown; `auto` picks it as `minimize` does (`tinyx` for an ELF app)',
+  },
   'no-packages': { type: 'boolean', help: 'skip the dpkg look-ups' },
   json: { type: 'boolean', help: 'print JSON instead of a table' },
 } as const satisfies Flags;

@@ -1,6 +1,8 @@
 // The flags of `tinyx minimize`, each once: its value, default, help, README text and the options group it feeds.
 import { DEFAULT_PROFILE, profileNames } from '../../profile/load.js';
 import { STRATEGY_NAMES } from '../../search/strategy.js';
+import { INIT_CHOICES } from '../../packager/init-kind.js';
+import { COMPRESSION_CHOICES, COMPRESSIONS } from '../../packager/compress.js';
 import type { MinimizeOptionGroups } from '../../search/options.js';
 import type { Flags } from './flag.js';
 import type { GroupTitles } from './render.js';
@@ -56,7 +58,7 @@ export const MINIMIZE_FLAGS = {
   user: {
     type: 'string', value: 'NAME', group: 'app',
     help: 'run the app as this user (a host account; copied to the VM\'s `/etc/passwd`)',
-    readme: 'the app runs as this host account (BusyBox `su`; root needs no password)',
+    readme: 'the app runs as this host account (its groups, gid and uid set by the init; root needs no password)',
   },
   env: {
     type: 'string', multiple: true, value: 'KEY=VALUE', group: 'app',
@@ -67,6 +69,10 @@ export const MINIMIZE_FLAGS = {
     type: 'string', value: 'DIR', group: 'app', defaultText: '`/`',
     help: 'the app\'s working directory in the VM, created if missing',
     readme: 'working directory in the guest, created (and given to the user) if missing',
+  },
+  init: {
+    type: 'string', value: 'auto|tinyx|busybox', group: 'app', default: 'auto', choices: INIT_CHOICES,
+    help: 'the guest\'s /init: `tinyx` (tinyx\'s own small static init; no shell or BusyBox in the VM), `busybox` (BusyBox init running a generated shell rc; sh and applets in the VM) or `auto`: `tinyx` for an ELF app, `busybox` for a script or an app the `--trace` run saw use a shell',
   },
   tests: {
     type: 'string', value: 'PATH', group: 'harness',
@@ -98,6 +104,11 @@ export const MINIMIZE_FLAGS = {
     help: 'kernel tree, .tar.xz, or linux-source package',
     readme: 'kernel to use instead: a source tree (left as it is, every build runs in its own `O=` dir), a kernel `.tar.xz`, or an installed Debian package by name (`linux-source-6.12`); tarballs are unpacked once into the cache',
   },
+  compression: {
+    type: 'string', value: 'auto|gzip|xz|zstd|lz4', group: 'kernel', choices: COMPRESSION_CHOICES, defaultText: 'the profile\'s `packaging.compression` (`auto`)',
+    help: 'how the initramfs and the kernel itself are compressed: {choices}; `auto` compresses the initramfs with every compressor this host has and takes the smallest (a tie goes to the faster to unpack)',
+    readme: 'how the initramfs and the kernel itself are compressed (the start config enables the compressor\'s `RD_` option and picks it in the "Kernel compression mode" choice; the `RD_` option is kept for the harness): {choices}. `auto` compresses the initramfs with every compressor this host has (`xz`, `zstd`, `lz4` need their tools) and takes the smallest, exact bytes, a tie going to the faster to unpack',
+  },
   candidates: {
     type: 'string', value: 'A,B,...', group: 'search',
     help: 'only try removing these options (a bounded search)',
@@ -118,6 +129,11 @@ export const MINIMIZE_FLAGS = {
   'keep-memory': {
     type: 'boolean', group: 'search',
     help: 'do not search the least guest memory (run.sh keeps the profile\'s `qemu.memory`)',
+  },
+  'compare-compression': {
+    type: 'string', value: 'LIST|none', group: 'search', choices: COMPRESSIONS, defaultText: 'every other compressor this host has',
+    help: 'after the search, build and boot the result with each of these compressors instead ({choices}, comma-separated), for the report: sizes and boot times; `none` compares nothing',
+    readme: 'after the search (and the memory search), the final config with the kernel\'s compression and its `RD_` option switched to each of these ({choices}, comma-separated), the initramfs packed with it, built and booted with the tests: report.json\'s `compression` and report.md list sizes, boot times and verdicts, and say which flag gives a smaller VM. The result stays the searched one. `none` compares nothing (one build and boot saved per compressor)',
   },
   from: {
     type: 'string', value: 'DIR|CONFIG', group: 'search',
