@@ -44,12 +44,14 @@ describe('tinyx fleet run on hello-http and sh-status (real builds and boots)', 
     await mkdir(path.join(dir, 'hello-http'));
     await copyFile(path.join(examples, 'hello-http/build/server'), path.join(dir, 'hello-http/server'));
     fleet = path.join(dir, 'fleet.yaml');
-    // Bounded: EPOLL is the only candidate, the boot line and the memory are not searched, the result is booted once.
+    // Bounded: EPOLL is the only candidate, the boot line, the memory and the other compressors are not searched, the
+    // result is booted once.
     await writeFile(fleet, [
       'defaults:',
       '  candidates: [EPOLL]',
       '  keep-cmdline: true',
       '  keep-memory: true',
+      '  compare-compression: none',
       '  final-runs: 1',
       'apps:',
       '  hello-http:',
