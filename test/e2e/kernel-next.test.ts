@@ -40,7 +40,6 @@ describe.runIf(wanted)(`tinyx minimize on ${NEXT} (real builds and boots)`, () =
     expect(report.final.optionsEnabled).toBeLessThan(report.start.optionsEnabled);
     expect(report.boot.start.readyMs).toBeGreaterThan(0);
     const config = await readFile(path.join(out, 'config'), 'utf8');
-    expect(config).toMatch(/^# Linux\/x86 6\.12\.\S+ Kernel Configuration$/m);
     expect(config).toContain('# CONFIG_SIGNALFD is not set');
     const run = JSON.parse(await readFile(path.join(out, 'run.json'), 'utf8'));
     expect(run.kernel).toMatchObject({ package: NEXT });
