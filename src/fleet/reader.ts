@@ -1,6 +1,7 @@
 // Reads a fleet file's YAML: each problem as "line N: ...", values as minimize's flags take them, host paths made absolute.
 import path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import { describeNode, keyName, parseWithLines } from '../util/yaml-lines.js';
 import type { Flag } from '../cli/flags/flag.js';
 import { MINIMIZE_FLAGS } from '../cli/flags/minimize.js';
 import { didYouMean } from '../util/suggest.js';
@@ -21,11 +22,10 @@ interface Field {
 export class Reader {
   readonly doc: Document;
   readonly problems: string[];
-  private readonly lines = new LineCounter();
+  private readonly lines: LineCounter;
 
   constructor(text: string, private readonly dir: string) {
-    this.doc = parseDocument(text, { lineCounter: this.lines });
-    this.problems = this.doc.errors.map((e) => `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`);
+    ({ doc: this.doc, lines: this.lines, problems: this.problems } = parseWithLines(text));
   }
 
   line(node: unknown): number {
@@ -44,14 +44,14 @@ export class Reader {
 
   pair(map: Node, key: string): Pair<Node, Node> | undefined {
     if (!isMap(map)) return undefined;
-    return map.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === key) as Pair<Node, Node> | undefined;
+    return map.items.find((p) => keyName(p.key) === key) as Pair<Node, Node> | undefined;
   }
 
   /** `line N: unknown key "tets" under apps.web (did you mean "tests"?)`, or what `why` says of a key that is known elsewhere. */
   unknownKeys(map: Node, known: readonly string[], where: string, why: (key: string) => string | undefined = () => undefined): void {
     if (!isMap(map)) return;
     for (const pair of map.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const key = keyName(pair.key);
       if (known.includes(key)) continue;
       const reason = why(key);
       this.problems.push(`${this.at(pair.key)}${reason ? `"${key}" ${where}: ${reason}` : `unknown key "${key}" ${where}${didYouMean(key, known)}`}`);
@@ -78,7 +78,7 @@ export class Reader {
     this.unknownKeys(map, known, `under ${where}`, why);
     let args: string[] | undefined;
     for (const item of map.items) {
-      const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
+      const key = keyName(item.key);
       if (!known.includes(key)) continue;
       const field = { node: (item.value ?? null) as Node | null, keyNode: item.key, where: `${where}.${key}` };
       if (key === 'args') args = this.strings(field);
@@ -99,7 +99,7 @@ export class Reader {
     if (flag.multiple) {
       // `env` also takes a mapping, KEY: VALUE.
       const list = key === 'env' && isMap(node)
-        ? node.items.map((p) => `${isScalar(p.key) ? String(p.key.value) : String(p.key)}=${isScalar(p.value) ? String(p.value.value ?? '') : ''}`)
+        ? node.items.map((p) => `${keyName(p.key)}=${isScalar(p.value) ? String(p.value.value ?? '') : ''}`)
         : this.strings(field);
       return list?.map((v) => this.pathOf(key, v));
     }
@@ -138,10 +138,5 @@ export class Reader {
   }
 }
 
-export function describe(node: unknown): string {
-  if (node === null || node === undefined) return 'nothing';
-  if (isScalar(node)) return JSON.stringify(node.value);
-  if (isSeq(node)) return 'a list';
-  if (isMap(node)) return 'a mapping';
-  return String(node);
-}
+/** What a node is, for "expected X, received Y" (shared with the profile reader). */
+export const describe = describeNode;

@@ -2,7 +2,8 @@
 import { readdirSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { describeNode, keyName, parseWithLines } from '../util/yaml-lines.js';
 import { TinyxError } from '../errors.js';
 import { exists } from '../util/fsx.js';
 import { packageRoot } from '../util/paths.js';
@@ -67,9 +68,7 @@ const PROFILE_KEYS: KeySchema = {
 
 /** Parse and validate profile text; every problem is reported with its line. */
 export function parseProfile(text: string, source: string): Profile {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  const problems: string[] = doc.errors.map((e) => `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`);
+  const { doc, lines, problems } = parseWithLines(text);
   const check = new Checker(doc, lines, problems);
   check.unknownKeys(PROFILE_KEYS);
   const profile: Profile = {
@@ -152,8 +151,7 @@ class Checker {
   }
 
   private fail(keyPath: string[], expected: string, node: unknown): void {
-    const received = isScalar(node) ? JSON.stringify(node.value) : isSeq(node) ? 'a list' : isMap(node) ? 'a mapping' : String(node);
-    this.problems.push(`${this.where(keyPath)}${keyPath.join('.') || '(top)'}: expected ${expected}, received ${received}`);
+    this.problems.push(`${this.where(keyPath)}${keyPath.join('.') || '(top)'}: expected ${expected}, received ${describeNode(node)}`);
   }
 
   /** `line N: unknown key "enabel" under kernel (did you mean "enable"?)` for each key the schema lacks. */
@@ -161,7 +159,7 @@ class Checker {
     const node = keyPath.length === 0 ? this.doc.contents : this.doc.getIn(keyPath, true);
     if (!isMap(node)) return;
     for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const key = keyName(pair.key);
       const offset = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
       const known = Object.keys(schema);
       if (!known.includes(key)) {
