@@ -16,6 +16,7 @@ export const EXAMPLES = {
     appArgs: ['-D', '-f', '/etc/lighttpd/lighttpd.conf'],
   },
   'py-notes': { flags: ['--app', ex('py-notes/notes.py'), '--tests', ex('py-notes/probe.sh'), '--port', '8000'], appArgs: ['8000'] },
+  'go-http': { flags: ['--app', ex('go-http/build/server'), '--tests', ex('go-http/probe.sh'), '--port', '8080'], appArgs: [] },
 };
 
 /** The argv of `tinyx minimize` for an example, with more flags before the app's arguments. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One-time (idempotent) set-up on Debian 12: system packages, npm packages, the TypeScript build,
-# the bundled example apps (the real-app examples use Debian's lighttpd and python3). Fast when everything is already there.
+# the bundled example apps (the real-app examples use Debian's lighttpd and python3; go-http is built with Debian's Go). Fast when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,7 +9,7 @@ PACKAGES=(
   gcc make flex bison bc libelf-dev libssl-dev cpio curl xz-utils file strace
   openssh-server openssh-client distcc
   musl-tools zstd lz4
-  lighttpd python3
+  lighttpd python3 golang-go
 )
 
 missing=()
@@ -38,6 +38,7 @@ echo "setup: building" >&2
 npx tsc -p tsconfig.json
 chmod +x dist/cli/main.js
 make -s -C examples/hello-http
+make -s -C examples/go-http
 # tinyx's own guest init (src/packager/tinyx-init.ts says where and how): static, against musl;
 # written under a temporary name and renamed, so a test reading it never sees a torn file.
 if [[ ! -x build/tinyx-init || src/packager/tinyx-init.c -nt build/tinyx-init ]]; then

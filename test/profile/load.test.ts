@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadProfile, parseProfile } from '../../src/profile/load.js';
 import { isTinyxError } from '../../src/errors.js';
+import { EXAMPLES } from '../../scripts/examples.mjs';
 
 /** The problems parseProfile reports for `text` (it must refuse it with TINYX_PROFILE_INVALID). */
 function problems(text: string): string {
@@ -93,13 +94,13 @@ describe('profile search settings', () => {
       .toContain('line 4: search.prior.py-notes: expected a list of strings, received "EPOLL"');
   });
 
-  it('the shipped profile still parses, with a well-formed prior', async () => {
+  it('the shipped profile still parses, with a well-formed prior learned from bundled examples (scripts/examples.mjs)', async () => {
     const { search } = await loadProfile();
     expect(search.strategy).toBe('bisect');
     expect(Array.isArray(search.prior)).toBe(true);
     expect(search.prior.map((p) => p.example)).toContain('hello-http');
     for (const { example, needed } of search.prior) {
-      expect(['hello-http', 'lighttpd', 'py-notes']).toContain(example);
+      expect(Object.keys(EXAMPLES)).toContain(example);
       for (const option of needed) expect(option).toMatch(/^[A-Z0-9_]+$/);
     }
   });

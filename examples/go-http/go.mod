@@ -1,0 +1,3 @@
+module tinyx.example/go-http
+
+go 1.19
