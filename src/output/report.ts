@@ -3,6 +3,7 @@ import type { PartBytes } from '../packager/parts.js';
 import type { Compression } from '../packager/compress.js';
 import type { CompressionComparison } from '../search/compression.js';
 import type { MemorySearch } from '../search/memory.js';
+import type { RootfsReduction } from '../search/rootfs.js';
 import type { SearchSeries } from '../search/series.js';
 import type { BootTiming } from '../tester/boot.js';
 import { SVG_FILE } from './svg.js';
@@ -26,6 +27,8 @@ export interface RootfsFigures {
   user?: string;
   cwd?: string;
   env?: Record<string, string>;
+  /** What the rootfs stage left out and stripped, and what that saved (absent with --no-prune and --no-strip, and before tinyx had the stage). */
+  reduction?: RootfsReduction;
 }
 
 export interface SizeFigures {
@@ -152,6 +155,24 @@ function rootfsSection(r: Report): string[] {
       '',
     ] : []),
     ...(f.traceAdded.length ? [`The --trace run added ${f.traceAdded.length} paths beyond the static closure: ${f.traceAdded.map((p) => `\`${p}\``).join(', ')}.`, ''] : []),
+    ...(f.reduction ? reductionLines(f.reduction) : []),
+  ];
+}
+
+/** What the rootfs stage left out and stripped, under the rootfs figures. */
+function reductionLines(d: RootfsReduction): string[] {
+  const code = (names: string[]) => names.map((n) => `\`${n}\``).join(', ');
+  return [
+    `### Left out and stripped by tests (${d.evaluations} boots of the start kernel, no build)`,
+    '',
+    ...d.skipped.map((s) => `- Skipped: ${s}.`),
+    `- Left out ${d.pruned.length} of ${d.candidates} candidate files, ${d.prunedBytes} bytes uncompressed${d.protectedFiles.length ? `; kept by --keep-files: ${code(d.protectedFiles)}` : ''}.`,
+    ...d.pruned.map((p) => `  - \`${p.path}\` (${p.bytes} B): ${p.reason}`),
+    ...(d.keptFiles.length ? [`- The tests fail without: ${code(d.keptFiles)}.`] : []),
+    `- Stripped ${d.stripped.length} ELF file${d.stripped.length === 1 ? '' : 's'}, ${d.strippedSavedBytes} bytes saved uncompressed${d.notStripped.length ? `; the tests fail with these stripped: ${code(d.notStripped)}` : ''}.`,
+    ...d.stripped.map((f) => `  - \`${f.path}\`: ${f.bytes} -> ${f.strippedBytes} B`),
+    `- Archive ${d.uncompressedBytes.before} -> ${d.uncompressedBytes.after} bytes uncompressed${d.initramfsBytes ? `, ${d.initramfsBytes.before} -> ${d.initramfsBytes.after} bytes compressed` : ''}.`,
+    '',
   ];
 }
 

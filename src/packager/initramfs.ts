@@ -46,12 +46,37 @@ export async function buildInitramfs(options: PackOptions & { outFile: string; c
 }
 
 export async function packArchive(options: PackOptions): Promise<PackedArchive> {
+  return packPlanned(await planArchive(options));
+}
+
+/** The rootfs as planned, each node with its archive entry (file contents read): what the rootfs stage packs subsets of. */
+export interface PlannedArchive {
+  nodes: RootfsNode[];
+  entries: CpioEntry[];
+}
+
+export async function planArchive(options: PackOptions): Promise<PlannedArchive> {
   const init = (options.init.kind ?? 'busybox') === 'tinyx'
     ? { tinyxInitHostPath: await findTinyxInit(options.tinyxInit) }
     : { busyboxHostPath: await findBusybox(options.busybox) };
   const accounts = options.accounts ?? (await hostAccounts(options.init.user ? [options.init.user] : []));
   const nodes = planRootfs({ manifest: options.manifest, init: options.init, ...init, accounts });
-  const entries = await Promise.all(nodes.map(toCpioEntry));
+  return { nodes, entries: await Promise.all(nodes.map(toCpioEntry)) };
+}
+
+/**
+ * The planned archive without the nodes at `omit` and with the contents in `replace` (a path's
+ * stripped copy) instead of the planned ones.
+ */
+export function packPlanned(planned: PlannedArchive, omit: ReadonlySet<string> = new Set(), replace: ReadonlyMap<string, Uint8Array> = new Map()): PackedArchive {
+  const nodes: RootfsNode[] = [];
+  const entries: CpioEntry[] = [];
+  planned.nodes.forEach((node, i) => {
+    if (omit.has(node.path)) return;
+    const data = replace.get(node.path);
+    nodes.push(node);
+    entries.push(data ? { ...planned.entries[i]!, data: Buffer.from(data) } : planned.entries[i]!);
+  });
   return { archive: encodeCpio(entries), entries: entries.length, parts: partBytes(nodes, entries) };
 }
 

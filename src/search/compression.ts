@@ -84,7 +84,7 @@ export interface CompressionComparison {
   /** What --compression (or the profile's packaging.compression) asked for, and what the run used. */
   asked: CompressionChoice;
   used: Compression;
-  /** The initramfs in each compression it was compressed with, smallest first (auto: every one this host has). */
+  /** The initramfs in each compression it was compressed with, smallest first (auto: every one this host has): the archive the choice was made from, before the rootfs stage. */
   initramfs: Compressed[];
   /** The shipped VM first, then one per compared compressor. */
   rows: CompressionRow[];

@@ -61,8 +61,9 @@ export async function openRunContext(options: RunContextOptions, kernel?: Kernel
   const claimed = await workspace.claimSlots(jobs);
   const journal = await Journal.open(options.out);
   // The accelerator changes how fast a guest runs, not what it does: verdicts outlive a change of it.
+  // The initramfs is not in it: each verdict's key has the sha256 of the initramfs it booted (Evaluator.keyOf).
   const runKey = sha256(JSON.stringify({
-    tree: source.key, initramfs: options.initramfs.sha256, tests: await sha256File(options.tests),
+    tree: source.key, tests: await sha256File(options.tests),
     port: options.port, qemu: { ...options.profile.qemu, accel: undefined },
   }));
   const qemu = { ...options.profile.qemu, accel: options.accel ?? accelChoice(undefined, options.profile.qemu.accel) };
@@ -95,7 +96,7 @@ export async function openRunContext(options: RunContextOptions, kernel?: Kernel
     : undefined;
   const executor: Executor = pool ?? local;
   const evaluator = new Evaluator({
-    normalizer: tool, executor, journal, runKey, logRoot: path.join(options.out, '.work', 'logs'),
+    normalizer: tool, executor, journal, runKey, initramfsSha256: options.initramfs.sha256, logRoot: path.join(options.out, '.work', 'logs'),
     emit: options.emit, signal: options.signal, confirmFailures: options.confirmFailures,
   });
   const close = async () => {

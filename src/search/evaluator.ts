@@ -40,14 +40,18 @@ export class Evaluator {
   private readonly normalized = new Map<string, Promise<Normalized>>();
   /** Numbers the log dirs; a resumed run goes on after the dirs of earlier runs. */
   private sequence: Promise<number> | undefined;
+  /** The initramfs boots get from now on unless their variant names one (the rootfs stage's result). */
+  private runInitramfs: BootVariant['initramfs'];
 
   constructor(
     private readonly options: {
       normalizer: Normalizer;
       executor: Executor;
       journal: Journal;
-      /** Hash of everything besides config and cmdline that decides a verdict. */
+      /** Hash of everything besides config, cmdline and initramfs that decides a verdict. */
       runKey: string;
+      /** The sha256 of the initramfs the executor boots unless told otherwise (part of every journal key). */
+      initramfsSha256?: string;
       logRoot: string;
       emit: EventListener;
       signal?: AbortSignal;
@@ -70,15 +74,31 @@ export class Evaluator {
   }
 
   /** The journal key of a (config, cmdline) pair in this run, and of a boot with other guest memory or another initramfs. */
-  keyOf(candidate: Normalized, cmdline: string, variant?: BootVariant): string {
+  keyOf(candidate: Normalized, cmdline: string, given?: BootVariant): string {
+    const variant = this.withRunInitramfs(given);
     const memory = variant?.memory !== undefined ? `\nmemory ${variant.memory}` : '';
-    const initramfs = variant?.initramfs ? `\ninitramfs ${variant.initramfs.sha256}` : '';
+    // The initramfs booted: the variant's, else the run's (the rootfs stage's result, else the executor's).
+    const sha = (variant?.initramfs ?? this.runInitramfs)?.sha256 ?? this.options.initramfsSha256;
+    const initramfs = sha ? `\ninitramfs ${sha}` : '';
     return sha256(`${this.options.runKey}\n${candidate.hash}\n${cmdline}${memory}${initramfs}`);
   }
 
+  /**
+   * From now on every boot whose variant names no initramfs gets this one (its sha256 goes into the
+   * journal key, as a variant's does), instead of the one the executor was opened with.
+   */
+  useInitramfs(initramfs: { file: string; sha256: string }): void {
+    this.runInitramfs = initramfs;
+  }
+
+  private withRunInitramfs(variant: BootVariant | undefined): BootVariant | undefined {
+    return this.runInitramfs && !variant?.initramfs ? { ...variant, initramfs: this.runInitramfs } : variant;
+  }
+
   /** Verdict for a normalized config with a cmdline (and a boot variant); each distinct one runs at most once. */
-  evaluate(candidate: Normalized, cmdline: string, label: string, variant?: BootVariant): Promise<Verdict> {
-    const key = this.keyOf(candidate, cmdline, variant);
+  evaluate(candidate: Normalized, cmdline: string, label: string, given?: BootVariant): Promise<Verdict> {
+    const variant = this.withRunInitramfs(given);
+    const key = this.keyOf(candidate, cmdline, given);
     const known = this.options.journal.get(key);
     if (known) {
       if (known.flaky) this.noteFlaky(label, known.flaky);
@@ -98,7 +118,7 @@ export class Evaluator {
 
   /** Run once more, ignoring the journal (final re-checks against flakiness). */
   async rerun(candidate: Normalized, cmdline: string, label: string): Promise<Verdict> {
-    return this.limit(() => this.run(undefined, candidate, cmdline, label));
+    return this.limit(() => this.run(undefined, candidate, cmdline, label, this.withRunInitramfs(undefined)));
   }
 
   private async run(key: string | undefined, candidate: Normalized, cmdline: string, label: string, variant?: BootVariant): Promise<Verdict> {

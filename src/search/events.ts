@@ -3,7 +3,7 @@ import type { Verdict } from '../tester/verdict.js';
 
 export type Stage =
   | 'inputs' | 'deps' | 'initramfs' | 'start-config' | 'sanity' | 'candidates'
-  | 'kernel-trace' | 'kernel-search' | 'cmdline-search' | 'verify' | 'memory' | 'compression' | 'output';
+  | 'rootfs' | 'kernel-trace' | 'kernel-search' | 'cmdline-search' | 'verify' | 'memory' | 'compression' | 'output';
 
 export type MinimizeEvent =
   | { type: 'stage'; stage: Stage; message: string }

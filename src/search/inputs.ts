@@ -5,12 +5,15 @@ import { TinyxError } from '../errors.js';
 import { pickEntry } from '../deps/dirapp.js';
 import { exists, isExecutableFile } from '../util/fsx.js';
 import { findQemu } from '../tester/qemu.js';
-import type { ExecutionOptions, HarnessOptions, SearchOptions } from './options.js';
+import type { AppOptions, ExecutionOptions, HarnessOptions, SearchOptions } from './options.js';
 
 /** The numeric settings of a run, each in its range (the CLI passes flags through unchanged). */
 export function checkSettings(options: Pick<HarnessOptions, 'port' | 'testTimeoutMs' | 'bootTimeoutMs' | 'readyTimeoutMs'>
-  & Pick<SearchOptions, 'finalRuns' | 'confirmFailures'> & Pick<ExecutionOptions, 'jobs' | 'workers'>): void {
+  & Pick<SearchOptions, 'finalRuns' | 'confirmFailures'> & Pick<ExecutionOptions, 'jobs' | 'workers'> & Pick<AppOptions, 'keepFiles'>): void {
   const usage = (message: string) => new TinyxError('TINYX_USAGE', message, { advice: 'See tinyx minimize --help.' });
+  for (const glob of options.keepFiles ?? []) {
+    if (!glob.startsWith('/')) throw usage(`--keep-files takes a path in the VM, which is absolute, received "${glob}".`);
+  }
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
     throw usage(`--port must be a TCP port from 1 to 65535 (or 0: no network, the tests read TINYX_CONSOLE), received ${options.port}.`);
   }

@@ -1,15 +1,18 @@
 // The minimize pipeline: inputs -> initramfs -> start config -> sanity -> kernel search -> cmdline search -> output.
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveApp, type Manifest } from '../deps/index.js';
 import { hostStrace } from '../deps/host-strace.js';
-import { packArchive } from '../packager/initramfs.js';
+import { packPlanned, planArchive } from '../packager/initramfs.js';
+import { checkStrip } from '../packager/strip.js';
 import { chooseInit, type InitDecision } from '../packager/init-kind.js';
 import { TinyxError, interruptedError } from '../errors.js';
 import { makeStartConfig } from '../kconfig/start.js';
 import { formatDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import { loadKconfig, type KconfigModel } from '../kconfig/engine.js';
 import { writeFileAtomic } from '../util/fsx.js';
+import { sha256 } from '../util/hash.js';
+import { reduceRootfs, type RootfsReduction } from './rootfs.js';
 import { checkCandidateNames, planCandidates } from './candidates.js';
 import { stillEnabled } from './fixpoint.js';
 import type { MinimizeOptions } from './options.js';
@@ -53,6 +56,8 @@ export interface MinimizeResult {
   /** The tree's cache key and what it was made from (see KernelSource). */
   kernelTree: string;
   kernelSource: string;
+  /** What the rootfs stage left out and stripped, and what it saved (absent with --no-prune and --no-strip). */
+  rootfs?: RootfsReduction;
   /** The least guest memory the result passes with (absent with --keep-memory, or a qemu.memory it cannot read). */
   memory?: MemorySearch;
   /** The run's compression (kernel and initramfs), what it was chosen from, and the other compressors' VMs built and booted for comparison. */
@@ -114,6 +119,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   getStrategy(options.strategy ?? options.profile.search.strategy);
   getStrategy(options.cmdlineStrategy ?? options.profile.search.cmdlineStrategy);
   await checkTools();
+  if (options.strip !== false) await checkStrip();
   const compressionPlan = await planCompression(options);
   const previous = options.from ? await readPrevious(options.from) : undefined;
   const work = path.join(out, '.work');
@@ -138,11 +144,13 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   stage('initramfs', 'packing the initramfs');
   const init = await chooseInit(options.init ?? 'auto', manifest);
   emit({ type: 'info', message: `init: ${init.kind} (${init.reason})` });
-  const packed = await packArchive({
+  const planned = await planArchive({
     manifest,
     init: { appGuestPath: manifest.app.guestPath, appArgs: options.appArgs, port: options.port, env: options.env, cwd: options.cwd, user: options.user, kind: init.kind },
   });
-  const { initramfs, others: otherInitramfs, sizes: initramfsSizes } = await compressInitramfs(compressionPlan, packed, work, emit);
+  const packed = await compressInitramfs(compressionPlan, packPlanned(planned), work, emit);
+  const initramfsSizes = packed.sizes;
+  let { initramfs, others: otherInitramfs } = packed;
   await writeRunRecord(out, { ...options, app, entry, tests }, { version: tree.version, tree: tree.key, ...(tree.package ? { package: tree.package } : {}) }, { asked: compressionPlan.asked, used: initramfs.compression });
 
   stage('start-config', `making the start config (${options.profile.kernel.base} + profile ${options.profile.name})`);
@@ -161,6 +169,37 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
       throw new TinyxError('TINYX_START_FAILS', `The tests fail on the unreduced VM (${startVerdict.status}: ${startVerdict.reason}); nothing was reduced.\n${startVerdict.consoleTail}`, {
         advice: `${init.kind === 'tinyx' ? 'The guest\'s init is tinyx\'s own: the guest has no shell and no BusyBox, so an app that runs shell commands or BusyBox applets fails there; try --init busybox. ' : ''}Check the app and the tests by hand. Logs: ${startVerdict.consoleLog ?? startVerdict.buildLog ?? work}`,
       });
+    }
+
+    let rootfs: RootfsReduction | undefined;
+    if (options.prune !== false || options.strip !== false) {
+      stage('rootfs', 'leaving out the files the tests pass without and stripping the ELF files they pass without symbols (boots of the start kernel, no build)');
+      let tried = 0;
+      const reduced = await reduceRootfs({
+        planned, appGuestPath: manifest.app.guestPath, keepFiles: options.keepFiles ?? [], prune: options.prune !== false, strip: options.strip !== false,
+        strategy: options.strategy ?? options.profile.search.strategy, parallel: context.slots, signal: options.signal,
+        info: (message) => emit({ type: 'info', message }),
+        test: async (archive, label) => {
+          // Uncompressed: the kernel unpacks a plain cpio whatever its RD_ options, and no compressor runs per boot.
+          const sha = sha256(archive.archive);
+          const file = path.join(work, 'rootfs', `${String(++tried).padStart(4, '0')}.cpio`);
+          await writeFileAtomic(file, archive.archive);
+          try {
+            return (await evaluator.evaluate(startNorm, cmdline, label, { initramfs: { file, sha256: sha } })).status === 'pass';
+          } finally {
+            await rm(file, { force: true });
+          }
+        },
+      });
+      rootfs = reduced.report;
+      if (reduced.omit.size || reduced.replace.size) {
+        const before = initramfs.bytes;
+        // The same compressor (the start kernel unpacks it); `initramfsSizes` stays what the choice was made from.
+        ({ initramfs, others: otherInitramfs } = await compressInitramfs({ ...compressionPlan, asked: initramfs.compression }, packPlanned(planned, reduced.omit, reduced.replace), work, emit));
+        evaluator.useInitramfs({ file: initramfs.file, sha256: initramfs.sha256 });
+        rootfs = { ...rootfs, initramfsBytes: { before, after: initramfs.bytes } };
+      }
+      emit({ type: 'info', message: rootfsSummary(rootfs) });
     }
 
     stage('candidates', 'reading the kernel\'s Kconfig and listing candidate options');
@@ -251,7 +290,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
       initramfs: { file: initramfs.file, compression: initramfs.compression, bytes: initramfs.bytes, uncompressedBytes: initramfs.uncompressedBytes, entries: initramfs.entries, parts: initramfs.parts },
       searchSeries: await withStoredSizes(series.series(began), (hash) => path.join(workspace.artifactDir(hash), 'bzImage')),
       manifest, init, evaluations: evaluator.evaluations, builds: evaluator.builds, flaky: evaluator.flaky, wallSeconds: (Date.now() - began) / 1000, stages,
-      workerEvents: context.poolEvents, oneAtATimeBuilds, memory, compression,
+      workerEvents: context.poolEvents, oneAtATimeBuilds, memory, compression, rootfs,
       boot: { start: startVerdict.timing, final: finalTiming },
     };
     // While the context is open: savedefconfig runs in the kconfig scratch dir that closing removes.
@@ -302,6 +341,17 @@ async function readModel(srcDir: string, cacheDir: string | undefined, emit: Eve
     emit({ type: 'warning', message: `Kconfig engine unavailable (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); ${without}` });
     return undefined;
   });
+}
+
+/** One line for the log: what the rootfs stage left out and stripped. */
+function rootfsSummary(r: RootfsReduction): string {
+  const parts = [
+    ...(r.skipped.length ? [`skipped ${r.skipped.join(', ')}`] : []),
+    `left out ${r.pruned.length} of ${r.candidates} candidate files (${r.prunedBytes} bytes)`,
+    `stripped ${r.stripped.length} ELF file${r.stripped.length === 1 ? '' : 's'} (${r.strippedSavedBytes} bytes saved${r.notStripped.length ? `; ${r.notStripped.length} kept their symbols` : ''})`,
+    ...(r.initramfsBytes ? [`initramfs ${r.initramfsBytes.before} -> ${r.initramfsBytes.after} bytes`] : []),
+  ];
+  return `rootfs: ${parts.join('; ')}, ${r.evaluations} boots`;
 }
 
 /** A file's size, or undefined when it is not there (a kernel built on a worker and not fetched). */

@@ -24,6 +24,12 @@ export interface AppOptions {
   user?: string;
   env?: Record<string, string>;
   cwd?: string;
+  /** Guest paths or globs the rootfs stage never leaves out. */
+  keepFiles?: string[];
+  /** Leave out the files the tests pass without (default true). */
+  prune?: boolean;
+  /** Strip ELF files the tests pass without symbols (default true). */
+  strip?: boolean;
   /** The guest's init: tinyx's own (no shell), BusyBox's, or `auto` (default): tinyx's for an ELF app, BusyBox's for a script. */
   init?: InitChoice;
 }

@@ -73,7 +73,7 @@ export function makeReport(result: RunResult, sizes: { startBzImage: number; fin
     evaluations: result.evaluations,
     wallSeconds: Math.round(result.wallSeconds),
     stages,
-    start: { bzImageBytes: sizes.startBzImage, initramfsBytes: result.initramfs.bytes, optionsEnabled: enabledSymbols(result.start.config).length },
+    start: { bzImageBytes: sizes.startBzImage, initramfsBytes: result.rootfs?.initramfsBytes?.before ?? result.initramfs.bytes, optionsEnabled: enabledSymbols(result.start.config).length },
     final: { bzImageBytes: sizes.finalBzImage, initramfsBytes: result.initramfs.bytes, optionsEnabled: enabledSymbols(result.final.config).length },
     candidates: kernel.candidates.length,
     removed: kernel.removed,
@@ -108,6 +108,7 @@ export function makeReport(result: RunResult, sizes: { startBzImage: number; fin
       ...(options.user ? { user: options.user } : {}),
       ...(options.cwd ? { cwd: options.cwd } : {}),
       ...(options.env ? { env: options.env } : {}),
+      ...(result.rootfs ? { reduction: result.rootfs } : {}),
     },
   };
 }

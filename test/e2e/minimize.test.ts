@@ -8,6 +8,7 @@ import { capture } from '../helpers/capture.js';
 import { runMain } from '../../src/cli/main.js';
 import { freePort } from '../../src/tester/ports.js';
 import { OUTPUT_FILES } from '../../src/output/write.js';
+import { filesOf } from '../helpers/newc.js';
 
 const root = path.resolve(__dirname, '../..');
 const server = path.join(root, 'examples/hello-http/build/server');
@@ -100,6 +101,28 @@ describe('tinyx minimize on hello-http (real builds and boots)', () => {
     expect(await readFile(path.join(out, 'config'), 'utf8')).toContain('CONFIG_KERNEL_XZ=y');
     expect(await readFile(path.join(out, 'run.sh'), 'utf8')).toContain('-initrd initramfs.cpio.xz');
     expect(await readFile(path.join(out, 'report.md'), 'utf8')).toMatch(/\| gzip \| \d+ KiB \| \d+ KiB \| \d+ KiB \|/);
+  });
+
+  it('leaves out the files the probe passes without and strips the server, by real boots of the start kernel', async () => {
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
+    const d = report.rootfs.reduction;
+    // The tinyx init's guest: the app and the /etc files tinyx writes are all there is; only /etc is a candidate.
+    expect(d.candidates).toBeGreaterThan(0);
+    expect(d.pruned.length + d.keptFiles.length).toBe(d.candidates);
+    expect(d.pruned.length).toBeGreaterThan(0);
+    expect(d.evaluations).toBeGreaterThan(0);
+    expect(d.stripped).toEqual([expect.objectContaining({ path: '/app/server' })]);
+    expect(d.stripped[0].strippedBytes).toBeLessThan(d.stripped[0].bytes);
+    expect(d.strippedSavedBytes).toBe(d.stripped[0].bytes - d.stripped[0].strippedBytes);
+    expect(d.initramfsBytes.after).toBeLessThan(d.initramfsBytes.before);
+    expect(report.final.initramfsBytes).toBe(d.initramfsBytes.after);
+    expect(report.start.initramfsBytes).toBe(d.initramfsBytes.before);
+    // The shipped initramfs is the reduced one: no pruned file, the stripped server.
+    const files = filesOf(Buffer.from((await execa('xz', ['-dc', path.join(out, 'initramfs.cpio.xz')], { encoding: 'buffer' })).stdout));
+    for (const p of d.pruned) expect(files.has(p.path), p.path).toBe(false);
+    for (const p of d.keptFiles) expect(files.has(p), p).toBe(true);
+    expect(files.get('/app/server')!.length).toBe(d.stripped[0].strippedBytes);
+    expect(await readFile(path.join(out, 'report.md'), 'utf8')).toContain('### Left out and stripped by tests');
   });
 
   it('run.sh boots the minimized VM and the probe passes against it', async () => {

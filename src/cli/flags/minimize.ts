@@ -50,6 +50,19 @@ export const MINIMIZE_FLAGS = {
     help: 'also put this Debian package\'s files in the VM, e.g. `ca-certificates`',
     readme: 'a Debian package\'s files whole, e.g. `ca-certificates`; its docs and init scripts are left out',
   },
+  'keep-files': {
+    type: 'string', multiple: true, value: 'GLOB', group: 'app',
+    help: 'never leave this guest path out of the VM, though the tests pass without it (`*`, `**`, `?`; a directory keeps what is under it)',
+    readme: 'a guest path (or glob: `*`, `**`, `?`; a directory keeps everything under it) the rootfs stage never leaves out, for files the tests cannot exercise (a config read on a rare path, a plugin for a request the probe does not make)',
+  },
+  'no-prune': {
+    type: 'boolean', group: 'app',
+    help: 'put every file the analysis found in the VM: do not try leaving out the ones the tests pass without',
+  },
+  'no-strip': {
+    type: 'boolean', group: 'app',
+    help: 'do not strip symbol tables and debug info from ELF files, though the tests pass without them',
+  },
   trace: {
     type: 'boolean', group: 'app',
     help: 'before packing, run the app on this host under strace (as `--user`, with `--env` and `--cwd`) while the tests run against it on 127.0.0.1:`--port`, and add the files it used (dlopen\'ed modules, data); the port must be free here',

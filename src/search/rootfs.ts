@@ -1,0 +1,168 @@
+// The rootfs stage: files the tests pass without are left out, ELF files the tests pass without symbols are stripped;
+// each test repacks the initramfs and boots it on the start kernel (no build).
+import path from 'node:path';
+import { packPlanned, type PackedArchive, type PlannedArchive } from '../packager/initramfs.js';
+import { strippableSections, strippedCopy } from '../packager/strip.js';
+import type { RootfsNode } from '../packager/rootfs.js';
+import { getStrategy, type SearchCandidate } from './strategy.js';
+
+/** Why a file the analysis added is never a candidate: the app, and what the loader cannot start it without. */
+const NEVER_PRUNED = [/^app\b/, /^DT_NEEDED /, /^ELF interpreter/, /^interpreter of /, /^--include /];
+
+/** A file left out, or stripped, with what it saved (uncompressed bytes). */
+export interface RootfsFile {
+  path: string;
+  reason: string;
+  bytes: number;
+}
+
+export interface StrippedFile {
+  path: string;
+  bytes: number;
+  strippedBytes: number;
+}
+
+/** report.json's `rootfs`: what the stage tried, what it left out and stripped, and what that saved. */
+export interface RootfsReduction {
+  /** Files that were candidates for leaving out (see pruneCandidates). */
+  candidates: number;
+  /** Candidates --keep-files (or the profile's packaging.keepFiles) protected. */
+  protectedFiles: string[];
+  pruned: RootfsFile[];
+  /** Candidates the tests failed without. */
+  keptFiles: string[];
+  prunedBytes: number;
+  /** ELF files with symbol tables or DWARF, stripped when the tests passed with the stripped copy. */
+  stripped: StrippedFile[];
+  /** ELF files the tests failed with stripped (their symbols are read at run time). */
+  notStripped: string[];
+  strippedSavedBytes: number;
+  /** Boots the stage made (a journaled verdict counts too). */
+  evaluations: number;
+  /** What the stage did not do, and why (--no-prune, --no-strip). */
+  skipped: string[];
+  /** The uncompressed archive before and after. */
+  uncompressedBytes: { before: number; after: number };
+  /** The compressed initramfs before and after (absent when nothing changed: the same file). */
+  initramfsBytes?: { before: number; after: number };
+}
+
+export interface ReduceInput {
+  planned: PlannedArchive;
+  /** The app's guest path (never a candidate). */
+  appGuestPath: string;
+  /** Guest paths or globs (`*`, `**`, `?`) never left out; a directory protects what is under it. */
+  keepFiles: readonly string[];
+  prune: boolean;
+  strip: boolean;
+  strategy: string;
+  parallel: number;
+  signal?: AbortSignal;
+  /** Does the start VM pass with this archive? */
+  test(packed: PackedArchive, label: string): Promise<boolean>;
+  info(message: string): void;
+  /** The stripped contents of an ELF file (default: binutils' strip). */
+  stripper?: (bytes: Uint8Array) => Promise<Uint8Array>;
+}
+
+export interface ReducedRootfs {
+  omit: Set<string>;
+  replace: Map<string, Uint8Array>;
+  report: RootfsReduction;
+}
+
+/** Pure: a guest path protected by one of `globs`. */
+export function isKept(guestPath: string, globs: readonly string[]): boolean {
+  return globs.some((glob) => globRegExp(glob).test(guestPath));
+}
+
+function globRegExp(glob: string): RegExp {
+  const body = glob.replace(/\/+$/, '').split(/(\*\*|\*|\?)/).map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part === '?' ? '[^/]' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+  return new RegExp(`^${body}(/.*)?$`);
+}
+
+/**
+ * Pure: the files that may be left out, each grouped by its directories (so a strategy tries whole
+ * trees, a package's plugins or a Python package, at once): every regular file of the archive that
+ * is not the app, not part of the init, not in an ELF object's DT_NEEDED closure or its loader, not
+ * a script's interpreter, not given with --include, and not protected by `keepFiles`.
+ */
+export function pruneCandidates(nodes: readonly RootfsNode[], appGuestPath: string, keepFiles: readonly string[]): { candidates: SearchCandidate[]; protectedFiles: string[] } {
+  const candidates: SearchCandidate[] = [];
+  const protectedFiles: string[] = [];
+  for (const node of nodes) {
+    if (node.kind !== 'file' || node.path === appGuestPath || node.part === 'init' || node.path === '/init') continue;
+    if (NEVER_PRUNED.some((re) => re.test(node.reason))) continue;
+    if (isKept(node.path, keepFiles)) {
+      protectedFiles.push(node.path);
+      continue;
+    }
+    candidates.push({ name: node.path, menuPath: path.posix.dirname(node.path).split('/').filter(Boolean), priority: candidates.length });
+  }
+  return { candidates, protectedFiles };
+}
+
+export async function reduceRootfs(input: ReduceInput): Promise<ReducedRootfs> {
+  const { planned } = input;
+  const bytesOf = new Map(planned.nodes.map((n, i) => [n.path, planned.entries[i]!.data?.length ?? 0]));
+  const nodeAt = new Map(planned.nodes.map((n) => [n.path, n]));
+  const before = packPlanned(planned).archive.length;
+  let evaluations = 0;
+  const test = async (omit: Set<string>, replace: Map<string, Uint8Array>, label: string) => {
+    evaluations++;
+    return input.test(packPlanned(planned, omit, replace), label);
+  };
+  const skipped: string[] = [];
+  const omit = new Set<string>();
+  const { candidates, protectedFiles } = pruneCandidates(planned.nodes, input.appGuestPath, input.keepFiles);
+  let keptFiles: string[] = [];
+  if (!input.prune) skipped.push('prune: --no-prune');
+  else if (candidates.length) {
+    input.info(`leaving out files: ${candidates.length} candidate${candidates.length === 1 ? '' : 's'} (${sum(candidates.map((c) => bytesOf.get(c.name) ?? 0))} bytes)${protectedFiles.length ? `, ${protectedFiles.length} kept by --keep-files` : ''}`);
+    const result = await getStrategy(input.strategy).run({
+      candidates, parallel: input.parallel, signal: input.signal,
+      test: (removed) => test(new Set(removed), new Map(), `rootfs: -${removed.length} file${removed.length === 1 ? '' : 's'}`),
+    });
+    for (const p of result.removed) omit.add(p);
+    keptFiles = result.kept;
+  }
+
+  const replace = new Map<string, Uint8Array>();
+  const stripped: StrippedFile[] = [];
+  let notStripped: string[] = [];
+  if (!input.strip) skipped.push('strip: --no-strip');
+  else {
+    const copies = new Map<string, Uint8Array>();
+    for (const [i, node] of planned.nodes.entries()) {
+      const data = planned.entries[i]!.data;
+      if (node.kind !== 'file' || omit.has(node.path) || !data || !strippableSections(data)?.length) continue;
+      const copy = await (input.stripper ?? strippedCopy)(data);
+      if (copy.length < data.length) copies.set(node.path, copy);
+    }
+    if (copies.size) {
+      input.info(`stripping: ${copies.size} ELF file${copies.size === 1 ? '' : 's'} with symbols (${sum([...copies].map(([p, c]) => (bytesOf.get(p) ?? 0) - c.length))} bytes to save)`);
+      const result = await getStrategy(input.strategy).run({
+        candidates: [...copies.keys()].map((name, priority) => ({ name, priority, menuPath: path.posix.dirname(name).split('/').filter(Boolean) })),
+        parallel: input.parallel, signal: input.signal,
+        test: (removed) => test(omit, new Map(removed.map((p) => [p, copies.get(p)!])), `strip: ${removed.length} file${removed.length === 1 ? '' : 's'}`),
+      });
+      for (const p of result.removed) {
+        replace.set(p, copies.get(p)!);
+        stripped.push({ path: p, bytes: bytesOf.get(p) ?? 0, strippedBytes: copies.get(p)!.length });
+      }
+      notStripped = result.kept;
+    }
+  }
+
+  const pruned = [...omit].map((p) => ({ path: p, reason: nodeAt.get(p)?.reason ?? '', bytes: bytesOf.get(p) ?? 0 }));
+  const report: RootfsReduction = {
+    candidates: candidates.length, protectedFiles, pruned, keptFiles, prunedBytes: sum(pruned.map((p) => p.bytes)),
+    stripped, notStripped, strippedSavedBytes: sum(stripped.map((s) => s.bytes - s.strippedBytes)), evaluations, skipped,
+    uncompressedBytes: { before, after: packPlanned(planned, omit, replace).archive.length },
+  };
+  return { omit, replace, report };
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
