@@ -1,7 +1,8 @@
 /* tinyx-init: the guest's /init for an app that needs no shell. It does what BusyBox init and the
  * generated rc do (src/packager/init.ts, renderRc): mounts, host name, loopback, eth0 for QEMU's
  * user network, then the app as its user, with its environment and working directory; it reports
- * the app's exit on the console and powers off. As PID 1 it reaps every child and never exits.
+ * the app's exit on the console and ends the VM (a reboot, which QEMU's -no-reboot turns into QEMU
+ * exiting). As PID 1 it reaps every child and never exits.
  *
  * Built by scripts/setup.sh: musl-gcc -static -Os -s -Wall -Wextra -Werror (see src/packager/tinyx-init.ts).
  *
@@ -464,11 +465,17 @@ static int wait_for(pid_t app) {
 
 static void on_child(int sig) { (void)sig; }
 
-/* sync, power off; PID 1 must never exit, so if the kernel returns, reap and wait forever. */
-static void power_off(void) __attribute__((noreturn));
-static void power_off(void) {
+/*
+ * sync, then end the VM. A reboot, not a power-off: without ACPI (tinyconfig has none) a power-off
+ * only halts the CPU and QEMU runs on, while a reboot ends QEMU under -no-reboot (the tester and
+ * run.sh pass it): on pc through the keyboard controller, on microvm with reboot=t (a triple fault;
+ * the qemu-microvm profile keeps it on the command line). PID 1 must never exit, so if the kernel
+ * returns, reap and wait forever.
+ */
+static void end_vm(void) __attribute__((noreturn));
+static void end_vm(void) {
   sync();
-  reboot(RB_POWER_OFF);
+  reboot(RB_AUTOBOOT);
   sigset_t chld, none;
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);
@@ -526,7 +533,7 @@ int main(int argc, char **argv) {
   struct conf conf;
   if (read_conf(CONF_PATH, &conf) < 0) {
     say(MARKER_INIT_FAILED " %s: %s", CONF_PATH, conf_error);
-    power_off();
+    end_vm();
   }
   mounts();
   open_console();
@@ -535,7 +542,7 @@ int main(int argc, char **argv) {
   pid_t app = fork();
   if (app < 0) {
     say(MARKER_INIT_FAILED " cannot fork: %s", strerror(errno));
-    power_off();
+    end_vm();
   }
   if (app == 0) run_app(&conf);
   say(MARKER_APP_STARTED);
@@ -543,5 +550,5 @@ int main(int argc, char **argv) {
   say(MARKER_APP_EXITED " %d", status);
   /* 126/127: the app could not be executed (missing file or loader, no binfmt for it), as the rc says. */
   if (status == 126 || status == 127) say(MARKER_INIT_FAILED " the app could not be executed (status %d)", status);
-  power_off();
+  end_vm();
 }
