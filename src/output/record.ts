@@ -4,8 +4,11 @@ import type { Report } from './report.js';
 
 /** How run.sh boots the result. */
 export interface VmLaunch {
+  /** `-machine`, with the machine's options (the profile's qemu.machine). */
   machine: string;
   memory: string;
+  /** The network card's QEMU device (the profile's qemu.netDevice); absent: DEFAULT_NET_DEVICE (virtio-net-pci). */
+  netDevice?: string;
   extraArgs: string[];
   /** The app's port in the guest; 0: no network device. */
   port: number;

@@ -1,16 +1,18 @@
 // run.sh: a script that boots the result; ./run.sh [host-port] forwards 127.0.0.1:host-port to the app.
+import { DEFAULT_NET_DEVICE } from '../tester/qemu.js';
 import type { VmLaunch } from './record.js';
 
 export function runScript(vm: VmLaunch): string {
   const port = vm.port;
   const net = port > 0
-    ? ` \\\n  -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$HOST_PORT-:${port}" -device virtio-net-pci,netdev=n0`
+    ? ` \\\n  -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$HOST_PORT-:${port}" -device ${word(`${vm.netDevice ?? DEFAULT_NET_DEVICE},netdev=n0`)}`
     : '';
-  const extra = vm.extraArgs.map((a) => ` '${a.replace(/'/g, `'\\''`)}'`).join('');
+  const extra = vm.extraArgs.map((a) => ` ${quote(a)}`).join('');
   return `#!/bin/sh
 # Boots the minimized VM made by tinyx. Usage: ./run.sh [host-port]
 # ${port > 0 ? `The app's port ${port} in the guest is reachable at 127.0.0.1:<host-port> (default 8080).` : 'No network device (--port 0): the app talks through the console only.'}
-# The serial console is this terminal; stop with Ctrl-A X.
+# The serial console is this terminal; stop with Ctrl-A X. QEMU ends by itself when the guest reboots
+# or panics (-no-reboot); a guest that powers off only halts unless its kernel has ACPI.
 set -e
 HOST_PORT="\${1:-8080}"
 # The accelerator tinyx found working on the host that made this VM (${vm.accel}: ${vm.reason.replace(/\s+/g, ' ')}).
@@ -20,8 +22,14 @@ case "\${TINYX_ACCEL:-${vm.accel}}" in
   *) ACCEL="-accel tcg" ;;
 esac
 cd "$(dirname "$0")"
-exec qemu-system-x86_64 -machine ${vm.machine} $ACCEL -m ${vm.memory} -smp 1 -no-reboot \\
+exec qemu-system-x86_64 -machine ${word(vm.machine)} $ACCEL -m ${word(vm.memory)} -smp 1 -no-reboot \\
   -nodefaults -no-user-config -display none -serial mon:stdio \\
   -kernel bzImage -initrd ${vm.initramfs} -append "$(cat cmdline)"${net}${extra}
 `;
 }
+
+/** POSIX single-quoting for sh. */
+const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+
+/** A profile's value as one shell word: as it is when the shell leaves it alone (`microvm,acpi=off`), else quoted. */
+const word = (value: string) => (/^[\w.,=:/@%+-]+$/.test(value) ? value : quote(value));

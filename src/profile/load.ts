@@ -12,6 +12,7 @@ import { symbolName } from '../kconfig/dotconfig.js';
 import { PACKAGE_NAME } from '../kconfig/tarball.js';
 import type { Profile } from './types.js';
 import { ACCEL_CHOICES, type AccelChoice } from '../tester/accel.js';
+import { DEFAULT_NET_DEVICE } from '../tester/qemu.js';
 import { DEFAULT_STRATEGY, STRATEGY_NAMES } from '../search/strategy.js';
 import { COMPRESSION_CHOICES, type CompressionChoice } from '../packager/compress.js';
 import { RUN_DECOMPRESSOR } from './harness.js';
@@ -62,7 +63,7 @@ const PROFILE_KEYS: KeySchema = {
   kernel: { source: null, base: null, enable: null, disable: null, keep: null, harness: { always: null, network: null } },
   packaging: { compression: null },
   boot: { cmdline: null, keep: null },
-  qemu: { machine: null, accel: null, memory: null, extraArgs: null },
+  qemu: { machine: null, accel: null, memory: null, netDevice: null, extraArgs: null },
   search: { strategy: null, cmdlineStrategy: null, prior: null },
 };
 
@@ -97,6 +98,7 @@ export function parseProfile(text: string, source: string): Profile {
       machine: check.string(['qemu', 'machine'], 'pc'),
       accel: check.oneOf(['qemu', 'accel'], [...ACCEL_CHOICES], 'auto') as AccelChoice,
       memory: check.string(['qemu', 'memory'], '256M'),
+      netDevice: check.string(['qemu', 'netDevice'], DEFAULT_NET_DEVICE),
       extraArgs: check.strings(['qemu', 'extraArgs']),
     },
     search: {
@@ -114,6 +116,12 @@ export function parseProfile(text: string, source: string): Profile {
   if (profile.kernel.source !== undefined && !PACKAGE_NAME.test(profile.kernel.source)) {
     problems.push(`${check.where(['kernel', 'source'])}kernel.source: expected a linux-source package name such as linux-source-6.1, received "${profile.kernel.source}"`);
   }
+  const netDevice = netDeviceProblem(profile.qemu.machine, profile.qemu.netDevice);
+  if (netDevice) {
+    // Unset, it is the default that does not fit the machine: the machine's line, then.
+    const at = check.where(['qemu', 'netDevice']);
+    problems.push(`${at || check.where(['qemu', 'machine'])}qemu.netDevice${at ? '' : ` (unset, so ${DEFAULT_NET_DEVICE})`}: ${netDevice}`);
+  }
   if (!profile.boot.cmdline.split(/\s+/).some((t) => t.startsWith('console=ttyS0'))) {
     problems.push(`${check.where(['boot', 'cmdline'])}boot.cmdline must contain console=ttyS0 (tinyx reads the serial console)`);
   }
@@ -123,6 +131,21 @@ export function parseProfile(text: string, source: string): Profile {
     });
   }
   return profile;
+}
+
+/**
+ * What is wrong with `device` as the guest's network card on `machine` (`-M` with its options), or
+ * undefined: not a device name, or one the machine has no bus for (QEMU would refuse it only at the
+ * first boot, after the start kernel's build).
+ */
+function netDeviceProblem(machine: string, device: string): string | undefined {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(device)) {
+    return `expected a QEMU device name such as ${DEFAULT_NET_DEVICE} or virtio-net-device (tinyx adds ",netdev=n0"), received "${device}"`;
+  }
+  const type = machine.split(',')[0];
+  if (type === 'microvm' && device.endsWith('-pci')) return `microvm has no PCI bus for ${device}; use virtio-net-device (virtio-mmio)`;
+  if (type !== 'microvm' && /^virtio-.+-device$/.test(device)) return `${device} needs the virtio-mmio transports of microvm; on ${type} use ${DEFAULT_NET_DEVICE}`;
+  return undefined;
 }
 
 /** `{ key: value }`, or nothing when the value is undefined (the profile's optional keys stay absent). */

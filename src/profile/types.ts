@@ -32,10 +32,16 @@ export interface Profile {
     keep: string[];
   };
   qemu: {
+    /** QEMU's `-M` value, with the machine's options: `pc`, `microvm,acpi=off`. */
     machine: string;
     /** auto (KVM once proven to run a guest here, else TCG), kvm or tcg. */
     accel: AccelChoice;
     memory: string;
+    /**
+     * The QEMU device the guest's network card is (`-device NAME,netdev=n0`, with --port > 0):
+     * virtio-net-pci on a PCI machine, virtio-net-device (virtio-mmio) on microvm.
+     */
+    netDevice: string;
     extraArgs: string[];
   };
   search: {

@@ -35,7 +35,7 @@ export async function recordOutput(result: RunResult, tool: KernelConfigTool): P
     defconfig,
     cmdline: result.final.cmdline,
     launch: {
-      machine: qemu.machine, memory: result.memory ? `${result.memory.runMiB}M` : qemu.memory, extraArgs: qemu.extraArgs, port: result.options.port,
+      machine: qemu.machine, memory: result.memory ? `${result.memory.runMiB}M` : qemu.memory, netDevice: qemu.netDevice, extraArgs: qemu.extraArgs, port: result.options.port,
       initramfs: initramfsFileName(result.initramfs.compression), accel: result.accel.accel, reason: result.accel.reason,
     },
     report: makeReport(result, sizes, pkg.version, await rootfsFacts(result.manifest)),

@@ -73,9 +73,18 @@ export interface ProbeOptions {
   device?: string;
 }
 
+/**
+ * The machine the probe guest runs on: the profile's, unless its firmware prints nothing on the
+ * debug console (microvm's qboot), where `pc` (SeaBIOS) answers the same question: does KVM run a
+ * guest on this host.
+ */
+export function probeMachine(machine: string): string {
+  return /^microvm\b/.test(machine) ? 'pc' : machine;
+}
+
 /** The probe as a command line, for execa here or quoted into a worker's shell. */
 export function kvmProbeArgv(options: ProbeOptions): string[] {
-  return ['sh', '-c', KVM_PROBE_SCRIPT, 'sh', options.qemu, options.machine, options.device ?? '/dev/kvm'];
+  return ['sh', '-c', KVM_PROBE_SCRIPT, 'sh', options.qemu, probeMachine(options.machine), options.device ?? '/dev/kvm'];
 }
 
 /** Runs the probe on this host. */

@@ -106,7 +106,7 @@ export async function bootAndTestOn(host: GuestHost, request: BootRequest): Prom
     const accel = request.accel ?? 'tcg';
     const guest = await host.startGuest({
       bzImage: request.bzImage, initramfs: request.initramfs, cmdline: request.cmdline,
-      machine: request.qemu.machine, memory: request.qemu.memory, extraArgs: request.qemu.extraArgs,
+      machine: request.qemu.machine, memory: request.qemu.memory, netDevice: request.qemu.netDevice, extraArgs: request.qemu.extraArgs,
       guestPort: request.port, hostPort, consoleLog, accel,
     });
     const outcome = (status: VerdictStatus, reason: string, extra: Partial<BootOutcome> = {}): BootOutcome => ({
@@ -183,7 +183,7 @@ function silentUnderKvm(): TinyxError {
 
 function qemuFailed(line: string, accel: Accel): TinyxError {
   return new TinyxError('TINYX_QEMU_FAILED', `QEMU failed to start the guest: ${line}`, {
-    advice: accel === 'kvm' ? 'If this is about KVM, use --accel tcg.' : 'Check the profile\'s qemu settings (machine, memory, extraArgs) and that the port is free.',
+    advice: accel === 'kvm' ? 'If this is about KVM, use --accel tcg.' : 'Check the profile\'s qemu settings (machine, memory, netDevice, extraArgs) and that the port is free.',
   });
 }
 

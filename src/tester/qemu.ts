@@ -11,8 +11,11 @@ export interface GuestSpec {
   bzImage: string;
   initramfs: string;
   cmdline: string;
+  /** `-M`, with the machine's options (`microvm,acpi=off`). */
   machine: string;
   memory: string;
+  /** The network card's QEMU device (the profile's qemu.netDevice), used only with a guestPort; absent: DEFAULT_NET_DEVICE. */
+  netDevice?: string;
   extraArgs: string[];
   /** Guest TCP port to forward from 127.0.0.1:hostPort (0: no network device). */
   guestPort: number;
@@ -32,6 +35,9 @@ export interface Guest {
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
 
+/** The guest's network card when the profile names none: virtio on the PCI bus of QEMU's `pc`. */
+export const DEFAULT_NET_DEVICE = 'virtio-net-pci';
+
 /** QEMU on PATH, or $TINYX_QEMU when set (another build, or a wrapper). */
 export async function findQemu(): Promise<string> {
   if (process.env.TINYX_QEMU) return process.env.TINYX_QEMU;
@@ -47,7 +53,7 @@ export async function findQemu(): Promise<string> {
 export function qemuArgs(spec: GuestSpec): string[] {
   const accel = accelArgs(spec.accel);
   const net = spec.guestPort > 0
-    ? ['-netdev', `user,id=n0,hostfwd=tcp:127.0.0.1:${spec.hostPort}-:${spec.guestPort}`, '-device', 'virtio-net-pci,netdev=n0']
+    ? ['-netdev', `user,id=n0,hostfwd=tcp:127.0.0.1:${spec.hostPort}-:${spec.guestPort}`, '-device', `${spec.netDevice ?? DEFAULT_NET_DEVICE},netdev=n0`]
     : [];
   return [
     '-M', spec.machine, ...accel, '-m', spec.memory, '-smp', '1',

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { loadProfile, parseProfile } from '../../src/profile/load.js';
+import { loadProfile, parseProfile, profileNames } from '../../src/profile/load.js';
 import { isTinyxError } from '../../src/errors.js';
 import { EXAMPLES } from '../../scripts/examples.mjs';
 
@@ -183,5 +183,56 @@ describe('profile keys', () => {
     const error = await loadProfile(tmpdir()).catch((e: unknown) => e);
     expect(isTinyxError(error, 'TINYX_PROFILE_NOT_FOUND')).toBe(true);
     expect((error as Error).message).toContain('is not a file');
+  });
+});
+
+describe('qemu.netDevice', () => {
+  it('defaults to virtio-net-pci and reads the profile\'s own', () => {
+    expect(parseProfile('name: x\n', 'x.yaml').qemu.netDevice).toBe('virtio-net-pci');
+    expect(parseProfile('qemu:\n  machine: microvm,acpi=off\n  netDevice: virtio-net-device\n', 'm.yaml').qemu).toMatchObject({
+      machine: 'microvm,acpi=off', netDevice: 'virtio-net-device',
+    });
+    expect(parseProfile('qemu:\n  machine: q35\n  netDevice: e1000\n', 'q.yaml').qemu.netDevice).toBe('e1000');
+  });
+
+  it('refuses what is no device name, and a card the machine has no bus for, each with its line', () => {
+    expect(problems('qemu:\n  machine: pc\n  netDevice: virtio-net-pci,mac=52:54:00:12:34:56\n'))
+      .toContain('line 3: qemu.netDevice: expected a QEMU device name such as virtio-net-pci or virtio-net-device (tinyx adds ",netdev=n0"), received "virtio-net-pci,mac=52:54:00:12:34:56"');
+    expect(problems('qemu:\n  netDevice: [virtio-net-pci]\n')).toContain('line 2: qemu.netDevice: expected a string, received a list');
+    expect(problems('qemu:\n  machine: microvm,acpi=off\n  netDevice: virtio-net-pci\n'))
+      .toContain('line 3: qemu.netDevice: microvm has no PCI bus for virtio-net-pci; use virtio-net-device (virtio-mmio)');
+    expect(problems('qemu:\n  memory: 128M\n  machine: microvm\n'))
+      .toContain('line 3: qemu.netDevice (unset, so virtio-net-pci): microvm has no PCI bus for virtio-net-pci; use virtio-net-device (virtio-mmio)');
+    expect(problems('qemu:\n  machine: pc\n  netDevice: virtio-net-device\n'))
+      .toContain('line 3: qemu.netDevice: virtio-net-device needs the virtio-mmio transports of microvm; on pc use virtio-net-pci');
+    expect(problems('qemu:\n  netdevice: virtio-net-pci\n')).toContain('line 2: unknown key "netdevice" under qemu (did you mean "netDevice"?)');
+  });
+});
+
+describe('the microvm profile', () => {
+  it('is listed and loads: microvm without ACPI, a virtio-mmio network card, no PCI', async () => {
+    expect(profileNames()).toEqual(expect.arrayContaining(['qemu-microvm', 'qemu-x86_64']));
+    const profile = await loadProfile('qemu-microvm');
+    expect(profile.name).toBe('qemu-microvm');
+    expect(profile.kernel).toMatchObject({ base: 'tinyconfig', source: 'linux-source-6.1', disable: [], keep: [] });
+    expect(profile.qemu).toMatchObject({ machine: 'microvm,acpi=off', netDevice: 'virtio-net-device', accel: 'auto', memory: '256M', extraArgs: [] });
+    expect(profile.kernel.enable).toEqual(expect.arrayContaining(['VIRTIO_MMIO', 'VIRTIO_MMIO_CMDLINE_DEVICES', 'VIRTIO_NET']));
+    expect(profile.kernel.enable.filter((n) => /PCI|ACPI/.test(n))).toEqual([]);
+    expect(profile.kernel.harness.network).toEqual(['NET', 'INET', 'NETDEVICES', 'NET_CORE', 'VIRTIO_MENU', 'VIRTIO_MMIO', 'VIRTIO_MMIO_CMDLINE_DEVICES', 'VIRTIO_NET']);
+    expect(profile.search.prior).toEqual([]);
+  });
+
+  it('asks the app-facing options of the default profile, on virtio-mmio instead of PCI, and the same harness to boot', async () => {
+    const [pc, microvm] = await Promise.all([loadProfile(), loadProfile('qemu-microvm')]);
+    const bus = ['PCI', 'VIRTIO_PCI', 'VIRTIO_MMIO', 'VIRTIO_MMIO_CMDLINE_DEVICES'];
+    expect(microvm.kernel.enable.filter((n) => !bus.includes(n))).toEqual(pc.kernel.enable.filter((n) => !bus.includes(n)));
+    expect(microvm.kernel.harness.always).toEqual(pc.kernel.harness.always);
+    expect(microvm.packaging).toEqual(pc.packaging);
+  });
+
+  it('restarts by triple fault, never taken off the command line, so a panic or a reboot ends QEMU (-no-reboot)', async () => {
+    const { boot } = await loadProfile('qemu-microvm');
+    expect(boot.cmdline.split(' ')).toEqual(expect.arrayContaining(['console=ttyS0', 'panic=-1', 'reboot=t']));
+    expect(boot.keep).toEqual(['console=ttyS0', 'panic=-1', 'reboot=t']);
   });
 });

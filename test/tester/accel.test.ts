@@ -8,7 +8,7 @@ import { resolveApp } from '../../src/deps/index.js';
 import { isTinyxError } from '../../src/errors.js';
 import { buildInitramfs } from '../../src/packager/initramfs.js';
 import { loadProfile } from '../../src/profile/load.js';
-import { accelChoice, PROBE_SECONDS, probeKvm, recordAccel, resolveAccel } from '../../src/tester/accel.js';
+import { accelChoice, kvmProbeArgv, PROBE_SECONDS, probeKvm, probeMachine, recordAccel, resolveAccel } from '../../src/tester/accel.js';
 import { bootAndTest, KVM_SILENCE_MS } from '../../src/tester/boot.js';
 import { buildExampleServer, REPO, tempDir } from '../deps/helpers.js';
 import { startKernel } from '../helpers/start-kernel.js';
@@ -46,6 +46,20 @@ describe('the KVM probe', () => {
   it('says kvm when the probe guest\'s firmware prints', async () => {
     const answer = await probeKvm({ qemu: WORKS, machine: 'pc', device });
     expect(answer).toMatchObject({ accel: 'kvm' });
+  });
+
+  it('probes microvm\'s host with pc: qboot prints nothing on the debug console, SeaBIOS does (real QEMU, TCG)', async () => {
+    expect(probeMachine('microvm,acpi=off')).toBe('pc');
+    expect(probeMachine('q35')).toBe('q35');
+    expect(kvmProbeArgv({ qemu: 'qemu', machine: 'microvm,acpi=off', device })).toEqual(['sh', '-c', expect.any(String), 'sh', 'qemu', 'pc', device]);
+    const printed = async (machine: string) => {
+      const fw = path.join(tmp.dir, `fw-${machine.replace(/\W/g, '')}`);
+      await execa('timeout', ['-s', 'KILL', '3', 'qemu-system-x86_64', '-M', machine, '-accel', 'tcg', '-m', '16', '-nodefaults', '-no-user-config', '-display', 'none',
+        '-serial', 'none', '-chardev', `file,id=fw,path=${fw}`, '-device', 'isa-debugcon,iobase=0x402,chardev=fw'], { reject: false });
+      return (await readFile(fw)).length;
+    };
+    expect(await printed('pc')).toBeGreaterThan(0);
+    expect(await printed('microvm,acpi=off')).toBe(0);
   });
 
   it('says tcg without starting QEMU when there is no KVM device', async () => {

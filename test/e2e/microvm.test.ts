@@ -1,0 +1,92 @@
+// The microVM target end to end: the qemu-microvm profile's start config (virtio-mmio, no PCI, no ACPI) builds,
+// boots under QEMU's microvm machine, serves hello-http to its probe through virtio-net-device, a bounded minimize
+// runs through on it, its run.sh boots the result as the profile says, and a guest whose init ends the VM makes
+// QEMU exit (reboot=t under -no-reboot), as under pc.
+import { execa } from 'execa';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { capture } from '../helpers/capture.js';
+import { runMain } from '../../src/cli/main.js';
+import { resolveApp } from '../../src/deps/index.js';
+import { buildInitramfs } from '../../src/packager/initramfs.js';
+import { MARKER_APP_EXITED } from '../../src/packager/markers.js';
+import { loadProfile } from '../../src/profile/load.js';
+import { freePort } from '../../src/tester/ports.js';
+import { startGuest } from '../../src/tester/qemu.js';
+
+const root = path.resolve(__dirname, '../..');
+const server = path.join(root, 'examples/hello-http/build/server');
+const probe = path.join(root, 'examples/hello-http/probe.sh');
+
+describe('tinyx minimize --profile qemu-microvm on hello-http (real builds and boots)', () => {
+  let out: string;
+  let exitCode: number;
+  let log: ReturnType<typeof capture>;
+
+  beforeAll(async () => {
+    out = await mkdtemp(path.join(tmpdir(), 'tinyx-e2e-microvm-'));
+    log = capture();
+    // One leaf candidate (SIGNALFD: hello-http does not use it): the start kernel and one small build. The memory
+    // search runs (a few boots), for the pc/microvm figures the report gives.
+    exitCode = await runMain(['minimize', '--app', server, '--tests', probe, '--out', out, '--profile', 'qemu-microvm',
+      '--candidates', 'SIGNALFD', '--compare-compression', 'none', '--keep-cmdline', '--final-runs', '1'], log.io);
+  });
+
+  it('builds a kernel without PCI, boots it under microvm and passes the probe through virtio-mmio networking', async () => {
+    expect(exitCode, log.err.join('')).toBe(0);
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
+    expect(report.profile).toBe('qemu-microvm');
+    expect(report.removed).toEqual(['SIGNALFD']);
+    expect(report.harness).toEqual(expect.arrayContaining(['VIRTIO_MMIO', 'VIRTIO_MMIO_CMDLINE_DEVICES', 'VIRTIO_NET']));
+    const config = await readFile(path.join(out, 'config'), 'utf8');
+    expect(config).toContain('# CONFIG_PCI is not set');
+    expect(config).toContain('CONFIG_VIRTIO_MMIO=y');
+    expect(config).not.toMatch(/^CONFIG_ACPI=y$/m);
+    expect(report.boot.final.readyMs).toBeGreaterThan(0);
+    expect(report.memory.leastMiB).toBeGreaterThan(8);
+    expect(await readFile(path.join(out, 'cmdline'), 'utf8')).toContain('reboot=t');
+    process.stderr.write(`[microvm] bzImage ${report.final.bzImageBytes} B, initramfs ${report.final.initramfsBytes} B, least memory ${report.memory.leastMiB} MiB, `
+      + `boot (${report.boot.accel}) init/app/ready ${report.boot.final.initMs}/${report.boot.final.appMs}/${report.boot.final.readyMs} ms\n`);
+  });
+
+  it('run.sh starts QEMU as the profile says (microvm, virtio-net-device) and the probe passes against it', async () => {
+    const script = await readFile(path.join(out, 'run.sh'), 'utf8');
+    expect(script).toContain('-machine microvm,acpi=off');
+    expect(script).toContain('virtio-net-device,netdev=n0');
+    expect(script).not.toContain('virtio-net-pci');
+    const port = await freePort();
+    const vm = execa(path.join(out, 'run.sh'), [String(port)], { reject: false, stdin: 'ignore', all: true });
+    try {
+      let ok = false;
+      for (let i = 0; i < 8 && !ok; i++) {
+        ok = (await execa(probe, [], { reject: false, env: { TINYX_HOST: '127.0.0.1', TINYX_PORT: String(port) }, timeout: 60_000 })).exitCode === 0;
+      }
+      expect(ok, (vm as unknown as { all?: string }).all).toBe(true);
+    } finally {
+      vm.kill('SIGKILL');
+      await vm;
+    }
+  });
+
+  it('a guest whose app cannot start ends the VM and QEMU exits (reboot=t under -no-reboot)', async () => {
+    const profile = await loadProfile('qemu-microvm');
+    const manifest = await resolveApp(server);
+    const broken = { ...manifest, entries: manifest.entries.filter((e) => !e.guestPath.endsWith('/ld-linux-x86-64.so.2')) };
+    const { file } = await buildInitramfs({
+      manifest: broken, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 0, kind: 'tinyx' }, outFile: path.join(out, 'broken.cpio.xz'), compression: 'xz',
+    });
+    const guest = await startGuest({
+      bzImage: path.join(out, 'bzImage'), initramfs: file, cmdline: profile.boot.cmdline, machine: profile.qemu.machine, memory: profile.qemu.memory,
+      netDevice: profile.qemu.netDevice, extraArgs: [], guestPort: 0, hostPort: 0, consoleLog: path.join(out, 'broken.console'), accel: 'tcg',
+    });
+    try {
+      expect(await guest.waitFor([new RegExp(`^${MARKER_APP_EXITED} 127`)], 60_000), guest.console()).toBeDefined();
+      const ended = await Promise.race([guest.exited.then(() => 'exited'), new Promise((r) => setTimeout(() => r('still running'), 20_000))]);
+      expect(ended, guest.console()).toBe('exited');
+    } finally {
+      await guest.stop();
+    }
+  });
+});
