@@ -175,6 +175,9 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     if (options.prune !== false || options.strip !== false) {
       stage('rootfs', 'leaving out the files the tests pass without and stripping the ELF files they pass without symbols (boots of the start kernel, no build)');
       let tried = 0;
+      // A rootfs without something the init needs often never starts the app: its boots get a timeout
+      // of their own, as the memory probes do (five times the start VM's boot, at least 10 s).
+      const bootTimeoutMs = Math.max(10_000, 5 * (startVerdict.timing?.appMs ?? 3_000));
       const reduced = await reduceRootfs({
         planned, appGuestPath: manifest.app.guestPath, keepFiles: options.keepFiles ?? [], prune: options.prune !== false, strip: options.strip !== false,
         strategy: options.strategy ?? options.profile.search.strategy, parallel: context.slots, signal: options.signal,
@@ -185,7 +188,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
           const file = path.join(work, 'rootfs', `${String(++tried).padStart(4, '0')}.cpio`);
           await writeFileAtomic(file, archive.archive);
           try {
-            return (await evaluator.evaluate(startNorm, cmdline, label, { initramfs: { file, sha256: sha } })).status === 'pass';
+            return (await evaluator.evaluate(startNorm, cmdline, label, { initramfs: { file, sha256: sha }, bootTimeoutMs })).status === 'pass';
           } finally {
             await rm(file, { force: true });
           }

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { packPlanned, type PackedArchive, type PlannedArchive } from '../packager/initramfs.js';
 import { strippableSections, strippedCopy } from '../packager/strip.js';
+import { partsOf } from '../packager/parts.js';
 import type { RootfsNode } from '../packager/rootfs.js';
 import { getStrategy, type SearchCandidate } from './strategy.js';
 
@@ -90,8 +91,11 @@ function globRegExp(glob: string): RegExp {
 export function pruneCandidates(nodes: readonly RootfsNode[], appGuestPath: string, keepFiles: readonly string[]): { candidates: SearchCandidate[]; protectedFiles: string[] } {
   const candidates: SearchCandidate[] = [];
   const protectedFiles: string[] = [];
-  for (const node of nodes) {
-    if (node.kind !== 'file' || node.path === appGuestPath || node.part === 'init' || node.path === '/init') continue;
+  // The init's part by the tree, not only by the plan: with --trace the manifest may bring the very
+  // BusyBox /init leads to (the host's, seen run), and the manifest's entry wins.
+  const parts = partsOf(nodes);
+  for (const [i, node] of nodes.entries()) {
+    if (node.kind !== 'file' || node.path === appGuestPath || parts[i] === 'init') continue;
     if (NEVER_PRUNED.some((re) => re.test(node.reason))) continue;
     if (isKept(node.path, keepFiles)) {
       protectedFiles.push(node.path);

@@ -60,6 +60,18 @@ describe('pruneCandidates', () => {
     expect(candidates.find((c) => c.name === PLUGINS[0])?.menuPath).toEqual(['usr', 'lib', 'web']);
   });
 
+  it('never offers what /init leads to, though the manifest brought it (a traced BusyBox wins over the packager\'s)', () => {
+    const nodes: RootfsNode[] = [
+      { path: '/bin', kind: 'symlink', mode: 0o777, target: 'usr/bin', reason: 'symlink on the path to /bin/busybox' },
+      { path: '/init', kind: 'symlink', mode: 0o777, target: '/bin/busybox', reason: 'the kernel runs /init: BusyBox init', part: 'init' },
+      { path: '/usr', kind: 'dir', mode: 0o755, reason: 'parent directory' },
+      { path: '/usr/bin', kind: 'dir', mode: 0o755, reason: 'parent directory' },
+      { path: '/usr/bin/busybox', kind: 'file', mode: 0o755, reason: 'used at run time (strace): /usr/bin/busybox' },
+      { path: '/usr/bin/dash', kind: 'file', mode: 0o755, reason: 'used at run time (strace): /usr/bin/dash' },
+    ];
+    expect(pruneCandidates(nodes, '/app/status.sh', []).candidates.map((c) => c.name)).toEqual(['/usr/bin/dash']);
+  });
+
   it('--keep-files protects paths, globs and whole directories', () => {
     const { candidates, protectedFiles } = pruneCandidates(webRootfs().nodes, '/usr/sbin/web', ['/usr/lib/web/mod_1?.so', '/usr/share/web', '/etc/*s']);
     expect(protectedFiles.sort()).toEqual([...PLUGINS.slice(10, 20), '/etc/hosts', '/usr/share/web/mime.types'].sort());
