@@ -4,7 +4,8 @@
 //   2. unchanged re-run: nothing changed (target: <= 3 min for the fleet);
 //   3. one app changed: hello-http rebuilt so that it needs epoll (a constructor calls epoll_create1), which its
 //      first result removed; only it is searched again, from its previous result.
-// Prints, per run, the fleet's wall time and per app its status, builds, wall time and option changes. Uses
+// Prints, per run, the fleet's wall time and per app its status, builds, wall time and option changes, then the
+// shipped VMs' figures and `tinyx verify` of each. Uses
 // $TINYX_CACHE as it is (say in a note whether it was warm); run after `npm run build`:
 //   node bench/fleet.mjs [--examples hello-http,lighttpd,go-http,py-notes,sh-status] [--out DIR]
 import { execa } from 'execa';
@@ -96,5 +97,10 @@ for (const name of names) {
     `${secs(b.initMs)} / ${secs(b.appMs)} / ${secs(b.readyMs)} s ${report.boot?.accel ?? ''}`.padEnd(29),
     d ? `-${d.pruned.length} files (${d.prunedBytes} B), ${d.stripped.length} stripped (${d.strippedSavedBytes} B), ${d.evaluations} boots` : '-',
   ].join(' '));
+}
+// tinyx verify on each app's shipped result (its journal replays what the search proved; what it lacks is booted).
+for (const name of names) {
+  const check = await execa('node', [CLI, 'verify', path.join(out, name)], { reject: false, all: true });
+  console.log(`verify ${name}: ${check.exitCode === 0 ? 'ok' : `FAILED (exit ${check.exitCode}) ${check.all?.split('\n').slice(-3).join(' | ')}`}`);
 }
 console.log(`\nfleet file ${fleet}, out dir ${out}`);
