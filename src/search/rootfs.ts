@@ -7,8 +7,13 @@ import { partsOf } from '../packager/parts.js';
 import type { RootfsNode } from '../packager/rootfs.js';
 import { getStrategy, type SearchCandidate } from './strategy.js';
 
-/** Why a file the analysis added is never a candidate: the app, and what the loader cannot start it without. */
-const NEVER_PRUNED = [/^app\b/, /^DT_NEEDED /, /^ELF interpreter/, /^interpreter of /, /^--include /];
+/**
+ * Why a file the analysis added is never a candidate: the app, what the loader cannot start it
+ * without, what the user named, and the Python modules the analysis saw imported when the script's
+ * imports ran (the script fails without each, unless its import is guarded; proving that costs about
+ * two boots per module, some 25 minutes for py-notes's hundred).
+ */
+const NEVER_PRUNED = [/^app\b/, /^DT_NEEDED /, /^ELF interpreter/, /^interpreter of /, /^--include /, /^Python module loaded by /];
 
 /** A file left out, or stripped, with what it saved (uncompressed bytes). */
 export interface RootfsFile {
@@ -86,7 +91,8 @@ function globRegExp(glob: string): RegExp {
  * Pure: the files that may be left out, each grouped by its directories (so a strategy tries whole
  * trees, a package's plugins or a Python package, at once): every regular file of the archive that
  * is not the app, not part of the init, not in an ELF object's DT_NEEDED closure or its loader, not
- * a script's interpreter, not given with --include, and not protected by `keepFiles`.
+ * a script's interpreter, not given with --include, not a Python module seen imported, and not
+ * protected by `keepFiles`.
  */
 export function pruneCandidates(nodes: readonly RootfsNode[], appGuestPath: string, keepFiles: readonly string[]): { candidates: SearchCandidate[]; protectedFiles: string[] } {
   const candidates: SearchCandidate[] = [];

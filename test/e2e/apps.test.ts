@@ -22,12 +22,15 @@ async function probeExpecting(probe: string, expect: Record<string, string>): Pr
   return file;
 }
 
-/** `minimize` with no candidates: packs the rootfs, boots the start kernel (from the store) with it, runs the probe twice. */
+/**
+ * `minimize` with no candidates: packs the rootfs, boots the start kernel (from the store) with it, runs the probe twice.
+ * The rootfs stays as the analysis packed it (--no-prune, --no-strip): these tests are about what the analysis finds.
+ */
 async function minimizeNoSearch(name: string, args: string[], appArgs: string[] = []): Promise<{ out: string; code: number; log: ReturnType<typeof capture>; report: Report; files: string[]; seconds: number }> {
   const out = await mkdtemp(path.join(tmpdir(), `tinyx-apps-${name}-`));
   const log = capture();
   const began = Date.now();
-  const code = await runMain(['minimize', ...args, '--out', out, '--candidates=', '--keep-cmdline', '--keep-memory', '--compare-compression', 'none', '--final-runs', '1', '--boot-timeout', '240', '--', ...appArgs], log.io);
+  const code = await runMain(['minimize', ...args, '--out', out, '--candidates=', '--no-prune', '--no-strip', '--keep-cmdline', '--keep-memory', '--compare-compression', 'none', '--final-runs', '1', '--boot-timeout', '240', '--', ...appArgs], log.io);
   const seconds = (Date.now() - began) / 1000;
   const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8').catch(() => '{}')) as Report;
   const listing = await execa('sh', ['-c', `${await catInitramfs(out)} | cpio -t --quiet`], { reject: false });

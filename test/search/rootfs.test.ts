@@ -43,6 +43,7 @@ function webRootfs(): PlannedArchive {
     file('/usr/share/web/mime.types', '--include-package web-data', 'text/html html'),
     file('/etc/passwd', 'user database', 'root:x:0:0::/:/bin/sh\n'),
     file('/etc/hosts', 'localhost and own name', '127.0.0.1 localhost\n'),
+    file('/usr/lib/python3.11/json/__init__.py', 'Python module loaded by /usr/bin/python3.11 at start-up or when importing what /app/x.py imports', '#', 'libraries'),
   ]);
 }
 
@@ -52,7 +53,7 @@ describe('pruneCandidates', () => {
     const names = candidates.map((c) => c.name);
     expect(names).toEqual(expect.arrayContaining([...PLUGINS, '/usr/share/web/mime.types', '/etc/passwd', '/etc/hosts']));
     expect(names).toHaveLength(PLUGINS.length + 3);
-    for (const never of ['/init', '/etc/tinyx/init.conf', '/usr/sbin/web', '/usr/lib/x86_64-linux-gnu/libc.so.6', '/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', '/etc/web/web.conf']) {
+    for (const never of ['/usr/lib/python3.11/json/__init__.py', '/init', '/etc/tinyx/init.conf', '/usr/sbin/web', '/usr/lib/x86_64-linux-gnu/libc.so.6', '/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', '/etc/web/web.conf']) {
       expect(names).not.toContain(never);
     }
     expect(protectedFiles).toEqual([]);
