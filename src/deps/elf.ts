@@ -34,24 +34,32 @@ export function isElf(bytes: Uint8Array): boolean {
 
 interface Segment { type: number; offset: number; vaddr: number; filesz: number }
 
-/** Parse an ELF file's identity and dynamic-linking facts. Throws Error on malformed input. */
-export function parseElf(bytes: Uint8Array): ElfInfo {
+/** Reads an ELF file's header fields in its class and byte order; throws Error on a malformed header. */
+function elfReader(bytes: Uint8Array) {
   if (!isElf(bytes)) throw new Error('not an ELF file (bad magic)');
   if (bytes.length < 52) throw new Error('truncated ELF header');
   const cls = bytes[4];
   const data = bytes[5];
   if (cls !== 1 && cls !== 2) throw new Error(`unknown ELF class ${cls}`);
   if (data !== 1 && data !== 2) throw new Error(`unknown ELF byte order ${data}`);
-  const bits = cls === 2 ? 64 : 32;
+  const bits: 32 | 64 = cls === 2 ? 64 : 32;
   const le = data === 1;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const u16 = (o: number): number => view.getUint16(o, le);
   const u32 = (o: number): number => view.getUint32(o, le);
-  const word = (o: number): number => (bits === 64 ? Number(view.getBigUint64(o, le)) : u32(o));
-  const sword = (o: number): number => (bits === 64 ? Number(view.getBigInt64(o, le)) : view.getInt32(o, le));
-  const check = (o: number, n: number): void => {
-    if (o < 0 || o + n > bytes.length) throw new Error(`ELF structure out of bounds at ${o}`);
+  return {
+    bits, le, u32,
+    u16: (o: number): number => view.getUint16(o, le),
+    word: (o: number): number => (bits === 64 ? Number(view.getBigUint64(o, le)) : u32(o)),
+    sword: (o: number): number => (bits === 64 ? Number(view.getBigInt64(o, le)) : view.getInt32(o, le)),
+    check: (o: number, n: number): void => {
+      if (o < 0 || o + n > bytes.length) throw new Error(`ELF structure out of bounds at ${o}`);
+    },
   };
+}
+
+/** Parse an ELF file's identity and dynamic-linking facts. Throws Error on malformed input. */
+export function parseElf(bytes: Uint8Array): ElfInfo {
+  const { bits, le, u16, u32, word, sword, check } = elfReader(bytes);
 
   if (bits === 64) check(0, 64);
   const type = u16(16);
@@ -118,6 +126,27 @@ function vaddrToOffset(segments: Segment[], addr: number): number {
 
 function splitPath(value: string): string[] {
   return value.split(':').filter((p) => p !== '');
+}
+
+/** The names of the file's sections, in header order (empty without section headers). Throws Error on malformed input. */
+export function sectionNames(bytes: Uint8Array): string[] {
+  const { bits, u16, u32, word, check } = elfReader(bytes);
+  if (bits === 64) check(0, 64);
+  const shoff = word(bits === 64 ? 0x28 : 0x20);
+  const shentsize = u16(bits === 64 ? 0x3a : 0x2e);
+  const shnum = u16(bits === 64 ? 0x3c : 0x30);
+  const shstrndx = u16(bits === 64 ? 0x3e : 0x32);
+  if (shoff === 0 || shnum === 0 || shstrndx >= shnum) return [];
+  check(shoff, shnum * shentsize);
+  const header = (i: number) => shoff + i * shentsize;
+  const strtab = word(header(shstrndx) + (bits === 64 ? 0x18 : 0x10));
+  return Array.from({ length: shnum }, (_, i) => {
+    const start = strtab + u32(header(i));
+    check(start, 0);
+    let end = start;
+    while (end < bytes.length && bytes[end] !== 0) end++;
+    return Buffer.from(bytes.subarray(start, end)).toString('latin1');
+  });
 }
 
 /** Human name for the machines tinyx is likely to meet. */

@@ -1,4 +1,6 @@
 // run.sh: a script that boots the result; ./run.sh [host-port] forwards 127.0.0.1:host-port to the app.
+import { shellQuote } from '../packager/init.js';
+import { quote as word } from '../remote/shell.js';
 import { DEFAULT_NET_DEVICE } from '../tester/qemu.js';
 import type { VmLaunch } from './record.js';
 
@@ -7,7 +9,7 @@ export function runScript(vm: VmLaunch): string {
   const net = port > 0
     ? ` \\\n  -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$HOST_PORT-:${port}" -device ${word(`${vm.netDevice ?? DEFAULT_NET_DEVICE},netdev=n0`)}`
     : '';
-  const extra = vm.extraArgs.map((a) => ` ${quote(a)}`).join('');
+  const extra = vm.extraArgs.map((a) => ` ${shellQuote(a)}`).join('');
   return `#!/bin/sh
 # Boots the minimized VM made by tinyx. Usage: ./run.sh [host-port]
 # ${port > 0 ? `The app's port ${port} in the guest is reachable at 127.0.0.1:<host-port> (default 8080).` : 'No network device (--port 0): the app talks through the console only.'}
@@ -28,8 +30,3 @@ exec qemu-system-x86_64 -machine ${word(vm.machine)} $ACCEL -m ${word(vm.memory)
 `;
 }
 
-/** POSIX single-quoting for sh. */
-const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
-
-/** A profile's value as one shell word: as it is when the shell leaves it alone (`microvm,acpi=off`), else quoted. */
-const word = (value: string) => (/^[\w.,=:/@%+-]+$/.test(value) ? value : quote(value));

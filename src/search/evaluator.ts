@@ -77,8 +77,8 @@ export class Evaluator {
   keyOf(candidate: Normalized, cmdline: string, given?: BootVariant): string {
     const variant = this.withRunInitramfs(given);
     const memory = variant?.memory !== undefined ? `\nmemory ${variant.memory}` : '';
-    // The initramfs booted: the variant's, else the run's (the rootfs stage's result, else the executor's).
-    const sha = (variant?.initramfs ?? this.runInitramfs)?.sha256 ?? this.options.initramfsSha256;
+    // The initramfs booted: the variant's (with the rootfs stage's result as the default), else the executor's.
+    const sha = variant?.initramfs?.sha256 ?? this.options.initramfsSha256;
     const initramfs = sha ? `\ninitramfs ${sha}` : '';
     return sha256(`${this.options.runKey}\n${candidate.hash}\n${cmdline}${memory}${initramfs}`);
   }

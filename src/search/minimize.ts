@@ -3,7 +3,7 @@ import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveApp, type Manifest } from '../deps/index.js';
 import { hostStrace } from '../deps/host-strace.js';
-import { packPlanned, planArchive } from '../packager/initramfs.js';
+import { packPlanned, planArchive, type PlannedArchive } from '../packager/initramfs.js';
 import { checkStrip } from '../packager/strip.js';
 import { chooseInit, type InitDecision } from '../packager/init-kind.js';
 import { TinyxError, interruptedError } from '../errors.js';
@@ -12,7 +12,7 @@ import { formatDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import { loadKconfig, type KconfigModel } from '../kconfig/engine.js';
 import { writeFileAtomic } from '../util/fsx.js';
 import { sha256 } from '../util/hash.js';
-import { reduceRootfs, type RootfsReduction } from './rootfs.js';
+import { reduceRootfs, type ReducedRootfs, type RootfsReduction } from './rootfs.js';
 import { checkCandidateNames, planCandidates } from './candidates.js';
 import { stillEnabled } from './fixpoint.js';
 import type { MinimizeOptions } from './options.js';
@@ -174,26 +174,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     let rootfs: RootfsReduction | undefined;
     if (options.prune !== false || options.strip !== false) {
       stage('rootfs', 'leaving out the files the tests pass without and stripping the ELF files they pass without symbols (boots of the start kernel, no build)');
-      let tried = 0;
-      // A rootfs without something the init needs often never starts the app: its boots get a timeout
-      // of their own, as the memory probes do (five times the start VM's boot, at least 10 s).
-      const bootTimeoutMs = Math.max(10_000, 5 * (startVerdict.timing?.appMs ?? 3_000));
-      const reduced = await reduceRootfs({
-        planned, appGuestPath: manifest.app.guestPath, keepFiles: options.keepFiles ?? [], prune: options.prune !== false, strip: options.strip !== false,
-        strategy: options.strategy ?? options.profile.search.strategy, parallel: context.slots, signal: options.signal,
-        info: (message) => emit({ type: 'info', message }),
-        test: async (archive, label) => {
-          // Uncompressed: the kernel unpacks a plain cpio whatever its RD_ options, and no compressor runs per boot.
-          const sha = sha256(archive.archive);
-          const file = path.join(work, 'rootfs', `${String(++tried).padStart(4, '0')}.cpio`);
-          await writeFileAtomic(file, archive.archive);
-          try {
-            return (await evaluator.evaluate(startNorm, cmdline, label, { initramfs: { file, sha256: sha }, bootTimeoutMs })).status === 'pass';
-          } finally {
-            await rm(file, { force: true });
-          }
-        },
-      });
+      const reduced = await reduceRunRootfs({ evaluator, start: startNorm, startVerdict, cmdline, planned, manifest, options, slots: context.slots, work, emit });
       rootfs = reduced.report;
       if (reduced.omit.size || reduced.replace.size) {
         const before = initramfs.bytes;
@@ -343,6 +324,36 @@ async function readModel(srcDir: string, cacheDir: string | undefined, emit: Eve
   return loadKconfig(srcDir, { arch: 'x86', cacheDir }).catch((error: unknown) => {
     emit({ type: 'warning', message: `Kconfig engine unavailable (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); ${without}` });
     return undefined;
+  });
+}
+
+/**
+ * The rootfs stage's search: each test packs the archive uncompressed (the kernel unpacks a plain
+ * cpio whatever its RD_ options, and no compressor runs per boot) and boots it on the start kernel.
+ * A rootfs without something the init needs often never starts the app, so its boots get a timeout
+ * of their own, as the memory probes do: five times the start VM's boot, at least 10 s.
+ */
+async function reduceRunRootfs(input: {
+  evaluator: Evaluator; start: Normalized; startVerdict: Verdict; cmdline: string; planned: PlannedArchive; manifest: Manifest;
+  options: MinimizeOptions; slots: number; work: string; emit: EventListener;
+}): Promise<ReducedRootfs> {
+  const { evaluator, options, work } = input;
+  const bootTimeoutMs = Math.max(10_000, 5 * (input.startVerdict.timing?.appMs ?? 3_000));
+  let tried = 0;
+  return reduceRootfs({
+    planned: input.planned, appGuestPath: input.manifest.app.guestPath, keepFiles: options.keepFiles ?? [], prune: options.prune !== false, strip: options.strip !== false,
+    strategy: options.strategy ?? options.profile.search.strategy, parallel: input.slots, signal: options.signal,
+    info: (message) => input.emit({ type: 'info', message }),
+    test: async (archive, label) => {
+      const sha = sha256(archive.archive);
+      const file = path.join(work, 'rootfs', `${String(++tried).padStart(4, '0')}.cpio`);
+      await writeFileAtomic(file, archive.archive);
+      try {
+        return (await evaluator.evaluate(input.start, input.cmdline, label, { initramfs: { file, sha256: sha }, bootTimeoutMs })).status === 'pass';
+      } finally {
+        await rm(file, { force: true });
+      }
+    },
   });
 }
 

@@ -32,7 +32,7 @@ export interface StrippedFile {
 export interface RootfsReduction {
   /** Files that were candidates for leaving out (see pruneCandidates). */
   candidates: number;
-  /** Candidates --keep-files (or the profile's packaging.keepFiles) protected. */
+  /** Candidates --keep-files protected. */
   protectedFiles: string[];
   pruned: RootfsFile[];
   /** Candidates the tests failed without. */
