@@ -78,6 +78,8 @@ export interface Report {
   rounds: { candidates: string[]; removed: string[]; kept: string[]; builds: number; guess?: true }[];
   /** The first guess (none, --from's result, or learned from the profile's prior and finished runs) and whether it held. */
   guess: { source: 'none' | 'from' | 'learned' } & Partial<GuessTest> & {
+    /** When it failed: the guess with those of its removals that other runs needed left in (`added`), tried first. */
+    widened?: GuessTest & { added: string[] };
     /** The guess tried again with what searching its removals found (when it failed), and its core (when it held). */
     repaired?: GuessTest;
     core?: GuessTest;
@@ -204,8 +206,10 @@ function guessLine(r: Report): string {
   const g = r.guess ?? { source: 'none' };
   if (g.source === 'none' || g.held === undefined) return 'First guess: none.';
   const what = `First guess: ${g.source === 'from' ? 'the --from result' : 'learned (the profile\'s search.prior and finished runs of this profile)'}, keeping ${g.kept?.length ?? 0} candidates and removing ${g.removed} options in one test`;
-  const held = g.held ? `${what}: it held.` : `${what}: it failed (${g.reason}), so its removals were searched with what it kept left in.`;
+  const searched = 'so its removals were searched with what it kept left in';
+  const held = g.held ? `${what}: it held.` : `${what}: it failed (${g.reason})${g.widened ? '' : `, ${searched}`}.`;
   const more = [
+    g.widened ? `Tried again with the ${g.widened.added.length} of its removals that other runs needed left in (${g.widened.added.map((n) => `\`${n}\``).join(', ')}): ${g.widened.held ? 'it held, and those were then searched as a group' : `it failed (${g.widened.reason}), ${searched}`}.` : '',
     g.repaired ? `Tried again with what that found, keeping ${g.repaired.kept.length}: ${g.repaired.held ? 'it held' : `it failed (${g.repaired.reason})`}.` : '',
     g.core ? `Its core (what more than half its runs needed), keeping ${g.core.kept.length}: ${g.core.held ? `held, removing ${g.core.removed} more in one test` : `failed (${g.core.reason})`}.` : '',
   ].filter(Boolean);

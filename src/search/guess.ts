@@ -18,11 +18,22 @@ export interface Guess {
    * strategy then searches what it kept.
    */
   evidence: boolean;
+  /**
+   * When this guess fails, the options other runs needed (a --from guess: the learned guess's),
+   * each with the runs that needed it: left in for one more test before its removals are searched,
+   * since an app that changed most likely needs what other apps needed.
+   */
+  widen?: ReadonlyMap<string, readonly string[]>;
 }
 
-/** --from: the guess is what the previous result kept enabled (`evidence`: it is a tinyx result). */
-export function fromGuess(previous: DotConfig, where: string, evidence = true): Guess {
-  return { source: 'from', keep: new Map(enabledSymbols(previous).map((n) => [n, [where]])), runs: [where], evidence };
+/**
+ * --from: the guess is what the previous result kept enabled (`evidence`: it is a tinyx result);
+ * `learned`, what other runs needed, widens it when it fails.
+ */
+export function fromGuess(previous: DotConfig, where: string, evidence = true, learned?: Guess): Guess {
+  const keep = new Map(enabledSymbols(previous).map((n): [string, string[]] => [n, [where]]));
+  const widen = learned && new Map([...learned.keep].filter(([name]) => !keep.has(name)));
+  return { source: 'from', keep, runs: [where], evidence, ...(widen?.size ? { widen } : {}) };
 }
 
 /**
@@ -90,7 +101,9 @@ export interface GuessTrialRecord {
 /** What the report says of the guess. */
 export interface GuessRecord extends GuessTrialRecord {
   source: Guess['source'];
-  /** When it failed: the test of the guess plus what searching its removals found needed. */
+  /** When it failed and other runs needed some of what it removed: the test with those left in too (`widened`). */
+  widened?: GuessTrialRecord & { added: string[] };
+  /** When it (and its widening) failed: the test of the guess plus what searching its removals found needed. */
   repaired?: GuessTrialRecord;
   /** Once the guess (or its repair) held: the test of its core (coreOf). */
   core?: GuessTrialRecord;

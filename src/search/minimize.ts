@@ -293,24 +293,26 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
  * runs in the knowledge file needed; the run says which.
  */
 async function firstGuess(options: MinimizeOptions, previous: Previous | undefined, emit: EventListener): Promise<Guess | undefined> {
-  if (previous) {
-    // A tinyx result is evidence; any other .config only bounds the search.
-    if (!previous.isResult) emit({ type: 'info', message: `first guess: ${options.from} (a .config outside a tinyx out dir: what it keeps is searched by the strategy once it holds)` });
-    return fromGuess(previous.config, options.from!, previous.isResult);
-  }
-  if (options.noPrior) {
+  if (options.noPrior && !previous) {
     emit({ type: 'info', message: 'first guess: none (--no-prior)' });
     return undefined;
   }
   const file = knowledgeFile(options.cache ?? cacheRoot(), options.profile.name);
-  const runs = await readKnowledge(file, (message) => emit({ type: 'warning', message }));
-  const guess = learnedGuess(options.profile.search.prior, runs);
+  const runs = options.noPrior ? [] : await readKnowledge(file, (message) => emit({ type: 'warning', message }));
+  const learned = options.noPrior ? undefined : learnedGuess(options.profile.search.prior, runs);
   const from = [
     ...(options.profile.search.prior.length ? [`the profile's search.prior (${options.profile.search.prior.map((p) => `${p.example}: ${p.needed.length}`).join(', ')})`] : []),
     ...(runs.length ? [`${runs.length} finished run${runs.length === 1 ? '' : 's'} in ${file}`] : []),
   ];
-  emit({ type: 'info', message: guess ? `first guess: ${guess.keep.size} options, from ${from.join(' and ')}` : 'first guess: none (no shipped prior, no finished runs of this profile yet)' });
-  return guess;
+  if (previous) {
+    // A tinyx result is evidence; any other .config only bounds the search.
+    if (!previous.isResult) emit({ type: 'info', message: `first guess: ${options.from} (a .config outside a tinyx out dir: what it keeps is searched by the strategy once it holds)` });
+    const guess = fromGuess(previous.config, options.from!, previous.isResult, learned);
+    if (guess.widen) emit({ type: 'info', message: `if --from's options fail: ${guess.widen.size} more that other runs needed are tried first, from ${from.join(' and ')}` });
+    return guess;
+  }
+  emit({ type: 'info', message: learned ? `first guess: ${learned.keep.size} options, from ${from.join(' and ')}` : 'first guess: none (no shipped prior, no finished runs of this profile yet)' });
+  return learned;
 }
 
 /** What a finished run teaches: each kept candidate that failed when removed (not the forced or growing ones). */

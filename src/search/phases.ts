@@ -148,8 +148,8 @@ export async function searchKernel(input: {
   const first: CandidatePlan = { candidates: input.candidates, isNoop: input.isNoop };
   let plan: Plan | undefined = first;
   let guess: GuessRecord | undefined;
-  // The guess (repaired once if it fails), then its core (what more than half the runs needed), while each holds.
-  type Tier = { guess: Guess; kind: 'first guess' | 'repaired guess' | 'core of the guess' };
+  // The guess (widened, then repaired, if it fails), then its core (what more than half the runs needed), while each holds.
+  type Tier = { guess: Guess; kind: 'first guess' | 'widened guess' | 'repaired guess' | 'core of the guess'; added?: string[] };
   const tiers: Tier[] = input.guess ? [{ guess: input.guess, kind: 'first guess' }] : [];
   for (let tier = tiers.shift(); tier && plan; tier = tiers.shift()) {
     const { kind } = tier;
@@ -163,11 +163,21 @@ export async function searchKernel(input: {
       seen.set(trial.config.hash, judged!);
       const record = { kept: trial.kept, removed: trial.removed.length, held: !failure, ...(failure ? { reason: failure } : {}) };
       if (kind === 'first guess') guess = { source: tier.guess.source, ...record };
+      else if (guess && kind === 'widened guess') guess.widened = { ...record, added: tier.added ?? [] };
       else if (guess) guess[kind === 'repaired guess' ? 'repaired' : 'core'] = record;
     }
-    if (failure && kind === 'first guess') {
+    // What other runs needed is the likeliest cause: one more test with those of its removals left in, before searching them all.
+    const widen = tier.guess.widen;
+    const added = failure && kind === 'first guess' && widen ? trial!.removed.filter((n) => widen.has(n)) : [];
+    if (added.length > 0) {
+      input.emit({ type: 'info', message: `the first guess fails (${failure}); trying it again with the ${added.length} of its removals that other runs needed left in (${added.join(', ')})` });
+      const keep = new Map([...tier.guess.keep, ...added.map((n): [string, readonly string[]] => [n, widen!.get(n)!])]);
+      tiers.unshift({ guess: { ...tier.guess, keep, widen: undefined }, kind: 'widened guess', added });
+      continue;
+    }
+    if (failure && (kind === 'first guess' || kind === 'widened guess')) {
       // Few of its removals are probably needed: search them with what it kept left in, then try it again with what that found.
-      input.emit({ type: 'info', message: `the first guess fails (${failure}); searching the ${trial!.removed.length} options it removed, with the ${trial!.kept.length} it kept left in` });
+      input.emit({ type: 'info', message: `the ${kind} fails (${failure}); searching the ${trial!.removed.length} options it removed, with the ${trial!.kept.length} it kept left in` });
       const group = new Set(trial!.removed);
       const kept: SearchCandidate[] = plan.candidates.filter((c) => !group.has(c.name));
       await runRound({ candidates: plan.candidates.filter((c) => group.has(c.name)), isNoop: plan.isNoop });
@@ -186,6 +196,11 @@ export async function searchKernel(input: {
       for (const name of trial.removed) tried.set(name, 'live');
       rounds.push({ candidates: trial.removed, removed: trial.removed, kept: [], builds: builds() - paid, guess: true });
       input.emit({ type: 'info', message: `the ${kind} holds: ${trial.removed.length} options removed in one test; ${trial.kept.length} kept to test` });
+    }
+    if (kind === 'widened guess' && tier.added) {
+      // Its previous result went without them, so they probably can go still: searched as a group by the strategy, not one each.
+      const byName = new Map(plan.candidates.map((c) => [c.name, c]));
+      await runRound({ candidates: tier.added.map((name) => byName.get(name) ?? { name }), isNoop: plan.isNoop });
     }
     const core = kind === 'core of the guess' ? undefined : coreOf(tier.guess);
     if (core) tiers.push({ guess: core, kind: 'core of the guess' });

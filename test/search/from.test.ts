@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalDotConfig, enabledSymbols, type DotConfig } from '../../src/kconfig/dotconfig.js';
 import type { Evaluator, Normalized } from '../../src/search/evaluator.js';
 import { searchKernel } from '../../src/search/phases.js';
-import { fromGuess } from '../../src/search/guess.js';
+import { fromGuess, learnedGuess } from '../../src/search/guess.js';
 import type { Verdict } from '../../src/tester/verdict.js';
 import { sha256 } from '../../src/util/hash.js';
 
@@ -30,14 +30,15 @@ function fakeEvaluator(required: string[]) {
   return fake;
 }
 
-async function run(required: string[], prior?: string[], strategy = 'bisect', monotone?: boolean) {
+async function run(required: string[], prior?: string[], strategy = 'bisect', monotone?: boolean, otherRunsNeeded?: string[]) {
   const fake = fakeEvaluator(required);
+  const learned = otherRunsNeeded && learnedGuess([{ example: 'other', needed: otherRunsNeeded }], []);
   const start = await fake.normalize(new Map(NAMES.map((n) => [n, 'y'])));
   const infos: string[] = [];
   const result = await searchKernel({
     evaluator: fake as unknown as Evaluator, start, cmdline: '', candidates: NAMES.map((name) => ({ name })), strategy,
     parallel: 1, monotone, emit: (e) => { if (e.type === 'info') infos.push(e.message); },
-    guess: prior && fromGuess(new Map(NAMES.filter((n) => !prior.includes(n)).map((n) => [n, 'y'])), 'previous/config'),
+    guess: prior && fromGuess(new Map(NAMES.filter((n) => !prior.includes(n)).map((n) => [n, 'y'])), 'previous/config', true, learned),
   });
   return { evaluations: fake.evaluations, kept: result.kept, enabled: enabledSymbols(result.final.config), infos, guess: result.guess };
 }
@@ -59,6 +60,34 @@ describe('searchKernel --from', () => {
     expect(result.kept).toEqual(['B', 'E']);
     expect(result.infos.join('\n')).toContain('the first guess fails');
     expect(result.guess).toMatchObject({ source: 'from', held: false });
+  });
+
+  it('when it fails, first tries again with what other runs needed left in, and searches those as a group', async () => {
+    // The app now needs E, which its previous result removed; another run needed D and E (and B, which --from keeps anyway).
+    const plain = await run(['B', 'E'], ['A', 'C', 'D', 'E', 'F']);
+    const widened = await run(['B', 'E'], ['A', 'C', 'D', 'E', 'F'], 'bisect', false, ['B', 'D', 'E']);
+    expect(widened.kept).toEqual(['B', 'E']);
+    expect(widened.enabled).toEqual(plain.enabled);
+    expect(widened.guess).toMatchObject({ source: 'from', held: false, widened: { added: ['D', 'E'], held: true, removed: 3 } });
+    expect(widened.infos.join('\n')).toContain('trying it again with the 2 of its removals that other runs needed left in (D, E)');
+    // The guess, the widened guess, -D (-D -E is the guess again; -E alone too), B, G, H one at a time, then the
+    // closing check of B and E on the final config (both failed before G and H went).
+    expect(widened.evaluations).toBe(1 + 1 + 1 + 3 + 2);
+    expect(widened.evaluations).toBeLessThan(plain.evaluations);
+  });
+
+  it('when the widened guess fails too, searches its removals as before', async () => {
+    const result = await run(['B', 'F'], ['A', 'C', 'D', 'E', 'F'], 'bisect', false, ['D']);
+    expect(result.kept).toEqual(['B', 'F']);
+    expect(result.guess).toMatchObject({ held: false, widened: { added: ['D'], held: false } });
+    expect(result.infos.join('\n')).toContain('the widened guess fails');
+  });
+
+  it('does not widen with what the previous result kept, nor without other runs', async () => {
+    const guess = fromGuess(new Map([['B', 'y']]), 'previous/config', true, learnedGuess([{ example: 'other', needed: ['B', 'D'] }], []));
+    expect([...guess.widen!.keys()]).toEqual(['D']);
+    expect(fromGuess(new Map([['B', 'y']]), 'previous/config', true, learnedGuess([{ example: 'other', needed: ['B'] }], [])).widen).toBeUndefined();
+    expect(fromGuess(new Map([['B', 'y']]), 'previous/config').widen).toBeUndefined();
   });
 
   it('also removes what the previous result kept when the app no longer needs it', async () => {

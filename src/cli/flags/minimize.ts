@@ -154,7 +154,7 @@ export const MINIMIZE_FLAGS = {
   },
   'no-prior': {
     type: 'boolean', group: 'search',
-    help: 'no learned first guess: search every candidate without trying first what the profile\'s `search.prior` and earlier finished runs of the profile (in the cache\'s knowledge file) needed',
+    help: 'no learned first guess: search every candidate without trying first what the profile\'s `search.prior` and earlier finished runs of the profile (in the cache\'s knowledge file) needed; with --from, a failing previous result is not first tried again with what they needed',
   },
   'kernel-trace': {
     type: 'boolean', group: 'search',
