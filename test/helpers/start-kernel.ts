@@ -93,7 +93,7 @@ async function buildInSlot(workspace: Workspace, srcDir: string, config: DotConf
     const builtThere = await readFile(path.join(buildDir, '.config'), 'utf8').then((t) => hashConfig(parseDotConfig(t)) === configHash, () => false);
     const stored = await cachedKernel(workspace.artifactDir(configHash));
     if (builtThere && stored && (await present(path.join(buildDir, 'System.map')))) return { bzImage: stored, buildDir };
-    log(`building the start kernel in ${buildDir} (once per machine; 13-20 min cold on 2 cores)`);
+    log(`building the start kernel in ${buildDir} (once per machine; about 6.5 min cold on 2 quiet cores)`);
     const build = await buildKernel({
       srcDir, slotDir: buildDir, config, artifactDir: workspace.artifactDir(configHash), ccacheDir: workspace.ccacheDir,
       ccacheBase: workspace.ccacheBase, logFile: path.join(cacheRoot(), 'test', 'start-kernel-build.log'), force: true,
