@@ -151,6 +151,8 @@ export async function searchKernel(input: {
   // The guess (widened, then repaired, if it fails), then its core (what more than half the runs needed), while each holds.
   type Tier = { guess: Guess; kind: 'first guess' | 'widened guess' | 'repaired guess' | 'core of the guess'; added?: string[] };
   const tiers: Tier[] = input.guess ? [{ guess: input.guess, kind: 'first guess' }] : [];
+  /** The first guess's test, when it failed and was widened: what a failing widened guess's repair searches. */
+  let firstFailed: { removed: string[]; kept: string[]; guess: Guess } | undefined;
   for (let tier = tiers.shift(); tier && plan; tier = tiers.shift()) {
     const { kind } = tier;
     const paid = builds();
@@ -170,6 +172,7 @@ export async function searchKernel(input: {
     const widen = tier.guess.widen;
     const added = failure && kind === 'first guess' && widen ? trial!.removed.filter((n) => widen.has(n)) : [];
     if (added.length > 0) {
+      firstFailed = { removed: trial!.removed, kept: trial!.kept, guess: tier.guess };
       input.emit({ type: 'info', message: `the first guess fails (${failure}); trying it again with the ${added.length} of its removals that other runs needed left in (${added.join(', ')})` });
       const keep = new Map([...tier.guess.keep, ...added.map((n): [string, readonly string[]] => [n, widen!.get(n)!])]);
       tiers.unshift({ guess: { ...tier.guess, keep, widen: undefined }, kind: 'widened guess', added });
@@ -177,12 +180,14 @@ export async function searchKernel(input: {
     }
     if (failure && (kind === 'first guess' || kind === 'widened guess')) {
       // Few of its removals are probably needed: search them with what it kept left in, then try it again with what that found.
-      input.emit({ type: 'info', message: `the ${kind} fails (${failure}); searching the ${trial!.removed.length} options it removed, with the ${trial!.kept.length} it kept left in` });
-      const group = new Set(trial!.removed);
+      // A widened guess that fails adds nothing to know: the first guess's removals are searched, what it added among them.
+      const base = (kind === 'widened guess' && firstFailed) || { removed: trial!.removed, kept: trial!.kept, guess: tier.guess };
+      input.emit({ type: 'info', message: `the ${kind} fails (${failure}); searching the ${base.removed.length} options ${kind === 'first guess' ? 'it' : 'the first guess'} removed, with the ${base.kept.length} it kept left in` });
+      const group = new Set(base.removed);
       const kept: SearchCandidate[] = plan.candidates.filter((c) => !group.has(c.name));
       await runRound({ candidates: plan.candidates.filter((c) => group.has(c.name)), isNoop: plan.isNoop });
       const found = [...group].filter((n) => tried.get(n) === 'live' && !removed.includes(n));
-      tiers.unshift({ guess: { ...tier.guess, keep: new Map([...tier.guess.keep, ...found.map((n): [string, string[]] => [n, ['this run']])]) }, kind: 'repaired guess' });
+      tiers.unshift({ guess: { ...base.guess, keep: new Map([...base.guess.keep, ...found.map((n): [string, string[]] => [n, ['this run']])]), widen: undefined }, kind: 'repaired guess' });
       plan = { candidates: kept, isNoop: plan.isNoop };
       continue;
     }
