@@ -81,6 +81,8 @@ describe('searchKernel --from', () => {
     expect(result.kept).toEqual(['B', 'F']);
     expect(result.guess).toMatchObject({ held: false, widened: { added: ['D'], held: false } });
     expect(result.infos.join('\n')).toContain('the widened guess fails');
+    // Its repair searches what the first guess removed (D among them), not only what the widened one did.
+    expect(result.infos.join('\n')).toContain('searching the 5 options the first guess removed, with the 3 it kept left in');
   });
 
   it('does not widen with what the previous result kept, nor without other runs', async () => {
