@@ -1,6 +1,7 @@
 // The rootfs stage: files the tests pass without are left out, ELF files the tests pass without symbols are stripped;
 // each test repacks the initramfs and boots it on the start kernel (no build).
 import path from 'node:path';
+import { isElf, parseElf } from '../deps/elf.js';
 import { packPlanned, type PackedArchive, type PlannedArchive } from '../packager/initramfs.js';
 import { strippableSections, strippedCopy } from '../packager/strip.js';
 import { partsOf } from '../packager/parts.js';
@@ -112,18 +113,83 @@ export function pruneCandidates(nodes: readonly RootfsNode[], appGuestPath: stri
   return { candidates, protectedFiles };
 }
 
+/** Which archive files each ELF file of the archive needs (DT_NEEDED), and which files are there only for that. */
+export interface LibraryGraph {
+  /** Files the closure added for a DT_NEEDED entry: in the archive while something left in it needs them. */
+  libraries: ReadonlySet<string>;
+  needs: ReadonlyMap<string, readonly string[]>;
+  /** Each symlink's target, resolved against its directory. */
+  links: ReadonlyMap<string, string>;
+}
+
+/**
+ * Pure: the archive's DT_NEEDED graph. A needed name resolves to the file the closure added for it
+ * (its reason says "DT_NEEDED NAME of ..."), else to the archive's library of that soname or file
+ * name; a name that resolves to nothing is no edge.
+ */
+export function libraryGraph(planned: PlannedArchive): LibraryGraph {
+  const byName = new Map<string, string>();
+  const libraries = new Set<string>();
+  const elves = new Map<string, string[]>();
+  const links = new Map<string, string>();
+  planned.nodes.forEach((node, i) => {
+    if (node.kind === 'symlink' && node.target) links.set(node.path, path.posix.resolve(path.posix.dirname(node.path), node.target));
+    const data = planned.entries[i]!.data;
+    if (node.kind !== 'file' || !data || !isElf(data)) return;
+    let needed: string[] = [];
+    try {
+      const elf = parseElf(data);
+      needed = elf.needed;
+      if (elf.soname && !byName.has(elf.soname)) byName.set(elf.soname, node.path);
+    } catch {
+      return;
+    }
+    elves.set(node.path, needed);
+    const name = /^DT_NEEDED (\S+) of /.exec(node.reason)?.[1];
+    if (name) {
+      libraries.add(node.path);
+      byName.set(name, node.path);
+    }
+  });
+  for (const p of elves.keys()) if (!byName.has(path.posix.basename(p))) byName.set(path.posix.basename(p), p);
+  const needs = new Map([...elves].map(([p, names]) => [p, names.flatMap((n) => (byName.has(n) ? [byName.get(n)!] : []))]));
+  return { libraries, needs, links };
+}
+
+/**
+ * Pure: `omit` with what goes along with it: the libraries nothing left in the archive needs (a
+ * left-out plugin's own libraries; one the app or a kept file needs stays), and the symlinks to
+ * anything left out.
+ */
+export function withDependents(graph: LibraryGraph, omit: ReadonlySet<string>): Set<string> {
+  const needed = new Set<string>();
+  const queue = [...graph.needs.keys()].filter((p) => !omit.has(p) && !graph.libraries.has(p));
+  for (let p = queue.pop(); p !== undefined; p = queue.pop()) {
+    for (const lib of graph.needs.get(p) ?? []) {
+      if (needed.has(lib) || omit.has(lib)) continue;
+      needed.add(lib);
+      queue.push(lib);
+    }
+  }
+  const out = new Set(omit);
+  for (const lib of graph.libraries) if (!needed.has(lib)) out.add(lib);
+  for (const [link, target] of graph.links) if (out.has(target)) out.add(link);
+  return out;
+}
+
 export async function reduceRootfs(input: ReduceInput): Promise<ReducedRootfs> {
   const { planned } = input;
   const bytesOf = new Map(planned.nodes.map((n, i) => [n.path, planned.entries[i]!.data?.length ?? 0]));
   const nodeAt = new Map(planned.nodes.map((n) => [n.path, n]));
   const before = packPlanned(planned).archive.length;
+  const graph = libraryGraph(planned);
   let evaluations = 0;
   const test = async (omit: Set<string>, replace: Map<string, Uint8Array>, label: string) => {
     evaluations++;
     return input.test(packPlanned(planned, omit, replace), label);
   };
   const skipped: string[] = [];
-  const omit = new Set<string>();
+  let omit = new Set<string>();
   const { candidates, protectedFiles } = pruneCandidates(planned.nodes, input.appGuestPath, input.keepFiles);
   let keptFiles: string[] = [];
   if (!input.prune) skipped.push('prune: --no-prune');
@@ -131,9 +197,9 @@ export async function reduceRootfs(input: ReduceInput): Promise<ReducedRootfs> {
     input.info(`leaving out files: ${candidates.length} candidate${candidates.length === 1 ? '' : 's'} (${sum(candidates.map((c) => bytesOf.get(c.name) ?? 0))} bytes)${protectedFiles.length ? `, ${protectedFiles.length} kept by --keep-files` : ''}`);
     const result = await getStrategy(input.strategy).run({
       candidates, parallel: input.parallel, signal: input.signal,
-      test: (removed) => test(new Set(removed), new Map(), `rootfs: -${removed.length} file${removed.length === 1 ? '' : 's'}`),
+      test: (removed) => test(withDependents(graph, new Set(removed)), new Map(), `rootfs: -${removed.length} file${removed.length === 1 ? '' : 's'}`),
     });
-    for (const p of result.removed) omit.add(p);
+    omit = withDependents(graph, new Set(result.removed));
     keptFiles = result.kept;
   }
 
@@ -164,7 +230,10 @@ export async function reduceRootfs(input: ReduceInput): Promise<ReducedRootfs> {
     }
   }
 
-  const pruned = [...omit].map((p) => ({ path: p, reason: nodeAt.get(p)?.reason ?? '', bytes: bytesOf.get(p) ?? 0 }));
+  const pruned = [...omit].filter((p) => nodeAt.get(p)?.kind === 'file').map((p) => {
+    const reason = nodeAt.get(p)?.reason ?? '';
+    return { path: p, reason: graph.libraries.has(p) ? `${reason}; needed only by files left out` : reason, bytes: bytesOf.get(p) ?? 0 };
+  });
   const report: RootfsReduction = {
     candidates: candidates.length, protectedFiles, pruned, keptFiles, prunedBytes: sum(pruned.map((p) => p.bytes)),
     stripped, notStripped, strippedSavedBytes: sum(stripped.map((s) => s.bytes - s.strippedBytes)), evaluations, skipped,

@@ -1,14 +1,15 @@
 // The rootfs stage's search against a fake oracle (which files an archive holds decides the verdict), its candidates and
 // --keep-files globs, and stripping with binutils' real strip on an ELF file cc builds.
 import { execa } from 'execa';
-import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, realpath, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { packPlanned, type PackedArchive, type PlannedArchive } from '../../src/packager/initramfs.js';
+import { resolveApp } from '../../src/deps/index.js';
+import { packPlanned, planArchive, type PackedArchive, type PlannedArchive } from '../../src/packager/initramfs.js';
 import type { RootfsNode } from '../../src/packager/rootfs.js';
 import { strippableSections, strippedCopy } from '../../src/packager/strip.js';
-import { isKept, pruneCandidates, reduceRootfs } from '../../src/search/rootfs.js';
+import { isKept, libraryGraph, pruneCandidates, reduceRootfs, withDependents } from '../../src/search/rootfs.js';
 import { filesOf } from '../helpers/newc.js';
 
 const file = (p: string, reason: string, data: string | Buffer, part?: RootfsNode['part']): { node: RootfsNode; data: Buffer } => ({
@@ -150,6 +151,54 @@ describe('reduceRootfs against a fake oracle', () => {
     });
     for (const p of PLUGINS) expect(kept.omit.has(p)).toBe(false);
     expect(kept.report.protectedFiles).toHaveLength(PLUGINS.length);
+  });
+});
+
+describe('a left-out plugin\'s own libraries (Debian lighttpd\'s real closure)', () => {
+  // mod_authn_file.so alone needs libcrypt; lighttpd itself needs libnettle, as mod_auth.so does.
+  let rootfs: PlannedArchive;
+  let libcrypt: string;
+  let libnettle: string;
+  const PLUGIN = '/usr/lib/lighttpd/mod_authn_file.so';
+  beforeAll(async () => {
+    const manifest = await resolveApp('/usr/sbin/lighttpd');
+    rootfs = await planArchive({ manifest, init: { appGuestPath: '/usr/sbin/lighttpd', appArgs: [], port: 80, kind: 'tinyx' } });
+    libcrypt = await realpath('/usr/lib/x86_64-linux-gnu/libcrypt.so.1');
+    libnettle = await realpath('/usr/lib/x86_64-linux-gnu/libnettle.so.8');
+  });
+
+  it('libcrypt goes with the last plugin that needs it, with its symlink; a library the app needs stays', () => {
+    const graph = libraryGraph(rootfs);
+    expect(graph.needs.get(PLUGIN)).toEqual(expect.arrayContaining([libcrypt, libnettle]));
+    expect(graph.libraries.has(libcrypt)).toBe(true);
+    expect(graph.libraries.has(PLUGIN)).toBe(false);
+    const out = withDependents(graph, new Set([PLUGIN]));
+    expect(out.has(libcrypt)).toBe(true);
+    expect(out.has('/usr/lib/x86_64-linux-gnu/libcrypt.so.1')).toBe(true);
+    expect(out.has(libnettle)).toBe(false);
+    expect([...out].sort()).toEqual([PLUGIN, libcrypt, '/usr/lib/x86_64-linux-gnu/libcrypt.so.1'].sort());
+    // Another plugin left out takes nothing the rest of the archive needs.
+    expect([...withDependents(graph, new Set(['/usr/lib/lighttpd/mod_auth.so']))]).toEqual(['/usr/lib/lighttpd/mod_auth.so']);
+  });
+
+  it('the stage boots without the plugins and their libraries, and keeps libcrypt while a kept plugin needs it', async () => {
+    const boots = async (needs: string[]) => reduceRootfs({
+      planned: rootfs, appGuestPath: '/usr/sbin/lighttpd', keepFiles: [], prune: true, strip: false, strategy: 'bisect', parallel: 1, info: () => undefined,
+      test: async (packed) => {
+        const files = filesOf(packed.archive);
+        return files.has('/usr/sbin/lighttpd') && needs.every((p) => files.has(p)) && (!files.has(PLUGIN) || files.has(libcrypt));
+      },
+    });
+    const none = await boots([]);
+    expect(none.omit.has(PLUGIN)).toBe(true);
+    expect(none.omit.has(libcrypt)).toBe(true);
+    expect(none.omit.has(libnettle)).toBe(false);
+    expect(none.report.pruned.find((p) => p.path === libcrypt)).toEqual({ path: libcrypt, reason: expect.stringMatching(/^DT_NEEDED libcrypt\.so\.1 of .*; needed only by files left out$/), bytes: (await readFile(libcrypt)).length });
+    expect(none.report.pruned.some((p) => p.path === '/usr/lib/x86_64-linux-gnu/libcrypt.so.1')).toBe(false); // a symlink: not a file
+    expect(filesOf(packPlanned(rootfs, none.omit).archive).has(libcrypt)).toBe(false);
+    const authn = await boots([PLUGIN]);
+    expect(authn.omit.has(PLUGIN)).toBe(false);
+    expect(authn.omit.has(libcrypt)).toBe(false);
   });
 });
 
