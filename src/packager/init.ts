@@ -108,5 +108,8 @@ status=$?
 say "${MARKER_APP_EXITED} $status"
 # 126/127: the shell could not exec the app (missing file or loader, no binfmt for it).
 case $status in 126|127) say "${MARKER_INIT_FAILED} the app could not be executed (status $status)" ;; esac
+# End the VM as tinyx's init does: a reboot, on which QEMU (-no-reboot) exits.
+$bb sync
+$bb reboot -f
 `;
 }

@@ -106,7 +106,7 @@ describe('initramfs boots under QEMU', () => {
     }
   });
 
-  it('reports the exit status of an app that stops', async () => {
+  it('reports the exit status of an app that stops, then ends the VM: QEMU exits on its own', async () => {
     const manifest = await resolveApp('/usr/bin/false');
     const { file } = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'false.cpio.gz') });
     const consoleLog = path.join(tmp.dir, 'false.console');
@@ -115,6 +115,11 @@ describe('initramfs boots under QEMU', () => {
       const text = await waitForConsole(consoleLog, new RegExp(`${MARKER_APP_EXITED} \\d+`), 40_000);
       expect(text).toContain(`${MARKER_APP_EXITED} 1`);
       expect(text).not.toContain(MARKER_INIT_FAILED);
+      // The rc's `reboot -f` under -no-reboot: QEMU exits well before boot()'s 60 s timeout would kill it.
+      const ended = await qemu;
+      expect(ended.timedOut, await readFile(consoleLog, 'utf8')).toBe(false);
+      expect(ended.exitCode).toBe(0);
+      expect(await readFile(consoleLog, 'utf8')).toMatch(/reboot: Restarting system/);
     } finally {
       qemu.kill();
       await qemu;

@@ -36,6 +36,9 @@ describe('renderRc', () => {
     expect(rc).toContain(`say "${MARKER_APP_EXITED} $status"`);
     expect(rc).toContain(`say "${MARKER_INIT_FAILED} the app could not be executed (status $status)"`);
     expect(rc.indexOf('export A=')).toBeLessThan(rc.indexOf('export GREETING='));
+    // Once the app has exited and been reported, the VM ends (QEMU's -no-reboot then exits).
+    expect(rc.trimEnd().split('\n').slice(-2)).toEqual(['$bb sync', '$bb reboot -f']);
+    expect(rc.indexOf(`say "${MARKER_APP_EXITED} $status"`)).toBeLessThan(rc.indexOf('$bb reboot -f'));
   });
 
   for (const shell of ['/bin/busybox', 'dash']) {
