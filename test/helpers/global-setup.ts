@@ -9,7 +9,7 @@ const NEXT = 'linux-source-6.12';
 
 export default async function setup(): Promise<void> {
   const started = Date.now();
-  const kernel = await startKernel((line) => process.stderr.write(`[global-setup] ${line}\n`));
+  const kernel = await startKernel({ log: (line) => process.stderr.write(`[global-setup] ${line}\n`), inSlot: true });
   process.env.TINYX_TEST_BZIMAGE = kernel.bzImage;
   process.env.TINYX_TEST_START_BUILD_DIR = kernel.buildDir;
   process.stderr.write(`[global-setup] start kernel ready in ${Math.round((Date.now() - started) / 1000)} s: ${kernel.bzImage}\n`);

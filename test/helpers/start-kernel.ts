@@ -25,15 +25,29 @@ export interface StartKernel {
   configFile: string;
   config: DotConfig;
   configHash: string;
-  /** A finished O= build of it (System.map, objects): a build slot, until a later test builds there. */
+  /**
+   * The build slot it was built in. With `inSlot` (the global setup) a finished O= build of it
+   * (System.map, objects); otherwise a later test may have built another config there since.
+   */
   buildDir: string;
+}
+
+export interface StartKernelOptions {
+  log?: (line: string) => void;
+  /**
+   * Also make sure a build slot holds a finished build of it, rebuilding it there if a later build
+   * replaced it (the global setup, for the unit tests that read its objects). Without it a stored
+   * bzImage is enough: rebuilding the slot for a test that only boots it cost an incremental build.
+   */
+  inSlot?: boolean;
 }
 
 /**
  * Builds it if the store lacks it; cheap afterwards (the answer is cached in a small JSON file).
  * One process at a time: another test run that is building it is waited for, then reused.
  */
-export async function startKernel(log: (line: string) => void = () => undefined): Promise<StartKernel> {
+export async function startKernel(options: StartKernelOptions = {}): Promise<StartKernel> {
+  const log = options.log ?? (() => undefined);
   const source = await resolveKernelSource();
   const profile = await loadProfile();
   const memo = path.join(cacheRoot(), 'test', `start-kernel-${sha256(source.key + START_COMPRESSION + (await readFile(profile.source, 'utf8'))).slice(0, 16)}.json`);
@@ -43,7 +57,7 @@ export async function startKernel(log: (line: string) => void = () => undefined)
     await new Promise((resolve) => setTimeout(resolve, 5_000));
   }
   try {
-    return await startKernelLocked(source, profile, memo, log);
+    return await startKernelLocked(source, profile, memo, log, options.inSlot ?? false);
   } finally {
     await rm(lock, { force: true });
   }
@@ -54,14 +68,16 @@ async function startKernelLocked(
   profile: Awaited<ReturnType<typeof loadProfile>>,
   memo: string,
   log: (line: string) => void,
+  inSlot: boolean,
 ): Promise<StartKernel> {
   const workspace = new Workspace(source.key);
   const known = await readFile(memo, 'utf8').then((t) => JSON.parse(t) as Omit<StartKernel, 'config'>).catch(() => undefined);
   if (known) {
     const text = await readFile(known.configFile, 'utf8').catch(() => undefined);
     const present = (file: string) => readFile(file).then(() => true, () => false);
-    const builtThere = await readFile(path.join(known.buildDir ?? '', '.config'), 'utf8').then((t) => hashConfig(parseDotConfig(t)) === known.configHash, () => false);
-    if (text !== undefined && builtThere && (await present(known.bzImage)) && (await present(path.join(known.buildDir, 'System.map')))) {
+    const builtThere = async () => (await readFile(path.join(known.buildDir ?? '', '.config'), 'utf8').then((t) => hashConfig(parseDotConfig(t)) === known.configHash, () => false))
+      && present(path.join(known.buildDir, 'System.map'));
+    if (text !== undefined && (await present(known.bzImage)) && (!inSlot || (await builtThere()))) {
       return { ...known, config: parseDotConfig(text) };
     }
   }
