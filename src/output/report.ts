@@ -3,7 +3,7 @@ import type { PartBytes } from '../packager/parts.js';
 import type { Compression } from '../packager/compress.js';
 import type { CompressionComparison } from '../search/compression.js';
 import type { MemorySearch } from '../search/memory.js';
-import type { RootfsReduction } from '../search/rootfs.js';
+import { prunedLine, type RootfsReduction } from '../search/rootfs.js';
 import type { SearchSeries } from '../search/series.js';
 import type { BootTiming } from '../tester/boot.js';
 import { SVG_FILE } from './svg.js';
@@ -168,7 +168,7 @@ function reductionLines(d: RootfsReduction): string[] {
     `### Left out and stripped by tests (${d.evaluations} boots of the start kernel, no build)`,
     '',
     ...d.skipped.map((s) => `- Skipped: ${s}.`),
-    `- Left out ${d.pruned.length} of ${d.candidates} candidate files, ${d.prunedBytes} bytes uncompressed${d.protectedFiles.length ? `; kept by --keep-files: ${code(d.protectedFiles)}` : ''}.`,
+    `- Left out ${prunedLine(d)}, ${d.prunedBytes} bytes uncompressed${d.protectedFiles.length ? `; kept by --keep-files: ${code(d.protectedFiles)}` : ''}.`,
     ...d.pruned.map((p) => `  - \`${p.path}\` (${p.bytes} B): ${p.reason}`),
     ...(d.keptFiles.length ? [`- The tests fail without: ${code(d.keptFiles)}.`] : []),
     `- Stripped ${d.stripped.length} ELF file${d.stripped.length === 1 ? '' : 's'}, ${d.strippedSavedBytes} bytes saved uncompressed${d.notStripped.length ? `; the tests fail with these stripped: ${code(d.notStripped)}` : ''}.`,

@@ -12,7 +12,7 @@ import { formatDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import { loadKconfig, type KconfigModel } from '../kconfig/engine.js';
 import { writeFileAtomic } from '../util/fsx.js';
 import { sha256 } from '../util/hash.js';
-import { reduceRootfs, type ReducedRootfs, type RootfsReduction } from './rootfs.js';
+import { prunedLine, reduceRootfs, type ReducedRootfs, type RootfsReduction } from './rootfs.js';
 import { checkCandidateNames, planCandidates } from './candidates.js';
 import { stillEnabled } from './fixpoint.js';
 import type { MinimizeOptions } from './options.js';
@@ -363,7 +363,7 @@ async function reduceRunRootfs(input: {
 function rootfsSummary(r: RootfsReduction): string {
   const parts = [
     ...(r.skipped.length ? [`skipped ${r.skipped.join(', ')}`] : []),
-    `left out ${r.pruned.length} of ${r.candidates} candidate files (${r.prunedBytes} bytes)`,
+    `left out ${prunedLine(r)} (${r.prunedBytes} bytes)`,
     `stripped ${r.stripped.length} ELF file${r.stripped.length === 1 ? '' : 's'} (${r.strippedSavedBytes} bytes saved${r.notStripped.length ? `; ${r.notStripped.length} kept their symbols` : ''})`,
     ...(r.initramfsBytes ? [`initramfs ${r.initramfsBytes.before} -> ${r.initramfsBytes.after} bytes`] : []),
   ];

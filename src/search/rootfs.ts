@@ -21,6 +21,8 @@ export interface RootfsFile {
   path: string;
   reason: string;
   bytes: number;
+  /** Not a candidate: a library nothing left in the archive needs, gone with the files that did. */
+  library?: true;
 }
 
 export interface StrippedFile {
@@ -232,7 +234,8 @@ export async function reduceRootfs(input: ReduceInput): Promise<ReducedRootfs> {
 
   const pruned = [...omit].filter((p) => nodeAt.get(p)?.kind === 'file').map((p) => {
     const reason = nodeAt.get(p)?.reason ?? '';
-    return { path: p, reason: graph.libraries.has(p) ? `${reason}; needed only by files left out` : reason, bytes: bytesOf.get(p) ?? 0 };
+    const bytes = bytesOf.get(p) ?? 0;
+    return graph.libraries.has(p) ? { path: p, reason: `${reason}; needed only by files left out`, bytes, library: true as const } : { path: p, reason, bytes };
   });
   const report: RootfsReduction = {
     candidates: candidates.length, protectedFiles, pruned, keptFiles, prunedBytes: sum(pruned.map((p) => p.bytes)),
@@ -240,6 +243,12 @@ export async function reduceRootfs(input: ReduceInput): Promise<ReducedRootfs> {
     uncompressedBytes: { before, after: packPlanned(planned, omit, replace).archive.length },
   };
   return { omit, replace, report };
+}
+
+/** "N of M candidate files" and the libraries that went with them. */
+export function prunedLine(r: RootfsReduction): string {
+  const libraries = r.pruned.filter((p) => p.library).length;
+  return `${r.pruned.length - libraries} of ${r.candidates} candidate files${libraries ? ` and ${libraries} librar${libraries === 1 ? 'y' : 'ies'} only they needed` : ''}`;
 }
 
 function sum(values: number[]): number {

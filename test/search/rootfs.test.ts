@@ -9,7 +9,7 @@ import { resolveApp } from '../../src/deps/index.js';
 import { packPlanned, planArchive, type PackedArchive, type PlannedArchive } from '../../src/packager/initramfs.js';
 import type { RootfsNode } from '../../src/packager/rootfs.js';
 import { strippableSections, strippedCopy } from '../../src/packager/strip.js';
-import { isKept, libraryGraph, pruneCandidates, reduceRootfs, withDependents } from '../../src/search/rootfs.js';
+import { isKept, libraryGraph, prunedLine, pruneCandidates, reduceRootfs, withDependents } from '../../src/search/rootfs.js';
 import { filesOf } from '../helpers/newc.js';
 
 const file = (p: string, reason: string, data: string | Buffer, part?: RootfsNode['part']): { node: RootfsNode; data: Buffer } => ({
@@ -116,6 +116,7 @@ describe('reduceRootfs against a fake oracle', () => {
     expect(report.keptFiles.sort()).toEqual([...NEEDED].sort());
     expect([...omit].sort()).toEqual([...PLUGINS.filter((p) => !NEEDED.has(p)), '/usr/share/web/mime.types', '/etc/hosts'].sort());
     expect(report.pruned.find((p) => p.path === '/etc/hosts')).toEqual({ path: '/etc/hosts', reason: 'localhost and own name', bytes: 20 });
+    expect(prunedLine(report)).toBe(`${candidates - NEEDED.size} of ${candidates} candidate files`);
     expect(report.prunedBytes).toBe(report.pruned.reduce((n, p) => n + p.bytes, 0));
     expect(report.evaluations).toBe(fake.seen.length);
     expect(report.evaluations).toBeLessThan(candidates / 2);
@@ -193,7 +194,8 @@ describe('a left-out plugin\'s own libraries (Debian lighttpd\'s real closure)',
     expect(none.omit.has(PLUGIN)).toBe(true);
     expect(none.omit.has(libcrypt)).toBe(true);
     expect(none.omit.has(libnettle)).toBe(false);
-    expect(none.report.pruned.find((p) => p.path === libcrypt)).toEqual({ path: libcrypt, reason: expect.stringMatching(/^DT_NEEDED libcrypt\.so\.1 of .*; needed only by files left out$/), bytes: (await readFile(libcrypt)).length });
+    expect(none.report.pruned.find((p) => p.path === libcrypt)).toEqual({ path: libcrypt, reason: expect.stringMatching(/^DT_NEEDED libcrypt\.so\.1 of .*; needed only by files left out$/), bytes: (await readFile(libcrypt)).length, library: true });
+    expect(prunedLine(none.report)).toBe(`${none.report.pruned.length - 1} of ${none.report.candidates} candidate files and 1 library only they needed`);
     expect(none.report.pruned.some((p) => p.path === '/usr/lib/x86_64-linux-gnu/libcrypt.so.1')).toBe(false); // a symlink: not a file
     expect(filesOf(packPlanned(rootfs, none.omit).archive).has(libcrypt)).toBe(false);
     const authn = await boots([PLUGIN]);
