@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { TinyxError } from '../errors.js';
+import { isTinyxError, TinyxError } from '../errors.js';
 import { kernelVersion } from '../kconfig/source.js';
 import { kvmProbeArgv, type Accel } from '../tester/accel.js';
 import { withMemory, type Executor, type Job, type JobSettings } from '../tester/executor.js';
@@ -134,10 +134,17 @@ export class RemoteExecutor implements Executor {
     // A job with its own initramfs (the compression stage's) brings it along.
     const initramfs = job.initramfs ? path.posix.join(jobDir, path.basename(job.initramfs)) : ready.initramfs;
     if (job.initramfs) await ready.ssh.put(job.initramfs, initramfs);
-    const boot = await remoteBootAndTest(ready.ssh, {
+    const request = {
       bzImage: build.bzImage, initramfs, tests: ready.tests, cmdline: job.cmdline, qemu: withMemory(this.settings.qemu, job.memory),
       port: this.settings.port, jobDir, logDir: job.logDir, accel: ready.accel, bootTimeoutMs: job.bootTimeoutMs ?? this.settings.bootTimeoutMs,
       readyTimeoutMs: this.settings.readyTimeoutMs, testTimeoutMs: this.settings.testTimeoutMs, signal,
+    };
+    const boot = await remoteBootAndTest(ready.ssh, request).catch((error: unknown) => {
+      // auto trusted the worker's KVM probe (a firmware-only guest), and a real guest disproved it, as
+      // on a VM whose /dev/kvm opens but runs nothing: TCG on this worker for the rest of the run.
+      if (!isTinyxError(error, 'TINYX_ACCEL_SILENT') || this.settings.qemu.accel !== 'auto') throw error;
+      ready.accel = 'tcg';
+      return remoteBootAndTest(ready.ssh, { ...request, accel: 'tcg' });
     });
     return { ...base, ...boot, built: build.built, buildMs: build.durationMs, bzImageBytes, buildLog };
   }
