@@ -2,9 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { isTinyxError, TinyxError } from '../errors.js';
+import { TinyxError } from '../errors.js';
 import { kernelVersion } from '../kconfig/source.js';
 import { kvmProbeArgv, type Accel } from '../tester/accel.js';
+import { withTcgFallback } from '../tester/boot.js';
 import { withMemory, type Executor, type Job, type JobSettings } from '../tester/executor.js';
 import { QEMU_BINARY } from '../tester/qemu.js';
 import type { Verdict } from '../tester/verdict.js';
@@ -136,15 +137,12 @@ export class RemoteExecutor implements Executor {
     if (job.initramfs) await ready.ssh.put(job.initramfs, initramfs);
     const request = {
       bzImage: build.bzImage, initramfs, tests: ready.tests, cmdline: job.cmdline, qemu: withMemory(this.settings.qemu, job.memory),
-      port: this.settings.port, jobDir, logDir: job.logDir, accel: ready.accel, bootTimeoutMs: job.bootTimeoutMs ?? this.settings.bootTimeoutMs,
+      port: this.settings.port, jobDir, logDir: job.logDir, bootTimeoutMs: job.bootTimeoutMs ?? this.settings.bootTimeoutMs,
       readyTimeoutMs: this.settings.readyTimeoutMs, testTimeoutMs: this.settings.testTimeoutMs, signal,
     };
-    const boot = await remoteBootAndTest(ready.ssh, request).catch((error: unknown) => {
-      // auto trusted the worker's KVM probe (a firmware-only guest), and a real guest disproved it, as
-      // on a VM whose /dev/kvm opens but runs nothing: TCG on this worker for the rest of the run.
-      if (!isTinyxError(error, 'TINYX_ACCEL_SILENT') || this.settings.qemu.accel !== 'auto') throw error;
+    // TCG on this worker for the rest of the run once a real guest disproves its KVM probe.
+    const boot = await withTcgFallback(this.settings.qemu.accel, ready.accel, (accel) => remoteBootAndTest(ready.ssh, { ...request, accel }), () => {
       ready.accel = 'tcg';
-      return remoteBootAndTest(ready.ssh, { ...request, accel: 'tcg' });
     });
     return { ...base, ...boot, built: build.built, buildMs: build.durationMs, bzImageBytes, buildLog };
   }

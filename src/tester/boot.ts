@@ -5,7 +5,7 @@ import { MARKER_APP_EXITED, MARKER_APP_STARTED, MARKER_INIT_FAILED, MARKER_INIT_
 import type { Profile } from '../profile/types.js';
 import { freePort, waitForPort } from './ports.js';
 import { runTests, type ProbeResult } from './probe.js';
-import { recordAccel, resolveAccel, type Accel } from './accel.js';
+import { recordAccel, resolveAccel, type Accel, type AccelChoice } from './accel.js';
 import { findQemu, startGuest, type Guest, type GuestSpec } from './qemu.js';
 import type { ConsoleMatch } from './console.js';
 import type { VerdictStatus } from './verdict.js';
@@ -85,14 +85,24 @@ export async function bootAndTest(request: BootRequest): Promise<BootOutcome> {
   if (request.accel) return bootAndTestOn(host, request);
   const probe = { choice: request.qemu.accel, qemu: await findQemu(), machine: request.qemu.machine };
   const decision = await resolveAccel(probe);
-  try {
-    return await bootAndTestOn(host, { ...request, accel: decision.accel });
-  } catch (error) {
-    // auto trusted KVM after its probe, and a real guest disproved it: TCG from now on, on this host.
-    if (!isTinyxError(error, 'TINYX_ACCEL_SILENT') || decision.choice !== 'auto') throw error;
+  return withTcgFallback(decision.choice, decision.accel, (accel) => bootAndTestOn(host, { ...request, accel }), async (error) => {
     await recordAccel(probe, 'tcg', error.message);
     request.warn?.(`${error.message}; using TCG from now on (remembered for this host)`);
-    return bootAndTestOn(host, { ...request, accel: 'tcg' });
+  });
+}
+
+/**
+ * `boot` under `accel`; when `auto` trusted KVM after its probe (a firmware-only guest) and a real
+ * guest printed nothing, as on a VM whose /dev/kvm opens but runs nothing, `onTcg` is told and the
+ * boot runs again under TCG. The local host and each worker use it.
+ */
+export async function withTcgFallback<T>(choice: AccelChoice, accel: Accel, boot: (accel: Accel) => Promise<T>, onTcg: (error: TinyxError) => void | Promise<void>): Promise<T> {
+  try {
+    return await boot(accel);
+  } catch (error) {
+    if (!isTinyxError(error, 'TINYX_ACCEL_SILENT') || choice !== 'auto') throw error;
+    await onTcg(error);
+    return boot('tcg');
   }
 }
 
