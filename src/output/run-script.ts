@@ -1,15 +1,14 @@
 // run.sh: a script that boots the result; ./run.sh [host-port] forwards 127.0.0.1:host-port to the app.
-import { shellQuote } from '../packager/init.js';
-import { quote as word } from '../remote/shell.js';
 import { DEFAULT_NET_DEVICE } from '../tester/qemu.js';
+import { quote } from '../util/shell.js';
 import type { VmLaunch } from './record.js';
 
 export function runScript(vm: VmLaunch): string {
   const port = vm.port;
   const net = port > 0
-    ? ` \\\n  -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$HOST_PORT-:${port}" -device ${word(`${vm.netDevice ?? DEFAULT_NET_DEVICE},netdev=n0`)}`
+    ? ` \\\n  -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$HOST_PORT-:${port}" -device ${quote(`${vm.netDevice ?? DEFAULT_NET_DEVICE},netdev=n0`)}`
     : '';
-  const extra = vm.extraArgs.map((a) => ` ${shellQuote(a)}`).join('');
+  const extra = vm.extraArgs.map((a) => ` ${quote(a)}`).join('');
   return `#!/bin/sh
 # Boots the minimized VM made by tinyx. Usage: ./run.sh [host-port]
 # ${port > 0 ? `The app's port ${port} in the guest is reachable at 127.0.0.1:<host-port> (default 8080).` : 'No network device (--port 0): the app talks through the console only.'}
@@ -24,7 +23,7 @@ case "\${TINYX_ACCEL:-${vm.accel}}" in
   *) ACCEL="-accel tcg" ;;
 esac
 cd "$(dirname "$0")"
-exec qemu-system-x86_64 -machine ${word(vm.machine)} $ACCEL -m ${word(vm.memory)} -smp 1 -no-reboot \\
+exec qemu-system-x86_64 -machine ${quote(vm.machine)} $ACCEL -m ${quote(vm.memory)} -smp 1 -no-reboot \\
   -nodefaults -no-user-config -display none -serial mon:stdio \\
   -kernel bzImage -initrd ${vm.initramfs} -append "$(cat cmdline)"${net}${extra}
 `;

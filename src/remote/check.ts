@@ -2,7 +2,7 @@
 import path from 'node:path/posix';
 import type { SshConnection } from './connection.js';
 import { kvmProbeArgv } from '../tester/accel.js';
-import { command, quote } from './shell.js';
+import { command, quote } from '../util/shell.js';
 import { findTarballCommand, remoteCacheRoot } from './source.js';
 
 export interface CheckItem {

@@ -10,12 +10,12 @@ import { withMemory, type Executor, type Job, type JobSettings } from '../tester
 import { QEMU_BINARY } from '../tester/qemu.js';
 import type { Verdict } from '../tester/verdict.js';
 import { Workspace } from '../tester/workspace.js';
+import { command, quote } from '../util/shell.js';
 import { remoteBootAndTest } from './boot.js';
 import { remoteBuild } from './build.js';
 import { connectWorker, type ConnectOptions } from './connect.js';
 import { WorkerLostError } from './errors.js';
 import type { SshConnection } from './connection.js';
-import { command, quote } from './shell.js';
 import { claimRemoteSlots, remoteSlotDir, type SlotClaim } from './slots.js';
 import { remoteCacheRoot, resolveRemoteSource, type RemoteTree } from './source.js';
 

@@ -2,9 +2,9 @@
 import path from 'node:path/posix';
 import { TinyxError } from '../errors.js';
 import { treeKey } from '../kconfig/identity.js';
+import { quote } from '../util/shell.js';
 import { tarballIdentityScript, treeIdentityScript } from './identity.js';
 import type { SshConnection } from './connection.js';
-import { quote } from './shell.js';
 
 export interface RemoteTree {
   dir: string;
