@@ -81,9 +81,9 @@ export class RemoteExecutor implements Executor {
       await ssh.put(this.settings.initramfs, initramfs);
       await ssh.put(this.settings.tests, tests, 0o755);
       const choice = this.settings.qemu.accel;
-      const probe = choice === 'auto' ? command(kvmProbeArgv({ qemu: QEMU_BINARY, machine: this.settings.qemu.machine })) : `echo ${choice}`;
-      const facts = await ssh.run(`nproc; ${probe}`);
-      const [cpus, answer = 'tcg'] = facts.trim().split('\n');
+      const probe = choice === 'auto' ? [command(kvmProbeArgv({ qemu: QEMU_BINARY, machine: this.settings.qemu.machine }))] : [];
+      const facts = await ssh.run(['nproc', ...probe].join('; '));
+      const [cpus, answer = choice] = facts.trim().split('\n');
       const accel: Accel = answer === 'kvm' ? 'kvm' : 'tcg';
       const claim = await claimRemoteSlots(ssh, path.posix.dirname(workspace.slotDir(0)), this.slots);
       return { ssh, tree, workspace, runDir, initramfs, tests, accel, cpus: Number(cpus) || 1, claim, free: [...claim.slots] };
