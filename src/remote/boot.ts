@@ -3,9 +3,10 @@ import path from 'node:path';
 import { randomInt } from 'node:crypto';
 import type { Accel } from '../tester/accel.js';
 import { bootAndTestOn, type BootOutcome, type BootRequest } from '../tester/boot.js';
+import { command, envPrefix, quote } from '../util/shell.js';
 import { startRemoteGuest } from './guest.js';
 import type { SshConnection } from './connection.js';
-import { command, envPrefix, quote, watched } from './shell.js';
+import { watched } from './shell.js';
 
 export interface RemoteBootRequest extends Omit<BootRequest, 'logDir'> {
   /** Worker-side job dir (console.log, test.log); bzImage, initramfs and tests are worker paths. */

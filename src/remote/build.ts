@@ -4,8 +4,9 @@ import path from 'node:path/posix';
 import { canonicalDotConfig, formatDotConfig, parseDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import { buildEnv, type BuildRequest, type BuildResult } from '../tester/build.js';
 import { classifyBuildFailure } from '../tester/buildfail.js';
+import { command, envPrefix, quote } from '../util/shell.js';
 import type { SshConnection } from './connection.js';
-import { command, envPrefix, quote, watched } from './shell.js';
+import { watched } from './shell.js';
 
 /** buildKernel()'s request with every path on the worker (logFile too); make -j is the worker's. */
 export interface RemoteBuildRequest extends Omit<BuildRequest, 'jobs' | 'force'> {

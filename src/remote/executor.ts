@@ -10,12 +10,12 @@ import { withMemory, type Executor, type Job, type JobSettings } from '../tester
 import { QEMU_BINARY } from '../tester/qemu.js';
 import type { Verdict } from '../tester/verdict.js';
 import { Workspace } from '../tester/workspace.js';
+import { command, quote } from '../util/shell.js';
 import { remoteBootAndTest } from './boot.js';
 import { remoteBuild } from './build.js';
 import { connectWorker, type ConnectOptions } from './connect.js';
 import { WorkerLostError } from './errors.js';
 import type { SshConnection } from './connection.js';
-import { command, quote } from './shell.js';
 import { claimRemoteSlots, remoteSlotDir, type SlotClaim } from './slots.js';
 import { remoteCacheRoot, resolveRemoteSource, type RemoteTree } from './source.js';
 
@@ -81,9 +81,9 @@ export class RemoteExecutor implements Executor {
       await ssh.put(this.settings.initramfs, initramfs);
       await ssh.put(this.settings.tests, tests, 0o755);
       const choice = this.settings.qemu.accel;
-      const probe = choice === 'auto' ? command(kvmProbeArgv({ qemu: QEMU_BINARY, machine: this.settings.qemu.machine })) : `echo ${choice}`;
-      const facts = await ssh.run(`nproc; ${probe}`);
-      const [cpus, answer = 'tcg'] = facts.trim().split('\n');
+      const probe = choice === 'auto' ? [command(kvmProbeArgv({ qemu: QEMU_BINARY, machine: this.settings.qemu.machine }))] : [];
+      const facts = await ssh.run(['nproc', ...probe].join('; '));
+      const [cpus, answer = choice] = facts.trim().split('\n');
       const accel: Accel = answer === 'kvm' ? 'kvm' : 'tcg';
       const claim = await claimRemoteSlots(ssh, path.posix.dirname(workspace.slotDir(0)), this.slots);
       return { ssh, tree, workspace, runDir, initramfs, tests, accel, cpus: Number(cpus) || 1, claim, free: [...claim.slots] };

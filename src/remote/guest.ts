@@ -5,8 +5,9 @@ import path from 'node:path';
 import type { ClientChannel } from 'ssh2';
 import { ConsoleWatcher } from '../tester/console.js';
 import { qemuArgs, QEMU_BINARY, type Guest, type GuestSpec } from '../tester/qemu.js';
+import { command, quote } from '../util/shell.js';
 import type { SshConnection } from './connection.js';
-import { command, quote, watched } from './shell.js';
+import { watched } from './shell.js';
 
 export interface RemoteGuestSpec extends GuestSpec {
   /** consoleLog is the worker-side file; the stream is copied here as it arrives. */

@@ -1,6 +1,6 @@
 // Shell scripts that print a worker's tree identity exactly as src/kconfig/{identity,tarball}.ts compute it.
 import { TREE_FINGERPRINT, treeMemoName } from '../kconfig/identity.js';
-import { quote } from './shell.js';
+import { quote } from '../util/shell.js';
 
 /** TARBALL_IDENTITY (src/kconfig/tarball.ts) as an extended regular expression. */
 const TARBALL_IDENTITY_ERE = '(debian|tarball) [^[:space:]].* sha256:[0-9a-f]{64}';

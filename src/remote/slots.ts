@@ -2,8 +2,8 @@
 // connection releases them, so no stale lock outlives its tinyx run.
 import path from 'node:path/posix';
 import type { ClientChannel } from 'ssh2';
+import { quote } from '../util/shell.js';
 import type { SshConnection } from './connection.js';
-import { quote } from './shell.js';
 
 export interface SlotClaim {
   slots: number[];

@@ -2,9 +2,9 @@
 import path from 'node:path/posix';
 import { TinyxError } from '../errors.js';
 import { treeKey } from '../kconfig/identity.js';
+import { quote } from '../util/shell.js';
 import { tarballIdentityScript, treeIdentityScript } from './identity.js';
 import type { SshConnection } from './connection.js';
-import { quote } from './shell.js';
 
 export interface RemoteTree {
   dir: string;
@@ -22,7 +22,8 @@ export async function remoteCacheRoot(ssh: SshConnection): Promise<string> {
 
 /** Shell snippet printing `package`'s tarball in `dir`, or without a package the newest linux-source-*.tar.xz (empty when none). */
 export function findTarballCommand(dir: string, pkg?: string): string {
-  return `ls ${quote(dir)} 2>/dev/null | grep -E ${quote(pkg ? `^${pkg.replace(/\./g, '\\.')}\\.tar\\.xz$` : '^linux-source-[0-9.]+\\.tar\\.xz$')} | sort -V | tail -n 1`;
+  const match = pkg ? `-Fx -e ${quote(`${pkg}.tar.xz`)}` : `-E -e ${quote('^linux-source-[0-9.]+\\.tar\\.xz$')}`;
+  return `ls ${quote(dir)} 2>/dev/null | grep ${match} | sort -V | tail -n 1`;
 }
 
 /** The worker's tree: its kernelSrc, else the tarball of the package the run's own tree came from (else the newest). */
@@ -48,7 +49,8 @@ async function checkTree(ssh: SshConnection, dir: string): Promise<string> {
       advice: 'Give the worker\'s kernelSrc as the top of an unpacked tree, or leave it out to use the worker\'s linux-source-6.1 package.',
     });
   }
-  return result.stdout.trim();
+  // pwd -P ends its line with one newline; a path may itself end in spaces or newlines.
+  return result.stdout.replace(/\n$/, '');
 }
 
 async function unpackTarball(ssh: SshConnection, cacheRoot: string, tarballDir: string, pkg?: string): Promise<{ dir: string; identity: string }> {
@@ -74,7 +76,7 @@ async function unpackTarball(ssh: SshConnection, cacheRoot: string, tarballDir: 
     'mkdir -p "$root"; staging="$root/.unpack-remote-$$"; rm -rf "$staging"; mkdir "$staging"',
     `trap 'rm -rf "$staging"' EXIT`,
     'tar -xJf "$t" -C "$staging"',
-    `rm -f "$dir.unpacked"; rm -rf "$dir"; mv "$staging/${name}" "$dir"; printf '%s\\n' "$id" > "$dir.unpacked"`,
+    `rm -f "$dir.unpacked"; rm -rf "$dir"; mv "$staging"/${quote(name)} "$dir"; printf '%s\\n' "$id" > "$dir.unpacked"`,
   ].join('\n');
   const result = await ssh.exec(script);
   if (result.code !== 0) {

@@ -1,20 +1,25 @@
 // run.sh follows the profile (machine and its options, network card, extra arguments): run for real
-// by sh against a stand-in qemu-system-x86_64 that prints the words it was given.
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+// by sh against a stand-in qemu-system-x86_64 that prints the words it was given; nothing in the record
+// or the host-port argument is ever run, and a bad host port starts nothing.
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VmLaunch } from '../../src/output/record.js';
 import { runScript } from '../../src/output/run-script.js';
 import { loadProfile } from '../../src/profile/load.js';
+import { recordAccel, resolveAccel } from '../../src/tester/accel.js';
 import { tempDir } from '../deps/helpers.js';
+import { exists, hostileValues } from '../helpers/hostile.js';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
+let marker: string;
 beforeAll(async () => {
   tmp = await tempDir('tinyx-run-script-');
+  marker = path.join(tmp.dir, 'MARKER');
   const bin = path.join(tmp.dir, 'bin');
   await mkdir(bin);
-  await writeFile(path.join(bin, 'qemu-system-x86_64'), '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n');
+  await writeFile(path.join(bin, 'qemu-system-x86_64'), '#!/bin/sh\nprintf "%s\\0" "$@"\n');
   await chmod(path.join(bin, 'qemu-system-x86_64'), 0o755);
 });
 afterAll(async () => tmp?.cleanup());
@@ -28,15 +33,21 @@ async function launch(profileName: string, port: number): Promise<VmLaunch> {
   };
 }
 
-/** Writes run.sh and its cmdline into a fresh out dir, runs `./run.sh ...hostPort`, returns QEMU's argv. */
-async function argv(vm: VmLaunch, name: string, ...hostPort: string[]): Promise<string[]> {
+/** Writes run.sh and its cmdline into a fresh out dir and runs `./run.sh ...hostPort`. */
+async function runIt(vm: VmLaunch, name: string, ...hostPort: string[]) {
   const out = path.join(tmp.dir, name);
   await mkdir(out);
   await writeFile(path.join(out, 'run.sh'), runScript(vm));
   await writeFile(path.join(out, 'cmdline'), 'console=ttyS0 panic=-1 reboot=t\n');
-  const env = { PATH: `${path.join(tmp.dir, 'bin')}:${process.env.PATH ?? ''}` };
-  const { stdout } = await execa('sh', [path.join(out, 'run.sh'), ...hostPort], { env, stdin: 'ignore' });
-  return stdout.split('\n');
+  const env = { PATH: `${path.join(tmp.dir, 'bin')}:${process.env.PATH ?? ''}`, TINYX_ACCEL: '' };
+  return execa('sh', [path.join(out, 'run.sh'), ...hostPort], { env, stdin: 'ignore', reject: false, stripFinalNewline: false });
+}
+
+/** QEMU's argv, as the stand-in received it (NUL-separated: a word may hold a newline). */
+async function argv(vm: VmLaunch, name: string, ...hostPort: string[]): Promise<string[]> {
+  const { stdout, exitCode, stderr } = await runIt(vm, name, ...hostPort);
+  expect(exitCode, stderr).toBe(0);
+  return stdout.split('\0').slice(0, -1);
 }
 
 const after = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
@@ -64,5 +75,49 @@ describe('run.sh', () => {
     expect(after(args, '-m')).toBe('64 M');
     expect(args.slice(-2)).toEqual(['-name', "it's"]);
     expect(args).not.toContain('-netdev');
+  });
+
+  it('hands QEMU every field of the record byte for byte and runs none of them', async () => {
+    const values = hostileValues(marker);
+    for (const [i, v] of values.entries()) {
+      const vm = { ...(await launch('qemu-x86_64', 80)), machine: v, memory: v, netDevice: v, extraArgs: [v, v], initramfs: v, reason: v };
+      const args = await argv(vm, `hostile-${i}`);
+      expect(after(args, '-machine')).toBe(v);
+      expect(after(args, '-m')).toBe(v);
+      expect(after(args, '-initrd')).toBe(v);
+      expect(after(args, '-device')).toBe(`${v},netdev=n0`);
+      expect(args.slice(-2)).toEqual([v, v]);
+    }
+    expect(await exists(marker)).toBe(false);
+  });
+
+  it('runs nothing from a hostile accelerator in the per-host cache: the VM gets TCG', async () => {
+    const options = { qemu: 'qemu-system-x86_64', machine: 'pc', choice: 'auto' as const };
+    const honest = path.join(tmp.dir, 'accel-honest');
+    const forged = path.join(tmp.dir, 'accel-forged');
+    await mkdir(forged);
+    await recordAccel({ ...options, cache: honest }, 'tcg', 'a probe');
+    const known = JSON.parse(await readFile(path.join(honest, 'accel.json'), 'utf8')) as Record<string, { accel: string }>;
+    for (const answer of Object.values(known)) answer.accel = `kvm$(touch ${marker})`;
+    await writeFile(path.join(forged, 'accel.json'), JSON.stringify(known));
+    const decision = await resolveAccel({ ...options, cache: forged });
+    expect(decision.accel).toBe(`kvm$(touch ${marker})`);
+    const args = await argv({ ...(await launch('qemu-x86_64', 80)), accel: decision.accel, reason: decision.reason }, 'forged-accel');
+    expect(after(args, '-accel')).toBe('tcg');
+    expect(await exists(marker)).toBe(false);
+  });
+
+  it('refuses a host port that is not a number from 1 to 65535, with exit 2 and nothing started', async () => {
+    const vm = await launch('qemu-x86_64', 80);
+    const bad = ['8080-:80,hostfwd=tcp:0.0.0.0:9999', '0', '65536', '080', ' 80', '80\n', '-1', '1e3', '99999999999999999999', ...hostileValues(marker).filter(Boolean)];
+    for (const [i, port] of bad.entries()) {
+      const { exitCode, stdout, stderr } = await runIt(vm, `bad-port-${i}`, port);
+      expect(exitCode, port).toBe(2);
+      expect(stdout, port).toBe('');
+      expect(stderr).toBe(`run.sh: the host port must be a number from 1 to 65535, received "${port}".\n`);
+    }
+    expect(await exists(marker)).toBe(false);
+    for (const port of ['1', '65535']) expect(after(await argv(vm, `port-${port}`, port), '-netdev')).toBe(`user,id=n0,hostfwd=tcp:127.0.0.1:${port}-:80`);
+    expect(after(await argv(vm, 'port-default'), '-netdev')).toBe('user,id=n0,hostfwd=tcp:127.0.0.1:8080-:80');
   });
 });

@@ -60,7 +60,7 @@ describe('writeOutput', () => {
     expect((await stat(path.join(out, 'run.sh'))).mode & 0o111).toBe(0o111);
     expect(script).toContain('-machine pc $ACCEL -m 256M');
     expect(script).toContain('hostfwd=tcp:127.0.0.1:$HOST_PORT-:80');
-    expect(script).toContain(`'-name' 'it'\\''s'`);
+    expect(script).toContain(`-name 'it'\\''s'`);
     expect(script).toContain('case "${TINYX_ACCEL:-tcg}" in');
   });
 

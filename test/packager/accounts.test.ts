@@ -65,9 +65,9 @@ describe('planRootfs with a user', () => {
     const at = (p: string) => nodes.find((n) => n.path === p);
     expect(at('/etc/passwd')?.data).toContain('www-data:x:33:33:');
     const rc = String(at('/etc/tinyx/rc')?.data);
-    expect(rc).toContain(`exec $bb su -p -s /bin/sh 'www-data' -c 'exec "$0" "$@"' '/app/x'`);
-    expect(rc).toContain("$bb chown '33:33' '/srv/x'");
-    expect(rc).toContain("export HOME='/var/www'");
+    expect(rc).toContain(`exec $bb su -p -s /bin/sh www-data -c 'exec "$0" "$@"' /app/x`);
+    expect(rc).toContain("$bb chown 33:33 /srv/x");
+    expect(rc).toContain("export HOME=/var/www");
     for (const dir of ['/var', '/var/log', '/var/tmp']) expect(at(dir)?.kind).toBe('dir');
     expect(at('/var/tmp')?.mode).toBe(0o1777);
   });

@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderInittab, renderRc, shellQuote } from '../../src/packager/init.js';
+import { renderInittab, renderRc } from '../../src/packager/init.js';
 import { GUEST_NET, MARKER_APP_EXITED, MARKER_APP_STARTED, MARKER_INIT_FAILED } from '../../src/packager/markers.js';
 import { tempDir } from '../deps/helpers.js';
 
@@ -49,12 +49,6 @@ describe('renderRc', () => {
       await execa(shell, args);
     });
   }
-
-  it('quotes arguments and values so the shell passes them through unchanged', async () => {
-    const values = ["it's", 'a b', '$HOME', 'hi "there"', '`x`', ''];
-    const { stdout } = await execa('sh', ['-c', `printf '[%s]\\n' ${values.map(shellQuote).join(' ')}`]);
-    expect(stdout.split('\n')).toEqual(values.map((v) => `[${v}]`));
-  });
 
   it('rejects bad environment names and ports', () => {
     expect(() => renderRc({ ...spec, env: { 'A-B': 'x' } })).toThrow(/environment variable/);

@@ -6,13 +6,14 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApp } from '../../src/deps/index.js';
-import { GUEST_PATH_ENV, shellQuote } from '../../src/packager/init.js';
+import { GUEST_PATH_ENV } from '../../src/packager/init.js';
 import { buildInitramfs } from '../../src/packager/initramfs.js';
 import { MARKER_APP_EXITED, MARKER_INIT_FAILED, MARKER_INIT_STARTED } from '../../src/packager/markers.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { bootAndTest, type BootRequest } from '../../src/tester/boot.js';
 import { startGuest } from '../../src/tester/qemu.js';
 import type { Profile } from '../../src/profile/types.js';
+import { quote } from '../../src/util/shell.js';
 import { REPO, buildExampleServer, tempDir } from '../deps/helpers.js';
 import { startKernel } from '../helpers/start-kernel.js';
 
@@ -82,7 +83,7 @@ describe('tinyx\'s init boots under QEMU', () => {
     // Port 0: the tests run once the app has started and read the console, as the test contract says.
     const probe = path.join(work, 'probe.sh');
     await writeFile(probe, `#!/bin/sh
-expected=${shellQuote(expected)}
+expected=${quote(expected)}
 for i in $(seq 1 100); do grep -q '^${MARKER_APP_EXITED} ' "$TINYX_CONSOLE" && break; sleep 0.2; done
 lines=$(tr -d '\\r' < "$TINYX_CONSOLE")
 printf '%s\\n' "$lines" | grep -qxF "$expected" || { echo "probe: the console lacks: $expected" >&2; exit 1; }

@@ -1,7 +1,8 @@
 // RemoteExecutor through a real loopback sshd: a stored kernel booted on the "worker" with the example
-// app and its probe gives the LocalExecutor's verdict; killing sshd mid-job re-queues onto the local one.
+// app and its probe gives the LocalExecutor's verdict, also from paths full of quotes and newlines;
+// killing sshd mid-job re-queues onto the local one.
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApp } from '../../src/deps/index.js';
@@ -13,6 +14,7 @@ import { ExecutorPool } from '../../src/remote/pool.js';
 import { LocalExecutor, type JobSettings } from '../../src/tester/executor.js';
 import { Workspace } from '../../src/tester/workspace.js';
 import { REPO, buildExampleServer, tempDir } from '../deps/helpers.js';
+import { exists, hostileName } from '../helpers/hostile.js';
 import { descendants, startSshd, type Sshd } from './sshd.js';
 import { findBuiltKernel, stageArtifact } from './kernel.js';
 
@@ -79,6 +81,29 @@ describe.skipIf(!kernel)('RemoteExecutor over loopback sshd', () => {
       expect(r.consoleLog).toBe(path.join(tmp.dir, 'logs-remote', 'console.log'));
       expect(await readFile(r.consoleLog!, 'utf8')).toContain(MARKER_APP_STARTED);
       expect(await readFile(r.testLog!, 'utf8')).toContain('probe: ok');
+    } finally {
+      await worker.close();
+    }
+  }, 240_000);
+
+  it('gives the same verdict with the worker cache and the tests file at hostile paths, running nothing in their names', async () => {
+    const marker = path.join(tmp.dir, 'MARKER');
+    // A file name holds no slash: the tests file's own tricks would touch a relative name, looked for everywhere below.
+    const relative = 'tinyx-marker-tests';
+    const hostileCache = path.join(tmp.dir, hostileName(marker));
+    const tests = path.join(tmp.dir, 'probes', hostileName(relative));
+    await mkdir(path.dirname(tests), { recursive: true });
+    await copyFile(spec.tests, tests);
+    const { config, hash } = await stageArtifact(kernel!, hostileCache, source.key, 'hostile');
+    const worker = new RemoteExecutor({ ...spec, tests }, { url: sshd.url, identity: sshd.identity, knownHosts: [sshd.knownHosts], kernelSrc: source.dir, cacheRoot: hostileCache, slots: 1 });
+    try {
+      const r = await worker.run({ config, configHash: hash, cmdline: CMDLINE, logDir: path.join(tmp.dir, 'logs-hostile') });
+      expect(r.status, r.consoleTail).toBe('pass');
+      expect(await readFile(r.testLog!, 'utf8')).toContain('probe: ok');
+      // Before close(), which removes the worker's run dir (the tests run in theirs).
+      expect(await exists(marker)).toBe(false);
+      const everywhere = [...await readdir(tmp.dir, { recursive: true }), ...await readdir(process.env.HOME ?? '/root')];
+      expect(everywhere.filter((name) => path.basename(name) === relative)).toEqual([]);
     } finally {
       await worker.close();
     }

@@ -8,6 +8,7 @@ import { resolveKernelSource } from '../../src/kconfig/source.js';
 import { connectWorker } from '../../src/remote/connect.js';
 import type { SshConnection } from '../../src/remote/connection.js';
 import { resolveRemoteSource } from '../../src/remote/source.js';
+import { exists, hostileName } from '../helpers/hostile.js';
 import { fakeGitTree, fakeTarball, fakeTree } from '../kconfig/faketree.js';
 import { startSshd, type Sshd } from './sshd.js';
 
@@ -132,5 +133,33 @@ describe('resolveRemoteSource: the same identity as resolveKernelSource', () => 
     expect(same.version).toBe('9.9.0');
     expect(same.key).toBe((await localTree({ tarballDir, cache: await temp(), kernelSrc: 'linux-source-9.9' })).key);
     await expect(resolveRemoteSource(session, { tarballDir, cacheRoot: await temp(), package: 'linux-source-9.8' })).rejects.toMatchObject({ code: 'TINYX_KERNEL_SRC_NOT_FOUND' });
+  }, 60_000);
+
+  it('for a tree at a path of quotes, spaces, a newline and a trailing space: the same, and nothing in it runs', async () => {
+    const root = await temp();
+    const marker = path.join(root, 'MARKER');
+    const { local, remote } = await both(await fakeTree(root, hostileName(marker)));
+    expect(remote).toEqual(local);
+    expect(await exists(marker)).toBe(false);
+  });
+
+  it('unpacks a package named with quotes, spaces and backticks, and runs nothing in the name', async () => {
+    const root = await temp();
+    const tarballDir = path.join(root, 'usr-src');
+    // A file name holds no slash: the marker lands in the worker shell's working directory.
+    const marker = `tinyx-marker-${path.basename(root)}`;
+    const cwd = (await session.run('pwd')).replace(/\n$/, '');
+    const version = `9.9 $(touch ${marker}) \`touch ${marker}\` 'sq' "dq" $HOME`;
+    await fakeTarball(tarballDir, await fakeTree(root, 'work'), version);
+    try {
+      const cacheRoot = await temp();
+      const remote = await resolveRemoteSource(session, { tarballDir, cacheRoot, package: `linux-source-${version}` });
+      expect(remote.dir).toBe(path.join(cacheRoot, 'kernel', `linux-source-${version}`));
+      expect(remote.version).toBe('9.9.0');
+      expect(await readFile(path.join(remote.dir, 'init', 'main.c'), 'utf8')).toContain('start_kernel');
+      expect(await exists(path.join(cwd, marker))).toBe(false);
+    } finally {
+      await rm(path.join(cwd, marker), { force: true });
+    }
   }, 60_000);
 });
