@@ -154,6 +154,22 @@ describe('tinyx fleet: every app\'s flags and files checked before any app runs'
     await refusedRun(file, /line 7: apps\.api: --port must be a TCP port from 1 to 65535/);
   });
 
+  it('refuses apps named as the fleet\'s own files in its out dir, with their lines', async () => {
+    const file = await fleetFile('names.yaml', ['apps:', '  summary.json:', '    app: /bin/true', '  fleet.lock:', '    app: /bin/true',
+      '  summary.md.1a2b.tmp:', '    app: /bin/true', '  ../up:', '    app: /bin/true', '  .hidden:', '    app: /bin/true', ''].join('\n'));
+    const r = await run(['fleet', 'check', file]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('line 5: apps.summary.json: an app\'s name names its out dir, and "summary.json" is the fleet\'s own (summary.json, summary.md, fleet.lock)');
+    expect(r.stderr).toContain('line 7: apps.fleet.lock: an app\'s name names its out dir, and "fleet.lock" is the fleet\'s own');
+    expect(r.stderr).toContain('line 9: apps.summary.md.1a2b.tmp: an app\'s name names its out dir, and "summary.md.1a2b.tmp" is the fleet\'s own');
+    expect(r.stderr).toContain('line 11: apps.../up: an app\'s name names its out dir: letters, digits');
+    expect(r.stderr).toContain('line 13: apps..hidden: an app\'s name names its out dir: letters, digits');
+    await refusedRun(file, /apps\.summary\.json/);
+    // The fleet keeps nothing else beside the apps' dirs: history/ is each app's own, inside its dir.
+    const history = await fleetFile('history.yaml', 'apps:\n  history:\n    app: /bin/true\n');
+    expect((await run(['fleet', 'check', history])).code).toBe(0);
+  });
+
   it('refuses an --out it cannot create, with TINYX_OUT_INVALID', async () => {
     const file = await fleetFile('out.yaml', 'apps:\n  web:\n    app: /bin/true\n');
     const r = await run(['fleet', 'run', file, '--out', path.join(dir, 'probe.sh', 'out')]);
