@@ -170,6 +170,13 @@ describe('tinyx fleet: every app\'s flags and files checked before any app runs'
     expect((await run(['fleet', 'check', history])).code).toBe(0);
   });
 
+  it('refuses a fleet file with nested aliases, with the line of the first', async () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]'];
+    const file = path.join(dir, 'bomb.yaml');
+    await writeFile(file, `${levels.join('\n')}\napps:\n  web:\n    app: /bin/true\n    tests: ./probe.sh\n    include: *c\n`);
+    await refusedRun(file, /line 2: \*a: YAML aliases \(\*name\) are not supported; write the value out \(19 aliases in the file\)/);
+  });
+
   it('refuses an --out it cannot create, with TINYX_OUT_INVALID', async () => {
     const file = await fleetFile('out.yaml', 'apps:\n  web:\n    app: /bin/true\n');
     const r = await run(['fleet', 'run', file, '--out', path.join(dir, 'probe.sh', 'out')]);

@@ -307,7 +307,14 @@ describe('verify', () => {
   });
 });
 
-describe('workers and distcc', () => {
+/** A workers.yaml or profile whose nested aliases would expand to 9^6 values (a "billion laughs"). */
+function aliasBomb(tail: string): string {
+  const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+  for (let i = 1; i < 6; i++) levels.push(`${'abcdef'[i]}: &${'abcdef'[i]} [${Array(9).fill(`*${'abcdef'[i - 1]}`).join(',')}]`);
+  return `${levels.join('\n')}\n${tail}`;
+}
+
+describe('workers, distcc and YAML aliases', () => {
   // The run's kernel is a tiny tarball and the cache a private one: a check that came too late would unpack it there.
   let cache: string;
   let kernel: string;
@@ -348,11 +355,25 @@ describe('workers and distcc', () => {
     });
   }
 
-  it('worker check refuses a bad address with exit status 2, before connecting to any worker', async () => {
+  it('minimize refuses a workers.yaml or a profile with nested aliases, with the file and line', async () => {
+    const workers = path.join(dir, 'bomb-workers.yaml');
+    await writeFile(workers, aliasBomb('workers: [*f]\n'));
+    await refused(minimizeArgs(freshOut(), '--kernel-src', kernel, '--workers', workers), 'TINYX_USAGE',
+      /Invalid workers file:\n  .*bomb-workers\.yaml:2: \*a: YAML aliases \(\*name\) are not supported; write the value out \(46 aliases in the file\)/);
+    const profile = path.join(dir, 'bomb-profile.yaml');
+    await writeFile(profile, aliasBomb('kernel:\n  enable: *f\n'));
+    await refused(minimizeArgs(freshOut(), '--kernel-src', kernel, '--profile', profile), 'TINYX_PROFILE_INVALID',
+      /bomb-profile\.yaml is invalid:\n  line 2: \*a: YAML aliases \(\*name\) are not supported/);
+  });
+
+  it('worker check refuses a bad address or workers.yaml with exit status 2, before connecting to any worker', async () => {
     await refused(['worker', 'check', 'ssh://%zz@h'], 'TINYX_USAGE', /Not a worker address: "ssh:\/\/%zz@h"/);
     // 192.0.2.1 (TEST-NET-1) never answers: a check that connected first would take the whole --timeout.
     const started = Date.now();
     await refused(['worker', 'check', 'ssh://root@192.0.2.1', 'ssh://%zz@h', '--timeout', '20'], 'TINYX_USAGE', /%zz/);
     expect(Date.now() - started).toBeLessThan(10_000);
+    const workers = path.join(dir, 'bomb-check.yaml');
+    await writeFile(workers, aliasBomb('workers: [*f]\n'));
+    await refused(['worker', 'check', '--workers', workers], 'TINYX_USAGE', /bomb-check\.yaml:2: \*a: YAML aliases/);
   });
 });
