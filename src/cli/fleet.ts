@@ -5,6 +5,7 @@ import type { FlagValue } from '../fleet/file.js';
 import { EXECUTION_KEYS } from '../fleet/file.js';
 import { loadFleet } from '../fleet/load.js';
 import { DEFAULT_KEEP_HISTORY, runFleet } from '../fleet/run.js';
+import { checkOut } from '../search/inputs.js';
 import { fleetExitStatus } from '../fleet/summary.js';
 import { parseFlags, type FlagValues } from './flags/flag.js';
 import { FLEET_FLAGS, FLEET_OWN_FLAGS, FLEET_USAGE } from './flags/fleet.js';
@@ -47,7 +48,7 @@ export async function fleetCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout(`${file}: ${plan.apps.length} app${plan.apps.length === 1 ? '' : 's'}, valid\n`);
     return 0;
   }
-  const out = path.resolve(values.out ?? plan.file.out ?? path.join('out', path.basename(file).replace(/\.ya?ml$/, '')));
+  const out = await checkOut(values.out ?? plan.file.out ?? path.join('out', path.basename(file).replace(/\.ya?ml$/, '')));
   const stamp = () => new Date().toISOString();
   const summary = await runFleet(plan, {
     out, keepHistory: keep !== undefined ? Number(keep) : (plan.file.keepHistory ?? DEFAULT_KEEP_HISTORY), signal: io.signal,

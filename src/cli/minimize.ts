@@ -7,6 +7,7 @@ import { loadProfile } from '../profile/load.js';
 import { parseInitChoice } from '../packager/init-kind.js';
 import { minimize } from '../search/minimize.js';
 import type { AppOptions, ExecutionOptions, HarnessOptions, KernelOptions, MinimizeOptions, RunOptions, SearchOptions } from '../search/options.js';
+import { checkWorkers } from '../remote/inputs.js';
 import { loadWorkersFile, type WorkerSpec } from '../remote/workers-file.js';
 import { writeOutput } from '../output/write.js';
 import { parseFlags, type FlagValues } from './flags/flag.js';
@@ -50,19 +51,9 @@ export type FlagOptions = Omit<MinimizeOptions, keyof RunOptions>;
 export async function optionsFromFlags(values: FlagValues<typeof MINIMIZE_FLAGS>, appArgs: string[]): Promise<FlagOptions> {
   if (!values.app || !values.tests) throw new TinyxError('TINYX_USAGE', 'minimize needs --app and --tests.', { advice: 'See tinyx minimize --help.' });
   const profile = await loadProfile(values.profile);
-  const unreachable = values['worker-unreachable'];
-  if (unreachable !== 'fail' && unreachable !== 'warn') throw new TinyxError('TINYX_USAGE', `--worker-unreachable must be fail or warn, got ${unreachable}.`);
-  const workerSlots = number(values['worker-slots'], 'worker-slots');
-  if (workerSlots < 1) throw new TinyxError('TINYX_USAGE', `--worker-slots must be a whole number of at least 1, received ${workerSlots}.`);
-  const workers: WorkerSpec[] = [
-    ...(values.workers ? await loadWorkersFile(values.workers) : []),
-    ...(values.worker ?? []).map((url) => ({
-      url, slots: workerSlots, identity: values.identity, knownHosts: values['known-hosts'],
-    })),
-  ];
+  const execution = await executionFromFlags(values);
   // Read in this order (a bad flag is reported before the ones after it), then handed over in the groups each stage takes.
   const port = number(values.port, 'port');
-  const jobs = values.jobs === undefined ? undefined : number(values.jobs, 'jobs');
   const confirmFailures = number(values['confirm-failures'], 'confirm-failures');
   const finalRuns = number(values['final-runs'], 'final-runs');
   const accel = accelChoice(values.accel, profile.qemu.accel);
@@ -86,8 +77,28 @@ export async function optionsFromFlags(values: FlagValues<typeof MINIMIZE_FLAGS>
     compareCompression,
     kernelTrace: values['kernel-trace'], assumeMonotone: values['assume-monotone'], confirmFailures, finalRuns,
   };
-  const execution: ExecutionOptions = { jobs, workers, onUnreachableWorker: unreachable, distcc: values.distcc };
   return { ...app, ...harness, ...kernel, ...search, ...execution };
+}
+
+/**
+ * The execution group (slots, workers, distcc) from minimize's flag values: the workers file read,
+ * each worker's address, key and known_hosts files and the distcc hosts checked. A bad value is a
+ * TINYX_USAGE error, before any work.
+ */
+export async function executionFromFlags(values: FlagValues<typeof MINIMIZE_FLAGS>): Promise<ExecutionOptions> {
+  const jobs = values.jobs === undefined ? undefined : number(values.jobs, 'jobs');
+  const unreachable = values['worker-unreachable'];
+  if (unreachable !== 'fail' && unreachable !== 'warn') throw new TinyxError('TINYX_USAGE', `--worker-unreachable must be fail or warn, got ${unreachable}.`);
+  const workerSlots = number(values['worker-slots'], 'worker-slots');
+  if (workerSlots < 1) throw new TinyxError('TINYX_USAGE', `--worker-slots must be a whole number of at least 1, received ${workerSlots}.`);
+  const workers: WorkerSpec[] = [
+    ...(values.workers ? await loadWorkersFile(values.workers) : []),
+    ...(values.worker ?? []).map((url) => ({
+      url, slots: workerSlots, identity: values.identity, knownHosts: values['known-hosts'],
+    })),
+  ];
+  await checkWorkers(workers, values.distcc);
+  return { jobs, workers, onUnreachableWorker: unreachable, distcc: values.distcc };
 }
 
 /** KEY=VALUE pairs; the key must be a shell variable name. */

@@ -2,6 +2,7 @@
 import { isTinyxError, TinyxError } from '../errors.js';
 import { checkWorker, formatCheckTable, usable } from '../remote/check.js';
 import { connectWorker } from '../remote/connect.js';
+import { checkWorkers } from '../remote/inputs.js';
 import { loadWorkersFile, type WorkerSpec } from '../remote/workers-file.js';
 import { WORKER_FLAGS, WORKER_USAGE } from './flags/commands.js';
 import { parseFlags } from './flags/flag.js';
@@ -25,6 +26,7 @@ export async function workerCommand(argv: string[], io: { stdout: (s: string) =>
     })),
   ];
   if (workers.length === 0) throw new TinyxError('TINYX_USAGE', 'No worker to check.', { advice: 'Pass ssh://user@host[:port] or --workers FILE.' });
+  await checkWorkers(workers);
   let allUsable = true;
   for (const worker of workers) allUsable = (await checkOne(worker, timeout * 1000, io)) && allUsable;
   return allUsable ? 0 : 1;

@@ -9,17 +9,20 @@ export interface FleetShared {
 
 /** Pure: `--key=value` for each of the app's flags, then the shared ones, then `--` and the app's arguments. */
 export function appArgv(app: FleetApp, shared: FleetShared): string[] {
+  const kernel: Record<string, FlagValue> = shared.kernel !== undefined ? { 'kernel-src': shared.kernel } : {};
+  return [...flagArgv(app.flags), ...flagArgv(shared.execution), ...flagArgv(kernel), '--', ...app.args];
+}
+
+/** Pure: `--key=value` for each flag (`--key` for true, once per value for a list, nothing for false). */
+export function flagArgv(flags: Record<string, FlagValue>): string[] {
   const argv: string[] = [];
-  const put = (key: string, value: FlagValue) => {
+  for (const [key, value] of Object.entries(flags)) {
     if (value === true) argv.push(`--${key}`);
     else if (Array.isArray(value)) for (const v of value) argv.push(`--${key}=${v}`);
     // `--key=value`: a value that starts with "-" stays a value.
     else if (value !== false) argv.push(`--${key}=${value}`);
-  };
-  for (const [key, value] of Object.entries(app.flags)) put(key, value);
-  for (const [key, value] of Object.entries(shared.execution)) put(key, value);
-  if (shared.kernel !== undefined) put('kernel-src', shared.kernel);
-  return [...argv, '--', ...app.args];
+  }
+  return argv;
 }
 
 /** Pure: the app's own options as one canonical text (keys sorted, shared execution flags and the kernel left out: the kernel counts by its tree). */

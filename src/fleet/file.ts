@@ -5,7 +5,9 @@ import type { Flag } from '../cli/flags/flag.js';
 import { MINIMIZE_FLAGS } from '../cli/flags/minimize.js';
 import { TinyxError } from '../errors.js';
 import { PACKAGE_NAME } from '../kconfig/tarball.js';
+import { LOCK_FILE } from './lock.js';
 import { describe, Reader } from './reader.js';
+import { SUMMARY_FILES } from './summary.js';
 
 /** A flag's value as written: a string, a boolean flag's truth, or a repeatable flag's values. */
 export type FlagValue = string | boolean | string[];
@@ -42,6 +44,8 @@ export const EXECUTION_KEYS = Object.keys(FLAGS).filter((k) => FLAGS[k]!.group =
 export const APP_KEYS = [...Object.keys(FLAGS).filter((k) => !FLEET_DECIDES.includes(k as FlagName) && !EXECUTION_KEYS.includes(k)), 'args'];
 const TOP_KEYS = ['kernel', 'out', 'keep-history', 'defaults', 'execution', 'apps'];
 const APP_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** The fleet's own files in its out dir, beside the apps' dirs; their temporary and lock-breaking siblings are `<name>.*`. */
+const FLEET_FILES: readonly string[] = [...SUMMARY_FILES, LOCK_FILE];
 
 /** Why a flag of minimize's is not an app's key. */
 function notPerApp(key: string): string | undefined {
@@ -72,6 +76,9 @@ export function parseFleet(text: string, source: string): FleetFile {
       const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       const where = `apps.${name}`;
       if (!APP_NAME.test(name)) problems.push(`${reader.at(pair.key)}${where}: an app's name names its out dir: letters, digits, ".", "_" and "-", received "${name}"`);
+      else if (FLEET_FILES.some((f) => name === f || name.startsWith(`${f}.`))) {
+        problems.push(`${reader.at(pair.key)}${where}: an app's name names its out dir, and "${name}" is the fleet's own (${FLEET_FILES.join(', ')}); name the app otherwise`);
+      }
       const own = reader.flagMap(pair as Pair<Node, Node>, where, APP_KEYS, notPerApp);
       const flags = { ...defaults.flags, ...own.flags };
       for (const needed of ['app', 'tests']) {

@@ -2,10 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import { MINIMIZE_FLAGS } from '../cli/flags/minimize.js';
 import { parseFlags } from '../cli/flags/flag.js';
-import { optionsFromFlags, type FlagOptions } from '../cli/minimize.js';
+import { executionFromFlags, optionsFromFlags, type FlagOptions } from '../cli/minimize.js';
 import { TinyxError, isTinyxError } from '../errors.js';
+import { checkSettings } from '../search/inputs.js';
 import { didYouMean } from '../util/suggest.js';
-import { appArgv, type FleetShared } from './argv.js';
+import { appArgv, flagArgv, type FleetShared } from './argv.js';
 import { parseFleet, type FleetApp, type FleetFile } from './file.js';
 
 export interface PlannedApp {
@@ -42,6 +43,7 @@ export async function loadFleet(source: string, overrides: FleetOverrides = {}):
     }
   }
   const shared: FleetShared = { kernel: overrides.kernel ?? file.kernel, execution: { ...file.execution, ...overrides.execution } };
+  await checkExecution(file.source, shared.execution);
   // Every app is checked, the ones --only leaves out too: the file is one thing.
   const problems: string[] = [];
   const apps: PlannedApp[] = [];
@@ -51,9 +53,10 @@ export async function loadFleet(source: string, overrides: FleetOverrides = {}):
     try {
       const { values } = parseFlags(MINIMIZE_FLAGS, argv.slice(0, split));
       const options = await optionsFromFlags(values, argv.slice(split + 1));
+      checkSettings(options);
       if (!overrides.only?.length || overrides.only.includes(app.name)) apps.push({ app, options });
     } catch (error) {
-      if (!isTinyxError(error) && !(error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) throw error;
+      if (!isFlagError(error)) throw error;
       problems.push(`line ${app.line}: apps.${app.name}: ${error.message.replace(/\n/g, '\n    ')}`);
     }
   }
@@ -63,4 +66,21 @@ export async function loadFleet(source: string, overrides: FleetOverrides = {}):
     });
   }
   return { file, shared, apps };
+}
+
+/** The execution flags every app shares (workers, distcc, slots), checked once: one problem, not one per app. */
+async function checkExecution(source: string, execution: FleetShared['execution']): Promise<void> {
+  try {
+    await executionFromFlags(parseFlags(MINIMIZE_FLAGS, flagArgv(execution)).values);
+  } catch (error) {
+    if (!isFlagError(error)) throw error;
+    throw new TinyxError('TINYX_FLEET_INVALID', `Fleet file ${source} is invalid:\n  execution (the file's, with the command line's flags over it): ${error.message.replace(/\n/g, '\n    ')}`, {
+      advice: 'The execution keys mean what the `tinyx minimize` flags of the same names mean (see tinyx minimize --help).',
+    });
+  }
+}
+
+/** A refusal of a value (tinyx's, or the flag parser's), as opposed to a bug. */
+function isFlagError(error: unknown): error is Error {
+  return isTinyxError(error) || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
 }

@@ -56,9 +56,13 @@ export function fleetExitStatus(summary: FleetSummary): 0 | 1 {
   return summary.passed ? 0 : 1;
 }
 
+/** The summary's files in the fleet's out dir. */
+export const SUMMARY_FILES = ['summary.json', 'summary.md'] as const;
+
 export async function writeSummary(dir: string, summary: FleetSummary): Promise<void> {
-  await writeFileAtomic(path.join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  await writeFileAtomic(path.join(dir, 'summary.md'), renderSummary(summary));
+  const [json, md] = SUMMARY_FILES;
+  await writeFileAtomic(path.join(dir, json), JSON.stringify(summary, null, 2) + '\n');
+  await writeFileAtomic(path.join(dir, md), renderSummary(summary));
 }
 
 const kib = (bytes: number | null) => (bytes === null ? '-' : `${(bytes / 1024).toFixed(0)} KiB`);

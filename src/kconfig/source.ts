@@ -8,6 +8,7 @@ import { exists } from '../util/fsx.js';
 import { dirIdentity, treeKey } from './identity.js';
 import { DEFAULT_PROFILE, loadProfile } from '../profile/load.js';
 import { installedPackages, PACKAGE_NAME, TARBALL_DIR, TARBALL_IDENTITY, unpackTarball } from './tarball.js';
+import { useTree, withTreeLock } from './tree-lock.js';
 
 export interface KernelSource {
   /** Absolute path of the (pristine) source tree. */
@@ -77,11 +78,20 @@ async function chooseTree(options: SourceOptions, cache: string, tarballDir: str
   return { ...(await unpackTarball(cache, path.join(tarballDir, `${chosen}.tar.xz`))), chosenBy, notes, package: chosen };
 }
 
-/** A tree tinyx unpacked (it never writes there) is its tarball, however it is reached; others are hashed. */
+/**
+ * A tree tinyx unpacked (it never writes there) is its tarball, however it is reached, and this run
+ * is recorded as using it (a new unpack leaves it alone meanwhile); others are hashed.
+ */
 async function givenTree(dir: string, cache: string): Promise<{ dir: string; identity: string }> {
-  const marker = await readFile(`${dir}.unpacked`, 'utf8').then((t) => t.trim(), () => '');
-  const identity = TARBALL_IDENTITY.test(marker) ? marker : await dirIdentity(dir, path.join(cache, 'kernel', 'tree-hashes'));
-  return { dir, identity };
+  const unpacked = `${dir}.unpacked`;
+  if (await exists(unpacked)) {
+    const marker = await withTreeLock(dir, async () => {
+      await useTree(dir);
+      return readFile(unpacked, 'utf8').then((t) => t.trim(), () => '');
+    });
+    if (TARBALL_IDENTITY.test(marker)) return { dir, identity: marker };
+  }
+  return { dir, identity: await dirIdentity(dir, path.join(cache, 'kernel', 'tree-hashes')) };
 }
 
 async function checkTree(dir: string): Promise<string> {

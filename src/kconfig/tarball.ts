@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { TinyxError } from '../errors.js';
 import { writeFileAtomic } from '../util/fsx.js';
 import { sha256File } from '../util/hash.js';
+import { otherUsers, useTree, withTreeLock } from './tree-lock.js';
 
 export const TARBALL_DIR = '/usr/src';
 
@@ -25,16 +26,33 @@ export async function installedPackages(tarballDir: string): Promise<string[]> {
 /**
  * A kernel tarball (.tar.xz holding one top directory), unpacked into <cache>/kernel/<its name>. The
  * `.unpacked` marker records the tarball's identity; a changed tarball (a package upgrade) is
- * unpacked again into the same path, so caches keyed on paths (ccache) still hit.
+ * unpacked again into the same path, so caches keyed on paths (ccache) still hit. One process
+ * unpacks at a time (another waits, then uses its tree), each records that it uses the tree, and a
+ * tree another live process uses is never deleted for a new unpack (TINYX_KERNEL_SRC_BUSY).
  */
 export async function unpackTarball(cache: string, tarball: string): Promise<{ dir: string; identity: string }> {
   const file = path.basename(tarball);
-  const name = file.replace(/\.tar\.xz$/, '');
   const root = path.join(cache, 'kernel');
-  const dir = path.join(root, name);
-  const done = `${dir}.unpacked`;
+  const dir = path.join(root, file.replace(/\.tar\.xz$/, ''));
   const identity = await tarballIdentity(tarball, path.join(root, `${file}.identity`));
-  if (await unpackedFrom(done, tarball, identity)) return { dir, identity };
+  return withTreeLock(dir, async () => {
+    if (!(await unpackedFrom(`${dir}.unpacked`, tarball, identity))) await unpack(tarball, dir, identity);
+    await useTree(dir);
+    return { dir, identity };
+  });
+}
+
+/** Unpacks `tarball` into `dir`, replacing the tree there unless another live process uses it. */
+async function unpack(tarball: string, dir: string, identity: string): Promise<void> {
+  const file = path.basename(tarball);
+  const root = path.dirname(dir);
+  const done = `${dir}.unpacked`;
+  const users = await otherUsers(dir);
+  if (users.length > 0) {
+    throw new TinyxError('TINYX_KERNEL_SRC_BUSY', `${dir} is to be unpacked again from ${file} (the tarball changed since, say by a package upgrade), and tinyx (pid ${users.join(', ')}) is using the tree there: unpacking now would delete it under ${users.length === 1 ? 'that run' : 'those runs'}.`, {
+      advice: `Run again once ${users.length === 1 ? 'it has' : 'they have'} finished (the new ${file} is then unpacked), or pass --kernel-src ${dir} to use the tree as it is.`,
+    });
+  }
   await mkdir(root, { recursive: true });
   const staging = await makeStaging(root);
   try {
@@ -53,7 +71,6 @@ export async function unpackTarball(cache: string, tarball: string): Promise<{ d
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
-  return { dir, identity };
 }
 
 /**

@@ -1,8 +1,8 @@
 // workers.yaml: the list of worker hosts (url, identity, slots, kernelSrc, knownHosts | fingerprint).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { TinyxError } from '../errors.js';
+import { parseWithLines } from '../util/yaml-lines.js';
 import { parseWorkerUrl } from './url.js';
 
 export interface WorkerSpec {
@@ -25,18 +25,17 @@ export async function loadWorkersFile(file: string): Promise<WorkerSpec[]> {
 
 /** Parses and checks workers.yaml; every problem names its line. Relative paths are relative to the file. */
 export function parseWorkersFile(text: string, file = 'workers.yaml'): WorkerSpec[] {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: false });
-  const problems: string[] = [];
+  const { doc, lines, problems } = parseWithLines(text, (line) => `${file}:${line}: `);
+  // Syntax errors and aliases first: the document is not turned into values (toJS would expand aliases).
+  if (problems.length > 0) throw invalid(problems);
   const at = (node: unknown) => {
     const range = (node as { range?: [number, number, number] } | null)?.range;
     return range ? `${file}:${lines.linePos(range[0]).line}` : file;
   };
-  for (const error of doc.errors) problems.push(`${file}:${error.linePos?.[0]?.line ?? '?'}: ${error.message.split('\n')[0]}`);
   const root = doc.contents as { items?: unknown[] } | null;
   const list = (doc.toJS() as { workers?: unknown } | unknown[] | null);
   const items = Array.isArray(list) ? list : Array.isArray((list as { workers?: unknown } | null)?.workers) ? (list as { workers: unknown[] }).workers : undefined;
-  if (problems.length === 0 && !items) problems.push(`${file}: expected a list of workers (or workers: [...]), got ${typeof list}`);
+  if (!items) problems.push(`${file}: expected a list of workers (or workers: [...]), got ${typeof list}`);
   const nodes = (Array.isArray(list) ? root?.items : ((root?.items?.[0] as { value?: { items?: unknown[] } } | undefined)?.value?.items)) ?? [];
   const base = path.dirname(file);
   const specs: WorkerSpec[] = [];
@@ -69,8 +68,10 @@ export function parseWorkersFile(text: string, file = 'workers.yaml'): WorkerSpe
       ...(identity ? { identity: resolve(identity) } : {}), ...(knownHosts ? { knownHosts: knownHosts.map(resolve) } : {}),
     });
   });
-  if (problems.length > 0) {
-    throw new TinyxError('TINYX_USAGE', `Invalid workers file:\n  ${problems.join('\n  ')}`, { advice: 'See docs/workers.md for the format.' });
-  }
+  if (problems.length > 0) throw invalid(problems);
   return specs;
+}
+
+function invalid(problems: string[]): TinyxError {
+  return new TinyxError('TINYX_USAGE', `Invalid workers file:\n  ${problems.join('\n  ')}`, { advice: 'See docs/workers.md for the format.' });
 }

@@ -60,6 +60,7 @@ export interface Executor {
 /** Runs jobs on this machine, one build dir per slot. */
 export class LocalExecutor implements Executor {
   readonly name = 'local';
+  readonly slots: number;
   private readonly free: number[];
 
   constructor(
@@ -68,10 +69,7 @@ export class LocalExecutor implements Executor {
     slotIndexes: number[],
   ) {
     this.free = [...slotIndexes];
-  }
-
-  get slots(): number {
-    return this.free.length;
+    this.slots = slotIndexes.length;
   }
 
   async run(job: Job, signal?: AbortSignal): Promise<Verdict> {

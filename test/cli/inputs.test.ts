@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMain } from '../../src/cli/main.js';
 import { resolveApp } from '../../src/deps/index.js';
 import { isTinyxError } from '../../src/errors.js';
@@ -15,6 +15,7 @@ import { checkApp, checkOut, checkSettings } from '../../src/search/inputs.js';
 import { minimize } from '../../src/search/minimize.js';
 import type { MinimizeEvent } from '../../src/search/events.js';
 import { cacheRoot } from '../../src/util/paths.js';
+import { fakeTarball, fakeTree } from '../kconfig/faketree.js';
 
 const TREE = path.join(cacheRoot(), 'kernel/linux-source-6.1');
 const haveTree = existsSync(path.join(TREE, 'Makefile'));
@@ -303,5 +304,76 @@ describe('verify', () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(`--jobs expects a whole number of at least 1, received "${jobs}"`);
     }
+  });
+});
+
+/** A workers.yaml or profile whose nested aliases would expand to 9^6 values (a "billion laughs"). */
+function aliasBomb(tail: string): string {
+  const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+  for (let i = 1; i < 6; i++) levels.push(`${'abcdef'[i]}: &${'abcdef'[i]} [${Array(9).fill(`*${'abcdef'[i - 1]}`).join(',')}]`);
+  return `${levels.join('\n')}\n${tail}`;
+}
+
+describe('workers, distcc and YAML aliases', () => {
+  // The run's kernel is a tiny tarball and the cache a private one: a check that came too late would unpack it there.
+  let cache: string;
+  let kernel: string;
+  let saved: string | undefined;
+  beforeAll(async () => {
+    cache = path.join(dir, 'private-cache');
+    kernel = await fakeTarball(path.join(dir, 'usr-src'), await fakeTree(dir, 'linux-fake'));
+    saved = process.env.TINYX_CACHE;
+    process.env.TINYX_CACHE = cache;
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.TINYX_CACHE;
+    else process.env.TINYX_CACHE = saved;
+  });
+
+  async function refused(argv: string[], code: string, says: RegExp): Promise<void> {
+    const r = await run(argv);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`(${code})`);
+    expect(r.stderr).toMatch(says);
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(cache), 'nothing unpacked').toBe(false);
+  }
+
+  const cases: [string, string[], RegExp][] = [
+    ['a --worker whose user has a stray %', ['--worker', 'ssh://%zz@h'], /Not a worker address: "ssh:\/\/%zz@h" \(the user name "%zz" has a % that is not a %XX escape\)/],
+    ['a --worker that is no ssh:// address', ['--worker', 'build1'], /Not a worker address: "build1"/],
+    ['a --distcc host list with a bad host', ['--distcc', 'build1/4 bad!host'], /--distcc: not a distcc host list: bad!host/],
+    ['a missing --identity', ['--worker', 'ssh://u@h', '--identity', '/nonexistent/id_ed25519'], /The identity file \/nonexistent\/id_ed25519 \(for ssh:\/\/u@h\) does not exist/],
+    ['a --known-hosts that is a directory', ['--worker', 'ssh://u@h', '--known-hosts', '/tmp'], /The known_hosts file \/tmp \(for ssh:\/\/u@h\) is not a file/],
+  ];
+  for (const [what, flags, says] of cases) {
+    it(`minimize refuses ${what} before any work`, async () => {
+      const out = freshOut();
+      await refused(minimizeArgs(out, '--kernel-src', kernel, ...flags), 'TINYX_USAGE', says);
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+
+  it('minimize refuses a workers.yaml or a profile with nested aliases, with the file and line', async () => {
+    const workers = path.join(dir, 'bomb-workers.yaml');
+    await writeFile(workers, aliasBomb('workers: [*f]\n'));
+    await refused(minimizeArgs(freshOut(), '--kernel-src', kernel, '--workers', workers), 'TINYX_USAGE',
+      /Invalid workers file:\n  .*bomb-workers\.yaml:2: \*a: YAML aliases \(\*name\) are not supported; write the value out \(46 aliases in the file\)/);
+    const profile = path.join(dir, 'bomb-profile.yaml');
+    await writeFile(profile, aliasBomb('kernel:\n  enable: *f\n'));
+    await refused(minimizeArgs(freshOut(), '--kernel-src', kernel, '--profile', profile), 'TINYX_PROFILE_INVALID',
+      /bomb-profile\.yaml is invalid:\n  line 2: \*a: YAML aliases \(\*name\) are not supported/);
+  });
+
+  it('worker check refuses a bad address or workers.yaml with exit status 2, before connecting to any worker', async () => {
+    await refused(['worker', 'check', 'ssh://%zz@h'], 'TINYX_USAGE', /Not a worker address: "ssh:\/\/%zz@h"/);
+    // 192.0.2.1 (TEST-NET-1) never answers: a check that connected first would take the whole --timeout.
+    const started = Date.now();
+    await refused(['worker', 'check', 'ssh://root@192.0.2.1', 'ssh://%zz@h', '--timeout', '20'], 'TINYX_USAGE', /%zz/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const workers = path.join(dir, 'bomb-check.yaml');
+    await writeFile(workers, aliasBomb('workers: [*f]\n'));
+    await refused(['worker', 'check', '--workers', workers], 'TINYX_USAGE', /bomb-check\.yaml:2: \*a: YAML aliases/);
   });
 });

@@ -1,9 +1,14 @@
 // ExecutorPool scheduling with in-process executors: re-queue on executor failure, never on a failing
 // verdict, dead executors dropped, results independent of which executor ran a job.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadProfile } from '../../src/profile/load.js';
 import { WorkerLostError } from '../../src/remote/errors.js';
-import { ExecutorPool } from '../../src/remote/pool.js';
-import type { Executor, Job } from '../../src/tester/executor.js';
+import { ExecutorPool, type PoolEvent } from '../../src/remote/pool.js';
+import { LocalExecutor, type Executor, type Job } from '../../src/tester/executor.js';
+import { Workspace } from '../../src/tester/workspace.js';
 import type { Verdict } from '../../src/tester/verdict.js';
 
 /** A verdict that depends on the job only: "pass" for even hashes, "fail" for odd ones. */
@@ -76,4 +81,40 @@ describe('ExecutorPool', () => {
     await expect(pool.run(jobs(1)[0]!)).rejects.toThrow('bug');
     expect(pool.live).toEqual(['local']);
   });
+
+  it('runs as many jobs at once on this host as --jobs claimed slots, beside a worker (real LocalExecutor, real make)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-pool-'));
+    const workspace = new Workspace('stand-in', path.join(dir, 'cache'));
+    const claimed = await workspace.claimSlots(2);
+    try {
+      // A stand-in tree whose build fails at once on a compile error: each local job is one real make run.
+      const local = new LocalExecutor({
+        srcDir: path.resolve(__dirname, '../fixtures/tester/error-tree'), initramfs: '/nonexistent', tests: '/bin/true', port: 80,
+        qemu: (await loadProfile()).qemu, bootTimeoutMs: 10_000, readyTimeoutMs: 1_000, testTimeoutMs: 1_000,
+      }, workspace, claimed.slots);
+      const worker = new FakeExecutor('ssh://w1', 1, Infinity, 3_000);
+      const pool = new ExecutorPool([local, worker]);
+      const all = jobs(5).map((j, i) => ({ ...j, logDir: path.join(dir, 'logs', String(i)) }));
+      const verdicts = await Promise.all(all.map((j) => pool.run(j)));
+      expect(verdicts.filter((v) => v.status === 'build-error')).toHaveLength(4);
+      expect(local.slots).toBe(2);
+      expect(mostAtOnce(pool.events, 'local')).toBe(2);
+      expect(mostAtOnce(pool.events, 'ssh://w1')).toBe(1);
+    } finally {
+      await claimed.release();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+/** The most jobs `executor` had in flight at once, from the pool's dispatch and verdict events. */
+function mostAtOnce(events: PoolEvent[], executor: string): number {
+  let now = 0;
+  let most = 0;
+  for (const e of events) {
+    if (!('executor' in e) || e.executor !== executor) continue;
+    if (e.type === 'dispatch') most = Math.max(most, ++now);
+    if (e.type === 'verdict' || e.type === 'job-failed') now--;
+  }
+  return most;
+}
