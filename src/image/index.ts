@@ -1,0 +1,10 @@
+// Public surface of src/image: container images (docker save, OCI archive and layout) as unpacked trees.
+export { openImage } from './open.js';
+export type { OpenImageOptions } from './open.js';
+export { inspectImage } from './inspect.js';
+export type { ImageFormat, ImageSource, InspectOptions } from './inspect.js';
+export { unpackImage } from './unpack.js';
+export type { ImageSizes, UnpackedImage } from './unpack.js';
+export { readTree, Tree } from './tree.js';
+export type { EntryType, TreeEntry } from './tree.js';
+export type { ContainerConfig, ImageConfig } from './config.js';

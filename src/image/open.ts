@@ -1,0 +1,25 @@
+// Opens a container image for tinyx: inspected (cheap checks first), then unpacked into the cache.
+import { cacheRoot } from '../util/paths.js';
+import { inspectImage, type InspectOptions } from './inspect.js';
+import { unpackImage, type UnpackedImage } from './unpack.js';
+
+export interface OpenImageOptions extends Partial<InspectOptions> {
+  /** Progress for a person: waiting for another run that unpacks the same image. */
+  say?: (line: string) => void;
+}
+
+/**
+ * The image `ref` (a `docker save` / `podman save` archive, an OCI archive or layout directory,
+ * or "-" for an archive on standard input), unpacked under the cache root (`cacheRoot()` unless
+ * given). Every refusal is a TinyxError with a TINYX_IMAGE_* code (or TINYX_USAGE for an archive
+ * of several images and no tag); those found without reading a layer come first.
+ */
+export async function openImage(ref: string, options: OpenImageOptions = {}): Promise<UnpackedImage> {
+  const root = options.cacheRoot ?? cacheRoot();
+  const source = await inspectImage(ref, { ...options, cacheRoot: root });
+  try {
+    return await unpackImage(source, root, options.say);
+  } finally {
+    await source.close();
+  }
+}
