@@ -1,5 +1,6 @@
 // A tar archive of an image (docker save, podman save, an OCI archive) read in place: one pass indexes where each member's bytes are.
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -18,7 +19,8 @@ const MAX_LINK_HOPS = 8;
 /**
  * The files of the image in `archive`, read without unpacking it: the archive is read once to note
  * where each regular member's bytes start, and every later read is a byte range of the archive.
- * An archive that ends inside a member is refused as incomplete; one that is not a tar, as invalid.
+ * An archive that ends inside a member, or between members (without the two zero blocks that end
+ * every tar), is refused as incomplete; one that is not a tar, as invalid.
  */
 export async function archiveFiles(archive: string, label = archive): Promise<ImageFiles> {
   const members = new Map<string, Member>();
@@ -37,6 +39,7 @@ export async function archiveFiles(archive: string, label = archive): Promise<Im
   } catch (error) {
     throw unreadable(label, error);
   }
+  if (members.size + links.size > 0 && !(await endsWithEndMarker(archive))) throw unreadable(label, new Error('unexpected end of archive: no end-of-archive blocks'));
   const resolve = (name: string): Member | undefined => {
     let at = memberName(name);
     for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
@@ -63,6 +66,20 @@ export async function archiveFiles(archive: string, label = archive): Promise<Im
   };
 }
 
+/** Whether the last 1024 bytes are zeros, as the end-of-archive marker of every tar writer leaves them. */
+async function endsWithEndMarker(archive: string): Promise<boolean> {
+  const handle = await open(archive);
+  try {
+    const { size } = await handle.stat();
+    if (size < 1024) return false;
+    const tail = Buffer.alloc(1024);
+    await handle.read(tail, 0, 1024, size - 1024);
+    return tail.every((b) => b === 0);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** A member's name without "./" or a trailing "/": "./blobs/sha256/ab" -> "blobs/sha256/ab". */
 function memberName(name: string): string {
   return path.posix.normalize(name).split('/').filter((p) => p !== '' && p !== '.').join('/');
@@ -71,7 +88,7 @@ function memberName(name: string): string {
 function unreadable(label: string, error: unknown): TinyxError {
   const message = (error as Error).message ?? String(error);
   if (/unexpected end/i.test(message)) {
-    return new TinyxError('TINYX_IMAGE_INCOMPLETE', `${label} ends in the middle of a file: the archive is truncated.`, {
+    return new TinyxError('TINYX_IMAGE_INCOMPLETE', `${label} is truncated (${message}).`, {
       advice: 'Save the image again (docker save -o, podman save -o) and check that the copy finished.',
       cause: error,
     });

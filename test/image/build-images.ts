@@ -134,3 +134,41 @@ export async function buildMultiPlatform(dir: string): Promise<string> {
   await writeFile(ociIndex(layout), JSON.stringify(top));
   return layout;
 }
+
+interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  annotations?: Record<string, string>;
+}
+
+export interface LayoutManifest {
+  config: Descriptor;
+  layers: Descriptor[];
+  [field: string]: unknown;
+}
+
+export const blobFile = (layout: string, digest: string) => path.join(layout, 'blobs', digest.replace(':', '/'));
+
+/** The manifest that `layout`'s index.json names first. */
+export async function readManifest(layout: string): Promise<LayoutManifest> {
+  const index = JSON.parse(await readFile(ociIndex(layout), 'utf8')) as { manifests: Descriptor[] };
+  return JSON.parse(await readFile(blobFile(layout, index.manifests[0]!.digest), 'utf8')) as LayoutManifest;
+}
+
+/** Writes `bytes` as a blob of `layout`; its descriptor's digest and size. */
+export async function writeBlob(layout: string, bytes: Buffer): Promise<{ digest: string; size: number }> {
+  const digest = `sha256:${sha256(bytes)}`;
+  await writeFile(blobFile(layout, digest), bytes);
+  return { digest, size: bytes.length };
+}
+
+/** Edits the first manifest of `layout` and points index.json at the edited one, digests kept right. */
+export async function rewriteManifest(layout: string, edit: (manifest: LayoutManifest) => void | Promise<void>): Promise<void> {
+  const manifest = await readManifest(layout);
+  await edit(manifest);
+  const written = await writeBlob(layout, Buffer.from(JSON.stringify(manifest)));
+  const index = JSON.parse(await readFile(ociIndex(layout), 'utf8')) as { manifests: Descriptor[] };
+  Object.assign(index.manifests[0]!, written);
+  await writeFile(ociIndex(layout), JSON.stringify(index));
+}
