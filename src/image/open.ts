@@ -1,6 +1,11 @@
-// Opens a container image for tinyx: inspected (cheap checks first), then unpacked into the cache.
+// Opens a container image for tinyx: inspected (cheap checks first), unpacked into the cache, and its files read for the default run.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { cacheRoot } from '../util/paths.js';
 import { inspectImage, type InspectOptions } from './inspect.js';
+import { lookupPath } from './lookup.js';
+import type { ImageFacts } from './run-config.js';
+import { readTree } from './tree.js';
 import { unpackImage, type UnpackedImage } from './unpack.js';
 
 export interface OpenImageOptions extends Partial<InspectOptions> {
@@ -22,4 +27,14 @@ export async function openImage(ref: string, options: OpenImageOptions = {}): Pr
   } finally {
     await source.close();
   }
+}
+
+/** The unpacked image's metadata index, /etc/passwd and /etc/group (read through the image's own symlinks), for defaultRun. */
+export async function imageFacts(image: UnpackedImage): Promise<ImageFacts> {
+  const tree = await readTree(image.treeFile);
+  const read = async (p: string) => {
+    const found = lookupPath(tree, p);
+    return found?.entry?.type === 'file' ? readFile(path.join(image.rootfs, found.path), 'utf8') : undefined;
+  };
+  return { tree, passwd: await read('/etc/passwd'), group: await read('/etc/group') };
 }
