@@ -23,8 +23,10 @@ export async function applyEntry(state: LayerState, header: Header, content: Asy
   if (!isFile || rel === '' || base.startsWith(WHITEOUT_PREFIX)) await drain(content);
   // The root's own mode and owner are the packager's to set.
   if (rel === '') return;
-  await makeParents(state, rel, header.name);
-  if (base.startsWith(WHITEOUT_PREFIX)) {
+  const whiteoutEntry = base.startsWith(WHITEOUT_PREFIX);
+  // A whiteout below a path that no layer made has nothing to hide: its parents are not made.
+  if (!(await makeParents(state, rel, header.name, !whiteoutEntry))) return;
+  if (whiteoutEntry) {
     const dir = rel.slice(0, Math.max(0, rel.length - base.length - 1));
     if (base === OPAQUE_MARKER) await opaque(state, dir);
     else if (!base.startsWith(`${WHITEOUT_PREFIX}${WHITEOUT_PREFIX}`)) await whiteout(state, path.posix.join(dir, base.slice(WHITEOUT_PREFIX.length)));
@@ -49,17 +51,22 @@ export async function applyEntry(state: LayerState, header: Header, content: Asy
   markWritten(state, rel);
 }
 
-/** Each ancestor of `rel` must be a directory: a missing one is made; a symlink or a file there is refused. */
-async function makeParents(state: LayerState, rel: string, name: string): Promise<void> {
+/**
+ * Each ancestor of `rel` must be a directory: a symlink or a file there is refused; a missing one is
+ * made when `make`, else the answer is false (there is no such directory).
+ */
+async function makeParents(state: LayerState, rel: string, name: string, make: boolean): Promise<boolean> {
   for (const dir of ancestorsOf(rel)) {
     const entry = state.tree.get(dir);
     if (entry?.type === 'directory') continue;
     if (entry?.type === 'symlink') throw unsafe(state.layer, name, `lies below the symlink /${dir} -> ${entry.target}, which tinyx does not follow`);
     if (entry) throw unsafe(state.layer, name, `lies below /${dir}, which is a ${entry.type}, not a directory`);
+    if (!make) return false;
     const made: TreeEntry = { type: 'directory', mode: 0o755, uid: 0, gid: 0 };
     await mkdir(path.join(state.root, dir), { mode: hostMode(made) });
     state.tree.set(dir, made);
   }
+  return true;
 }
 
 /** A hard link to a path of this layer or a lower one, inside the image; it shares its target's metadata. */

@@ -81,14 +81,16 @@ describe('layers written by umoci', () => {
 });
 
 describe('layers applied in order (crafted)', () => {
-  it('a whiteout hides lower layers only, not what its own layer wrote, in either order', async () => {
+  it('a whiteout hides lower layers only, not what its own layer wrote, in either order; one in a missing directory makes none', async () => {
     const { rootfs, tree: t } = await unpackCrafted([
       [{ name: 'keep/x', content: 'x' }, { name: 'keep/y', content: 'lower y' }],
-      [{ name: 'keep/.wh.x' }, { name: 'keep/y', content: 'upper y' }, { name: 'keep/.wh.y' }, { name: 'keep/z', content: 'z' }, { name: 'keep/.wh.z' }],
+      [{ name: 'keep/.wh.x' }, { name: 'keep/y', content: 'upper y' }, { name: 'keep/.wh.y' }, { name: 'keep/z', content: 'z' }, { name: 'keep/.wh.z' }, { name: 'never/made/.wh.x' }],
     ]);
     expect((await readdir(path.join(rootfs, 'keep'))).sort()).toEqual(['y', 'z']);
     expect(await readFile(path.join(rootfs, 'keep/y'), 'utf8')).toBe('upper y');
     expect(t.get('keep/x')).toBeUndefined();
+    expect(t.get('never')).toBeUndefined();
+    expect((await readdir(rootfs)).sort()).toEqual(['keep']);
   });
 
   it('an opaque marker keeps what its own layer wrote in the directory, before or after it', async () => {
