@@ -5,6 +5,7 @@ import { parseConfig } from './config.js';
 import { digestOf, mismatch } from './digest.js';
 import { innerPath, malformed, readSmall, type ImageFiles } from './files.js';
 import { checkLayersPresent, type ImageRecipe } from './layers.js';
+import { tagMatches } from './platform.js';
 
 interface SavedImage {
   Config: string;
@@ -26,8 +27,7 @@ export async function isDockerArchive(files: ImageFiles): Promise<boolean> {
  */
 export async function readDockerArchive(files: ImageFiles, tag?: string): Promise<ImageRecipe> {
   const images = parseSaved(await readSmall(files, 'manifest.json', 'manifest.json'), files.label);
-  const matches = (t: string) => tag === undefined || t === tag || t.endsWith(`/${tag}`) || t.endsWith(`:${tag}`);
-  const named = images.filter((image) => tag === undefined || image.RepoTags.some(matches));
+  const named = images.filter((image) => tag === undefined || image.RepoTags.some((t) => tagMatches(t, tag)));
   if (named.length !== 1) {
     const tags = images.flatMap((i) => i.RepoTags);
     throw new TinyxError(named.length === 0 ? 'TINYX_IMAGE_NOT_FOUND' : 'TINYX_USAGE',

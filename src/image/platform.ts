@@ -15,6 +15,13 @@ export interface ManifestChoice {
 
 const ALIASES: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64', armhf: 'arm', i686: '386', i386: '386' };
 const REF_NAME = 'org.opencontainers.image.ref.name';
+/** The full name that containerd and `docker save` (25 and later) add beside the short ref name. */
+const FULL_NAME = 'io.containerd.image.name';
+
+/** Whether `name` ("docker.io/library/app:1") is what `tag` names: all of it, or its end after "/" or ":" ("app:1", "1"). */
+export function tagMatches(name: string | undefined, tag: string): boolean {
+  return name !== undefined && (name === tag || name.endsWith(`/${tag}`) || name.endsWith(`:${tag}`));
+}
 
 /** "amd64", "arm64", "arm/v7", or a kernel-style name ("x86_64", "aarch64"); amd64 when none is given. */
 export function wantedPlatform(arch = 'amd64'): WantedPlatform {
@@ -33,18 +40,19 @@ export function platformMatches(p: Partial<Platform>, wanted: WantedPlatform): b
 
 /**
  * Pure: the entry of `entries` (an index's manifests) to follow. `tag` keeps the entries named so
- * (an OCI layout holding several tags). Entries with a platform are chosen by it; attestation
+ * (an OCI layout or a docker 25 archive holding several tags). Entries with a platform are chosen by it; attestation
  * entries (platform unknown/unknown, from buildx) are never runnable and are skipped.
  */
 export function chooseManifest(entries: Descriptor[], wanted: WantedPlatform, label: string, tag?: string): ManifestChoice {
-  const named = tag === undefined ? entries : entries.filter((e) => e.annotations[REF_NAME] === tag);
+  const named = tag === undefined ? entries : entries.filter((e) => tagMatches(e.annotations[REF_NAME], tag) || tagMatches(e.annotations[FULL_NAME], tag));
   if (named.length === 0) {
     const tags = entries.map((e) => e.annotations[REF_NAME]).filter(Boolean);
     throw new TinyxError('TINYX_IMAGE_NOT_FOUND', `${label} has no image tagged ${tag}${tags.length ? ` (it has: ${tags.join(', ')})` : ''}.`, {
       advice: 'Name one of the tags it holds, or leave the tag out when it holds one image.',
     });
   }
-  const runnable = named.filter((e) => e.platform?.os !== 'unknown');
+  // Several tags of one manifest are one image.
+  const runnable = named.filter((e, i) => e.platform?.os !== 'unknown' && named.findIndex((o) => o.digest === e.digest) === i);
   const withPlatform = runnable.filter((e) => e.platform);
   if (withPlatform.length === 0) {
     if (runnable.length === 1) return { descriptor: runnable[0]! };

@@ -1,7 +1,7 @@
 // Every common image format and layer compression, as real tools write them, unpacks to the same tree; "-" reads one from stdin.
 import { execa } from 'execa';
 import { createReadStream } from 'node:fs';
-import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,12 +111,21 @@ describe('openImage platforms and tags', () => {
     await expect(openImage(arm, { cacheRoot: freshCache() })).rejects.toMatchObject({ code: 'TINYX_IMAGE_PLATFORM_NOT_FOUND', message: expect.stringContaining('linux/arm64') });
   });
 
-  it('needs a tag for a layout holding several images, and refuses one it does not hold', async () => {
+  it('needs a tag for a layout holding several images (not for several tags of one), and refuses one it does not hold', async () => {
     const copy = path.join(dir, 'two-tags');
     await cp(layout, copy, { recursive: true });
-    await execa('umoci', ['tag', '--image', `${copy}:app`, 'other']);
+    await execa('umoci', ['tag', '--image', `${copy}:app`, 'same']);
+    expect((await openImage(copy, { cacheRoot: freshCache() })).platform).toBe('linux/amd64');
+    await execa('umoci', ['config', '--image', `${copy}:app`, '--tag', 'other', '--config.cmd', '9090']);
     await expect(openImage(copy, { cacheRoot: freshCache() })).rejects.toMatchObject({ code: 'TINYX_USAGE', message: expect.stringContaining('app, other') });
     await expect(openImage(copy, { cacheRoot: freshCache(), tag: 'nope' })).rejects.toMatchObject({ code: 'TINYX_IMAGE_NOT_FOUND' });
     expect((await openImage(copy, { cacheRoot: freshCache(), tag: 'other' })).platform).toBe('linux/amd64');
+    // docker save (25 and later) writes OCI archives naming each image in full beside its short tag.
+    const index = JSON.parse(await readFile(path.join(copy, 'index.json'), 'utf8')) as { manifests: { annotations: Record<string, string> }[] };
+    for (const m of index.manifests) m.annotations['io.containerd.image.name'] = `docker.io/tinyx/${m.annotations['org.opencontainers.image.ref.name']}:1.0`;
+    await writeFile(path.join(copy, 'index.json'), JSON.stringify(index));
+    const image = await openImage(copy, { cacheRoot: freshCache(), tag: 'tinyx/other:1.0' });
+    await expect(openImage(copy, { cacheRoot: freshCache(), tag: 'tinyx/nope:1.0' })).rejects.toMatchObject({ code: 'TINYX_IMAGE_NOT_FOUND' });
+    expect(image.format).toBe('oci-layout');
   });
 });
