@@ -22,23 +22,23 @@ export function decompressor(compression: Compression): Decompressor {
  */
 async function* zstdDecompress(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const child = spawn('zstd', ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', reject);
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+    throw new TinyxError('TINYX_COMPRESSOR_NOT_FOUND', 'This image has zstd-compressed layers, and the zstd program is not installed.', {
+      advice: 'Install it: apt-get install zstd',
+    });
+  });
   const stderr: Buffer[] = [];
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve(code));
-  });
-  exited.catch(() => undefined);
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   // zstd stops reading when the input is corrupt: the broken pipe that follows is not the error to report.
   const fed = pipeline(source, child.stdin).then(() => undefined, (error: unknown) => error);
   try {
     for await (const chunk of child.stdout) yield chunk as Buffer;
-    const code = await exited.catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-      throw new TinyxError('TINYX_COMPRESSOR_NOT_FOUND', 'This image has zstd-compressed layers, and the zstd program is not installed.', {
-        advice: 'Install it: apt-get install zstd',
-      });
-    });
+    const code = await exited;
     if (code !== 0) throw new Error(`zstd: ${Buffer.concat(stderr).toString('utf8').trim() || `exit status ${code}`}`);
     const feedError = await fed;
     if (feedError) throw feedError;

@@ -51,6 +51,16 @@ describe('openImage formats', () => {
     expect(plain!.sizes.layers).toBeGreaterThan(plain!.sizes.unpacked);
   });
 
+  it('refuses zstd layers, saying what to install, where the zstd program is missing', async () => {
+    const saved = process.env.PATH;
+    process.env.PATH = path.join(dir, 'no-such-dir');
+    try {
+      await expect(openImage(exported.ociZstd, { cacheRoot: freshCache() })).rejects.toMatchObject({ code: 'TINYX_COMPRESSOR_NOT_FOUND', advice: 'Install it: apt-get install zstd' });
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+
   it('shares one cached tree between compressions of the same image (keyed by config digest)', async () => {
     const cacheRoot = freshCache();
     const first = await openImage(exported.ociGzip, { cacheRoot });

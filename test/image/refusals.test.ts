@@ -131,17 +131,20 @@ describe('refused while unpacking, leaving nothing in the cache', () => {
     await refused(archive, 'TINYX_IMAGE_DIGEST_MISMATCH', /layer 2 of 2 .*, uncompressed, has digest/);
   });
 
-  it('a gzip layer cut short, and one compressed with xz', async () => {
+  it('a gzip or zstd layer cut short, and one compressed with xz', async () => {
+    const recompress = async (gz: Buffer, to: string) => (await execa('sh', ['-c', `gzip -dc | ${to}`], { input: gz, encoding: 'buffer' })).stdout as Buffer;
     for (const [name, make, code] of [
       ['cut', async (gz: Buffer) => gz.subarray(0, gz.length / 2), 'TINYX_IMAGE_INCOMPLETE'],
-      ['xz', async (gz: Buffer) => (await execa('sh', ['-c', 'gzip -dc | xz -c'], { input: gz, encoding: 'buffer' })).stdout as Buffer, 'TINYX_IMAGE_UNSUPPORTED'],
+      ['zstd cut', async (gz: Buffer) => (await recompress(gz, 'zstd -c')).subarray(0, 60), 'TINYX_IMAGE_INCOMPLETE'],
+      ['zstd garbled', async (gz: Buffer) => Buffer.concat([(await recompress(gz, 'zstd -c')).subarray(0, 20), Buffer.alloc(200, 0x55)]), 'TINYX_IMAGE_INVALID'],
+      ['xz', async (gz: Buffer) => recompress(gz, 'xz -c'), 'TINYX_IMAGE_UNSUPPORTED'],
     ] as const) {
       const copy = await copyOf(base);
       await rewriteManifest(copy, async (m) => {
         const blob = await make(await readFile(blobFile(copy, m.layers[0]!.digest)));
         Object.assign(m.layers[0]!, await writeBlob(copy, blob));
       });
-      await refused(copy, code, name === 'xz' ? /xz/ : /cut short|unexpected end/i);
+      await refused(copy, code, name === 'xz' ? /compressed with xz/ : name === 'cut' ? /gzip tar\) cannot be read: unexpected end/ : /zstd tar\) cannot be read: zstd: /);
     }
   });
 
