@@ -25,8 +25,9 @@ export interface ImageRecipe {
 
 /**
  * Refuses a recipe whose layers cannot all be read: a count that differs from the config's diff
- * IDs, a blob that is absent, or one whose size differs from its descriptor's. Cheap (no layer
- * is read), so a caller learns of it before any costly work.
+ * IDs, a blob that is absent, or one whose size differs from its descriptor's (`expectedSizes`,
+ * undefined where unknown). Cheap (no layer is read), so a caller learns of it before any costly
+ * work. Records each blob's size as stored in its LayerRef.
  */
 export async function checkLayersPresent(files: ImageFiles, recipe: ImageRecipe, expectedSizes: (number | undefined)[]): Promise<void> {
   if (recipe.config.diffIds.length !== recipe.layers.length) {
