@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-time (idempotent) set-up on Debian 12: system packages, npm packages, the TypeScript build,
 # the bundled example apps (the real-app examples use Debian's lighttpd and python3; go-http is built with Debian's Go). Fast when everything is already there.
+# umoci and skopeo build, offline, the container images that the image tests read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,7 +9,7 @@ PACKAGES=(
   linux-source-6.1 linux-config-6.1 linux-source-6.12 linux-config-6.12 qemu-system-x86 busybox-static ccache
   gcc make flex bison bc libelf-dev libssl-dev cpio curl xz-utils file strace
   openssh-server openssh-client distcc
-  musl-tools zstd lz4
+  musl-tools zstd lz4 umoci skopeo
   lighttpd python3 golang-go
 )
 
