@@ -76,7 +76,7 @@ export async function optionsFromFlags(values: FlagValues<typeof MINIMIZE_FLAGS>
   const app: AppOptions = {
     app: values.app, entry: values.entry, appArgs, include: values.include, exclude: values.exclude,
     includePackages: values['include-package'], trace: values.trace, user: values.user, env, cwd, init,
-    keepFiles: values['keep-files'], prune: !values['no-prune'], strip: !values['no-strip'],
+    keepFiles: values['keep-files'], prune: !values['no-prune'], strip: !values['no-strip'], keepSetuid: values['keep-setuid'],
   };
   const harness: HarnessOptions = { tests: values.tests, port, accel, testTimeoutMs, bootTimeoutMs };
   const kernel: KernelOptions = { profile, kernelSrc: values['kernel-src'], compression };
