@@ -210,7 +210,7 @@ export const MINIMIZE_FLAGS = {
     help: 'compile through ccache + distcc (`DISTCC_HOSTS` syntax)',
   },
   out: {
-    type: 'string', value: 'DIR', group: 'run', defaultText: '`out/<app name>`',
+    type: 'string', value: 'DIR', group: 'run', defaultText: '`out/<app name>` here; none when that is inside a directory `--app`',
     help: 'output directory; re-running with the same `--out` resumes from its journal',
   },
 } as const satisfies Flags<MinimizeGroup>;
