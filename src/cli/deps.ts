@@ -13,8 +13,9 @@ import { findTinyxInit } from '../packager/tinyx-init.js';
 import { DEPS_FLAGS, DEPS_USAGE } from './flags/commands.js';
 import { parseFlags } from './flags/flag.js';
 import { renderHelp } from './flags/render.js';
+import type { CliIo } from './io.js';
 
-export async function depsCommand(argv: string[], io: { stdout: (s: string) => void; stderr: (s: string) => void }): Promise<number> {
+export async function depsCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags(DEPS_FLAGS, argv);
   if (values.help) {
     io.stdout(renderHelp(DEPS_USAGE, DEPS_FLAGS));
@@ -27,8 +28,10 @@ export async function depsCommand(argv: string[], io: { stdout: (s: string) => v
   const probe = values['trace-probe']
     ? { command: values['trace-probe'], env: { TINYX_HOST: '127.0.0.1', TINYX_PORT: values['trace-port'] } }
     : undefined;
-  const trace = values.trace || values['trace-arg'] || seconds || probe ? { args: values['trace-arg'], seconds, probe } : undefined;
-  const manifest = await resolveApp(values.app, { guestDir: values['guest-dir'], entry: values.entry, include: values.include, exclude: values.exclude, includePackages: values['include-package'], strace: trace });
+  const trace = values.trace || values['trace-arg'] || seconds || probe ? { args: values['trace-arg'], seconds, probe, signal: io.signal } : undefined;
+  const manifest = await resolveApp(values.app, {
+    guestDir: values['guest-dir'], entry: values.entry, include: values.include, exclude: values.exclude, includePackages: values['include-package'], strace: trace, keepSetuid: values['keep-setuid'],
+  });
   const view = values.rootfs ? await rootfsView(manifest, (await chooseInit(init, manifest)).kind) : { manifest, inline: new Map<string, number>() };
   const sizes = new Map<string, number>(view.inline);
   await Promise.all(view.manifest.entries.map(async (e) => {
@@ -55,5 +58,5 @@ async function rootfsView(manifest: Manifest, kind: InitKind): Promise<{ manifes
     if (n.data !== undefined) inline.set(n.path, typeof n.data === 'string' ? Buffer.byteLength(n.data) : n.data.length);
     return { guestPath: n.path, kind: n.kind, mode: n.mode, hostPath: n.hostPath, target: n.target, major: n.major, minor: n.minor, reason: n.reason };
   });
-  return { manifest: { app: manifest.app, entries }, inline };
+  return { manifest: { app: manifest.app, entries, excluded: manifest.excluded }, inline };
 }

@@ -1,4 +1,5 @@
 // `tinyx minimize`: parse flags (defined in flags/minimize.ts), run the pipeline with a progress display, write the output dir.
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import { accelChoice } from '../tester/accel.js';
@@ -29,7 +30,7 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
     return 0;
   }
   const options = await optionsFromFlags(values, appArgs);
-  const out = path.resolve(values.out ?? path.join('out', path.basename(options.app)));
+  const out = path.resolve(values.out ?? (await defaultOut(options.app)));
   const progress = progressListener(io);
   try {
     const result = await minimize({ ...options, out, signal: io.signal, onEvent: progress.listener });
@@ -42,6 +43,21 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
   } finally {
     progress.stop();
   }
+}
+
+/**
+ * `out/<app name>` in the current directory; refused when that is inside a directory app (a
+ * re-run would pack this run's journal and logs), with the advice to pass --out.
+ */
+async function defaultOut(app: string): Promise<string> {
+  const real = await realpath(app).catch(() => path.resolve(app));
+  const out = path.resolve('out', path.basename(real));
+  if ((await stat(real).catch(() => undefined))?.isDirectory() && out.startsWith(`${real}/`)) {
+    throw new TinyxError('TINYX_OUT_INVALID', `The default output directory ${out} is inside the app directory ${real}.`, {
+      advice: `Pass --out a directory outside the app, e.g. --out ${path.join(path.dirname(real), 'out', path.basename(real))}.`,
+    });
+  }
+  return out;
 }
 
 /** minimize's flags as MinimizeOptions, all but the run group: the one mapping, which `tinyx fleet` sends each app's keys through too. */
@@ -67,7 +83,7 @@ export async function optionsFromFlags(values: FlagValues<typeof MINIMIZE_FLAGS>
   const app: AppOptions = {
     app: values.app, entry: values.entry, appArgs, include: values.include, exclude: values.exclude,
     includePackages: values['include-package'], trace: values.trace, user: values.user, env, cwd, init,
-    keepFiles: values['keep-files'], prune: !values['no-prune'], strip: !values['no-strip'],
+    keepFiles: values['keep-files'], prune: !values['no-prune'], strip: !values['no-strip'], keepSetuid: values['keep-setuid'],
   };
   const harness: HarnessOptions = { tests: values.tests, port, accel, testTimeoutMs, bootTimeoutMs };
   const kernel: KernelOptions = { profile, kernelSrc: values['kernel-src'], compression };

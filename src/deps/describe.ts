@@ -1,4 +1,5 @@
 // Pure rendering of a manifest for people (aligned table) and programs (JSON rows).
+import type { LeftOut } from './leftout.js';
 import type { Manifest, ManifestEntry } from './manifest.js';
 import type { PackageInfo } from './packages.js';
 
@@ -18,6 +19,8 @@ export interface DepsReport {
   app: Manifest['app'];
   entries: DepsRow[];
   totals: { files: number; symlinks: number; dirs: number; bytes: number; packages: string[] };
+  /** What a directory app left out of the guest (empty for other apps). */
+  excluded: LeftOut[];
 }
 
 export function depsReport(manifest: Manifest, sizes: Map<string, number>, packages: Map<string, PackageInfo>): DepsReport {
@@ -39,6 +42,7 @@ export function depsReport(manifest: Manifest, sizes: Map<string, number>, packa
     app: manifest.app,
     entries,
     totals: { files: count('file'), symlinks: count('symlink'), dirs: count('dir'), bytes: entries.reduce((s, e) => s + (e.size ?? 0), 0), packages: pkgs },
+    excluded: manifest.excluded ?? [],
   };
 }
 
@@ -56,6 +60,10 @@ export function formatDepsText(report: DepsReport): string {
     `${report.totals.files} files (${humanBytes(report.totals.bytes)}), ${report.totals.symlinks} symlinks, ${report.totals.dirs} directories`,
   ];
   if (report.totals.packages.length > 0) lines.push(`Packages: ${report.totals.packages.join('; ')}`);
+  if (report.excluded.length > 0) {
+    const pathWidth = Math.max(...report.excluded.map((x) => x.path.length));
+    lines.push('', 'Left out of the app directory (--include PATH puts one in):', ...report.excluded.map((x) => `  ${x.path.padEnd(pathWidth)}  ${x.why}`));
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -7,6 +7,7 @@ import { isElf, parseElf } from './elf.js';
 import { addInclude } from './extras.js';
 import { addInterpreters } from './interpreters.js';
 import type { LdCache } from './ldcache.js';
+import { findLeftOut, isLeftOut, leftOutName, type LeftOut } from './leftout.js';
 import type { Manifest, ManifestBuilder } from './manifest.js';
 import { SYSTEM_PREFIXES, parseApp } from './appcheck.js';
 import { addPythonModules, isPython } from './python.js';
@@ -18,12 +19,15 @@ export interface DirectoryApp {
   guestDir: string;
   entry?: string;
   cache: LdCache | undefined;
+  /** The run's output directory (real path): left out when it is inside the tree. */
+  outDir?: string;
 }
 
 /**
  * Copy the tree to <guestDir>/<basename> (kept at its host path when it lives under /usr, /opt...,
  * or when one of its ELF files has an absolute RUNPATH/RPATH into the tree), with the closure of
  * every ELF file in it; $ORIGIN-relative paths keep working because the layout is unchanged.
+ * Version control data, secrets, editor debris and tinyx output stay out (leftout.ts).
  */
 export async function addDirectoryApp(builder: ManifestBuilder, app: DirectoryApp): Promise<Manifest['app']> {
   const entry = app.entry ?? (await pickEntry(app.realPath));
@@ -32,7 +36,9 @@ export async function addDirectoryApp(builder: ManifestBuilder, app: DirectoryAp
   if (!(await isExecutableFile(entryHost))) {
     throw new TinyxError('TINYX_APP_NOT_EXECUTABLE', `Entry ${entry} of the app directory ${app.hostPath} is not an executable file`, { advice: 'Pass the program to run inside the directory with --entry.' });
   }
-  const keep = SYSTEM_PREFIXES.some((p) => app.realPath.startsWith(p)) || (await hasAbsolutePathsInto(app.realPath));
+  const leftOut = (await findLeftOut(app.realPath, app.outDir)).filter((x) => !isLeftOut(entryHost, [x])); // an --entry named there goes in
+  builder.leaveOut(leftOut);
+  const keep = SYSTEM_PREFIXES.some((p) => app.realPath.startsWith(p)) || (await hasAbsolutePathsInto(app.realPath, leftOut));
   const guestRoot = keep ? app.realPath : path.posix.join(app.guestDir, path.basename(app.realPath));
   if (!keep) builder.relocate(app.realPath, guestRoot);
   await addInclude(builder, keep ? app.realPath : `${app.realPath}:${guestRoot}`, app.cache, 'app');
@@ -54,7 +60,7 @@ export async function pickEntry(dir: string): Promise<string> {
   const found: string[] = [];
   for (const sub of ['', 'bin']) {
     const names = await readdir(path.join(dir, sub)).catch(() => [] as string[]);
-    for (const n of names.sort()) if (await isExecutableFile(path.join(dir, sub, n))) found.push(path.posix.join(sub, n));
+    for (const n of names.sort()) if (!leftOutName(n) && (await isExecutableFile(path.join(dir, sub, n)))) found.push(path.posix.join(sub, n));
   }
   if (found.length === 1) return found[0] as string;
   throw new TinyxError('TINYX_APP_NOT_EXECUTABLE', `Cannot tell which program of the app directory ${dir} to run (${found.length === 0 ? 'no executables' : found.join(', ')})`, {
@@ -62,13 +68,14 @@ export async function pickEntry(dir: string): Promise<string> {
   });
 }
 
-/** True when an ELF file in the tree has an absolute RUNPATH/RPATH pointing into the tree. */
-async function hasAbsolutePathsInto(root: string): Promise<boolean> {
+/** True when an ELF file in the tree (what is left out aside) has an absolute RUNPATH/RPATH pointing into the tree. */
+async function hasAbsolutePathsInto(root: string, leftOut: LeftOut[]): Promise<boolean> {
   const stack = [root];
   while (stack.length > 0) {
     const dir = stack.pop() as string;
     for (const ent of await readdir(dir, { withFileTypes: true })) {
       const p = path.join(dir, ent.name);
+      if (isLeftOut(p, leftOut)) continue;
       if (ent.isDirectory()) stack.push(p);
       else if (ent.isFile() && (await stat(p)).size >= 64) {
         const bytes = await readFile(p);

@@ -10,14 +10,16 @@ import { normalizeGuestPath, type Manifest, type ManifestBuilder, type ManifestP
 
 /**
  * Add `spec` ("HOST" or "HOST:GUEST") to the guest. A file keeps its real host path unless GUEST
- * is given; a directory is copied recursively (symlinks inside stay symlinks). Every ELF file
- * added brings its libraries. `part`: what its files are (a directory app's tree is the app).
+ * is given; a directory is copied recursively (symlinks inside stay symlinks), without what the
+ * builder leaves out, though HOST itself goes in even if it was left out. Every ELF file added
+ * brings its libraries. `part`: what its files are (a directory app's tree is the app).
  */
 export async function addInclude(builder: ManifestBuilder, spec: string, cache: LdCache | undefined, part?: ManifestPart): Promise<void> {
   const [host, guest] = splitSpec(spec);
   const walk = await walkPath(path.resolve(host));
   if (!walk) throw new TinyxError('TINYX_APP_NOT_FOUND', `--include ${host}: no such file or directory`);
   const reason = `--include ${spec}`;
+  builder.takeBack(walk.realPath);
   if (!guest) builder.addLinks(walk.links, reason);
   await addTree(builder, walk.realPath, guest ? normalizeGuestPath(guest) : walk.realPath, reason, cache, part);
 }
@@ -28,7 +30,9 @@ async function addTree(builder: ManifestBuilder, host: string, guest: string, re
     builder.addSymlink(guest, await readlink(host), reason);
   } else if (info.isDirectory()) {
     builder.addDir(guest, reason, info.mode & 0o7777);
-    for (const name of (await readdir(host)).sort()) await addTree(builder, path.join(host, name), path.posix.join(guest, name), reason, cache, part);
+    for (const name of (await readdir(host)).sort()) {
+      if (!builder.isLeftOut(path.join(host, name))) await addTree(builder, path.join(host, name), path.posix.join(guest, name), reason, cache, part);
+    }
   } else if (info.isFile()) {
     builder.addFile(guest, host, info.mode, reason, part);
     await addClosureIfElf(builder, host, guest, cache);
@@ -57,7 +61,7 @@ export async function addClosureIfElf(builder: ManifestBuilder, host: string, gu
  */
 export async function addTraced(builder: ManifestBuilder, file: string, cache: LdCache | undefined): Promise<void> {
   const walk = await walkPath(file);
-  if (!walk || walk.realPath === '/') return;
+  if (!walk || walk.realPath === '/' || builder.isLeftOut(walk.realPath)) return;
   const info = await lstat(walk.realPath);
   const reason = `used at run time (strace): ${file}`;
   const guestPath = builder.guestPathOf(walk.realPath);
@@ -76,7 +80,7 @@ export async function addTraced(builder: ManifestBuilder, file: string, cache: L
 /** A directory the app wrote into at run time (strace): it must exist in the guest too. */
 export async function addTracedDir(builder: ManifestBuilder, dir: string): Promise<void> {
   const walk = await walkPath(dir);
-  if (!walk || walk.realPath === '/') return;
+  if (!walk || walk.realPath === '/' || builder.isLeftOut(walk.realPath)) return;
   const info = await lstat(walk.realPath);
   if (!info.isDirectory()) return;
   const reason = `written to at run time (strace): ${dir}`;
@@ -96,8 +100,9 @@ export function applyExcludes(manifest: Manifest, excludes: string[]): Manifest 
   const needed = new Set<string>();
   for (const e of kept) for (let d = path.posix.dirname(e.guestPath); d !== '/'; d = path.posix.dirname(d)) needed.add(d);
   const entries = manifest.entries.filter((e) => !excluded(e.guestPath) || (e.kind === 'dir' && needed.has(e.guestPath)));
-  const ldCache = manifest.ldCache?.filter((r) => !excluded(r.path));
-  return ldCache && ldCache.length > 0 ? { ...manifest, entries, ldCache } : { app: manifest.app, entries };
+  const { ldCache: all, ...rest } = manifest;
+  const ldCache = all?.filter((r) => !excluded(r.path));
+  return ldCache && ldCache.length > 0 ? { ...rest, entries, ldCache } : { ...rest, entries };
 }
 
 function splitSpec(spec: string): [string, string | undefined] {

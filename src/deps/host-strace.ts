@@ -8,12 +8,14 @@ export interface HostRun {
   cwd?: string;
   user?: string;
   testTimeoutMs?: number;
+  /** Stops the run (the probe and the app's processes). */
+  signal?: AbortSignal;
 }
 
 /**
  * Pure: strace options that start the app on this host with the guest's arguments, environment,
  * working directory and user, and run `tests` against it on 127.0.0.1 at the guest's port (the
- * port must be free on the host). The app is stopped when the tests end.
+ * port must be free on the host). The app is stopped when the tests end, or when `signal` aborts.
  */
 export function hostStrace(run: HostRun, tests: string): StraceOptions {
   return {
@@ -23,5 +25,6 @@ export function hostStrace(run: HostRun, tests: string): StraceOptions {
     user: run.user,
     seconds: Math.max(10, Math.round((run.testTimeoutMs ?? 120_000) / 1000)),
     probe: { command: tests, env: { ...process.env, TINYX_HOST: '127.0.0.1', TINYX_PORT: String(run.port) } as Record<string, string> },
+    signal: run.signal,
   };
 }

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import type { PathLink } from './hostfs.js';
+import { isLeftOut, type LeftOut } from './leftout.js';
 import type { LdCacheRecord } from './ldcache-write.js';
 import { resolveParents } from './treepath.js';
 
@@ -35,6 +36,8 @@ export interface Manifest {
    * directories, e.g. /usr/local/lib): the guest needs an ld.so.cache listing them.
    */
   ldCache?: LdCacheRecord[];
+  /** Host paths of a directory app left out of the guest by default (leftout.ts), and why. */
+  excluded?: LeftOut[];
 }
 
 /** Collects entries; the first reason recorded for a path wins (its part too, unless a later one says it is the app's), parents are added as directories. */
@@ -42,6 +45,7 @@ export class ManifestBuilder {
   private readonly byPath = new Map<string, ManifestEntry>();
   private readonly cacheRecords = new Map<string, LdCacheRecord>();
   private readonly relocations: Array<{ host: string; guest: string }> = [];
+  private leftOut: LeftOut[] = [];
 
   /**
    * From now on, entries added at paths under `hostPrefix` land under `guestPrefix` instead (a
@@ -59,6 +63,21 @@ export class ManifestBuilder {
       if (n.startsWith(`${host}/`)) return guest + n.slice(host.length);
     }
     return n;
+  }
+
+  /** Host paths that stay out of the guest: a tree walk skips them, the --trace run does not add them back. */
+  leaveOut(rows: LeftOut[]): void {
+    this.leftOut.push(...rows);
+  }
+
+  /** Whether a host path is left out (or under one that is). */
+  isLeftOut(hostPath: string): boolean {
+    return isLeftOut(hostPath, this.leftOut);
+  }
+
+  /** A left-out path named on purpose (--include): it goes in after all. */
+  takeBack(hostPath: string): void {
+    this.leftOut = this.leftOut.filter((x) => x.path !== hostPath);
   }
 
   /** Remember that the guest's ld.so.cache must map `record.name` (first record per name wins). */
@@ -110,7 +129,7 @@ export class ManifestBuilder {
   build(app: Manifest['app']): Manifest {
     const entries = [...this.byPath.values()].sort((a, b) => compareGuestPaths(a.guestPath, b.guestPath));
     const ldCache = [...this.cacheRecords.values()].sort((a, b) => compareGuestPaths(a.name, b.name));
-    return ldCache.length > 0 ? { app, entries, ldCache } : { app, entries };
+    return { app, entries, ...(ldCache.length > 0 ? { ldCache } : {}), ...(this.leftOut.length > 0 ? { excluded: this.leftOut } : {}) };
   }
 
   private addParents(guestPath: string, reason: string): void {

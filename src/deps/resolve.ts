@@ -1,5 +1,5 @@
 // resolveApp: from an app path on the host to the manifest of everything the guest needs to run it.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import { isExecutableFile } from '../util/fsx.js';
@@ -9,6 +9,7 @@ import { SYSTEM_PREFIXES, parseApp } from './appcheck.js';
 import { addInclude, addTraced, addTracedDir, applyExcludes } from './extras.js';
 import { walkPath } from './hostfs.js';
 import { addInterpreters } from './interpreters.js';
+import { dropSetuid } from './leftout.js';
 import { readLdCache } from './ldcache-file.js';
 import type { LdCache } from './ldcache.js';
 import { ManifestBuilder, normalizeGuestPath, type Manifest } from './manifest.js';
@@ -37,6 +38,10 @@ export interface ResolveOptions {
   strace?: StraceOptions;
   /** Leave out the shared objects and state directories of the app's own Debian package (default: kept). */
   noPackageExtras?: boolean;
+  /** The run's output directory: a directory app holding it leaves it out. */
+  outDir?: string;
+  /** Keep the setuid and setgid bits of the files (default: cleared). */
+  keepSetuid?: boolean;
 }
 
 /**
@@ -44,7 +49,8 @@ export interface ResolveOptions {
  * path; an ELF whose RUNPATH/RPATH uses $ORIGIN keeps its real host path (so $ORIGIN-relative
  * libraries, also kept at their host paths, stay where the loader expects them); anything else
  * goes to <guestDir>/<basename>. A directory app is copied whole to <guestDir>/<basename> (see
- * dirapp.ts) and its entry program is the app.
+ * dirapp.ts) and its entry program is the app, less what leftout.ts keeps out (--include brings
+ * one back). No file keeps a setuid or setgid bit unless `keepSetuid`.
  */
 export async function resolveApp(appPath: string, options: ResolveOptions = {}): Promise<Manifest> {
   const cache = await readLdCache(options.ldCache ?? '/etc/ld.so.cache');
@@ -60,7 +66,8 @@ export async function resolveApp(appPath: string, options: ResolveOptions = {}):
     }
     for (const dir of traced.writtenDirs) await addTracedDir(builder, dir);
   }
-  return applyExcludes(builder.build(app), options.exclude ?? []);
+  const manifest = applyExcludes(builder.build(app), options.exclude ?? []);
+  return options.keepSetuid ? manifest : dropSetuid(manifest);
 }
 
 async function addApp(builder: ManifestBuilder, appPath: string, options: ResolveOptions, cache: LdCache | undefined): Promise<Manifest['app']> {
@@ -71,7 +78,10 @@ async function addApp(builder: ManifestBuilder, appPath: string, options: Resolv
     throw new TinyxError('TINYX_APP_NOT_FOUND', `App ${appPath} does not exist`, { advice: 'Pass the path of the built executable with --app.' });
   }
   const info = await stat(walk.realPath);
-  if (info.isDirectory()) return addDirectoryApp(builder, { hostPath, realPath: walk.realPath, guestDir, entry: options.entry, cache });
+  if (info.isDirectory()) {
+    const outDir = options.outDir && (await realpath(options.outDir).catch(() => undefined));
+    return addDirectoryApp(builder, { hostPath, realPath: walk.realPath, guestDir, entry: options.entry, cache, outDir });
+  }
   if (!info.isFile()) {
     throw new TinyxError('TINYX_APP_NOT_EXECUTABLE', `App ${appPath} is not a regular file`, { advice: 'Pass the executable, or a directory holding it.' });
   }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import { GUEST_PATH } from './interpreters.js';
+import { killGroupOnExit, stopGroup } from './traced-group.js';
 
 export interface StraceOptions {
   /** Arguments for the host run (a server may need a free port rather than the guest's). */
@@ -23,6 +24,8 @@ export interface StraceOptions {
   cwd?: string;
   /** Run the app as this user (strace -u), as the guest will. */
   user?: string;
+  /** Stops the run early (the probe too); the app's processes are gone before straceApp throws. */
+  signal?: AbortSignal;
 }
 
 export interface StraceResult {
@@ -109,25 +112,22 @@ export async function straceApp(app: string, options: StraceOptions = {}): Promi
     const traced = execa('strace', ['-f', '-qq', ...user, '-e', `trace=open,openat,execve,chdir,${PROBES}`, '-o', log, '--', app, ...(options.args ?? [])], {
       reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', detached: true, cwd, ...(env ? { env, extendEnv: false } : {}),
     });
-    if (options.probe) {
-      await execa(options.probe.command, options.probe.args ?? [], { env: options.probe.env, reject: false, timeout: seconds * 1000, stdin: 'ignore' });
-    } else {
-      await Promise.race([traced, new Promise((ok) => setTimeout(ok, seconds * 1000))]);
-    }
-    // strace detaches from (rather than kills) its tracees on SIGTERM: signal the whole process
-    // group (strace then flushes its log and exits), and SIGKILL whatever is left after 2 s.
-    const group = (signal: NodeJS.Signals): void => {
-      try {
-        if (traced.pid !== undefined) process.kill(-traced.pid, signal);
-      } catch {
-        // already gone
+    // strace leads a process group of its own (detached): the app and all it forks are in it.
+    const undo = traced.pid === undefined ? () => undefined : killGroupOnExit(traced.pid);
+    try {
+      if (options.probe) {
+        await execa(options.probe.command, options.probe.args ?? [], { env: options.probe.env, reject: false, timeout: seconds * 1000, stdin: 'ignore', cancelSignal: options.signal });
+      } else {
+        await firstOf(seconds * 1000, traced, options.signal);
       }
-    };
-    group('SIGTERM');
-    const timer = setTimeout(() => group('SIGKILL'), 2000);
+      if (traced.pid !== undefined) await stopGroup(traced.pid, traced);
+    } finally {
+      undo();
+    }
     const run = await traced;
-    clearTimeout(timer);
-    group('SIGKILL');
+    if (options.signal?.aborted) {
+      throw new TinyxError('TINYX_INTERRUPTED', `Interrupted while tracing ${app}; its processes are stopped.`, { advice: 'Run the same command again.' });
+    }
     if (run.code === 'ENOENT' || /strace: (exec|ptrace)/.test(String(run.stderr))) {
       throw new TinyxError('TINYX_TRACE_FAILED', `Cannot trace ${app}: ${run.code === 'ENOENT' ? 'strace is not installed' : String(run.stderr).trim()}`, {
         advice: 'Install strace (`apt-get install strace`) and allow ptrace, or drop --trace.',
@@ -142,6 +142,21 @@ export async function straceApp(app: string, options: StraceOptions = {}): Promi
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Resolves after `ms`, once `ended` settles, or once `signal` aborts, whichever comes first. */
+function firstOf(ms: number, ended: Promise<unknown>, signal?: AbortSignal): Promise<void> {
+  return new Promise((ok) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      ok();
+    }
+    void ended.then(done, done);
+    if (signal?.aborted) done();
+    else signal?.addEventListener('abort', done);
+  });
 }
 
 async function isDirectory(p: string): Promise<boolean> {

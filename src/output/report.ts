@@ -23,6 +23,8 @@ export interface RootfsFigures {
   packageClosure?: { packages: string[]; installedBytes: number; unresolved: string[]; rules: string };
   /** Guest paths the --trace run added beyond the static closure. */
   traceAdded: string[];
+  /** Host paths of a directory app left out (VCS data, secrets, editor debris, tinyx output), and why (absent before tinyx left them out). */
+  excluded?: Array<{ path: string; why: string }>;
   /** How the app is started. */
   user?: string;
   cwd?: string;
@@ -156,6 +158,7 @@ function rootfsSection(r: Report): string[] {
       ...(c.unresolved.length ? ['', `Not installed, so not counted: ${c.unresolved.map((u) => `\`${u}\``).join(', ')}.`] : []),
       '',
     ] : []),
+    ...(f.excluded?.length ? ['Left out of the app directory (`--include PATH` puts one in):', '', ...f.excluded.map((x) => `- \`${x.path}\`: ${x.why}`), ''] : []),
     ...(f.traceAdded.length ? [`The --trace run added ${f.traceAdded.length} paths beyond the static closure: ${f.traceAdded.map((p) => `\`${p}\``).join(', ')}.`, ''] : []),
     ...(f.reduction ? reductionLines(f.reduction) : []),
   ];

@@ -1,4 +1,4 @@
-// The guest's /etc/passwd and /etc/group: root, the host's system accounts, and the app's user.
+// The guest's /etc/passwd and /etc/group: root, the host's system accounts, and the app's user (no passwords, no host members).
 import { readFile } from 'node:fs/promises';
 import { TinyxError } from '../errors.js';
 
@@ -34,7 +34,9 @@ function rows(text: string): Row[] {
  * Pure: the accounts the guest gets. Every system account of the host (uid < 1000, and nobody)
  * goes in, because services name their user in their own config (lighttpd's server.username,
  * nginx's user): a few hundred bytes, no passwords (the password field is always "x"). Regular
- * accounts go in only when named in `users`, with their primary group.
+ * accounts go in only when named in `users`, with their primary group. A group's member list
+ * keeps only the users in `users` (what initgroups() gives the app's user): who else is in
+ * sudo or docker on the host is not the guest's business.
  */
 export function pickAccounts(passwdText: string, groupText: string, users: string[] = []): Accounts {
   const isSystem = (id: number) => Number.isInteger(id) && (id < FIRST_REGULAR_ID || id === NOBODY);
@@ -49,10 +51,11 @@ export function pickAccounts(passwdText: string, groupText: string, users: strin
   const keptUsers = passwd.filter((r) => isSystem(r.id) || users.includes(r.fields[0] as string));
   const gids = new Set(keptUsers.map((r) => Number(r.fields[3])));
   const keptGroups = rows(groupText).filter((r) => isSystem(r.id) || gids.has(r.id));
-  const line = (r: Row, passwordAt: number) => r.fields.map((f, i) => (i === passwordAt ? 'x' : f)).join(':');
+  const line = (r: Row) => r.fields.map((f, i) => (i === 1 ? 'x' : f)).join(':');
+  const guestMembers = (r: Row): Row => ({ ...r, fields: [...r.fields.slice(0, 3), (r.fields[3] ?? '').split(',').filter((m) => users.includes(m)).join(',')] });
   const rootFirst = (a: Row, b: Row) => a.id - b.id;
-  const passwdOut = keptUsers.sort(rootFirst).map((r) => line(r, 1));
-  const groupOut = keptGroups.sort(rootFirst).map((r) => line(r, 1));
+  const passwdOut = keptUsers.sort(rootFirst).map(line);
+  const groupOut = keptGroups.sort(rootFirst).map((r) => line(guestMembers(r)));
   if (!keptUsers.some((r) => r.id === 0)) passwdOut.unshift('root:x:0:0:root:/root:/bin/sh');
   if (!keptGroups.some((r) => r.id === 0)) groupOut.unshift('root:x:0:');
   return { passwd: `${passwdOut.join('\n')}\n`, group: `${groupOut.join('\n')}\n` };

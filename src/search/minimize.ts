@@ -138,7 +138,7 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
 
   stage('deps', `resolving the runtime closure of ${path.basename(app)}`);
   const manifest = await resolveApp(app, {
-    entry, include: options.include, exclude: options.exclude, includePackages: options.includePackages,
+    entry, include: options.include, exclude: options.exclude, includePackages: options.includePackages, outDir: out, keepSetuid: options.keepSetuid,
     strace: options.trace ? hostStrace(options, tests) : undefined,
   });
   stage('initramfs', 'packing the initramfs');

@@ -30,6 +30,8 @@ export interface AppOptions {
   prune?: boolean;
   /** Strip ELF files the tests pass without symbols (default true). */
   strip?: boolean;
+  /** Keep the setuid and setgid bits of the guest's files (default: cleared). */
+  keepSetuid?: boolean;
   /** The guest's init: tinyx's own (no shell), BusyBox's, or `auto` (default): tinyx's for an ELF app, BusyBox's for a script. */
   init?: InitChoice;
 }

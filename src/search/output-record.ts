@@ -105,6 +105,7 @@ export function makeReport(result: RunResult, sizes: { startBzImage: number; fin
         packageClosure: { packages: facts.closure.packages, installedBytes: facts.closure.installedBytes, unresolved: facts.closure.unresolved, rules: CLOSURE_RULES },
       } : {}),
       traceAdded: result.manifest.entries.filter((e) => e.reason.includes('at run time (strace)')).map((e) => e.guestPath),
+      excluded: result.manifest.excluded ?? [],
       ...(options.user ? { user: options.user } : {}),
       ...(options.cwd ? { cwd: options.cwd } : {}),
       ...(options.env ? { env: options.env } : {}),

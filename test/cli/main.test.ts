@@ -1,5 +1,6 @@
 // The CLI on bad input: each condition has its own code and advice, and nothing is built.
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import { chmod, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -95,5 +96,19 @@ describe('tinyx minimize strategy flag', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown search strategy "fastest"');
     expect(r.stderr).toContain('one of: one-at-a-time, ddmin, bisect');
+  });
+});
+
+describe('tinyx minimize default --out', () => {
+  it('is never inside a directory app: `--app .` without --out is refused, and nothing is written into the app', async () => {
+    const appDir = await mkdtemp(path.join(tmpdir(), 'tinyx-cli-dirapp-'));
+    await writeFile(path.join(appDir, 'run'), '#!/bin/sh\n');
+    await chmod(path.join(appDir, 'run'), 0o755);
+    // A kernel source that is not one: should the out dir be taken, the run ends there, before any build.
+    const r = await execa('node', [path.join(root, 'dist/cli/main.js'), 'minimize', '--app', '.', '--tests', probe, '--kernel-src', appDir], { cwd: appDir, reject: false, stdin: 'ignore' });
+    expect(r.stderr).toContain('TINYX_OUT_INVALID');
+    expect(r.stderr).toMatch(/inside the app directory[\s\S]*--out/);
+    expect(r.exitCode).toBe(2);
+    expect(await readdir(appDir)).toEqual(['run']);
   });
 });

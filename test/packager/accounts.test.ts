@@ -29,6 +29,15 @@ describe('pickAccounts', () => {
     expect(findUser(accounts, 'alice')).toEqual({ name: 'alice', uid: 1000, gid: 1000, home: '/home/alice' });
   });
 
+  it('keeps no host member lists: a group lists only the guest\'s own user', () => {
+    const group = `${GROUP}sudo:x:27:alice,bob\nssl-cert:x:103:postgres,www-data\ndocker:x:998:alice\n`;
+    expect(pickAccounts(PASSWD, group).group).toBe('root:x:0:\nsudo:x:27:\nwww-data:x:33:\nssl-cert:x:103:\ndocker:x:998:\nnogroup:x:65534:\n');
+    const accounts = pickAccounts(PASSWD, group, ['www-data']);
+    expect(accounts.group).toContain('ssl-cert:x:103:www-data\n');
+    expect(accounts.group).toContain('sudo:x:27:\n');
+    expect(groupsOf(accounts, findUser(accounts, 'www-data'))).toEqual([33, 103]);
+  });
+
   it('names a user the host does not have', () => {
     let error: unknown;
     try {

@@ -10,8 +10,9 @@ import { resolveKernelSource, type KernelSource } from '../../src/kconfig/source
 import type { OutputRecord } from '../../src/output/record.js';
 import { SVG_FILE } from '../../src/output/svg.js';
 import { OUTPUT_FILES, writeOutput } from '../../src/output/write.js';
+import { renderMarkdown } from '../../src/output/report.js';
 import { loadProfile } from '../../src/profile/load.js';
-import { recordOutput, type RunResult } from '../../src/search/output-record.js';
+import { makeReport, recordOutput, type RunResult } from '../../src/search/output-record.js';
 import type { Verdict } from '../../src/tester/verdict.js';
 import { Workspace } from '../../src/tester/workspace.js';
 import { tempDir } from '../deps/helpers.js';
@@ -74,6 +75,22 @@ describe('recordOutput', () => {
     expect(group('vm-parts').rect!.map((r) => Number(r['data-bytes']))).toEqual([5, 2, 3, 2, 1]);
     expect(await readFile(path.join(out, 'report.md'), 'utf8')).toContain(`](${SVG_FILE})`);
   }, 600_000);
+});
+
+describe('makeReport', () => {
+  it('lists what a directory app left out in report.json (rootfs.excluded) and report.md', async () => {
+    const tmp = await tempDir('tinyx-report-');
+    try {
+      const result = await fakeResult(tmp.dir);
+      const excluded = [{ path: '/srv/webapp/.env', why: 'environment file (secrets)' }, { path: '/srv/webapp/out', why: 'output of an earlier tinyx run (holds journal.jsonl)' }];
+      const report = makeReport({ ...result, manifest: { ...result.manifest, excluded } }, { startBzImage: 6, finalBzImage: 5 }, '0.0.0');
+      expect(report.rootfs.excluded).toEqual(excluded);
+      expect(renderMarkdown(report)).toContain('Left out of the app directory (`--include PATH` puts one in):\n\n- `/srv/webapp/.env`: environment file (secrets)\n- `/srv/webapp/out`: output of an earlier tinyx run (holds journal.jsonl)\n');
+      expect(makeReport(result, { startBzImage: 6, finalBzImage: 5 }, '0.0.0').rootfs.excluded).toEqual([]);
+    } finally {
+      await tmp.cleanup();
+    }
+  });
 });
 
 /** A finished run's result with small stand-in files (no kernel was built for it). */

@@ -34,6 +34,7 @@ export const DEPS_FLAGS = {
   include: { type: 'string', multiple: true, value: 'HOST[:GUEST]', help: 'also put this host file or tree (and its ELF closure) in the guest' },
   exclude: { type: 'string', multiple: true, value: 'PATH', help: 'leave this guest path (or everything under it) out' },
   'include-package': { type: 'string', multiple: true, value: 'PKG', help: 'also put this Debian package\'s run-time files in' },
+  'keep-setuid': { type: 'boolean', help: 'keep the setuid and setgid bits of the files (by default they are cleared)' },
   trace: {
     type: 'boolean',
     help: 'also run the app on this host under strace for a few seconds and add the files it opens (dlopen\'ed modules, config, locale data); it really runs',

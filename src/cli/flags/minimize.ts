@@ -27,7 +27,7 @@ export const MINIMIZE_GROUPS: GroupTitles<MinimizeGroup> = {
 export const MINIMIZE_FLAGS = {
   app: {
     type: 'string', value: 'PATH', group: 'app',
-    help: 'the program to run in the VM: an ELF executable, a `#!` script (a Python script brings only the modules it imports) or a directory (copied whole)',
+    help: 'the program to run in the VM: an ELF executable, a `#!` script (a Python script brings only the modules it imports) or a directory (copied whole, less its `.git`, `.env` files, editor debris and tinyx output, which `tinyx deps` lists)',
   },
   entry: {
     type: 'string', value: 'REL', group: 'app',
@@ -49,6 +49,11 @@ export const MINIMIZE_FLAGS = {
     type: 'string', multiple: true, value: 'PKG', group: 'app',
     help: 'also put this Debian package\'s files in the VM, e.g. `ca-certificates`',
     readme: 'a Debian package\'s files whole, e.g. `ca-certificates`; its docs and init scripts are left out',
+  },
+  'keep-setuid': {
+    type: 'boolean', group: 'app',
+    help: 'keep the setuid and setgid bits of the files put in the VM (by default they are cleared)',
+    readme: 'keep the setuid and setgid bits of the files put in the VM; by default every file goes in without them, and `tinyx deps` says which lost one',
   },
   'keep-files': {
     type: 'string', multiple: true, value: 'GLOB', group: 'app',
@@ -205,7 +210,7 @@ export const MINIMIZE_FLAGS = {
     help: 'compile through ccache + distcc (`DISTCC_HOSTS` syntax)',
   },
   out: {
-    type: 'string', value: 'DIR', group: 'run', defaultText: '`out/<app name>`',
+    type: 'string', value: 'DIR', group: 'run', defaultText: '`out/<app name>` here; none when that is inside a directory `--app`',
     help: 'output directory; re-running with the same `--out` resumes from its journal',
   },
 } as const satisfies Flags<MinimizeGroup>;
