@@ -29,7 +29,7 @@ function makefile(bzImage: string): string {
     'VERSION = 6', 'PATCHLEVEL = 1', 'SUBLEVEL = 0', 'EXTRAVERSION = -standin', '',
     'olddefconfig:',
     '\t@echo "olddefconfig O=$(O) CC=$(CC) CCACHE_DIR=$$CCACHE_DIR CCACHE_NOHASHDIR=$$CCACHE_NOHASHDIR KBUILD_BUILD_USER=$$KBUILD_BUILD_USER"',
-    '\t@if grep -q CONFIG_BREAK_BUILD=y $(O)/.config; then echo "error: broken on purpose"; exit 2; fi',
+    '\t@if grep -q CONFIG_BREAK_BUILD=y $(O)/.config; then echo "init/main.c:1:1: error: broken on purpose"; exit 2; fi',
     '\t@if grep -q CONFIG_DRIFT=y $(O)/.config; then echo CONFIG_DRIFTED=y >> $(O)/.config; fi',
     'bzImage: olddefconfig',
     '\t@if grep -q CONFIG_SLOW=y $(O)/.config; then echo "compiling slowly"; sleep 8.5; fi',
