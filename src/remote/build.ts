@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path/posix';
 import { canonicalDotConfig, formatDotConfig, parseDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
-import { buildEnv, type BuildRequest, type BuildResult } from '../tester/build.js';
+import { MIN_KERNEL_BYTES, buildEnv, type BuildRequest, type BuildResult } from '../tester/build.js';
 import { classifyBuildFailure } from '../tester/buildfail.js';
 import type { SshConnection } from './connection.js';
 import { command, envPrefix, quote, watched } from './shell.js';
@@ -16,7 +16,8 @@ export interface RemoteBuildRequest extends Omit<BuildRequest, 'jobs' | 'force'>
 export async function remoteBuild(ssh: SshConnection, request: RemoteBuildRequest): Promise<BuildResult> {
   const started = Date.now();
   const bzImage = path.join(request.artifactDir, 'bzImage');
-  if ((await ssh.exec(`test -f ${quote(bzImage)}`)).code === 0) {
+  // Stored whole, or not a hit (as cachedKernel() says).
+  if ((await ssh.exec(`[ "$(stat -c %s ${quote(bzImage)} 2>/dev/null || echo 0)" -ge ${MIN_KERNEL_BYTES} ]`)).code === 0) {
     return { ok: true, built: false, bzImage, durationMs: 0, reason: 'cached', logTail: '' };
   }
   await ssh.run(`mkdir -p ${quote(request.slotDir)} ${quote(path.dirname(request.logFile))}`);
@@ -39,14 +40,11 @@ export async function remoteBuild(ssh: SshConnection, request: RemoteBuildReques
   if (canonicalDotConfig(used) !== canonicalDotConfig(request.config)) {
     return { ok: false, built: true, durationMs, reason: 'the kernel changed the config while building (not normalized)', logTail };
   }
-  // Store it the way buildKernel() does: each file copied to a unique temp name and renamed into
-  // place, the config first, the bzImage last.
+  // Store it the way buildKernel() does: each file copied to a unique temp name, synced and renamed
+  // into place, the config first, the bzImage last.
   const dir = quote(request.artifactDir);
   const tmp = `${randomBytes(4).toString('hex')}.tmp`;
-  await ssh.run([
-    `mkdir -p ${dir}`,
-    `cp ${quote(path.join(request.slotDir, '.config'))} ${dir}/config.${tmp}`, `mv ${dir}/config.${tmp} ${dir}/config`,
-    `cp ${quote(path.join(request.slotDir, 'arch/x86/boot/bzImage'))} ${dir}/bzImage.${tmp}`, `mv ${dir}/bzImage.${tmp} ${dir}/bzImage`,
-  ].join(' && '));
+  const store = (from: string, name: string) => `cp ${quote(from)} ${dir}/${name}.${tmp} && sync ${dir}/${name}.${tmp} && mv ${dir}/${name}.${tmp} ${dir}/${name}`;
+  await ssh.run([`mkdir -p ${dir}`, store(path.join(request.slotDir, '.config'), 'config'), store(path.join(request.slotDir, 'arch/x86/boot/bzImage'), 'bzImage')].join(' && '));
   return { ok: true, built: true, bzImage, durationMs, reason: 'built', logTail };
 }

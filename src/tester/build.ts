@@ -1,5 +1,5 @@
 // Builds a bzImage for one config in a build slot (its own O= dir), through ccache.
-import { lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -47,10 +47,17 @@ export interface BuildResult {
   logTail: string;
 }
 
-/** The stored kernel of a config, if it was built before. */
+/**
+ * Smaller than any x86 bzImage (its setup code alone is about 16 KiB, a tinyconfig kernel about
+ * 0.5 MiB): a stored one this small is a write cut short, not a kernel.
+ */
+export const MIN_KERNEL_BYTES = 64 * 1024;
+
+/** The stored kernel of a config, if it was built before (and stored whole). */
 export async function cachedKernel(artifactDir: string): Promise<string | undefined> {
   const bzImage = path.join(artifactDir, 'bzImage');
-  return (await exists(bzImage)) ? bzImage : undefined;
+  const bytes = await stat(bzImage).then((s) => s.size, () => 0);
+  return bytes >= MIN_KERNEL_BYTES ? bzImage : undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 90 * 60_000;
@@ -107,8 +114,8 @@ export async function buildKernel(request: BuildRequest): Promise<BuildResult> {
   if (canonicalDotConfig(used) !== canonicalDotConfig(request.config)) {
     return { ok: false, built: true, durationMs, reason: 'the kernel changed the config while building (not normalized)', logTail };
   }
-  // Both through unique temp names (two runs may store one config at once), the config first:
-  // readers take a present bzImage for a stored kernel.
+  // Both through unique temp names (two runs may store one config at once), synced before the
+  // rename, the config first: readers take a present bzImage for a stored kernel.
   const bzImage = path.join(request.artifactDir, 'bzImage');
   await writeFileAtomic(path.join(request.artifactDir, 'config'), formatDotConfig(request.config));
   await copyFileAtomic(path.join(request.slotDir, 'arch/x86/boot/bzImage'), bzImage);

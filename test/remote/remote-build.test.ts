@@ -68,6 +68,11 @@ describe.skipIf(!kernel)('remote builds and worker start-up', () => {
     const config = parseDotConfig('CONFIG_64BIT=y\nCONFIG_FAST=y\n');
     const hash = hashConfig(config);
     try {
+      // An empty bzImage in the store (a write cut short) is no stored kernel.
+      await worker.start();
+      const emptyStore = path.join(cache, 'artifacts', (await readdir(path.join(cache, 'builds')))[0]!, hash);
+      await mkdir(emptyStore, { recursive: true });
+      await writeFile(path.join(emptyStore, 'bzImage'), '');
       const first = await worker.run({ config, configHash: hash, cmdline: CMDLINE, logDir: path.join(tmp.dir, 'b1') });
       expect(first.status, first.consoleTail).toBe('pass');
       expect(first.built).toBe(true);
