@@ -6,15 +6,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isInfrastructureError } from '../../src/errors.js';
+import { resolveApp } from '../../src/deps/index.js';
+import { buildInitramfs } from '../../src/packager/initramfs.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { Evaluator } from '../../src/search/evaluator.js';
 import type { MinimizeEvent } from '../../src/search/events.js';
 import { Journal } from '../../src/search/journal.js';
+import { bootAndTest } from '../../src/tester/boot.js';
 import { BUILDING_MARKER, buildKernel } from '../../src/tester/build.js';
 import { LocalExecutor } from '../../src/tester/executor.js';
 import { runTests } from '../../src/tester/probe.js';
 import { Workspace } from '../../src/tester/workspace.js';
 import { exists } from '../../src/util/fsx.js';
+import { startKernel } from '../helpers/start-kernel.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -79,6 +83,26 @@ describe('a test log on a full disk', () => {
     expect(error).toMatchObject({ code: 'TINYX_WRITE_FAILED' });
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(await processesWith(`sleep ${sleep}`)).toEqual([]);
+  });
+});
+
+describe('a console log on a full disk (real QEMU, the start kernel)', () => {
+  it('kills QEMU and throws TINYX_WRITE_FAILED instead of a verdict', async () => {
+    const dir = await scratch();
+    const kernel = process.env.TINYX_TEST_BZIMAGE ?? (await startKernel()).bzImage;
+    const profile = await loadProfile();
+    const manifest = await resolveApp('/usr/bin/false');
+    const initramfs = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 0 }, outFile: path.join(dir, 'false.cpio.gz') });
+    const logDir = path.join(dir, 'logs');
+    await mkdir(logDir);
+    await symlink('/dev/full', path.join(logDir, 'console.log'));
+    const error = await bootAndTest({
+      bzImage: kernel, initramfs: initramfs.file, cmdline: profile.boot.cmdline, qemu: profile.qemu, port: 0,
+      tests: '/bin/true', logDir, bootTimeoutMs: 120_000, readyTimeoutMs: 10_000, testTimeoutMs: 10_000,
+    }).catch((e: unknown) => e);
+    expect(isInfrastructureError(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'TINYX_WRITE_FAILED', message: expect.stringContaining('console.log: ENOSPC') });
+    expect(await processesWith(initramfs.file)).toEqual([]);
   });
 });
 
