@@ -14,7 +14,11 @@ import { ExecutorPool } from '../../src/remote/pool.js';
 import { LocalExecutor } from '../../src/tester/executor.js';
 import { Workspace } from '../../src/tester/workspace.js';
 import { startRemoteExecutors } from '../../src/remote/start.js';
-import { hashConfig } from '../../src/search/evaluator.js';
+import { isInfrastructureError } from '../../src/errors.js';
+import { Evaluator, hashConfig } from '../../src/search/evaluator.js';
+import type { MinimizeEvent } from '../../src/search/events.js';
+import { Journal } from '../../src/search/journal.js';
+import { BUILDING_MARKER } from '../../src/tester/build.js';
 import { freePort } from '../../src/tester/ports.js';
 import type { JobSettings } from '../../src/tester/executor.js';
 import { REPO, buildExampleServer, tempDir } from '../deps/helpers.js';
@@ -33,6 +37,8 @@ function makefile(bzImage: string): string {
     '\t@if grep -q CONFIG_DRIFT=y $(O)/.config; then echo CONFIG_DRIFTED=y >> $(O)/.config; fi',
     'bzImage: olddefconfig',
     '\t@if grep -q CONFIG_SLOW=y $(O)/.config; then echo "compiling slowly"; sleep 8.5; fi',
+    // Killed from outside mid-build (as by the OOM killer), after half-writing an object.
+    '\t@if grep -q CONFIG_KILLED=y $(O)/.config; then if [ -e $(O)/half.o ]; then echo "half.o was there"; fi; echo half > $(O)/half.o; kill -9 $$PPID; sleep 5; fi',
     `\t@mkdir -p $(O)/arch/x86/boot && cp ${bzImage} $(O)/arch/x86/boot/bzImage && echo "  Kernel: arch/x86/boot/bzImage is ready"`, '',
   ].join('\n');
 }
@@ -137,6 +143,36 @@ describe.skipIf(!kernel)('remote builds and worker start-up', () => {
       const drift = parseDotConfig('CONFIG_DRIFT=y\n');
       const d = await worker.run({ config: drift, configHash: hashConfig(drift), cmdline: CMDLINE, logDir: path.join(tmp.dir, 'e2') });
       expect(d.reason).toBe('the kernel changed the config while building (not normalized)');
+    } finally {
+      await worker.close();
+    }
+  }, 120_000);
+
+  it('takes a worker\'s make killed by a signal for the machinery: tried once more on a settled slot, then no verdict', async () => {
+    const worker = new RemoteExecutor(spec, { url: sshd.url, identity: sshd.identity, knownHosts: [sshd.knownHosts], kernelSrc: tree, cacheRoot: cache });
+    const dir = path.join(tmp.dir, 'killed');
+    const journal = await Journal.open(dir);
+    const events: MinimizeEvent[] = [];
+    const evaluator = new Evaluator({
+      normalizer: { olddefconfig: async (c) => c }, executor: worker, journal, runKey: 'k', logRoot: path.join(dir, 'logs'), emit: (e) => events.push(e),
+    });
+    const config = parseDotConfig('CONFIG_64BIT=y\nCONFIG_KILLED=y\n');
+    const candidate = { config, hash: hashConfig(config) };
+    try {
+      const error = await evaluator.evaluate(candidate, CMDLINE, '-OOM').catch((e: unknown) => e);
+      expect(isInfrastructureError(error)).toBe(true);
+      expect((error as Error).message).toMatch(/failed there: make was killed by SIGKILL/);
+      expect(events.filter((e) => e.type === 'warning' && e.message.includes('trying once more'))).toHaveLength(1);
+      expect(journal.get(evaluator.keyOf(candidate, CMDLINE))).toBeUndefined();
+      expect(await readFile(path.join(dir, 'journal.jsonl'), 'utf8').catch(() => '')).toBe('');
+      // The second try first dropped what the killed make had written: it did not find half.o.
+      const logs = (await readdir(path.join(dir, 'logs'))).sort();
+      expect(logs).toHaveLength(2);
+      const second = await readFile(path.join(dir, 'logs', logs[1]!, 'build.log'), 'utf8');
+      expect(second).toMatch(/^tinyx: the last build in this slot was killed; removed the \d+ files it wrote$/m);
+      expect(second).not.toContain('half.o was there');
+      const slot = path.join(cache, 'builds', (await readdir(path.join(cache, 'builds')))[0]!, 'worker-slot-0');
+      expect(existsSync(path.join(slot, BUILDING_MARKER))).toBe(true);
     } finally {
       await worker.close();
     }
