@@ -2,13 +2,15 @@
 // (it copies a stored bzImage): config upload, make with the build env, logs back, artifact store,
 // build errors; and bringing up a run's workers when one is unreachable.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApp } from '../../src/deps/index.js';
 import { parseDotConfig } from '../../src/kconfig/dotconfig.js';
 import { buildInitramfs } from '../../src/packager/initramfs.js';
 import { execa } from 'execa';
+import { remoteBuild } from '../../src/remote/build.js';
+import { connectWorker } from '../../src/remote/connect.js';
 import { RemoteExecutor } from '../../src/remote/executor.js';
 import { ExecutorPool } from '../../src/remote/pool.js';
 import { LocalExecutor } from '../../src/tester/executor.js';
@@ -20,6 +22,7 @@ import type { MinimizeEvent } from '../../src/search/events.js';
 import { Journal } from '../../src/search/journal.js';
 import { BUILDING_MARKER } from '../../src/tester/build.js';
 import { freePort } from '../../src/tester/ports.js';
+import { processIdentity, sameProcessAlive } from '../../src/util/proc.js';
 import type { JobSettings } from '../../src/tester/executor.js';
 import { REPO, buildExampleServer, tempDir } from '../deps/helpers.js';
 import { findBuiltKernel } from './kernel.js';
@@ -177,6 +180,38 @@ describe.skipIf(!kernel)('remote builds and worker start-up', () => {
       await worker.close();
     }
   }, 120_000);
+
+  it('settles a worker slot whose make outlived its run: stops that make\'s process group, removes only what it wrote', async () => {
+    const ssh = await connectWorker({ url: sshd.url, identity: sshd.identity, knownHosts: [sshd.knownHosts] });
+    const slotDir = path.join(tmp.dir, 'settle', 'worker-slot-0');
+    await mkdir(slotDir, { recursive: true });
+    const old = new Date(Date.now() - 3_600_000);
+    await writeFile(path.join(slotDir, 'kept.o'), 'from a finished build');
+    await utimes(path.join(slotDir, 'kept.o'), old, old);
+    // The killed build's make, orphaned and still running in its own process group, named by the marker.
+    const orphan = execa('sleep', [`61.${process.pid}`], { detached: true, reject: false });
+    const leader = (await processIdentity(orphan.pid!))!;
+    await writeFile(path.join(slotDir, BUILDING_MARKER), `${leader.pid} ${leader.startTime} ${leader.bootId}\n`);
+    await utimes(path.join(slotDir, BUILDING_MARKER), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    await writeFile(path.join(slotDir, 'half.o'), 'half-written by the killed build');
+    try {
+      const config = parseDotConfig('CONFIG_64BIT=y\nCONFIG_SETTLE=y\n');
+      const result = await remoteBuild(ssh, {
+        srcDir: tree, slotDir, config, artifactDir: path.join(tmp.dir, 'settle', 'art'), ccacheDir: path.join(tmp.dir, 'settle', 'ccache'),
+        ccacheBase: tmp.dir, logFile: path.join(tmp.dir, 'settle', 'build.log'), jobs: 1,
+      });
+      expect(result.reason).toBe('built');
+      expect(await sameProcessAlive(leader)).toBe(false);
+      expect(existsSync(path.join(slotDir, 'half.o'))).toBe(false);
+      expect(existsSync(path.join(slotDir, 'kept.o'))).toBe(true);
+      expect(existsSync(path.join(slotDir, BUILDING_MARKER))).toBe(false);
+      expect(await readFile(path.join(tmp.dir, 'settle', 'build.log'), 'utf8')).toContain('the last build in this slot was killed; removed the 1 files it wrote');
+    } finally {
+      orphan.kill('SIGKILL');
+      await orphan;
+      ssh.close();
+    }
+  }, 60_000);
 
   it('leaves an unreachable worker out with a warning, or fails, as asked; a bad host key always fails', async () => {
     const good = { url: sshd.url, identity: sshd.identity, knownHosts: [sshd.knownHosts], kernelSrc: tree, slots: 1 };
