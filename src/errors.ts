@@ -25,6 +25,7 @@ export type TinyxErrorCode =
   | 'TINYX_ACCEL_SILENT'
   | 'TINYX_ACCEL_UNAVAILABLE'
   | 'TINYX_BUILD_FAILED'
+  | 'TINYX_WRITE_FAILED'
   | 'TINYX_BUSYBOX_NOT_FOUND'
   | 'TINYX_INIT_NOT_FOUND'
   | 'TINYX_COMPRESSOR_NOT_FOUND'
@@ -76,11 +77,14 @@ export function isTinyxError(error: unknown, code?: TinyxErrorCode): error is Ti
 }
 
 /**
- * Failures of the machinery, not verdicts on a config: QEMU that could not start, an accelerator
- * that runs nothing, a build killed from outside (OOM, a signal, a full disk, the timeout), a lost
- * worker. Retried once; if it happens again the run stops and nothing is journaled for the candidate.
+ * Failures of the machinery, not verdicts on a config: QEMU that could not start or died, an
+ * accelerator that runs nothing, a build killed from outside (OOM, a signal, a full disk, the
+ * timeout), a log that could not be written, a lost worker. Retried once; if it happens again the run
+ * stops and nothing is journaled for the candidate.
  */
-export const INFRASTRUCTURE_CODES: readonly TinyxErrorCode[] = ['TINYX_QEMU_FAILED', 'TINYX_ACCEL_SILENT', 'TINYX_BUILD_FAILED', 'TINYX_WORKER_UNREACHABLE'];
+export const INFRASTRUCTURE_CODES: readonly TinyxErrorCode[] = [
+  'TINYX_QEMU_FAILED', 'TINYX_ACCEL_SILENT', 'TINYX_BUILD_FAILED', 'TINYX_WRITE_FAILED', 'TINYX_WORKER_UNREACHABLE',
+];
 
 export function isInfrastructureError(error: unknown): error is TinyxError {
   return error instanceof TinyxError && INFRASTRUCTURE_CODES.includes(error.code);

@@ -1,10 +1,10 @@
 // Starts QEMU on a worker over an exec channel and watches its serial console from here.
-import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ClientChannel } from 'ssh2';
 import { ConsoleWatcher } from '../tester/console.js';
-import { qemuArgs, QEMU_BINARY, type Guest, type GuestSpec } from '../tester/qemu.js';
+import { LogFile } from '../tester/logfile.js';
+import { qemuArgs, QEMU_BINARY, type Guest, type GuestEnd, type GuestSpec } from '../tester/qemu.js';
 import { command, quote } from '../util/shell.js';
 import type { SshConnection } from './connection.js';
 import { watched } from './shell.js';
@@ -16,18 +16,28 @@ export interface RemoteGuestSpec extends GuestSpec {
 
 export async function startRemoteGuest(ssh: SshConnection, spec: RemoteGuestSpec): Promise<Guest> {
   const argv = [QEMU_BINARY, ...qemuArgs(spec)];
-  const script = `${command(argv)} 2>&1 | tee ${quote(spec.consoleLog)}`;
-  const channel: ClientChannel = await ssh.open(watched(script));
+  // The channel's exit status is QEMU's (a pipeline's would be tee's).
+  const status = quote(`${spec.consoleLog}.status`);
+  const script = `{ ${command(argv)} 2>&1; echo $? >${status}; } | tee ${quote(spec.consoleLog)}; exit "$(cat ${status})"`;
   await mkdir(path.dirname(spec.localConsoleLog), { recursive: true });
-  const log = createWriteStream(spec.localConsoleLog);
+  const channel: ClientChannel = await ssh.open(watched(script));
+  const log = new LogFile(spec.localConsoleLog, () => channel.close());
   const watcher = new ConsoleWatcher(log);
   const onData = (chunk: Buffer) => watcher.feed(chunk);
   channel.on('data', onData);
   channel.stderr.on('data', onData);
-  const exited = new Promise<void>((resolve) => channel.on('close', () => void watcher.close().then(resolve)));
+  let end: GuestEnd | undefined;
+  channel.on('exit', (code: number | null, signal?: string) => {
+    end = { ...(code === null ? {} : { exitCode: code }), ...(signal ? { signal } : {}) };
+  });
+  const exited = new Promise<void>((resolve) => channel.on('close', () => {
+    end ??= {};
+    void watcher.close().then(resolve);
+  }));
 
   return {
     exited,
+    ended: () => end && { ...end, logFailure: log.failed },
     console: () => watcher.all,
     waitFor: (patterns, timeoutMs) => watcher.waitFor(patterns, timeoutMs),
     async stop() {

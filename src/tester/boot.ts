@@ -1,14 +1,16 @@
 // Boots one kernel + initramfs, waits for the app, runs the tests, stops the guest: a verdict.
 import path from 'node:path';
-import { TinyxError, isTinyxError } from '../errors.js';
-import { MARKER_APP_EXITED, MARKER_APP_STARTED, MARKER_INIT_FAILED, MARKER_INIT_STARTED } from '../packager/markers.js';
+import { isTinyxError, type TinyxError } from '../errors.js';
 import type { Profile } from '../profile/types.js';
 import { freePort, waitForPort } from './ports.js';
 import { runTests, type ProbeResult } from './probe.js';
 import { recordAccel, resolveAccel, type Accel, type AccelChoice } from './accel.js';
 import { findQemu, startGuest, type Guest, type GuestSpec } from './qemu.js';
-import type { ConsoleMatch } from './console.js';
+import { guestFailure } from './guest-end.js';
+import { watchBoot } from './watch-boot.js';
 import type { VerdictStatus } from './verdict.js';
+
+export { KVM_SILENCE_MS } from './watch-boot.js';
 
 export interface BootRequest {
   bzImage: string;
@@ -40,8 +42,6 @@ export interface BootTiming {
   readyMs?: number;
 }
 
-const INIT_STARTED = new RegExp(`^${MARKER_INIT_STARTED}`);
-
 export interface BootOutcome {
   status: VerdictStatus;
   reason: string;
@@ -54,13 +54,6 @@ export interface BootOutcome {
   consoleLog: string;
   testLog: string;
 }
-
-const PANIC = /Kernel panic - not syncing.*|No working init found.*/;
-const FORWARD_FAILED = /Could not set up host forwarding rule/;
-/** QEMU's own error lines (stderr shares the console stream); a guest never prints this prefix. */
-const QEMU_ERROR = /^qemu-system-\w+: (?!warning)/;
-/** Under KVM a guest prints within a second or two; silence this long means KVM does not run guests here. */
-export const KVM_SILENCE_MS = 20_000;
 
 /** Where a guest runs: this machine, or a worker host (src/remote/boot.ts). */
 export interface GuestHost {
@@ -108,8 +101,7 @@ export async function withTcgFallback<T>(choice: AccelChoice, accel: Accel, boot
 
 /** Boot, wait for the app's marker, wait for its port, run the tests, stop the guest. */
 export async function bootAndTestOn(host: GuestHost, request: BootRequest): Promise<BootOutcome> {
-  const consoleLog = path.join(request.logDir, 'console.log');
-  const testLog = path.join(request.logDir, 'test.log');
+  const logs = { consoleLog: path.join(request.logDir, 'console.log'), testLog: path.join(request.logDir, 'test.log') };
   for (let attempt = 1; ; attempt++) {
     const hostPort = request.port > 0 ? await host.pickPort() : 0;
     const started = Date.now();
@@ -117,86 +109,17 @@ export async function bootAndTestOn(host: GuestHost, request: BootRequest): Prom
     const guest = await host.startGuest({
       bzImage: request.bzImage, initramfs: request.initramfs, cmdline: request.cmdline,
       machine: request.qemu.machine, memory: request.qemu.memory, netDevice: request.qemu.netDevice, extraArgs: request.qemu.extraArgs,
-      guestPort: request.port, hostPort, consoleLog, accel,
-    });
-    const outcome = (status: VerdictStatus, reason: string, extra: Partial<BootOutcome> = {}): BootOutcome => ({
-      status, reason, bootMs: Date.now() - started, testMs: 0, consoleLog, testLog,
-      consoleTail: guest.console().split(/\r?\n/).slice(-25).join('\n'), ...extra,
+      guestPort: request.port, hostPort, consoleLog: logs.consoleLog, accel,
     });
     try {
-      const appStarted = new RegExp(`^${MARKER_APP_STARTED}`);
-      const initFailed = new RegExp(`^${MARKER_INIT_FAILED}`);
-      if (accel === 'kvm' && request.bootTimeoutMs > KVM_SILENCE_MS) {
-        const first = await guest.waitFor([/./], KVM_SILENCE_MS);
-        if (!first && guest.console().length === 0) throw silentUnderKvm();
-      }
-      let match = await guest.waitFor([appStarted, initFailed, PANIC, FORWARD_FAILED, QEMU_ERROR], request.bootTimeoutMs);
-      if (match?.pattern === FORWARD_FAILED) {
-        if (attempt < 4) continue;
-        throw qemuFailed(match.line.trim(), accel);
-      }
-      if (match?.pattern === QEMU_ERROR) {
-        // QEMU itself failed (a bad option, an accelerator error): not the config's doing.
-        const exited = await Promise.race([guest.exited.then(() => true), sleep(3_000).then(() => false)]);
-        if (exited) throw qemuFailed(match.line.trim(), accel);
-        match = await guest.waitFor([appStarted, initFailed, PANIC], Math.max(0, request.bootTimeoutMs - (Date.now() - started)));
-      }
-      if (!match) {
-        if (accel === 'kvm' && guest.console().length === 0) throw silentUnderKvm();
-        const panic = PANIC.exec(guest.console());
-        if (panic) return outcome('panic', panic[0].trim());
-        const exited = await Promise.race([guest.exited.then(() => true), sleep(10).then(() => false)]);
-        return outcome('boot-timeout', exited ? 'the guest stopped before the app started' : `no ${MARKER_APP_STARTED} within ${request.bootTimeoutMs / 1000} s`);
-      }
-      if (match.pattern === PANIC) return outcome('panic', match.line.trim());
-      if (match.pattern !== appStarted) return outcome('fail', match.line.trim());
-      const bootMs = Date.now() - started;
-      if (request.port > 0) {
-        // An app that is already gone (its exit marker, a panic) is a verdict now, not after the ready timeout.
-        const gone = await appGoneOrListening(host, guest, hostPort, request);
-        if (gone) return outcome(gone.pattern === PANIC ? 'panic' : 'fail', gone.pattern === PANIC ? gone.line.trim() : `the app exited before its port answered (${gone.line.trim()})`, { bootMs });
-      }
-      const readyAt = Date.now();
-      const init = await guest.waitFor([INIT_STARTED], 0);
-      const timing: BootTiming = {
-        ...(init && init.at <= match.at ? { initMs: init.at - started } : {}), appMs: match.at - started, ...(request.port > 0 ? { readyMs: readyAt - started } : {}),
-      };
-      const probe = await host.runTests(hostPort, testLog);
-      const reason = probe.passed ? 'tests passed' : probe.timedOut ? `tests timed out after ${request.testTimeoutMs / 1000} s` : `tests exited with ${probe.exitCode}`;
-      return outcome(probe.passed ? 'pass' : 'fail', reason, { bootMs, testMs: probe.durationMs, testExitCode: probe.exitCode, ...(probe.passed ? { timing } : {}) });
+      const outcome = await watchBoot(host, guest, request, { ...logs, hostPort, started, accel, lastAttempt: attempt >= 4 });
+      if (outcome === 'port-taken') continue;
+      // A boot that QEMU did not survive, or whose console could not be written, is no verdict.
+      const failed = await guestFailure(guest, outcome.status === 'pass', request.signal);
+      if (failed) throw failed;
+      return outcome;
     } finally {
       await guest.stop();
     }
   }
-}
-
-/** Waits for the app's port; resolves with the console line if the app exits (or the kernel panics) first. */
-async function appGoneOrListening(host: GuestHost, guest: Guest, hostPort: number, request: BootRequest): Promise<ConsoleMatch | undefined> {
-  const done = new AbortController();
-  const signal = request.signal ? AbortSignal.any([request.signal, done.signal]) : done.signal;
-  const exited = new RegExp(`^${MARKER_APP_EXITED} `);
-  try {
-    return await Promise.race([
-      host.waitForPort(hostPort, request.readyTimeoutMs, signal).then(() => undefined),
-      guest.waitFor([exited, PANIC], request.readyTimeoutMs).then((match) => match ?? new Promise<never>(() => undefined)),
-    ]);
-  } finally {
-    done.abort();
-  }
-}
-
-function silentUnderKvm(): TinyxError {
-  return new TinyxError('TINYX_ACCEL_SILENT', `A guest started under KVM printed nothing at all within ${KVM_SILENCE_MS / 1000} s: KVM does not run guests on this host`, {
-    advice: 'Use --accel tcg (or TINYX_ACCEL=tcg, or qemu.accel: tcg in the profile); --accel auto probes KVM before trusting it.',
-  });
-}
-
-function qemuFailed(line: string, accel: Accel): TinyxError {
-  return new TinyxError('TINYX_QEMU_FAILED', `QEMU failed to start the guest: ${line}`, {
-    advice: accel === 'kvm' ? 'If this is about KVM, use --accel tcg.' : 'Check the profile\'s qemu settings (machine, memory, netDevice, extraArgs) and that the port is free.',
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

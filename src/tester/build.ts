@@ -1,6 +1,5 @@
 // Builds a bzImage for one config in a build slot (its own O= dir), through ccache.
-import { lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
+import { lstat, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { runGroup } from './group.js';
@@ -9,6 +8,7 @@ import { copyFileAtomic, exists, writeFileAtomic } from '../util/fsx.js';
 import { parseIdentity, processIdentity, sameProcessAlive } from '../util/proc.js';
 import { tail } from '../kconfig/kernel.js';
 import { classifyBuildFailure } from './buildfail.js';
+import { LogFile } from './logfile.js';
 import { countObjects, type BuildProgress } from './make-progress.js';
 
 export interface BuildRequest {
@@ -47,10 +47,17 @@ export interface BuildResult {
   logTail: string;
 }
 
-/** The stored kernel of a config, if it was built before. */
+/**
+ * Smaller than any x86 bzImage (its setup code alone is about 16 KiB, a tinyconfig kernel about
+ * 0.5 MiB): a stored one this small is a write cut short, not a kernel.
+ */
+export const MIN_KERNEL_BYTES = 64 * 1024;
+
+/** The stored kernel of a config, if it was built before (and stored whole). */
 export async function cachedKernel(artifactDir: string): Promise<string | undefined> {
   const bzImage = path.join(artifactDir, 'bzImage');
-  return (await exists(bzImage)) ? bzImage : undefined;
+  const bytes = await stat(bzImage).then((s) => s.size, () => 0);
+  return bytes >= MIN_KERNEL_BYTES ? bzImage : undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 90 * 60_000;
@@ -70,7 +77,9 @@ export async function buildKernel(request: BuildRequest): Promise<BuildResult> {
   const objects = countObjects((compiled) => request.onProgress?.({ compiled, ...(expected ? { expected } : {}) }));
   await writeFile(marker, '\n');
   await writeFile(path.join(request.slotDir, '.config'), formatDotConfig(request.config));
-  const log = createWriteStream(request.logFile);
+  // A build log that cannot be written stops make (its process group); the slot stays marked.
+  const logFailed = new AbortController();
+  const log = new LogFile(request.logFile, () => logFailed.abort());
   if (dropped > 0) log.write(`tinyx: the last build in this slot was killed; removed the ${dropped} files it wrote\n`);
   const jobs = request.jobs ?? availableParallelism();
   let marked = Promise.resolve();
@@ -79,19 +88,22 @@ export async function buildKernel(request: BuildRequest): Promise<BuildResult> {
     buffer: false,
     stdin: 'ignore',
     timeoutMs: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    signal: request.signal,
+    signal: request.signal ? AbortSignal.any([request.signal, logFailed.signal]) : logFailed.signal,
     env: { ...buildEnv(request), ...request.env },
     onStart: (child) => {
       // The make's process group: if this process dies without stopping it, the next build here will.
       if (child.pid) marked = markBuilding(marker, child.pid);
       marked.catch(() => undefined); // a failure is thrown by the await below, once make is done
-      child.all?.pipe(log);
-      child.all?.on('data', (chunk: Buffer | string) => objects.feed(String(chunk)));
+      child.all?.on('data', (chunk: Buffer | string) => {
+        log.write(chunk);
+        objects.feed(String(chunk));
+      });
     },
   });
   objects.end();
-  await new Promise<void>((resolve) => log.end(resolve));
+  await log.end();
   await marked;
+  if (log.failed) throw log.failed;
   const text = await readFile(request.logFile, 'utf8');
   const logTail = tail(text, 30);
   const durationMs = Date.now() - started;
@@ -107,8 +119,8 @@ export async function buildKernel(request: BuildRequest): Promise<BuildResult> {
   if (canonicalDotConfig(used) !== canonicalDotConfig(request.config)) {
     return { ok: false, built: true, durationMs, reason: 'the kernel changed the config while building (not normalized)', logTail };
   }
-  // Both through unique temp names (two runs may store one config at once), the config first:
-  // readers take a present bzImage for a stored kernel.
+  // Both through unique temp names (two runs may store one config at once), synced before the
+  // rename, the config first: readers take a present bzImage for a stored kernel.
   const bzImage = path.join(request.artifactDir, 'bzImage');
   await writeFileAtomic(path.join(request.artifactDir, 'config'), formatDotConfig(request.config));
   await copyFileAtomic(path.join(request.slotDir, 'arch/x86/boot/bzImage'), bzImage);

@@ -1,5 +1,5 @@
 // A guest's serial console as it streams in: kept as text, copied to a log, matched line by line.
-import type { WriteStream } from 'node:fs';
+import type { LogFile } from './logfile.js';
 
 export interface ConsoleMatch {
   line: string;
@@ -16,7 +16,7 @@ export class ConsoleWatcher {
   private closed = false;
   private readonly waiters = new Set<(line: string | undefined, at: number) => void>();
 
-  constructor(private readonly log: WriteStream) {}
+  constructor(private readonly log: LogFile) {}
 
   /** Everything the guest printed so far. */
   get all(): string {
@@ -44,7 +44,7 @@ export class ConsoleWatcher {
     this.closed = true;
     if (this.pending) this.notify(this.pending, Date.now());
     this.notify(undefined, Date.now());
-    return new Promise<void>((resolve) => this.log.end(resolve));
+    return this.log.end();
   }
 
   /** The first line (seen already or to come) matching one of `patterns`; undefined on timeout or end. */

@@ -7,6 +7,7 @@ import type { DotConfig } from '../kconfig/dotconfig.js';
 import type { Profile } from '../profile/types.js';
 import { bootAndTest } from './boot.js';
 import { buildKernel, cachedKernel } from './build.js';
+import { asWriteFailure } from './logfile.js';
 import type { BuildProgress } from './make-progress.js';
 import type { Verdict } from './verdict.js';
 import type { Workspace } from './workspace.js';
@@ -77,6 +78,8 @@ export class LocalExecutor implements Executor {
     if (slot === undefined) throw new Error('LocalExecutor: more concurrent jobs than slots');
     try {
       return await this.runIn(slot, job, signal);
+    } catch (error) {
+      throw asWriteFailure(error, `a file in ${this.workspace.slotDir(slot)} or ${job.logDir}`);
     } finally {
       this.free.push(slot);
     }

@@ -1,11 +1,11 @@
 // Starts a guest under QEMU (with the accelerator decided in accel.ts) and watches its serial console.
-import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { TinyxError } from '../errors.js';
 import { accelArgs, type Accel } from './accel.js';
 import { ConsoleWatcher, type ConsoleMatch } from './console.js';
+import { LogFile } from './logfile.js';
 
 export interface GuestSpec {
   bzImage: string;
@@ -24,10 +24,19 @@ export interface GuestSpec {
   accel: Accel;
 }
 
+/** How QEMU ended: its exit status (or the signal that killed it), and a console log that could not be written. */
+export interface GuestEnd {
+  exitCode?: number;
+  signal?: string;
+  logFailure?: TinyxError;
+}
+
 export interface Guest {
   /** Resolves with the first console line matching one of `patterns`, or undefined if QEMU exits first. */
   waitFor(patterns: RegExp[], timeoutMs: number): Promise<ConsoleMatch | undefined>;
   readonly exited: Promise<void>;
+  /** How QEMU ended, once it has (set before waitFor() learns the console ended); undefined while it runs. */
+  ended(): GuestEnd | undefined;
   /** The console so far. */
   console(): string;
   stop(): Promise<void>;
@@ -66,18 +75,24 @@ export function qemuArgs(spec: GuestSpec): string[] {
 export async function startGuest(spec: GuestSpec, signal?: AbortSignal): Promise<Guest> {
   const qemu = await findQemu();
   await mkdir(path.dirname(spec.consoleLog), { recursive: true });
-  const log = createWriteStream(spec.consoleLog);
   // Through setpriv: QEMU gets SIGKILL the moment tinyx dies, even on kill -9.
   const [file, args] = (await pdeathsig()) ? ['setpriv', ['--pdeathsig', 'KILL', '--', qemu, ...qemuArgs(spec)]] : [qemu, qemuArgs(spec)];
   const child: ResultPromise = execa(file, args, {
     reject: false, buffer: false, stdin: 'ignore', all: true, cancelSignal: signal, forceKillAfterDelay: 2_000,
   });
+  // A console that cannot be written stops the guest: its verdict would have no evidence.
+  const log = new LogFile(spec.consoleLog, () => child.kill('SIGKILL'));
   const watcher = new ConsoleWatcher(log);
   child.all?.on('data', (chunk: Buffer) => watcher.feed(chunk));
-  const exited = child.then(() => watcher.close());
+  let end: GuestEnd | undefined;
+  const exited = child.then((result) => {
+    end = { exitCode: result.exitCode, signal: result.signal };
+    return watcher.close();
+  });
 
   return {
     exited,
+    ended: () => end && { ...end, logFailure: log.failed },
     console: () => watcher.all,
     waitFor: (patterns, timeoutMs) => watcher.waitFor(patterns, timeoutMs),
     async stop() {

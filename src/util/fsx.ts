@@ -1,15 +1,18 @@
-// Small file helpers: atomic writes (temp file + rename), existence checks, process lock files.
+// Small file helpers: atomic writes (temp file synced, then renamed), existence checks, process lock files.
 import { randomBytes } from 'node:crypto';
-import { access, copyFile, link, mkdir, readFile, rename, rm, writeFile, constants, stat } from 'node:fs/promises';
+import { access, copyFile, link, mkdir, open, readFile, rename, rm, writeFile, constants, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ownIdentity, parseIdentity, processIdentity, sameProcessAlive } from './proc.js';
 
-/** Write `data` to `file` so that readers see the old or the new content, never a torn one. */
+/**
+ * Write `data` to `file` so that readers see the old or the new content, never a torn one, even
+ * after a crash or power loss (the data reaches the disk before the rename).
+ */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = tempName(file);
   await writeFile(tmp, data);
-  await rename(tmp, file);
+  await syncAndRename(tmp, file);
 }
 
 /** Copy `from` to `to` the same way: readers of `to` see the old file or the whole new one. */
@@ -17,7 +20,18 @@ export async function copyFileAtomic(from: string, to: string): Promise<void> {
   await mkdir(path.dirname(to), { recursive: true });
   const tmp = tempName(to);
   await copyFile(from, tmp);
-  await rename(tmp, to);
+  await syncAndRename(tmp, to);
+}
+
+/** Flushes `tmp` to the disk, then renames it over `file`. */
+async function syncAndRename(tmp: string, file: string): Promise<void> {
+  const handle = await open(tmp, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, file);
 }
 
 /** A name beside `file` that no concurrent writer picks. */

@@ -2,20 +2,27 @@
 // (it copies a stored bzImage): config upload, make with the build env, logs back, artifact store,
 // build errors; and bringing up a run's workers when one is unreachable.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApp } from '../../src/deps/index.js';
 import { parseDotConfig } from '../../src/kconfig/dotconfig.js';
 import { buildInitramfs } from '../../src/packager/initramfs.js';
 import { execa } from 'execa';
+import { remoteBuild } from '../../src/remote/build.js';
+import { connectWorker } from '../../src/remote/connect.js';
 import { RemoteExecutor } from '../../src/remote/executor.js';
 import { ExecutorPool } from '../../src/remote/pool.js';
 import { LocalExecutor } from '../../src/tester/executor.js';
 import { Workspace } from '../../src/tester/workspace.js';
 import { startRemoteExecutors } from '../../src/remote/start.js';
-import { hashConfig } from '../../src/search/evaluator.js';
+import { isInfrastructureError } from '../../src/errors.js';
+import { Evaluator, hashConfig } from '../../src/search/evaluator.js';
+import type { MinimizeEvent } from '../../src/search/events.js';
+import { Journal } from '../../src/search/journal.js';
+import { BUILDING_MARKER } from '../../src/tester/build.js';
 import { freePort } from '../../src/tester/ports.js';
+import { processIdentity, sameProcessAlive } from '../../src/util/proc.js';
 import type { JobSettings } from '../../src/tester/executor.js';
 import { REPO, buildExampleServer, tempDir } from '../deps/helpers.js';
 import { findBuiltKernel } from './kernel.js';
@@ -29,10 +36,12 @@ function makefile(bzImage: string): string {
     'VERSION = 6', 'PATCHLEVEL = 1', 'SUBLEVEL = 0', 'EXTRAVERSION = -standin', '',
     'olddefconfig:',
     '\t@echo "olddefconfig O=$(O) CC=$(CC) CCACHE_DIR=$$CCACHE_DIR CCACHE_NOHASHDIR=$$CCACHE_NOHASHDIR KBUILD_BUILD_USER=$$KBUILD_BUILD_USER"',
-    '\t@if grep -q CONFIG_BREAK_BUILD=y $(O)/.config; then echo "error: broken on purpose"; exit 2; fi',
+    '\t@if grep -q CONFIG_BREAK_BUILD=y $(O)/.config; then echo "init/main.c:1:1: error: broken on purpose"; exit 2; fi',
     '\t@if grep -q CONFIG_DRIFT=y $(O)/.config; then echo CONFIG_DRIFTED=y >> $(O)/.config; fi',
     'bzImage: olddefconfig',
     '\t@if grep -q CONFIG_SLOW=y $(O)/.config; then echo "compiling slowly"; sleep 8.5; fi',
+    // Killed from outside mid-build (as by the OOM killer), after half-writing an object.
+    '\t@if grep -q CONFIG_KILLED=y $(O)/.config; then if [ -e $(O)/half.o ]; then echo "half.o was there"; fi; echo half > $(O)/half.o; kill -9 $$PPID; sleep 5; fi',
     `\t@mkdir -p $(O)/arch/x86/boot && cp ${bzImage} $(O)/arch/x86/boot/bzImage && echo "  Kernel: arch/x86/boot/bzImage is ready"`, '',
   ].join('\n');
 }
@@ -68,6 +77,11 @@ describe.skipIf(!kernel)('remote builds and worker start-up', () => {
     const config = parseDotConfig('CONFIG_64BIT=y\nCONFIG_FAST=y\n');
     const hash = hashConfig(config);
     try {
+      // An empty bzImage in the store (a write cut short) is no stored kernel.
+      await worker.start();
+      const emptyStore = path.join(cache, 'artifacts', (await readdir(path.join(cache, 'builds')))[0]!, hash);
+      await mkdir(emptyStore, { recursive: true });
+      await writeFile(path.join(emptyStore, 'bzImage'), '');
       const first = await worker.run({ config, configHash: hash, cmdline: CMDLINE, logDir: path.join(tmp.dir, 'b1') });
       expect(first.status, first.consoleTail).toBe('pass');
       expect(first.built).toBe(true);
@@ -136,6 +150,68 @@ describe.skipIf(!kernel)('remote builds and worker start-up', () => {
       await worker.close();
     }
   }, 120_000);
+
+  it('takes a worker\'s make killed by a signal for the machinery: tried once more on a settled slot, then no verdict', async () => {
+    const worker = new RemoteExecutor(spec, { url: sshd.url, identity: sshd.identity, knownHosts: [sshd.knownHosts], kernelSrc: tree, cacheRoot: cache });
+    const dir = path.join(tmp.dir, 'killed');
+    const journal = await Journal.open(dir);
+    const events: MinimizeEvent[] = [];
+    const evaluator = new Evaluator({
+      normalizer: { olddefconfig: async (c) => c }, executor: worker, journal, runKey: 'k', logRoot: path.join(dir, 'logs'), emit: (e) => events.push(e),
+    });
+    const config = parseDotConfig('CONFIG_64BIT=y\nCONFIG_KILLED=y\n');
+    const candidate = { config, hash: hashConfig(config) };
+    try {
+      const error = await evaluator.evaluate(candidate, CMDLINE, '-OOM').catch((e: unknown) => e);
+      expect(isInfrastructureError(error)).toBe(true);
+      expect((error as Error).message).toMatch(/failed there: make was killed by SIGKILL/);
+      expect(events.filter((e) => e.type === 'warning' && e.message.includes('trying once more'))).toHaveLength(1);
+      expect(journal.get(evaluator.keyOf(candidate, CMDLINE))).toBeUndefined();
+      expect(await readFile(path.join(dir, 'journal.jsonl'), 'utf8').catch(() => '')).toBe('');
+      // The second try first dropped what the killed make had written: it did not find half.o.
+      const logs = (await readdir(path.join(dir, 'logs'))).sort();
+      expect(logs).toHaveLength(2);
+      const second = await readFile(path.join(dir, 'logs', logs[1]!, 'build.log'), 'utf8');
+      expect(second).toMatch(/^tinyx: the last build in this slot was killed; removed the \d+ files it wrote$/m);
+      expect(second).not.toContain('half.o was there');
+      const slot = path.join(cache, 'builds', (await readdir(path.join(cache, 'builds')))[0]!, 'worker-slot-0');
+      expect(existsSync(path.join(slot, BUILDING_MARKER))).toBe(true);
+    } finally {
+      await worker.close();
+    }
+  }, 120_000);
+
+  it('settles a worker slot whose make outlived its run: stops that make\'s process group, removes only what it wrote', async () => {
+    const ssh = await connectWorker({ url: sshd.url, identity: sshd.identity, knownHosts: [sshd.knownHosts] });
+    const slotDir = path.join(tmp.dir, 'settle', 'worker-slot-0');
+    await mkdir(slotDir, { recursive: true });
+    const old = new Date(Date.now() - 3_600_000);
+    await writeFile(path.join(slotDir, 'kept.o'), 'from a finished build');
+    await utimes(path.join(slotDir, 'kept.o'), old, old);
+    // The killed build's make, orphaned and still running in its own process group, named by the marker.
+    const orphan = execa('sleep', [`61.${process.pid}`], { detached: true, reject: false });
+    const leader = (await processIdentity(orphan.pid!))!;
+    await writeFile(path.join(slotDir, BUILDING_MARKER), `${leader.pid} ${leader.startTime} ${leader.bootId}\n`);
+    await utimes(path.join(slotDir, BUILDING_MARKER), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    await writeFile(path.join(slotDir, 'half.o'), 'half-written by the killed build');
+    try {
+      const config = parseDotConfig('CONFIG_64BIT=y\nCONFIG_SETTLE=y\n');
+      const result = await remoteBuild(ssh, {
+        srcDir: tree, slotDir, config, artifactDir: path.join(tmp.dir, 'settle', 'art'), ccacheDir: path.join(tmp.dir, 'settle', 'ccache'),
+        ccacheBase: tmp.dir, logFile: path.join(tmp.dir, 'settle', 'build.log'), jobs: 1,
+      });
+      expect(result.reason).toBe('built');
+      expect(await sameProcessAlive(leader)).toBe(false);
+      expect(existsSync(path.join(slotDir, 'half.o'))).toBe(false);
+      expect(existsSync(path.join(slotDir, 'kept.o'))).toBe(true);
+      expect(existsSync(path.join(slotDir, BUILDING_MARKER))).toBe(false);
+      expect(await readFile(path.join(tmp.dir, 'settle', 'build.log'), 'utf8')).toContain('the last build in this slot was killed; removed the 1 files it wrote');
+    } finally {
+      orphan.kill('SIGKILL');
+      await orphan;
+      ssh.close();
+    }
+  }, 60_000);
 
   it('leaves an unreachable worker out with a warning, or fails, as asked; a bad host key always fails', async () => {
     const good = { url: sshd.url, identity: sshd.identity, knownHosts: [sshd.knownHosts], kernelSrc: tree, slots: 1 };

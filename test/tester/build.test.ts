@@ -4,7 +4,7 @@ import { access, mkdir, mkdtemp, readdir, readFile, utimes, writeFile, chmod } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUILDING_MARKER, buildKernel } from '../../src/tester/build.js';
+import { BUILDING_MARKER, MIN_KERNEL_BYTES, buildKernel, cachedKernel } from '../../src/tester/build.js';
 import type { BuildProgress } from '../../src/tester/make-progress.js';
 import { runTests } from '../../src/tester/probe.js';
 import { formatDotConfig } from '../../src/kconfig/dotconfig.js';
@@ -112,6 +112,26 @@ describe('stopping long work', () => {
     expect((await readdir(artifactDir)).sort()).toEqual(['bzImage', 'config']);
     expect(await readFile(path.join(artifactDir, 'bzImage'), 'utf8')).toBe('image\n');
     expect(await readFile(path.join(artifactDir, 'config'), 'utf8')).toBe(formatDotConfig(config));
+  });
+
+  it('takes a stored bzImage that is missing, empty or implausibly small for no stored kernel: the config is built again', async () => {
+    for (const bytes of [undefined, 0, 1000]) {
+      const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-build-'));
+      const artifactDir = path.join(dir, 'art');
+      await mkdir(artifactDir, { recursive: true });
+      if (bytes !== undefined) await writeFile(path.join(artifactDir, 'bzImage'), Buffer.alloc(bytes));
+      expect(await cachedKernel(artifactDir)).toBeUndefined();
+      const result = await buildKernel({
+        srcDir: stampTree, slotDir: path.join(dir, 'slot'), config: new Map([['A', 'y']]), artifactDir,
+        ccacheDir: path.join(dir, 'ccache'), ccacheBase: dir, logFile: path.join(dir, 'build.log'),
+      });
+      expect({ built: result.built, reason: result.reason }).toEqual({ built: true, reason: 'built' });
+      expect(await readFile(path.join(artifactDir, 'bzImage'), 'utf8')).toBe('image\n');
+    }
+    // One of a kernel's size is a hit.
+    const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-build-'));
+    await writeFile(path.join(dir, 'bzImage'), Buffer.alloc(MIN_KERNEL_BYTES));
+    expect(await cachedKernel(dir)).toBe(path.join(dir, 'bzImage'));
   });
 
   it('times out a build the same way', async () => {

@@ -1,13 +1,13 @@
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConsoleWatcher } from '../../src/tester/console.js';
+import { LogFile } from '../../src/tester/logfile.js';
 
 async function watcher() {
   const file = path.join(await mkdtemp(path.join(tmpdir(), 'tinyx-console-')), 'console.log');
-  return { file, watcher: new ConsoleWatcher(createWriteStream(file)) };
+  return { file, watcher: new ConsoleWatcher(new LogFile(file)) };
 }
 
 describe('console watcher', () => {
