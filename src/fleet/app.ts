@@ -4,14 +4,13 @@ import path from 'node:path';
 import { interruptedError, isTinyxError, TinyxError } from '../errors.js';
 import { parseDotConfig } from '../kconfig/dotconfig.js';
 import type { Report } from '../output/report.js';
-import { writeOutput } from '../output/write.js';
 import type { KernelSource } from '../kconfig/source.js';
 import type { EventListener } from '../search/events.js';
 import { minimize } from '../search/minimize.js';
 import { confirmBoot } from './confirm.js';
 import { optionChanges, neededChanges, sizeChange, type KernelSymbols } from './diff.js';
 import { changedInputs, fingerprint, FINGERPRINT_FILE, INPUT_NAMES, writeFingerprint, type Fingerprint } from './fingerprint.js';
-import { archiveResult, pruneHistory, restoreRunRecord } from './history.js';
+import { archiveResult, pruneHistory } from './history.js';
 import { lastResult, type LastResult } from './last-result.js';
 import type { PlannedApp } from './load.js';
 import type { AppSummary } from './summary.js';
@@ -107,7 +106,7 @@ interface Search {
 /**
  * Changed inputs (or none known): the last result is copied into history, the app is minimized with
  * `--from` that copy, and the new result, once written, gets the fingerprint. A failed run leaves
- * the out dir's result as it was (its run.json put back).
+ * the out dir's result as it was (minimize replaces it only with a whole new one).
  */
 async function searchAgain(planned: PlannedApp, run: AppRun, { out, last, changed, print, tree, began }: Search): Promise<AppSummary> {
   const { app, options } = planned;
@@ -117,12 +116,8 @@ async function searchAgain(planned: PlannedApp, run: AppRun, { out, last, change
   run.say(from ? `${app.name}: ${why}: searching again, starting from ${path.relative(out, from)}` : `${app.name}: first run: a full search`);
   let report: Report;
   try {
-    const result = await minimize({ ...options, out, signal: run.signal, onEvent: run.onEvent, ...(from ? { from } : {}) });
-    report = await writeOutput(result.output, out);
+    report = (await minimize({ ...options, out, signal: run.signal, onEvent: run.onEvent, ...(from ? { from } : {}) })).output.report;
     await writeFingerprint(out, print, new Date());
-  } catch (error) {
-    if (from) await restoreRunRecord(out, from);
-    throw error;
   } finally {
     const pruned = await pruneHistory(out, run.keepHistory);
     if (pruned.length) run.say(`${app.name}: history pruned to the last ${run.keepHistory}: removed ${pruned.join(', ')}`);

@@ -22,7 +22,7 @@ import type { Normalized } from './evaluator.js';
 import type { EventListener, Stage } from './events.js';
 import { checkApp, checkOut, checkSettings, checkTests, checkTools } from './inputs.js';
 import { searchCmdline, searchKernel, type KernelSearchResult } from './phases.js';
-import { writeRunRecord } from './run-record.js';
+import { runRecord } from './run-record.js';
 import { getStrategy } from './strategy.js';
 import type { PoolEvent } from '../remote/pool.js';
 import { openKernel, openRunContext } from './context.js';
@@ -42,6 +42,7 @@ import { leastMemory, parseMiB, type MemorySearch } from './memory.js';
 import type { BootTiming } from '../tester/boot.js';
 import type { Evaluator } from './evaluator.js';
 import type { OutputRecord } from '../output/record.js';
+import { writeOutput } from '../output/write.js';
 
 export type { MinimizeOptions } from './options.js';
 
@@ -151,7 +152,6 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   const packed = await compressInitramfs(compressionPlan, packPlanned(planned), work, emit);
   const initramfsSizes = packed.sizes;
   let { initramfs, others: otherInitramfs } = packed;
-  await writeRunRecord(out, { ...options, app, entry, tests }, { version: tree.version, tree: tree.key, ...(tree.package ? { package: tree.package } : {}) }, { asked: compressionPlan.asked, used: initramfs.compression });
 
   stage('start-config', `making the start config (${options.profile.kernel.base} + profile ${options.profile.name})`);
   const context = await openRunContext({ ...options, tests, out, initramfs, emit }, kernelTree);
@@ -278,7 +278,9 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
       boot: { start: startVerdict.timing, final: finalTiming },
     };
     // While the context is open: savedefconfig runs in the kconfig scratch dir that closing removes.
-    const output = await recordOutput(result, tool);
+    const run = runRecord({ ...options, app, entry, tests }, { version: tree.version, tree: tree.key, ...(tree.package ? { package: tree.package } : {}) }, { asked: compressionPlan.asked, used: initramfs.compression });
+    const output = await recordOutput(result, tool, run);
+    await writeOutput(output, out);
     // Only a full search that got this far teaches the next run's first guess (a --candidates list searched only its own).
     if (!options.candidates) await recordKnowledge(knowledgeFile(options.cache ?? cacheRoot(), options.profile.name), options.profile.name, learned)
       .catch((error: unknown) => emit({ type: 'warning', message: `the knowledge file was not updated: ${error instanceof Error ? error.message : String(error)}` }));
