@@ -32,6 +32,7 @@ export type TinyxErrorCode =
   | 'TINYX_START_FAILS'
   | 'TINYX_FINAL_FAILS'
   | 'TINYX_OUT_INVALID'
+  | 'TINYX_OUT_LOCKED'
   | 'TINYX_INTERRUPTED'
   | 'TINYX_WORKER_UNREACHABLE'
   | 'TINYX_WORKER_HOST_KEY'
@@ -86,7 +87,7 @@ export function isInfrastructureError(error: unknown): error is TinyxError {
 export const INPUT_CODES: readonly TinyxErrorCode[] = [
   'TINYX_USAGE', 'TINYX_APP_NOT_FOUND', 'TINYX_APP_NOT_EXECUTABLE', 'TINYX_TESTS_NOT_FOUND', 'TINYX_TESTS_NOT_EXECUTABLE',
   'TINYX_PROFILE_NOT_FOUND', 'TINYX_PROFILE_INVALID', 'TINYX_CONFIG_INVALID', 'TINYX_OUT_INVALID',
-  'TINYX_FLEET_INVALID', 'TINYX_FLEET_LOCKED',
+  'TINYX_OUT_LOCKED', 'TINYX_FLEET_INVALID', 'TINYX_FLEET_LOCKED',
 ];
 
 export function isInputError(error: unknown): error is TinyxError {

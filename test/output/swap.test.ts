@@ -5,11 +5,12 @@ import { chmod, copyFile, lstat, mkdir, readFile, readdir, writeFile } from 'nod
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockOut } from '../../src/output/lock.js';
 import type { OutputRecord } from '../../src/output/record.js';
 import { renderMarkdown } from '../../src/output/report.js';
 import { runScript } from '../../src/output/run-script.js';
 import { renderSvg, SVG_FILE } from '../../src/output/svg.js';
-import { OUTPUT_FILES, settleOutput, writeOutput } from '../../src/output/write.js';
+import { OUTPUT_FILES, writeOutput } from '../../src/output/write.js';
 import { COMPRESSIONS, initramfsFileName } from '../../src/packager/compress.js';
 import { tempDir } from '../deps/helpers.js';
 import { report } from './report-fixture.js';
@@ -130,7 +131,7 @@ describe('replacing the result', () => {
   });
 
   for (const start of ['plain', 'a'] as const) {
-    it(`killed at each change to the file system over ${start === 'plain' ? 'an older tinyx\'s out dir' : 'a result'}, leaves the old result or the new, which the next writer settles`, async () => {
+    it(`killed at each change to the file system over ${start === 'plain' ? 'an older tinyx\'s out dir' : 'a result'}, leaves the old result or the new, which the next lock settles`, async () => {
       expect(existsSync(WRITE_JS), `${WRITE_JS}: run scripts/setup.sh (npm run build)`).toBe(true);
       const prepare = async (out: string) => (start === 'plain' ? plainOut(out, a) : writeOutput(a, out));
       const child = (out: string, killAt: number) => execa('node', ['--input-type=module', '-e', CHILD], {
@@ -153,10 +154,11 @@ describe('replacing the result', () => {
         const seen = await view(out);
         const which = JSON.stringify(seen) === JSON.stringify(views[start]) ? 'old' : JSON.stringify(seen) === JSON.stringify(views.b) ? 'new' : 'mixed';
         expect(which, `kill at change ${killAt}: ${JSON.stringify(Object.keys(seen))}`).not.toBe('mixed');
-        // The next writer settles what the killed one left, and the result reads as it did.
-        await settleOutput(out);
+        // The next run settles what the killed writer left, and the result reads as it did.
+        const lock = await lockOut(out, () => undefined);
         expect(await view(out)).toEqual(seen);
-        await tidy(out);
+        await tidy(out, ['tinyx.lock']);
+        await lock.release();
         await writeOutput(c, out);
         expect(await view(out)).toEqual(views.c);
         return which;
