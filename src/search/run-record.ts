@@ -6,7 +6,7 @@ import type { Compression, CompressionChoice } from '../packager/compress.js';
 import type { AppOptions, HarnessOptions, KernelOptions, SearchOptions } from './options.js';
 
 /** What run.json keeps of a run's options: the app group whole, how it is tested, which kernel, what the search tries. */
-export type RecordedOptions = AppOptions & Pick<HarnessOptions, 'tests' | 'port' | 'accel'> & Pick<KernelOptions, 'profile' | 'kernelSrc'>
+export type RecordedOptions = AppOptions & Pick<HarnessOptions, 'tests' | 'port' | 'accel' | 'testTimeoutMs' | 'bootTimeoutMs' | 'readyTimeoutMs'> & Pick<KernelOptions, 'profile' | 'kernelSrc'>
   & Pick<SearchOptions, 'candidates' | 'strategy' | 'cmdlineStrategy' | 'confirmFailures' | 'from' | 'noPrior'>;
 
 /** The options of a run as given, with paths made absolute and the profile as its file. */
@@ -34,6 +34,7 @@ export function runRecord(options: RecordedOptions, kernel: RecordedKernel, comp
     profile: options.profile.source, kernelSrc: options.kernelSrc && path.resolve(options.kernelSrc),
     candidates: options.candidates, strategy: options.strategy, cmdlineStrategy: options.cmdlineStrategy,
     confirmFailures: options.confirmFailures, accel: options.accel,
+    testTimeoutMs: options.testTimeoutMs, bootTimeoutMs: options.bootTimeoutMs, readyTimeoutMs: options.readyTimeoutMs,
     from: options.from && path.resolve(options.from), noPrior: options.noPrior,
     include: options.include, exclude: options.exclude, includePackages: options.includePackages, trace: options.trace,
     user: options.user, env: options.env, cwd: options.cwd, init: options.init, kernel, compression,
