@@ -14,7 +14,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { minimize } from '../dist/search/minimize.js';
 import { verify } from '../dist/search/verify.js';
-import { writeOutput } from '../dist/output/write.js';
 import { loadProfile } from '../dist/profile/load.js';
 
 const args = process.argv.slice(2);
@@ -43,7 +42,7 @@ for (const strategy of strategies) {
       if (e.type === 'verdict' && !e.fromJournal) process.stderr.write(`  ${e.label}: ${e.verdict.status}${e.verdict.built ? ' (built)' : ''}\n`);
     },
   });
-  const report = await writeOutput(result.output, out);
+  const { report } = result.output;
   const journal = (await readFile(path.join(out, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
   const configs = new Set(journal.filter((e) => e.label !== 'start').map((e) => e.verdict.configHash)).size;
   const checked = await verify(out);

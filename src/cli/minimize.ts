@@ -1,4 +1,4 @@
-// `tinyx minimize`: parse flags (defined in flags/minimize.ts), run the pipeline with a progress display, write the output dir.
+// `tinyx minimize`: parse flags (defined in flags/minimize.ts), run the pipeline (which writes the output dir) with a progress display.
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
@@ -10,7 +10,6 @@ import { minimize } from '../search/minimize.js';
 import type { AppOptions, ExecutionOptions, HarnessOptions, KernelOptions, MinimizeOptions, RunOptions, SearchOptions } from '../search/options.js';
 import { checkWorkers } from '../remote/inputs.js';
 import { loadWorkersFile, type WorkerSpec } from '../remote/workers-file.js';
-import { writeOutput } from '../output/write.js';
 import { parseFlags, type FlagValues } from './flags/flag.js';
 import { MINIMIZE_FLAGS, MINIMIZE_GROUPS, MINIMIZE_USAGE } from './flags/minimize.js';
 import { renderHelp } from './flags/render.js';
@@ -33,8 +32,7 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
   const out = path.resolve(values.out ?? (await defaultOut(options.app)));
   const progress = progressListener(io);
   try {
-    const result = await minimize({ ...options, out, signal: io.signal, onEvent: progress.listener });
-    const report = await writeOutput(result.output, out);
+    const { output: { report } } = await minimize({ ...options, out, signal: io.signal, onEvent: progress.listener });
     progress.stop();
     io.stdout(`${path.join(out, 'report.md')}\n`);
     io.stdout(`bzImage ${report.start.bzImageBytes} -> ${report.final.bzImageBytes} bytes, initramfs ${report.start.initramfsBytes === report.final.initramfsBytes ? report.start.initramfsBytes : `${report.start.initramfsBytes} -> ${report.final.initramfsBytes}`} bytes, options =y ${report.start.optionsEnabled} -> ${report.final.optionsEnabled}, ${report.builds} builds${report.oneAtATimeBuilds !== undefined ? ` (one-at-a-time: ${report.oneAtATimeBuilds})` : ''}, ${report.wallSeconds} s\n`);

@@ -1,17 +1,17 @@
 // One app of a fleet run: unchanged inputs get one confirming boot; changed ones a search that starts from the last result.
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { interruptedError, isTinyxError, TinyxError } from '../errors.js';
 import { parseDotConfig } from '../kconfig/dotconfig.js';
 import type { Report } from '../output/report.js';
-import { writeOutput } from '../output/write.js';
+import { lockOut, type OutLock } from '../output/lock.js';
 import type { KernelSource } from '../kconfig/source.js';
 import type { EventListener } from '../search/events.js';
 import { minimize } from '../search/minimize.js';
 import { confirmBoot } from './confirm.js';
 import { optionChanges, neededChanges, sizeChange, type KernelSymbols } from './diff.js';
 import { changedInputs, fingerprint, FINGERPRINT_FILE, INPUT_NAMES, writeFingerprint, type Fingerprint } from './fingerprint.js';
-import { archiveResult, pruneHistory, restoreRunRecord } from './history.js';
+import { archiveResult, pruneHistory } from './history.js';
 import { lastResult, type LastResult } from './last-result.js';
 import type { PlannedApp } from './load.js';
 import type { AppSummary } from './summary.js';
@@ -63,13 +63,18 @@ export function failedSummary(name: string, out: string, error: unknown, began: 
   };
 }
 
+/** The app's work, holding its out dir's lock throughout: a `tinyx minimize` or `verify` there meanwhile is refused, as the fleet is while they run. */
 async function runAppIn(planned: PlannedApp, run: AppRun, out: string, known: { last?: LastResult; changed: string[] }, began: number): Promise<AppSummary> {
-  await mkdir(out, { recursive: true });
-  const last = known.last = await lastResult(out);
-  const { print, tree } = await fingerprint(planned);
-  if (last?.inOut && last.fingerprint?.key === print.key) return confirmUnchanged(planned, run, out, last, began);
-  known.changed = last?.fingerprint ? changedInputs(last.fingerprint, print) : [...INPUT_NAMES];
-  return searchAgain(planned, run, { out, last, changed: known.changed, print, tree, began });
+  const lock = await lockOut(out, (message) => run.say(`${planned.app.name}: ${message}`));
+  try {
+    const last = known.last = await lastResult(out);
+    const { print, tree } = await fingerprint(planned);
+    if (last?.inOut && last.fingerprint?.key === print.key) return await confirmUnchanged(planned, run, out, last, began);
+    known.changed = last?.fingerprint ? changedInputs(last.fingerprint, print) : [...INPUT_NAMES];
+    return await searchAgain(planned, run, { out, lock, last, changed: known.changed, print, tree, began });
+  } finally {
+    await lock.release();
+  }
 }
 
 /** Same inputs as the result in the out dir: one confirming boot of it, no build. */
@@ -97,6 +102,7 @@ async function confirmUnchanged(planned: PlannedApp, run: AppRun, out: string, l
 
 interface Search {
   out: string;
+  lock: OutLock;
   last?: LastResult;
   changed: string[];
   print: Fingerprint;
@@ -107,9 +113,9 @@ interface Search {
 /**
  * Changed inputs (or none known): the last result is copied into history, the app is minimized with
  * `--from` that copy, and the new result, once written, gets the fingerprint. A failed run leaves
- * the out dir's result as it was (its run.json put back).
+ * the out dir's result as it was (minimize replaces it only with a whole new one).
  */
-async function searchAgain(planned: PlannedApp, run: AppRun, { out, last, changed, print, tree, began }: Search): Promise<AppSummary> {
+async function searchAgain(planned: PlannedApp, run: AppRun, { out, lock, last, changed, print, tree, began }: Search): Promise<AppSummary> {
   const { app, options } = planned;
   const from = last ? (last.inOut ? await archiveResult(out, last.passedAt) : last.dir) : undefined;
   await rm(path.join(out, FINGERPRINT_FILE), { force: true });
@@ -117,12 +123,8 @@ async function searchAgain(planned: PlannedApp, run: AppRun, { out, last, change
   run.say(from ? `${app.name}: ${why}: searching again, starting from ${path.relative(out, from)}` : `${app.name}: first run: a full search`);
   let report: Report;
   try {
-    const result = await minimize({ ...options, out, signal: run.signal, onEvent: run.onEvent, ...(from ? { from } : {}) });
-    report = await writeOutput(result.output, out);
+    report = (await minimize({ ...options, out, outLock: lock, signal: run.signal, onEvent: run.onEvent, ...(from ? { from } : {}) })).output.report;
     await writeFingerprint(out, print, new Date());
-  } catch (error) {
-    if (from) await restoreRunRecord(out, from);
-    throw error;
   } finally {
     const pruned = await pruneHistory(out, run.keepHistory);
     if (pruned.length) run.say(`${app.name}: history pruned to the last ${run.keepHistory}: removed ${pruned.join(', ')}`);

@@ -59,11 +59,6 @@ export async function pruneHistory(out: string, keep: number): Promise<string[]>
   return gone;
 }
 
-/** Puts an entry's run.json back: a run that failed leaves the out dir describing the result it still holds. */
-export async function restoreRunRecord(out: string, entry: string): Promise<void> {
-  if (await exists(path.join(entry, 'run.json'))) await copyFile(path.join(entry, 'run.json'), path.join(out, 'run.json'));
-}
-
 function compareStamps(a: string, b: string): number {
   const [baseA, nA] = splitStamp(a);
   const [baseB, nB] = splitStamp(b);

@@ -35,4 +35,6 @@ export interface OutputRecord {
   launch: VmLaunch;
   /** report.json as written (report.md is rendered from it). */
   report: Report;
+  /** run.json: what the run was asked to do (src/search/run-record.ts), written with the result it made. */
+  run: Record<string, unknown>;
 }

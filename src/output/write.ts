@@ -1,27 +1,43 @@
-// Writes the output directory from an output record: kernel, initramfs, configs, cmdline, run script, reports.
-import { copyFile, chmod, mkdir } from 'node:fs/promises';
+// Writes the output directory from an output record: kernel, initramfs, configs, cmdline, run script, reports, run.json.
+import { chmod, copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../util/fsx.js';
+import { COMPRESSIONS, initramfsFileName } from '../packager/compress.js';
 import type { OutputRecord } from './record.js';
 import { renderMarkdown, type Report } from './report.js';
 import { runScript } from './run-script.js';
 import { renderSvg, SVG_FILE } from './svg.js';
+import { replaceResult, settleResult } from './swap.js';
 
 /** What every out dir holds besides its initramfs, whose name follows its compression (initramfsFileName). */
-export const OUTPUT_FILES = ['bzImage', 'config', 'defconfig', 'cmdline', 'run.sh', 'report.json', 'report.md', SVG_FILE] as const;
+export const OUTPUT_FILES = ['bzImage', 'config', 'defconfig', 'cmdline', 'run.sh', 'report.json', 'report.md', SVG_FILE, 'run.json'] as const;
 
-/** Plain file writing: everything was computed by the run (see src/search/output-record.ts). */
+/** Every name a result file can have (an older tinyx wrote them as plain files; see settleResult). */
+const RESULT_NAMES = [...OUTPUT_FILES, ...COMPRESSIONS.map(initramfsFileName)];
+
+/**
+ * Plain file writing: everything was computed by the run (see src/search/output-record.ts). The
+ * out dir's result is replaced as a whole (src/output/swap.ts): a reader never finds some files of
+ * the previous result beside some of this one, nor a file of the previous result this one lacks.
+ * One writer at a time: minimize writes under the out dir's lock (src/output/lock.ts).
+ */
 export async function writeOutput(record: OutputRecord, out: string): Promise<Report> {
-  await mkdir(out, { recursive: true });
-  await copyFile(record.bzImage, path.join(out, 'bzImage'));
-  await copyFile(record.initramfs, path.join(out, record.launch.initramfs));
-  await writeFileAtomic(path.join(out, 'config'), record.config);
-  await writeFileAtomic(path.join(out, 'defconfig'), record.defconfig);
-  await writeFileAtomic(path.join(out, 'cmdline'), `${record.cmdline}\n`);
-  await writeFileAtomic(path.join(out, 'run.sh'), runScript(record.launch));
-  await chmod(path.join(out, 'run.sh'), 0o755);
-  await writeFileAtomic(path.join(out, 'report.json'), JSON.stringify(record.report, null, 2) + '\n');
-  await writeFileAtomic(path.join(out, SVG_FILE), renderSvg(record.report));
-  await writeFileAtomic(path.join(out, 'report.md'), renderMarkdown(record.report));
+  await replaceResult(out, RESULT_NAMES, async (dir) => {
+    await copyFile(record.bzImage, path.join(dir, 'bzImage'));
+    await copyFile(record.initramfs, path.join(dir, record.launch.initramfs));
+    await writeFile(path.join(dir, 'config'), record.config);
+    await writeFile(path.join(dir, 'defconfig'), record.defconfig);
+    await writeFile(path.join(dir, 'cmdline'), `${record.cmdline}\n`);
+    await writeFile(path.join(dir, 'run.sh'), runScript(record.launch));
+    await chmod(path.join(dir, 'run.sh'), 0o755);
+    await writeFile(path.join(dir, 'report.json'), JSON.stringify(record.report, null, 2) + '\n');
+    await writeFile(path.join(dir, SVG_FILE), renderSvg(record.report));
+    await writeFile(path.join(dir, 'report.md'), renderMarkdown(record.report));
+    await writeFile(path.join(dir, 'run.json'), JSON.stringify(record.run, null, 2) + '\n');
+  });
   return record.report;
+}
+
+/** Removes what a writer killed mid-way left in `out` (the result stays as readers find it). */
+export function settleOutput(out: string): Promise<void> {
+  return settleResult(out, RESULT_NAMES);
 }

@@ -10,12 +10,13 @@ import { accelChoice, resolveAccel, type AccelDecision } from '../tester/accel.j
 import { findQemu } from '../tester/qemu.js';
 import { LocalExecutor, type Executor, type JobSettings } from '../tester/executor.js';
 import { Workspace } from '../tester/workspace.js';
-import { sha256, sha256File } from '../util/hash.js';
+import { sha256File } from '../util/hash.js';
 import { cacheRoot } from '../util/paths.js';
 import { Evaluator } from './evaluator.js';
 import type { EventListener } from './events.js';
 import type { ExecutionOptions, HarnessOptions, KernelOptions, RunOptions, SearchOptions } from './options.js';
 import { Journal } from './journal.js';
+import { runKey } from './journal-key.js';
 
 /**
  * What a run context takes of a minimize run's options: the harness, kernel and execution groups,
@@ -60,20 +61,15 @@ export async function openRunContext(options: RunContextOptions, kernel?: Kernel
   const jobs = options.jobs ?? defaultJobs();
   const claimed = await workspace.claimSlots(jobs);
   const journal = await Journal.open(options.out);
-  // The accelerator changes how fast a guest runs, not what it does: verdicts outlive a change of it.
-  // The initramfs is not in it: each verdict's key has the sha256 of the initramfs it booted (Evaluator.keyOf).
-  const runKey = sha256(JSON.stringify({
-    tree: source.key, tests: await sha256File(options.tests),
-    port: options.port, qemu: { ...options.profile.qemu, accel: undefined },
-  }));
+  const timeouts = { bootTimeoutMs: options.bootTimeoutMs ?? 120_000, readyTimeoutMs: options.readyTimeoutMs ?? 30_000, testTimeoutMs: options.testTimeoutMs ?? 120_000 };
+  const key = runKey({ tree: source.key, tests: await sha256File(options.tests), port: options.port, qemu: options.profile.qemu, ...timeouts });
   const qemu = { ...options.profile.qemu, accel: options.accel ?? accelChoice(undefined, options.profile.qemu.accel) };
   const probe = { choice: qemu.accel, qemu: await findQemu(), machine: qemu.machine, cache: options.cache };
   const accel = await resolveAccel(probe);
   options.emit({ type: 'info', message: `QEMU accelerator: ${accel.accel} (${accel.choice === 'auto' ? `auto: ${accel.reason}${accel.cached ? ', remembered for this host' : ''}` : 'asked for'})` });
   const settings: JobSettings = {
     srcDir: source.dir, ...(source.package ? { kernelPackage: source.package } : {}), initramfs: options.initramfs.file, tests: options.tests, port: options.port,
-    qemu, warn: (message) => options.emit({ type: 'warning', message }), bootTimeoutMs: options.bootTimeoutMs ?? 120_000,
-    readyTimeoutMs: options.readyTimeoutMs ?? 30_000, testTimeoutMs: options.testTimeoutMs ?? 120_000, jobsHint: jobs,
+    qemu, warn: (message) => options.emit({ type: 'warning', message }), ...timeouts, jobsHint: jobs,
     ...(options.distcc ? { buildEnv: distccEnv(options.distcc), buildJobs: distccJobs(options.distcc) } : {}),
   };
   const local = new LocalExecutor(settings, workspace, claimed.slots);
@@ -96,7 +92,7 @@ export async function openRunContext(options: RunContextOptions, kernel?: Kernel
     : undefined;
   const executor: Executor = pool ?? local;
   const evaluator = new Evaluator({
-    normalizer: tool, executor, journal, runKey, initramfsSha256: options.initramfs.sha256, logRoot: path.join(options.out, '.work', 'logs'),
+    normalizer: tool, executor, journal, runKey: key, initramfsSha256: options.initramfs.sha256, logRoot: path.join(options.out, '.work', 'logs'),
     emit: options.emit, signal: options.signal, confirmFailures: options.confirmFailures,
   });
   const close = async () => {

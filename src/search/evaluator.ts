@@ -73,14 +73,15 @@ export class Evaluator {
     return result;
   }
 
-  /** The journal key of a (config, cmdline) pair in this run, and of a boot with other guest memory or another initramfs. */
+  /** The journal key of a (config, cmdline) pair in this run, and of a boot with other guest memory, boot timeout or initramfs. */
   keyOf(candidate: Normalized, cmdline: string, given?: BootVariant): string {
     const variant = this.withRunInitramfs(given);
     const memory = variant?.memory !== undefined ? `\nmemory ${variant.memory}` : '';
+    const bootTimeout = variant?.bootTimeoutMs !== undefined ? `\nboot-timeout ${variant.bootTimeoutMs}` : '';
     // The initramfs booted: the variant's (with the rootfs stage's result as the default), else the executor's.
     const sha = variant?.initramfs?.sha256 ?? this.options.initramfsSha256;
     const initramfs = sha ? `\ninitramfs ${sha}` : '';
-    return sha256(`${this.options.runKey}\n${candidate.hash}\n${cmdline}${memory}${initramfs}`);
+    return sha256(`${this.options.runKey}\n${candidate.hash}\n${cmdline}${memory}${initramfs}${bootTimeout}`);
   }
 
   /**

@@ -22,7 +22,7 @@ import type { Normalized } from './evaluator.js';
 import type { EventListener, Stage } from './events.js';
 import { checkApp, checkOut, checkSettings, checkTests, checkTools } from './inputs.js';
 import { searchCmdline, searchKernel, type KernelSearchResult } from './phases.js';
-import { writeRunRecord } from './run-record.js';
+import { runRecord } from './run-record.js';
 import { getStrategy } from './strategy.js';
 import type { PoolEvent } from '../remote/pool.js';
 import { openKernel, openRunContext } from './context.js';
@@ -42,6 +42,8 @@ import { leastMemory, parseMiB, type MemorySearch } from './memory.js';
 import type { BootTiming } from '../tester/boot.js';
 import type { Evaluator } from './evaluator.js';
 import type { OutputRecord } from '../output/record.js';
+import { lockOut, type OutLock } from '../output/lock.js';
+import { writeOutput } from '../output/write.js';
 
 export type { MinimizeOptions } from './options.js';
 
@@ -91,7 +93,20 @@ export interface MinimizeResult {
   oneAtATimeBuilds?: number;
 }
 
+/**
+ * Runs the pipeline into `options.out` and writes the result there, holding the out dir's lock from
+ * the end of the inputs stage (or the caller's, `options.outLock`) until the result is written.
+ */
 export async function minimize(options: MinimizeOptions): Promise<MinimizeResult> {
+  const held: { lock?: OutLock } = {};
+  try {
+    return await minimizeHolding(options, held);
+  } finally {
+    if (!options.outLock) await held.lock?.release();
+  }
+}
+
+async function minimizeHolding(options: MinimizeOptions, held: { lock?: OutLock }): Promise<MinimizeResult> {
   const began = Date.now();
   const series = new SeriesCollector();
   const listener: EventListener = options.onEvent ?? (() => undefined);
@@ -123,6 +138,8 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
   const compressionPlan = await planCompression(options);
   const previous = options.from ? await readPrevious(options.from) : undefined;
   const work = path.join(out, '.work');
+  held.lock = options.outLock ?? await lockOut(out, (message) => emit({ type: 'info', message }));
+  const { scratch } = held.lock;
   const kernelTree = await openKernel(options);
   const { source: tree } = kernelTree;
   emit({ type: 'info', message: `kernel ${tree.version}: ${tree.dir} (${tree.chosenBy})` });
@@ -148,10 +165,9 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     manifest,
     init: { appGuestPath: manifest.app.guestPath, appArgs: options.appArgs, port: options.port, env: options.env, cwd: options.cwd, user: options.user, kind: init.kind },
   });
-  const packed = await compressInitramfs(compressionPlan, packPlanned(planned), work, emit);
+  const packed = await compressInitramfs(compressionPlan, packPlanned(planned), scratch, emit);
   const initramfsSizes = packed.sizes;
   let { initramfs, others: otherInitramfs } = packed;
-  await writeRunRecord(out, { ...options, app, entry, tests }, { version: tree.version, tree: tree.key, ...(tree.package ? { package: tree.package } : {}) }, { asked: compressionPlan.asked, used: initramfs.compression });
 
   stage('start-config', `making the start config (${options.profile.kernel.base} + profile ${options.profile.name})`);
   const context = await openRunContext({ ...options, tests, out, initramfs, emit }, kernelTree);
@@ -174,12 +190,12 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
     let rootfs: RootfsReduction | undefined;
     if (options.prune !== false || options.strip !== false) {
       stage('rootfs', 'leaving out the files the tests pass without and stripping the ELF files they pass without symbols (boots of the start kernel, no build)');
-      const reduced = await reduceRunRootfs({ evaluator, start: startNorm, startVerdict, cmdline, planned, manifest, options, slots: context.slots, work, emit });
+      const reduced = await reduceRunRootfs({ evaluator, start: startNorm, startVerdict, cmdline, planned, manifest, options, slots: context.slots, scratch, emit });
       rootfs = reduced.report;
       if (reduced.omit.size || reduced.replace.size) {
         const before = initramfs.bytes;
         // The same compressor (the start kernel unpacks it); `initramfsSizes` stays what the choice was made from.
-        ({ initramfs, others: otherInitramfs } = await compressInitramfs({ ...compressionPlan, asked: initramfs.compression }, packPlanned(planned, reduced.omit, reduced.replace), work, emit));
+        ({ initramfs, others: otherInitramfs } = await compressInitramfs({ ...compressionPlan, asked: initramfs.compression }, packPlanned(planned, reduced.omit, reduced.replace), scratch, emit));
         evaluator.useInitramfs({ file: initramfs.file, sha256: initramfs.sha256 });
         rootfs = { ...rootfs, initramfsBytes: { before, after: initramfs.bytes } };
       }
@@ -278,7 +294,9 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
       boot: { start: startVerdict.timing, final: finalTiming },
     };
     // While the context is open: savedefconfig runs in the kconfig scratch dir that closing removes.
-    const output = await recordOutput(result, tool);
+    const run = runRecord({ ...options, app, entry, tests }, { version: tree.version, tree: tree.key, ...(tree.package ? { package: tree.package } : {}) }, { asked: compressionPlan.asked, used: initramfs.compression });
+    const output = await recordOutput(result, tool, run);
+    await writeOutput(output, out);
     // Only a full search that got this far teaches the next run's first guess (a --candidates list searched only its own).
     if (!options.candidates) await recordKnowledge(knowledgeFile(options.cache ?? cacheRoot(), options.profile.name), options.profile.name, learned)
       .catch((error: unknown) => emit({ type: 'warning', message: `the knowledge file was not updated: ${error instanceof Error ? error.message : String(error)}` }));
@@ -337,9 +355,9 @@ async function readModel(srcDir: string, cacheDir: string | undefined, emit: Eve
  */
 async function reduceRunRootfs(input: {
   evaluator: Evaluator; start: Normalized; startVerdict: Verdict; cmdline: string; planned: PlannedArchive; manifest: Manifest;
-  options: MinimizeOptions; slots: number; work: string; emit: EventListener;
+  options: MinimizeOptions; slots: number; scratch: string; emit: EventListener;
 }): Promise<ReducedRootfs> {
-  const { evaluator, options, work } = input;
+  const { evaluator, options, scratch } = input;
   const bootTimeoutMs = Math.max(10_000, 5 * (input.startVerdict.timing?.appMs ?? 3_000));
   let tried = 0;
   return reduceRootfs({
@@ -348,7 +366,7 @@ async function reduceRunRootfs(input: {
     info: (message) => input.emit({ type: 'info', message }),
     test: async (archive, label) => {
       const sha = sha256(archive.archive);
-      const file = path.join(work, 'rootfs', `${String(++tried).padStart(4, '0')}.cpio`);
+      const file = path.join(scratch, 'rootfs', `${String(++tried).padStart(4, '0')}.cpio`);
       await writeFileAtomic(file, archive.archive);
       try {
         return (await evaluator.evaluate(input.start, input.cmdline, label, { initramfs: { file, sha256: sha }, bootTimeoutMs })).status === 'pass';

@@ -1,4 +1,5 @@
 // What `minimize()` is asked to do, in the groups its stages take: each stage's type names only its group(s).
+import type { OutLock } from '../output/lock.js';
 import type { Compression, CompressionChoice } from '../packager/compress.js';
 import type { Profile } from '../profile/types.js';
 import type { WorkerSpec } from '../remote/workers-file.js';
@@ -103,6 +104,8 @@ export interface ExecutionOptions {
 /** The run itself: where it writes, how it is stopped, who listens to it. */
 export interface RunOptions {
   out: string;
+  /** The out dir's lock when the caller holds it already (a fleet run, for the whole app): the run takes none of its own. */
+  outLock?: OutLock;
   signal?: AbortSignal;
   onEvent?: EventListener;
 }

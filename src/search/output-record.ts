@@ -12,6 +12,7 @@ import { initramfsFileName } from '../packager/compress.js';
 import type { Report } from '../output/report.js';
 import { packageRoot } from '../util/paths.js';
 import type { MinimizeResult } from './minimize.js';
+import type { RunRecord } from './run-record.js';
 
 /** A finished run's result, before its output record is added. */
 export type RunResult = Omit<MinimizeResult, 'output'>;
@@ -20,7 +21,7 @@ export type RunResult = Omit<MinimizeResult, 'output'>;
  * Everything the out dir gets, computed while the run context is open: `savedefconfig` runs in
  * the kconfig scratch dir that closing the context removes.
  */
-export async function recordOutput(result: RunResult, tool: KernelConfigTool): Promise<OutputRecord> {
+export async function recordOutput(result: RunResult, tool: KernelConfigTool, run: RunRecord): Promise<OutputRecord> {
   const defconfig = await tool.savedefconfig(result.final.config);
   const sizes = {
     startBzImage: (await stat(result.start.bzImage)).size,
@@ -39,6 +40,7 @@ export async function recordOutput(result: RunResult, tool: KernelConfigTool): P
       initramfs: initramfsFileName(result.initramfs.compression), accel: result.accel.accel, reason: result.accel.reason,
     },
     report: makeReport(result, sizes, pkg.version, await rootfsFacts(result.manifest)),
+    run,
   };
 }
 

@@ -1,13 +1,12 @@
-// run.json in the output dir: what a run was asked to do, so `tinyx verify` can do it again.
+// run.json in the output dir: what the run that made the result was asked to do, so `tinyx verify` can do it again.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
-import { writeFileAtomic } from '../util/fsx.js';
 import type { Compression, CompressionChoice } from '../packager/compress.js';
 import type { AppOptions, HarnessOptions, KernelOptions, SearchOptions } from './options.js';
 
 /** What run.json keeps of a run's options: the app group whole, how it is tested, which kernel, what the search tries. */
-export type RecordedOptions = AppOptions & Pick<HarnessOptions, 'tests' | 'port' | 'accel'> & Pick<KernelOptions, 'profile' | 'kernelSrc'>
+export type RecordedOptions = AppOptions & Pick<HarnessOptions, 'tests' | 'port' | 'accel' | 'testTimeoutMs' | 'bootTimeoutMs' | 'readyTimeoutMs'> & Pick<KernelOptions, 'profile' | 'kernelSrc'>
   & Pick<SearchOptions, 'candidates' | 'strategy' | 'cmdlineStrategy' | 'confirmFailures' | 'from' | 'noPrior'>;
 
 /** The options of a run as given, with paths made absolute and the profile as its file. */
@@ -28,17 +27,18 @@ export function recordedCompression(run: RunRecord): Compression {
   return run.compression?.used ?? 'gzip';
 }
 
-export async function writeRunRecord(out: string, options: RecordedOptions, kernel: RecordedKernel, compression: RecordedCompression): Promise<void> {
-  const record: RunRecord = {
+/** run.json's content; written with the result (src/output/write.ts), so it never describes a run that did not make it. */
+export function runRecord(options: RecordedOptions, kernel: RecordedKernel, compression: RecordedCompression): RunRecord {
+  return {
     app: path.resolve(options.app), entry: options.entry, appArgs: options.appArgs, tests: path.resolve(options.tests), port: options.port,
     profile: options.profile.source, kernelSrc: options.kernelSrc && path.resolve(options.kernelSrc),
     candidates: options.candidates, strategy: options.strategy, cmdlineStrategy: options.cmdlineStrategy,
     confirmFailures: options.confirmFailures, accel: options.accel,
+    testTimeoutMs: options.testTimeoutMs, bootTimeoutMs: options.bootTimeoutMs, readyTimeoutMs: options.readyTimeoutMs,
     from: options.from && path.resolve(options.from), noPrior: options.noPrior,
     include: options.include, exclude: options.exclude, includePackages: options.includePackages, trace: options.trace,
     user: options.user, env: options.env, cwd: options.cwd, init: options.init, kernel, compression,
   };
-  await writeFileAtomic(path.join(out, 'run.json'), JSON.stringify(record, null, 2) + '\n');
 }
 
 export async function readRunRecord(out: string): Promise<RunRecord> {

@@ -5,6 +5,7 @@ import { parseDotConfig } from '../kconfig/dotconfig.js';
 import { loadKconfig } from '../kconfig/engine.js';
 import { withValues } from '../kconfig/kernel.js';
 import { loadProfile } from '../profile/load.js';
+import { lockOut } from '../output/lock.js';
 import { readReport } from '../output/read.js';
 import type { Report } from '../output/report.js';
 import type { Profile } from '../profile/types.js';
@@ -64,25 +65,42 @@ export interface VerifyOptions {
   emit?: EventListener;
 }
 
-/** Opens the out dir's run context (its journal, slots and QEMU) and runs the checks. */
+/**
+ * Opens the out dir's run context and runs the checks, holding the out dir's lock: no run replaces
+ * the result meanwhile. A dir without a finished run is refused before anything is written in it.
+ */
 export async function verify(out: string, options: VerifyOptions = {}): Promise<VerifyResult> {
-  const finished = await readFinished(out);
-  const { run, profile } = finished;
-  const initramfs = path.join(out, initramfsFileName(recordedCompression(run)));
+  await readFinished(out);
   const emit = options.emit ?? (() => undefined);
-  const context = await openRunContext({
-    out, tests: run.tests, port: run.port, profile, kernelSrc: run.kernelSrc ?? run.kernel?.package, jobs: options.jobs, accel: options.accel ?? run.accel,
-    initramfs: { file: initramfs, sha256: await sha256File(initramfs) }, confirmFailures: run.confirmFailures, signal: options.signal, emit,
-  });
-  const recorded = run.kernel?.tree ?? finished.report.kernelTree;
-  if (recorded && recorded !== context.source.key) {
-    emit({ type: 'warning', message: `the kernel tree changed since the run (${recorded} -> ${context.source.key}): every check builds afresh on the tree found now` });
-  }
+  const lock = await lockOut(out, (message) => emit({ type: 'info', message }));
   try {
-    return await verifyIn(out, finished, context, options);
+    const finished = await readFinished(out);
+    const context = await verifyContext(out, finished, { ...options, emit });
+    const recorded = finished.run.kernel?.tree ?? finished.report.kernelTree;
+    if (recorded && recorded !== context.source.key) {
+      emit({ type: 'warning', message: `the kernel tree changed since the run (${recorded} -> ${context.source.key}): every check builds afresh on the tree found now` });
+    }
+    try {
+      return await verifyIn(out, finished, context, options);
+    } finally {
+      await context.close();
+    }
   } finally {
-    await context.close();
+    await lock.release();
   }
+}
+
+/**
+ * The out dir's run context (its journal, slots and QEMU) as the run had it: its tests, port, kernel
+ * and timeouts, which its verdicts' journal keys hold, so they replay.
+ */
+export async function verifyContext(out: string, { run, profile }: FinishedRun, options: VerifyOptions = {}): Promise<RunContext> {
+  const initramfs = path.join(out, initramfsFileName(recordedCompression(run)));
+  return openRunContext({
+    out, tests: run.tests, port: run.port, profile, kernelSrc: run.kernelSrc ?? run.kernel?.package, jobs: options.jobs, accel: options.accel ?? run.accel,
+    testTimeoutMs: run.testTimeoutMs, bootTimeoutMs: run.bootTimeoutMs, readyTimeoutMs: run.readyTimeoutMs,
+    initramfs: { file: initramfs, sha256: await sha256File(initramfs) }, confirmFailures: run.confirmFailures, signal: options.signal, emit: options.emit ?? (() => undefined),
+  });
 }
 
 /**

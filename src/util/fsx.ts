@@ -1,6 +1,7 @@
 // Small file helpers: atomic writes (temp file synced, then renamed), existence checks, process lock files.
 import { randomBytes } from 'node:crypto';
 import { access, copyFile, link, mkdir, open, readFile, rename, rm, writeFile, constants, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { ownIdentity, parseIdentity, processIdentity, sameProcessAlive } from './proc.js';
 
@@ -60,13 +61,14 @@ export async function isExecutableFile(file: string): Promise<boolean> {
 }
 
 /**
- * Takes `file` as a lock holding our process identity (see ./proc.ts): true if it was free or its
- * holder is no longer running (the stale lock is replaced), false while a live process holds it
- * (this one included). A lock holding a bare pid (older tinyx) is held while that pid runs.
+ * Takes `file` as a lock holding our process identity (see ./proc.ts) and `details`: true if it was
+ * free or its holder is no longer running (the stale lock is replaced), false while a live process
+ * holds it (this one included). A lock holding a bare pid (older tinyx) is held while that pid runs;
+ * one naming another host (details.host) is held: no process there can be looked up from here.
  */
-export async function tryLockFile(file: string): Promise<boolean> {
+export async function tryLockFile(file: string, details: Record<string, string> = {}): Promise<boolean> {
   await mkdir(path.dirname(file), { recursive: true });
-  const ours = JSON.stringify(await ownIdentity());
+  const ours = JSON.stringify({ ...(await ownIdentity()), ...details });
   for (;;) {
     if (await createExclusive(file, ours)) return true;
     const held = await readIfPresent(file);
@@ -110,7 +112,12 @@ async function readIfPresent(file: string): Promise<string | undefined> {
 
 async function lockHeld(content: string): Promise<boolean> {
   const holder = parseIdentity(content);
-  if (holder) return sameProcessAlive(holder);
+  if (holder) return onAnotherHost(content) || sameProcessAlive(holder);
   const pid = Number(content.trim());
   return Number.isInteger(pid) && pid > 0 && pid !== process.pid && (await processIdentity(pid)) !== undefined;
+}
+
+function onAnotherHost(content: string): boolean {
+  const { host } = JSON.parse(content) as { host?: unknown };
+  return typeof host === 'string' && host !== hostname();
 }

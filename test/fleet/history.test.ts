@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { archiveResult, entriesToPrune, historyEntries, pruneHistory, restoreRunRecord, stampOf } from '../../src/fleet/history.js';
+import { archiveResult, entriesToPrune, historyEntries, pruneHistory, stampOf } from '../../src/fleet/history.js';
 
 async function outDir(report = '{"kept":[]}\n'): Promise<string> {
   const out = await mkdtemp(path.join(tmpdir(), 'tinyx-fleet-history-'));
@@ -52,13 +52,5 @@ describe('history', () => {
     expect((await historyEntries(out))[0]).toBe('2025-03-03T03-00-00Z');
     // What is not an entry is left alone.
     expect(await readdir(path.join(out, 'history'))).toContain('notes');
-  });
-
-  it('puts an entry\'s run.json back into the out dir (a failed run leaves it describing the result it holds)', async () => {
-    const out = await outDir();
-    const entry = await archiveResult(out, new Date());
-    await writeFile(path.join(out, 'run.json'), '{"port":8080,"from":"x"}\n');
-    await restoreRunRecord(out, entry);
-    expect(await readFile(path.join(out, 'run.json'), 'utf8')).toBe('{"port":80}\n');
   });
 });

@@ -22,7 +22,7 @@ describe('writeOutput', () => {
       bzImage: path.join(tmp.dir, 'bzImage'), initramfs: path.join(tmp.dir, 'initramfs.cpio.gz'),
       config: 'CONFIG_VIRTIO_NET=y\n# CONFIG_SIGNALFD is not set\n', defconfig: 'CONFIG_VIRTIO_NET=y\n', cmdline: 'console=ttyS0',
       launch: { machine: 'pc', memory: '256M', extraArgs: ["-name", "it's"], port: 80, initramfs: 'initramfs.cpio.gz', accel: 'tcg', reason: 'no /dev/kvm' },
-      report,
+      report, run: { app: '/bin/true', port: 80 },
     };
   });
 
@@ -38,13 +38,15 @@ describe('writeOutput', () => {
     const out = path.join(tmp.dir, 'out');
     const returned = await writeOutput(JSON.parse(JSON.stringify(record)) as OutputRecord, out);
     expect(returned).toEqual(report);
-    // The initramfs is named by launch.initramfs (its compression's extension).
-    expect((await readdir(out)).sort()).toEqual([...OUTPUT_FILES, 'initramfs.cpio.gz'].sort());
+    // The initramfs is named by launch.initramfs (its compression's extension); each name links into the result dir (src/output/swap.ts).
+    expect((await readdir(out)).filter((n) => !n.startsWith('.')).sort()).toEqual([...OUTPUT_FILES, 'initramfs.cpio.gz'].sort());
+    expect((await readdir(out)).filter((n) => n.startsWith('.')).sort()).toEqual(['.result', '.results']);
     expect(await readFile(path.join(out, 'bzImage'), 'utf8')).toBe('kernel');
     expect(await readFile(path.join(out, 'initramfs.cpio.gz'), 'utf8')).toBe('initramfs');
     expect(await readFile(path.join(out, 'config'), 'utf8')).toBe(record.config);
     expect(await readFile(path.join(out, 'defconfig'), 'utf8')).toBe(record.defconfig);
     expect(await readFile(path.join(out, 'cmdline'), 'utf8')).toBe('console=ttyS0\n');
+    expect(JSON.parse(await readFile(path.join(out, 'run.json'), 'utf8'))).toEqual(record.run);
     expect(await readFile(path.join(out, 'report.md'), 'utf8')).toBe(renderMarkdown(report));
     expect(await readFile(path.join(out, SVG_FILE), 'utf8')).toBe(renderSvg(report));
     const md = renderMarkdown(report);

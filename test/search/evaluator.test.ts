@@ -115,8 +115,8 @@ describe('Evaluator failure confirmation', () => {
     const keys = [undefined, gzip, { initramfs: { file: '/w/initramfs.cpio.lz4', sha256: 'bb' } }].map((v) => evaluator.keyOf(candidate, '', v));
     expect(new Set(keys).size).toBe(3);
     for (const key of keys) expect(journal.get(key)?.status).toBe('pass');
-    // A memory probe's key is the one journals written before boot variants carried an initramfs hold.
-    expect(evaluator.keyOf(candidate, '', { memory: '48M', bootTimeoutMs: 10_000 })).toBe(sha256('k\nh1\n\nmemory 48M'));
+    // A memory probe's key holds its memory and its boot timeout (no initramfs of its own).
+    expect(evaluator.keyOf(candidate, '', { memory: '48M', bootTimeoutMs: 10_000 })).toBe(sha256('k\nh1\n\nmemory 48M\nboot-timeout 10000'));
   });
 
   it('numbers a resumed run\'s log dirs after those of the earlier run', async () => {

@@ -39,7 +39,7 @@ describe('recordOutput', () => {
     const scratch = async () => (await readdir(builds).catch(() => [] as string[])).filter((name) => name.startsWith('kconfig-'));
 
     const result = await fakeResult(tmp.dir);
-    const record = await recordOutput(result, tool);
+    const record = await recordOutput(result, tool, { app: '/bin/true' });
     expect(await scratch()).toEqual([path.basename(workspace.kconfigDir)]);
     await claimed.release();
     expect(await scratch()).toEqual([]);
@@ -65,7 +65,7 @@ describe('recordOutput', () => {
 
     const out = path.join(tmp.dir, 'out');
     await writeOutput(JSON.parse(JSON.stringify(record)) as OutputRecord, out);
-    expect((await readdir(out)).sort()).toEqual([...OUTPUT_FILES, 'initramfs.cpio.gz'].sort());
+    expect((await readdir(out)).filter((n) => !n.startsWith('.')).sort()).toEqual([...OUTPUT_FILES, 'initramfs.cpio.gz'].sort());
     expect(await scratch()).toEqual([]);
     // The picture of the run: its series, and the final kernel (the final bzImage's 5 bytes) beside the initramfs's parts.
     const svg = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(await readFile(path.join(out, SVG_FILE), 'utf8')) as { svg: { g: { id: string; circle?: { 'data-value': string }[]; rect?: { 'data-bytes': string }[] }[] } };

@@ -1,5 +1,6 @@
 // verify checks the final config's own candidates (planned afresh by the Kconfig engine), not only report.json's kept list.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalDotConfig, formatDotConfig, type DotConfig } from '../../src/kconfig/dotconfig.js';
@@ -8,7 +9,12 @@ import type { RunContext } from '../../src/search/context.js';
 import type { Evaluator, Normalized } from '../../src/search/evaluator.js';
 import type { MinimizeEvent } from '../../src/search/events.js';
 import type { Journal } from '../../src/search/journal.js';
-import { readFinished, verifyIn } from '../../src/search/verify.js';
+import { readFinished, verify, verifyContext, verifyIn } from '../../src/search/verify.js';
+import { isTinyxError } from '../../src/errors.js';
+import { lockOut, OUT_LOCK_FILE } from '../../src/output/lock.js';
+import { loadProfile } from '../../src/profile/load.js';
+import { openRunContext } from '../../src/search/context.js';
+import { cacheRoot } from '../../src/util/paths.js';
 import type { Verdict } from '../../src/tester/verdict.js';
 import { sha256 } from '../../src/util/hash.js';
 import { tempDir } from '../deps/helpers.js';
@@ -127,5 +133,60 @@ describe('verifyIn', () => {
     expect(events).toContainEqual({ type: 'warning', message: result.fallback });
     expect(result.rows.map((r) => r.option)).toEqual(NEEDED);
     expect(result.ok).toBe(true);
+  });
+});
+
+describe('verify', () => {
+  let tmp: Awaited<ReturnType<typeof tempDir>>;
+  beforeAll(async () => {
+    tmp = await tempDir('tinyx-verify-out-');
+  });
+  afterAll(async () => {
+    await tmp?.cleanup();
+  });
+
+  it('is refused while another run holds the out dir, and writes nothing into a dir without a finished run', async () => {
+    const out = path.join(tmp.dir, 'held');
+    await mkdir(out);
+    // Should the lock not hold verify up, the kernel source it names fails it at once: nothing is built.
+    await writeFile(path.join(out, 'run.json'), JSON.stringify({ app: '/bin/true', appArgs: [], tests: '/bin/true', port: 0, profile: path.join(tmp.dir, 'none.yaml'), kernelSrc: '/nonexistent/linux' }));
+    await writeFile(path.join(tmp.dir, 'none.yaml'), 'name: none\n');
+    await writeFile(path.join(out, 'report.json'), JSON.stringify({ kept: [] }));
+    const lock = await lockOut(out, () => undefined);
+    try {
+      const error = await verify(out).catch((e: unknown) => e);
+      expect(isTinyxError(error, 'TINYX_OUT_LOCKED'), String(error)).toBe(true);
+    } finally {
+      await lock.release();
+    }
+    const empty = path.join(tmp.dir, 'empty');
+    await mkdir(empty);
+    expect(isTinyxError(await verify(empty).catch((e: unknown) => e), 'TINYX_OUT_INVALID')).toBe(true);
+    expect(existsSync(path.join(empty, OUT_LOCK_FILE))).toBe(false);
+  });
+
+  it.skipIf(!existsSync(path.join(cacheRoot(), 'kernel/linux-source-6.1.unpacked')))('opens the run\'s context with its timeouts, so the verdicts the run journaled replay', async () => {
+    const out = path.join(tmp.dir, 'timed');
+    await mkdir(out);
+    const tests = path.join(tmp.dir, 'tests.sh');
+    await writeFile(tests, '#!/bin/sh\nexit 0\n');
+    await chmod(tests, 0o755);
+    await writeFile(path.join(out, 'initramfs.cpio.gz'), 'initramfs');
+    const profile = await loadProfile();
+    const timeouts = { testTimeoutMs: 5_000, bootTimeoutMs: 60_000, readyTimeoutMs: 10_000 };
+    await writeFile(path.join(out, 'run.json'), JSON.stringify({ app: '/bin/true', appArgs: [], tests, port: 80, profile: profile.source, accel: 'tcg', ...timeouts }));
+    await writeFile(path.join(out, 'report.json'), JSON.stringify({ kept: [] }));
+    const candidate: Normalized = { config: new Map([['A', 'y']]), hash: 'h1' };
+    const keyOf = async (context: RunContext) => {
+      try {
+        return context.evaluator.keyOf(candidate, 'console=ttyS0');
+      } finally {
+        await context.close();
+      }
+    };
+    const run = { tests, port: 80, profile, accel: 'tcg' as const, out, initramfs: { file: path.join(out, 'initramfs.cpio.gz'), sha256: sha256('initramfs') }, emit: () => undefined };
+    const verified = await keyOf(await verifyContext(out, await readFinished(out)));
+    expect(verified).toBe(await keyOf(await openRunContext({ ...run, ...timeouts })));
+    expect(verified).not.toBe(await keyOf(await openRunContext(run)));
   });
 });

@@ -1,0 +1,27 @@
+// The part of every journal key a run shares: what decides a verdict besides the config, cmdline, initramfs and boot variant.
+import type { Profile } from '../profile/types.js';
+import { sha256 } from '../util/hash.js';
+
+export interface RunKeyFacts {
+  /** The kernel tree's cache key. */
+  tree: string;
+  /** sha256 of the tests. */
+  tests: string;
+  port: number;
+  qemu: Profile['qemu'];
+  /** The deadlines each boot gets: a verdict taken with a 5 s test timeout may be a timeout that 120 s would pass. */
+  bootTimeoutMs: number;
+  readyTimeoutMs: number;
+  testTimeoutMs: number;
+}
+
+/**
+ * The accelerator changes how fast a guest runs, not what it does: verdicts outlive a change of it.
+ * The timeouts do change verdicts (a test that needs 6 s fails under a 5 s timeout), so a verdict is
+ * replayed only into a run with the same ones. The initramfs is not in it: each verdict's key has
+ * the sha256 of the initramfs it booted (Evaluator.keyOf), as it has a variant's memory and boot timeout.
+ */
+export function runKey(facts: RunKeyFacts): string {
+  const { tree, tests, port, qemu, bootTimeoutMs, readyTimeoutMs, testTimeoutMs } = facts;
+  return sha256(JSON.stringify({ tree, tests, port, qemu: { ...qemu, accel: undefined }, timeouts: { bootTimeoutMs, readyTimeoutMs, testTimeoutMs } }));
+}
