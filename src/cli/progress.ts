@@ -68,7 +68,9 @@ export function progressListener(io: CliIo, options: { now?: () => number; clock
       return `${job.phase === 'build' ? 'building' : 'booting'} ${label}${far ? ` (${far})` : ''}`;
     });
     const text = [round ? `round ${round}` : undefined, doing.join(', ') || stage, describeEstimate(costs)].filter(Boolean).join(' · ');
-    spinner ??= ora({ stream: spinnerStream(process.stderr) }).start();
+    // The terminal keeps its own Ctrl-C: ora's stdin discarding turns it off (raw mode) and, with stdin
+    // never read, passes on no Ctrl-C either.
+    spinner ??= ora({ stream: spinnerStream(process.stderr), discardStdin: false }).start();
     spinner.text = `[${clock()}] ${text}`;
   };
   const listener = (event: MinimizeEvent) => {
