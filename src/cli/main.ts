@@ -2,7 +2,7 @@
 // The tinyx command: dispatches subcommands; the only place that exits the process.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isInputError, isTinyxError } from '../errors.js';
+import { interruptedError, isInputError, isTinyxError } from '../errors.js';
 import { processIo, type CliIo } from './io.js';
 import { minimizeCommand } from './minimize.js';
 
@@ -45,7 +45,8 @@ export async function runMain(argv: string[], io: CliIo): Promise<number> {
   try {
     return await (await load())(rest, io);
   } catch (error) {
-    return reportError(error, io);
+    // Ctrl-C stops the children too (a tar, a make): what failed then failed because of it.
+    return reportError(io.signal?.aborted ? interruptedError() : error, io);
   }
 }
 

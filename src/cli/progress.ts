@@ -15,6 +15,30 @@ interface Job {
   shownAt: number;
 }
 
+/**
+ * stderr as ora sees it: never 0 columns wide. ora divides each frame's width by the terminal's on
+ * every render and then clears that many lines in a loop, so a terminal resized to 0 columns mid-run
+ * would hold the process in that loop for good, signals unhandled.
+ */
+function spinnerStream(stderr: NodeJS.WriteStream): NodeJS.WritableStream {
+  const view = {
+    isTTY: true,
+    get columns() {
+      return stderr.columns > 0 ? stderr.columns : 80;
+    },
+    get rows() {
+      return stderr.rows;
+    },
+    write: (chunk: string) => stderr.write(chunk),
+    cursorTo: (x: number) => stderr.cursorTo(x),
+    moveCursor: (dx: number, dy: number) => stderr.moveCursor(dx, dy),
+    clearLine: (direction: -1 | 0 | 1) => stderr.clearLine(direction),
+    once: (event: string, listener: () => void) => stderr.once(event, listener),
+    removeListener: (event: string, listener: () => void) => stderr.removeListener(event, listener),
+  };
+  return view as unknown as NodeJS.WritableStream;
+}
+
 const objects = (job: Job) =>
   job.compiled === undefined ? '' : `${job.compiled}${job.expected ? ` of ~${job.expected}` : ''} objects compiled`;
 
@@ -44,7 +68,9 @@ export function progressListener(io: CliIo, options: { now?: () => number; clock
       return `${job.phase === 'build' ? 'building' : 'booting'} ${label}${far ? ` (${far})` : ''}`;
     });
     const text = [round ? `round ${round}` : undefined, doing.join(', ') || stage, describeEstimate(costs)].filter(Boolean).join(' · ');
-    spinner ??= ora({ stream: process.stderr }).start();
+    // The terminal keeps its own Ctrl-C: ora's stdin discarding turns it off (raw mode) and, with stdin
+    // never read, passes on no Ctrl-C either.
+    spinner ??= ora({ stream: spinnerStream(process.stderr), discardStdin: false }).start();
     spinner.text = `[${clock()}] ${text}`;
   };
   const listener = (event: MinimizeEvent) => {
