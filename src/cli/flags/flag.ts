@@ -1,11 +1,11 @@
-// A command's flags as data, defined once; parseArgs' options come from it (help and README tables: render.ts).
+// A command's flags as data, defined once; parseArgs' options come from it (help and the docs' tables: render.ts).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export interface Flag<G extends string = string> {
   type: 'string' | 'boolean';
   /** Repeatable: the values come as a list (shown as "repeatable"). */
   multiple?: boolean;
-  /** What the value looks like in the help and the README (`N`, `PATH`); none for a boolean. */
+  /** What the value looks like in the help and docs/flags.md (`N`, `PATH`); none for a boolean. */
   value?: string;
   /** What the CLI uses when the flag is absent (parseArgs fills it in). */
   default?: string | number;
@@ -15,7 +15,7 @@ export interface Flag<G extends string = string> {
   choices?: readonly string[] | (() => readonly string[]);
   /** The help text: sentences, wrapped when shown; `code` in backticks (they are dropped in --help). */
   help: string;
-  /** The README's text, when it says more than the help (markdown; `{choices}` as in help). */
+  /** The text in docs/flags.md, when it says more than the help (markdown; `{choices}` as in help). */
   readme?: string;
   /** The options group of the library call it feeds. */
   group?: G;

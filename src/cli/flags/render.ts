@@ -1,4 +1,4 @@
-// A flag table as --help text (wrapped, backticks dropped) and as the README's markdown tables.
+// A flag table as --help text (wrapped, backticks dropped) and as docs/flags.md's markdown tables.
 import { choicesOf, type Flag, type Flags } from './flag.js';
 
 /** Section titles by group, in the order shown; a table without them is one "Options:" list. */
@@ -63,7 +63,7 @@ export function renderHelp(head: string, flags: Flags, groups?: GroupTitles): st
 
 const cell = (text: string) => text.replaceAll('|', '\\|');
 
-/** The README's tables: one per section (titled when grouped), each row the flag and its README text. */
+/** docs/flags.md's tables: one per section (titled when grouped), each row the flag and its `readme` text. */
 export function renderTable(flags: Flags, groups?: GroupTitles): string {
   return sections(flags, groups).map(({ title, flags: list }) => [
     ...(groups ? [`**${title}**`, ''] : []),

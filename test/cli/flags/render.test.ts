@@ -1,4 +1,4 @@
-// One definition per flag: the parser's options, --help and the README rows all come from it.
+// One definition per flag: the parser's options, --help and the rows of docs/flags.md all come from it.
 import { describe, expect, it } from 'vitest';
 import { DEPS_FLAGS, KCONFIG_FLAGS, VERIFY_FLAGS, WORKER_FLAGS } from '../../../src/cli/flags/commands.js';
 import { FLEET_FLAGS } from '../../../src/cli/flags/fleet.js';
@@ -12,7 +12,7 @@ const TABLES: Record<string, Flags> = { minimize: MINIMIZE_FLAGS, verify: VERIFY
 
 describe('flag definitions', () => {
   for (const [command, flags] of Object.entries(TABLES)) {
-    it(`${command}: every flag is in the parser, the help (at most 100 columns) and the README table`, () => {
+    it(`${command}: every flag is in the parser, the help (at most 100 columns) and the docs table`, () => {
       const options = parseOptions(flags);
       expect(Object.keys(options).sort()).toEqual([...Object.keys(flags), 'help'].sort());
       const help = renderHelp('Usage: x\n', flags, command === 'minimize' ? MINIMIZE_GROUPS : undefined);
@@ -56,7 +56,7 @@ describe('flag definitions', () => {
     expect(help).toMatch(/--final-runs N [^\n]*\n? *[^\n]*\(default\s+3\)/);
   });
 
-  it('writes README cells as markdown: code kept, pipes escaped', () => {
+  it('writes the docs table cells as markdown: code kept, pipes escaped', () => {
     const table = renderTable({ accel: { type: 'string', value: 'a|b', help: 'pick `a` or `b`', default: 'a' } });
     expect(table).toBe('| flag | what |\n|---|---|\n| `--accel a\\|b` | pick `a` or `b` (default `a`) |\n');
   });
