@@ -23,7 +23,7 @@ import type { EventListener, Stage } from './events.js';
 import { checkApp, checkOut, checkSettings, checkTests, checkTools } from './inputs.js';
 import { searchCmdline, searchKernel, type KernelSearchResult } from './phases.js';
 import { runRecord } from './run-record.js';
-import { getStrategy } from './strategy.js';
+import { getStrategy } from './strategies/index.js';
 import type { PoolEvent } from '../remote/pool.js';
 import { openKernel, openRunContext } from './context.js';
 import { kernelTraceOrder } from './kernel-trace-order.js';

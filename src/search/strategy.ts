@@ -1,8 +1,4 @@
 // The search-strategy interface: which candidate sets to try removing, given a pass/fail oracle.
-import { TinyxError } from '../errors.js';
-import { bisect } from './strategies/bisect.js';
-import { ddmin } from './strategies/ddmin.js';
-import { oneAtATime } from './strategies/one-at-a-time.js';
 
 /** One removable thing: a kernel option, or a kernel command-line token (no tree then). */
 export interface SearchCandidate {
@@ -46,26 +42,4 @@ export interface StrategyResult {
 export interface Strategy {
   readonly name: string;
   run(ctx: StrategyContext): Promise<StrategyResult>;
-}
-
-/**
- * one-at-a-time: the reference, one evaluation per candidate that is not a no-op.
- * ddmin: delta debugging over tree-ordered chunks.
- * bisect: adaptive group testing over subtrees; the fewest evaluations in the simulations.
- */
-const STRATEGIES: readonly Strategy[] = [oneAtATime, ddmin, bisect];
-
-export const STRATEGY_NAMES: readonly string[] = STRATEGIES.map((s) => s.name);
-
-/** The strategy a profile gets when it names none. */
-export const DEFAULT_STRATEGY = 'bisect';
-
-export function getStrategy(name: string): Strategy {
-  const found = STRATEGIES.find((s) => s.name === name);
-  if (!found) {
-    throw new TinyxError('TINYX_USAGE', `unknown search strategy "${name}"`, {
-      advice: `one of: ${STRATEGY_NAMES.join(', ')}`,
-    });
-  }
-  return found;
 }
