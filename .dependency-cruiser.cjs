@@ -3,8 +3,8 @@
 //
 // Each folder is a layer of its own, so the order is total. Placed beyond the list:
 // - image (a container image read into a tree) needs only util, beside deps, the other app source;
-// - profile sits above vm and below tester: it reads the kconfig symbol names, the packager's
-//   compressors and the VM's accelerator and NIC choices, and the tester boots what it describes;
+// - profile sits above packager and below vm: it reads the kconfig symbol names and the packager's
+//   compressors, and states the accelerator, machine and NIC the VM and the tester start with;
 // - kernel-trace sits above tester and below search: it boots a traced kernel with the tester and
 //   ranks the search's candidates for it, while search imports it to order them.
 // src/index.ts, the public surface, sits on top with cli; nothing inside src imports it.
@@ -14,8 +14,8 @@ const LAYERS = [
   ['image'],
   ['deps'],
   ['packager'],
-  ['vm'],
   ['profile'],
+  ['vm'],
   ['tester'],
   ['kernel-trace'],
   ['remote'],
