@@ -7,7 +7,7 @@ import { packPlanned, planArchive, type PlannedArchive } from '../packager/initr
 import { checkStrip } from '../packager/strip.js';
 import { chooseInit, type InitDecision } from '../packager/init-kind.js';
 import { TinyxError, interruptedError } from '../errors.js';
-import { makeStartConfig } from '../kconfig/start.js';
+import { makeStartConfig } from '../profile/start-config.js';
 import { formatDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import { loadKconfig, type KconfigModel } from '../kconfig/engine.js';
 import { writeFileAtomic } from '../util/fsx.js';

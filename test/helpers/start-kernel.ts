@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KernelConfigTool } from '../../src/kconfig/kernel.js';
-import { makeStartConfig } from '../../src/kconfig/start.js';
+import { makeStartConfig } from '../../src/profile/start-config.js';
 import { resolveKernelSource } from '../../src/kconfig/source.js';
 import { formatDotConfig, parseDotConfig, type DotConfig } from '../../src/kconfig/dotconfig.js';
 import { loadProfile } from '../../src/profile/load.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KernelConfigTool, withValues } from '../../src/kconfig/kernel.js';
 import { loadKconfig, type KconfigModel } from '../../src/kconfig/engine.js';
-import { makeStartConfig } from '../../src/kconfig/start.js';
+import { makeStartConfig } from '../../src/profile/start-config.js';
 import { resolveKernelSource } from '../../src/kconfig/source.js';
 import { canonicalDotConfig, parseDotConfig, type DotConfig } from '../../src/kconfig/dotconfig.js';
 import { loadProfile } from '../../src/profile/load.js';

@@ -7,7 +7,7 @@ import { canonicalDotConfig, enabledSymbols, type DotConfig } from '../../src/kc
 import { loadKconfig, type KconfigModel } from '../../src/kconfig/engine.js';
 import { KernelConfigTool, withValues } from '../../src/kconfig/kernel.js';
 import { resolveKernelSource } from '../../src/kconfig/source.js';
-import { makeStartConfig } from '../../src/kconfig/start.js';
+import { makeStartConfig } from '../../src/profile/start-config.js';
 import { harnessNeeds } from '../../src/profile/harness.js';
 import { loadProfile } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/types.js';
