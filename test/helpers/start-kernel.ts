@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KernelConfigTool } from '../../src/kconfig/kernel.js';
 import { makeStartConfig } from '../../src/profile/start-config.js';
-import { resolveKernelSource } from '../../src/kconfig/source.js';
+import { resolveKernelSource } from '../../src/profile/kernel-source.js';
 import { formatDotConfig, parseDotConfig, type DotConfig } from '../../src/kconfig/dotconfig.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { buildKernel, cachedKernel } from '../../src/tester/build.js';

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { KernelConfigTool, withValues } from '../../src/kconfig/kernel.js';
 import { loadKconfig, type KconfigModel } from '../../src/kconfig/engine.js';
 import { makeStartConfig } from '../../src/profile/start-config.js';
-import { resolveKernelSource } from '../../src/kconfig/source.js';
+import { resolveKernelSource } from '../../src/profile/kernel-source.js';
 import { canonicalDotConfig, parseDotConfig, type DotConfig } from '../../src/kconfig/dotconfig.js';
 import { loadProfile } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/types.js';

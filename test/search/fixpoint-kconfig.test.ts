@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalDotConfig, enabledSymbols, type DotConfig } from '../../src/kconfig/dotconfig.js';
 import { loadKconfig, type KconfigModel } from '../../src/kconfig/engine.js';
 import { KernelConfigTool, withValues } from '../../src/kconfig/kernel.js';
-import { resolveKernelSource } from '../../src/kconfig/source.js';
+import { resolveKernelSource } from '../../src/profile/kernel-source.js';
 import { makeStartConfig } from '../../src/profile/start-config.js';
 import { harnessNeeds } from '../../src/profile/harness.js';
 import { loadProfile } from '../../src/profile/load.js';
