@@ -2,7 +2,7 @@
 import { enabledSymbols, type DotConfig } from '../kconfig/dotconfig.js';
 import { withValues } from '../kconfig/kernel.js';
 import type { CandidatePlan } from './candidates.js';
-import type { SearchCandidate } from './strategy.js';
+import type { SearchCandidate } from '../kconfig/candidate.js';
 import { getStrategy } from './strategies/index.js';
 import type { Evaluator, Normalized } from './evaluator.js';
 import type { EventListener } from './events.js';

@@ -6,7 +6,7 @@ import { packPlanned, type PackedArchive, type PlannedArchive } from '../package
 import { strippableSections, strippedCopy } from '../packager/strip.js';
 import { partsOf } from '../packager/parts.js';
 import type { RootfsNode } from '../packager/rootfs.js';
-import type { SearchCandidate } from './strategy.js';
+import type { SearchCandidate } from '../kconfig/candidate.js';
 import { getStrategy } from './strategies/index.js';
 
 /**

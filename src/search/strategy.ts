@@ -1,15 +1,5 @@
 // The search-strategy interface: which candidate sets to try removing, given a pass/fail oracle.
-
-/** One removable thing: a kernel option, or a kernel command-line token (no tree then). */
-export interface SearchCandidate {
-  name: string;
-  /** Menu path / parent for grouping along the Kconfig tree. */
-  menuPath?: string[];
-  /** A candidate whose removal also removes this one (its `depends on` / `if` gate). */
-  parent?: string;
-  /** Lower = try earlier. Ties keep the input order. */
-  priority?: number;
-}
+import type { SearchCandidate } from '../kconfig/candidate.js';
 
 export interface StrategyContext {
   candidates: readonly SearchCandidate[];
