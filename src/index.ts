@@ -2,7 +2,8 @@
 export { TinyxError, isTinyxError } from './errors.js';
 export type { TinyxErrorCode } from './errors.js';
 export { minimize } from './search/minimize.js';
-export type { MinimizeOptions, MinimizeResult } from './search/minimize.js';
+export type { MinimizeOptions } from './search/minimize.js';
+export type { MinimizeResult } from './search/result.js';
 export type { AppOptions, ExecutionOptions, HarnessOptions, KernelOptions, MinimizeOptionGroups, RunOptions, SearchOptions } from './search/options.js';
 export type { MinimizeEvent } from './search/events.js';
 export { verify } from './search/verify.js';
