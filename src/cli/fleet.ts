@@ -1,7 +1,7 @@
 // `tinyx fleet run|check FLEET.yaml`: loads the fleet file, runs every app (or checks them), prints where the summary is.
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
-import type { FlagValue } from '../fleet/file.js';
+import type { FlagValue } from '../fleet/reader.js';
 import { EXECUTION_KEYS } from '../fleet/file.js';
 import { loadFleet } from '../fleet/load.js';
 import { DEFAULT_KEEP_HISTORY, runFleet } from '../fleet/run.js';

@@ -2,7 +2,7 @@
 import { TinyxError } from '../errors.js';
 import type { DotConfig } from '../kconfig/dotconfig.js';
 import { loadKconfig, type Explanation, type KconfigModel } from '../kconfig/engine.js';
-import { resolveKernelSource } from '../kconfig/source.js';
+import { resolveKernelSource } from '../profile/kernel-source.js';
 import { readUserConfig } from '../kconfig/userconfig.js';
 import { KCONFIG_FLAGS, KCONFIG_USAGE } from './flags/commands.js';
 import { parseFlags } from './flags/flag.js';

@@ -1,7 +1,6 @@
-// What the guest never gets from the host unless asked: a directory app's VCS data, secrets, editor debris and tinyx output; setuid bits.
+// What the guest never gets from the host unless asked: a directory app's VCS data, secrets, editor debris and tinyx output.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Manifest } from './manifest.js';
 
 /** A host path of a directory app left out of the guest, and why. */
 export interface LeftOut {
@@ -54,12 +53,4 @@ async function outDirMark(dir: string): Promise<string | undefined> {
 /** Pure: whether `p` is one of `leftOut` or under one. */
 export function isLeftOut(p: string, leftOut: readonly LeftOut[]): boolean {
   return leftOut.some((x) => p === x.path || p.startsWith(`${x.path}/`));
-}
-
-/** Pure: the manifest with the setuid and setgid bits of its files cleared, each such file saying so. */
-export function dropSetuid(manifest: Manifest): Manifest {
-  const entries = manifest.entries.map((e) => (e.kind === 'file' && e.mode & 0o6000
-    ? { ...e, mode: e.mode & ~0o6000, reason: `${e.reason}; setuid/setgid bit dropped (--keep-setuid keeps it)` }
-    : e));
-  return { ...manifest, entries };
 }

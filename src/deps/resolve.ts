@@ -9,7 +9,7 @@ import { SYSTEM_PREFIXES, parseApp } from './appcheck.js';
 import { addInclude, addTraced, addTracedDir, applyExcludes } from './extras.js';
 import { walkPath } from './hostfs.js';
 import { addInterpreters } from './interpreters.js';
-import { dropSetuid } from './leftout.js';
+import { dropSetuid } from './setuid.js';
 import { readLdCache } from './ldcache-file.js';
 import type { LdCache } from './ldcache.js';
 import { ManifestBuilder, normalizeGuestPath, type Manifest } from './manifest.js';

@@ -1,5 +1,6 @@
 // A fleet app as `tinyx minimize` flags: the argv its keys make, so minimize's own parser and mapping read it.
-import type { FleetApp, FlagValue } from './file.js';
+import type { FleetApp } from './file.js';
+import type { FlagValue } from './reader.js';
 
 /** What every app of a run shares: the kernel (`--kernel-src`) and the execution flags (slots, workers, distcc). */
 export interface FleetShared {

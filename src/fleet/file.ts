@@ -6,11 +6,8 @@ import { MINIMIZE_FLAGS } from '../cli/flags/minimize.js';
 import { TinyxError } from '../errors.js';
 import { PACKAGE_NAME } from '../kconfig/tarball.js';
 import { LOCK_FILE } from './lock.js';
-import { describe, Reader } from './reader.js';
+import { describe, Reader, type FlagValue } from './reader.js';
 import { SUMMARY_FILES } from './summary.js';
-
-/** A flag's value as written: a string, a boolean flag's truth, or a repeatable flag's values. */
-export type FlagValue = string | boolean | string[];
 
 export interface FleetApp {
   name: string;

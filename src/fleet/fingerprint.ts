@@ -2,7 +2,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveApp } from '../deps/index.js';
-import { resolveKernelSource, type KernelSource } from '../kconfig/source.js';
+import type { KernelSource } from '../kconfig/source.js';
+import { resolveKernelSource } from '../profile/kernel-source.js';
 import { checkApp, checkTests } from '../search/inputs.js';
 import { writeFileAtomic } from '../util/fsx.js';
 import { sha256, sha256File } from '../util/hash.js';

@@ -5,7 +5,9 @@ import { describeNode, keyName, parseWithLines } from '../util/yaml-lines.js';
 import type { Flag } from '../cli/flags/flag.js';
 import { MINIMIZE_FLAGS } from '../cli/flags/minimize.js';
 import { didYouMean } from '../util/suggest.js';
-import type { FlagValue } from './file.js';
+
+/** A flag's value as written: a string, a boolean flag's truth, or a repeatable flag's values. */
+export type FlagValue = string | boolean | string[];
 
 const FLAGS: Record<string, Flag> = MINIMIZE_FLAGS;
 /** Flags whose values are host paths, resolved against the fleet file's folder. */

@@ -1,9 +1,8 @@
 // Which member a choice picks: sym_calc_choice and sym_choice_default, as 6.1 ('mode') and 6.12 ('members') do it.
-import type { Evaluator } from './evaluate.js';
-import { DEF_USER, VALID, WRITE } from './symvalue.js';
+import { DEF_USER, VALID, WRITE, type EvalState } from './eval-state.js';
 
 /** 6.1's sym_calc_choice, for a choice whose mode is y: the user's choice if visible, else the choice's default. */
-export function modeChoice(ev: Evaluator, id: number): number {
+export function modeChoice(ev: EvalState, id: number): number {
   const s = ev.sym(id);
   let acc = ev.flags[id]!;
   for (const v of s.values) {
@@ -19,7 +18,7 @@ export function modeChoice(ev: Evaluator, id: number): number {
 }
 
 /** 6.12's sym_calc_choice: sets every visible member (y for the pick, n for the rest) and returns the pick. */
-export function membersChoice(ev: Evaluator, id: number): number {
+export function membersChoice(ev: EvalState, id: number): number {
   const values = ev.sym(id).values;
   const order = priority(ev, values);
   const userTri = (v: number) => (ev.hasValue(v) ? ev.defTri[v] : -1);
@@ -47,13 +46,13 @@ export function membersChoice(ev: Evaluator, id: number): number {
 }
 
 /** choice_members: the members the .config named, the last one named first, then the others in menu order. */
-function priority(ev: Evaluator, values: number[]): number[] {
+function priority(ev: EvalState, values: number[]): number[] {
   const named = values.filter((v) => ev.readAt[v] !== 0).sort((a, b) => ev.readAt[b]! - ev.readAt[a]!);
   return [...named, ...values.filter((v) => ev.readAt[v] === 0)];
 }
 
 /** sym_choice_default: the first default whose condition holds and whose member is visible, else the first visible member. */
-export function choiceDefault(ev: Evaluator, id: number): number {
+export function choiceDefault(ev: EvalState, id: number): number {
   for (const prop of ev.sym(id).props) {
     if (prop.type !== 'default' || ev.expr(prop.visible) === 0) continue;
     const ds = (prop.expr as { s: number }).s;

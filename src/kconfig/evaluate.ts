@@ -4,9 +4,10 @@ import { triMax, triMin, triNot, type Expr, type Tri } from './expr.js';
 import { SF, type KSymbol, type Prop, type SymbolTable, type SymType } from './model.js';
 import { compareValues, strtol } from './numeric.js';
 import { choiceDefault } from './choice.js';
-import { calcValue, calcVisibility, DEF_USER, VALID } from './symvalue.js';
+import { DEF_USER, VALID, type EvalState } from './eval-state.js';
+import { calcValue, calcVisibility } from './symvalue.js';
 
-export { DEF_USER, VALID, WRITE, WRITTEN } from './symvalue.js';
+export { DEF_USER, VALID, WRITE, WRITTEN } from './eval-state.js';
 
 const templates = new WeakMap<SymbolTable, { tri: Uint8Array; val: string[]; flags: Uint32Array }>();
 
@@ -25,7 +26,7 @@ function template(table: SymbolTable) {
 }
 
 /** Mutable evaluation state for one configuration over an immutable symbol table. */
-export class Evaluator {
+export class Evaluator implements EvalState {
   readonly tri: Uint8Array;
   readonly val: string[];
   /** A choice's selected value (curr.val of a choice), -1 for none. */

@@ -6,7 +6,6 @@ import { TinyxError } from '../errors.js';
 import { cacheRoot } from '../util/paths.js';
 import { exists } from '../util/fsx.js';
 import { dirIdentity, treeKey } from './identity.js';
-import { DEFAULT_PROFILE, loadProfile } from '../profile/load.js';
 import { installedPackages, PACKAGE_NAME, TARBALL_DIR, TARBALL_IDENTITY, unpackTarball } from './tarball.js';
 import { useTree, withTreeLock } from './tree-lock.js';
 
@@ -33,17 +32,17 @@ export interface KernelSource {
 export interface SourceOptions {
   /** A tree, a .tar.xz, or a linux-source package name. */
   kernelSrc?: string;
-  /** The profile that names the package to use by default (its kernel.source); the default profile when absent. */
+  /** The profile that names the package to use by default (its kernel.source). */
   profile?: { name: string; kernel: { source?: string } };
   cache?: string;
   /** Where to look for linux-source-*.tar.xz (default /usr/src). */
   tarballDir?: string;
 }
 
-export async function resolveKernelSource(options: SourceOptions = {}): Promise<KernelSource> {
+/** The tree `kernelSrc` names, else the package the profile names, else the newest installed. */
+export async function findKernelSource(options: SourceOptions = {}): Promise<KernelSource> {
   const cache = options.cache ?? cacheRoot();
-  const profile = options.profile ?? (options.kernelSrc ? undefined : await loadProfile(DEFAULT_PROFILE));
-  const chosen = await chooseTree({ ...options, profile }, cache, options.tarballDir ?? TARBALL_DIR);
+  const chosen = await chooseTree(options, cache, options.tarballDir ?? TARBALL_DIR);
   const version = await kernelVersion(chosen.dir);
   return { ...chosen, version, key: treeKey(version, chosen.identity) };
 }

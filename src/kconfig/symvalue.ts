@@ -1,20 +1,15 @@
 // sym_calc_value and its helpers: one symbol's visibility and value from its properties.
 import { membersChoice, modeChoice } from './choice.js';
 import { triMax, triMin, type Tri } from './expr.js';
-import type { Evaluator } from './evaluate.js';
+import { VALID, WRITE, type EvalState } from './eval-state.js';
 import { SF, type SymType } from './model.js';
 import { strtol } from './numeric.js';
-
-export const VALID = 0x80;
-export const WRITE = 0x200;
-export const WRITTEN = 0x800;
-export const DEF_USER = 0x10000;
 
 /** What an int or hex symbol without a value holds, where the dialect says numericZero. */
 export const ZERO: Partial<Record<SymType, string>> = { int: '0', hex: '0x0' };
 
 /** sym_calc_visibility */
-export function calcVisibility(ev: Evaluator, id: number): void {
+export function calcVisibility(ev: EvalState, id: number): void {
   const s = ev.sym(id);
   const choiceSym = s.flags & SF.CHOICEVAL ? s.choice : -1;
   let tri: Tri = 0;
@@ -34,12 +29,12 @@ export function calcVisibility(ev: Evaluator, id: number): void {
   ev.impliedTri[id] = boolUp(ev, id, s.implied ? ev.expr(s.implied) : 0);
 }
 
-function boolUp(ev: Evaluator, id: number, t: Tri): Tri {
+function boolUp(ev: EvalState, id: number, t: Tri): Tri {
   return t === 1 && ev.type(id) === 'bool' ? 2 : t;
 }
 
 /** sym_calc_value */
-export function calcValue(ev: Evaluator, id: number): void {
+export function calcValue(ev: EvalState, id: number): void {
   const f = ev.flags;
   if (f[id]! & VALID) return;
   f[id]! |= VALID;
@@ -114,7 +109,7 @@ export function calcValue(ev: Evaluator, id: number): void {
 }
 
 /** sym_validate_range: out-of-range int/hex values snap to the nearer bound. */
-function validateRange(ev: Evaluator, id: number): void {
+function validateRange(ev: EvalState, id: number): void {
   const type = ev.sym(id).type;
   if (type !== 'int' && type !== 'hex') return;
   const range = ev.activeProp(id, 'range');

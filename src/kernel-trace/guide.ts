@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalDotConfig, enabledSymbols, parseDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import type { KconfigModel } from '../kconfig/engine.js';
-import type { SearchCandidate } from '../search/strategy.js';
+import type { SearchCandidate } from '../kconfig/candidate.js';
 import { liftToParents, rankCandidates, summarize, toCandidates, type RankedOption } from './rank.js';
 import { traceStartKernel, type KernelTraceRequest, type KernelTraceResult } from './run.js';
 import { selectMap } from './selects.js';

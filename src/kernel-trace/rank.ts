@@ -1,5 +1,5 @@
 // Pure core: which objects ran, and candidate options ordered never-executed first.
-import type { SearchCandidate } from '../search/strategy.js';
+import type { SearchCandidate } from '../kconfig/candidate.js';
 import type { ObjectMap } from './objects.js';
 import { functionAt, type KernelFunction } from './symbols.js';
 

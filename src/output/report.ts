@@ -6,8 +6,10 @@ import type { MemorySearch } from '../search/memory.js';
 import { prunedLine, type RootfsReduction } from '../search/rootfs.js';
 import type { SearchSeries } from '../search/series.js';
 import type { BootTiming } from '../tester/boot.js';
-import { SVG_FILE } from './svg.js';
 import { compressionSection } from './compression-table.js';
+
+/** The picture report.md shows at its top (svg.ts draws it), a file beside it. */
+export const SVG_FILE = 'report.svg';
 
 /** The root file system against what installing the app's Debian packages takes. */
 export interface RootfsFigures {

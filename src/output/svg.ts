@@ -3,8 +3,6 @@ import type { SeriesPoint } from '../search/series.js';
 import type { Report } from './report.js';
 import { escape, kib, niceStep, niceTicks, num, text } from './svg-elements.js';
 
-export const SVG_FILE = 'report.svg';
-
 /** The parts of the final VM's bar, in stacking order, with their legend names and colours. */
 export const VM_PARTS = [
   { part: 'kernel', name: 'kernel (bzImage)', color: '#4e79a7' },

@@ -3,9 +3,9 @@ import { chmod, copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { COMPRESSIONS, initramfsFileName } from '../packager/compress.js';
 import type { OutputRecord } from './record.js';
-import { renderMarkdown, type Report } from './report.js';
+import { renderMarkdown, SVG_FILE, type Report } from './report.js';
 import { runScript } from './run-script.js';
-import { renderSvg, SVG_FILE } from './svg.js';
+import { renderSvg } from './svg.js';
 import { replaceResult, settleResult } from './swap.js';
 
 /** What every out dir holds besides its initramfs, whose name follows its compression (initramfsFileName). */

@@ -13,7 +13,7 @@ import { PACKAGE_NAME } from '../kconfig/tarball.js';
 import type { Profile } from './types.js';
 import { ACCEL_CHOICES, type AccelChoice } from '../tester/accel.js';
 import { DEFAULT_NET_DEVICE } from '../tester/qemu.js';
-import { DEFAULT_STRATEGY, STRATEGY_NAMES } from '../search/strategy.js';
+import { DEFAULT_STRATEGY, STRATEGY_NAMES } from './strategy-names.js';
 import { COMPRESSION_CHOICES, type CompressionChoice } from '../packager/compress.js';
 import { RUN_DECOMPRESSOR } from './harness.js';
 

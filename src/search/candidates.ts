@@ -6,7 +6,7 @@ import { harnessNeeds } from '../profile/harness.js';
 import type { Profile } from '../profile/types.js';
 import type { Compression } from '../packager/compress.js';
 import { closeMatches } from '../util/suggest.js';
-import type { SearchCandidate } from './strategy.js';
+import type { SearchCandidate } from '../kconfig/candidate.js';
 
 export interface CandidatePlan {
   candidates: SearchCandidate[];

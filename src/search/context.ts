@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import { KernelConfigTool } from '../kconfig/kernel.js';
-import { resolveKernelSource, type KernelSource } from '../kconfig/source.js';
+import type { KernelSource } from '../kconfig/source.js';
+import { resolveKernelSource } from '../profile/kernel-source.js';
 import { distccEnv, distccJobs } from '../remote/distcc.js';
 import { ExecutorPool, type PoolEvent } from '../remote/pool.js';
 import { startRemoteExecutors } from '../remote/start.js';

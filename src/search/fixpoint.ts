@@ -4,7 +4,7 @@ import { TinyxError } from '../errors.js';
 import type { Evaluator, Normalized } from './evaluator.js';
 import type { EventListener } from './events.js';
 import type { CandidatePlan } from './candidates.js';
-import type { SearchCandidate } from './strategy.js';
+import type { SearchCandidate } from '../kconfig/candidate.js';
 import type { Verdict } from '../tester/verdict.js';
 
 /**

@@ -2,7 +2,7 @@
 import { enabledSymbols, type DotConfig } from '../kconfig/dotconfig.js';
 import type { PriorRun } from '../profile/types.js';
 import type { KnowledgeRun } from './knowledge.js';
-import type { SearchCandidate } from './strategy.js';
+import type { SearchCandidate } from '../kconfig/candidate.js';
 
 /** The options a guess keeps; every other candidate is removed at once in the first test. */
 export interface Guess {

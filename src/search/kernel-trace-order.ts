@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../util/fsx.js';
 import { sha256, sha256File } from '../util/hash.js';
 import type { Normalized } from './evaluator.js';
 import type { EventListener } from './events.js';
-import type { SearchCandidate } from './strategy.js';
+import type { SearchCandidate } from '../kconfig/candidate.js';
 
 /** What the trace boots and reads: the start kernel in the slot that built it, with the run's tests. */
 export type KernelTraceInput = Parameters<typeof traceGuidedCandidates>[0];

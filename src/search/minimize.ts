@@ -5,10 +5,10 @@ import { resolveApp, type Manifest } from '../deps/index.js';
 import { hostStrace } from '../deps/host-strace.js';
 import { packPlanned, planArchive, type PlannedArchive } from '../packager/initramfs.js';
 import { checkStrip } from '../packager/strip.js';
-import { chooseInit, type InitDecision } from '../packager/init-kind.js';
+import { chooseInit } from '../packager/init-kind.js';
 import { TinyxError, interruptedError } from '../errors.js';
-import { makeStartConfig } from '../kconfig/start.js';
-import { formatDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
+import { makeStartConfig } from '../profile/start-config.js';
+import { formatDotConfig } from '../kconfig/dotconfig.js';
 import { loadKconfig, type KconfigModel } from '../kconfig/engine.js';
 import { writeFileAtomic } from '../util/fsx.js';
 import { sha256 } from '../util/hash.js';
@@ -16,15 +16,13 @@ import { prunedLine, reduceRootfs, type ReducedRootfs, type RootfsReduction } fr
 import { checkCandidateNames, planCandidates } from './candidates.js';
 import { stillEnabled } from './fixpoint.js';
 import type { MinimizeOptions } from './options.js';
-import type { AccelDecision } from '../tester/accel.js';
 import type { Verdict } from '../tester/verdict.js';
 import type { Normalized } from './evaluator.js';
 import type { EventListener, Stage } from './events.js';
 import { checkApp, checkOut, checkSettings, checkTests, checkTools } from './inputs.js';
 import { searchCmdline, searchKernel, type KernelSearchResult } from './phases.js';
 import { runRecord } from './run-record.js';
-import { getStrategy } from './strategy.js';
-import type { PoolEvent } from '../remote/pool.js';
+import { getStrategy } from './strategies/index.js';
 import { openKernel, openRunContext } from './context.js';
 import { kernelTraceOrder } from './kernel-trace-order.js';
 import { readPrevious, type Previous } from './previous.js';
@@ -35,63 +33,16 @@ import { oneAtATimeReference } from './model-oracle.js';
 import { harnessNeeds } from '../profile/harness.js';
 import { compareCompressions, compressInitramfs, planCompression, smallerThanShipped, type CompressionComparison } from './compression.js';
 import { recordOutput } from './output-record.js';
-import { SeriesCollector, withStoredSizes, type SearchSeries } from './series.js';
-import type { PartBytes } from '../packager/parts.js';
-import type { Compression } from '../packager/compress.js';
+import { SeriesCollector, withStoredSizes } from './series.js';
 import { leastMemory, parseMiB, type MemorySearch } from './memory.js';
 import type { BootTiming } from '../tester/boot.js';
 import type { Evaluator } from './evaluator.js';
-import type { OutputRecord } from '../output/record.js';
 import { lockOut, type OutLock } from '../output/lock.js';
 import { writeOutput } from '../output/write.js';
+import type { MinimizeResult, StageTime } from './result.js';
 
 export type { MinimizeOptions } from './options.js';
-
-export interface StageTime {
-  stage: Stage;
-  seconds: number;
-}
-
-export interface MinimizeResult {
-  options: MinimizeOptions;
-  kernelVersion: string;
-  /** The tree's cache key and what it was made from (see KernelSource). */
-  kernelTree: string;
-  kernelSource: string;
-  /** What the rootfs stage left out and stripped, and what it saved (absent with --no-prune and --no-strip). */
-  rootfs?: RootfsReduction;
-  /** The least guest memory the result passes with (absent with --keep-memory, or a qemu.memory it cannot read). */
-  memory?: MemorySearch;
-  /** The run's compression (kernel and initramfs), what it was chosen from, and the other compressors' VMs built and booted for comparison. */
-  compression: CompressionComparison;
-  /** How long the start VM and the final VM took to boot (the final: median of its re-checks). */
-  boot: { start?: BootTiming; final?: BootTiming };
-  /** The accelerator the guests ran under (and run.sh uses). */
-  accel: AccelDecision;
-  start: { config: DotConfig; verdict: Verdict; bzImage: string };
-  final: { config: DotConfig; verdict: Verdict; bzImage: string; cmdline: string };
-  kernel: KernelSearchResult;
-  cmdlineRemoved: string[];
-  initramfs: { file: string; compression: Compression; bytes: number; uncompressedBytes: number; entries: number; parts: PartBytes };
-  /** The kernel after each passing test of the search, the start first (for the report's picture). */
-  searchSeries: SearchSeries;
-  /** What went into the guest for the app, and why. */
-  manifest: Manifest;
-  /** The guest's init (tinyx's own or BusyBox's), as --init chose it, and why. */
-  init: InitDecision;
-  evaluations: number;
-  builds: number;
-  /** Candidates whose runs disagreed; each was counted as failing. */
-  flaky: { label: string; detail: string }[];
-  wallSeconds: number;
-  /** Executor pool events (dispatch, re-queue, dropped workers), for the report; empty without workers. */
-  workerEvents: PoolEvent[];
-  stages: StageTime[];
-  /** What the out dir gets, as plain data (src/output writes it). */
-  output: OutputRecord;
-  /** Builds the classic one-at-a-time loop would need on the same start, the Kconfig model judging by this run's needed set (no model: undefined). */
-  oneAtATimeBuilds?: number;
-}
+export type { MinimizeResult, StageTime } from './result.js';
 
 /**
  * Runs the pipeline into `options.out` and writes the result there, holding the out dir's lock from

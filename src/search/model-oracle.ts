@@ -10,7 +10,7 @@ import type { Evaluator, Normalized } from './evaluator.js';
 import { stillEnabled } from './fixpoint.js';
 import type { Guess } from './guess.js';
 import { searchKernel, type KernelSearchResult } from './phases.js';
-import type { SearchCandidate } from './strategy.js';
+import type { SearchCandidate } from '../kconfig/candidate.js';
 
 /**
  * What the search asks of an evaluator, answered by the model: `normalize` is the engine's

@@ -11,7 +11,7 @@ import { harnessNeeds } from '../profile/harness.js';
 import { initramfsFileName } from '../packager/compress.js';
 import type { Report } from '../output/report.js';
 import { packageRoot } from '../util/paths.js';
-import type { MinimizeResult } from './minimize.js';
+import type { MinimizeResult } from './result.js';
 import type { RunRecord } from './run-record.js';
 
 /** A finished run's result, before its output record is added. */

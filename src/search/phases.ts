@@ -2,7 +2,8 @@
 import { enabledSymbols, type DotConfig } from '../kconfig/dotconfig.js';
 import { withValues } from '../kconfig/kernel.js';
 import type { CandidatePlan } from './candidates.js';
-import { getStrategy, type SearchCandidate } from './strategy.js';
+import type { SearchCandidate } from '../kconfig/candidate.js';
+import { getStrategy } from './strategies/index.js';
 import type { Evaluator, Normalized } from './evaluator.js';
 import type { EventListener } from './events.js';
 import { closingCheck, freshCandidates, growth, seenAs, type CandidateStatus, type SeenVerdicts } from './fixpoint.js';

@@ -6,7 +6,8 @@ import { packPlanned, type PackedArchive, type PlannedArchive } from '../package
 import { strippableSections, strippedCopy } from '../packager/strip.js';
 import { partsOf } from '../packager/parts.js';
 import type { RootfsNode } from '../packager/rootfs.js';
-import { getStrategy, type SearchCandidate } from './strategy.js';
+import type { SearchCandidate } from '../kconfig/candidate.js';
+import { getStrategy } from './strategies/index.js';
 
 /**
  * Why a file the analysis added is never a candidate: the app, what the loader cannot start it

@@ -3,7 +3,8 @@ import { withValues } from '../kconfig/kernel.js';
 import type { Evaluator, Normalized } from './evaluator.js';
 import type { EventListener } from './events.js';
 import { seenAs, type SeenVerdicts } from './fixpoint.js';
-import { getStrategy, type SearchCandidate } from './strategy.js';
+import type { SearchCandidate } from '../kconfig/candidate.js';
+import { getStrategy } from './strategies/index.js';
 
 export interface RoundInput {
   evaluator: Evaluator;

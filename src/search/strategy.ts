@@ -1,19 +1,5 @@
 // The search-strategy interface: which candidate sets to try removing, given a pass/fail oracle.
-import { TinyxError } from '../errors.js';
-import { bisect } from './strategies/bisect.js';
-import { ddmin } from './strategies/ddmin.js';
-import { oneAtATime } from './strategies/one-at-a-time.js';
-
-/** One removable thing: a kernel option, or a kernel command-line token (no tree then). */
-export interface SearchCandidate {
-  name: string;
-  /** Menu path / parent for grouping along the Kconfig tree. */
-  menuPath?: string[];
-  /** A candidate whose removal also removes this one (its `depends on` / `if` gate). */
-  parent?: string;
-  /** Lower = try earlier. Ties keep the input order. */
-  priority?: number;
-}
+import type { SearchCandidate } from '../kconfig/candidate.js';
 
 export interface StrategyContext {
   candidates: readonly SearchCandidate[];
@@ -46,26 +32,4 @@ export interface StrategyResult {
 export interface Strategy {
   readonly name: string;
   run(ctx: StrategyContext): Promise<StrategyResult>;
-}
-
-/**
- * one-at-a-time: the reference, one evaluation per candidate that is not a no-op.
- * ddmin: delta debugging over tree-ordered chunks.
- * bisect: adaptive group testing over subtrees; the fewest evaluations in the simulations.
- */
-const STRATEGIES: readonly Strategy[] = [oneAtATime, ddmin, bisect];
-
-export const STRATEGY_NAMES: readonly string[] = STRATEGIES.map((s) => s.name);
-
-/** The strategy a profile gets when it names none. */
-export const DEFAULT_STRATEGY = 'bisect';
-
-export function getStrategy(name: string): Strategy {
-  const found = STRATEGIES.find((s) => s.name === name);
-  if (!found) {
-    throw new TinyxError('TINYX_USAGE', `unknown search strategy "${name}"`, {
-      advice: `one of: ${STRATEGY_NAMES.join(', ')}`,
-    });
-  }
-  return found;
 }

@@ -4,7 +4,7 @@ import type { Evaluator, Normalized } from './evaluator.js';
 import type { EventListener } from './events.js';
 import { growth } from './fixpoint.js';
 import type { Guess } from './guess.js';
-import type { SearchCandidate } from './strategy.js';
+import type { SearchCandidate } from '../kconfig/candidate.js';
 import type { Verdict } from '../tester/verdict.js';
 
 export interface GuessTrial {

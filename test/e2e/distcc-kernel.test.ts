@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApp } from '../../src/deps/index.js';
 import { parseDotConfig } from '../../src/kconfig/dotconfig.js';
 import { KernelConfigTool, withValues } from '../../src/kconfig/kernel.js';
-import { resolveKernelSource } from '../../src/kconfig/source.js';
+import { resolveKernelSource } from '../../src/profile/kernel-source.js';
 import { buildInitramfs } from '../../src/packager/initramfs.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { distccEnv, distccJobs } from '../../src/remote/distcc.js';

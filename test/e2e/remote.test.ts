@@ -5,7 +5,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KernelConfigTool, withValues } from '../../src/kconfig/kernel.js';
-import { resolveKernelSource } from '../../src/kconfig/source.js';
+import { resolveKernelSource } from '../../src/profile/kernel-source.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { hashConfig } from '../../src/search/evaluator.js';
 import type { MinimizeEvent } from '../../src/search/events.js';

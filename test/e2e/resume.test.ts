@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KernelConfigTool, withValues } from '../../src/kconfig/kernel.js';
-import { resolveKernelSource } from '../../src/kconfig/source.js';
+import { resolveKernelSource } from '../../src/profile/kernel-source.js';
 import { hashConfig } from '../../src/search/evaluator.js';
 import { Workspace } from '../../src/tester/workspace.js';
 import { startKernel } from '../helpers/start-kernel.js';

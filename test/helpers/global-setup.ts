@@ -1,7 +1,7 @@
 // Before any test: make sure the start kernel exists, so no test's timeout pays for a cold build;
 // and unpack the newer kernel tree (linux-source-6.12, when installed) that the compatibility tests also read.
 import { existsSync } from 'node:fs';
-import { resolveKernelSource } from '../../src/kconfig/source.js';
+import { resolveKernelSource } from '../../src/profile/kernel-source.js';
 import { TARBALL_DIR } from '../../src/kconfig/tarball.js';
 import { startKernel } from './start-kernel.js';
 

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KernelConfigTool, withValues } from '../../src/kconfig/kernel.js';
-import { resolveKernelSource, type KernelSource } from '../../src/kconfig/source.js';
-import { makeStartConfig } from '../../src/kconfig/start.js';
+import type { KernelSource } from '../../src/kconfig/source.js';
+import { resolveKernelSource } from '../../src/profile/kernel-source.js';
+import { makeStartConfig } from '../../src/profile/start-config.js';
 import { enabledSymbols, diffDotConfig } from '../../src/kconfig/dotconfig.js';
 import { loadProfile, parseProfile } from '../../src/profile/load.js';
 

@@ -2,7 +2,8 @@ import { cp, mkdtemp, mkdir, readdir, readFile, rm, stat, symlink, utimes, write
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { kernelVersion, resolveKernelSource } from '../../src/kconfig/source.js';
+import { kernelVersion } from '../../src/kconfig/source.js';
+import { resolveKernelSource } from '../../src/profile/kernel-source.js';
 import { isTinyxError } from '../../src/errors.js';
 import { sha256File } from '../../src/util/hash.js';
 import { fakeGitTree, fakeTarball, fakeTree, git } from './faketree.js';

@@ -6,12 +6,12 @@ import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTinyxError } from '../../src/errors.js';
-import { resolveKernelSource } from '../../src/kconfig/source.js';
+import { resolveKernelSource } from '../../src/profile/kernel-source.js';
 import { fakeTarball, fakeTree } from './faketree.js';
 
 const REPO = path.resolve(__dirname, '../..');
 /** The processes run the built tinyx (npm run build); these are its files the tests are about. */
-const BUILT = ['kconfig/source', 'kconfig/tarball', 'kconfig/tree-lock'];
+const BUILT = ['profile/kernel-source', 'kconfig/source', 'kconfig/tarball', 'kconfig/tree-lock'];
 /** A profile that names no kernel package: the newest tarball of the dir is used. */
 const NEWEST = { name: 'newest', kernel: {} };
 
@@ -56,7 +56,7 @@ interface Resolver {
 
 function resolver(setup: Setup, kernelSrc?: string): Resolver {
   const child = execa('node', ['--input-type=module', '-e', `
-    const { resolveKernelSource } = await import(${JSON.stringify(path.join(REPO, 'dist/kconfig/source.js'))});
+    const { resolveKernelSource } = await import(${JSON.stringify(path.join(REPO, 'dist/profile/kernel-source.js'))});
     const { statSync } = await import('node:fs');
     const found = await resolveKernelSource({ tarballDir: ${JSON.stringify(setup.tarballDir)}, profile: ${JSON.stringify(NEWEST)}${kernelSrc ? `, kernelSrc: ${JSON.stringify(kernelSrc)}` : ''} })
       .then((s) => ({ dir: s.dir, key: s.key, inode: statSync(s.dir + '/Makefile').ino }), (e) => ({ code: e.code ?? String(e) }));

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveKernelSource } from '../../src/kconfig/source.js';
+import { resolveKernelSource } from '../../src/profile/kernel-source.js';
 import { connectWorker } from '../../src/remote/connect.js';
 import type { SshConnection } from '../../src/remote/connection.js';
 import { resolveRemoteSource } from '../../src/remote/source.js';

@@ -1,5 +1,6 @@
 // A synthetic pass/fail oracle with a known needed set, counting evaluations like the real caller.
-import type { SearchCandidate, StrategyContext, StrategyResult } from '../../src/search/strategy.js';
+import type { StrategyContext, StrategyResult } from '../../src/search/strategy.js';
+import type { SearchCandidate } from '../../src/kconfig/candidate.js';
 import { rng } from '../../src/util/rng.js';
 
 export interface FakeModel {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { enabledSymbols } from '../../src/kconfig/dotconfig.js';
 import type { MinimizeEvent } from '../../src/search/events.js';
 import { searchKernel } from '../../src/search/phases.js';
-import { DEFAULT_STRATEGY } from '../../src/search/strategy.js';
+import { DEFAULT_STRATEGY } from '../../src/profile/strategy-names.js';
 import { FakeKernel } from './fake-kernel.js';
 import { FakeOracle, type FakeModel } from './fake-oracle.js';
 import { SELECTING_KERNEL } from './strategy-models.js';

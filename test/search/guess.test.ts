@@ -4,7 +4,8 @@ import { enabledSymbols } from '../../src/kconfig/dotconfig.js';
 import { coreOf, fromGuess, learnedGuess, orderByGuess, type Guess } from '../../src/search/guess.js';
 import type { KnowledgeRun } from '../../src/search/knowledge.js';
 import { searchKernel } from '../../src/search/phases.js';
-import { DEFAULT_STRATEGY, type SearchCandidate } from '../../src/search/strategy.js';
+import { DEFAULT_STRATEGY } from '../../src/profile/strategy-names.js';
+import type { SearchCandidate } from '../../src/kconfig/candidate.js';
 import type { PriorRun } from '../../src/profile/types.js';
 
 /** The prior as option -> examples (easier to read here), as the profile holds it: example -> options. */

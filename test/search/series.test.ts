@@ -10,7 +10,7 @@ import type { MinimizeEvent, Stage } from '../../src/search/events.js';
 import { Journal, type JournalEntry } from '../../src/search/journal.js';
 import { searchKernel } from '../../src/search/phases.js';
 import { SeriesCollector, withStoredSizes } from '../../src/search/series.js';
-import { DEFAULT_STRATEGY } from '../../src/search/strategy.js';
+import { DEFAULT_STRATEGY } from '../../src/profile/strategy-names.js';
 import type { Executor, Job } from '../../src/tester/executor.js';
 import type { Verdict } from '../../src/tester/verdict.js';
 import { FakeKernel } from './fake-kernel.js';

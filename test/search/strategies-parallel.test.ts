@@ -1,7 +1,8 @@
 // Strategies under parallel evaluation with random delays, and when aborted.
 import { describe, expect, it } from 'vitest';
 import { isTinyxError } from '../../src/errors.js';
-import { getStrategy, STRATEGY_NAMES } from '../../src/search/strategy.js';
+import { STRATEGY_NAMES } from '../../src/profile/strategy-names.js';
+import { getStrategy } from '../../src/search/strategies/index.js';
 import { FakeOracle, type FakeModel } from './fake-oracle.js';
 import { flatModel, kernelModel, pickIndexes } from './strategy-models.js';
 

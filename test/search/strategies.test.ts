@@ -1,7 +1,8 @@
 // Every strategy against the fake oracle: the result, its 1-minimality and what it costs.
 import { describe, expect, it } from 'vitest';
 import { isTinyxError } from '../../src/errors.js';
-import { DEFAULT_STRATEGY, getStrategy, STRATEGY_NAMES } from '../../src/search/strategy.js';
+import { DEFAULT_STRATEGY, STRATEGY_NAMES } from '../../src/profile/strategy-names.js';
+import { getStrategy } from '../../src/search/strategies/index.js';
 import { FakeOracle, type FakeModel } from './fake-oracle.js';
 import { flatModel, kernelModel, pickIndexes } from './strategy-models.js';
 

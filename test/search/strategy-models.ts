@@ -1,5 +1,5 @@
 // Synthetic search spaces for the strategy tests: flat token lists and kernel-shaped option trees.
-import type { SearchCandidate } from '../../src/search/strategy.js';
+import type { SearchCandidate } from '../../src/kconfig/candidate.js';
 import { rng } from '../../src/util/rng.js';
 import type { FakeModel } from './fake-oracle.js';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { splitEven } from '../../src/search/strategies/ddmin.js';
 import { buildForest, namesOf, sizeOf } from '../../src/search/strategies/tree.js';
-import type { SearchCandidate } from '../../src/search/strategy.js';
+import type { SearchCandidate } from '../../src/kconfig/candidate.js';
 
 describe('buildForest', () => {
   it('hangs children under their parent and keeps a menu together', () => {

@@ -5,7 +5,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, realpath, rm, symli
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveKernelSource } from '../../src/kconfig/source.js';
+import { resolveKernelSource } from '../../src/profile/kernel-source.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { Evaluator } from '../../src/search/evaluator.js';
 import type { MinimizeEvent } from '../../src/search/events.js';

@@ -1,6 +1,6 @@
 // The flags of `tinyx minimize`, each once: its value, default, help, README text and the options group it feeds.
 import { DEFAULT_PROFILE, profileNames } from '../../profile/load.js';
-import { STRATEGY_NAMES } from '../../search/strategy.js';
+import { STRATEGY_NAMES } from '../../profile/strategy-names.js';
 import { INIT_CHOICES } from '../../packager/init-kind.js';
 import { COMPRESSION_CHOICES, COMPRESSIONS } from '../../packager/compress.js';
 import type { MinimizeOptionGroups } from '../../search/options.js';

@@ -1,5 +1,5 @@
 // Orders candidates along the Kconfig tree: menus kept together, a parent before what hangs under it.
-import type { SearchCandidate } from '../strategy.js';
+import type { SearchCandidate } from '../../kconfig/candidate.js';
 
 /** A candidate with the candidates whose `parent` it is; removing it removes the whole subtree. */
 export interface TreeNode {

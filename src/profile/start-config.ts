@@ -1,10 +1,10 @@
 // The start config of a profile: base target + the profile's options, normalized by the kernel.
-import type { Profile } from '../profile/types.js';
+import type { Profile } from './types.js';
 import { TinyxError } from '../errors.js';
 import { COMPRESSORS, withCompression, type Compression } from '../packager/compress.js';
-import { harnessAlways } from '../profile/harness.js';
-import { withValues, type KernelConfigTool } from './kernel.js';
-import type { DotConfig } from './dotconfig.js';
+import { harnessAlways } from './harness.js';
+import { withValues, type KernelConfigTool } from '../kconfig/kernel.js';
+import type { DotConfig } from '../kconfig/dotconfig.js';
 
 export interface StartConfig {
   config: DotConfig;

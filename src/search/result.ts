@@ -1,0 +1,64 @@
+// What a minimize run returns: the start and final kernels, what each stage found, and the out dir's record.
+import type { Manifest } from '../deps/manifest.js';
+import type { DotConfig } from '../kconfig/dotconfig.js';
+import type { OutputRecord } from '../output/record.js';
+import type { Compression } from '../packager/compress.js';
+import type { InitDecision } from '../packager/init-kind.js';
+import type { PartBytes } from '../packager/parts.js';
+import type { PoolEvent } from '../remote/pool.js';
+import type { AccelDecision } from '../tester/accel.js';
+import type { BootTiming } from '../tester/boot.js';
+import type { Verdict } from '../tester/verdict.js';
+import type { CompressionComparison } from './compression.js';
+import type { Stage } from './events.js';
+import type { MemorySearch } from './memory.js';
+import type { MinimizeOptions } from './options.js';
+import type { KernelSearchResult } from './phases.js';
+import type { RootfsReduction } from './rootfs.js';
+import type { SearchSeries } from './series.js';
+
+export interface StageTime {
+  stage: Stage;
+  seconds: number;
+}
+
+export interface MinimizeResult {
+  options: MinimizeOptions;
+  kernelVersion: string;
+  /** The tree's cache key and what it was made from (see KernelSource). */
+  kernelTree: string;
+  kernelSource: string;
+  /** What the rootfs stage left out and stripped, and what it saved (absent with --no-prune and --no-strip). */
+  rootfs?: RootfsReduction;
+  /** The least guest memory the result passes with (absent with --keep-memory, or a qemu.memory it cannot read). */
+  memory?: MemorySearch;
+  /** The run's compression (kernel and initramfs), what it was chosen from, and the other compressors' VMs built and booted for comparison. */
+  compression: CompressionComparison;
+  /** How long the start VM and the final VM took to boot (the final: median of its re-checks). */
+  boot: { start?: BootTiming; final?: BootTiming };
+  /** The accelerator the guests ran under (and run.sh uses). */
+  accel: AccelDecision;
+  start: { config: DotConfig; verdict: Verdict; bzImage: string };
+  final: { config: DotConfig; verdict: Verdict; bzImage: string; cmdline: string };
+  kernel: KernelSearchResult;
+  cmdlineRemoved: string[];
+  initramfs: { file: string; compression: Compression; bytes: number; uncompressedBytes: number; entries: number; parts: PartBytes };
+  /** The kernel after each passing test of the search, the start first (for the report's picture). */
+  searchSeries: SearchSeries;
+  /** What went into the guest for the app, and why. */
+  manifest: Manifest;
+  /** The guest's init (tinyx's own or BusyBox's), as --init chose it, and why. */
+  init: InitDecision;
+  evaluations: number;
+  builds: number;
+  /** Candidates whose runs disagreed; each was counted as failing. */
+  flaky: { label: string; detail: string }[];
+  wallSeconds: number;
+  /** Executor pool events (dispatch, re-queue, dropped workers), for the report; empty without workers. */
+  workerEvents: PoolEvent[];
+  stages: StageTime[];
+  /** What the out dir gets, as plain data (src/output writes it). */
+  output: OutputRecord;
+  /** Builds the classic one-at-a-time loop would need on the same start, the Kconfig model judging by this run's needed set (no model: undefined). */
+  oneAtATimeBuilds?: number;
+}
