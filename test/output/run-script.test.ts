@@ -120,4 +120,19 @@ describe('run.sh', () => {
     for (const port of ['1', '65535']) expect(after(await argv(vm, `port-${port}`, port), '-netdev')).toBe(`user,id=n0,hostfwd=tcp:127.0.0.1:${port}-:80`);
     expect(after(await argv(vm, 'port-default'), '-netdev')).toBe('user,id=n0,hostfwd=tcp:127.0.0.1:8080-:80');
   });
+
+  it('hands QEMU this exact command line, under either accelerator', async () => {
+    expect(await argv(await launch('qemu-microvm', 8080), 'exact-microvm', '9123')).toEqual([
+      '-machine', 'microvm,acpi=off', '-accel', 'tcg', '-m', '256M', '-smp', '1', '-no-reboot',
+      '-nodefaults', '-no-user-config', '-display', 'none', '-serial', 'mon:stdio',
+      '-kernel', 'bzImage', '-initrd', 'initramfs.cpio.xz', '-append', 'console=ttyS0 panic=-1 reboot=t',
+      '-netdev', 'user,id=n0,hostfwd=tcp:127.0.0.1:9123-:8080', '-device', 'virtio-net-device,netdev=n0',
+    ]);
+    const vm = { ...(await launch('qemu-x86_64', 0)), accel: 'kvm' as const, extraArgs: ['-name', 'x'] };
+    expect(await argv(vm, 'exact-pc')).toEqual([
+      '-machine', 'pc', '-accel', 'kvm', '-cpu', 'host', '-m', '256M', '-smp', '1', '-no-reboot',
+      '-nodefaults', '-no-user-config', '-display', 'none', '-serial', 'mon:stdio',
+      '-kernel', 'bzImage', '-initrd', 'initramfs.cpio.xz', '-append', 'console=ttyS0 panic=-1 reboot=t', '-name', 'x',
+    ]);
+  });
 });

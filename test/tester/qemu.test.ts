@@ -46,4 +46,16 @@ describe('qemuArgs', () => {
     const args = qemuArgs({ ...(await spec('qemu-microvm', 80)), extraArgs: ['-device', 'isa-debug-exit'] });
     expect(args.slice(-4)).toEqual(['-device', 'virtio-net-device,netdev=n0', '-device', 'isa-debug-exit']);
   });
+
+  it('gives the tester\'s QEMU this exact command line (pc with a port, microvm without)', async () => {
+    expect(qemuArgs(await spec('qemu-x86_64', 80))).toEqual([
+      '-M', 'pc', '-accel', 'tcg', '-m', '256M', '-smp', '1', '-no-reboot', '-nodefaults', '-no-user-config', '-display', 'none', '-serial', 'stdio',
+      '-kernel', '/k/bzImage', '-initrd', '/k/initramfs.cpio.xz', '-append', 'console=ttyS0 panic=-1',
+      '-netdev', 'user,id=n0,hostfwd=tcp:127.0.0.1:34567-:80', '-device', 'virtio-net-pci,netdev=n0',
+    ]);
+    expect(qemuArgs({ ...(await spec('qemu-microvm', 0)), accel: 'kvm' })).toEqual([
+      '-M', 'microvm,acpi=off', '-accel', 'kvm', '-cpu', 'host', '-m', '256M', '-smp', '1', '-no-reboot', '-nodefaults', '-no-user-config', '-display', 'none', '-serial', 'stdio',
+      '-kernel', '/k/bzImage', '-initrd', '/k/initramfs.cpio.xz', '-append', 'console=ttyS0 panic=-1',
+    ]);
+  });
 });
