@@ -2,9 +2,9 @@
 import { chmod, copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { COMPRESSIONS, initramfsFileName } from '../packager/compress.js';
+import { runScript } from '../vm/run-script.js';
 import type { OutputRecord } from './record.js';
 import { renderMarkdown, type Report } from './report.js';
-import { runScript } from './run-script.js';
 import { renderSvg, SVG_FILE } from './svg.js';
 import { replaceResult, settleResult } from './swap.js';
 

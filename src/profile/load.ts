@@ -10,14 +10,15 @@ import { packageRoot } from '../util/paths.js';
 import { didYouMean } from '../util/suggest.js';
 import { symbolName } from '../kconfig/dotconfig.js';
 import { PACKAGE_NAME } from '../kconfig/tarball.js';
-import type { Profile } from './types.js';
-import { ACCEL_CHOICES, type AccelChoice } from '../tester/accel.js';
-import { DEFAULT_NET_DEVICE } from '../tester/qemu.js';
+import { ACCEL_CHOICES, type AccelChoice, type Profile } from './types.js';
 import { DEFAULT_STRATEGY, STRATEGY_NAMES } from '../search/strategy.js';
 import { COMPRESSION_CHOICES, type CompressionChoice } from '../packager/compress.js';
 import { RUN_DECOMPRESSOR } from './harness.js';
 
 export const DEFAULT_PROFILE = 'qemu-x86_64';
+
+/** The guest's network card when the profile names none: virtio on the PCI bus of QEMU's `pc`. */
+export const DEFAULT_NET_DEVICE = 'virtio-net-pci';
 
 /** A profile name from profiles/, or a path to a YAML file. */
 export async function loadProfile(nameOrPath: string = DEFAULT_PROFILE): Promise<Profile> {

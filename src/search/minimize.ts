@@ -16,7 +16,7 @@ import { prunedLine, reduceRootfs, type ReducedRootfs, type RootfsReduction } fr
 import { checkCandidateNames, planCandidates } from './candidates.js';
 import { stillEnabled } from './fixpoint.js';
 import type { MinimizeOptions } from './options.js';
-import type { AccelDecision } from '../tester/accel.js';
+import type { AccelDecision } from '../vm/accel.js';
 import type { Verdict } from '../tester/verdict.js';
 import type { Normalized } from './evaluator.js';
 import type { EventListener, Stage } from './events.js';

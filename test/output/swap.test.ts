@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockOut } from '../../src/output/lock.js';
 import type { OutputRecord } from '../../src/output/record.js';
 import { renderMarkdown } from '../../src/output/report.js';
-import { runScript } from '../../src/output/run-script.js';
+import { runScript } from '../../src/vm/run-script.js';
 import { renderSvg, SVG_FILE } from '../../src/output/svg.js';
 import { OUTPUT_FILES, writeOutput } from '../../src/output/write.js';
 import { COMPRESSIONS, initramfsFileName } from '../../src/packager/compress.js';

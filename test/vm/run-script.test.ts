@@ -5,10 +5,10 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VmLaunch } from '../../src/output/record.js';
-import { runScript } from '../../src/output/run-script.js';
+import { runScript } from '../../src/vm/run-script.js';
+import type { VmLaunch } from '../../src/vm/spec.js';
 import { loadProfile } from '../../src/profile/load.js';
-import { recordAccel, resolveAccel } from '../../src/tester/accel.js';
+import { recordAccel, resolveAccel } from '../../src/vm/accel.js';
 import { tempDir } from '../deps/helpers.js';
 import { exists, hostileValues } from '../helpers/hostile.js';
 
@@ -29,7 +29,7 @@ async function launch(profileName: string, port: number): Promise<VmLaunch> {
   const { qemu } = await loadProfile(profileName);
   return {
     machine: qemu.machine, memory: qemu.memory, netDevice: qemu.netDevice, extraArgs: qemu.extraArgs,
-    port, initramfs: 'initramfs.cpio.xz', accel: 'tcg', reason: 'asked for',
+    port, initramfs: 'initramfs.cpio.xz', accel: 'tcg', reason: 'asked for'
   };
 }
 
