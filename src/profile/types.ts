@@ -47,6 +47,13 @@ export interface Profile {
     netDevice: string;
     extraArgs: string[];
   };
+  vm: {
+    /**
+     * The machine monitors whose launch files the out dir gets, by name (see src/vm/targets.ts): qemu
+     * (run.sh) always.
+     */
+    targets: string[];
+  };
   search: {
     /** Strategy for kernel options, by name (see src/search/strategies). */
     strategy: string;

@@ -1,9 +1,17 @@
 // run.sh: a script that boots the result; ./run.sh [host-port] forwards 127.0.0.1:host-port to the app.
 import { quote } from '../util/shell.js';
 import { accelArgs } from './accel.js';
+import type { MachineMonitor } from './monitor.js';
 import { QEMU_BINARY, qemuArgv } from './qemu.js';
 import { fromScript, shellCommand, wordsFromScript } from './shell-argv.js';
 import { launchSpec, type VmLaunch } from './spec.js';
+
+/** QEMU's target: run.sh. */
+export const qemuTarget: MachineMonitor = {
+  name: 'qemu',
+  bootsWithoutKvm: true,
+  launchFile: (launch) => ({ name: 'run.sh', text: runScript(launch), executable: true }),
+};
 
 /** run.sh, from QEMU's one command line: the host port, the accelerator and the cmdline file are the script's. */
 export function runScript(vm: VmLaunch): string {

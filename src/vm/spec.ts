@@ -52,6 +52,8 @@ export interface VmLaunch {
   /** The accelerator the run used, and why it was chosen. */
   accel: Accel;
   reason: string;
+  /** The profile's vm.targets: the monitors whose launch files the out dir gets (qemu's is run.sh). */
+  targets: string[];
 }
 
 /** The out dir's VM: its kernel and initramfs by their names there, and `cmdline` (a value, or the script's reading of the cmdline file). */

@@ -26,10 +26,10 @@ afterAll(async () => tmp?.cleanup());
 
 /** The launch a run on `profileName` records (its qemu section), for the app's port. */
 async function launch(profileName: string, port: number): Promise<VmLaunch> {
-  const { qemu } = await loadProfile(profileName);
+  const { qemu, vm } = await loadProfile(profileName);
   return {
     machine: qemu.machine, memory: qemu.memory, netDevice: qemu.netDevice, extraArgs: qemu.extraArgs,
-    port, initramfs: 'initramfs.cpio.xz', accel: 'tcg', reason: 'asked for'
+    port, initramfs: 'initramfs.cpio.xz', accel: 'tcg', reason: 'asked for', targets: vm.targets,
   };
 }
 
