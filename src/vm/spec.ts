@@ -1,4 +1,5 @@
 // The VM a guest runs as, whichever monitor starts it: built once from the profile and the run's facts.
+import { TinyxError } from '../errors.js';
 import type { Profile } from '../profile/types.js';
 import type { Accel } from './accel.js';
 
@@ -60,3 +61,21 @@ export interface VmLaunch {
 export function launchSpec(launch: VmLaunch, cmdline: string, hostPort: number | string): VmSpec {
   return vmSpec(launch, { kernel: 'bzImage', initramfs: launch.initramfs, cmdline, port: launch.port, hostPort });
 }
+
+/** Guest memory in MiB, from QEMU's spelling (`256M`, `1G`, `256`: MiB): what monitors taking a number need. */
+export function mebibytes(memory: string): number {
+  const match = /^(\d+)([MG]?)$/i.exec(memory.trim());
+  const mib = match ? Number(match[1]) * (match[2]?.toUpperCase() === 'G' ? 1024 : 1) : NaN;
+  if (!Number.isSafeInteger(mib) || mib < 1) {
+    throw new TinyxError('TINYX_PROFILE_INVALID', `Guest memory "${memory}" is not a whole number of MiB or GiB.`, {
+      advice: 'Give qemu.memory as 256M or 1G in the profile (or --memory).',
+    });
+  }
+  return mib;
+}
+
+/** The guest's network card's MAC address under every monitor: QEMU's default one. */
+export const GUEST_MAC = '52:54:00:12:34:56';
+
+/** The host's TAP device a guest is attached to by the monitors without a user-mode network (Firecracker). */
+export const HOST_TAP = 'tinyx0';

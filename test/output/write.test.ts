@@ -66,6 +66,18 @@ describe('writeOutput', () => {
     expect(script).toContain('case "${TINYX_ACCEL:-tcg}" in');
   });
 
+  it('writes the launch file of each of the profile\'s vm.targets beside run.sh, and a result without them leaves none behind', async () => {
+    const out = path.join(tmp.dir, 'targets');
+    await writeOutput({ ...record, launch: { ...record.launch, targets: ['qemu', 'firecracker'] } }, out);
+    const names = async () => (await readdir(out)).filter((n) => !n.startsWith('.')).sort();
+    expect(await names()).toEqual([...OUTPUT_FILES, 'initramfs.cpio.gz', 'firecracker.json'].sort());
+    const firecracker = JSON.parse(await readFile(path.join(out, 'firecracker.json'), 'utf8')) as Record<string, unknown>;
+    expect(firecracker['boot-source']).toEqual({ kernel_image_path: 'bzImage', initrd_path: 'initramfs.cpio.gz', boot_args: 'console=ttyS0' });
+    expect((await stat(path.join(out, 'firecracker.json'))).mode & 0o111).toBe(0);
+    await writeOutput(record, out);
+    expect(await names()).toEqual([...OUTPUT_FILES, 'initramfs.cpio.gz'].sort());
+  });
+
   it('lists the harness options in the kept section of report.md, apart from those kept by verdicts', () => {
     const md = renderMarkdown(report);
     const kept = md.slice(md.indexOf('## Kept'), md.indexOf('## Removed'));

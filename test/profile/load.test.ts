@@ -238,9 +238,10 @@ describe('the microvm profile', () => {
 });
 
 describe('profile vm.targets', () => {
-  it('names the launch files the out dir gets: qemu alone unless the profile says more', () => {
+  it('names the launch files the out dir gets: qemu alone unless the profile says more, the microvm profile adds firecracker', async () => {
     expect(parseProfile('name: x\n', 'x.yaml').vm.targets).toEqual(['qemu']);
     expect(parseProfile('vm:\n  targets: [qemu, cloud-hypervisor]\n', 'v.yaml').vm.targets).toEqual(['qemu', 'cloud-hypervisor']);
+    expect((await loadProfile('qemu-microvm')).vm.targets).toEqual(['qemu', 'firecracker']);
   });
 
   it('refuses a list without qemu (it boots the candidates and writes run.sh) or naming a target twice, with its line', () => {

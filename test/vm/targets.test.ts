@@ -9,18 +9,20 @@ describe('launchTargets', () => {
     const launch: VmLaunch = {
       machine: 'pc', memory: '64M', extraArgs: [], port: 80, initramfs: 'initramfs.cpio.gz', accel: 'tcg', reason: 'asked for', targets: [],
     };
-    const targets = launchTargets(['qemu']);
-    expect(targets.map((t) => [t.name, t.launchFile(launch, 'console=ttyS0').name, t.bootsWithoutKvm])).toEqual([['qemu', 'run.sh', true]]);
+    const targets = launchTargets(['firecracker', 'qemu']);
+    expect(targets.map((t) => [t.name, t.launchFile(launch, 'console=ttyS0').name, t.bootsWithoutKvm])).toEqual([
+      ['firecracker', 'firecracker.json', false], ['qemu', 'run.sh', true],
+    ]);
   });
 
   it('refuses a name no target has, suggesting the one meant', () => {
     let error: unknown;
     try {
-      launchTargets(['qemu', 'qemmu']);
+      launchTargets(['qemu', 'firecraker']);
     } catch (e) {
       error = e;
     }
     expect(isTinyxError(error, 'TINYX_PROFILE_INVALID')).toBe(true);
-    expect((error as Error).message).toBe('vm.targets names "qemmu", which is no target (did you mean "qemu"?); known targets: qemu.');
+    expect((error as Error).message).toBe('vm.targets names "firecraker", which is no target (did you mean "firecracker"?); known targets: qemu, firecracker.');
   });
 });
