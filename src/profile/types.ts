@@ -50,7 +50,7 @@ export interface Profile {
   vm: {
     /**
      * The machine monitors whose launch files the out dir gets, by name (see src/vm/targets.ts): qemu
-     * (run.sh) always, firecracker.
+     * (run.sh) always, firecracker, cloud-hypervisor.
      */
     targets: string[];
   };

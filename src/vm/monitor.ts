@@ -1,4 +1,4 @@
-// What starts a VM (QEMU, Firecracker): one file per target in src/vm/, listed in targets.ts.
+// What starts a VM (QEMU, Firecracker, Cloud Hypervisor): one file per target in src/vm/, listed in targets.ts.
 import type { VmLaunch } from './spec.js';
 
 /** A launch file a target writes into the out dir (QEMU's is run.sh). */

@@ -77,5 +77,5 @@ export function mebibytes(memory: string): number {
 /** The guest's network card's MAC address under every monitor: QEMU's default one. */
 export const GUEST_MAC = '52:54:00:12:34:56';
 
-/** The host's TAP device a guest is attached to by the monitors without a user-mode network (Firecracker). */
+/** The host's TAP device a guest is attached to by the monitors without a user-mode network (Firecracker, Cloud Hypervisor). */
 export const HOST_TAP = 'tinyx0';

@@ -68,12 +68,13 @@ describe('writeOutput', () => {
 
   it('writes the launch file of each of the profile\'s vm.targets beside run.sh, and a result without them leaves none behind', async () => {
     const out = path.join(tmp.dir, 'targets');
-    await writeOutput({ ...record, launch: { ...record.launch, targets: ['qemu', 'firecracker'] } }, out);
+    await writeOutput({ ...record, launch: { ...record.launch, targets: ['qemu', 'firecracker', 'cloud-hypervisor'] } }, out);
     const names = async () => (await readdir(out)).filter((n) => !n.startsWith('.')).sort();
-    expect(await names()).toEqual([...OUTPUT_FILES, 'initramfs.cpio.gz', 'firecracker.json'].sort());
+    expect(await names()).toEqual([...OUTPUT_FILES, 'initramfs.cpio.gz', 'firecracker.json', 'run-cloud-hypervisor.sh'].sort());
     const firecracker = JSON.parse(await readFile(path.join(out, 'firecracker.json'), 'utf8')) as Record<string, unknown>;
     expect(firecracker['boot-source']).toEqual({ kernel_image_path: 'bzImage', initrd_path: 'initramfs.cpio.gz', boot_args: 'console=ttyS0' });
     expect((await stat(path.join(out, 'firecracker.json'))).mode & 0o111).toBe(0);
+    expect((await stat(path.join(out, 'run-cloud-hypervisor.sh'))).mode & 0o111).toBe(0o111);
     await writeOutput(record, out);
     expect(await names()).toEqual([...OUTPUT_FILES, 'initramfs.cpio.gz'].sort());
   });

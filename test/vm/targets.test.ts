@@ -9,9 +9,9 @@ describe('launchTargets', () => {
     const launch: VmLaunch = {
       machine: 'pc', memory: '64M', extraArgs: [], port: 80, initramfs: 'initramfs.cpio.gz', accel: 'tcg', reason: 'asked for', targets: [],
     };
-    const targets = launchTargets(['firecracker', 'qemu']);
+    const targets = launchTargets(['qemu', 'cloud-hypervisor', 'firecracker']);
     expect(targets.map((t) => [t.name, t.launchFile(launch, 'console=ttyS0').name, t.bootsWithoutKvm])).toEqual([
-      ['firecracker', 'firecracker.json', false], ['qemu', 'run.sh', true],
+      ['qemu', 'run.sh', true], ['cloud-hypervisor', 'run-cloud-hypervisor.sh', false], ['firecracker', 'firecracker.json', false],
     ]);
   });
 
@@ -23,6 +23,6 @@ describe('launchTargets', () => {
       error = e;
     }
     expect(isTinyxError(error, 'TINYX_PROFILE_INVALID')).toBe(true);
-    expect((error as Error).message).toBe('vm.targets names "firecraker", which is no target (did you mean "firecracker"?); known targets: qemu, firecracker.');
+    expect((error as Error).message).toBe('vm.targets names "firecraker", which is no target (did you mean "firecracker"?); known targets: qemu, firecracker, cloud-hypervisor.');
   });
 });
