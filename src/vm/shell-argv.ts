@@ -28,7 +28,12 @@ export function shellCommand(argv: string[], width = 100): string {
 function shellWord(arg: string): string {
   if (arg.startsWith(MARK + MARK)) return arg.slice(2);
   if (!arg.includes(MARK)) return quote(arg);
-  // Literal parts and expansions alternate; in double quotes, only \ $ ` " need a backslash.
-  const text = arg.split(MARK).map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\$`"]/g, '\\$&'))).join('');
+  // Literal parts and expansions alternate; in double quotes, only \ $ ` " need a backslash, and a
+  // variable followed by a name's character needs braces ($HOST_PORT-: is whole, ${X}a is not $Xa).
+  const parts = arg.split(MARK);
+  const text = parts.map((part, i) => {
+    if (i % 2 === 0) return part.replace(/[\\$`"]/g, '\\$&');
+    return /^\$\w+$/.test(part) && /^\w/.test(parts[i + 1] ?? '') ? `\${${part.slice(1)}}` : part;
+  }).join('');
   return `"${text}"`;
 }
