@@ -9,7 +9,7 @@
 //   node bench/from-repair.mjs [--seeds N] [--strategy NAME]
 import { enabledSymbols } from '../dist/kconfig/dotconfig.js';
 import { loadKconfig } from '../dist/kconfig/engine.js';
-import { makeStartConfig } from '../dist/kconfig/start.js';
+import { makeStartConfig } from '../dist/profile/start-config.js';
 import { loadProfile, DEFAULT_PROFILE } from '../dist/profile/load.js';
 import { planCandidates } from '../dist/search/candidates.js';
 import { fromGuess, learnedGuess } from '../dist/search/guess.js';

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDotConfig } from '../dist/kconfig/dotconfig.js';
 import { loadKconfig } from '../dist/kconfig/engine.js';
-import { resolveKernelSource } from '../dist/kconfig/source.js';
+import { resolveKernelSource } from '../dist/profile/kernel-source.js';
 
 const argIndex = process.argv.indexOf('--kernel-src');
 const source = await resolveKernelSource({ kernelSrc: argIndex > 0 ? process.argv[argIndex + 1] : undefined });

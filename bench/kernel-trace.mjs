@@ -14,7 +14,7 @@ import { resolveApp } from '../dist/deps/index.js';
 import { canonicalDotConfig, enabledSymbols, parseDotConfig } from '../dist/kconfig/dotconfig.js';
 import { loadKconfig } from '../dist/kconfig/engine.js';
 import { KernelConfigTool } from '../dist/kconfig/kernel.js';
-import { makeStartConfig } from '../dist/kconfig/start.js';
+import { makeStartConfig } from '../dist/profile/start-config.js';
 import { buildInitramfs } from '../dist/packager/initramfs.js';
 import { loadProfile } from '../dist/profile/load.js';
 import { planCandidates } from '../dist/search/candidates.js';

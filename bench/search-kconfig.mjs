@@ -36,7 +36,7 @@ import { readFile } from 'node:fs/promises';
 import { canonicalDotConfig, enabledSymbols } from '../dist/kconfig/dotconfig.js';
 import { withValues } from '../dist/kconfig/kernel.js';
 import { loadKconfig } from '../dist/kconfig/engine.js';
-import { makeStartConfig } from '../dist/kconfig/start.js';
+import { makeStartConfig } from '../dist/profile/start-config.js';
 import { loadProfile, DEFAULT_PROFILE } from '../dist/profile/load.js';
 import { harnessNeeds } from '../dist/profile/harness.js';
 import { planCandidates } from '../dist/search/candidates.js';

@@ -3,7 +3,8 @@
 //   [--space file.json]  adds a space of your own: { "candidates": [SearchCandidate...], "required": [names] }
 // An evaluation is one build + boot; a wave is a round of evaluations running side by side.
 import { readFileSync } from 'node:fs';
-import { getStrategy, STRATEGY_NAMES } from '../dist/search/strategy.js';
+import { getStrategy } from '../dist/search/strategies/index.js';
+import { STRATEGY_NAMES } from '../dist/profile/strategy-names.js';
 import { rng } from '../dist/util/rng.js';
 
 const args = process.argv.slice(2);

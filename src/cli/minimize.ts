@@ -2,7 +2,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
-import { accelChoice } from '../tester/accel.js';
+import { accelChoice } from '../vm/accel.js';
 import { parseCompression, parseCompressionList } from '../packager/compress.js';
 import { loadProfile } from '../profile/load.js';
 import { parseInitChoice } from '../packager/init-kind.js';

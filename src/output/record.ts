@@ -1,23 +1,6 @@
 // The output record: everything an out dir holds, as plain JSON-serializable data (no live objects).
-import type { Accel } from '../tester/accel.js';
+import type { VmLaunch } from '../vm/spec.js';
 import type { Report } from './report.js';
-
-/** How run.sh boots the result. */
-export interface VmLaunch {
-  /** `-machine`, with the machine's options (the profile's qemu.machine). */
-  machine: string;
-  memory: string;
-  /** The network card's QEMU device (the profile's qemu.netDevice); absent: DEFAULT_NET_DEVICE (virtio-net-pci). */
-  netDevice?: string;
-  extraArgs: string[];
-  /** The app's port in the guest; 0: no network device. */
-  port: number;
-  /** The initramfs's file name in the out dir (`initramfs.cpio.xz`: its extension names its compression). */
-  initramfs: string;
-  /** The accelerator the run used, and why it was chosen. */
-  accel: Accel;
-  reason: string;
-}
 
 /**
  * Built by the run before it closes (so the kernel's savedefconfig still has its scratch dir), then

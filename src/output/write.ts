@@ -1,14 +1,14 @@
-// Writes the output directory from an output record: kernel, initramfs, configs, cmdline, run script, reports, run.json.
+// Writes the output directory from an output record: kernel, initramfs, configs, cmdline, launch files, reports, run.json.
 import { chmod, copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { COMPRESSIONS, initramfsFileName } from '../packager/compress.js';
+import { launchTargets } from '../vm/targets.js';
 import type { OutputRecord } from './record.js';
 import { renderMarkdown, SVG_FILE, type Report } from './report.js';
-import { runScript } from './run-script.js';
 import { renderSvg } from './svg.js';
 import { replaceResult, settleResult } from './swap.js';
 
-/** What every out dir holds besides its initramfs, whose name follows its compression (initramfsFileName). */
+/** What every out dir holds besides its initramfs, whose name follows its compression (initramfsFileName), and the launch files of its vm.targets besides run.sh. */
 export const OUTPUT_FILES = ['bzImage', 'config', 'defconfig', 'cmdline', 'run.sh', 'report.json', 'report.md', SVG_FILE, 'run.json'] as const;
 
 /** Every name a result file can have (an older tinyx wrote them as plain files; see settleResult). */
@@ -27,8 +27,11 @@ export async function writeOutput(record: OutputRecord, out: string): Promise<Re
     await writeFile(path.join(dir, 'config'), record.config);
     await writeFile(path.join(dir, 'defconfig'), record.defconfig);
     await writeFile(path.join(dir, 'cmdline'), `${record.cmdline}\n`);
-    await writeFile(path.join(dir, 'run.sh'), runScript(record.launch));
-    await chmod(path.join(dir, 'run.sh'), 0o755);
+    for (const target of launchTargets(record.launch.targets)) {
+      const file = target.launchFile(record.launch, record.cmdline);
+      await writeFile(path.join(dir, file.name), file.text);
+      if (file.executable) await chmod(path.join(dir, file.name), 0o755);
+    }
     await writeFile(path.join(dir, 'report.json'), JSON.stringify(record.report, null, 2) + '\n');
     await writeFile(path.join(dir, SVG_FILE), renderSvg(record.report));
     await writeFile(path.join(dir, 'report.md'), renderMarkdown(record.report));

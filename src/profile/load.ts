@@ -10,14 +10,18 @@ import { packageRoot } from '../util/paths.js';
 import { didYouMean } from '../util/suggest.js';
 import { symbolName } from '../kconfig/dotconfig.js';
 import { PACKAGE_NAME } from '../kconfig/tarball.js';
-import type { Profile } from './types.js';
-import { ACCEL_CHOICES, type AccelChoice } from '../tester/accel.js';
-import { DEFAULT_NET_DEVICE } from '../tester/qemu.js';
+import { ACCEL_CHOICES, type AccelChoice, type Profile } from './types.js';
 import { DEFAULT_STRATEGY, STRATEGY_NAMES } from './strategy-names.js';
 import { COMPRESSION_CHOICES, type CompressionChoice } from '../packager/compress.js';
 import { RUN_DECOMPRESSOR } from './harness.js';
 
 export const DEFAULT_PROFILE = 'qemu-x86_64';
+
+/** The guest's network card when the profile names none: virtio on the PCI bus of QEMU's `pc`. */
+export const DEFAULT_NET_DEVICE = 'virtio-net-pci';
+
+/** The target that boots the candidates (TCG works without KVM): every profile's vm.targets holds it. */
+export const TESTER_TARGET = 'qemu';
 
 /** A profile name from profiles/, or a path to a YAML file. */
 export async function loadProfile(nameOrPath: string = DEFAULT_PROFILE): Promise<Profile> {
@@ -64,6 +68,7 @@ const PROFILE_KEYS: KeySchema = {
   packaging: { compression: null },
   boot: { cmdline: null, keep: null },
   qemu: { machine: null, accel: null, memory: null, netDevice: null, extraArgs: null },
+  vm: { targets: null },
   search: { strategy: null, cmdlineStrategy: null, prior: null },
 };
 
@@ -101,6 +106,9 @@ export function parseProfile(text: string, source: string): Profile {
       netDevice: check.string(['qemu', 'netDevice'], DEFAULT_NET_DEVICE),
       extraArgs: check.strings(['qemu', 'extraArgs']),
     },
+    vm: {
+      targets: check.where(['vm', 'targets']) ? check.strings(['vm', 'targets']) : [TESTER_TARGET],
+    },
     search: {
       strategy: check.string(['search', 'strategy'], DEFAULT_STRATEGY),
       cmdlineStrategy: check.string(['search', 'cmdlineStrategy'], DEFAULT_STRATEGY),
@@ -121,6 +129,10 @@ export function parseProfile(text: string, source: string): Profile {
     // Unset, it is the default that does not fit the machine: the machine's line, then.
     const at = check.where(['qemu', 'netDevice']);
     problems.push(`${at || check.where(['qemu', 'machine'])}qemu.netDevice${at ? '' : ` (unset, so ${DEFAULT_NET_DEVICE})`}: ${netDevice}`);
+  }
+  const { targets } = profile.vm;
+  if (!targets.includes(TESTER_TARGET) || new Set(targets).size !== targets.length) {
+    problems.push(`${check.where(['vm', 'targets'])}vm.targets: expected a list naming each target once, ${TESTER_TARGET} among them (it boots the candidates and writes run.sh), received [${targets.join(', ')}]`);
   }
   if (!profile.boot.cmdline.split(/\s+/).some((t) => t.startsWith('console=ttyS0'))) {
     problems.push(`${check.where(['boot', 'cmdline'])}boot.cmdline must contain console=ttyS0 (tinyx reads the serial console)`);

@@ -1,6 +1,9 @@
 // A target profile: how the start kernel is made, what is never removed, how the guest boots.
 import type { CompressionChoice } from '../packager/compress.js';
-import type { AccelChoice } from '../tester/accel.js';
+
+/** What the user asks for as the accelerator (qemu.accel, --accel): `auto` proves KVM before trusting it. */
+export const ACCEL_CHOICES = ['auto', 'kvm', 'tcg'] as const;
+export type AccelChoice = (typeof ACCEL_CHOICES)[number];
 
 export interface Profile {
   name: string;
@@ -43,6 +46,13 @@ export interface Profile {
      */
     netDevice: string;
     extraArgs: string[];
+  };
+  vm: {
+    /**
+     * The machine monitors whose launch files the out dir gets, by name (see src/vm/targets.ts): qemu
+     * (run.sh) always, firecracker, cloud-hypervisor.
+     */
+    targets: string[];
   };
   search: {
     /** Strategy for kernel options, by name (see src/search/strategies). */

@@ -1,9 +1,9 @@
 // Boots a kernel on a worker, waits for the app, runs the tests there: the same outcome as bootAndTest().
 import path from 'node:path';
 import { randomInt } from 'node:crypto';
-import type { Accel } from '../tester/accel.js';
 import { bootAndTestOn, type BootOutcome, type BootRequest } from '../tester/boot.js';
 import { command, envPrefix, quote } from '../util/shell.js';
+import type { Accel } from '../vm/accel.js';
 import { startRemoteGuest } from './guest.js';
 import type { SshConnection } from './connection.js';
 import { watched } from './shell.js';

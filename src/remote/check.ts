@@ -1,7 +1,7 @@
 // What a worker host has and lacks for taking jobs: kernel source, build tools, QEMU, disk space.
 import path from 'node:path/posix';
 import type { SshConnection } from './connection.js';
-import { kvmProbeArgv } from '../tester/accel.js';
+import { kvmProbeArgv } from '../vm/accel.js';
 import { command, quote } from '../util/shell.js';
 import { findTarballCommand, remoteCacheRoot } from './source.js';
 

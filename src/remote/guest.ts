@@ -4,8 +4,9 @@ import path from 'node:path';
 import type { ClientChannel } from 'ssh2';
 import { ConsoleWatcher } from '../tester/console.js';
 import { LogFile } from '../tester/logfile.js';
-import { qemuArgs, QEMU_BINARY, type Guest, type GuestEnd, type GuestSpec } from '../tester/qemu.js';
+import { guestArgv, type Guest, type GuestEnd, type GuestSpec } from '../tester/guest.js';
 import { command, quote } from '../util/shell.js';
+import { QEMU_BINARY } from '../vm/qemu.js';
 import type { SshConnection } from './connection.js';
 import { watched } from './shell.js';
 
@@ -15,7 +16,7 @@ export interface RemoteGuestSpec extends GuestSpec {
 }
 
 export async function startRemoteGuest(ssh: SshConnection, spec: RemoteGuestSpec): Promise<Guest> {
-  const argv = [QEMU_BINARY, ...qemuArgs(spec)];
+  const argv = [QEMU_BINARY, ...guestArgv(spec)];
   // The channel's exit status is QEMU's (a pipeline's would be tee's).
   const status = quote(`${spec.consoleLog}.status`);
   const script = `{ ${command(argv)} 2>&1; echo $? >${status}; } | tee ${quote(spec.consoleLog)}; exit "$(cat ${status})"`;

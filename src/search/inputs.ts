@@ -4,7 +4,7 @@ import { mkdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { TinyxError } from '../errors.js';
 import { pickEntry } from '../deps/dirapp.js';
 import { exists, isExecutableFile } from '../util/fsx.js';
-import { findQemu } from '../tester/qemu.js';
+import { findQemu } from '../vm/qemu.js';
 import type { AppOptions, ExecutionOptions, HarnessOptions, SearchOptions } from './options.js';
 
 /** The numeric settings of a run, each in its range (the CLI passes flags through unchanged). */

@@ -20,6 +20,7 @@ import type { Verdict } from '../tester/verdict.js';
 import type { Normalized } from './evaluator.js';
 import type { EventListener, Stage } from './events.js';
 import { checkApp, checkOut, checkSettings, checkTests, checkTools } from './inputs.js';
+import { launchTargets } from '../vm/targets.js';
 import { searchCmdline, searchKernel, type KernelSearchResult } from './phases.js';
 import { runRecord } from './run-record.js';
 import { getStrategy } from './strategies/index.js';
@@ -84,6 +85,7 @@ async function minimizeHolding(options: MinimizeOptions, held: { lock?: OutLock 
   const out = await checkOut(options.out);
   getStrategy(options.strategy ?? options.profile.search.strategy);
   getStrategy(options.cmdlineStrategy ?? options.profile.search.cmdlineStrategy);
+  launchTargets(options.profile.vm.targets);
   await checkTools();
   if (options.strip !== false) await checkStrip();
   const compressionPlan = await planCompression(options);

@@ -3,7 +3,7 @@ import type { OutLock } from '../output/lock.js';
 import type { Compression, CompressionChoice } from '../packager/compress.js';
 import type { Profile } from '../profile/types.js';
 import type { WorkerSpec } from '../remote/workers-file.js';
-import type { AccelChoice } from '../tester/accel.js';
+import type { AccelChoice } from '../profile/types.js';
 import type { InitChoice } from '../packager/init-kind.js';
 import type { EventListener } from './events.js';
 

@@ -37,7 +37,7 @@ export async function recordOutput(result: RunResult, tool: KernelConfigTool, ru
     cmdline: result.final.cmdline,
     launch: {
       machine: qemu.machine, memory: result.memory ? `${result.memory.runMiB}M` : qemu.memory, netDevice: qemu.netDevice, extraArgs: qemu.extraArgs, port: result.options.port,
-      initramfs: initramfsFileName(result.initramfs.compression), accel: result.accel.accel, reason: result.accel.reason,
+      initramfs: initramfsFileName(result.initramfs.compression), accel: result.accel.accel, reason: result.accel.reason, targets: result.options.profile.vm.targets,
     },
     report: makeReport(result, sizes, pkg.version, await rootfsFacts(result.manifest)),
     run,

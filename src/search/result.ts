@@ -6,7 +6,7 @@ import type { Compression } from '../packager/compress.js';
 import type { InitDecision } from '../packager/init-kind.js';
 import type { PartBytes } from '../packager/parts.js';
 import type { PoolEvent } from '../remote/pool.js';
-import type { AccelDecision } from '../tester/accel.js';
+import type { AccelDecision } from '../vm/accel.js';
 import type { BootTiming } from '../tester/boot.js';
 import type { Verdict } from '../tester/verdict.js';
 import type { CompressionComparison } from './compression.js';

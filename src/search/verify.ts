@@ -16,7 +16,7 @@ import { initramfsFileName } from '../packager/compress.js';
 import { planCandidates } from './candidates.js';
 import { openRunContext, type RunContext } from './context.js';
 import { growth, stillEnabled } from './fixpoint.js';
-import type { AccelChoice } from '../tester/accel.js';
+import type { AccelChoice } from '../profile/types.js';
 
 export interface VerifyRow {
   option: string;

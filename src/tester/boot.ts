@@ -4,8 +4,11 @@ import { isTinyxError, type TinyxError } from '../errors.js';
 import type { Profile } from '../profile/types.js';
 import { freePort, waitForPort } from './ports.js';
 import { runTests, type ProbeResult } from './probe.js';
-import { recordAccel, resolveAccel, type Accel, type AccelChoice } from './accel.js';
-import { findQemu, startGuest, type Guest, type GuestSpec } from './qemu.js';
+import type { AccelChoice } from '../profile/types.js';
+import { recordAccel, resolveAccel, type Accel } from '../vm/accel.js';
+import { findQemu } from '../vm/qemu.js';
+import { vmSpec } from '../vm/spec.js';
+import { startGuest, type Guest, type GuestSpec } from './guest.js';
 import { guestFailure } from './guest-end.js';
 import { watchBoot } from './watch-boot.js';
 import type { VerdictStatus } from './verdict.js';
@@ -106,11 +109,8 @@ export async function bootAndTestOn(host: GuestHost, request: BootRequest): Prom
     const hostPort = request.port > 0 ? await host.pickPort() : 0;
     const started = Date.now();
     const accel = request.accel ?? 'tcg';
-    const guest = await host.startGuest({
-      bzImage: request.bzImage, initramfs: request.initramfs, cmdline: request.cmdline,
-      machine: request.qemu.machine, memory: request.qemu.memory, netDevice: request.qemu.netDevice, extraArgs: request.qemu.extraArgs,
-      guestPort: request.port, hostPort, consoleLog: logs.consoleLog, accel,
-    });
+    const vm = vmSpec(request.qemu, { kernel: request.bzImage, initramfs: request.initramfs, cmdline: request.cmdline, port: request.port, hostPort });
+    const guest = await host.startGuest({ vm, consoleLog: logs.consoleLog, accel });
     try {
       const outcome = await watchBoot(host, guest, request, { ...logs, hostPort, started, accel, lastAttempt: attempt >= 4 });
       if (outcome === 'port-taken') continue;

@@ -1,7 +1,7 @@
 // How a guest's QEMU ended decides whether its boot is a verdict: a QEMU that died (a signal, an
 // error status) or whose console could not be written failed, and the guest is not to blame.
 import { TinyxError } from '../errors.js';
-import type { Guest, GuestEnd } from './qemu.js';
+import type { Guest, GuestEnd } from './guest.js';
 
 /** How long a boot without a pass waits to learn whether QEMU died (its exit is noticed a moment later). */
 const EXIT_GRACE_MS = 200;

@@ -97,6 +97,16 @@ describe('tinyx minimize strategy flag', () => {
     expect(r.stderr).toContain('unknown search strategy "fastest"');
     expect(r.stderr).toContain('one of: one-at-a-time, ddmin, bisect');
   });
+
+  it('rejects a profile naming an unknown VM target before any build, naming the known ones', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-cli-target-'));
+    const profile = path.join(dir, 'targets.yaml');
+    await writeFile(profile, 'vm:\n  targets: [qemu, qemmu]\n');
+    const r = await run(['minimize', '--app', '/bin/true', '--tests', probe, '--profile', profile, '--out', path.join(dir, 'out')]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('vm.targets names "qemmu", which is no target (did you mean "qemu"?)');
+    expect(await readdir(path.join(dir, 'out')).catch(() => [])).toEqual([]);
+  });
 });
 
 describe('tinyx minimize default --out', () => {

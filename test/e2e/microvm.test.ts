@@ -14,7 +14,8 @@ import { buildInitramfs } from '../../src/packager/initramfs.js';
 import { MARKER_APP_EXITED } from '../../src/packager/markers.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { freePort } from '../../src/tester/ports.js';
-import { startGuest } from '../../src/tester/qemu.js';
+import { startGuest } from '../../src/tester/guest.js';
+import { vmSpec } from '../../src/vm/spec.js';
 
 const root = path.resolve(__dirname, '../..');
 const server = path.join(root, 'examples/hello-http/build/server');
@@ -77,10 +78,8 @@ describe('tinyx minimize --profile qemu-microvm on hello-http (real builds and b
     const { file } = await buildInitramfs({
       manifest: broken, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 0, kind: 'tinyx' }, outFile: path.join(out, 'broken.cpio.xz'), compression: 'xz',
     });
-    const guest = await startGuest({
-      bzImage: path.join(out, 'bzImage'), initramfs: file, cmdline: profile.boot.cmdline, machine: profile.qemu.machine, memory: profile.qemu.memory,
-      netDevice: profile.qemu.netDevice, extraArgs: [], guestPort: 0, hostPort: 0, consoleLog: path.join(out, 'broken.console'), accel: 'tcg',
-    });
+    const vm = vmSpec({ ...profile.qemu, extraArgs: [] }, { kernel: path.join(out, 'bzImage'), initramfs: file, cmdline: profile.boot.cmdline, port: 0, hostPort: 0 });
+    const guest = await startGuest({ vm, consoleLog: path.join(out, 'broken.console'), accel: 'tcg' });
     try {
       expect(await guest.waitFor([new RegExp(`^${MARKER_APP_EXITED} 127`)], 60_000), guest.console()).toBeDefined();
       const ended = await Promise.race([guest.exited.then(() => 'exited'), new Promise((r) => setTimeout(() => r('still running'), 20_000))]);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockOut } from '../../src/output/lock.js';
 import type { OutputRecord } from '../../src/output/record.js';
 import { renderMarkdown, SVG_FILE } from '../../src/output/report.js';
-import { runScript } from '../../src/output/run-script.js';
+import { runScript } from '../../src/vm/run-script.js';
 import { renderSvg } from '../../src/output/svg.js';
 import { OUTPUT_FILES, writeOutput } from '../../src/output/write.js';
 import { COMPRESSIONS, initramfsFileName } from '../../src/packager/compress.js';
@@ -52,7 +52,7 @@ async function record(tag: string, initramfs: string): Promise<OutputRecord> {
   return {
     bzImage: path.join(tmp.dir, `bzImage-${tag}`), initramfs: path.join(tmp.dir, `initramfs-${tag}`),
     config: `# ${tag}\nCONFIG_NET=y\n`, defconfig: `# ${tag}\n`, cmdline: `console=ttyS0 ${tag}`,
-    launch: { machine: 'pc', memory: '64M', extraArgs: [], port: 80, initramfs, accel: 'tcg', reason: tag },
+    launch: { machine: 'pc', memory: '64M', extraArgs: [], port: 80, initramfs, accel: 'tcg', reason: tag, targets: ['qemu'] },
     report: { ...report, app: `/apps/${tag}` }, run: { app: `/apps/${tag}` },
   };
 }

@@ -21,7 +21,7 @@ describe('writeOutput', () => {
     record = {
       bzImage: path.join(tmp.dir, 'bzImage'), initramfs: path.join(tmp.dir, 'initramfs.cpio.gz'),
       config: 'CONFIG_VIRTIO_NET=y\n# CONFIG_SIGNALFD is not set\n', defconfig: 'CONFIG_VIRTIO_NET=y\n', cmdline: 'console=ttyS0',
-      launch: { machine: 'pc', memory: '256M', extraArgs: ["-name", "it's"], port: 80, initramfs: 'initramfs.cpio.gz', accel: 'tcg', reason: 'no /dev/kvm' },
+      launch: { machine: 'pc', memory: '256M', extraArgs: ["-name", "it's"], port: 80, initramfs: 'initramfs.cpio.gz', accel: 'tcg', reason: 'no /dev/kvm', targets: ['qemu'] },
       report, run: { app: '/bin/true', port: 80 },
     };
   });
@@ -64,6 +64,19 @@ describe('writeOutput', () => {
     expect(script).toContain('hostfwd=tcp:127.0.0.1:$HOST_PORT-:80');
     expect(script).toContain(`-name 'it'\\''s'`);
     expect(script).toContain('case "${TINYX_ACCEL:-tcg}" in');
+  });
+
+  it('writes the launch file of each of the profile\'s vm.targets beside run.sh, and a result without them leaves none behind', async () => {
+    const out = path.join(tmp.dir, 'targets');
+    await writeOutput({ ...record, launch: { ...record.launch, targets: ['qemu', 'firecracker', 'cloud-hypervisor'] } }, out);
+    const names = async () => (await readdir(out)).filter((n) => !n.startsWith('.')).sort();
+    expect(await names()).toEqual([...OUTPUT_FILES, 'initramfs.cpio.gz', 'firecracker.json', 'run-cloud-hypervisor.sh'].sort());
+    const firecracker = JSON.parse(await readFile(path.join(out, 'firecracker.json'), 'utf8')) as Record<string, unknown>;
+    expect(firecracker['boot-source']).toEqual({ kernel_image_path: 'bzImage', initrd_path: 'initramfs.cpio.gz', boot_args: 'console=ttyS0' });
+    expect((await stat(path.join(out, 'firecracker.json'))).mode & 0o111).toBe(0);
+    expect((await stat(path.join(out, 'run-cloud-hypervisor.sh'))).mode & 0o111).toBe(0o111);
+    await writeOutput(record, out);
+    expect(await names()).toEqual([...OUTPUT_FILES, 'initramfs.cpio.gz'].sort());
   });
 
   it('lists the harness options in the kept section of report.md, apart from those kept by verdicts', () => {

@@ -11,7 +11,8 @@ import { buildInitramfs } from '../../src/packager/initramfs.js';
 import { MARKER_APP_EXITED, MARKER_INIT_FAILED, MARKER_INIT_STARTED } from '../../src/packager/markers.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { bootAndTest, type BootRequest } from '../../src/tester/boot.js';
-import { startGuest } from '../../src/tester/qemu.js';
+import { startGuest } from '../../src/tester/guest.js';
+import { vmSpec } from '../../src/vm/spec.js';
 import type { Profile } from '../../src/profile/types.js';
 import { quote } from '../../src/util/shell.js';
 import { REPO, buildExampleServer, tempDir } from '../deps/helpers.js';
@@ -101,10 +102,8 @@ printf '%s\\n' "$lines" | grep -qx '${MARKER_APP_EXITED} 3' || { echo "probe: no
     const manifest = await resolveApp(await buildExampleServer());
     const broken = { ...manifest, entries: manifest.entries.filter((e) => !e.guestPath.endsWith('/ld-linux-x86-64.so.2')) };
     const { file } = await buildInitramfs({ manifest: broken, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80, kind: 'tinyx' }, outFile: path.join(tmp.dir, 'broken.cpio.gz') });
-    const guest = await startGuest({
-      bzImage, initramfs: file, cmdline: profile.boot.cmdline, machine: profile.qemu.machine, memory: profile.qemu.memory, extraArgs: [],
-      guestPort: 80, hostPort: 20000 + Math.floor(Math.random() * 20000), consoleLog: path.join(tmp.dir, 'broken.console'), accel: 'tcg',
-    });
+    const vm = vmSpec({ ...profile.qemu, extraArgs: [] }, { kernel: bzImage, initramfs: file, cmdline: profile.boot.cmdline, port: 80, hostPort: 20000 + Math.floor(Math.random() * 20000) });
+    const guest = await startGuest({ vm, consoleLog: path.join(tmp.dir, 'broken.console'), accel: 'tcg' });
     try {
       expect(await guest.waitFor([ENDED], 60_000), guest.console()).toBeDefined();
       // -no-reboot: QEMU itself exits, as run.sh's does when the app ends.

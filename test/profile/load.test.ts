@@ -236,3 +236,18 @@ describe('the microvm profile', () => {
     expect(boot.keep).toEqual(['console=ttyS0', 'panic=-1', 'reboot=t']);
   });
 });
+
+describe('profile vm.targets', () => {
+  it('names the launch files the out dir gets: qemu alone unless the profile says more, the microvm profile adds firecracker', async () => {
+    expect(parseProfile('name: x\n', 'x.yaml').vm.targets).toEqual(['qemu']);
+    expect(parseProfile('vm:\n  targets: [qemu, cloud-hypervisor]\n', 'v.yaml').vm.targets).toEqual(['qemu', 'cloud-hypervisor']);
+    expect((await loadProfile('qemu-microvm')).vm.targets).toEqual(['qemu', 'firecracker']);
+  });
+
+  it('refuses a list without qemu (it boots the candidates and writes run.sh) or naming a target twice, with its line', () => {
+    expect(problems('name: x\nvm:\n  targets: [firecracker]\n')).toContain('line 3: vm.targets: expected a list naming each target once, qemu among them');
+    expect(problems('vm:\n  targets: [qemu, firecracker, qemu]\n')).toContain('received [qemu, firecracker, qemu]');
+    expect(problems('vm:\n  targets:\n')).toContain('vm.targets: expected a list naming each target once');
+    expect(problems('vm:\n  target: [qemu]\n')).toMatch(/unknown key "target" under vm \(did you mean "targets"\?\)/);
+  });
+});

@@ -8,7 +8,7 @@ import { resolveApp } from '../../src/deps/index.js';
 import { isTinyxError } from '../../src/errors.js';
 import { buildInitramfs } from '../../src/packager/initramfs.js';
 import { loadProfile } from '../../src/profile/load.js';
-import { accelChoice, kvmProbeArgv, PROBE_SECONDS, probeKvm, probeMachine, recordAccel, resolveAccel } from '../../src/tester/accel.js';
+import { accelChoice, kvmProbeArgv, PROBE_SECONDS, probeKvm, probeMachine, recordAccel, resolveAccel } from '../../src/vm/accel.js';
 import { bootAndTest, KVM_SILENCE_MS } from '../../src/tester/boot.js';
 import { buildExampleServer, REPO, tempDir } from '../deps/helpers.js';
 import { startKernel } from '../helpers/start-kernel.js';

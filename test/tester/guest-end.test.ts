@@ -13,7 +13,8 @@ import type { MinimizeEvent } from '../../src/search/events.js';
 import { Journal } from '../../src/search/journal.js';
 import { bootAndTest } from '../../src/tester/boot.js';
 import { LocalExecutor } from '../../src/tester/executor.js';
-import { startGuest } from '../../src/tester/qemu.js';
+import { startGuest } from '../../src/tester/guest.js';
+import { vmSpec } from '../../src/vm/spec.js';
 import { Workspace } from '../../src/tester/workspace.js';
 import { startKernel } from '../helpers/start-kernel.js';
 
@@ -34,8 +35,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 /** Boots the start kernel with the app `false` under TCG until QEMU exits by itself. */
 async function bootToEnd(cmdline: string, name: string) {
   const guest = await startGuest({
-    bzImage, initramfs, cmdline, machine: profile.qemu.machine, memory: profile.qemu.memory, extraArgs: profile.qemu.extraArgs,
-    guestPort: 0, hostPort: 0, consoleLog: path.join(dir, name, 'console.log'), accel: 'tcg',
+    vm: vmSpec(profile.qemu, { kernel: bzImage, initramfs, cmdline, port: 0, hostPort: 0 }), consoleLog: path.join(dir, name, 'console.log'), accel: 'tcg',
   });
   const timer = setTimeout(() => void guest.stop(), 90_000);
   await guest.exited;

@@ -1,16 +1,25 @@
 // run.sh: a script that boots the result; ./run.sh [host-port] forwards 127.0.0.1:host-port to the app.
-import { DEFAULT_NET_DEVICE } from '../tester/qemu.js';
 import { quote } from '../util/shell.js';
-import type { VmLaunch } from './record.js';
+import { accelArgs } from './accel.js';
+import type { MachineMonitor } from './monitor.js';
+import { QEMU_BINARY, qemuArgv } from './qemu.js';
+import { fromScript, shellCommand, wordsFromScript } from './shell-argv.js';
+import { launchSpec, type VmLaunch } from './spec.js';
 
+/** QEMU's target: run.sh. */
+export const qemuTarget: MachineMonitor = {
+  name: 'qemu',
+  bootsWithoutKvm: true,
+  launchFile: (launch) => ({ name: 'run.sh', text: runScript(launch), executable: true }),
+};
+
+/** run.sh, from QEMU's one command line: the host port, the accelerator and the cmdline file are the script's. */
 export function runScript(vm: VmLaunch): string {
   const port = vm.port;
   // Whatever the record holds, the script's default is one of the two words its `case` knows.
   const accel = vm.accel === 'kvm' ? 'kvm' : 'tcg';
-  const net = port > 0
-    ? ` \\\n  -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$HOST_PORT-:${port}" -device ${quote(`${vm.netDevice ?? DEFAULT_NET_DEVICE},netdev=n0`)}`
-    : '';
-  const extra = vm.extraArgs.map((a) => ` ${quote(a)}`).join('');
+  const spec = launchSpec(vm, fromScript('$(cat cmdline)'), fromScript('$HOST_PORT'));
+  const argv = [QEMU_BINARY, ...qemuArgv(spec, { accel: [wordsFromScript('$ACCEL')], serial: 'mon:stdio' })];
   return `#!/bin/sh
 # Boots the minimized VM made by tinyx. Usage: ./run.sh [host-port]
 # ${port > 0 ? `The app's port ${port} in the guest is reachable at 127.0.0.1:<host-port> (default 8080).` : 'No network device (--port 0): the app talks through the console only.'}
@@ -20,13 +29,11 @@ set -e
 ${port > 0 ? hostPortCheck() : ''}# The accelerator tinyx found working on the host that made this VM (${accel}: ${vm.reason.replace(/\s+/g, ' ')}).
 # TINYX_ACCEL=kvm or TINYX_ACCEL=tcg overrides it (a KVM guest on a host without nested virtualization prints nothing).
 case "\${TINYX_ACCEL:-${accel}}" in
-  kvm) ACCEL="-accel kvm -cpu host" ;;
-  *) ACCEL="-accel tcg" ;;
+  kvm) ACCEL=${quote(accelArgs('kvm').join(' '))} ;;
+  *) ACCEL=${quote(accelArgs('tcg').join(' '))} ;;
 esac
 cd "$(dirname "$0")"
-exec qemu-system-x86_64 -machine ${quote(vm.machine)} $ACCEL -m ${quote(vm.memory)} -smp 1 -no-reboot \\
-  -nodefaults -no-user-config -display none -serial mon:stdio \\
-  -kernel bzImage -initrd ${quote(vm.initramfs)} -append "$(cat cmdline)"${net}${extra}
+exec ${shellCommand(argv)}
 `;
 }
 

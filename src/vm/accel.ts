@@ -4,16 +4,13 @@ import { release } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { TinyxError } from '../errors.js';
+import { ACCEL_CHOICES, type AccelChoice } from '../profile/types.js';
 import { writeFileAtomic } from '../util/fsx.js';
 import { sha256 } from '../util/hash.js';
 import { cacheRoot } from '../util/paths.js';
 
-/** What the user asks for: `auto` proves KVM before trusting it. */
-export type AccelChoice = 'auto' | 'kvm' | 'tcg';
 /** What QEMU is started with. */
 export type Accel = 'kvm' | 'tcg';
-
-export const ACCEL_CHOICES: readonly AccelChoice[] = ['auto', 'kvm', 'tcg'];
 
 export interface AccelDecision {
   accel: Accel;

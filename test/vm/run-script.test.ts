@@ -5,10 +5,10 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VmLaunch } from '../../src/output/record.js';
-import { runScript } from '../../src/output/run-script.js';
+import { runScript } from '../../src/vm/run-script.js';
+import type { VmLaunch } from '../../src/vm/spec.js';
 import { loadProfile } from '../../src/profile/load.js';
-import { recordAccel, resolveAccel } from '../../src/tester/accel.js';
+import { recordAccel, resolveAccel } from '../../src/vm/accel.js';
 import { tempDir } from '../deps/helpers.js';
 import { exists, hostileValues } from '../helpers/hostile.js';
 
@@ -26,10 +26,10 @@ afterAll(async () => tmp?.cleanup());
 
 /** The launch a run on `profileName` records (its qemu section), for the app's port. */
 async function launch(profileName: string, port: number): Promise<VmLaunch> {
-  const { qemu } = await loadProfile(profileName);
+  const { qemu, vm } = await loadProfile(profileName);
   return {
     machine: qemu.machine, memory: qemu.memory, netDevice: qemu.netDevice, extraArgs: qemu.extraArgs,
-    port, initramfs: 'initramfs.cpio.xz', accel: 'tcg', reason: 'asked for',
+    port, initramfs: 'initramfs.cpio.xz', accel: 'tcg', reason: 'asked for', targets: vm.targets,
   };
 }
 
@@ -119,5 +119,20 @@ describe('run.sh', () => {
     expect(await exists(marker)).toBe(false);
     for (const port of ['1', '65535']) expect(after(await argv(vm, `port-${port}`, port), '-netdev')).toBe(`user,id=n0,hostfwd=tcp:127.0.0.1:${port}-:80`);
     expect(after(await argv(vm, 'port-default'), '-netdev')).toBe('user,id=n0,hostfwd=tcp:127.0.0.1:8080-:80');
+  });
+
+  it('hands QEMU this exact command line, under either accelerator', async () => {
+    expect(await argv(await launch('qemu-microvm', 8080), 'exact-microvm', '9123')).toEqual([
+      '-machine', 'microvm,acpi=off', '-accel', 'tcg', '-m', '256M', '-smp', '1', '-no-reboot',
+      '-nodefaults', '-no-user-config', '-display', 'none', '-serial', 'mon:stdio',
+      '-kernel', 'bzImage', '-initrd', 'initramfs.cpio.xz', '-append', 'console=ttyS0 panic=-1 reboot=t',
+      '-netdev', 'user,id=n0,hostfwd=tcp:127.0.0.1:9123-:8080', '-device', 'virtio-net-device,netdev=n0',
+    ]);
+    const vm = { ...(await launch('qemu-x86_64', 0)), accel: 'kvm' as const, extraArgs: ['-name', 'x'] };
+    expect(await argv(vm, 'exact-pc')).toEqual([
+      '-machine', 'pc', '-accel', 'kvm', '-cpu', 'host', '-m', '256M', '-smp', '1', '-no-reboot',
+      '-nodefaults', '-no-user-config', '-display', 'none', '-serial', 'mon:stdio',
+      '-kernel', 'bzImage', '-initrd', 'initramfs.cpio.xz', '-append', 'console=ttyS0 panic=-1 reboot=t', '-name', 'x',
+    ]);
   });
 });
