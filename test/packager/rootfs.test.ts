@@ -25,7 +25,7 @@ describe('planRootfs', () => {
     expect(at(nodes, '/dev/console')).toMatchObject({ kind: 'char', major: 5, minor: 1 });
     expect(at(nodes, '/dev/null')).toMatchObject({ kind: 'char', major: 1, minor: 3 });
     expect(at(nodes, '/dev/urandom')).toMatchObject({ kind: 'char', major: 1, minor: 9, mode: 0o666 });
-    expect(at(nodes, '/etc/tinyx/rc')?.data).toContain("exec '/app/server'");
+    expect(at(nodes, '/etc/tinyx/rc')?.data).toContain('exec /app/server');
     expect(at(nodes, '/etc/resolv.conf')?.data).toBe('nameserver 10.0.2.3\n');
     expect(at(nodes, '/etc/passwd')?.data).toMatch(/^root:x:0:0:/);
     expect(at(nodes, '/etc/hostname')?.data).toBe('tinyx\n');
