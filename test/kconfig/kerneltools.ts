@@ -1,8 +1,9 @@
 // Test helper: a tree's own config targets through `make O=<scratch>`, answers cached by input hash, per tree.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
+import { tryLockFile } from '../../src/util/fsx.js';
 import { sha256 } from '../../src/util/hash.js';
 import type { KernelTree } from './realconf.js';
 
@@ -15,7 +16,11 @@ export interface ToolRequest {
   arch: 'x86_64' | 'x86';
 }
 
-/** Two make calls at once on a 2-core machine; slot i of each tree has its own O= dir. */
+/**
+ * Two make calls at once on a 2-core machine; slot i of each tree has its own O= dir. A slot dir is
+ * also locked against other test processes (two test runs on one machine wrote each other's
+ * .config into a shared slot, and the kernel's answers cached from that were wrong).
+ */
 const busy = [false, false];
 const waiting: (() => void)[] = [];
 
@@ -26,8 +31,14 @@ async function withSlot<T>(tree: KernelTree, fn: (dir: string) => Promise<T>): P
     i = busy.indexOf(false);
   }
   busy[i] = true;
+  const dir = path.join(tree.work, `slot${i}`);
   try {
-    return await fn(path.join(tree.work, `slot${i}`));
+    while (!(await tryLockFile(`${dir}.lock`))) await new Promise((r) => setTimeout(r, 500));
+    try {
+      return await fn(dir);
+    } finally {
+      await rm(`${dir}.lock`, { force: true });
+    }
   } finally {
     busy[i] = false;
     waiting.shift()?.();
@@ -48,7 +59,7 @@ export async function kernelTool(req: ToolRequest): Promise<string> {
     return readFile(path.join(dir, req.target === 'savedefconfig' ? 'defconfig' : '.config'), 'utf8');
   });
   await mkdir(path.dirname(cached), { recursive: true });
-  await writeFile(`${cached}.tmp`, out);
-  await rename(`${cached}.tmp`, cached);
+  await writeFile(`${cached}.${process.pid}.tmp`, out);
+  await rename(`${cached}.${process.pid}.tmp`, cached);
   return out;
 }
