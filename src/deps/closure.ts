@@ -6,6 +6,7 @@ import { fileOwner, hostFs, type FsView } from './fsview.js';
 import { readLdSoConfDirs } from './ldconf.js';
 import { lookupLdCache, type LdCache } from './ldcache.js';
 import type { ManifestBuilder } from './manifest.js';
+import { isMuslLoader, isMuslReserved } from './musl.js';
 import { defaultDirs, searchCandidates, type SearchObject } from './search.js';
 
 export interface LoadedObject extends SearchObject {
@@ -46,10 +47,11 @@ export async function addElfClosure(builder: ManifestBuilder, input: ClosureInpu
     if (interp.elf.soname) byName.set(interp.elf.soname, interp);
   }
 
+  const musl = executable.elf.interp !== undefined && isMuslLoader(executable.elf.interp);
   while (queue.length > 0) {
     const { object, label } = queue.shift() as { object: LoadedObject; label: string };
     for (const name of object.elf.needed) {
-      if (byName.has(name)) continue;
+      if (byName.has(name) || (musl && isMuslReserved(name))) continue;
       const cached = input.cache ? lookupLdCache(input.cache, name) : [];
       const candidates = searchCandidates(name, { requester: object, executable, cached });
       let found: LoadedObject | undefined;
