@@ -15,6 +15,8 @@ import { MAX_SYMLINKS, type PathLink, type PathWalk } from './hostfs.js';
  */
 export function imageFs(rootfs: string, tree: Tree): FsView {
   const entry = (p: string): TreeEntry | undefined => tree.get(p.slice(1));
+  // ".." stops at the image root here too, whatever path a caller passes.
+  const onDisk = (p: string): string => path.join(rootfs, path.posix.resolve('/', p));
   return {
     where: 'in the image',
     walk: async (p) => walkImage(tree, p),
@@ -25,13 +27,13 @@ export function imageFs(rootfs: string, tree: Tree): FsView {
     async list(p) {
       return tree.children(p.slice(1)).map((c) => path.posix.basename(c)).sort();
     },
-    readFile: (p) => readFile(path.join(rootfs, p)),
+    readFile: (p) => readFile(onDisk(p)),
     async isExecutable(p) {
       const walk = walkImage(tree, p);
       const found = walk && entry(walk.realPath);
       return found?.type === 'file' && (found.mode & 0o111) !== 0;
     },
-    hostPath: (p) => path.join(rootfs, p),
+    hostPath: onDisk,
     keepsOwners: true,
   };
 }

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageFs } from '../../src/deps/imagefs.js';
 import { resolveImageApp, type ImageRoot, type Manifest } from '../../src/deps/index.js';
 import { defaultRun, imageFacts, openImage } from '../../src/image/index.js';
 import { buildAppLayout, MUSL_LOADER } from '../image/build-images.js';
@@ -90,5 +91,7 @@ describe('a glibc program in an image', () => {
   it('refuses a symlink that climbs out of the image root', async () => {
     await expect(resolveImageApp(glibc, { argv: ['/usr/bin/escape'] })).rejects.toMatchObject({ code: 'TINYX_IMAGE_INVALID', message: expect.stringMatching(/\/usr\/bin\/escape -> \.\.\/\.\.\/\.\.\/\.\.\/usr\/bin\/prog/) });
     await expect(resolveImageApp(glibc, { argv: ['/usr/bin/prog'] }, { include: ['/usr/bin/escape'] })).rejects.toMatchObject({ code: 'TINYX_IMAGE_INVALID' });
+    // The view's own file paths stop ".." at the root too.
+    expect(imageFs(glibc.rootfs, glibc.tree).hostPath('/../../etc/ld.so.conf')).toBe(path.join(glibc.rootfs, 'etc/ld.so.conf'));
   });
 });
