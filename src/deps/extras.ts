@@ -1,48 +1,49 @@
 // Declared extra files: --include (host files or trees, with their ELF closures) and --exclude.
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import { addElfClosure } from './closure.js';
 import { isElf, parseElf } from './elf.js';
+import { fileOwner, hostFs, type FsView } from './fsview.js';
 import { walkPath } from './hostfs.js';
 import type { LdCache } from './ldcache.js';
 import { normalizeGuestPath, type Manifest, type ManifestBuilder, type ManifestPart } from './manifest.js';
 
 /**
- * Add `spec` ("HOST" or "HOST:GUEST") to the guest. A file keeps its real host path unless GUEST
- * is given; a directory is copied recursively (symlinks inside stay symlinks), without what the
- * builder leaves out, though HOST itself goes in even if it was left out. Every ELF file added
- * brings its libraries. `part`: what its files are (a directory app's tree is the app).
+ * Add `spec` ("HOST" or "HOST:GUEST", HOST a path in `fs`) to the guest. A file keeps its real
+ * path unless GUEST is given; a directory is copied recursively (symlinks inside stay symlinks),
+ * without what the builder leaves out, though HOST itself goes in even if it was left out. Every
+ * ELF file added brings its libraries. `part`: what its files are (a directory app's tree is the app).
  */
-export async function addInclude(builder: ManifestBuilder, spec: string, cache: LdCache | undefined, part?: ManifestPart): Promise<void> {
+export async function addInclude(builder: ManifestBuilder, spec: string, cache: LdCache | undefined, part?: ManifestPart, fs: FsView = hostFs): Promise<void> {
   const [host, guest] = splitSpec(spec);
-  const walk = await walkPath(path.resolve(host));
-  if (!walk) throw new TinyxError('TINYX_APP_NOT_FOUND', `--include ${host}: no such file or directory`);
+  const walk = await fs.walk(path.resolve(host));
+  if (!walk) throw new TinyxError('TINYX_APP_NOT_FOUND', `--include ${host}: no such file or directory ${fs.where}`);
   const reason = `--include ${spec}`;
   builder.takeBack(walk.realPath);
   if (!guest) builder.addLinks(walk.links, reason);
-  await addTree(builder, walk.realPath, guest ? normalizeGuestPath(guest) : walk.realPath, reason, cache, part);
+  await addTree(fs, builder, walk.realPath, guest ? normalizeGuestPath(guest) : walk.realPath, reason, cache, part);
 }
 
-async function addTree(builder: ManifestBuilder, host: string, guest: string, reason: string, cache: LdCache | undefined, part?: ManifestPart): Promise<void> {
-  const info = await lstat(host);
-  if (info.isSymbolicLink()) {
-    builder.addSymlink(guest, await readlink(host), reason);
-  } else if (info.isDirectory()) {
-    builder.addDir(guest, reason, info.mode & 0o7777);
-    for (const name of (await readdir(host)).sort()) {
-      if (!builder.isLeftOut(path.join(host, name))) await addTree(builder, path.join(host, name), path.posix.join(guest, name), reason, cache, part);
+async function addTree(fs: FsView, builder: ManifestBuilder, host: string, guest: string, reason: string, cache: LdCache | undefined, part?: ManifestPart): Promise<void> {
+  const info = await fs.node(host);
+  if (info?.kind === 'symlink') {
+    builder.addSymlink(guest, info.target ?? '', reason);
+  } else if (info?.kind === 'dir') {
+    builder.addDir(guest, reason, info.mode, fileOwner(fs, info));
+    for (const name of await fs.list(host)) {
+      if (!builder.isLeftOut(path.join(host, name))) await addTree(fs, builder, path.join(host, name), path.posix.join(guest, name), reason, cache, part);
     }
-  } else if (info.isFile()) {
-    builder.addFile(guest, host, info.mode, reason, part);
-    await addClosureIfElf(builder, host, guest, cache);
+  } else if (info?.kind === 'file') {
+    builder.addFile(guest, fs.hostPath(host), info.mode, reason, part, fileOwner(fs, info));
+    await addClosureIfElf(builder, host, guest, cache, fs);
   }
-  // sockets, fifos and devices on the host are not copied
+  // sockets, fifos and devices are not copied
 }
 
-/** When `host` is a dynamic ELF file, add its loader and libraries. */
-export async function addClosureIfElf(builder: ManifestBuilder, host: string, guest: string, cache: LdCache | undefined): Promise<void> {
-  const bytes = await readFile(host);
+/** When `host` (a path in `fs`) is a dynamic ELF file, add its loader and libraries. */
+export async function addClosureIfElf(builder: ManifestBuilder, host: string, guest: string, cache: LdCache | undefined, fs: FsView = hostFs): Promise<void> {
+  const bytes = await fs.readFile(host);
   if (!isElf(bytes)) return;
   let elf;
   try {
@@ -52,7 +53,7 @@ export async function addClosureIfElf(builder: ManifestBuilder, host: string, gu
   }
   if (!elf.dynamic) return;
   const executable = { path: host, realPath: host, bits: elf.bits, machine: elf.machine, runpath: elf.runpath, rpath: elf.rpath, elf };
-  await addElfClosure(builder, { executable, label: guest, cache });
+  await addElfClosure(builder, { executable, label: guest, cache, fs });
 }
 
 /**

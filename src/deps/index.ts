@@ -1,5 +1,7 @@
-// Public surface of src/deps: the manifest types and resolveApp.
+// Public surface of src/deps: the manifest types, resolveApp (an app on the host) and resolveImageApp (a program in an unpacked image).
 export { resolveApp } from './resolve.js';
+export { resolveImageApp } from './resolve-image.js';
+export type { ImageResolveOptions, ImageRoot } from './resolve-image.js';
 export { GUEST_PATH } from './interpreters.js';
 export type { ResolveOptions } from './resolve.js';
 export type { Manifest, ManifestEntry } from './manifest.js';

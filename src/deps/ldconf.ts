@@ -1,6 +1,6 @@
 // Reads /etc/ld.so.conf (with its `include` globs) to explain a library the loader cannot find.
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { hostFs, type FsView } from './fsview.js';
 
 export interface LdSoConf {
   dirs: string[];
@@ -31,22 +31,20 @@ export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-/** All directories configured by `file`, following includes (depth-limited against cycles). */
-export async function readLdSoConfDirs(file = '/etc/ld.so.conf', depth = 0): Promise<string[]> {
+/** All directories configured by `file` in `fs`, following includes (depth-limited against cycles). */
+export async function readLdSoConfDirs(file = '/etc/ld.so.conf', fs: FsView = hostFs, depth = 0): Promise<string[]> {
   if (depth > 8) return [];
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return [];
-  }
+  const walk = await fs.walk(file).catch(() => undefined);
+  const text = walk && (await fs.readFile(walk.realPath).then((b) => b.toString('utf8'), () => undefined));
+  if (text === undefined) return [];
   const conf = parseLdSoConf(text, path.dirname(file));
   const dirs = [...conf.dirs];
   for (const pattern of conf.includes) {
     const dir = path.dirname(pattern);
     const re = globToRegExp(path.basename(pattern));
-    const names = await readdir(dir).catch(() => [] as string[]);
-    for (const name of names.filter((n) => re.test(n)).sort()) dirs.push(...(await readLdSoConfDirs(path.join(dir, name), depth + 1)));
+    const real = await fs.walk(dir).catch(() => undefined);
+    const names = real ? await fs.list(real.realPath).catch(() => [] as string[]) : [];
+    for (const name of names.filter((n) => re.test(n)).sort()) dirs.push(...(await readLdSoConfDirs(path.join(dir, name), fs, depth + 1)));
   }
   return [...new Set(dirs)];
 }

@@ -108,8 +108,9 @@ export class ManifestBuilder {
     this.byPath.set(guestPath, { ...entry, guestPath });
   }
 
-  addFile(guestPath: string, hostPath: string, mode: number, reason: string, part?: ManifestPart): void {
-    this.add({ guestPath, kind: 'file', mode: mode & 0o7777, hostPath, reason, ...(part ? { part } : {}) });
+  /** `owner`: the guest's owner of the file, when not root (an image's files keep theirs). */
+  addFile(guestPath: string, hostPath: string, mode: number, reason: string, part?: ManifestPart, owner?: { uid: number; gid: number }): void {
+    this.add({ guestPath, kind: 'file', mode: mode & 0o7777, hostPath, reason, ...(part ? { part } : {}), ...ids(owner) });
   }
 
   addSymlink(guestPath: string, target: string, reason: string): void {
@@ -117,8 +118,7 @@ export class ManifestBuilder {
   }
 
   addDir(guestPath: string, reason: string, mode = 0o755, owner?: { uid: number; gid: number }): void {
-    const ids = owner && (owner.uid !== 0 || owner.gid !== 0) ? { uid: owner.uid, gid: owner.gid } : {};
-    this.add({ guestPath, kind: 'dir', mode, reason, ...ids });
+    this.add({ guestPath, kind: 'dir', mode, reason, ...ids(owner) });
   }
 
   /** Record the symlinks met while resolving a host path, so the same lookup works in the guest. */
@@ -149,6 +149,10 @@ export function normalizeGuestPath(p: string): string {
 /** Byte order on the path, so that a directory always sorts before its contents. */
 export function compareGuestPaths(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function ids(owner: { uid: number; gid: number } | undefined): { uid?: number; gid?: number } {
+  return owner && (owner.uid !== 0 || owner.gid !== 0) ? { uid: owner.uid, gid: owner.gid } : {};
 }
 
 function describe(e: ManifestEntry): string {

@@ -1,12 +1,12 @@
 // Files by Debian package: --include-package (a package's files whole), and what an app's own
 // package ships that no ELF header names (plugins it dlopens, the directories it logs into).
 import { execa } from 'execa';
-import { lstat, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import { ET, isElf, parseElf } from './elf.js';
 import { addClosureIfElf } from './extras.js';
-import { walkPath } from './hostfs.js';
+import { fileOwner, hostFs, type FsNode, type FsView } from './fsview.js';
+import type { PathLink } from './hostfs.js';
 import type { LdCache } from './ldcache.js';
 import type { ManifestBuilder, ManifestPart } from './manifest.js';
 import { parseDpkgSearch, mergedUsrAlias } from './dpkg.js';
@@ -15,6 +15,14 @@ import { parseDpkgSearch, mergedUsrAlias } from './dpkg.js';
 const SKIP_PREFIXES = ['/usr/share/doc/', '/usr/share/man/', '/usr/share/info/', '/usr/share/lintian/', '/usr/share/bug/', '/etc/init.d/', '/etc/cron.', '/etc/logrotate.d/', '/lib/systemd/', '/usr/lib/systemd/'];
 /** Directories under which a service writes at run time: its package's empty directories there are kept. */
 const STATE_PREFIXES = ['/var/log/', '/var/cache/', '/var/lib/', '/var/spool/'];
+
+/** Which files a package installed and which package owns a file: the host's dpkg, or an image's database (imagedpkg.ts). */
+export interface PackageDb {
+  /** The paths `pkg` installed; TINYX_PACKAGE_NOT_FOUND when it is not installed. */
+  filesOf(pkg: string): Promise<string[]>;
+  /** The package that owns `file` (either merged-usr spelling); undefined if none. */
+  ownerOf(file: string): Promise<string | undefined>;
+}
 
 /** `dpkg -L PKG`: the paths the package installed; a clear error when it is not installed. */
 export async function packageFiles(pkg: string): Promise<string[]> {
@@ -33,9 +41,9 @@ export function runtimePaths(paths: string[]): string[] {
 }
 
 /** --include-package PKG: every run-time file, symlink and directory of the package, at its path. */
-export async function addPackage(builder: ManifestBuilder, pkg: string, cache: LdCache | undefined): Promise<void> {
+export async function addPackage(builder: ManifestBuilder, pkg: string, cache: LdCache | undefined, fs: FsView = hostFs, db: PackageDb = hostDpkg): Promise<void> {
   const reason = `--include-package ${pkg}`;
-  for (const p of runtimePaths(await packageFiles(pkg))) await addPackagePath(builder, p, reason, cache);
+  for (const p of runtimePaths(await db.filesOf(pkg))) await addPackagePath(fs, builder, p, reason, cache);
 }
 
 /** The package that owns `file` (dpkg -S, either merged-usr spelling); undefined if none. */
@@ -51,47 +59,57 @@ export async function owningPackage(file: string): Promise<string | undefined> {
   return undefined;
 }
 
+/** The host's own dpkg. */
+export const hostDpkg: PackageDb = { filesOf: packageFiles, ownerOf: owningPackage };
+
 /**
  * For an ELF app installed by a Debian package: the shared objects the same package ships (plugins
  * the app dlopens, e.g. lighttpd's mod_*.so) with their libraries, and the package's directories
  * under /var/log, /var/cache, /var/lib (where services write). Returns the package, if any.
  */
-export async function addOwnPackageExtras(builder: ManifestBuilder, appRealPath: string, cache: LdCache | undefined): Promise<string | undefined> {
-  const pkg = await owningPackage(appRealPath);
+export async function addOwnPackageExtras(builder: ManifestBuilder, appRealPath: string, cache: LdCache | undefined, fs: FsView = hostFs, db: PackageDb = hostDpkg): Promise<string | undefined> {
+  const pkg = await db.ownerOf(appRealPath);
   if (!pkg) return undefined;
-  for (const p of await packageFiles(pkg)) {
+  for (const p of await db.filesOf(pkg)) {
     if (STATE_PREFIXES.some((x) => p.startsWith(x))) {
-      const info = await lstat(p).catch(() => undefined);
-      if (info?.isDirectory() && !builder.has(builder.guestPathOf(p))) builder.addDir(p, `state directory of package ${pkg} (the app may write there)`, info.mode & 0o7777, { uid: info.uid, gid: info.gid });
+      const info = (await locate(fs, p))?.info;
+      if (info?.kind === 'dir' && !builder.has(builder.guestPathOf(p))) builder.addDir(p, `state directory of package ${pkg} (the app may write there)`, info.mode, { uid: info.uid, gid: info.gid });
       continue;
     }
-    if (p === appRealPath || !/\.so(\.[0-9.]+)?$/.test(p) || !(await isSharedObject(p))) continue;
-    await addPackagePath(builder, p, `shared object of ${pkg}, the app's package (a plugin it may dlopen)`, cache, 'libraries');
+    if (p === appRealPath || !/\.so(\.[0-9.]+)?$/.test(p) || !(await isSharedObject(fs, p))) continue;
+    await addPackagePath(fs, builder, p, `shared object of ${pkg}, the app's package (a plugin it may dlopen)`, cache, 'libraries');
   }
   return pkg;
 }
 
-async function addPackagePath(builder: ManifestBuilder, p: string, reason: string, cache: LdCache | undefined, part?: ManifestPart): Promise<void> {
-  const info = await lstat(p).catch(() => undefined);
-  if (!info) return;
-  const walk = await walkPath(path.dirname(p));
-  if (!walk) return;
-  builder.addLinks(walk.links, reason);
-  const real = path.join(walk.realPath, path.basename(p));
+async function addPackagePath(fs: FsView, builder: ManifestBuilder, p: string, reason: string, cache: LdCache | undefined, part?: ManifestPart): Promise<void> {
+  const found = await locate(fs, p);
+  if (!found) return;
+  const { real, info, links } = found;
+  builder.addLinks(links, reason);
   const guest = builder.guestPathOf(real);
   if (builder.has(guest)) return;
-  if (info.isDirectory()) builder.addDir(real, reason, info.mode & 0o7777);
-  else if (info.isSymbolicLink()) builder.addSymlink(real, await readlink(p), reason);
-  else if (info.isFile()) {
-    builder.addFile(real, real, info.mode, reason, part);
-    await addClosureIfElf(builder, real, guest, cache);
+  if (info.kind === 'dir') builder.addDir(real, reason, info.mode, fileOwner(fs, info));
+  else if (info.kind === 'symlink') builder.addSymlink(real, info.target ?? '', reason);
+  else if (info.kind === 'file') {
+    builder.addFile(real, fs.hostPath(real), info.mode, reason, part, fileOwner(fs, info));
+    await addClosureIfElf(builder, real, guest, cache, fs);
   }
 }
 
-async function isSharedObject(file: string): Promise<boolean> {
-  const info = await lstat(file).catch(() => undefined);
-  if (!info?.isFile()) return false;
-  const bytes = await readFile(file);
+/** `p` with its parent directories resolved (the last part not followed), and what is there. */
+async function locate(fs: FsView, p: string): Promise<{ real: string; info: FsNode; links: PathLink[] } | undefined> {
+  const walk = await fs.walk(path.dirname(p));
+  if (!walk) return undefined;
+  const real = path.join(walk.realPath, path.basename(p));
+  const info = await fs.node(real);
+  return info && { real, info, links: walk.links };
+}
+
+async function isSharedObject(fs: FsView, file: string): Promise<boolean> {
+  const found = await locate(fs, file);
+  if (found?.info.kind !== 'file') return false;
+  const bytes = await fs.readFile(found.real);
   if (!isElf(bytes)) return false;
   try {
     return parseElf(bytes).type === ET.DYN;

@@ -1,6 +1,6 @@
 // Builds, offline, a Debian-based image of a packaged server as `FROM debian:bookworm` + `apt-get install PKG` would: from this host's installed packages.
 import { execa } from 'execa';
-import { lstat, mkdir, readFile, readlink, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readFile, readlink, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hostPackageClosure } from '../../src/deps/pkgclosure.js';
 import { packageFiles } from '../../src/deps/pkgfiles.js';
@@ -22,7 +22,7 @@ export interface DebianImageOptions {
  * An OCI layout at `dir`/layout, tag "debian": the Depends closure of `packages` and the base,
  * every file `dpkg -L` lists for them copied from this host at its real path (so /bin/dash lands
  * in usr/bin, below the merged-/usr symlinks, as in a layer docker writes), the system accounts
- * and a dpkg status file of just those packages. Maintainer scripts are not run.
+ * and a dpkg status file and file lists (info/*.list) of just those packages. Maintainer scripts are not run.
  */
 export async function buildDebianImage(dir: string, options: DebianImageOptions): Promise<string> {
   const closure = (await hostPackageClosure([...BASE, ...options.packages]))!;
@@ -54,6 +54,10 @@ export async function buildDebianImage(dir: string, options: DebianImageOptions)
   const names = new Set(closure.packages.map((p) => p.replace(/:.*$/, '')));
   const stanzas = (await readFile('/var/lib/dpkg/status', 'utf8')).split(/\n\n+/).filter((s) => names.has(/^Package: (\S+)/m.exec(s)?.[1] ?? ''));
   await writeFile(path.join(root, 'var/lib/dpkg/status'), stanzas.join('\n\n') + '\n');
+  await mkdir(path.join(root, 'var/lib/dpkg/info'), { recursive: true });
+  for (const id of closure.packages) {
+    for (const name of [`${id}.list`, `${id.replace(/:.*$/, '')}.list`]) await copyFile(`/var/lib/dpkg/info/${name}`, path.join(root, 'var/lib/dpkg/info', name)).catch(() => undefined);
+  }
   await execa('umoci', ['repack', '--image', `${layout}:debian`, bundle]);
   await rm(bundle, { recursive: true });
   const flag = (name: string, values: string[] = []) => values.map((v) => `--config.${name}=${v}`);
