@@ -36,7 +36,7 @@ import { compareCompressions, compressInitramfs, planCompression, smallerThanShi
 import { recordOutput } from './output-record.js';
 import { SeriesCollector, withStoredSizes } from './series.js';
 import { leastMemory, parseMiB, type MemorySearch } from './memory.js';
-import type { BootTiming } from '../tester/boot.js';
+import type { BootTiming } from '../tester/verdict.js';
 import type { Evaluator } from './evaluator.js';
 import { lockOut, type OutLock } from '../output/lock.js';
 import { writeOutput } from '../output/write.js';

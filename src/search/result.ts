@@ -7,7 +7,7 @@ import type { InitDecision } from '../packager/init-kind.js';
 import type { PartBytes } from '../packager/parts.js';
 import type { PoolEvent } from '../remote/pool.js';
 import type { AccelDecision } from '../vm/accel.js';
-import type { BootTiming } from '../tester/boot.js';
+import type { BootTiming } from '../tester/verdict.js';
 import type { Verdict } from '../tester/verdict.js';
 import type { CompressionComparison } from './compression.js';
 import type { Stage } from './events.js';
