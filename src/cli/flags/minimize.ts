@@ -3,7 +3,7 @@ import { DEFAULT_PROFILE, profileNames } from '../../profile/load.js';
 import { STRATEGY_NAMES } from '../../profile/strategy-names.js';
 import { INIT_CHOICES } from '../../packager/init-kind.js';
 import { COMPRESSION_CHOICES, COMPRESSIONS } from '../../packager/compress.js';
-import type { MinimizeOptionGroups } from '../../search/options.js';
+import type { MinimizeOptionGroups } from '../../run/options.js';
 import type { Flags } from './flag.js';
 import type { GroupTitles } from './render.js';
 
