@@ -2,9 +2,9 @@
 import { TinyxError } from '../errors.js';
 import { verify } from '../run/verify.js';
 import { parseAccel } from '../vm/accel.js';
-import { VERIFY_FLAGS, VERIFY_USAGE } from './flags/commands.js';
-import { parseFlags } from './flags/flag.js';
-import { renderHelp } from './flags/render.js';
+import { VERIFY_FLAGS, VERIFY_USAGE } from '../flags/commands.js';
+import { parseFlags } from '../flags/flag.js';
+import { renderHelp } from '../flags/render.js';
 import type { CliIo } from './io.js';
 import { progressListener } from './progress.js';
 
