@@ -1,12 +1,16 @@
 // The layers of src/, lowest first: a folder imports only from the folders below it (or itself),
 // so no cycle can run between two folders; within a folder, no import cycle between modules.
 //
-// Each folder is a layer of its own, so the order is total. Placed beyond the list:
+// Each folder is a layer of its own, so the order is total; a new folder takes its place in the list.
 // - image (a container image read into a tree) needs only util, beside deps, the other app source;
 // - profile sits above packager and below vm: it reads the kconfig symbol names and the packager's
 //   compressors, and states the accelerator, machine and NIC the VM and the tester start with;
 // - kernel-trace sits above tester and below search: it boots a traced kernel with the tester and
-//   ranks the search's candidates for it, while search imports it to order them.
+//   ranks the search's candidates for it, while search imports it to order them;
+// - search is the search proper (strategies, evaluator, journal, rounds); output writes and reads an
+//   out dir; run drives a whole run (minimize, verify) and writes its result with output;
+// - flags holds the command-line flag tables and their mapping to the run's options, below fleet,
+//   whose fleet file takes minimize's flags as keys, and cli, which parses them.
 // src/index.ts, the public surface, sits on top with cli; nothing inside src imports it.
 const LAYERS = [
   ['util', 'errors.ts'],
@@ -21,6 +25,8 @@ const LAYERS = [
   ['remote'],
   ['search'],
   ['output'],
+  ['run'],
+  ['flags'],
   ['fleet'],
   ['cli', 'index.ts'],
 ];

@@ -12,8 +12,8 @@
 import { readFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { minimize } from '../dist/search/minimize.js';
-import { verify } from '../dist/search/verify.js';
+import { minimize } from '../dist/run/minimize.js';
+import { verify } from '../dist/run/verify.js';
 import { loadProfile } from '../dist/profile/load.js';
 
 const args = process.argv.slice(2);

@@ -14,7 +14,7 @@ import { makeStartConfig } from '../dist/profile/start-config.js';
 import { resolveKernelSource } from '../dist/profile/kernel-source.js';
 import { loadProfile } from '../dist/profile/load.js';
 import { hashConfig } from '../dist/search/evaluator.js';
-import { minimize } from '../dist/search/minimize.js';
+import { minimize } from '../dist/run/minimize.js';
 import { freePort } from '../dist/tester/ports.js';
 import { Workspace } from '../dist/tester/workspace.js';
 import { cacheRoot } from '../dist/util/paths.js';

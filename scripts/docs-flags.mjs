@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Rewrites docs/flags.md's flag tables (between <!-- flags:NAME --> markers) from the flag definitions
-// in src/cli/flags/, as compiled into dist/ (`npm run docs:flags` compiles first). --check only
+// in src/flags/, as compiled into dist/ (`npm run docs:flags` compiles first). --check only
 // says whether they are current (exit 1 when not).
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { FLAGS_PAGE, rewriteFlagsPage } = await import(path.join(root, 'dist/cli/flags/docs.js'));
+const { FLAGS_PAGE, rewriteFlagsPage } = await import(path.join(root, 'dist/flags/docs.js'));
 const file = path.join(root, FLAGS_PAGE);
 const text = await readFile(file, 'utf8');
 const next = rewriteFlagsPage(text);

@@ -1,12 +1,13 @@
 // Public surface of tinyx as a library: named exports only.
 export { TinyxError, isTinyxError } from './errors.js';
 export type { TinyxErrorCode } from './errors.js';
-export { minimize } from './search/minimize.js';
-export type { MinimizeOptions } from './search/minimize.js';
-export type { MinimizeResult } from './search/result.js';
-export type { AppOptions, ExecutionOptions, HarnessOptions, KernelOptions, MinimizeOptionGroups, RunOptions, SearchOptions } from './search/options.js';
+export { minimize } from './run/minimize.js';
+export type { MinimizeOptions } from './run/minimize.js';
+export type { MinimizeResult } from './run/result.js';
+export type { AppOptions, ExecutionOptions, HarnessOptions, KernelOptions, SearchOptions } from './search/options.js';
+export type { MinimizeOptionGroups, RunOptions } from './run/options.js';
 export type { MinimizeEvent } from './search/events.js';
-export { verify } from './search/verify.js';
+export { verify } from './run/verify.js';
 export { writeOutput } from './output/write.js';
 export type { OutputRecord } from './output/record.js';
 export type { Report } from './output/report.js';

@@ -10,9 +10,9 @@ import { findBusybox } from '../packager/busybox.js';
 import { chooseInit, parseInitChoice, type InitKind } from '../packager/init-kind.js';
 import { planRootfs } from '../packager/rootfs.js';
 import { findTinyxInit } from '../packager/tinyx-init.js';
-import { DEPS_FLAGS, DEPS_USAGE } from './flags/commands.js';
-import { parseFlags } from './flags/flag.js';
-import { renderHelp } from './flags/render.js';
+import { DEPS_FLAGS, DEPS_USAGE } from '../flags/commands.js';
+import { parseFlags } from '../flags/flag.js';
+import { renderHelp } from '../flags/render.js';
 import type { CliIo } from './io.js';
 
 export async function depsCommand(argv: string[], io: CliIo): Promise<number> {

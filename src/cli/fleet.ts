@@ -2,14 +2,14 @@
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import type { FlagValue } from '../fleet/reader.js';
-import { EXECUTION_KEYS } from '../fleet/file.js';
 import { loadFleet } from '../fleet/load.js';
 import { DEFAULT_KEEP_HISTORY, runFleet } from '../fleet/run.js';
 import { checkOut } from '../search/inputs.js';
 import { fleetExitStatus } from '../fleet/summary.js';
-import { parseFlags, type FlagValues } from './flags/flag.js';
-import { FLEET_FLAGS, FLEET_OWN_FLAGS, FLEET_USAGE } from './flags/fleet.js';
-import { renderHelp } from './flags/render.js';
+import { parseFlags, type FlagValues } from '../flags/flag.js';
+import { FLEET_FLAGS, FLEET_OWN_FLAGS, FLEET_USAGE } from '../flags/fleet.js';
+import { EXECUTION_KEYS } from '../flags/minimize.js';
+import { renderHelp } from '../flags/render.js';
 import type { CliIo } from './io.js';
 import { progressListener } from './progress.js';
 

@@ -4,9 +4,9 @@ import type { DotConfig } from '../kconfig/dotconfig.js';
 import { loadKconfig, type Explanation, type KconfigModel } from '../kconfig/engine.js';
 import { resolveKernelSource } from '../profile/kernel-source.js';
 import { readUserConfig } from '../kconfig/userconfig.js';
-import { KCONFIG_FLAGS, KCONFIG_USAGE } from './flags/commands.js';
-import { parseFlags } from './flags/flag.js';
-import { renderHelp } from './flags/render.js';
+import { KCONFIG_FLAGS, KCONFIG_USAGE } from '../flags/commands.js';
+import { parseFlags } from '../flags/flag.js';
+import { renderHelp } from '../flags/render.js';
 
 type Io = { stdout: (s: string) => void; stderr: (s: string) => void };
 

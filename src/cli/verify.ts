@@ -1,10 +1,10 @@
 // `tinyx verify OUT`: boots the result again and checks that every candidate of its config is needed.
 import { TinyxError } from '../errors.js';
-import { verify } from '../search/verify.js';
+import { verify } from '../run/verify.js';
 import { parseAccel } from '../vm/accel.js';
-import { VERIFY_FLAGS, VERIFY_USAGE } from './flags/commands.js';
-import { parseFlags } from './flags/flag.js';
-import { renderHelp } from './flags/render.js';
+import { VERIFY_FLAGS, VERIFY_USAGE } from '../flags/commands.js';
+import { parseFlags } from '../flags/flag.js';
+import { renderHelp } from '../flags/render.js';
 import type { CliIo } from './io.js';
 import { progressListener } from './progress.js';
 

@@ -4,9 +4,9 @@ import { checkWorker, formatCheckTable, usable } from '../remote/check.js';
 import { connectWorker } from '../remote/connect.js';
 import { checkWorkers } from '../remote/inputs.js';
 import { loadWorkersFile, type WorkerSpec } from '../remote/workers-file.js';
-import { WORKER_FLAGS, WORKER_USAGE } from './flags/commands.js';
-import { parseFlags } from './flags/flag.js';
-import { renderHelp } from './flags/render.js';
+import { WORKER_FLAGS, WORKER_USAGE } from '../flags/commands.js';
+import { parseFlags } from '../flags/flag.js';
+import { renderHelp } from '../flags/render.js';
 import { DEFAULT_PROFILE, loadProfile } from '../profile/load.js';
 
 export async function workerCommand(argv: string[], io: { stdout: (s: string) => void; stderr: (s: string) => void }): Promise<number> {

@@ -16,7 +16,7 @@ const NAME_RULES: Array<[RegExp, string]> = [
   [/~$|^\..*\.sw[a-p]$|^#.*#$|^\.#|^\.DS_Store$|^Thumbs\.db$/, 'editor or OS debris'],
 ];
 
-/** What a tinyx out dir holds (src/search: journal.ts, run-record.ts, minimize.ts's work dir). */
+/** What a tinyx out dir holds (src/search: journal.ts, run-record.ts; src/run/minimize.ts's work dir). */
 const OUT_MARKS = ['journal.jsonl', 'run.json', '.work'];
 
 /** Pure: why a file or directory of this name in a directory app stays out of the guest (undefined: it goes in). */

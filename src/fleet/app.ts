@@ -7,7 +7,7 @@ import type { Report } from '../output/report.js';
 import { lockOut, type OutLock } from '../output/lock.js';
 import type { KernelSource } from '../kconfig/source.js';
 import type { EventListener } from '../search/events.js';
-import { minimize } from '../search/minimize.js';
+import { minimize } from '../run/minimize.js';
 import { confirmBoot } from './confirm.js';
 import { optionChanges, neededChanges, sizeChange, type KernelSymbols } from './diff.js';
 import { changedInputs, fingerprint, FINGERPRINT_FILE, INPUT_NAMES, writeFingerprint, type Fingerprint } from './fingerprint.js';

@@ -1,7 +1,7 @@
 // One confirming boot of a result already in its out dir: its own bzImage and initramfs, the app's tests, no build.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FlagOptions } from '../cli/minimize.js';
+import type { FlagOptions } from '../flags/minimize-options.js';
 import type { Report } from '../output/report.js';
 import { bootAndTest } from '../tester/boot.js';
 import { stampOf } from './history.js';

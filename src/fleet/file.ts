@@ -1,8 +1,8 @@
 // The fleet file: each app as `tinyx minimize`'s flags in YAML, fleet-wide defaults, the kernel; every problem with its line.
 import path from 'node:path';
 import { isMap, isScalar, type Node, type Pair } from 'yaml';
-import type { Flag } from '../cli/flags/flag.js';
-import { MINIMIZE_FLAGS } from '../cli/flags/minimize.js';
+import type { Flag } from '../flags/flag.js';
+import { EXECUTION_KEYS, MINIMIZE_FLAGS } from '../flags/minimize.js';
 import { TinyxError } from '../errors.js';
 import { PACKAGE_NAME } from '../kconfig/tarball.js';
 import { LOCK_FILE } from './lock.js';
@@ -36,7 +36,6 @@ const FLAGS: Record<string, Flag> = MINIMIZE_FLAGS;
 
 /** minimize's flags that are the fleet's own business: where each app writes, what it starts from, which kernel. */
 const FLEET_DECIDES: readonly FlagName[] = ['out', 'from', 'kernel-src'];
-export const EXECUTION_KEYS = Object.keys(FLAGS).filter((k) => FLAGS[k]!.group === 'execution');
 /** The keys an app (or `defaults`) may have: minimize's flags but the fleet's and the shared ones, and `args`. */
 export const APP_KEYS = [...Object.keys(FLAGS).filter((k) => !FLEET_DECIDES.includes(k as FlagName) && !EXECUTION_KEYS.includes(k)), 'args'];
 const TOP_KEYS = ['kernel', 'out', 'keep-history', 'defaults', 'execution', 'apps'];

@@ -1,8 +1,8 @@
 // Loads a fleet file and turns each app into minimize's options through minimize's own flag mapping.
 import { readFile } from 'node:fs/promises';
-import { MINIMIZE_FLAGS } from '../cli/flags/minimize.js';
-import { parseFlags } from '../cli/flags/flag.js';
-import { executionFromFlags, optionsFromFlags, type FlagOptions } from '../cli/minimize.js';
+import { MINIMIZE_FLAGS } from '../flags/minimize.js';
+import { parseFlags } from '../flags/flag.js';
+import { executionFromFlags, optionsFromFlags, type FlagOptions } from '../flags/minimize-options.js';
 import { TinyxError, isTinyxError } from '../errors.js';
 import { checkSettings } from '../search/inputs.js';
 import { didYouMean } from '../util/suggest.js';

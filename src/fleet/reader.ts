@@ -2,8 +2,8 @@
 import path from 'node:path';
 import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
 import { describeNode, keyName, parseWithLines } from '../util/yaml-lines.js';
-import type { Flag } from '../cli/flags/flag.js';
-import { MINIMIZE_FLAGS } from '../cli/flags/minimize.js';
+import type { Flag } from '../flags/flag.js';
+import { MINIMIZE_FLAGS } from '../flags/minimize.js';
 import { didYouMean } from '../util/suggest.js';
 
 /** A flag's value as written: a string, a boolean flag's truth, or a repeatable flag's values. */

@@ -5,7 +5,7 @@ import type { CompressionComparison } from '../search/compression.js';
 import type { MemorySearch } from '../search/memory.js';
 import { prunedLine, type RootfsReduction } from '../search/rootfs.js';
 import type { SearchSeries } from '../search/series.js';
-import type { BootTiming } from '../tester/boot.js';
+import type { BootTiming } from '../tester/verdict.js';
 import { compressionSection } from './compression-table.js';
 
 /** The picture report.md shows at its top (svg.ts draws it), a file beside it. */

@@ -15,7 +15,7 @@ export const OUTPUT_FILES = ['bzImage', 'config', 'defconfig', 'cmdline', 'run.s
 const RESULT_NAMES = [...OUTPUT_FILES, ...COMPRESSIONS.map(initramfsFileName)];
 
 /**
- * Plain file writing: everything was computed by the run (see src/search/output-record.ts). The
+ * Plain file writing: everything was computed by the run (see src/run/output-record.ts). The
  * out dir's result is replaced as a whole (src/output/swap.ts): a reader never finds some files of
  * the previous result beside some of this one, nor a file of the previous result this one lacks.
  * One writer at a time: minimize writes under the out dir's lock (src/output/lock.ts).

@@ -5,7 +5,7 @@ import {
   type Compressed, type Compression, type CompressionChoice,
 } from '../packager/compress.js';
 import { writeInitramfs, type InitramfsResult, type PackedArchive } from '../packager/initramfs.js';
-import type { BootTiming } from '../tester/boot.js';
+import type { BootTiming } from '../tester/verdict.js';
 import type { Verdict, VerdictStatus } from '../tester/verdict.js';
 import type { BootVariant, Normalized } from './evaluator.js';
 import type { EventListener } from './events.js';

@@ -15,7 +15,7 @@ import { sha256File } from '../util/hash.js';
 import { cacheRoot } from '../util/paths.js';
 import { Evaluator } from './evaluator.js';
 import type { EventListener } from './events.js';
-import type { ExecutionOptions, HarnessOptions, KernelOptions, RunOptions, SearchOptions } from './options.js';
+import type { ExecutionOptions, HarnessOptions, KernelOptions, SearchOptions } from './options.js';
 import { Journal } from './journal.js';
 import { runKey } from './journal-key.js';
 
@@ -24,7 +24,9 @@ import { runKey } from './journal-key.js';
  * the search's confirmation count, the run's out dir and signal; plus the initramfs and a listener.
  */
 export type RunContextOptions = HarnessOptions & KernelOptions & ExecutionOptions & Pick<SearchOptions, 'confirmFailures'>
-  & Pick<RunOptions, 'out' | 'signal'> & {
+  & {
+  out: string;
+  signal?: AbortSignal;
   initramfs: { file: string; sha256: string };
   emit: EventListener;
 };

@@ -1,11 +1,9 @@
-// What `minimize()` is asked to do, in the groups its stages take: each stage's type names only its group(s).
-import type { OutLock } from '../output/lock.js';
+// What `minimize()` is asked to do, in the groups its stages take: each stage's type names only its group(s); the run group is src/run/options.ts.
 import type { Compression, CompressionChoice } from '../packager/compress.js';
 import type { Profile } from '../profile/types.js';
 import type { WorkerSpec } from '../remote/workers-file.js';
 import type { AccelChoice } from '../profile/types.js';
 import type { InitChoice } from '../packager/init-kind.js';
-import type { EventListener } from './events.js';
 
 /** The app and what goes in the VM with it: read by resolveApp, the initramfs's init and the host strace run. */
 export interface AppOptions {
@@ -100,25 +98,3 @@ export interface ExecutionOptions {
   /** DISTCC_HOSTS for every build. */
   distcc?: string;
 }
-
-/** The run itself: where it writes, how it is stopped, who listens to it. */
-export interface RunOptions {
-  out: string;
-  /** The out dir's lock when the caller holds it already (a fleet run, for the whole app): the run takes none of its own. */
-  outLock?: OutLock;
-  signal?: AbortSignal;
-  onEvent?: EventListener;
-}
-
-/** The groups by name (the CLI's flag definitions say which group each flag feeds). */
-export interface MinimizeOptionGroups {
-  app: AppOptions;
-  harness: HarnessOptions;
-  kernel: KernelOptions;
-  search: SearchOptions;
-  execution: ExecutionOptions;
-  run: RunOptions;
-}
-
-/** Every group at once, flat: `minimize({ app, tests, port, profile, out, ... })`. */
-export type MinimizeOptions = AppOptions & HarnessOptions & KernelOptions & SearchOptions & ExecutionOptions & RunOptions;

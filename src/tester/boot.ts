@@ -1,71 +1,19 @@
 // Boots one kernel + initramfs, waits for the app, runs the tests, stops the guest: a verdict.
 import path from 'node:path';
 import { isTinyxError, type TinyxError } from '../errors.js';
-import type { Profile } from '../profile/types.js';
 import { freePort, waitForPort } from './ports.js';
-import { runTests, type ProbeResult } from './probe.js';
+import { runTests } from './probe.js';
 import type { AccelChoice } from '../profile/types.js';
 import { recordAccel, resolveAccel, type Accel } from '../vm/accel.js';
 import { findQemu } from '../vm/qemu.js';
 import { vmSpec } from '../vm/spec.js';
-import { startGuest, type Guest, type GuestSpec } from './guest.js';
+import { startGuest } from './guest.js';
 import { guestFailure } from './guest-end.js';
 import { watchBoot } from './watch-boot.js';
-import type { VerdictStatus } from './verdict.js';
+import type { BootOutcome, BootRequest, GuestHost } from './boot-types.js';
 
 export { KVM_SILENCE_MS } from './watch-boot.js';
-
-export interface BootRequest {
-  bzImage: string;
-  initramfs: string;
-  cmdline: string;
-  qemu: Profile['qemu'];
-  /** The app's port in the guest; 0 = no network, tests run once the app started. */
-  port: number;
-  tests: string;
-  logDir: string;
-  bootTimeoutMs: number;
-  readyTimeoutMs: number;
-  testTimeoutMs: number;
-  /** The accelerator decided for this host; bootAndTest() decides from qemu.accel when absent. */
-  accel?: Accel;
-  /** Told once when KVM is disproved mid-run and the boot goes on under TCG. */
-  warn?: (message: string) => void;
-  signal?: AbortSignal;
-}
-
-/**
- * How long a boot took, from QEMU's start (host clock, console lines as they arrived): to the kernel
- * handing over to init (the init's first line), to the app started (its marker), to the app's port
- * answering (servers only).
- */
-export interface BootTiming {
-  initMs?: number;
-  appMs: number;
-  readyMs?: number;
-}
-
-export interface BootOutcome {
-  status: VerdictStatus;
-  reason: string;
-  /** A passing boot's timings. */
-  timing?: BootTiming;
-  bootMs: number;
-  testMs: number;
-  testExitCode?: number;
-  consoleTail: string;
-  consoleLog: string;
-  testLog: string;
-}
-
-/** Where a guest runs: this machine, or a worker host (src/remote/boot.ts). */
-export interface GuestHost {
-  /** A port on the host's loopback for QEMU to forward to the app (retried if taken). */
-  pickPort(): Promise<number>;
-  startGuest(spec: GuestSpec): Promise<Guest>;
-  waitForPort(hostPort: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
-  runTests(hostPort: number, testLog: string): Promise<ProbeResult>;
-}
+export type { BootOutcome, BootRequest, GuestHost } from './boot-types.js';
 
 export const localHost = (request: BootRequest, consoleLog: string): GuestHost => ({
   pickPort: freePort,

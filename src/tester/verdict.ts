@@ -1,5 +1,15 @@
 // One shape for every outcome of building, booting and testing a candidate.
-import type { BootTiming } from './boot.js';
+
+/**
+ * How long a boot took, from QEMU's start (host clock, console lines as they arrived): to the kernel
+ * handing over to init (the init's first line), to the app started (its marker), to the app's port
+ * answering (servers only).
+ */
+export interface BootTiming {
+  initMs?: number;
+  appMs: number;
+  readyMs?: number;
+}
 
 export type VerdictStatus = 'pass' | 'fail' | 'build-error' | 'boot-timeout' | 'panic';
 

@@ -2,10 +2,10 @@
 import { TinyxError } from '../errors.js';
 import { MARKER_APP_EXITED, MARKER_APP_STARTED, MARKER_INIT_FAILED, MARKER_INIT_STARTED } from '../packager/markers.js';
 import type { Accel } from '../vm/accel.js';
-import type { BootOutcome, BootRequest, BootTiming, GuestHost } from './boot.js';
+import type { BootOutcome, BootRequest, GuestHost } from './boot-types.js';
 import type { ConsoleMatch } from './console.js';
 import type { Guest } from './guest.js';
-import type { VerdictStatus } from './verdict.js';
+import type { BootTiming, VerdictStatus } from './verdict.js';
 
 const INIT_STARTED = new RegExp(`^${MARKER_INIT_STARTED}`);
 

@@ -4,7 +4,7 @@ import { chmod, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseEnv } from '../../src/cli/minimize.js';
+import { parseEnv } from '../../src/flags/minimize-options.js';
 import { runMain } from '../../src/cli/main.js';
 
 const root = path.resolve(__dirname, '../..');

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runMain } from '../../src/cli/main.js';
-import { optionsFromFlags } from '../../src/cli/minimize.js';
-import { parseFlags } from '../../src/cli/flags/flag.js';
-import { MINIMIZE_FLAGS } from '../../src/cli/flags/minimize.js';
+import { optionsFromFlags } from '../../src/flags/minimize-options.js';
+import { parseFlags } from '../../src/flags/flag.js';
+import { MINIMIZE_FLAGS } from '../../src/flags/minimize.js';
 
 async function run(argv: string[]) {
   const out: string[] = [];

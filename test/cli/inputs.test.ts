@@ -12,7 +12,7 @@ import { dotConfigProblem } from '../../src/kconfig/userconfig.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { checkCandidateNames } from '../../src/search/candidates.js';
 import { checkApp, checkOut, checkSettings } from '../../src/search/inputs.js';
-import { minimize } from '../../src/search/minimize.js';
+import { minimize } from '../../src/run/minimize.js';
 import type { MinimizeEvent } from '../../src/search/events.js';
 import { cacheRoot } from '../../src/util/paths.js';
 import { fakeTarball, fakeTree } from '../kconfig/faketree.js';

@@ -9,7 +9,7 @@ import { resolveKernelSource } from '../../src/profile/kernel-source.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { hashConfig } from '../../src/search/evaluator.js';
 import type { MinimizeEvent } from '../../src/search/events.js';
-import { minimize, type MinimizeOptions, type MinimizeResult } from '../../src/search/minimize.js';
+import { minimize, type MinimizeOptions, type MinimizeResult } from '../../src/run/minimize.js';
 import type { Verdict } from '../../src/tester/verdict.js';
 import { Workspace } from '../../src/tester/workspace.js';
 import { cacheRoot } from '../../src/util/paths.js';

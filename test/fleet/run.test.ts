@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FlagOptions } from '../../src/cli/minimize.js';
+import type { FlagOptions } from '../../src/flags/minimize-options.js';
 import { interruptedError, isTinyxError, TinyxError } from '../../src/errors.js';
 import { failedSummary } from '../../src/fleet/app.js';
 import type { FleetPlan, PlannedApp } from '../../src/fleet/load.js';

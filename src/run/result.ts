@@ -7,15 +7,15 @@ import type { InitDecision } from '../packager/init-kind.js';
 import type { PartBytes } from '../packager/parts.js';
 import type { PoolEvent } from '../remote/pool.js';
 import type { AccelDecision } from '../vm/accel.js';
-import type { BootTiming } from '../tester/boot.js';
+import type { BootTiming } from '../tester/verdict.js';
 import type { Verdict } from '../tester/verdict.js';
-import type { CompressionComparison } from './compression.js';
-import type { Stage } from './events.js';
-import type { MemorySearch } from './memory.js';
+import type { CompressionComparison } from '../search/compression.js';
+import type { Stage } from '../search/events.js';
+import type { MemorySearch } from '../search/memory.js';
 import type { MinimizeOptions } from './options.js';
-import type { KernelSearchResult } from './phases.js';
-import type { RootfsReduction } from './rootfs.js';
-import type { SearchSeries } from './series.js';
+import type { KernelSearchResult } from '../search/phases.js';
+import type { RootfsReduction } from '../search/rootfs.js';
+import type { SearchSeries } from '../search/series.js';
 
 export interface StageTime {
   stage: Stage;

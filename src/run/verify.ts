@@ -10,12 +10,12 @@ import { readReport } from '../output/read.js';
 import type { Report } from '../output/report.js';
 import type { Profile } from '../profile/types.js';
 import { sha256File } from '../util/hash.js';
-import type { EventListener } from './events.js';
-import { readRunRecord, recordedCompression, type RunRecord } from './run-record.js';
+import type { EventListener } from '../search/events.js';
+import { readRunRecord, recordedCompression, type RunRecord } from '../search/run-record.js';
 import { initramfsFileName } from '../packager/compress.js';
-import { planCandidates } from './candidates.js';
-import { openRunContext, type RunContext } from './context.js';
-import { growth, stillEnabled } from './fixpoint.js';
+import { planCandidates } from '../search/candidates.js';
+import { openRunContext, type RunContext } from '../search/context.js';
+import { growth, stillEnabled } from '../search/fixpoint.js';
 import type { AccelChoice } from '../profile/types.js';
 
 export interface VerifyRow {

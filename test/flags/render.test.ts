@@ -1,12 +1,12 @@
 // One definition per flag: the parser's options, --help and the rows of docs/flags.md all come from it.
 import { describe, expect, it } from 'vitest';
-import { DEPS_FLAGS, KCONFIG_FLAGS, VERIFY_FLAGS, WORKER_FLAGS } from '../../../src/cli/flags/commands.js';
-import { FLEET_FLAGS } from '../../../src/cli/flags/fleet.js';
-import { parseFlags, parseOptions, type Flags } from '../../../src/cli/flags/flag.js';
-import { MINIMIZE_FLAGS, MINIMIZE_GROUPS, MINIMIZE_USAGE } from '../../../src/cli/flags/minimize.js';
-import { flagLabel, renderHelp, renderTable } from '../../../src/cli/flags/render.js';
-import { minimizeHelp } from '../../../src/cli/minimize.js';
-import { profileNames } from '../../../src/profile/load.js';
+import { DEPS_FLAGS, KCONFIG_FLAGS, VERIFY_FLAGS, WORKER_FLAGS } from '../../src/flags/commands.js';
+import { FLEET_FLAGS } from '../../src/flags/fleet.js';
+import { parseFlags, parseOptions, type Flags } from '../../src/flags/flag.js';
+import { MINIMIZE_FLAGS, MINIMIZE_GROUPS, MINIMIZE_USAGE } from '../../src/flags/minimize.js';
+import { flagLabel, renderHelp, renderTable } from '../../src/flags/render.js';
+import { minimizeHelp } from '../../src/cli/minimize.js';
+import { profileNames } from '../../src/profile/load.js';
 
 const TABLES: Record<string, Flags> = { minimize: MINIMIZE_FLAGS, verify: VERIFY_FLAGS, deps: DEPS_FLAGS, kconfig: KCONFIG_FLAGS, worker: WORKER_FLAGS, fleet: FLEET_FLAGS };
 

@@ -9,7 +9,7 @@ import type { RunContext } from '../../src/search/context.js';
 import type { Evaluator, Normalized } from '../../src/search/evaluator.js';
 import type { MinimizeEvent } from '../../src/search/events.js';
 import type { Journal } from '../../src/search/journal.js';
-import { readFinished, verify, verifyContext, verifyIn } from '../../src/search/verify.js';
+import { readFinished, verify, verifyContext, verifyIn } from '../../src/run/verify.js';
 import { isTinyxError } from '../../src/errors.js';
 import { lockOut, OUT_LOCK_FILE } from '../../src/output/lock.js';
 import { loadProfile } from '../../src/profile/load.js';

@@ -12,7 +12,7 @@ import type { OutputRecord } from '../../src/output/record.js';
 import { OUTPUT_FILES, writeOutput } from '../../src/output/write.js';
 import { renderMarkdown, SVG_FILE } from '../../src/output/report.js';
 import { loadProfile } from '../../src/profile/load.js';
-import { makeReport, recordOutput, type RunResult } from '../../src/search/output-record.js';
+import { makeReport, recordOutput, type RunResult } from '../../src/run/output-record.js';
 import type { Verdict } from '../../src/tester/verdict.js';
 import { Workspace } from '../../src/tester/workspace.js';
 import { tempDir } from '../deps/helpers.js';

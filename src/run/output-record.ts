@@ -12,7 +12,7 @@ import { initramfsFileName } from '../packager/compress.js';
 import type { Report } from '../output/report.js';
 import { packageRoot } from '../util/paths.js';
 import type { MinimizeResult } from './result.js';
-import type { RunRecord } from './run-record.js';
+import type { RunRecord } from '../search/run-record.js';
 
 /** A finished run's result, before its output record is added. */
 export type RunResult = Omit<MinimizeResult, 'output'>;

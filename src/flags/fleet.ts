@@ -1,7 +1,6 @@
 // The flags of `tinyx fleet`: its own, and minimize's execution flags (shared by every app) with the fleet file as their default.
-import { EXECUTION_KEYS } from '../../fleet/file.js';
 import type { Flag, Flags } from './flag.js';
-import { MINIMIZE_FLAGS } from './minimize.js';
+import { EXECUTION_KEYS, MINIMIZE_FLAGS } from './minimize.js';
 
 export const FLEET_USAGE = `Usage: tinyx fleet run FLEET.yaml [--out DIR] [--only NAME]... [--keep-history N] [--kernel-src SRC] [options]
        tinyx fleet check FLEET.yaml [--only NAME]...

@@ -11,7 +11,7 @@ import { writeOutput } from '../../src/output/write.js';
 import { installedPackages, TARBALL_DIR } from '../../src/kconfig/tarball.js';
 import { loadProfile } from '../../src/profile/load.js';
 import type { MinimizeEvent } from '../../src/search/events.js';
-import { minimize } from '../../src/search/minimize.js';
+import { minimize } from '../../src/run/minimize.js';
 import { cacheRoot } from '../../src/util/paths.js';
 import { report } from '../output/report-fixture.js';
 

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { currentSection, FLAG_SECTIONS, FLAGS_PAGE, flagSection, rewriteFlagsPage } from '../../../src/cli/flags/docs.js';
+import { currentSection, FLAG_SECTIONS, FLAGS_PAGE, flagSection, rewriteFlagsPage } from '../../src/flags/docs.js';
 
-const page = readFileSync(path.resolve(__dirname, '../../..', FLAGS_PAGE), 'utf8');
+const page = readFileSync(path.resolve(__dirname, '../..', FLAGS_PAGE), 'utf8');
 
 describe('docs flag tables', () => {
   for (const name of FLAG_SECTIONS) {

@@ -1,5 +1,5 @@
 // The flags of `tinyx verify`, `deps`, `kconfig` and `worker`, each once (minimize's are in minimize.ts).
-import { INIT_CHOICES } from '../../packager/init-kind.js';
+import { INIT_CHOICES } from '../packager/init-kind.js';
 import type { Flags } from './flag.js';
 
 export const VERIFY_USAGE = `Usage: tinyx verify OUT [--fresh] [--jobs N] [--accel auto|kvm|tcg]

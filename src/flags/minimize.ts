@@ -1,9 +1,9 @@
 // The flags of `tinyx minimize`, each once: its value, default, help, README text and the options group it feeds.
-import { DEFAULT_PROFILE, profileNames } from '../../profile/load.js';
-import { STRATEGY_NAMES } from '../../profile/strategy-names.js';
-import { INIT_CHOICES } from '../../packager/init-kind.js';
-import { COMPRESSION_CHOICES, COMPRESSIONS } from '../../packager/compress.js';
-import type { MinimizeOptionGroups } from '../../search/options.js';
+import { DEFAULT_PROFILE, profileNames } from '../profile/load.js';
+import { STRATEGY_NAMES } from '../profile/strategy-names.js';
+import { INIT_CHOICES } from '../packager/init-kind.js';
+import { COMPRESSION_CHOICES, COMPRESSIONS } from '../packager/compress.js';
+import type { MinimizeOptionGroups } from '../run/options.js';
 import type { Flags } from './flag.js';
 import type { GroupTitles } from './render.js';
 
@@ -214,3 +214,6 @@ export const MINIMIZE_FLAGS = {
     help: 'output directory; re-running with the same `--out` resumes from its journal',
   },
 } as const satisfies Flags<MinimizeGroup>;
+
+/** minimize's execution flags (slots, workers, distcc): a fleet's apps share them. */
+export const EXECUTION_KEYS = Object.keys(MINIMIZE_FLAGS).filter((k) => (MINIMIZE_FLAGS as Flags<MinimizeGroup>)[k]!.group === 'execution');

@@ -1,0 +1,47 @@
+// What a boot is asked, where its guest runs and what it ends in: the types boot.ts and watch-boot.ts share.
+import type { Profile } from '../profile/types.js';
+import type { Accel } from '../vm/accel.js';
+import type { Guest, GuestSpec } from './guest.js';
+import type { ProbeResult } from './probe.js';
+import type { BootTiming, VerdictStatus } from './verdict.js';
+
+export interface BootRequest {
+  bzImage: string;
+  initramfs: string;
+  cmdline: string;
+  qemu: Profile['qemu'];
+  /** The app's port in the guest; 0 = no network, tests run once the app started. */
+  port: number;
+  tests: string;
+  logDir: string;
+  bootTimeoutMs: number;
+  readyTimeoutMs: number;
+  testTimeoutMs: number;
+  /** The accelerator decided for this host; bootAndTest() decides from qemu.accel when absent. */
+  accel?: Accel;
+  /** Told once when KVM is disproved mid-run and the boot goes on under TCG. */
+  warn?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface BootOutcome {
+  status: VerdictStatus;
+  reason: string;
+  /** A passing boot's timings. */
+  timing?: BootTiming;
+  bootMs: number;
+  testMs: number;
+  testExitCode?: number;
+  consoleTail: string;
+  consoleLog: string;
+  testLog: string;
+}
+
+/** Where a guest runs: this machine, or a worker host (src/remote/boot.ts). */
+export interface GuestHost {
+  /** A port on the host's loopback for QEMU to forward to the app (retried if taken). */
+  pickPort(): Promise<number>;
+  startGuest(spec: GuestSpec): Promise<Guest>;
+  waitForPort(hostPort: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
+  runTests(hostPort: number, testLog: string): Promise<ProbeResult>;
+}
