@@ -1,7 +1,7 @@
 // --trace for an image: its program run under strace in a private root of the unpacked image (the cached tree never written), the tests against it from this host.
 import { execa, type ResultPromise } from 'execa';
-import { constants, rmSync } from 'node:fs';
-import { access, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { constants, existsSync, rmdirSync, rmSync } from 'node:fs';
+import { access, mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
@@ -33,9 +33,20 @@ export async function straceInImage(image: { rootfs: string; tree: Tree }, run: 
   const tools = await findTools();
   const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-image-trace-'));
   const log = path.join(dir, 'strace.log');
-  // Should this process exit mid-run (no `finally` runs then), the scratch dir goes with it too.
-  const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
-  process.on('exit', removeDir);
+  // Its log and two empty dirs, never removed recursively: should a mount show there, nothing under it is touched.
+  const removeDir = (): void => {
+    rmSync(log, { force: true });
+    for (const d of [path.join(dir, 'ns'), dir]) if (existsSync(d)) rmdirSync(d);
+  };
+  // Should this process exit mid-run (no `finally` runs then), the scratch dir goes with it too, if it can.
+  const removeOnExit = (): void => {
+    try {
+      removeDir();
+    } catch {
+      // a process of the run still writing there: the dir stays, empty of mounts
+    }
+  };
+  process.on('exit', removeOnExit);
   try {
     await mkdir(path.join(dir, 'ns'));
     const mkwd = workDirToCreate(image.tree, run.workingDir);
@@ -64,8 +75,8 @@ export async function straceInImage(image: { rootfs: string; tree: Tree }, run: 
       writtenDirs: writtenDirs(written, appDir),
     };
   } finally {
-    process.off('exit', removeDir);
-    await rm(dir, { recursive: true, force: true });
+    process.off('exit', removeOnExit);
+    removeDir();
   }
 }
 
