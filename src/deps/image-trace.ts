@@ -43,7 +43,7 @@ export async function straceInImage(image: { rootfs: string; tree: Tree }, run: 
     try {
       removeDir();
     } catch {
-      // a process of the run still writing there: the dir stays, empty of mounts
+      // not empty yet (strace still writing): the dir stays, with nothing mounted there
     }
   };
   process.on('exit', removeOnExit);
@@ -66,9 +66,10 @@ export async function straceInImage(image: { rootfs: string; tree: Tree }, run: 
     }
     const stderr = String(result.stderr).trim();
     if (result.exitCode === SETUP_FAILED) throw failed(`the private root could not be set up: ${stderr}`, 'Run tinyx as root on a Linux kernel with overlayfs and mount namespaces, or drop --trace.');
-    const inside = afterChroot(await readFile(log, 'utf8').catch(() => ''));
-    if (inside === undefined) throw failed(`the program did not start in the image: ${stderr || `exit status ${result.exitCode}`}`, 'Allow ptrace for strace, check the image\'s user and working directory, or drop --trace.');
-    const { opened, executed, probed, written } = parseStraceLog(inside);
+    const { opened, executed, probed, written } = parseStraceLog(afterChroot(await readFile(log, 'utf8').catch(() => '')));
+    if (executed.length === 0) {
+      throw failed(`${run.argv[0]} did not start in the image: ${stderr || `exit status ${result.exitCode}`}`, 'Allow ptrace for strace, check the image\'s program, user and working directory, or drop --trace.');
+    }
     const appDir = path.posix.dirname(run.argv[0] ?? '/');
     return {
       files: [...new Set([...opened, ...executed, ...probed])].filter((f) => isWorthKeeping(f, appDir)).sort(),
@@ -93,10 +94,10 @@ async function runFor(traced: ResultPromise, options: ImageTraceOptions): Promis
   await probe;
 }
 
-/** The log after the chroot into the image (its paths are image paths); undefined when there was none. */
-function afterChroot(log: string): string | undefined {
+/** The log after the chroot into the image (its paths are image paths); empty when there was none. */
+function afterChroot(log: string): string {
   const m = CHROOTED.exec(log);
-  return m ? log.slice(m.index + m[0].length) : undefined;
+  return m ? log.slice(m.index + m[0].length) : '';
 }
 
 /** Each tool on this process's PATH, or a refusal naming the missing ones. */

@@ -116,6 +116,12 @@ describe('straceInImage', () => {
     expect(await traceMounts()).toEqual([]);
   }, 60_000);
 
+  it('refuses with TINYX_IMAGE_TRACE_FAILED when the program cannot start in the image', async () => {
+    await expect(straceInImage(image, { ...run, argv: ['/bin/no-such-program'] })).rejects.toMatchObject({
+      code: 'TINYX_IMAGE_TRACE_FAILED', message: expect.stringMatching(/\/bin\/no-such-program did not start in the image: .*No such file/),
+    });
+  });
+
   it('refuses with TINYX_IMAGE_TRACE_FAILED when strace is not on PATH', async () => {
     const bin = path.join(tmp.dir, 'bin-without-strace');
     await mkdir(bin);
