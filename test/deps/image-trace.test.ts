@@ -86,12 +86,20 @@ describe('straceInImage', () => {
     expect(await traceMounts()).toEqual([]);
   }, 60_000);
 
-  it('runs with the image\'s environment and user, writes into a layer of its own: the cached image is unchanged', async () => {
-    const before = await snapshot(image.rootfs);
-    const script = 'id -u > /srv/spool/uid; /bin/busybox cat "$DATA" > /srv/spool/copy; /bin/busybox mkdir /srv/spool/new; echo x > /srv/spool/new/f; echo "$DATA" > /srv/spool/data';
+  it('runs with the image\'s environment, user and working directory (created: the image has none)', async () => {
+    const script = '/bin/busybox cat "$DATA" /etc/secret; [ -d . ] && echo in "$PWD"';
     const traced = await straceInImage(image, { ...run, env: [...run.env, 'DATA=/etc/data.txt'], argv: ['/bin/sh', '-c', script] });
+    expect(run.user.uid).toBe(1000);
     expect(traced.files).toContain('/etc/data.txt');
-    expect(traced.writtenDirs).toEqual(['/srv/spool', '/srv/spool/new']);
+    expect(traced.files).not.toContain('/etc/secret');
+    expect(traced.files).toContain('/srv/work');
+  }, 60_000);
+
+  it('writes into a layer of its own: the cached image is unchanged', async () => {
+    const before = await snapshot(image.rootfs);
+    const script = 'echo x > /srv/spool/copy; /bin/busybox mkdir /srv/spool/new; echo y > /srv/spool/new/f; echo z > /etc/data.txt; /bin/busybox rm /srv/www/only-in-image.html';
+    const traced = await straceInImage(image, { ...run, user: ROOT, argv: ['/bin/sh', '-c', script] });
+    expect(traced.writtenDirs).toEqual(['/etc', '/srv/spool', '/srv/spool/new']);
     expect(await snapshot(image.rootfs)).toEqual(before);
     expect(existsSync(path.join(image.rootfs, 'srv/spool/copy'))).toBe(false);
   }, 60_000);

@@ -8,7 +8,7 @@ export const IMAGE_ONLY_PAGE = '/srv/www/only-in-image.html';
 
 /**
  * An OCI layout at `dir`/layout, tag "busybox": /bin/busybox (static) with /bin/sh and
- * /bin/httpd linked to it, IMAGE_ONLY_PAGE and /etc/data.txt, /etc/passwd with user app (1000),
+ * /bin/httpd linked to it, IMAGE_ONLY_PAGE, /etc/data.txt, a 0600 /etc/secret, /etc/passwd with user app (1000),
  * a 1777 /srv/spool, no /proc, /dev, /sys or /tmp. Its config: Entrypoint
  * [/bin/httpd -f -h /srv/www], User app, WorkingDir /srv/work (not in the image).
  */
@@ -24,6 +24,7 @@ export async function buildBusyboxLayout(dir: string): Promise<string> {
   for (const name of ['sh', 'httpd']) await symlink('busybox', path.join(root, 'bin', name));
   await writeFile(path.join(root, IMAGE_ONLY_PAGE.slice(1)), 'served from the image\n');
   await writeFile(path.join(root, 'etc/data.txt'), 'data\n');
+  await writeFile(path.join(root, 'etc/secret'), 'root only\n', { mode: 0o600 });
   await writeFile(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/srv:/bin/sh\n');
   await writeFile(path.join(root, 'etc/group'), 'root:x:0:\napp:x:1000:\n');
   await chmod(path.join(root, 'srv/spool'), 0o1777);
