@@ -10,6 +10,7 @@ export type TinyxErrorCode =
   | 'TINYX_PACKAGE_NOT_FOUND'
   | 'TINYX_USER_NOT_FOUND'
   | 'TINYX_TRACE_FAILED'
+  | 'TINYX_IMAGE_TRACE_FAILED'
   | 'TINYX_TESTS_NOT_FOUND'
   | 'TINYX_TESTS_NOT_EXECUTABLE'
   | 'TINYX_PROFILE_NOT_FOUND'
@@ -80,11 +81,11 @@ export function isTinyxError(error: unknown, code?: TinyxErrorCode): error is Ti
 /**
  * Failures of the machinery, not verdicts on a config: QEMU that could not start or died, an
  * accelerator that runs nothing, a build killed from outside (OOM, a signal, a full disk, the
- * timeout), a log that could not be written, a lost worker. Retried once; if it happens again the run
- * stops and nothing is journaled for the candidate.
+ * timeout), a log that could not be written, a lost worker, an image's --trace run that could not be
+ * set up. Retried once; if it happens again the run stops and nothing is journaled for the candidate.
  */
 export const INFRASTRUCTURE_CODES: readonly TinyxErrorCode[] = [
-  'TINYX_QEMU_FAILED', 'TINYX_ACCEL_SILENT', 'TINYX_BUILD_FAILED', 'TINYX_WRITE_FAILED', 'TINYX_WORKER_UNREACHABLE',
+  'TINYX_QEMU_FAILED', 'TINYX_ACCEL_SILENT', 'TINYX_BUILD_FAILED', 'TINYX_WRITE_FAILED', 'TINYX_WORKER_UNREACHABLE', 'TINYX_IMAGE_TRACE_FAILED',
 ];
 
 export function isInfrastructureError(error: unknown): error is TinyxError {

@@ -1,11 +1,9 @@
 // Declared extra files: --include (host files or trees, with their ELF closures) and --exclude.
-import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import { addElfClosure } from './closure.js';
 import { isElf, parseElf } from './elf.js';
 import { fileOwner, hostFs, type FsView } from './fsview.js';
-import { walkPath } from './hostfs.js';
 import type { LdCache } from './ldcache.js';
 import { normalizeGuestPath, type Manifest, type ManifestBuilder, type ManifestPart } from './manifest.js';
 
@@ -57,36 +55,37 @@ export async function addClosureIfElf(builder: ManifestBuilder, host: string, gu
 }
 
 /**
- * Add a path the app used at run time (found by strace) at its real path: a file with its ELF
- * closure, or a bare directory (programs like Python check that a directory exists).
+ * Add a path the app used at run time (found by strace) at its real path in `fs`: a file with its
+ * ELF closure, or a bare directory (programs like Python check that a directory exists). A path
+ * `fs` does not have (the run created it) is left out.
  */
-export async function addTraced(builder: ManifestBuilder, file: string, cache: LdCache | undefined): Promise<void> {
-  const walk = await walkPath(file);
+export async function addTraced(builder: ManifestBuilder, file: string, cache: LdCache | undefined, fs: FsView = hostFs): Promise<void> {
+  const walk = await fs.walk(file);
   if (!walk || walk.realPath === '/' || builder.isLeftOut(walk.realPath)) return;
-  const info = await lstat(walk.realPath);
+  const info = await fs.node(walk.realPath);
   const reason = `used at run time (strace): ${file}`;
   const guestPath = builder.guestPathOf(walk.realPath);
-  if (info.isDirectory()) {
+  if (info?.kind === 'dir') {
     builder.addLinks(walk.links, reason);
-    if (!builder.has(guestPath)) builder.addDir(walk.realPath, reason, info.mode & 0o7777);
+    if (!builder.has(guestPath)) builder.addDir(walk.realPath, reason, info.mode, fileOwner(fs, info));
     return;
   }
-  if (!info.isFile()) return;
+  if (info?.kind !== 'file') return;
   builder.addLinks(walk.links, reason);
   if (builder.has(guestPath)) return;
-  builder.addFile(walk.realPath, walk.realPath, info.mode, reason);
-  await addClosureIfElf(builder, walk.realPath, guestPath, cache);
+  builder.addFile(walk.realPath, fs.hostPath(walk.realPath), info.mode, reason, undefined, fileOwner(fs, info));
+  await addClosureIfElf(builder, walk.realPath, guestPath, cache, fs);
 }
 
 /** A directory the app wrote into at run time (strace): it must exist in the guest too. */
-export async function addTracedDir(builder: ManifestBuilder, dir: string): Promise<void> {
-  const walk = await walkPath(dir);
+export async function addTracedDir(builder: ManifestBuilder, dir: string, fs: FsView = hostFs): Promise<void> {
+  const walk = await fs.walk(dir);
   if (!walk || walk.realPath === '/' || builder.isLeftOut(walk.realPath)) return;
-  const info = await lstat(walk.realPath);
-  if (!info.isDirectory()) return;
+  const info = await fs.node(walk.realPath);
+  if (info?.kind !== 'dir') return;
   const reason = `written to at run time (strace): ${dir}`;
   builder.addLinks(walk.links, reason);
-  if (!builder.has(builder.guestPathOf(walk.realPath))) builder.addDir(walk.realPath, reason, info.mode & 0o7777, { uid: info.uid, gid: info.gid });
+  if (!builder.has(builder.guestPathOf(walk.realPath))) builder.addDir(walk.realPath, reason, info.mode, { uid: info.uid, gid: info.gid });
 }
 
 /** Drop excluded guest paths (and what is under them); directories still needed by kept entries stay. */

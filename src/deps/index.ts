@@ -1,4 +1,4 @@
-// Public surface of src/deps: the manifest types, resolveApp (an app on the host) and resolveImageApp (a program in an unpacked image).
+// Public surface of src/deps: the manifest types, resolveApp (an app on the host), resolveImageApp (a program in an unpacked image) and straceInImage (its --trace run).
 export { resolveApp } from './resolve.js';
 export { resolveImageApp } from './resolve-image.js';
 export type { ImageResolveOptions, ImageRoot } from './resolve-image.js';
@@ -8,3 +8,6 @@ export type { Manifest, ManifestEntry } from './manifest.js';
 export { parseElf, isElf } from './elf.js';
 export type { ElfInfo } from './elf.js';
 export type { StraceOptions } from './strace.js';
+export { straceInImage } from './image-trace.js';
+export type { ImageTraceOptions } from './image-trace.js';
+export type { ChrootRun } from './chroot-run.js';

@@ -4,10 +4,12 @@ import type { DefaultRun } from '../image/run-config.js';
 import type { Tree } from '../image/tree.js';
 import { parseApp } from './appcheck.js';
 import { addElfClosure } from './closure.js';
-import { addInclude, applyExcludes } from './extras.js';
+import { addInclude, addTraced, addTracedDir, applyExcludes } from './extras.js';
 import { fileOwner, type FsView } from './fsview.js';
 import { imageFs } from './imagefs.js';
 import { imageDpkg, type ImageDpkg } from './imagedpkg.js';
+import { straceInImage, type ImageTraceOptions } from './image-trace.js';
+import type { ChrootRun } from './chroot-run.js';
 import { addInterpreters } from './interpreters.js';
 import { parseLdCache, type LdCache } from './ldcache.js';
 import { ManifestBuilder, type Manifest } from './manifest.js';
@@ -23,7 +25,10 @@ export interface ImageRoot {
 }
 
 /** As for an app on the host, every path meaning a path in the image (--include IMAGE_PATH[:GUEST], packages of the image's dpkg). */
-export type ImageResolveOptions = Pick<ResolveOptions, 'include' | 'exclude' | 'includePackages' | 'noPackageExtras' | 'keepSetuid'>;
+export type ImageResolveOptions = Pick<ResolveOptions, 'include' | 'exclude' | 'includePackages' | 'noPackageExtras' | 'keepSetuid'> & {
+  /** Also run `trace.run` in a private root of the image under strace and add what it used, found in the image (see image-trace.ts). */
+  trace?: ImageTraceOptions & { run: ChrootRun };
+};
 
 /**
  * The manifest of the program `run.argv[0]` of the image: the program at its image path, its
@@ -41,6 +46,12 @@ export async function resolveImageApp(image: ImageRoot, run: Pick<DefaultRun, 'a
   const app = await addImageApp(builder, fs, run.argv[0] ?? '', cache, db, options);
   for (const spec of options.include ?? []) await addInclude(builder, spec, cache, undefined, fs);
   for (const pkg of options.includePackages ?? []) await addPackage(builder, pkg, cache, fs, db);
+  if (options.trace) {
+    const traced = await straceInImage(image, options.trace.run, options.trace);
+    // A path the image lacks (the run created it) is left out; one that climbs out of it is refused, as everywhere.
+    for (const file of traced.files) if (file !== app.guestPath) await addTraced(builder, file, cache, fs);
+    for (const dir of traced.writtenDirs) await addTracedDir(builder, dir, fs);
+  }
   const manifest = await attribute(applyExcludes(builder.build(app), options.exclude ?? []), fs, db);
   return options.keepSetuid ? manifest : dropSetuid(manifest);
 }

@@ -44,6 +44,8 @@ const SKIP_FILES = new Set(['/etc/ld.so.cache', '/etc/passwd', '/etc/group', '/e
 
 /** Syscalls whose success shows the app depends on a path existing (found by stat, not opened). */
 const PROBES = 'stat,lstat,newfstatat,statx,access,faccessat,faccessat2,readlink,readlinkat';
+/** The syscalls a trace records. */
+export const TRACED_CALLS = `open,openat,execve,chdir,${PROBES}`;
 const CALL = /^(?:(\d+)\s+)?([a-z0-9_]+)\((?:AT_FDCWD, )?"((?:[^"\\]|\\.)*)"(.*)\)\s+=\s+(-?\d+)/;
 
 export interface StraceFindings {
@@ -109,7 +111,7 @@ export async function straceApp(app: string, options: StraceOptions = {}): Promi
     // A working directory the guest creates at boot may not exist here: run in a scratch one.
     const cwd = options.cwd && (await isDirectory(options.cwd)) ? options.cwd : options.cwd ? dir : undefined;
     const env = options.env ? { PATH: GUEST_PATH, HOME: '/', ...options.env } : undefined;
-    const traced = execa('strace', ['-f', '-qq', ...user, '-e', `trace=open,openat,execve,chdir,${PROBES}`, '-o', log, '--', app, ...(options.args ?? [])], {
+    const traced = execa('strace', ['-f', '-qq', ...user, '-e', `trace=${TRACED_CALLS}`, '-o', log, '--', app, ...(options.args ?? [])], {
       reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', detached: true, cwd, ...(env ? { env, extendEnv: false } : {}),
     });
     // strace leads a process group of its own (detached): the app and all it forks are in it.
@@ -145,7 +147,7 @@ export async function straceApp(app: string, options: StraceOptions = {}): Promi
 }
 
 /** Resolves after `ms`, once `ended` settles, or once `signal` aborts, whichever comes first. */
-function firstOf(ms: number, ended: Promise<unknown>, signal?: AbortSignal): Promise<void> {
+export function firstOf(ms: number, ended: Promise<unknown>, signal?: AbortSignal): Promise<void> {
   return new Promise((ok) => {
     const timer = setTimeout(done, ms);
     function done(): void {
