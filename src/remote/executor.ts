@@ -137,7 +137,7 @@ export class RemoteExecutor implements Executor {
     if (job.initramfs) await ready.ssh.put(job.initramfs, initramfs);
     const request = {
       bzImage: build.bzImage, initramfs, tests: ready.tests, cmdline: job.cmdline, qemu: withMemory(this.settings.qemu, job.memory),
-      port: this.settings.port, jobDir, logDir: job.logDir, bootTimeoutMs: job.bootTimeoutMs ?? this.settings.bootTimeoutMs,
+      network: this.settings.network, jobDir, logDir: job.logDir, bootTimeoutMs: job.bootTimeoutMs ?? this.settings.bootTimeoutMs,
       readyTimeoutMs: this.settings.readyTimeoutMs, testTimeoutMs: this.settings.testTimeoutMs, signal,
     };
     // TCG on this worker for the rest of the run once a real guest disproves its KVM probe.

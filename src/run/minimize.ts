@@ -15,21 +15,24 @@ import { sha256 } from '../util/hash.js';
 import { prunedLine, reduceRootfs, type ReducedRootfs, type RootfsReduction } from '../search/rootfs.js';
 import { checkCandidateNames, planCandidates } from '../search/candidates.js';
 import { stillEnabled } from '../search/fixpoint.js';
-import type { MinimizeOptions } from './options.js';
+import { requestOf, type MinimizeOptions } from './options.js';
 import type { Verdict } from '../tester/verdict.js';
 import type { Normalized } from '../search/evaluator.js';
 import type { EventListener, Stage } from '../search/events.js';
-import { checkApp, checkOut, checkSettings, checkTests, checkTools } from '../search/inputs.js';
+import { checkApp, checkOut, checkTests, checkTools } from '../search/inputs.js';
+import { makePlan, type RunPlan } from '../plan/plan.js';
+import { hostFacts } from '../plan/host.js';
+import { probeBootTimeoutMs } from '../plan/timeouts.js';
 import { launchTargets } from '../vm/targets.js';
 import { searchCmdline, searchKernel, type KernelSearchResult } from '../search/phases.js';
-import { runRecord } from '../search/run-record.js';
+import { runRecord } from '../plan/record.js';
 import { getStrategy } from '../search/strategies/index.js';
 import { openKernel, openRunContext } from '../search/context.js';
 import { kernelTraceOrder } from '../search/kernel-trace-order.js';
 import { readPrevious, type Previous } from '../search/previous.js';
 import { fromGuess, learnedGuess, type Guess } from '../search/guess.js';
 import { knowledgeFile, neededOptions, readKnowledge, recordKnowledge, type KnowledgeRun } from '../search/knowledge.js';
-import { cacheRoot } from '../util/paths.js';
+import type { Profile } from '../profile/types.js';
 import { oneAtATimeReference } from '../search/model-oracle.js';
 import { harnessNeeds } from '../profile/harness.js';
 import { compareCompressions, compressInitramfs, planCompression, smallerThanShipped, type CompressionComparison } from '../search/compression.js';
@@ -79,21 +82,22 @@ async function minimizeHolding(options: MinimizeOptions, held: { lock?: OutLock 
   };
 
   stage('inputs', 'checking inputs');
-  checkSettings(options);
-  const { file: app, entry } = await checkApp(options.app, options.entry);
-  const tests = await checkTests(options.tests);
+  const plan = makePlan(options, hostFacts());
+  const { profile } = plan.kernel;
+  const { file: app, entry } = await checkApp(plan.pack.app, plan.pack.entry);
+  const tests = await checkTests(plan.test.tests);
   const out = await checkOut(options.out);
-  getStrategy(options.strategy ?? options.profile.search.strategy);
-  getStrategy(options.cmdlineStrategy ?? options.profile.search.cmdlineStrategy);
-  launchTargets(options.profile.vm.targets);
+  getStrategy(plan.search.strategy);
+  getStrategy(plan.search.cmdlineStrategy);
+  launchTargets(profile.vm.targets);
   await checkTools();
-  if (options.strip !== false) await checkStrip();
+  if (plan.pack.strip) await checkStrip();
   const compressionPlan = await planCompression(options);
-  const previous = options.from ? await readPrevious(options.from) : undefined;
+  const previous = plan.search.from ? await readPrevious(plan.search.from) : undefined;
   const work = path.join(out, '.work');
   held.lock = options.outLock ?? await lockOut(out, (message) => emit({ type: 'info', message }));
   const { scratch } = held.lock;
-  const kernelTree = await openKernel(options);
+  const kernelTree = await openKernel(plan.kernel);
   const { source: tree } = kernelTree;
   emit({ type: 'info', message: `kernel ${tree.version}: ${tree.dir} (${tree.chosenBy})` });
   for (const note of tree.notes) emit({ type: 'info', message: note });
@@ -101,38 +105,39 @@ async function minimizeHolding(options: MinimizeOptions, held: { lock?: OutLock 
     emit({ type: 'info', message: `kernel changed: ${previous.kernelVersion} -> ${tree.version} (--from's result ran on ${previous.kernelVersion}; its options are the first guess, by name)` });
   }
   // With --candidates the model is read now, so a misspelled name is refused before any build.
-  const earlyModel = options.candidates
-    ? await readModel(kernelTree.source.dir, options.cache, emit, '--candidates names are not checked before the build, and the kernel\'s olddefconfig does every check')
+  const earlyModel = plan.search.candidates
+    ? await readModel(kernelTree.source.dir, plan.kernel.cache, emit, '--candidates names are not checked before the build, and the kernel\'s olddefconfig does every check')
     : undefined;
-  if (earlyModel && options.candidates) checkCandidateNames(options.candidates, earlyModel.symbolNames());
+  if (earlyModel && plan.search.candidates) checkCandidateNames(plan.search.candidates, earlyModel.symbolNames());
 
   stage('deps', `resolving the runtime closure of ${path.basename(app)}`);
+  const { pack } = plan;
   const manifest = await resolveApp(app, {
-    entry, include: options.include, exclude: options.exclude, includePackages: options.includePackages, outDir: out, keepSetuid: options.keepSetuid,
-    strace: options.trace ? hostStrace(options, tests) : undefined,
+    entry, include: pack.include, exclude: pack.exclude, includePackages: pack.includePackages, outDir: out, keepSetuid: pack.keepSetuid,
+    strace: pack.trace ? hostStrace({ ...pack, port: pack.network?.guestPort, testTimeoutMs: plan.test.testTimeoutMs, signal: options.signal }, tests) : undefined,
   });
   stage('initramfs', 'packing the initramfs');
-  const init = await chooseInit(options.init ?? 'auto', manifest);
+  const init = await chooseInit(pack.init, manifest);
   emit({ type: 'info', message: `init: ${init.kind} (${init.reason})` });
   const planned = await planArchive({
     manifest,
-    init: { appGuestPath: manifest.app.guestPath, appArgs: options.appArgs, port: options.port, env: options.env, cwd: options.cwd, user: options.user, kind: init.kind },
+    init: { appGuestPath: manifest.app.guestPath, appArgs: pack.appArgs, network: pack.network, env: pack.env, cwd: pack.cwd, user: pack.user, kind: init.kind },
   });
   const packed = await compressInitramfs(compressionPlan, packPlanned(planned), scratch, emit);
   const initramfsSizes = packed.sizes;
   let { initramfs, others: otherInitramfs } = packed;
 
-  stage('start-config', `making the start config (${options.profile.kernel.base} + profile ${options.profile.name})`);
-  const context = await openRunContext({ ...options, tests, out, initramfs, emit }, kernelTree);
+  stage('start-config', `making the start config (${profile.kernel.base} + profile ${profile.name})`);
+  const context = await openRunContext({ plan, out, signal: options.signal, initramfs, emit }, kernelTree);
   const { source, workspace, tool, journal, evaluator } = context;
   try {
-    const start = await makeStartConfig(tool, options.profile, initramfs.compression);
+    const start = await makeStartConfig(tool, profile, initramfs.compression);
     for (const name of start.unmet) emit({ type: 'warning', message: `profile option ${name} did not stick in the start config` });
     if (journal.size > 0) emit({ type: 'info', message: `resuming: ${journal.size} verdicts in ${journal.file}` });
 
     stage('sanity', 'building and booting the start config (it must pass before anything is removed)');
     const startNorm: Normalized = await evaluator.normalize(start.config);
-    const cmdline = options.profile.boot.cmdline;
+    const { cmdline } = plan.boot;
     const startVerdict = await evaluator.evaluate(startNorm, cmdline, 'start');
     if (startVerdict.status !== 'pass') {
       throw new TinyxError('TINYX_START_FAILS', `The tests fail on the unreduced VM (${startVerdict.status}: ${startVerdict.reason}); nothing was reduced.\n${startVerdict.consoleTail}`, {
@@ -141,9 +146,9 @@ async function minimizeHolding(options: MinimizeOptions, held: { lock?: OutLock 
     }
 
     let rootfs: RootfsReduction | undefined;
-    if (options.prune !== false || options.strip !== false) {
+    if (pack.prune || pack.strip) {
       stage('rootfs', 'leaving out the files the tests pass without and stripping the ELF files they pass without symbols (boots of the start kernel, no build)');
-      const reduced = await reduceRunRootfs({ evaluator, start: startNorm, startVerdict, cmdline, planned, manifest, options, slots: context.slots, scratch, emit });
+      const reduced = await reduceRunRootfs({ evaluator, start: startNorm, startVerdict, cmdline, planned, manifest, plan, signal: options.signal, slots: context.slots, scratch, emit });
       rootfs = reduced.report;
       if (reduced.omit.size || reduced.replace.size) {
         const before = initramfs.bytes;
@@ -156,34 +161,35 @@ async function minimizeHolding(options: MinimizeOptions, held: { lock?: OutLock 
     }
 
     stage('candidates', 'reading the kernel\'s Kconfig and listing candidate options');
-    const model = options.candidates ? earlyModel : await readModel(source.dir, options.cache, emit, 'using the kernel\'s olddefconfig for every check');
+    const model = plan.search.candidates ? earlyModel : await readModel(source.dir, plan.kernel.cache, emit, 'using the kernel\'s olddefconfig for every check');
     await writeFileAtomic(path.join(work, 'start.config'), formatDotConfig(startNorm.config));
-    const plan = planCandidates(startNorm.config, options.profile, model, { port: options.port, compression: initramfs.compression, only: options.candidates });
-    const candidates = options.kernelTrace
+    const scope = { network: plan.search.network, compression: initramfs.compression };
+    const planned0 = planCandidates(startNorm.config, profile, model, { ...scope, only: plan.search.candidates });
+    const candidates = plan.search.kernelTrace
       ? await kernelTraceOrder({
         work, start: startNorm, initramfsSha256: initramfs.sha256, emit,
         tracing: () => stage('kernel-trace', 'booting the start kernel once with QEMU logging the kernel code that runs'),
         input: {
-          slotDirs: context.slotDirs, start: startNorm.config, candidates: plan.candidates, model, srcDir: source.dir,
+          slotDirs: context.slotDirs, start: startNorm.config, candidates: planned0.candidates, model, srcDir: source.dir,
           bzImage: path.join(workspace.artifactDir(startNorm.hash), 'bzImage'), initramfs: initramfs.file, cmdline,
-          qemu: options.profile.qemu, port: options.port, tests, logDir: path.join(work, 'logs', 'kernel-trace'),
-          bootTimeoutMs: options.bootTimeoutMs, readyTimeoutMs: options.readyTimeoutMs, testTimeoutMs: options.testTimeoutMs,
+          qemu: profile.qemu, network: plan.boot.network, tests, logDir: path.join(work, 'logs', 'kernel-trace'),
+          bootTimeoutMs: plan.boot.bootTimeoutMs, readyTimeoutMs: plan.boot.readyTimeoutMs, testTimeoutMs: plan.test.testTimeoutMs,
           signal: options.signal,
         },
       })
-      : plan.candidates;
+      : planned0.candidates;
     if (previous && model) {
       const known = new Set(model.symbolNames());
       const gone = [...previous.config].filter(([name, value]) => value !== 'n' && !known.has(name)).map(([name]) => name);
       if (gone.length) emit({ type: 'info', message: `${gone.length} option${gone.length === 1 ? '' : 's'} of --from's config ${gone.length === 1 ? 'is' : 'are'} not in kernel ${source.version}: ${gone.join(', ')}` });
     }
-    const guess = await firstGuess(options, previous, emit);
-    stage('kernel-search', `searching ${candidates.length} candidate options (${options.strategy ?? options.profile.search.strategy})`);
+    const guess = await firstGuess(plan, previous, emit);
+    stage('kernel-search', `searching ${candidates.length} candidate options (${plan.search.strategy})`);
     const kernel = await searchKernel({
-      evaluator, start: startNorm, cmdline, candidates, isNoop: plan.isNoop, strategy: options.strategy ?? options.profile.search.strategy,
-      parallel: context.slots, signal: options.signal, emit, guess, monotone: options.assumeMonotone,
+      evaluator, start: startNorm, cmdline, candidates, isNoop: planned0.isNoop, strategy: plan.search.strategy,
+      parallel: context.slots, signal: options.signal, emit, guess, monotone: plan.search.assumeMonotone,
       // Later rounds: the same plan on the config a round reached; a bounded list stays bounded.
-      replan: (config) => planCandidates(config, options.profile, model, { port: options.port, compression: initramfs.compression, only: stillEnabled(config, options.candidates) }),
+      replan: (config) => planCandidates(config, profile, model, { ...scope, only: stillEnabled(config, plan.search.candidates) }),
     });
 
     const learned = neededBy(app, source.version, kernel);
@@ -192,20 +198,20 @@ async function minimizeHolding(options: MinimizeOptions, held: { lock?: OutLock 
     if (model) emit({ type: 'info', message: 'counting the builds the classic one-at-a-time loop would need on the same start (the Kconfig model judging by what this run found needed)' });
     const oneAtATimeBuilds = model
       ? await oneAtATimeReference({
-        model, profile: options.profile, start: startNorm.config, port: options.port, compression: initramfs.compression,
-        required: [...needed, ...harnessNeeds(options.profile, options.port, initramfs.compression)], only: options.candidates,
+        model, profile, start: startNorm.config, ...scope,
+        required: [...needed, ...harnessNeeds(profile, scope.network, initramfs.compression)], only: plan.search.candidates,
       })
       : undefined;
 
     stage('cmdline-search', 'searching boot options');
-    const cmdlineResult = options.keepCmdline
+    const cmdlineResult = plan.search.keepCmdline
       ? { cmdline, removed: [] as string[] }
       : await searchCmdline({
-        evaluator, config: kernel.final, cmdline, keep: options.profile.boot.keep,
-        strategy: options.cmdlineStrategy ?? options.profile.search.cmdlineStrategy, parallel: context.slots, signal: options.signal,
+        evaluator, config: kernel.final, cmdline, keep: profile.boot.keep,
+        strategy: plan.search.cmdlineStrategy, parallel: context.slots, signal: options.signal,
       });
 
-    const finalRuns = Math.max(1, options.finalRuns ?? 3);
+    const { finalRuns } = plan.search;
     stage('verify', `booting the result ${finalRuns === 1 ? 'once more' : `${finalRuns} more times`}`);
     let finalVerdict: Verdict | undefined;
     const finalVerdicts: Verdict[] = [];
@@ -221,7 +227,7 @@ async function minimizeHolding(options: MinimizeOptions, held: { lock?: OutLock 
       }
     }
     const finalTiming = medianTiming(finalVerdicts.map((v) => v.timing));
-    const memory = options.keepMemory ? undefined : await searchMemory(evaluator, kernel.final, cmdlineResult.cmdline, options, finalTiming, stage, emit);
+    const memory = plan.search.keepMemory ? undefined : await searchMemory(evaluator, kernel.final, cmdlineResult.cmdline, profile, finalTiming, stage, emit);
     if (otherInitramfs.length) stage('compression', `building and booting the result with ${otherInitramfs.map((o) => o.compression).join(', ')} instead of ${initramfs.compression} (kernel and initramfs), for the report`);
     const compressionRows = await compareCompressions({
       evaluator, final: kernel.final, cmdline: cmdlineResult.cmdline, others: otherInitramfs,
@@ -236,7 +242,7 @@ async function minimizeHolding(options: MinimizeOptions, held: { lock?: OutLock 
     stage('output', `writing ${out}`);
     stages.push({ stage: 'output', seconds: 0 });
     const result = {
-      options, kernelVersion: source.version, kernelTree: source.key, kernelSource: source.identity, accel: await context.accel(),
+      request: requestOf(options), plan, kernelVersion: source.version, kernelTree: source.key, kernelSource: source.identity, accel: await context.accel(),
       start: { config: startNorm.config, verdict: startVerdict, bzImage: path.join(workspace.artifactDir(startNorm.hash), 'bzImage') },
       final: { config: kernel.final.config, verdict: finalVerdict!, bzImage: path.join(workspace.artifactDir(kernel.final.hash), 'bzImage'), cmdline: cmdlineResult.cmdline },
       kernel, cmdlineRemoved: cmdlineResult.removed,
@@ -251,7 +257,7 @@ async function minimizeHolding(options: MinimizeOptions, held: { lock?: OutLock 
     const output = await recordOutput(result, tool, run);
     await writeOutput(output, out);
     // Only a full search that got this far teaches the next run's first guess (a --candidates list searched only its own).
-    if (!options.candidates) await recordKnowledge(knowledgeFile(options.cache ?? cacheRoot(), options.profile.name), options.profile.name, learned)
+    if (!plan.search.candidates) await recordKnowledge(knowledgeFile(plan.kernel.cache, profile.name), profile.name, learned)
       .catch((error: unknown) => emit({ type: 'warning', message: `the knowledge file was not updated: ${error instanceof Error ? error.message : String(error)}` }));
     return { ...result, output };
   } finally {
@@ -263,22 +269,24 @@ async function minimizeHolding(options: MinimizeOptions, held: { lock?: OutLock 
  * --from's result, else (unless --no-prior) what the profile's shipped prior and the finished
  * runs in the knowledge file needed; the run says which.
  */
-async function firstGuess(options: MinimizeOptions, previous: Previous | undefined, emit: EventListener): Promise<Guess | undefined> {
-  if (options.noPrior && !previous) {
+async function firstGuess(plan: RunPlan, previous: Previous | undefined, emit: EventListener): Promise<Guess | undefined> {
+  const { profile, cache } = plan.kernel;
+  const { noPrior, from: fromFlag } = plan.search;
+  if (noPrior && !previous) {
     emit({ type: 'info', message: 'first guess: none (--no-prior)' });
     return undefined;
   }
-  const file = knowledgeFile(options.cache ?? cacheRoot(), options.profile.name);
-  const runs = options.noPrior ? [] : await readKnowledge(file, (message) => emit({ type: 'warning', message }));
-  const learned = options.noPrior ? undefined : learnedGuess(options.profile.search.prior, runs);
+  const file = knowledgeFile(cache, profile.name);
+  const runs = noPrior ? [] : await readKnowledge(file, (message) => emit({ type: 'warning', message }));
+  const learned = noPrior ? undefined : learnedGuess(profile.search.prior, runs);
   const from = [
-    ...(options.profile.search.prior.length ? [`the profile's search.prior (${options.profile.search.prior.map((p) => `${p.example}: ${p.needed.length}`).join(', ')})`] : []),
+    ...(profile.search.prior.length ? [`the profile's search.prior (${profile.search.prior.map((p) => `${p.example}: ${p.needed.length}`).join(', ')})`] : []),
     ...(runs.length ? [`${runs.length} finished run${runs.length === 1 ? '' : 's'} in ${file}`] : []),
   ];
   if (previous) {
     // A tinyx result is evidence; any other .config only bounds the search.
-    if (!previous.isResult) emit({ type: 'info', message: `first guess: ${options.from} (a .config outside a tinyx out dir: what it keeps is searched by the strategy once it holds)` });
-    const guess = fromGuess(previous.config, options.from!, previous.isResult, learned);
+    if (!previous.isResult) emit({ type: 'info', message: `first guess: ${fromFlag} (a .config outside a tinyx out dir: what it keeps is searched by the strategy once it holds)` });
+    const guess = fromGuess(previous.config, fromFlag!, previous.isResult, learned);
     if (guess.widen) emit({ type: 'info', message: `if --from's options fail: ${guess.widen.size} more that other runs needed are tried first, from ${from.join(' and ')}` });
     return guess;
   }
@@ -308,14 +316,14 @@ async function readModel(srcDir: string, cacheDir: string | undefined, emit: Eve
  */
 async function reduceRunRootfs(input: {
   evaluator: Evaluator; start: Normalized; startVerdict: Verdict; cmdline: string; planned: PlannedArchive; manifest: Manifest;
-  options: MinimizeOptions; slots: number; scratch: string; emit: EventListener;
+  plan: RunPlan; signal?: AbortSignal; slots: number; scratch: string; emit: EventListener;
 }): Promise<ReducedRootfs> {
-  const { evaluator, options, scratch } = input;
-  const bootTimeoutMs = Math.max(10_000, 5 * (input.startVerdict.timing?.appMs ?? 3_000));
+  const { evaluator, plan, scratch } = input;
+  const bootTimeoutMs = probeBootTimeoutMs(input.startVerdict.timing?.appMs);
   let tried = 0;
   return reduceRootfs({
-    planned: input.planned, appGuestPath: input.manifest.app.guestPath, keepFiles: options.keepFiles ?? [], prune: options.prune !== false, strip: options.strip !== false,
-    strategy: options.strategy ?? options.profile.search.strategy, parallel: input.slots, signal: options.signal,
+    planned: input.planned, appGuestPath: input.manifest.app.guestPath, keepFiles: [...plan.pack.keepFiles], prune: plan.pack.prune, strip: plan.pack.strip,
+    strategy: plan.search.strategy, parallel: input.slots, signal: input.signal,
     info: (message) => input.emit({ type: 'info', message }),
     test: async (archive, label) => {
       const sha = sha256(archive.archive);
@@ -362,16 +370,16 @@ function medianTiming(timings: (BootTiming | undefined)[]): BootTiming | undefin
  * boot timeout of their own: five times the final VM's boot, and at least 10 s.
  */
 async function searchMemory(
-  evaluator: Evaluator, final: Normalized, cmdline: string, options: MinimizeOptions, timing: BootTiming | undefined,
+  evaluator: Evaluator, final: Normalized, cmdline: string, profile: Profile, timing: BootTiming | undefined,
   stage: (stage: Stage, message: string) => void, emit: EventListener,
 ): Promise<MemorySearch | undefined> {
-  const fromMiB = parseMiB(options.profile.qemu.memory);
+  const fromMiB = parseMiB(profile.qemu.memory);
   if (fromMiB === undefined) {
-    emit({ type: 'warning', message: `no memory search: the profile's qemu.memory "${options.profile.qemu.memory}" is not a plain size in MiB` });
+    emit({ type: 'warning', message: `no memory search: the profile's qemu.memory "${profile.qemu.memory}" is not a plain size in MiB` });
     return undefined;
   }
   stage('memory', `finding the least guest memory the result passes with (from ${fromMiB} MiB, about ${Math.ceil(Math.log2(fromMiB))} boots)`);
-  const bootTimeoutMs = Math.max(10_000, 5 * (timing?.appMs ?? 3_000));
+  const bootTimeoutMs = probeBootTimeoutMs(timing?.appMs);
   const probe = async (mib: number) => {
     const verdict = await evaluator.evaluate(final, cmdline, `memory ${mib} MiB`, { memory: `${mib}M`, bootTimeoutMs });
     return { passed: verdict.status === 'pass', reason: `${verdict.status}: ${verdict.reason}` };

@@ -11,7 +11,9 @@ import type { Report } from '../output/report.js';
 import type { Profile } from '../profile/types.js';
 import { sha256File } from '../util/hash.js';
 import type { EventListener } from '../search/events.js';
-import { readRunRecord, recordedCompression, type RunRecord } from '../search/run-record.js';
+import { readRunRecord, recordedCompression, requestFromRecord, type RunRecord } from '../plan/record.js';
+import { hostFacts } from '../plan/host.js';
+import { makePlan, type RunPlan } from '../plan/plan.js';
 import { initramfsFileName } from '../packager/compress.js';
 import { planCandidates } from '../search/candidates.js';
 import { openRunContext, type RunContext } from '../search/context.js';
@@ -48,12 +50,15 @@ export interface FinishedRun {
   run: RunRecord;
   report: Report;
   profile: Profile;
+  /** The run planned again from run.json. */
+  plan: RunPlan;
 }
 
 export async function readFinished(out: string): Promise<FinishedRun> {
   const run = await readRunRecord(out);
   const report = await readReport(out);
-  return { run, report, profile: await loadProfile(run.profile) };
+  const profile = await loadProfile(run.profile);
+  return { run, report, profile, plan: makePlan(requestFromRecord(run, profile), hostFacts()) };
 }
 
 export interface VerifyOptions {
@@ -96,10 +101,9 @@ export async function verify(out: string, options: VerifyOptions = {}): Promise<
  */
 export async function verifyContext(out: string, { run, profile }: FinishedRun, options: VerifyOptions = {}): Promise<RunContext> {
   const initramfs = path.join(out, initramfsFileName(recordedCompression(run)));
+  const plan = makePlan({ ...requestFromRecord(run, profile), jobs: options.jobs, accel: options.accel ?? run.accel }, hostFacts());
   return openRunContext({
-    out, tests: run.tests, port: run.port, profile, kernelSrc: run.kernelSrc ?? run.kernel?.package, jobs: options.jobs, accel: options.accel ?? run.accel,
-    testTimeoutMs: run.testTimeoutMs, bootTimeoutMs: run.bootTimeoutMs, readyTimeoutMs: run.readyTimeoutMs,
-    initramfs: { file: initramfs, sha256: await sha256File(initramfs) }, confirmFailures: run.confirmFailures, signal: options.signal, emit: options.emit ?? (() => undefined),
+    plan, out, initramfs: { file: initramfs, sha256: await sha256File(initramfs) }, signal: options.signal, emit: options.emit ?? (() => undefined),
   });
 }
 
@@ -110,7 +114,7 @@ export async function verifyContext(out: string, { run, profile }: FinishedRun, 
  */
 export async function verifyIn(
   out: string,
-  { run, report, profile }: FinishedRun,
+  { run, report, profile, plan }: FinishedRun,
   context: Pick<RunContext, 'evaluator' | 'journal' | 'source'>,
   options: VerifyOptions = {},
 ): Promise<VerifyResult> {
@@ -125,7 +129,7 @@ export async function verifyIn(
   if (fallback) emit({ type: 'warning', message: fallback });
   const names = model instanceof Error
     ? report.kept
-    : planCandidates(final.config, profile, model, { port: run.port, compression: recordedCompression(run), only: stillEnabled(final.config, run.candidates) }).candidates.map((c) => c.name);
+    : planCandidates(final.config, profile, model, { network: plan.search.network, compression: recordedCompression(run), only: stillEnabled(final.config, run.candidates) }).candidates.map((c) => c.name);
   const boot = await evaluator.rerun(final, cmdline, 'result');
   const rows = await Promise.all(names.map(async (option): Promise<VerifyRow> => {
     const cut = await evaluator.normalize(withValues(final.config, [option], 'n'));

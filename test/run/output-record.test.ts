@@ -11,6 +11,8 @@ import { resolveKernelSource } from '../../src/profile/kernel-source.js';
 import type { OutputRecord } from '../../src/output/record.js';
 import { OUTPUT_FILES, writeOutput } from '../../src/output/write.js';
 import { renderMarkdown, SVG_FILE } from '../../src/output/report.js';
+import { hostFacts } from '../../src/plan/host.js';
+import { makePlan, type RunRequest } from '../../src/plan/plan.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { makeReport, recordOutput, type RunResult } from '../../src/run/output-record.js';
 import type { Verdict } from '../../src/tester/verdict.js';
@@ -54,7 +56,7 @@ describe('recordOutput', () => {
     expect(record.report.harness).toEqual(['64BIT', 'NET']);
     expect(record.report.start.bzImageBytes).toBe(6);
     expect(record.report.final.bzImageBytes).toBe(5);
-    expect(record.launch).toMatchObject({ port: 80, accel: 'tcg', reason: 'asked for', memory: '39M', initramfs: 'initramfs.cpio.gz' });
+    expect(record.launch).toMatchObject({ network: { guestPort: 80 }, accel: 'tcg', reason: 'asked for', memory: '39M', initramfs: 'initramfs.cpio.gz' });
     expect(record.report.compression).toEqual(result.compression);
     expect(record.report.initramfs.compression).toBe('gzip');
     expect(record.report.boot).toEqual({ accel: 'tcg', final: { initMs: 800, appMs: 1200, readyMs: 1500 } });
@@ -100,8 +102,9 @@ async function fakeResult(dir: string): Promise<RunResult> {
   const verdict: Verdict = { status: 'pass', reason: 'tests passed', configHash: 'h', cmdline: profile.boot.cmdline, built: false, buildMs: 0, bootMs: 0, testMs: 0, consoleTail: '' };
   const start = parseDotConfig('CONFIG_64BIT=y\nCONFIG_VIRTIO_NET=y\nCONFIG_SIGNALFD=y\n');
   const final = parseDotConfig('CONFIG_64BIT=y\nCONFIG_NET=y\nCONFIG_VIRTIO_NET=y\n');
+  const request: RunRequest = { app: '/bin/true', appArgs: [], tests: '/bin/true', port: 80, profile };
   return {
-    options: { app: '/bin/true', appArgs: [], tests: '/bin/true', port: 80, profile, out: path.join(dir, 'out') },
+    request, plan: makePlan(request, hostFacts()),
     kernelVersion: '6.1', kernelTree: '6.1-0123abcd', kernelSource: 'tree sha256:00', accel: { accel: 'tcg', choice: 'tcg', reason: 'asked for', cached: false },
     start: { config: start, verdict, bzImage: await file('start-bzImage', 'kernel') },
     final: { config: final, verdict, bzImage: await file('final-bzImage', 'small'), cmdline: profile.boot.cmdline },

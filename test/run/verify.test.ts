@@ -12,6 +12,8 @@ import type { Journal } from '../../src/search/journal.js';
 import { readFinished, verify, verifyContext, verifyIn } from '../../src/run/verify.js';
 import { isTinyxError } from '../../src/errors.js';
 import { lockOut, OUT_LOCK_FILE } from '../../src/output/lock.js';
+import { hostFacts } from '../../src/plan/host.js';
+import { makePlan, type RunPlan, type RunRequest } from '../../src/plan/plan.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { openRunContext } from '../../src/search/context.js';
 import { cacheRoot } from '../../src/util/paths.js';
@@ -184,9 +186,10 @@ describe('verify', () => {
         await context.close();
       }
     };
-    const run = { tests, port: 80, profile, accel: 'tcg' as const, out, initramfs: { file: path.join(out, 'initramfs.cpio.gz'), sha256: sha256('initramfs') }, emit: () => undefined };
+    const request: RunRequest = { app: '/bin/true', appArgs: [], tests, port: 80, profile, accel: 'tcg' };
+    const run = (plan: RunPlan) => ({ plan, out, initramfs: { file: path.join(out, 'initramfs.cpio.gz'), sha256: sha256('initramfs') }, emit: () => undefined });
     const verified = await keyOf(await verifyContext(out, await readFinished(out)));
-    expect(verified).toBe(await keyOf(await openRunContext({ ...run, ...timeouts })));
-    expect(verified).not.toBe(await keyOf(await openRunContext(run)));
+    expect(verified).toBe(await keyOf(await openRunContext(run(makePlan({ ...request, ...timeouts }, hostFacts())))));
+    expect(verified).not.toBe(await keyOf(await openRunContext(run(makePlan(request, hostFacts())))));
   });
 });

@@ -3,7 +3,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import type { Compression, CompressionChoice } from '../packager/compress.js';
-import type { AppOptions, HarnessOptions, KernelOptions, SearchOptions } from './options.js';
+import type { Profile } from '../profile/types.js';
+import type { RunRequest } from './plan.js';
+import type { AppOptions, HarnessOptions, KernelOptions, SearchOptions } from './request.js';
 
 /** What run.json keeps of a run's options: the app group whole, how it is tested, which kernel, what the search tries. */
 export type RecordedOptions = AppOptions & Pick<HarnessOptions, 'tests' | 'port' | 'accel' | 'testTimeoutMs' | 'bootTimeoutMs' | 'readyTimeoutMs'> & Pick<KernelOptions, 'profile' | 'kernelSrc'>
@@ -50,4 +52,20 @@ export async function readRunRecord(out: string): Promise<RunRecord> {
       advice: 'Pass the --out directory of a finished `tinyx minimize` run.', cause: error,
     });
   }
+}
+
+/**
+ * The request run.json records, for `tinyx verify` and the fleet to plan the run again (makePlan):
+ * the same tests, network, timeouts, kernel tree and search bounds the result was found with.
+ */
+export function requestFromRecord(run: RunRecord, profile: Profile): RunRequest {
+  return {
+    app: run.app, entry: run.entry, appArgs: run.appArgs, tests: run.tests, port: run.port, accel: run.accel,
+    testTimeoutMs: run.testTimeoutMs, bootTimeoutMs: run.bootTimeoutMs, readyTimeoutMs: run.readyTimeoutMs,
+    profile, kernelSrc: run.kernelSrc ?? run.kernel?.package, compression: run.compression?.asked,
+    candidates: run.candidates, strategy: run.strategy, cmdlineStrategy: run.cmdlineStrategy, confirmFailures: run.confirmFailures,
+    from: run.from, noPrior: run.noPrior,
+    include: run.include, exclude: run.exclude, includePackages: run.includePackages, trace: run.trace,
+    user: run.user, env: run.env, cwd: run.cwd, init: run.init,
+  };
 }
