@@ -1,4 +1,5 @@
 // RemoteExecutor: runs whole jobs on a worker host over SSH (upload, build or reuse, boot, test, logs back).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -156,8 +157,4 @@ export class RemoteExecutor implements Executor {
     if (!ready.ssh.lost) await ready.ssh.exec(`rm -rf ${quote(ready.runDir)}`).catch(() => undefined);
     ready.ssh.close();
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

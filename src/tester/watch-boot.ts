@@ -1,4 +1,5 @@
 // Watches one booted guest to its outcome: the app's marker (or a panic, or init failing), its port, the tests.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TinyxError } from '../errors.js';
 import { MARKER_APP_EXITED, MARKER_APP_STARTED, MARKER_INIT_FAILED, MARKER_INIT_STARTED } from '../packager/markers.js';
 import type { Accel } from '../vm/accel.js';
@@ -102,8 +103,4 @@ function qemuFailed(line: string, accel: Accel): TinyxError {
   return new TinyxError('TINYX_QEMU_FAILED', `QEMU failed to start the guest: ${line}`, {
     advice: accel === 'kvm' ? 'If this is about KVM, use --accel tcg.' : 'Check the profile\'s qemu settings (machine, memory, netDevice, extraArgs) and that the port is free.',
   });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
