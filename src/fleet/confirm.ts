@@ -5,7 +5,7 @@ import type { Report } from '../output/report.js';
 import { initramfsFileName } from '../packager/compress.js';
 import { hostFacts } from '../plan/host.js';
 import { makePlan } from '../plan/plan.js';
-import { readRunRecord, recordedCompression, requestFromRecord } from '../plan/record.js';
+import { readRunJson, recordedCompression, requestFromRecord } from '../plan/record.js';
 import type { Profile } from '../profile/types.js';
 import { bootAndTest } from '../tester/boot.js';
 import { stampOf } from './history.js';
@@ -24,7 +24,7 @@ export interface Confirmation {
  * confirm-failures says (default once), as the search confirms a failure before it counts.
  */
 export async function confirmBoot(out: string, profile: Profile, report: Report, signal?: AbortSignal, warn?: (message: string) => void): Promise<Confirmation> {
-  const run = await readRunRecord(out);
+  const run = await readRunJson(out);
   const plan = makePlan(requestFromRecord(run, profile), hostFacts());
   const cmdline = (await readFile(path.join(out, 'cmdline'), 'utf8')).trim();
   const initramfs = path.join(out, initramfsFileName(recordedCompression(run)));

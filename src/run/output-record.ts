@@ -12,16 +12,16 @@ import { initramfsFileName } from '../packager/compress.js';
 import type { Report } from '../output/report.js';
 import { packageRoot } from '../util/paths.js';
 import type { MinimizeResult } from './result.js';
-import type { RunRecord } from '../plan/record.js';
+import type { RunJson } from '../plan/record.js';
 
 /** A finished run's result, before its output record is added. */
-export type RunResult = Omit<MinimizeResult, 'output'>;
+export type FoundResult = Omit<MinimizeResult, 'output'>;
 
 /**
  * Everything the out dir gets, computed while the run context is open: `savedefconfig` runs in
  * the kconfig scratch dir that closing the context removes.
  */
-export async function recordOutput(result: RunResult, tool: KernelConfigTool, run: RunRecord): Promise<OutputRecord> {
+export async function outputRecordOf(result: FoundResult, tool: KernelConfigTool, run: RunJson): Promise<OutputRecord> {
   const defconfig = await tool.savedefconfig(result.final.config);
   const sizes = {
     startBzImage: (await stat(result.start.bzImage)).size,
@@ -58,7 +58,7 @@ export interface RootfsFacts {
   closure?: PackageClosure;
 }
 
-export function makeReport(result: RunResult, sizes: { startBzImage: number; finalBzImage: number }, version: string, facts: RootfsFacts = { packages: [] }): Report {
+export function makeReport(result: FoundResult, sizes: { startBzImage: number; finalBzImage: number }, version: string, facts: RootfsFacts = { packages: [] }): Report {
   const { request, plan, kernel } = result;
   const { profile } = plan.kernel;
   const stages: Record<string, number> = {};

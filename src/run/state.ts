@@ -8,7 +8,7 @@ import type { RunPlan } from '../plan/plan.js';
 import type { SearchCandidate } from '../kconfig/candidate.js';
 import type { CandidatePlan } from '../search/candidates.js';
 import type { CompressionComparison, CompressionPlan } from '../search/compression.js';
-import type { KernelTree, RunContext } from '../search/context.js';
+import type { KernelTree, SearchContext } from '../search/context.js';
 import type { Normalized } from '../search/evaluator.js';
 import type { EventListener } from '../search/events.js';
 import type { Guess } from '../search/guess.js';
@@ -53,7 +53,7 @@ export class RunState {
   otherInitramfs!: InitramfsResult[];
   initramfsSizes!: Compressed[];
   // start-config (the context stays open until the run ends)
-  context?: RunContext;
+  context?: SearchContext;
   startConfig!: { config: Normalized['config'] };
   // sanity
   start!: Normalized;
@@ -84,7 +84,7 @@ export class RunState {
   result!: MinimizeResult;
 
   /** The run context, once the start-config stage opened it. */
-  get ctx(): RunContext {
+  get ctx(): SearchContext {
     if (!this.context) throw new Error('the run context is not open yet');
     return this.context;
   }

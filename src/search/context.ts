@@ -21,7 +21,7 @@ import { runKey } from './journal-key.js';
  * What a run context takes: the plan's kernel, boot, test and execution slices and the search's
  * confirmation count; the run's out dir and signal, the initramfs and a listener.
  */
-export interface RunContextOptions {
+export interface SearchContextOptions {
   plan: Pick<RunPlan, 'kernel' | 'boot' | 'test' | 'execution'> & { search: Pick<RunPlan['search'], 'confirmFailures'> };
   out: string;
   signal?: AbortSignal;
@@ -29,7 +29,7 @@ export interface RunContextOptions {
   emit: EventListener;
 }
 
-export interface RunContext {
+export interface SearchContext {
   source: KernelSource;
   workspace: Workspace;
   tool: KernelConfigTool;
@@ -57,7 +57,7 @@ export async function openKernel(kernel: Pick<KernelPlan, 'kernelSrc' | 'cache' 
   return { source, workspace, tool: new KernelConfigTool(source.dir, workspace.kconfigDir) };
 }
 
-export async function openRunContext(options: RunContextOptions, kernel?: KernelTree): Promise<RunContext> {
+export async function openSearchContext(options: SearchContextOptions, kernel?: KernelTree): Promise<SearchContext> {
   const { plan } = options;
   const { source, workspace, tool } = kernel ?? (await openKernel(plan.kernel));
   const { jobs } = plan.execution;

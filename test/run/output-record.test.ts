@@ -14,12 +14,12 @@ import { renderMarkdown, SVG_FILE } from '../../src/output/report.js';
 import { hostFacts } from '../../src/plan/host.js';
 import { makePlan, type RunRequest } from '../../src/plan/plan.js';
 import { loadProfile } from '../../src/profile/load.js';
-import { makeReport, recordOutput, type RunResult } from '../../src/run/output-record.js';
+import { makeReport, outputRecordOf, type FoundResult } from '../../src/run/output-record.js';
 import type { Verdict } from '../../src/tester/verdict.js';
 import { Workspace } from '../../src/tester/workspace.js';
 import { tempDir } from '../deps/helpers.js';
 
-describe('recordOutput', () => {
+describe('outputRecordOf', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
   let source: KernelSource;
 
@@ -33,7 +33,7 @@ describe('recordOutput', () => {
   });
 
   it('computes the defconfig while the run is open; closing it and writing the out dir leave no kconfig dir', async () => {
-    // Wired as openKernel and openRunContext do, with a cache of the test's own.
+    // Wired as openKernel and openSearchContext do, with a cache of the test's own.
     const workspace = new Workspace(source.key, path.join(tmp.dir, 'cache'));
     const tool = new KernelConfigTool(source.dir, workspace.kconfigDir);
     const claimed = await workspace.claimSlots(1);
@@ -41,7 +41,7 @@ describe('recordOutput', () => {
     const scratch = async () => (await readdir(builds).catch(() => [] as string[])).filter((name) => name.startsWith('kconfig-'));
 
     const result = await fakeResult(tmp.dir);
-    const record = await recordOutput(result, tool, { app: '/bin/true' });
+    const record = await outputRecordOf(result, tool, { app: '/bin/true' });
     expect(await scratch()).toEqual([path.basename(workspace.kconfigDir)]);
     await claimed.release();
     expect(await scratch()).toEqual([]);
@@ -96,7 +96,7 @@ describe('makeReport', () => {
 });
 
 /** A finished run's result with small stand-in files (no kernel was built for it). */
-async function fakeResult(dir: string): Promise<RunResult> {
+async function fakeResult(dir: string): Promise<FoundResult> {
   const profile = await loadProfile();
   const file = (name: string, text: string) => writeFile(path.join(dir, name), text).then(() => path.join(dir, name));
   const verdict: Verdict = { status: 'pass', reason: 'tests passed', configHash: 'h', cmdline: profile.boot.cmdline, built: false, buildMs: 0, bootMs: 0, testMs: 0, consoleTail: '' };

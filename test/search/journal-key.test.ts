@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hostFacts } from '../../src/plan/host.js';
 import { makePlan } from '../../src/plan/plan.js';
 import { loadProfile } from '../../src/profile/load.js';
-import { openRunContext } from '../../src/search/context.js';
+import { openSearchContext } from '../../src/search/context.js';
 import { Evaluator, type Normalized } from '../../src/search/evaluator.js';
 import { Journal } from '../../src/search/journal.js';
 import { runKey, type RunKeyFacts } from '../../src/search/journal-key.js';
@@ -87,7 +87,7 @@ describe('journal keys and timeouts', () => {
     const candidate: Normalized = { config: new Map([['A', 'y']]), hash: 'h1' };
     const keyWith = async (timeouts: { testTimeoutMs?: number; bootTimeoutMs?: number; readyTimeoutMs?: number }) => {
       const plan = makePlan({ app: '/bin/true', appArgs: [], tests, port: 80, profile, accel: 'tcg', jobs: 1, ...timeouts }, hostFacts());
-      const context = await openRunContext({ plan, out, initramfs: { file: tests, sha256: 'i' }, emit: () => undefined });
+      const context = await openSearchContext({ plan, out, initramfs: { file: tests, sha256: 'i' }, emit: () => undefined });
       try {
         return context.evaluator.keyOf(candidate, 'console=ttyS0');
       } finally {

@@ -4,14 +4,14 @@ import path from 'node:path';
 import { TinyxError } from '../../errors.js';
 import { writeOutput } from '../../output/write.js';
 import { probeBootTimeoutMs } from '../../plan/timeouts.js';
-import { runRecord } from '../../plan/record.js';
+import { runJson } from '../../plan/record.js';
 import { compareCompressions, smallerThanShipped } from '../../search/compression.js';
 import { knowledgeFile, recordKnowledge } from '../../search/knowledge.js';
 import { leastMemory, parseMiB } from '../../search/memory.js';
 import { withStoredSizes } from '../../search/series.js';
 import type { BootTiming, Verdict } from '../../tester/verdict.js';
 import { requestOf } from '../options.js';
-import { recordOutput } from '../output-record.js';
+import { outputRecordOf } from '../output-record.js';
 import type { StageStep } from '../runner.js';
 import type { RunState } from '../state.js';
 
@@ -110,8 +110,8 @@ export const outputStage: StageStep<RunState> = {
       boot: { start: s.startVerdict.timing, final: s.finalTiming },
     };
     // While the context is open: savedefconfig runs in the kconfig scratch dir that closing removes.
-    const run = runRecord({ ...s.options, app: s.app, entry: s.entry, tests: s.tests }, { version: tree.version, tree: tree.key, ...(tree.package ? { package: tree.package } : {}) }, { asked: s.compressionPlan.asked, used: initramfs.compression });
-    const output = await recordOutput(base, tool, run);
+    const run = runJson({ ...s.options, app: s.app, entry: s.entry, tests: s.tests }, { version: tree.version, tree: tree.key, ...(tree.package ? { package: tree.package } : {}) }, { asked: s.compressionPlan.asked, used: initramfs.compression });
+    const output = await outputRecordOf(base, tool, run);
     await writeOutput(output, s.out);
     // Only a full search that got this far teaches the next run's first guess (a --candidates list searched only its own).
     if (!plan.search.candidates) await recordKnowledge(knowledgeFile(plan.kernel.cache, plan.kernel.profile.name), plan.kernel.profile.name, s.learned)

@@ -6,7 +6,7 @@ import { packPlanned } from '../../packager/initramfs.js';
 import { probeBootTimeoutMs } from '../../plan/timeouts.js';
 import { makeStartConfig } from '../../profile/start-config.js';
 import { compressInitramfs } from '../../search/compression.js';
-import { openRunContext } from '../../search/context.js';
+import { openSearchContext } from '../../search/context.js';
 import { prunedLine, reduceRootfs, type ReducedRootfs, type RootfsReduction } from '../../search/rootfs.js';
 import { writeFileAtomic } from '../../util/fsx.js';
 import { sha256 } from '../../util/hash.js';
@@ -17,7 +17,7 @@ export const startConfigStage: StageStep<RunState> = {
   stage: 'start-config',
   message: (s) => `making the start config (${s.plan.kernel.profile.kernel.base} + profile ${s.plan.kernel.profile.name})`,
   run: async (s) => {
-    s.context = await openRunContext({ plan: s.plan, out: s.out, signal: s.options.signal, initramfs: s.initramfs, emit: s.emit }, s.kernelTree);
+    s.context = await openSearchContext({ plan: s.plan, out: s.out, signal: s.options.signal, initramfs: s.initramfs, emit: s.emit }, s.kernelTree);
     const { tool, journal } = s.context;
     const start = await makeStartConfig(tool, s.plan.kernel.profile, s.initramfs.compression);
     for (const name of start.unmet) s.emit({ type: 'warning', message: `profile option ${name} did not stick in the start config` });
