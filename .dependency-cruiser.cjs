@@ -7,6 +7,8 @@
 //   compressors, and states the accelerator, machine and NIC the VM and the tester start with;
 // - kernel-trace sits above tester and below search: it boots a traced kernel with the tester and
 //   ranks the search's candidates for it, while search imports it to order them;
+// - plan turns a run's request, its profile and the host's facts into what each stage takes; the
+//   stages below it take their own types, which the plan's slices fill;
 // - search is the search proper (strategies, evaluator, journal, rounds); output writes and reads an
 //   out dir; run drives a whole run (minimize, verify) and writes its result with output;
 // - flags holds the command-line flag tables and their mapping to the run's options, below fleet,
@@ -23,6 +25,7 @@ const LAYERS = [
   ['tester'],
   ['kernel-trace'],
   ['remote'],
+  ['plan'],
   ['search'],
   ['output'],
   ['run'],

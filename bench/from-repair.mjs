@@ -15,24 +15,25 @@ import { planCandidates } from '../dist/search/candidates.js';
 import { fromGuess, learnedGuess } from '../dist/search/guess.js';
 import { searchWithModel } from '../dist/search/model-oracle.js';
 import { openKernel } from '../dist/search/context.js';
+import { hostFacts } from '../dist/plan/host.js';
 import { rng } from '../dist/util/rng.js';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const SEEDS = Number(flag('--seeds', 3));
 const STRATEGY = flag('--strategy', 'bisect');
-const PORT = 80;
+const NETWORK = { guestPort: 80 };
 const COMPRESSION = 'xz';
 
 const profile = await loadProfile(DEFAULT_PROFILE);
-const { source, tool } = await openKernel({});
+const { source, tool } = await openKernel({ profile, cache: hostFacts().cacheRoot });
 const model = await loadKconfig(source.dir, { arch: 'x86' });
 const start = (await makeStartConfig(tool, profile, COMPRESSION)).config;
-const plan = planCandidates(start, profile, model, { port: PORT, compression: COMPRESSION });
+const plan = planCandidates(start, profile, model, { network: NETWORK, compression: COMPRESSION });
 const live = plan.candidates.filter((c) => !plan.isNoop(c.name)).map((c) => c.name);
 const prior = profile.search.prior;
 const learned = learnedGuess(prior, []);
-const base = { model, profile, start, port: PORT, compression: COMPRESSION, strategy: STRATEGY };
+const base = { model, profile, start, network: NETWORK, compression: COMPRESSION, strategy: STRATEGY };
 console.log(`kernel ${source.version}, profile ${profile.name}, ${STRATEGY}: ${live.length} live candidates; learned guess keeps ${[...learned.keep.keys()].join(', ')}`);
 
 /** The scenarios: each example, and the one option its changed app needs more. */

@@ -23,6 +23,7 @@ import { rankCandidates, summarize } from '../dist/kernel-trace/rank.js';
 import { traceStartKernel } from '../dist/kernel-trace/run.js';
 import { guideCandidates } from '../dist/kernel-trace/guide.js';
 import { selectMap } from '../dist/kernel-trace/selects.js';
+import { DEFAULT_TIMEOUTS } from '../dist/plan/timeouts.js';
 import { cacheRoot } from '../dist/util/paths.js';
 
 const args = process.argv.slice(2);
@@ -51,25 +52,25 @@ try {
   console.log(`build dir: ${buildDir} (${isStart ? 'the' : 'NOT the'} start config of profile ${profile.name})`);
 
   const model = await loadKconfig(srcDir);
-  const planned = planCandidates(config, profile, model, { port: 80, compression: 'xz' }).candidates;
+  const planned = planCandidates(config, profile, model, { network: { guestPort: 80 }, compression: 'xz' }).candidates;
   const candidates = planned.map((c) => c.name);
   const live = candidates.filter((name) => model.disable(config, [name]).changed.length > 0);
 
   await execa('make', ['-s', '-C', path.join(repo, 'examples/hello-http')]);
   const manifest = await resolveApp(path.join(repo, 'examples/hello-http/build/server'));
   const initramfs = await buildInitramfs({
-    manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, compression: 'xz', outFile: path.join(tmp, 'initramfs.cpio.xz'),
+    manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 } }, compression: 'xz', outFile: path.join(tmp, 'initramfs.cpio.xz'),
   });
   const bzImage = path.join(tmp, 'bzImage');
   await copyFile(path.join(buildDir, 'arch/x86/boot/bzImage'), bzImage);
   const tests = path.join(repo, 'examples/hello-http/probe.sh');
-  const common = { bzImage, initramfs: initramfs.file, cmdline: profile.boot.cmdline, qemu: profile.qemu, port: 80, tests };
+  const common = { bzImage, initramfs: initramfs.file, cmdline: profile.boot.cmdline, qemu: profile.qemu, network: { guestPort: 80 }, tests, ...DEFAULT_TIMEOUTS };
 
   const plain = [];
   const traced = [];
   let trace;
   for (let i = 0; i < runs; i++) {
-    const outcome = await bootAndTest({ ...common, logDir: path.join(tmp, `plain-${i}`), bootTimeoutMs: 120_000, readyTimeoutMs: 30_000, testTimeoutMs: 120_000 });
+    const outcome = await bootAndTest({ ...common, logDir: path.join(tmp, `plain-${i}`) });
     if (outcome.status !== 'pass') throw new Error(`untraced boot: ${outcome.status}: ${outcome.reason}`);
     plain.push(outcome.bootMs + outcome.testMs);
     trace = await traceStartKernel({ ...common, buildDir, srcDir, config, logDir: path.join(tmp, `traced-${i}`) });

@@ -44,6 +44,7 @@ import { learnedGuess } from '../dist/search/guess.js';
 import { searchWithModel } from '../dist/search/model-oracle.js';
 import { growth } from '../dist/search/fixpoint.js';
 import { openKernel } from '../dist/search/context.js';
+import { hostFacts } from '../dist/plan/host.js';
 import { sha256 } from '../dist/util/hash.js';
 import { rng } from '../dist/util/rng.js';
 
@@ -56,17 +57,18 @@ const PARALLEL = Number(flag('--parallel', 1));
 const TRACE = flag('--kernel-trace');
 const SEEDS = Number(flag('--seeds', 4));
 const PORT = Number(flag('--port', 80));
+const NETWORK = PORT > 0 ? { guestPort: PORT } : undefined;
 const COMPRESSION = flag('--compression', 'xz');
 const profile = await loadProfile(flag('--profile', DEFAULT_PROFILE));
 
-const { source, tool } = await openKernel({});
+const { source, tool } = await openKernel({ profile, cache: hostFacts().cacheRoot });
 const model = await loadKconfig(source.dir, { arch: 'x86' });
 const start = (await makeStartConfig(tool, profile, COMPRESSION)).config;
-const plan = planCandidates(start, profile, model, { port: PORT, compression: COMPRESSION });
+const plan = planCandidates(start, profile, model, { network: NETWORK, compression: COMPRESSION });
 const live = plan.candidates.filter((c) => !plan.isNoop(c.name));
 console.log(`kernel ${source.version}, profile ${profile.name}: ${enabledSymbols(start).length} options =y at the start, ` +
   `${plan.candidates.length} candidates, ${plan.candidates.length - live.length} no-ops, ${live.length} live ` +
-  `(port ${PORT}, ${COMPRESSION}: ${harnessNeeds(profile, PORT, COMPRESSION).length} options kept for the harness)`);
+  `(port ${PORT}, ${COMPRESSION}: ${harnessNeeds(profile, NETWORK, COMPRESSION).length} options kept for the harness)`);
 
 /**
  * What an app can need: not a gate over options that are all off (NET_VENDOR_*, WLAN_VENDOR_*:
@@ -136,13 +138,13 @@ function guessFor(scenario) {
 
 async function measure({ strategy, candidates, monotone = false, guess = false }, scenario) {
   const { result, oracle } = await searchWithModel({
-    model, profile, start, port: PORT, compression: COMPRESSION, required: scenario.required, strategy, candidates, monotone, parallel: PARALLEL,
+    model, profile, start, network: NETWORK, compression: COMPRESSION, required: scenario.required, strategy, candidates, monotone, parallel: PARALLEL,
     guess: guess ? guessFor(scenario) : undefined,
   });
   const passes = oracle.passes(result.final.config);
   // 1-minimal: removing any single candidate of the final config (planned afresh) fails, changes
   // nothing, or turns on more options than it turns off (EXPERT: no reduction, as the search sees it).
-  const minimal = passes && planCandidates(result.final.config, profile, model, { port: PORT, compression: COMPRESSION }).candidates.every(({ name }) => {
+  const minimal = passes && planCandidates(result.final.config, profile, model, { network: NETWORK, compression: COMPRESSION }).candidates.every(({ name }) => {
     const without = model.resolve(withValues(result.final.config, [name], 'n'));
     return sha256(canonicalDotConfig(without)) === result.final.hash || !oracle.passes(without) || growth({ config: without }, result.final) !== undefined;
   });

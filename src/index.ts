@@ -4,7 +4,7 @@ export type { TinyxErrorCode } from './errors.js';
 export { minimize } from './run/minimize.js';
 export type { MinimizeOptions } from './run/minimize.js';
 export type { MinimizeResult } from './run/result.js';
-export type { AppOptions, ExecutionOptions, HarnessOptions, KernelOptions, SearchOptions } from './search/options.js';
+export type { AppOptions, ExecutionOptions, HarnessOptions, KernelOptions, SearchOptions } from './plan/request.js';
 export type { MinimizeOptionGroups, RunOptions } from './run/options.js';
 export type { MinimizeEvent } from './search/events.js';
 export { verify } from './run/verify.js';

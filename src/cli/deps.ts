@@ -8,6 +8,7 @@ import type { Manifest, ManifestEntry } from '../deps/manifest.js';
 import { resolveApp } from '../deps/resolve.js';
 import { findBusybox } from '../packager/busybox.js';
 import { chooseInit, parseInitChoice, type InitKind } from '../packager/init-kind.js';
+import type { InitSpec } from '../packager/init.js';
 import { planRootfs } from '../packager/rootfs.js';
 import { findTinyxInit } from '../packager/tinyx-init.js';
 import { DEPS_FLAGS, DEPS_USAGE } from '../flags/commands.js';
@@ -51,7 +52,7 @@ export async function depsCommand(argv: string[], io: CliIo): Promise<number> {
 
 /** The full guest tree planRootfs would pack (no app arguments), as a manifest; sizes of inline files. */
 async function rootfsView(manifest: Manifest, kind: InitKind): Promise<{ manifest: Manifest; inline: Map<string, number> }> {
-  const init = { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80, kind };
+  const init: InitSpec = { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 }, kind };
   const nodes = planRootfs(kind === 'tinyx' ? { manifest, init, tinyxInitHostPath: await findTinyxInit() } : { manifest, init, busyboxHostPath: await findBusybox() });
   const inline = new Map<string, number>();
   const entries: ManifestEntry[] = nodes.map((n) => {

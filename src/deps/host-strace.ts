@@ -2,12 +2,13 @@
 import type { StraceOptions } from './strace.js';
 
 export interface HostRun {
-  appArgs: string[];
-  port: number;
+  appArgs: readonly string[];
+  /** The TCP port the app serves on (the tests get it as TINYX_PORT); absent: none (TINYX_PORT=0). */
+  port?: number;
   env?: Record<string, string>;
   cwd?: string;
   user?: string;
-  testTimeoutMs?: number;
+  testTimeoutMs: number;
   /** Stops the run (the probe and the app's processes). */
   signal?: AbortSignal;
 }
@@ -19,12 +20,12 @@ export interface HostRun {
  */
 export function hostStrace(run: HostRun, tests: string): StraceOptions {
   return {
-    args: run.appArgs,
+    args: [...run.appArgs],
     env: run.env ?? {},
     cwd: run.cwd,
     user: run.user,
-    seconds: Math.max(10, Math.round((run.testTimeoutMs ?? 120_000) / 1000)),
-    probe: { command: tests, env: { ...process.env, TINYX_HOST: '127.0.0.1', TINYX_PORT: String(run.port) } as Record<string, string> },
+    seconds: Math.max(10, Math.round(run.testTimeoutMs / 1000)),
+    probe: { command: tests, env: { ...process.env, TINYX_HOST: '127.0.0.1', TINYX_PORT: String(run.port ?? 0) } as Record<string, string> },
     signal: run.signal,
   };
 }

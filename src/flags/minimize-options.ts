@@ -4,7 +4,7 @@ import { accelChoice } from '../vm/accel.js';
 import { parseCompression, parseCompressionList } from '../packager/compress.js';
 import { loadProfile } from '../profile/load.js';
 import { parseInitChoice } from '../packager/init-kind.js';
-import type { AppOptions, ExecutionOptions, HarnessOptions, KernelOptions, SearchOptions } from '../search/options.js';
+import type { AppOptions, ExecutionOptions, HarnessOptions, KernelOptions, SearchOptions } from '../plan/request.js';
 import type { MinimizeOptions, RunOptions } from '../run/options.js';
 import { checkWorkers } from '../remote/inputs.js';
 import { loadWorkersFile, type WorkerSpec } from '../remote/workers-file.js';

@@ -82,7 +82,7 @@ async function confirmUnchanged(planned: PlannedApp, run: AppRun, out: string, l
   const { app, options } = planned;
   const since = last.passedAt.toISOString();
   run.say(`${app.name}: inputs unchanged since the result of ${since}: one confirming boot, no build`);
-  const boot = await confirmBoot(out, options, last.report, run.signal, (message) => run.say(`${app.name}: warning: ${message}`));
+  const boot = await confirmBoot(out, options.profile, last.report, run.signal, (message) => run.say(`${app.name}: warning: ${message}`));
   if (run.signal?.aborted) throw interruptedError();
   if (!boot.passed) {
     throw new TinyxError('TINYX_FINAL_FAILS', `The result no longer passes its tests, with inputs unchanged (${boot.detail}, ${boot.boots} boot${boot.boots === 1 ? '' : 's'}).`, {

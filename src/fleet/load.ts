@@ -4,7 +4,7 @@ import { MINIMIZE_FLAGS } from '../flags/minimize.js';
 import { parseFlags } from '../flags/flag.js';
 import { executionFromFlags, optionsFromFlags, type FlagOptions } from '../flags/minimize-options.js';
 import { TinyxError, isTinyxError } from '../errors.js';
-import { checkSettings } from '../search/inputs.js';
+import { checkRequest } from '../plan/plan.js';
 import { didYouMean } from '../util/suggest.js';
 import { appArgv, flagArgv, type FleetShared } from './argv.js';
 import { parseFleet, type FleetApp, type FleetFile } from './file.js';
@@ -53,7 +53,7 @@ export async function loadFleet(source: string, overrides: FleetOverrides = {}):
     try {
       const { values } = parseFlags(MINIMIZE_FLAGS, argv.slice(0, split));
       const options = await optionsFromFlags(values, argv.slice(split + 1));
-      checkSettings(options);
+      checkRequest(options);
       if (!overrides.only?.length || overrides.only.includes(app.name)) apps.push({ app, options });
     } catch (error) {
       if (!isFlagError(error)) throw error;

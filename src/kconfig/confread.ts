@@ -1,12 +1,12 @@
 // conf_read: loads a .config into user values, then computes every symbol as conf_read does.
 import type { DotConfig } from './dotconfig.js';
 import { triMax, type Tri } from './expr.js';
-import { DEF_USER, Evaluator, VALID } from './evaluate.js';
+import { DEF_USER, ConfigEvaluation, VALID } from './evaluate.js';
 import { SF } from './model.js';
 import { strtol, stringValid } from './numeric.js';
 
 /** conf_set_sym_val: false when the value is invalid for the symbol's type. */
-function setUserValue(ev: Evaluator, id: number, raw: string): boolean {
+function setUserValue(ev: ConfigEvaluation, id: number, raw: string): boolean {
   const type = ev.sym(id).type;
   const f = ev.flags;
   switch (type) {
@@ -40,7 +40,7 @@ function setUserValue(ev: Evaluator, id: number, raw: string): boolean {
 }
 
 /** conf_read_simple into the user values, then conf_read's calculation pass. */
-export function readConfig(ev: Evaluator, order: number[], find: (name: string) => number | undefined, config: DotConfig): void {
+export function readConfig(ev: ConfigEvaluation, order: number[], find: (name: string) => number | undefined, config: DotConfig): void {
   const syms = ev.table.syms;
   const modeChoices = ev.dialect.choices === 'mode';
   for (const s of syms) {
@@ -77,7 +77,7 @@ export function readConfig(ev: Evaluator, order: number[], find: (name: string) 
 }
 
 /** 6.1's conf_read: a user int, hex or string value outside its range is forgotten (the default comes back). */
-function dropOutOfRange(ev: Evaluator): void {
+function dropOutOfRange(ev: ConfigEvaluation): void {
   for (const s of ev.table.syms) {
     const id = s.id;
     if (!ev.hasValue(id) || s.flags & SF.CHOICEVAL || s.flags & SF.CONST) continue;
@@ -88,7 +88,7 @@ function dropOutOfRange(ev: Evaluator): void {
 }
 
 /** sym_string_within_range for string, int and hex symbols. */
-function withinRange(ev: Evaluator, id: number, str: string): boolean {
+function withinRange(ev: ConfigEvaluation, id: number, str: string): boolean {
   const type = ev.sym(id).type;
   if (!stringValid(type, str)) return false;
   if (type === 'string') return true;

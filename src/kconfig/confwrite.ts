@@ -1,7 +1,7 @@
 // conf_write and conf_write_defconfig: which symbols a .config / defconfig holds, in menu order.
 import type { DotConfig } from './dotconfig.js';
 import { triMax, type Tri } from './expr.js';
-import { DEF_USER, Evaluator, VALID, WRITE, WRITTEN } from './evaluate.js';
+import { DEF_USER, ConfigEvaluation, VALID, WRITE, WRITTEN } from './evaluate.js';
 import { SF, type MenuNode } from './model.js';
 import { ZERO } from './symvalue.js';
 
@@ -27,14 +27,14 @@ export function walkMenus(root: MenuNode, enter: (m: MenuNode) => void, leave: (
 }
 
 /** menu_is_visible for menus and comments (nodes without a symbol). */
-export function menuVisible(ev: Evaluator, m: MenuNode): boolean {
+export function menuVisible(ev: ConfigEvaluation, m: MenuNode): boolean {
   if (!m.prompt) return false;
   if (m.visibility && ev.expr(m.visibility) === 0) return false;
   return ev.expr(m.prompt.visible) !== 0;
 }
 
 /** The symbol's line as print_symbol_for_dotconfig writes it, as a DotConfig value. */
-export function symbolValue(ev: Evaluator, id: number): string | undefined {
+export function symbolValue(ev: ConfigEvaluation, id: number): string | undefined {
   const s = ev.sym(id);
   if (s.type === 'unknown') return undefined;
   const v = ev.str(id);
@@ -43,7 +43,7 @@ export function symbolValue(ev: Evaluator, id: number): string | undefined {
 }
 
 /** conf_write: the resolved .config, as a map and as the kernel's exact file text. */
-export function writeConfig(ev: Evaluator, root: MenuNode): { config: DotConfig; text: string } {
+export function writeConfig(ev: ConfigEvaluation, root: MenuNode): { config: DotConfig; text: string } {
   const config: DotConfig = new Map();
   const out = ['#', '# Automatically generated file; DO NOT EDIT.', `# ${root.prompt?.text ?? 'Main menu'}`, '#'];
   let needNewline = false;
@@ -78,16 +78,16 @@ export function writeConfig(ev: Evaluator, root: MenuNode): { config: DotConfig;
   return { config, text: out.join('\n') + '\n' };
 }
 
-const isTristate = (ev: Evaluator, id: number) => ev.sym(id).type === 'bool' || ev.sym(id).type === 'tristate';
+const isTristate = (ev: ConfigEvaluation, id: number) => ev.sym(id).type === 'bool' || ev.sym(id).type === 'tristate';
 
 /** sym_clear_all_valid */
-export function clearAllValid(ev: Evaluator): void {
+export function clearAllValid(ev: ConfigEvaluation): void {
   for (let i = 3; i < ev.flags.length; i++) ev.flags[i]! &= ~VALID;
   ev.calc(ev.modulesSym);
 }
 
 /** sym_get_string_default */
-export function stringDefault(ev: Evaluator, id: number): string {
+export function stringDefault(ev: ConfigEvaluation, id: number): string {
   const s = ev.sym(id);
   ev.calcVisibility(id);
   ev.calc(ev.modulesSym);
@@ -110,7 +110,7 @@ export function stringDefault(ev: Evaluator, id: number): string {
 }
 
 /** conf_write_defconfig: the symbols whose values differ from what Kconfig would pick anyway. */
-export function writeDefconfig(ev: Evaluator, root: MenuNode): string {
+export function writeDefconfig(ev: ConfigEvaluation, root: MenuNode): string {
   clearAllValid(ev);
   const lines: string[] = [];
   walkMenus(root, (m) => {

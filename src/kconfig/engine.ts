@@ -5,7 +5,7 @@ import { diffDotConfig, symbolName, type DotConfig } from './dotconfig.js';
 import { readConfig } from './confread.js';
 import { KCONFIG_6_1, readDialect, type KconfigDialect } from './dialect.js';
 import { writeConfig, writeDefconfig } from './confwrite.js';
-import { Evaluator } from './evaluate.js';
+import { ConfigEvaluation } from './evaluate.js';
 import { finalizeMenus } from './finalize.js';
 import { hashOrder, type MenuNode, type SymbolTable } from './model.js';
 import { parseKconfig, type ParseHost } from './parser.js';
@@ -69,8 +69,8 @@ export class KconfigModel {
   }
 
   /** The evaluation state conf_read leaves after loading `config`. */
-  evaluate(config: DotConfig): Evaluator {
-    const ev = new Evaluator(this.table, this.modulesSym, this.dialect);
+  evaluate(config: DotConfig): ConfigEvaluation {
+    const ev = new ConfigEvaluation(this.table, this.modulesSym, this.dialect);
     readConfig(ev, this.order, (name) => this.table.find(name), config);
     return ev;
   }

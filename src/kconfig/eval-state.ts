@@ -8,7 +8,7 @@ export const WRITE = 0x200;
 export const WRITTEN = 0x800;
 export const DEF_USER = 0x10000;
 
-/** The evaluation state of one configuration (the Evaluator), as choice and symbol values see it. */
+/** The evaluation state of one configuration (the ConfigEvaluation), as choice and symbol values see it. */
 export interface EvalState {
   readonly tri: Uint8Array;
   readonly val: string[];

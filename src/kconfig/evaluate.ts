@@ -26,7 +26,7 @@ function template(table: SymbolTable) {
 }
 
 /** Mutable evaluation state for one configuration over an immutable symbol table. */
-export class Evaluator implements EvalState {
+export class ConfigEvaluation implements EvalState {
   readonly tri: Uint8Array;
   readonly val: string[];
   /** A choice's selected value (curr.val of a choice), -1 for none. */

@@ -1,6 +1,6 @@
 // Questions a search asks of an evaluated config: removable options, menu subtrees, why a value is what it is.
 import { exprToString, triChar, type Expr, type Tri } from './expr.js';
-import type { Evaluator } from './evaluate.js';
+import type { ConfigEvaluation } from './evaluate.js';
 import { walkMenus } from './confwrite.js';
 import { SF, type MenuNode, type SymbolTable } from './model.js';
 
@@ -42,7 +42,7 @@ function menuPath(m: MenuNode, isChoice: (sym: number) => boolean): { path: stri
   return { path, parent };
 }
 
-export function candidates(ev: Evaluator, root: MenuNode, keep: Set<string>): KconfigCandidate[] {
+export function candidates(ev: ConfigEvaluation, root: MenuNode, keep: Set<string>): KconfigCandidate[] {
   const seen = new Set<number>();
   const out: KconfigCandidate[] = [];
   walkMenus(root, (m) => {
@@ -86,7 +86,7 @@ function orTerms(e: Expr | null, out: Expr[] = []): Expr[] {
   return out;
 }
 
-export function explain(ev: Evaluator, id: number): Explanation {
+export function explain(ev: ConfigEvaluation, id: number): Explanation {
   ev.calc(id);
   const s = ev.sym(id);
   const label = (x: number) => symbolLabel(ev.table, x);

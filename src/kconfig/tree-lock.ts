@@ -1,4 +1,5 @@
 // Guards a kernel tree tinyx unpacks: one process unpacks it at a time, and none deletes it while another live process uses it.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { tryLockFile, writeFileAtomic } from '../util/fsx.js';
@@ -12,7 +13,7 @@ const POLL_MS = 200;
  */
 export async function withTreeLock<T>(dir: string, work: () => Promise<T>): Promise<T> {
   const lock = `${dir}.lock`;
-  while (!(await tryLockFile(lock))) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  while (!(await tryLockFile(lock))) await sleep(POLL_MS);
   try {
     return await work();
   } finally {

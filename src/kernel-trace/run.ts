@@ -9,10 +9,8 @@ import { inAsmLogArgs, readTraceLog } from './log.js';
 import type { ObjectMap } from './objects.js';
 import { coverage, type Coverage } from './rank.js';
 
-type Timeouts = 'bootTimeoutMs' | 'readyTimeoutMs' | 'testTimeoutMs';
-
-/** A boot-and-test request (timeouts optional) plus what the trace needs to read the image. */
-export interface KernelTraceRequest extends Omit<BootRequest, Timeouts>, Partial<Pick<BootRequest, Timeouts>> {
+/** A boot-and-test request (the run's usual timeouts: the trace doubles them) plus what the trace needs to read the image. */
+export interface KernelTraceRequest extends BootRequest {
   /** The O= dir the bzImage was built in, untouched since (System.map, vmlinux.a, the .o files). */
   buildDir: string;
   /** The kernel source tree (its Makefiles say which option builds which object). */
@@ -50,15 +48,15 @@ export async function traceStartKernel(request: KernelTraceRequest): Promise<Ker
   const logFile = path.join(request.logDir, 'qemu-in_asm.log');
   await rm(logFile, { force: true });
   const boot = await bootAndTest({
-    bzImage: request.bzImage, initramfs: request.initramfs, cmdline: request.cmdline, port: request.port, tests: request.tests,
+    bzImage: request.bzImage, initramfs: request.initramfs, cmdline: request.cmdline, network: request.network, tests: request.tests,
     qemu: { ...request.qemu, extraArgs: [...request.qemu.extraArgs, ...inAsmLogArgs(logFile)] },
     logDir: request.logDir,
     // -d in_asm logs what TCG translates: under KVM the guest's code is never translated.
     accel: 'tcg',
     // Logging slows TCG down about 1.5x: the usual timeouts, doubled.
-    bootTimeoutMs: (request.bootTimeoutMs ?? 120_000) * 2,
-    readyTimeoutMs: (request.readyTimeoutMs ?? 30_000) * 2,
-    testTimeoutMs: (request.testTimeoutMs ?? 120_000) * 2,
+    bootTimeoutMs: request.bootTimeoutMs * 2,
+    readyTimeoutMs: request.readyTimeoutMs * 2,
+    testTimeoutMs: request.testTimeoutMs * 2,
     signal: request.signal,
   });
   if (boot.status !== 'pass') {

@@ -35,8 +35,8 @@ export function encodeInitConf(spec: InitSpec, user?: InitUser): Buffer {
   if (!spec.appGuestPath.startsWith('/')) throw new Error(`the app's guest path must be absolute: ${JSON.stringify(spec.appGuestPath)}`);
   const fields = [
     INIT_CONF_MAGIC,
-    `port=${spec.port}`,
-    ...(spec.port > 0 ? [`iface=${n.iface}`, `address=${n.address}`, `netmask=${n.netmask}`, `gateway=${n.gateway}`] : []),
+    `port=${spec.network?.guestPort ?? 0}`,
+    ...(spec.network ? [`iface=${n.iface}`, `address=${n.address}`, `netmask=${n.netmask}`, `gateway=${n.gateway}`] : []),
     `cwd=${cwd}`,
     ...(user ? [`uid=${id(user.uid)}`, `gid=${id(user.gid)}`, `groups=${user.groups.map(id).join(',')}`] : []),
     ...appEnvironment(spec, user).map(([key, value]) => `env=${key}=${value}`),

@@ -9,6 +9,14 @@ export const MARKER_APP_EXITED = 'TINYX-APP-EXITED';
 /** Printed when init itself cannot continue; followed by a reason. */
 export const MARKER_INIT_FAILED = 'TINYX-INIT-FAILED';
 
+/**
+ * The guest's network when it has one: the one TCP port the app serves on, forwarded from the
+ * host. A run without a port (`--port 0`) has no network device and no value of this type.
+ */
+export interface GuestNetwork {
+  guestPort: number;
+}
+
 /** Guest network for QEMU user-mode networking (slirp defaults). */
 export const GUEST_NET = {
   iface: 'eth0',

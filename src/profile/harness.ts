@@ -1,5 +1,6 @@
-// The kernel options the test contract needs to reach the app: the profile's harness set, by port and compression.
+// The kernel options the test contract needs to reach the app: the profile's harness set, by network and compression.
 import { COMPRESSORS, type Compression } from '../packager/compress.js';
+import type { GuestNetwork } from '../packager/markers.js';
 import type { Profile } from './types.js';
 
 /**
@@ -15,9 +16,9 @@ export function harnessAlways(profile: Profile, compression: Compression): strin
 
 /**
  * `kernel.harness.always` (console, the initramfs and what unpacks it, ELF), plus
- * `kernel.harness.network` when the app listens on a port (`port` > 0: QEMU's user network and a
- * virtio-net device). Never candidates.
+ * `kernel.harness.network` when the guest has a network (the app listens on a port: QEMU's user
+ * network and a virtio-net device). Never candidates.
  */
-export function harnessNeeds(profile: Profile, port: number, compression: Compression): string[] {
-  return [...new Set([...harnessAlways(profile, compression), ...(port > 0 ? profile.kernel.harness.network : [])])];
+export function harnessNeeds(profile: Profile, network: GuestNetwork | undefined, compression: Compression): string[] {
+  return [...new Set([...harnessAlways(profile, compression), ...(network ? profile.kernel.harness.network : [])])];
 }

@@ -1,4 +1,5 @@
 // Boots a kernel on a worker, waits for the app, runs the tests there: the same outcome as bootAndTest().
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { randomInt } from 'node:crypto';
 import { bootAndTestOn, type BootOutcome, type BootRequest } from '../tester/boot.js';
@@ -73,8 +74,4 @@ async function remotePortAccepts(ssh: SshConnection, port: number, holdMs = 400)
     channel.on('end', () => done(false));
     channel.on('close', () => done(false));
   });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

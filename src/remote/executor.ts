@@ -1,4 +1,5 @@
 // RemoteExecutor: runs whole jobs on a worker host over SSH (upload, build or reuse, boot, test, logs back).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -137,7 +138,7 @@ export class RemoteExecutor implements Executor {
     if (job.initramfs) await ready.ssh.put(job.initramfs, initramfs);
     const request = {
       bzImage: build.bzImage, initramfs, tests: ready.tests, cmdline: job.cmdline, qemu: withMemory(this.settings.qemu, job.memory),
-      port: this.settings.port, jobDir, logDir: job.logDir, bootTimeoutMs: job.bootTimeoutMs ?? this.settings.bootTimeoutMs,
+      network: this.settings.network, jobDir, logDir: job.logDir, bootTimeoutMs: job.bootTimeoutMs ?? this.settings.bootTimeoutMs,
       readyTimeoutMs: this.settings.readyTimeoutMs, testTimeoutMs: this.settings.testTimeoutMs, signal,
     };
     // TCG on this worker for the rest of the run once a real guest disproves its KVM probe.
@@ -156,8 +157,4 @@ export class RemoteExecutor implements Executor {
     if (!ready.ssh.lost) await ready.ssh.exec(`rm -rf ${quote(ready.runDir)}`).catch(() => undefined);
     ready.ssh.close();
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

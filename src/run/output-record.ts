@@ -12,23 +12,24 @@ import { initramfsFileName } from '../packager/compress.js';
 import type { Report } from '../output/report.js';
 import { packageRoot } from '../util/paths.js';
 import type { MinimizeResult } from './result.js';
-import type { RunRecord } from '../search/run-record.js';
+import type { RunJson } from '../plan/record.js';
 
 /** A finished run's result, before its output record is added. */
-export type RunResult = Omit<MinimizeResult, 'output'>;
+export type FoundResult = Omit<MinimizeResult, 'output'>;
 
 /**
  * Everything the out dir gets, computed while the run context is open: `savedefconfig` runs in
  * the kconfig scratch dir that closing the context removes.
  */
-export async function recordOutput(result: RunResult, tool: KernelConfigTool, run: RunRecord): Promise<OutputRecord> {
+export async function outputRecordOf(result: FoundResult, tool: KernelConfigTool, run: RunJson): Promise<OutputRecord> {
   const defconfig = await tool.savedefconfig(result.final.config);
   const sizes = {
     startBzImage: (await stat(result.start.bzImage)).size,
     finalBzImage: (await stat(result.final.bzImage)).size,
   };
   const pkg = JSON.parse(await readFile(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
-  const { qemu } = result.options.profile;
+  const { profile } = result.plan.kernel;
+  const { qemu } = profile;
   return {
     bzImage: result.final.bzImage,
     initramfs: result.initramfs.file,
@@ -36,8 +37,8 @@ export async function recordOutput(result: RunResult, tool: KernelConfigTool, ru
     defconfig,
     cmdline: result.final.cmdline,
     launch: {
-      machine: qemu.machine, memory: result.memory ? `${result.memory.runMiB}M` : qemu.memory, netDevice: qemu.netDevice, extraArgs: qemu.extraArgs, port: result.options.port,
-      initramfs: initramfsFileName(result.initramfs.compression), accel: result.accel.accel, reason: result.accel.reason, targets: result.options.profile.vm.targets,
+      machine: qemu.machine, memory: result.memory ? `${result.memory.runMiB}M` : qemu.memory, netDevice: qemu.netDevice, extraArgs: qemu.extraArgs, network: result.plan.boot.network,
+      initramfs: initramfsFileName(result.initramfs.compression), accel: result.accel.accel, reason: result.accel.reason, targets: profile.vm.targets,
     },
     report: makeReport(result, sizes, pkg.version, await rootfsFacts(result.manifest)),
     run,
@@ -57,19 +58,20 @@ export interface RootfsFacts {
   closure?: PackageClosure;
 }
 
-export function makeReport(result: RunResult, sizes: { startBzImage: number; finalBzImage: number }, version: string, facts: RootfsFacts = { packages: [] }): Report {
-  const { options, kernel } = result;
+export function makeReport(result: FoundResult, sizes: { startBzImage: number; finalBzImage: number }, version: string, facts: RootfsFacts = { packages: [] }): Report {
+  const { request, plan, kernel } = result;
+  const { profile } = plan.kernel;
   const stages: Record<string, number> = {};
   for (const s of result.stages) stages[s.stage] = Math.round((stages[s.stage] ?? 0) + s.seconds * 10) / 10;
   return {
     tinyx: version,
-    app: options.app,
-    tests: options.tests,
-    profile: options.profile.name,
+    app: request.app,
+    tests: request.tests,
+    profile: profile.name,
     kernelVersion: result.kernelVersion, kernelTree: result.kernelTree, kernelSource: result.kernelSource,
     accel: { accel: result.accel.accel, choice: result.accel.choice, reason: result.accel.reason },
     init: { kind: result.init.kind, choice: result.init.choice, reason: result.init.reason },
-    strategy: options.strategy ?? options.profile.search.strategy,
+    strategy: plan.search.strategy,
     builds: result.builds,
     ...(result.oneAtATimeBuilds !== undefined ? { oneAtATimeBuilds: result.oneAtATimeBuilds } : {}),
     evaluations: result.evaluations,
@@ -81,7 +83,7 @@ export function makeReport(result: RunResult, sizes: { startBzImage: number; fin
     removed: kernel.removed,
     kept: kernel.kept,
     keptReasons: Object.fromEntries(kernel.kept.map((n) => [n, kernel.reasons[n] ?? 'no verdict recorded'])),
-    harness: harnessNeeds(options.profile, options.port, result.initramfs.compression).filter((n) => !kernel.candidates.includes(n) && result.final.config.get(n) === 'y'),
+    harness: harnessNeeds(profile, plan.search.network, result.initramfs.compression).filter((n) => !kernel.candidates.includes(n) && result.final.config.get(n) === 'y'),
     noops: kernel.noops,
     rounds: kernel.rounds,
     guess: kernel.guess ?? { source: 'none' },
@@ -108,9 +110,9 @@ export function makeReport(result: RunResult, sizes: { startBzImage: number; fin
       } : {}),
       traceAdded: result.manifest.entries.filter((e) => e.reason.includes('at run time (strace)')).map((e) => e.guestPath),
       excluded: result.manifest.excluded ?? [],
-      ...(options.user ? { user: options.user } : {}),
-      ...(options.cwd ? { cwd: options.cwd } : {}),
-      ...(options.env ? { env: options.env } : {}),
+      ...(request.user ? { user: request.user } : {}),
+      ...(request.cwd ? { cwd: request.cwd } : {}),
+      ...(request.env ? { env: request.env } : {}),
       ...(result.rootfs ? { reduction: result.rootfs } : {}),
     },
   };

@@ -12,7 +12,7 @@ import type { Verdict } from '../tester/verdict.js';
 import type { CompressionComparison } from '../search/compression.js';
 import type { Stage } from '../search/events.js';
 import type { MemorySearch } from '../search/memory.js';
-import type { MinimizeOptions } from './options.js';
+import type { RunPlan, RunRequest } from '../plan/plan.js';
 import type { KernelSearchResult } from '../search/phases.js';
 import type { RootfsReduction } from '../search/rootfs.js';
 import type { SearchSeries } from '../search/series.js';
@@ -23,7 +23,9 @@ export interface StageTime {
 }
 
 export interface MinimizeResult {
-  options: MinimizeOptions;
+  /** What the run was asked (its out dir, signal and listener aside), and the plan made of it. */
+  request: RunRequest;
+  plan: RunPlan;
   kernelVersion: string;
   /** The tree's cache key and what it was made from (see KernelSource). */
   kernelTree: string;

@@ -11,10 +11,12 @@ import type { Report } from '../output/report.js';
 import type { Profile } from '../profile/types.js';
 import { sha256File } from '../util/hash.js';
 import type { EventListener } from '../search/events.js';
-import { readRunRecord, recordedCompression, type RunRecord } from '../search/run-record.js';
+import { readRunJson, recordedCompression, requestFromRecord, type RunJson } from '../plan/record.js';
+import { hostFacts } from '../plan/host.js';
+import { makePlan, type RunPlan } from '../plan/plan.js';
 import { initramfsFileName } from '../packager/compress.js';
 import { planCandidates } from '../search/candidates.js';
-import { openRunContext, type RunContext } from '../search/context.js';
+import { openSearchContext, type SearchContext } from '../search/context.js';
 import { growth, stillEnabled } from '../search/fixpoint.js';
 import type { AccelChoice } from '../profile/types.js';
 
@@ -45,15 +47,18 @@ export interface VerifyResult {
 
 /** What a finished out dir says about its run: run.json, report.json and the profile it ran with. */
 export interface FinishedRun {
-  run: RunRecord;
+  run: RunJson;
   report: Report;
   profile: Profile;
+  /** The run planned again from run.json. */
+  plan: RunPlan;
 }
 
 export async function readFinished(out: string): Promise<FinishedRun> {
-  const run = await readRunRecord(out);
+  const run = await readRunJson(out);
   const report = await readReport(out);
-  return { run, report, profile: await loadProfile(run.profile) };
+  const profile = await loadProfile(run.profile);
+  return { run, report, profile, plan: makePlan(requestFromRecord(run, profile), hostFacts()) };
 }
 
 export interface VerifyOptions {
@@ -94,12 +99,11 @@ export async function verify(out: string, options: VerifyOptions = {}): Promise<
  * The out dir's run context (its journal, slots and QEMU) as the run had it: its tests, port, kernel
  * and timeouts, which its verdicts' journal keys hold, so they replay.
  */
-export async function verifyContext(out: string, { run, profile }: FinishedRun, options: VerifyOptions = {}): Promise<RunContext> {
+export async function verifyContext(out: string, { run, profile }: FinishedRun, options: VerifyOptions = {}): Promise<SearchContext> {
   const initramfs = path.join(out, initramfsFileName(recordedCompression(run)));
-  return openRunContext({
-    out, tests: run.tests, port: run.port, profile, kernelSrc: run.kernelSrc ?? run.kernel?.package, jobs: options.jobs, accel: options.accel ?? run.accel,
-    testTimeoutMs: run.testTimeoutMs, bootTimeoutMs: run.bootTimeoutMs, readyTimeoutMs: run.readyTimeoutMs,
-    initramfs: { file: initramfs, sha256: await sha256File(initramfs) }, confirmFailures: run.confirmFailures, signal: options.signal, emit: options.emit ?? (() => undefined),
+  const plan = makePlan({ ...requestFromRecord(run, profile), jobs: options.jobs, accel: options.accel ?? run.accel }, hostFacts());
+  return openSearchContext({
+    plan, out, initramfs: { file: initramfs, sha256: await sha256File(initramfs) }, signal: options.signal, emit: options.emit ?? (() => undefined),
   });
 }
 
@@ -110,8 +114,8 @@ export async function verifyContext(out: string, { run, profile }: FinishedRun, 
  */
 export async function verifyIn(
   out: string,
-  { run, report, profile }: FinishedRun,
-  context: Pick<RunContext, 'evaluator' | 'journal' | 'source'>,
+  { run, report, profile, plan }: FinishedRun,
+  context: Pick<SearchContext, 'evaluator' | 'journal' | 'source'>,
   options: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const emit = options.emit ?? (() => undefined);
@@ -125,7 +129,7 @@ export async function verifyIn(
   if (fallback) emit({ type: 'warning', message: fallback });
   const names = model instanceof Error
     ? report.kept
-    : planCandidates(final.config, profile, model, { port: run.port, compression: recordedCompression(run), only: stillEnabled(final.config, run.candidates) }).candidates.map((c) => c.name);
+    : planCandidates(final.config, profile, model, { network: plan.search.network, compression: recordedCompression(run), only: stillEnabled(final.config, run.candidates) }).candidates.map((c) => c.name);
   const boot = await evaluator.rerun(final, cmdline, 'result');
   const rows = await Promise.all(names.map(async (option): Promise<VerifyRow> => {
     const cut = await evaluator.normalize(withValues(final.config, [option], 'n'));

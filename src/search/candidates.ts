@@ -5,6 +5,7 @@ import type { KconfigModel } from '../kconfig/engine.js';
 import { harnessNeeds } from '../profile/harness.js';
 import type { Profile } from '../profile/types.js';
 import type { Compression } from '../packager/compress.js';
+import type { GuestNetwork } from '../packager/markers.js';
 import { closeMatches } from '../util/suggest.js';
 import type { SearchCandidate } from '../kconfig/candidate.js';
 
@@ -14,10 +15,10 @@ export interface CandidatePlan {
   isNoop?: (name: string) => boolean;
 }
 
-/** What a search may try besides the start config: the app's port and the run's compression decide the harness set. */
+/** What a search may try besides the start config: the guest's network and the run's compression decide the harness set. */
 export interface CandidateScope {
-  /** The app's port in the guest; > 0 also keeps the profile's network harness (`kernel.harness.network`). */
-  port: number;
+  /** The guest's network; present, it also keeps the profile's network harness (`kernel.harness.network`). */
+  network?: GuestNetwork;
   /** The run's initramfs compression: its RD_ option is the harness's (the profile's `RD_<compression>`). */
   compression: Compression;
   /** `--candidates`: only these, in this order; they may name harness options (to prove them needed). */
@@ -32,7 +33,7 @@ export interface CandidateScope {
 export function planCandidates(config: DotConfig, profile: Profile, model: KconfigModel | undefined, scope: CandidateScope): CandidatePlan {
   const { only } = scope;
   const keep = new Set(profile.kernel.keep);
-  const harness = new Set(harnessNeeds(profile, scope.port, scope.compression));
+  const harness = new Set(harnessNeeds(profile, scope.network, scope.compression));
   const fromModel = model?.candidates(config, profile.kernel.keep);
   let candidates: SearchCandidate[] = fromModel
     ? fromModel.map((c) => ({ name: c.name, menuPath: c.menuPath, parent: c.parent }))

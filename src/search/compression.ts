@@ -9,7 +9,7 @@ import type { BootTiming } from '../tester/verdict.js';
 import type { Verdict, VerdictStatus } from '../tester/verdict.js';
 import type { BootVariant, Normalized } from './evaluator.js';
 import type { EventListener } from './events.js';
-import type { KernelOptions, SearchOptions } from './options.js';
+import type { KernelOptions, SearchOptions } from '../plan/request.js';
 
 /** What the inputs stage settles: the compression asked for, what this host can make, what the comparison wants. */
 export interface CompressionPlan {

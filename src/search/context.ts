@@ -1,37 +1,35 @@
 // A run's context, open before it evaluates anything: tree, workspace, slots, journal, evaluator.
 import path from 'node:path';
-import { availableParallelism } from 'node:os';
 import { KernelConfigTool } from '../kconfig/kernel.js';
 import type { KernelSource } from '../kconfig/source.js';
 import { resolveKernelSource } from '../profile/kernel-source.js';
 import { distccEnv, distccJobs } from '../remote/distcc.js';
 import { ExecutorPool, type PoolEvent } from '../remote/pool.js';
 import { startRemoteExecutors } from '../remote/start.js';
-import { accelChoice, resolveAccel, type AccelDecision } from '../vm/accel.js';
+import { resolveAccel, type AccelDecision } from '../vm/accel.js';
 import { findQemu } from '../vm/qemu.js';
 import { LocalExecutor, type Executor, type JobSettings } from '../tester/executor.js';
 import { Workspace } from '../tester/workspace.js';
 import { sha256File } from '../util/hash.js';
-import { cacheRoot } from '../util/paths.js';
 import { Evaluator } from './evaluator.js';
 import type { EventListener } from './events.js';
-import type { ExecutionOptions, HarnessOptions, KernelOptions, SearchOptions } from './options.js';
+import type { KernelPlan, RunPlan } from '../plan/plan.js';
 import { Journal } from './journal.js';
 import { runKey } from './journal-key.js';
 
 /**
- * What a run context takes of a minimize run's options: the harness, kernel and execution groups,
- * the search's confirmation count, the run's out dir and signal; plus the initramfs and a listener.
+ * What a run context takes: the plan's kernel, boot, test and execution slices and the search's
+ * confirmation count; the run's out dir and signal, the initramfs and a listener.
  */
-export type RunContextOptions = HarnessOptions & KernelOptions & ExecutionOptions & Pick<SearchOptions, 'confirmFailures'>
-  & {
+export interface SearchContextOptions {
+  plan: Pick<RunPlan, 'kernel' | 'boot' | 'test' | 'execution'> & { search: Pick<RunPlan['search'], 'confirmFailures'> };
   out: string;
   signal?: AbortSignal;
   initramfs: { file: string; sha256: string };
   emit: EventListener;
-};
+}
 
-export interface RunContext {
+export interface SearchContext {
   source: KernelSource;
   workspace: Workspace;
   tool: KernelConfigTool;
@@ -53,32 +51,34 @@ export interface KernelTree {
   tool: KernelConfigTool;
 }
 
-export async function openKernel(options: Pick<KernelOptions, 'kernelSrc' | 'cache' | 'profile'>): Promise<KernelTree> {
-  const source = await resolveKernelSource({ kernelSrc: options.kernelSrc, cache: options.cache, profile: options.profile });
-  const workspace = new Workspace(source.key, options.cache ?? cacheRoot());
+export async function openKernel(kernel: Pick<KernelPlan, 'kernelSrc' | 'cache' | 'profile'>): Promise<KernelTree> {
+  const source = await resolveKernelSource({ kernelSrc: kernel.kernelSrc, cache: kernel.cache, profile: kernel.profile });
+  const workspace = new Workspace(source.key, kernel.cache);
   return { source, workspace, tool: new KernelConfigTool(source.dir, workspace.kconfigDir) };
 }
 
-export async function openRunContext(options: RunContextOptions, kernel?: KernelTree): Promise<RunContext> {
-  const { source, workspace, tool } = kernel ?? (await openKernel(options));
-  const jobs = options.jobs ?? defaultJobs();
+export async function openSearchContext(options: SearchContextOptions, kernel?: KernelTree): Promise<SearchContext> {
+  const { plan } = options;
+  const { source, workspace, tool } = kernel ?? (await openKernel(plan.kernel));
+  const { jobs } = plan.execution;
   const claimed = await workspace.claimSlots(jobs);
   const journal = await Journal.open(options.out);
-  const timeouts = { bootTimeoutMs: options.bootTimeoutMs ?? 120_000, readyTimeoutMs: options.readyTimeoutMs ?? 30_000, testTimeoutMs: options.testTimeoutMs ?? 120_000 };
-  const key = runKey({ tree: source.key, tests: await sha256File(options.tests), port: options.port, qemu: options.profile.qemu, ...timeouts });
-  const qemu = { ...options.profile.qemu, accel: options.accel ?? accelChoice(undefined, options.profile.qemu.accel) };
-  const probe = { choice: qemu.accel, qemu: await findQemu(), machine: qemu.machine, cache: options.cache };
+  const { qemu, network, bootTimeoutMs, readyTimeoutMs } = plan.boot;
+  const timeouts = { bootTimeoutMs, readyTimeoutMs, testTimeoutMs: plan.test.testTimeoutMs };
+  const key = runKey({ tree: source.key, tests: await sha256File(plan.test.tests), network, qemu: plan.kernel.profile.qemu, ...timeouts });
+  const probe = { choice: qemu.accel, qemu: await findQemu(), machine: qemu.machine, cache: plan.kernel.cache };
   const accel = await resolveAccel(probe);
   options.emit({ type: 'info', message: `QEMU accelerator: ${accel.accel} (${accel.choice === 'auto' ? `auto: ${accel.reason}${accel.cached ? ', remembered for this host' : ''}` : 'asked for'})` });
+  const { distcc, workers, onUnreachableWorker } = plan.execution;
   const settings: JobSettings = {
-    srcDir: source.dir, ...(source.package ? { kernelPackage: source.package } : {}), initramfs: options.initramfs.file, tests: options.tests, port: options.port,
-    qemu, warn: (message) => options.emit({ type: 'warning', message }), ...timeouts, jobsHint: jobs,
-    ...(options.distcc ? { buildEnv: distccEnv(options.distcc), buildJobs: distccJobs(options.distcc) } : {}),
+    srcDir: source.dir, ...(source.package ? { kernelPackage: source.package } : {}), initramfs: options.initramfs.file, tests: plan.test.tests,
+    ...(network ? { network } : {}), qemu, warn: (message) => options.emit({ type: 'warning', message }), ...timeouts, jobsHint: jobs,
+    ...(distcc ? { buildEnv: distccEnv(distcc), buildJobs: distccJobs(distcc) } : {}),
   };
   const local = new LocalExecutor(settings, workspace, claimed.slots);
-  const remotes = options.workers?.length
-    ? await startRemoteExecutors(options.workers, settings, {
-      onUnreachable: options.onUnreachableWorker, distcc: options.distcc,
+  const remotes = workers?.length
+    ? await startRemoteExecutors(workers, settings, {
+      onUnreachable: onUnreachableWorker, distcc,
       warn: (message) => options.emit({ type: 'warning', message }),
     }).catch(async (error: unknown) => {
       await claimed.release();
@@ -96,7 +96,7 @@ export async function openRunContext(options: RunContextOptions, kernel?: Kernel
   const executor: Executor = pool ?? local;
   const evaluator = new Evaluator({
     normalizer: tool, executor, journal, runKey: key, initramfsSha256: options.initramfs.sha256, logRoot: path.join(options.out, '.work', 'logs'),
-    emit: options.emit, signal: options.signal, confirmFailures: options.confirmFailures,
+    emit: options.emit, signal: options.signal, confirmFailures: plan.search.confirmFailures,
   });
   const close = async () => {
     await Promise.all(remotes.map((r) => r.close()));
@@ -106,9 +106,4 @@ export async function openRunContext(options: RunContextOptions, kernel?: Kernel
     source, workspace, tool, journal, evaluator, slots: executor.slots, poolEvents: pool?.events ?? [], accel: () => resolveAccel(probe),
     slotDirs: claimed.slots.map((i) => workspace.slotDir(i)), close,
   };
-}
-
-function defaultJobs(): number {
-  // A kernel build already uses every core through make -j; a second slot pays off from 4 cores.
-  return Math.max(1, Math.floor(availableParallelism() / 4));
 }

@@ -5,32 +5,6 @@ import { TinyxError } from '../errors.js';
 import { pickEntry } from '../deps/dirapp.js';
 import { exists, isExecutableFile } from '../util/fsx.js';
 import { findQemu } from '../vm/qemu.js';
-import type { AppOptions, ExecutionOptions, HarnessOptions, SearchOptions } from './options.js';
-
-/** The numeric settings of a run, each in its range (the CLI passes flags through unchanged). */
-export function checkSettings(options: Pick<HarnessOptions, 'port' | 'testTimeoutMs' | 'bootTimeoutMs' | 'readyTimeoutMs'>
-  & Pick<SearchOptions, 'finalRuns' | 'confirmFailures'> & Pick<ExecutionOptions, 'jobs' | 'workers'> & Pick<AppOptions, 'keepFiles'>): void {
-  const usage = (message: string) => new TinyxError('TINYX_USAGE', message, { advice: 'See tinyx minimize --help.' });
-  for (const glob of options.keepFiles ?? []) {
-    if (!glob.startsWith('/')) throw usage(`--keep-files takes a path in the VM, which is absolute, received "${glob}".`);
-  }
-  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
-    throw usage(`--port must be a TCP port from 1 to 65535 (or 0: no network, the tests read TINYX_CONSOLE), received ${options.port}.`);
-  }
-  const counts: [string, number | undefined, number][] = [
-    ['--jobs', options.jobs, 1], ['--final-runs', options.finalRuns, 1], ['--confirm-failures', options.confirmFailures, 0],
-    ...(options.workers ?? []).map((w): [string, number, number] => [`--worker-slots (for ${w.url})`, w.slots, 1]),
-  ];
-  for (const [flag, value, min] of counts) {
-    if (value !== undefined && (!Number.isInteger(value) || value < min)) throw usage(`${flag} must be a whole number of at least ${min}, received ${value}.`);
-  }
-  const timeouts: [string, number | undefined][] = [
-    ['--test-timeout', options.testTimeoutMs], ['--boot-timeout', options.bootTimeoutMs], ['ready timeout', options.readyTimeoutMs],
-  ];
-  for (const [flag, ms] of timeouts) {
-    if (ms !== undefined && !(ms >= 1000 && Number.isFinite(ms))) throw usage(`${flag} must be at least 1 second, received ${ms / 1000} s.`);
-  }
-}
 
 /** The app, and for a directory app the program in it to run (--entry, or the one dirapp picks). */
 export async function checkApp(app: string, entry?: string): Promise<{ file: string; entry?: string }> {

@@ -1,4 +1,5 @@
 // The part of every journal key a run shares: what decides a verdict besides the config, cmdline, initramfs and boot variant.
+import type { GuestNetwork } from '../packager/markers.js';
 import type { Profile } from '../profile/types.js';
 import { sha256 } from '../util/hash.js';
 
@@ -7,7 +8,8 @@ export interface RunKeyFacts {
   tree: string;
   /** sha256 of the tests. */
   tests: string;
-  port: number;
+  /** The guest's network (absent: none): it changes what the tests can reach. */
+  network?: GuestNetwork;
   qemu: Profile['qemu'];
   /** The deadlines each boot gets: a verdict taken with a 5 s test timeout may be a timeout that 120 s would pass. */
   bootTimeoutMs: number;
@@ -22,6 +24,7 @@ export interface RunKeyFacts {
  * the sha256 of the initramfs it booted (Evaluator.keyOf), as it has a variant's memory and boot timeout.
  */
 export function runKey(facts: RunKeyFacts): string {
-  const { tree, tests, port, qemu, bootTimeoutMs, readyTimeoutMs, testTimeoutMs } = facts;
-  return sha256(JSON.stringify({ tree, tests, port, qemu: { ...qemu, accel: undefined }, timeouts: { bootTimeoutMs, readyTimeoutMs, testTimeoutMs } }));
+  const { tree, tests, network, qemu, bootTimeoutMs, readyTimeoutMs, testTimeoutMs } = facts;
+  // `port` as the key always had it (0: no network), so journals written before stay readable.
+  return sha256(JSON.stringify({ tree, tests, port: network?.guestPort ?? 0, qemu: { ...qemu, accel: undefined }, timeouts: { bootTimeoutMs, readyTimeoutMs, testTimeoutMs } }));
 }

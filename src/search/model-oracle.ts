@@ -3,6 +3,7 @@ import { canonicalDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import type { KconfigModel } from '../kconfig/engine.js';
 import type { Profile } from '../profile/types.js';
 import type { Compression } from '../packager/compress.js';
+import type { GuestNetwork } from '../packager/markers.js';
 import type { Verdict } from '../tester/verdict.js';
 import { sha256 } from '../util/hash.js';
 import { planCandidates } from './candidates.js';
@@ -73,8 +74,8 @@ export interface ModelSearchInput {
   profile: Profile;
   /** The start config (normalized here by the model). */
   start: DotConfig;
-  /** The app's port, as `minimize --port` (> 0 keeps the profile's network harness out of the candidates). */
-  port: number;
+  /** The guest's network, as the run plan has it (present: the profile's network harness is no candidate). */
+  network?: GuestNetwork;
   /** The run's initramfs compression (its RD_ option is the harness's, no candidate), as `minimize --compression` resolved it. */
   compression: Compression;
   /** What passing needs: these options =y. */
@@ -90,17 +91,17 @@ export interface ModelSearchInput {
 }
 
 export async function searchWithModel(input: ModelSearchInput): Promise<{ result: KernelSearchResult; oracle: ModelOracle }> {
-  const { model, profile, port, compression, only } = input;
+  const { model, profile, network, compression, only } = input;
   const oracle = modelOracle(model, input.required);
   const start = await oracle.normalize(input.start);
-  const plan = planCandidates(start.config, profile, model, { port, compression, only });
+  const plan = planCandidates(start.config, profile, model, { network, compression, only });
   const result = await searchKernel({
     // The search reads builds, normalize and evaluate: all the oracle has of an Evaluator.
     evaluator: oracle as unknown as Evaluator,
     start, cmdline: '', candidates: input.candidates ?? plan.candidates, isNoop: plan.isNoop, strategy: input.strategy,
     parallel: input.parallel ?? 1, monotone: input.monotone, guess: input.guess, emit: () => undefined,
     // As minimize: after each round, the candidates of the config it reached; a bounded list stays bounded.
-    replan: (config) => planCandidates(config, profile, model, { port, compression, only: stillEnabled(config, only) }),
+    replan: (config) => planCandidates(config, profile, model, { network, compression, only: stillEnabled(config, only) }),
   });
   return { result, oracle };
 }

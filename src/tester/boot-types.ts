@@ -1,4 +1,5 @@
 // What a boot is asked, where its guest runs and what it ends in: the types boot.ts and watch-boot.ts share.
+import type { GuestNetwork } from '../packager/markers.js';
 import type { Profile } from '../profile/types.js';
 import type { Accel } from '../vm/accel.js';
 import type { Guest, GuestSpec } from './guest.js';
@@ -10,8 +11,8 @@ export interface BootRequest {
   initramfs: string;
   cmdline: string;
   qemu: Profile['qemu'];
-  /** The app's port in the guest; 0 = no network, tests run once the app started. */
-  port: number;
+  /** The guest's network; absent: none, and the tests run once the app started. */
+  network?: GuestNetwork;
   tests: string;
   logDir: string;
   bootTimeoutMs: number;

@@ -54,10 +54,10 @@ export async function withTcgFallback<T>(choice: AccelChoice, accel: Accel, boot
 export async function bootAndTestOn(host: GuestHost, request: BootRequest): Promise<BootOutcome> {
   const logs = { consoleLog: path.join(request.logDir, 'console.log'), testLog: path.join(request.logDir, 'test.log') };
   for (let attempt = 1; ; attempt++) {
-    const hostPort = request.port > 0 ? await host.pickPort() : 0;
+    const hostPort = request.network ? await host.pickPort() : 0;
     const started = Date.now();
     const accel = request.accel ?? 'tcg';
-    const vm = vmSpec(request.qemu, { kernel: request.bzImage, initramfs: request.initramfs, cmdline: request.cmdline, port: request.port, hostPort });
+    const vm = vmSpec(request.qemu, { kernel: request.bzImage, initramfs: request.initramfs, cmdline: request.cmdline, network: request.network, hostPort });
     const guest = await host.startGuest({ vm, consoleLog: logs.consoleLog, accel });
     try {
       const outcome = await watchBoot(host, guest, request, { ...logs, hostPort, started, accel, lastAttempt: attempt >= 4 });

@@ -1,4 +1,5 @@
 // Builds a bzImage for one config in a build slot (its own O= dir), through ccache.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { lstat, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -181,7 +182,7 @@ async function killGroupAndWait(group: number): Promise<void> {
   };
   if (!alive()) return;
   process.kill(-group, 'SIGKILL');
-  for (let waited = 0; alive() && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  for (let waited = 0; alive() && waited < 10_000; waited += 100) await sleep(100);
 }
 
 /** Reproducible, cache-friendly build environment. */

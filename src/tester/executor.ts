@@ -11,6 +11,7 @@ import { asWriteFailure } from './logfile.js';
 import type { BuildProgress } from './make-progress.js';
 import type { Verdict } from './verdict.js';
 import type { Workspace } from './workspace.js';
+import type { GuestNetwork } from '../packager/markers.js';
 
 export interface Job {
   config: DotConfig;
@@ -36,7 +37,8 @@ export interface JobSettings {
   kernelPackage?: string;
   initramfs: string;
   tests: string;
-  port: number;
+  /** The guest's network; absent: none. */
+  network?: GuestNetwork;
   qemu: Profile['qemu'];
   /** Told when the accelerator is disproved mid-run (see bootAndTest). */
   warn?: (message: string) => void;
@@ -108,7 +110,7 @@ export class LocalExecutor implements Executor {
     job.onPhase?.('boot');
     const boot = await bootAndTest({
       bzImage: build.bzImage, initramfs: job.initramfs ?? this.settings.initramfs, cmdline: job.cmdline, qemu: withMemory(this.settings.qemu, job.memory),
-      port: this.settings.port, tests: this.settings.tests, logDir: job.logDir, bootTimeoutMs: job.bootTimeoutMs ?? this.settings.bootTimeoutMs,
+      network: this.settings.network, tests: this.settings.tests, logDir: job.logDir, bootTimeoutMs: job.bootTimeoutMs ?? this.settings.bootTimeoutMs,
       readyTimeoutMs: this.settings.readyTimeoutMs, testTimeoutMs: this.settings.testTimeoutMs, warn: this.settings.warn, signal,
     });
     return { ...base, ...boot, built: build.built, buildMs: build.durationMs, bzImageBytes, buildLog };

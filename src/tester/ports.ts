@@ -1,4 +1,5 @@
 // Free loopback ports, and a readiness check for a port forwarded into the guest.
+import { setTimeout as sleep } from 'node:timers/promises';
 import net from 'node:net';
 
 export function freePort(): Promise<number> {
@@ -39,7 +40,7 @@ export async function waitForPort(host: string, port: number, timeoutMs: number,
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !signal?.aborted) {
     if (await portAccepts(host, port)) return true;
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   return false;
 }

@@ -1,4 +1,5 @@
 // Watches one booted guest to its outcome: the app's marker (or a panic, or init failing), its port, the tests.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TinyxError } from '../errors.js';
 import { MARKER_APP_EXITED, MARKER_APP_STARTED, MARKER_INIT_FAILED, MARKER_INIT_STARTED } from '../packager/markers.js';
 import type { Accel } from '../vm/accel.js';
@@ -62,7 +63,7 @@ export async function watchBoot(host: GuestHost, guest: Guest, request: BootRequ
   if (match.pattern === PANIC) return outcome('panic', match.line.trim());
   if (match.pattern !== appStarted) return outcome('fail', match.line.trim());
   const bootMs = Date.now() - started;
-  if (request.port > 0) {
+  if (request.network) {
     // An app that is already gone (its exit marker, a panic) is a verdict now, not after the ready timeout.
     const gone = await appGoneOrListening(host, guest, hostPort, request);
     if (gone) return outcome(gone.pattern === PANIC ? 'panic' : 'fail', gone.pattern === PANIC ? gone.line.trim() : `the app exited before its port answered (${gone.line.trim()})`, { bootMs });
@@ -70,7 +71,7 @@ export async function watchBoot(host: GuestHost, guest: Guest, request: BootRequ
   const readyAt = Date.now();
   const init = await guest.waitFor([INIT_STARTED], 0);
   const timing: BootTiming = {
-    ...(init && init.at <= match.at ? { initMs: init.at - started } : {}), appMs: match.at - started, ...(request.port > 0 ? { readyMs: readyAt - started } : {}),
+    ...(init && init.at <= match.at ? { initMs: init.at - started } : {}), appMs: match.at - started, ...(request.network ? { readyMs: readyAt - started } : {}),
   };
   const probe = await host.runTests(hostPort, testLog);
   const reason = probe.passed ? 'tests passed' : probe.timedOut ? `tests timed out after ${request.testTimeoutMs / 1000} s` : `tests exited with ${probe.exitCode}`;
@@ -102,8 +103,4 @@ function qemuFailed(line: string, accel: Accel): TinyxError {
   return new TinyxError('TINYX_QEMU_FAILED', `QEMU failed to start the guest: ${line}`, {
     advice: accel === 'kvm' ? 'If this is about KVM, use --accel tcg.' : 'Check the profile\'s qemu settings (machine, memory, netDevice, extraArgs) and that the port is free.',
   });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -15,18 +15,17 @@ export const qemuTarget: MachineMonitor = {
 
 /** run.sh, from QEMU's one command line: the host port, the accelerator and the cmdline file are the script's. */
 export function runScript(vm: VmLaunch): string {
-  const port = vm.port;
   // Whatever the record holds, the script's default is one of the two words its `case` knows.
   const accel = vm.accel === 'kvm' ? 'kvm' : 'tcg';
   const spec = launchSpec(vm, fromScript('$(cat cmdline)'), fromScript('$HOST_PORT'));
   const argv = [QEMU_BINARY, ...qemuArgv(spec, { accel: [wordsFromScript('$ACCEL')], serial: 'mon:stdio' })];
   return `#!/bin/sh
 # Boots the minimized VM made by tinyx. Usage: ./run.sh [host-port]
-# ${port > 0 ? `The app's port ${port} in the guest is reachable at 127.0.0.1:<host-port> (default 8080).` : 'No network device (--port 0): the app talks through the console only.'}
+# ${vm.network ? `The app's port ${vm.network.guestPort} in the guest is reachable at 127.0.0.1:<host-port> (default 8080).` : 'No network device (--port 0): the app talks through the console only.'}
 # The serial console is this terminal; stop with Ctrl-A X. QEMU ends by itself when the guest reboots
 # or panics (-no-reboot); a guest that powers off only halts unless its kernel has ACPI.
 set -e
-${port > 0 ? hostPortCheck() : ''}# The accelerator tinyx found working on the host that made this VM (${accel}: ${vm.reason.replace(/\s+/g, ' ')}).
+${vm.network ? hostPortCheck() : ''}# The accelerator tinyx found working on the host that made this VM (${accel}: ${vm.reason.replace(/\s+/g, ' ')}).
 # TINYX_ACCEL=kvm or TINYX_ACCEL=tcg overrides it (a KVM guest on a host without nested virtualization prints nothing).
 case "\${TINYX_ACCEL:-${accel}}" in
   kvm) ACCEL=${quote(accelArgs('kvm').join(' '))} ;;

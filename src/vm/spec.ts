@@ -1,5 +1,6 @@
 // The VM a guest runs as, whichever monitor starts it: built once from the profile and the run's facts.
 import { TinyxError } from '../errors.js';
+import type { GuestNetwork } from '../packager/markers.js';
 import type { Profile } from '../profile/types.js';
 import type { Accel } from './accel.js';
 
@@ -15,7 +16,7 @@ export interface VmSpec {
   memory: string;
   vcpus: number;
   /** The app's TCP port in the guest, reached from the host's loopback port; absent: no network device. */
-  network?: { guestPort: number; hostPort: number | string };
+  network?: GuestNetwork & { hostPort: number | string };
   /** What only QEMU reads: the machine with its options, the network card's device, extra arguments. */
   qemu: { machine: string; netDevice?: string; extraArgs: string[] };
 }
@@ -25,15 +26,16 @@ export interface VmFacts {
   kernel: string;
   initramfs: string;
   cmdline: string;
-  /** The app's port in the guest; 0: no network device. */
-  port: number;
+  /** The guest's network; absent: no network device. */
+  network?: GuestNetwork;
+  /** The host's loopback port forwarded to the app (a number, or a launch script's variable). */
   hostPort: number | string;
 }
 
 export function vmSpec(qemu: Pick<Profile['qemu'], 'machine' | 'memory' | 'extraArgs'> & { netDevice?: string }, facts: VmFacts): VmSpec {
   return {
     kernel: facts.kernel, initramfs: facts.initramfs, cmdline: facts.cmdline, memory: qemu.memory, vcpus: VCPUS,
-    ...(facts.port > 0 ? { network: { guestPort: facts.port, hostPort: facts.hostPort } } : {}),
+    ...(facts.network ? { network: { ...facts.network, hostPort: facts.hostPort } } : {}),
     qemu: { machine: qemu.machine, ...(qemu.netDevice === undefined ? {} : { netDevice: qemu.netDevice }), extraArgs: qemu.extraArgs },
   };
 }
@@ -46,8 +48,8 @@ export interface VmLaunch {
   /** The network card's QEMU device (the profile's qemu.netDevice); absent: DEFAULT_NET_DEVICE (virtio-net-pci). */
   netDevice?: string;
   extraArgs: string[];
-  /** The app's port in the guest; 0: no network device. */
-  port: number;
+  /** The guest's network; absent: no network device. */
+  network?: GuestNetwork;
   /** The initramfs's file name in the out dir (`initramfs.cpio.xz`: its extension names its compression). */
   initramfs: string;
   /** The accelerator the run used, and why it was chosen. */
@@ -59,7 +61,7 @@ export interface VmLaunch {
 
 /** The out dir's VM: its kernel and initramfs by their names there, and `cmdline` (a value, or the script's reading of the cmdline file). */
 export function launchSpec(launch: VmLaunch, cmdline: string, hostPort: number | string): VmSpec {
-  return vmSpec(launch, { kernel: 'bzImage', initramfs: launch.initramfs, cmdline, port: launch.port, hostPort });
+  return vmSpec(launch, { kernel: 'bzImage', initramfs: launch.initramfs, cmdline, network: launch.network, hostPort });
 }
 
 /** Guest memory in MiB, from QEMU's spelling (`256M`, `1G`, `256`: MiB): what monitors taking a number need. */

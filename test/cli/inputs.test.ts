@@ -11,7 +11,8 @@ import { isTinyxError } from '../../src/errors.js';
 import { dotConfigProblem } from '../../src/kconfig/userconfig.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { checkCandidateNames } from '../../src/search/candidates.js';
-import { checkApp, checkOut, checkSettings } from '../../src/search/inputs.js';
+import { checkApp, checkOut } from '../../src/search/inputs.js';
+import { checkRequest } from '../../src/plan/plan.js';
 import { minimize } from '../../src/run/minimize.js';
 import type { MinimizeEvent } from '../../src/search/events.js';
 import { cacheRoot } from '../../src/util/paths.js';
@@ -95,10 +96,10 @@ describe('numeric flags', () => {
   }
 
   it('takes --port 0 (no network) and the edges of the port range', () => {
-    for (const port of [0, 1, 65535]) expect(() => checkSettings({ port })).not.toThrow();
-    expect(() => checkSettings({ port: 65536 })).toThrow(/--port/);
-    expect(() => checkSettings({ port: 80, jobs: 2, finalRuns: 1, confirmFailures: 0, testTimeoutMs: 1000 })).not.toThrow();
-    expect(() => checkSettings({ port: 80, workers: [{ url: 'ssh://b@h', slots: 0 }] })).toThrow(/--worker-slots \(for ssh:\/\/b@h\)/);
+    for (const port of [0, 1, 65535]) expect(() => checkRequest({ port })).not.toThrow();
+    expect(() => checkRequest({ port: 65536 })).toThrow(/--port/);
+    expect(() => checkRequest({ port: 80, jobs: 2, finalRuns: 1, confirmFailures: 0, testTimeoutMs: 1000 })).not.toThrow();
+    expect(() => checkRequest({ port: 80, workers: [{ url: 'ssh://b@h', slots: 0 }] })).toThrow(/--worker-slots \(for ssh:\/\/b@h\)/);
   });
 });
 

@@ -44,7 +44,7 @@ describe('directory apps', () => {
   // first; here a private mount namespace gives the chroot its own /proc.
   it('runs from the extracted initramfs tree (with /proc, as in the guest)', async () => {
     const m = await resolveApp(app);
-    const { file } = await buildInitramfs({ manifest: m, init: { appGuestPath: m.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'dir.cpio.gz') });
+    const { file } = await buildInitramfs({ manifest: m, init: { appGuestPath: m.app.guestPath, appArgs: [], network: { guestPort: 80 } }, outFile: path.join(tmp.dir, 'dir.cpio.gz') });
     const root = path.join(tmp.dir, 'root');
     await mkdir(root);
     await execa('sh', ['-c', `zcat '${file}' | cpio -idm --quiet --no-absolute-filenames`], { cwd: root });

@@ -47,7 +47,7 @@ beforeAll(async () => {
 afterAll(async () => tmp.cleanup());
 
 const guest = (m: Manifest) => m.entries.map((e) => e.guestPath);
-const packed = async (m: Manifest) => packArchive({ manifest: m, init: { appGuestPath: m.app.guestPath, appArgs: [], port: 80 }, accounts: await hostAccounts([], etc) });
+const packed = async (m: Manifest) => packArchive({ manifest: m, init: { appGuestPath: m.app.guestPath, appArgs: [], network: { guestPort: 80 } }, accounts: await hostAccounts([], etc) });
 
 describe('leftOutName', () => {
   it('names version control, environment files, credentials and editor or OS debris; nothing else', () => {

@@ -87,7 +87,7 @@ describe('straceApp and resolveApp({ strace })', () => {
     const traced = await resolveApp(app, { strace: { seconds: 5 } });
     expect(traced.entries.find((e) => e.guestPath === path.join(lib, 'libfoo.so.1'))?.reason).toMatch(/used at run time/);
 
-    const { file } = await buildInitramfs({ manifest: traced, init: { appGuestPath: traced.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'traced.cpio.gz') });
+    const { file } = await buildInitramfs({ manifest: traced, init: { appGuestPath: traced.app.guestPath, appArgs: [], network: { guestPort: 80 } }, outFile: path.join(tmp.dir, 'traced.cpio.gz') });
     const root = path.join(tmp.dir, 'root');
     await mkdir(root);
     await execa('sh', ['-c', `zcat '${file}' | cpio -idm --quiet --no-absolute-filenames`], { cwd: root });
@@ -103,7 +103,7 @@ describe('straceApp and resolveApp({ strace })', () => {
     // os.py comes with the static Python closure now; the trace confirms it and adds nothing that breaks it
     expect(manifest.entries.find((e) => e.guestPath === '/usr/lib/python3.11/os.py')?.reason).toMatch(/Python module|used at run time/);
     expect(manifest.entries.find((e) => e.guestPath === '/usr/lib/python3.11/lib-dynload')?.kind).toBe('dir');
-    const { file } = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'py.cpio.gz') });
+    const { file } = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 } }, outFile: path.join(tmp.dir, 'py.cpio.gz') });
     const root = path.join(tmp.dir, 'pyroot');
     await mkdir(root);
     await execa('sh', ['-c', `zcat '${file}' | cpio -idm --quiet --no-absolute-filenames`], { cwd: root });

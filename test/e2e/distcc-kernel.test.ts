@@ -69,11 +69,11 @@ describe(`a kernel built through distcc (start config without ${REMOVED})`, () =
     if (build.ok && build.bzImage) {
       const manifest = await resolveApp(await buildExampleServer());
       const initramfs = await buildInitramfs({
-        manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'initramfs.cpio.gz'),
+        manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 } }, outFile: path.join(tmp.dir, 'initramfs.cpio.gz'),
       });
       const profile = await loadProfile();
       boot = await bootAndTest({
-        bzImage: build.bzImage, initramfs: initramfs.file, cmdline: profile.boot.cmdline, qemu: profile.qemu, port: 80,
+        bzImage: build.bzImage, initramfs: initramfs.file, cmdline: profile.boot.cmdline, qemu: profile.qemu, network: { guestPort: 80 },
         tests: path.join(REPO, 'examples/hello-http/probe.sh'), logDir: path.join(tmp.dir, 'boot'),
         bootTimeoutMs: 120_000, readyTimeoutMs: 30_000, testTimeoutMs: 60_000,
       });

@@ -76,9 +76,9 @@ describe('tinyx minimize --profile qemu-microvm on hello-http (real builds and b
     const manifest = await resolveApp(server);
     const broken = { ...manifest, entries: manifest.entries.filter((e) => !e.guestPath.endsWith('/ld-linux-x86-64.so.2')) };
     const { file } = await buildInitramfs({
-      manifest: broken, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 0, kind: 'tinyx' }, outFile: path.join(out, 'broken.cpio.xz'), compression: 'xz',
+      manifest: broken, init: { appGuestPath: manifest.app.guestPath, appArgs: [], kind: 'tinyx' }, outFile: path.join(out, 'broken.cpio.xz'), compression: 'xz',
     });
-    const vm = vmSpec({ ...profile.qemu, extraArgs: [] }, { kernel: path.join(out, 'bzImage'), initramfs: file, cmdline: profile.boot.cmdline, port: 0, hostPort: 0 });
+    const vm = vmSpec({ ...profile.qemu, extraArgs: [] }, { kernel: path.join(out, 'bzImage'), initramfs: file, cmdline: profile.boot.cmdline, hostPort: 0 });
     const guest = await startGuest({ vm, consoleLog: path.join(out, 'broken.console'), accel: 'tcg' });
     try {
       expect(await guest.waitFor([new RegExp(`^${MARKER_APP_EXITED} 127`)], 60_000), guest.console()).toBeDefined();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDotConfig } from '../../src/kconfig/dotconfig.js';
 import { buildDirOf, traceGuidedCandidates } from '../../src/kernel-trace/guide.js';
+import { DEFAULT_TIMEOUTS } from '../../src/plan/timeouts.js';
 import { tempDir } from '../deps/helpers.js';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -35,7 +36,7 @@ describe('buildDirOf', () => {
     const other = await slot('slot-3', 'CONFIG_A=y\n', true);
     const result = await traceGuidedCandidates({
       slotDirs: [other], start: START, candidates: [{ name: 'A' }], srcDir: tmp.dir, bzImage: '', initramfs: '', cmdline: '',
-      qemu: { machine: 'pc', memory: '256M', accel: 'auto', extraArgs: [] }, port: 80, tests: '', logDir: tmp.dir,
+      qemu: { machine: 'pc', memory: '256M', accel: 'auto', extraArgs: [] }, network: { guestPort: 80 }, tests: '', logDir: tmp.dir, ...DEFAULT_TIMEOUTS,
     });
     expect(result).toEqual({ skipped: expect.stringMatching(/no build dir/) });
   });

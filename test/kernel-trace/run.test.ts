@@ -8,6 +8,7 @@ import { enabledSymbols, parseDotConfig } from '../../src/kconfig/dotconfig.js';
 import { buildInitramfs } from '../../src/packager/initramfs.js';
 import { rankCandidates, summarize } from '../../src/kernel-trace/rank.js';
 import { traceStartKernel, type KernelTraceResult } from '../../src/kernel-trace/run.js';
+import { DEFAULT_TIMEOUTS } from '../../src/plan/timeouts.js';
 import { REPO, buildExampleServer, tempDir } from '../deps/helpers.js';
 import { KERNEL_SRC, findBuildDir } from './helpers.js';
 
@@ -26,13 +27,13 @@ describe.skipIf(!BUILD)('traceStartKernel on the example app', () => {
     enabled = enabledSymbols(config);
     const manifest = await resolveApp(await buildExampleServer());
     const initramfs = await buildInitramfs({
-      manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'initramfs.cpio.gz'),
+      manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 } }, outFile: path.join(tmp.dir, 'initramfs.cpio.gz'),
     });
     trace = await traceStartKernel({
       buildDir: BUILD!, srcDir: KERNEL_SRC, bzImage, initramfs: initramfs.file, config,
       cmdline: 'console=ttyS0 panic=-1 quiet loglevel=3 tsc=reliable no_timer_check',
-      qemu: { machine: 'pc', memory: '256M', accel: 'auto', extraArgs: [] }, port: 80,
-      tests: path.join(REPO, 'examples/hello-http/probe.sh'), logDir: path.join(tmp.dir, 'logs'),
+      qemu: { machine: 'pc', memory: '256M', accel: 'auto', extraArgs: [] }, network: { guestPort: 80 },
+      tests: path.join(REPO, 'examples/hello-http/probe.sh'), logDir: path.join(tmp.dir, 'logs'), ...DEFAULT_TIMEOUTS,
     });
   }, 600_000);
   afterAll(async () => tmp?.cleanup());

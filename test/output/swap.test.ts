@@ -52,7 +52,7 @@ async function record(tag: string, initramfs: string): Promise<OutputRecord> {
   return {
     bzImage: path.join(tmp.dir, `bzImage-${tag}`), initramfs: path.join(tmp.dir, `initramfs-${tag}`),
     config: `# ${tag}\nCONFIG_NET=y\n`, defconfig: `# ${tag}\n`, cmdline: `console=ttyS0 ${tag}`,
-    launch: { machine: 'pc', memory: '64M', extraArgs: [], port: 80, initramfs, accel: 'tcg', reason: tag, targets: ['qemu'] },
+    launch: { machine: 'pc', memory: '64M', extraArgs: [], network: { guestPort: 80 }, initramfs, accel: 'tcg', reason: tag, targets: ['qemu'] },
     report: { ...report, app: `/apps/${tag}` }, run: { app: `/apps/${tag}` },
   };
 }

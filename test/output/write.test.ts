@@ -21,7 +21,7 @@ describe('writeOutput', () => {
     record = {
       bzImage: path.join(tmp.dir, 'bzImage'), initramfs: path.join(tmp.dir, 'initramfs.cpio.gz'),
       config: 'CONFIG_VIRTIO_NET=y\n# CONFIG_SIGNALFD is not set\n', defconfig: 'CONFIG_VIRTIO_NET=y\n', cmdline: 'console=ttyS0',
-      launch: { machine: 'pc', memory: '256M', extraArgs: ["-name", "it's"], port: 80, initramfs: 'initramfs.cpio.gz', accel: 'tcg', reason: 'no /dev/kvm', targets: ['qemu'] },
+      launch: { machine: 'pc', memory: '256M', extraArgs: ["-name", "it's"], network: { guestPort: 80 }, initramfs: 'initramfs.cpio.gz', accel: 'tcg', reason: 'no /dev/kvm', targets: ['qemu'] },
       report, run: { app: '/bin/true', port: 80 },
     };
   });

@@ -68,7 +68,7 @@ describe('planRootfs with a user', () => {
     const accounts = pickAccounts(PASSWD, GROUP);
     const nodes = planRootfs({
       manifest: { app: { hostPath: '/x', guestPath: '/app/x' }, entries: [] },
-      init: { appGuestPath: '/app/x', appArgs: [], port: 80, user: 'www-data', cwd: '/srv/x', env: { A: '1' } },
+      init: { appGuestPath: '/app/x', appArgs: [], network: { guestPort: 80 }, user: 'www-data', cwd: '/srv/x', env: { A: '1' } },
       busyboxHostPath: '/bin/busybox', accounts,
     });
     const at = (p: string) => nodes.find((n) => n.path === p);

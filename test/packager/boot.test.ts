@@ -52,7 +52,7 @@ describe('initramfs boots under QEMU', () => {
     const manifest = await resolveApp(await buildExampleServer());
     // drop the ELF interpreter: the kernel cannot exec the app
     const broken = { ...manifest, entries: manifest.entries.filter((e) => !e.guestPath.endsWith('/ld-linux-x86-64.so.2')) };
-    const { file } = await buildInitramfs({ manifest: broken, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'broken.cpio.gz') });
+    const { file } = await buildInitramfs({ manifest: broken, init: { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 } }, outFile: path.join(tmp.dir, 'broken.cpio.gz') });
     const consoleLog = path.join(tmp.dir, 'broken.console');
     const qemu = boot(file, await freePort(), consoleLog);
     try {
@@ -67,7 +67,7 @@ describe('initramfs boots under QEMU', () => {
 
   it('serves the example app to its probe through the port forward', async () => {
     const manifest = await resolveApp(await buildExampleServer());
-    const { file } = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'server.cpio.gz') });
+    const { file } = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 } }, outFile: path.join(tmp.dir, 'server.cpio.gz') });
     const port = await freePort();
     const consoleLog = path.join(tmp.dir, 'server.console');
     const qemu = boot(file, port, consoleLog);
@@ -92,7 +92,7 @@ describe('initramfs boots under QEMU', () => {
     await writeFile(script, '#!/bin/sh\nprintf "SHOW pwd=%s greeting=%s args=" "$(pwd)" "$GREETING"\nprintf "[%s]" "$@"\necho\nexit 3\n');
     await chmod(script, 0o755);
     const manifest = await resolveApp(script);
-    const init = { appGuestPath: manifest.app.guestPath, appArgs: ["it's", 'a b', '$HOME'], port: 80, env: { GREETING: 'hi "there"' }, cwd: '/tmp' };
+    const init = { appGuestPath: manifest.app.guestPath, appArgs: ["it's", 'a b', '$HOME'], network: { guestPort: 80 }, env: { GREETING: 'hi "there"' }, cwd: '/tmp' };
     const { file } = await buildInitramfs({ manifest, init, outFile: path.join(tmp.dir, 'show.cpio.gz') });
     const consoleLog = path.join(tmp.dir, 'show.console');
     const qemu = boot(file, await freePort(), consoleLog);
@@ -108,7 +108,7 @@ describe('initramfs boots under QEMU', () => {
 
   it('reports the exit status of an app that stops, then ends the VM: QEMU exits on its own', async () => {
     const manifest = await resolveApp('/usr/bin/false');
-    const { file } = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'false.cpio.gz') });
+    const { file } = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 } }, outFile: path.join(tmp.dir, 'false.cpio.gz') });
     const consoleLog = path.join(tmp.dir, 'false.console');
     const qemu = boot(file, await freePort(), consoleLog);
     try {

@@ -13,7 +13,8 @@ beforeAll(async () => {
 });
 afterAll(async () => tmp.cleanup());
 
-const spec = { appGuestPath: '/app/server', appArgs: ['80', "it's", 'a b', '$HOME'], port: 80, env: { GREETING: 'hi "there"', A: '1' }, cwd: '/srv' };
+const offline = { appGuestPath: '/app/server', appArgs: ['80', "it's", 'a b', '$HOME'], env: { GREETING: 'hi "there"', A: '1' }, cwd: '/srv' };
+const spec = { ...offline, network: { guestPort: 80 } };
 
 describe('renderInittab', () => {
   it('has one sysinit line without shell metacharacters and no getty', () => {
@@ -52,12 +53,12 @@ describe('renderRc', () => {
 
   it('rejects bad environment names and ports', () => {
     expect(() => renderRc({ ...spec, env: { 'A-B': 'x' } })).toThrow(/environment variable/);
-    expect(() => renderRc({ ...spec, port: 70000 })).toThrow(/port/);
-    expect(() => renderRc({ ...spec, port: -1 })).toThrow(/port/);
+    expect(() => renderRc({ ...spec, network: { guestPort: 70000 } })).toThrow(/port/);
+    expect(() => renderRc({ ...spec, network: { guestPort: -1 } })).toThrow(/port/);
   });
 
   it('sets up no eth0 for port 0 (no network device), and is still valid sh', async () => {
-    const none = renderRc({ ...spec, port: 0 });
+    const none = renderRc(offline);
     expect(none).not.toContain(`ifconfig ${GUEST_NET.iface}`);
     expect(none).toContain('ifconfig lo 127.0.0.1 up');
     expect(none).toContain(`say "${MARKER_APP_STARTED}"`);

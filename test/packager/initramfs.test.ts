@@ -18,7 +18,7 @@ afterAll(async () => tmp.cleanup());
 
 async function build(name: string) {
   const manifest = await resolveApp(await buildExampleServer());
-  return buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, name) });
+  return buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 } }, outFile: path.join(tmp.dir, name) });
 }
 
 describe('buildInitramfs', () => {
@@ -71,7 +71,7 @@ describe('buildInitramfs', () => {
     await execa('ldconfig', ['-C', path.join(work, 'ld.so.cache'), '-f', path.join(work, 'ld.so.conf')]);
     const manifest = await resolveApp(path.join(work, 'usefoo'), { ldCache: path.join(work, 'ld.so.cache') });
     expect(manifest.ldCache).toEqual([{ name: 'libfoo.so.1', path: path.join(libdir, 'libfoo.so.1'), flags: 0x0303 }]);
-    const { file } = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'cached.cpio.gz') });
+    const { file } = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 } }, outFile: path.join(tmp.dir, 'cached.cpio.gz') });
     const root = path.join(work, 'root');
     await mkdir(root);
     await execa('sh', ['-c', `zcat '${file}' | cpio -idm --quiet --no-absolute-filenames`], { cwd: root });
@@ -84,7 +84,7 @@ describe('buildInitramfs', () => {
 
   it('has a userland in which glibc programs resolve users, groups and hosts', async () => {
     const manifest = await resolveApp(await buildExampleServer(), { include: ['/usr/bin/id', '/usr/bin/getent'] });
-    const { file } = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'userland.cpio.gz') });
+    const { file } = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 } }, outFile: path.join(tmp.dir, 'userland.cpio.gz') });
     const root = path.join(tmp.dir, 'userland');
     await mkdir(root);
     await execa('sh', ['-c', `zcat '${file}' | cpio -idm --quiet --no-absolute-filenames`], { cwd: root });
@@ -96,7 +96,7 @@ describe('buildInitramfs', () => {
   it('splits its uncompressed bytes into the app, its libraries, the init and the rest', async () => {
     const server = await buildExampleServer();
     const manifest = await resolveApp(server);
-    const result = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'parts.cpio.gz') });
+    const result = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 } }, outFile: path.join(tmp.dir, 'parts.cpio.gz') });
     expect(Object.values(result.parts).reduce((a, b) => a + b, 0)).toBe(result.uncompressedBytes);
     const size = async (file: string) => (await stat(file)).size;
     // The app is its one file (its header and padding aside); the init is BusyBox and its files.
@@ -110,7 +110,7 @@ describe('buildInitramfs', () => {
 
   it('refuses a dynamically linked BusyBox replacement', async () => {
     const manifest = await resolveApp(await buildExampleServer());
-    const error = await buildInitramfs({ manifest, init: { appGuestPath: '/app/server', appArgs: [], port: 80 }, busybox: '/usr/bin/curl', outFile: path.join(tmp.dir, 'x.gz') }).catch((e: unknown) => e);
+    const error = await buildInitramfs({ manifest, init: { appGuestPath: '/app/server', appArgs: [], network: { guestPort: 80 } }, busybox: '/usr/bin/curl', outFile: path.join(tmp.dir, 'x.gz') }).catch((e: unknown) => e);
     expect(isTinyxError(error, 'TINYX_BUSYBOX_NOT_FOUND')).toBe(true);
   });
 });

@@ -21,7 +21,7 @@ const entriesOf = (nodes: RootfsNode[]): CpioEntry[] => nodes.map((n) => ({
 describe('partsOf', () => {
   it('takes the app and its libraries from the manifest and the init from the packager', async () => {
     const manifest = await resolveApp(await buildExampleServer());
-    const nodes = planRootfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, busyboxHostPath: '/bin/busybox' });
+    const nodes = planRootfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 } }, busyboxHostPath: '/bin/busybox' });
     const parts = new Map(partsOf(nodes).map((part, i) => [nodes[i]!.path, part]));
     expect(parts.get('/app/server')).toBe('app');
     const libc = nodes.find((n) => n.kind === 'file' && n.path.endsWith('/libc.so.6'))!;
@@ -49,7 +49,7 @@ describe('partsOf', () => {
 describe('partBytes', () => {
   it('splits the uncompressed archive exactly: each part is what its members take in it, the trailer is other', async () => {
     const manifest = await resolveApp(await buildExampleServer());
-    const nodes = planRootfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, busyboxHostPath: '/bin/busybox' });
+    const nodes = planRootfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 } }, busyboxHostPath: '/bin/busybox' });
     const entries = entriesOf(nodes);
     const bytes = partBytes(nodes, entries);
     expect(ROOTFS_PARTS.reduce((sum, p) => sum + bytes[p], 0)).toBe(encodeCpio(entries).length);

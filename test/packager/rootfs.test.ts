@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => tmp.cleanup());
 
-const init = { appGuestPath: '/app/server', appArgs: [], port: 80 };
+const init = { appGuestPath: '/app/server', appArgs: [], network: { guestPort: 80 } };
 const at = (nodes: RootfsNode[], p: string) => nodes.find((n) => n.path === p);
 
 describe('planRootfs', () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApp } from '../../src/deps/index.js';
 import { GUEST_PATH_ENV } from '../../src/packager/init.js';
 import { buildInitramfs } from '../../src/packager/initramfs.js';
-import { MARKER_APP_EXITED, MARKER_INIT_FAILED, MARKER_INIT_STARTED } from '../../src/packager/markers.js';
+import { MARKER_APP_EXITED, MARKER_INIT_FAILED, MARKER_INIT_STARTED, type GuestNetwork } from '../../src/packager/markers.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { bootAndTest, type BootRequest } from '../../src/tester/boot.js';
 import { startGuest } from '../../src/tester/guest.js';
@@ -37,9 +37,9 @@ async function listing(file: string): Promise<string[]> {
   return stdout.split('\n');
 }
 
-function request(name: string, initramfs: string, port: number, tests: string): BootRequest {
+function request(name: string, initramfs: string, network: GuestNetwork | undefined, tests: string): BootRequest {
   return {
-    bzImage, initramfs, cmdline: profile.boot.cmdline, qemu: profile.qemu, port, tests, accel: 'tcg',
+    bzImage, initramfs, cmdline: profile.boot.cmdline, qemu: profile.qemu, network, tests, accel: 'tcg',
     logDir: path.join(tmp.dir, name), bootTimeoutMs: 120_000, readyTimeoutMs: 60_000, testTimeoutMs: 60_000,
   };
 }
@@ -47,7 +47,7 @@ function request(name: string, initramfs: string, port: number, tests: string): 
 describe('tinyx\'s init boots under QEMU', () => {
   it('serves hello-http to its probe, with no BusyBox, applets, inittab or rc in the image', async () => {
     const manifest = await resolveApp(await buildExampleServer());
-    const init = { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 };
+    const init = { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 } };
     const tinyx = await buildInitramfs({ manifest, init: { ...init, kind: 'tinyx' }, outFile: path.join(tmp.dir, 'server-tinyx.cpio.gz') });
     const busybox = await buildInitramfs({ manifest, init, outFile: path.join(tmp.dir, 'server-busybox.cpio.gz') });
     process.stderr.write(`[tinyx-boot] hello-http initramfs: tinyx init ${tinyx.uncompressedBytes} B raw / ${tinyx.bytes} B gzip, ${tinyx.entries} entries; BusyBox ${busybox.uncompressedBytes} B raw / ${busybox.bytes} B gzip, ${busybox.entries} entries\n`);
@@ -57,7 +57,7 @@ describe('tinyx\'s init boots under QEMU', () => {
     expect(files.some((l) => / etc\/tinyx\/init\.conf$/.test(l))).toBe(true);
     expect(tinyx.bytes).toBeLessThan(busybox.bytes - 500_000);
 
-    const outcome = await bootAndTest(request('server', tinyx.file, 80, path.join(REPO, 'examples/hello-http/probe.sh')));
+    const outcome = await bootAndTest(request('server', tinyx.file, { guestPort: 80 }, path.join(REPO, 'examples/hello-http/probe.sh')));
     const text = await readFile(outcome.consoleLog, 'utf8');
     expect(outcome.status, `${outcome.reason}\n--- console ---\n${text}`).toBe('pass');
     expect(text).toMatch(new RegExp(`^${MARKER_INIT_STARTED}\\r?$`, 'm'));
@@ -76,7 +76,7 @@ describe('tinyx\'s init boots under QEMU', () => {
       group: 'root:x:0:\nsvc:x:4321:\nextra:x:4400:bob,svc\nnotmine:x:4500:bob\n',
     };
     const init = {
-      appGuestPath: manifest.app.guestPath, appArgs: ["it's", 'a b', '$HOME', ''], port: 0, kind: 'tinyx' as const,
+      appGuestPath: manifest.app.guestPath, appArgs: ["it's", 'a b', '$HOME', ''], kind: 'tinyx' as const,
       user: 'svc', cwd: '/srv/who', env: { GREETING: 'hi "there" $x' },
     };
     const { file } = await buildInitramfs({ manifest, init, accounts, outFile: path.join(tmp.dir, 'whoami.cpio.gz') });
@@ -91,7 +91,7 @@ printf '%s\\n' "$lines" | grep -qxF "$expected" || { echo "probe: the console la
 printf '%s\\n' "$lines" | grep -qx '${MARKER_APP_EXITED} 3' || { echo "probe: no exit status 3" >&2; exit 1; }
 `);
     await chmod(probe, 0o755);
-    const outcome = await bootAndTest(request('whoami', file, 0, probe));
+    const outcome = await bootAndTest(request('whoami', file, undefined, probe));
     const text = (await readFile(outcome.consoleLog, 'utf8')).replace(/\r/g, '');
     expect(outcome.status, `${outcome.reason}\n--- console ---\n${text}`).toBe('pass');
     expect(text).toContain(`${expected}\n`);
@@ -101,8 +101,8 @@ printf '%s\\n' "$lines" | grep -qx '${MARKER_APP_EXITED} 3' || { echo "probe: no
   it('says the app could not be executed (status 127) when its loader is missing, then ends the VM: QEMU exits', async () => {
     const manifest = await resolveApp(await buildExampleServer());
     const broken = { ...manifest, entries: manifest.entries.filter((e) => !e.guestPath.endsWith('/ld-linux-x86-64.so.2')) };
-    const { file } = await buildInitramfs({ manifest: broken, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80, kind: 'tinyx' }, outFile: path.join(tmp.dir, 'broken.cpio.gz') });
-    const vm = vmSpec({ ...profile.qemu, extraArgs: [] }, { kernel: bzImage, initramfs: file, cmdline: profile.boot.cmdline, port: 80, hostPort: 20000 + Math.floor(Math.random() * 20000) });
+    const { file } = await buildInitramfs({ manifest: broken, init: { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 }, kind: 'tinyx' }, outFile: path.join(tmp.dir, 'broken.cpio.gz') });
+    const vm = vmSpec({ ...profile.qemu, extraArgs: [] }, { kernel: bzImage, initramfs: file, cmdline: profile.boot.cmdline, network: { guestPort: 80 }, hostPort: 20000 + Math.floor(Math.random() * 20000) });
     const guest = await startGuest({ vm, consoleLog: path.join(tmp.dir, 'broken.console'), accel: 'tcg' });
     try {
       expect(await guest.waitFor([ENDED], 60_000), guest.console()).toBeDefined();

@@ -57,7 +57,7 @@ describe('tinyx-init.c', () => {
 
 describe('its parser (--check) on what init-conf.ts writes', () => {
   it('reads back every field; the kernel\'s environment stays unless the config sets the key', async () => {
-    const spec = { appGuestPath: '/app/server', appArgs: ["it's", 'a b', '', 'x\ny', 'back\\slash'], port: 80, env: { GREETING: 'hi "there"', TERM: 'vt100' }, cwd: '/srv/who', user: 'www-data' };
+    const spec = { appGuestPath: '/app/server', appArgs: ["it's", 'a b', '', 'x\ny', 'back\\slash'], network: { guestPort: 80 }, env: { GREETING: 'hi "there"', TERM: 'vt100' }, cwd: '/srv/who', user: 'www-data' };
     const conf = encodeInitConf(spec, { name: 'www-data', uid: 33, gid: 33, home: '/var/www', groups: [33, 44] });
     const { code, lines } = await check(conf, { HOME: '/', TERM: 'linux', BOOT_FLAG: '1' });
     expect(code).toBe(0);
@@ -69,7 +69,7 @@ describe('its parser (--check) on what init-conf.ts writes', () => {
   });
 
   it('reads a port 0 config with no user', async () => {
-    const { code, lines } = await check(encodeInitConf({ appGuestPath: '/usr/bin/false', appArgs: [], port: 0 }));
+    const { code, lines } = await check(encodeInitConf({ appGuestPath: '/usr/bin/false', appArgs: [] }));
     expect(code).toBe(0);
     expect(lines).toEqual(['port 0', 'cwd /', 'env TERM=linux', `env PATH=${GUEST_PATH_ENV}`, 'env HOME=/', 'arg /usr/bin/false']);
   });

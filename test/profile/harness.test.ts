@@ -20,12 +20,12 @@ describe('harness needs', () => {
 
   it('adds the network path only with a port', async () => {
     const profile = await loadProfile();
-    expect(harnessNeeds(profile, 0, 'lz4')).toEqual(harnessAlways(profile, 'lz4'));
-    expect(harnessNeeds(profile, 80, 'lz4')).toEqual([...harnessAlways(profile, 'lz4'), ...profile.kernel.harness.network]);
+    expect(harnessNeeds(profile, undefined, 'lz4')).toEqual(harnessAlways(profile, 'lz4'));
+    expect(harnessNeeds(profile, { guestPort: 80 }, 'lz4')).toEqual([...harnessAlways(profile, 'lz4'), ...profile.kernel.harness.network]);
   });
 
   it('leaves a profile without the placeholder as it is (its RD_ options, if any, are its own)', () => {
     const profile = parseProfile('kernel:\n  harness:\n    always: [TTY, RD_GZIP]\n    network: [NET]\n', 'own.yaml');
-    expect(harnessNeeds(profile, 80, 'xz')).toEqual(['TTY', 'RD_GZIP', 'NET']);
+    expect(harnessNeeds(profile, { guestPort: 80 }, 'xz')).toEqual(['TTY', 'RD_GZIP', 'NET']);
   });
 });

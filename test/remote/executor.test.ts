@@ -46,9 +46,9 @@ describe.skipIf(!kernel)('RemoteExecutor over loopback sshd', () => {
     cache = path.join(tmp.dir, 'cache');
     source = await resolveKernelSource();
     const manifest = await resolveApp(await buildExampleServer());
-    const initramfs = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'initramfs.cpio.gz') });
+    const initramfs = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 } }, outFile: path.join(tmp.dir, 'initramfs.cpio.gz') });
     spec = {
-      srcDir: source.dir, initramfs: initramfs.file, tests: path.join(REPO, 'examples/hello-http/probe.sh'), port: 80,
+      srcDir: source.dir, initramfs: initramfs.file, tests: path.join(REPO, 'examples/hello-http/probe.sh'), network: { guestPort: 80 },
       qemu: { machine: 'pc', memory: '256M', accel: 'auto', extraArgs: [] }, bootTimeoutMs: 60_000, readyTimeoutMs: 30_000, testTimeoutMs: 60_000,
     };
   }, 120_000);

@@ -89,7 +89,7 @@ describe('ExecutorPool', () => {
     try {
       // A stand-in tree whose build fails at once on a compile error: each local job is one real make run.
       const local = new LocalExecutor({
-        srcDir: path.resolve(__dirname, '../fixtures/tester/error-tree'), initramfs: '/nonexistent', tests: '/bin/true', port: 80,
+        srcDir: path.resolve(__dirname, '../fixtures/tester/error-tree'), initramfs: '/nonexistent', tests: '/bin/true', network: { guestPort: 80 },
         qemu: (await loadProfile()).qemu, bootTimeoutMs: 10_000, readyTimeoutMs: 1_000, testTimeoutMs: 1_000,
       }, workspace, claimed.slots);
       const worker = new FakeExecutor('ssh://w1', 1, Infinity, 3_000);

@@ -61,9 +61,9 @@ describe.skipIf(!kernel)('remote builds and worker start-up', () => {
     await mkdir(path.join(tree, 'scripts/kconfig'), { recursive: true });
     await writeFile(path.join(tree, 'Makefile'), makefile(kernel!.bzImage));
     const manifest = await resolveApp(await buildExampleServer());
-    const initramfs = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'initramfs.cpio.gz') });
+    const initramfs = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 } }, outFile: path.join(tmp.dir, 'initramfs.cpio.gz') });
     spec = {
-      srcDir: tree, initramfs: initramfs.file, tests: path.join(REPO, 'examples/hello-http/probe.sh'), port: 80,
+      srcDir: tree, initramfs: initramfs.file, tests: path.join(REPO, 'examples/hello-http/probe.sh'), network: { guestPort: 80 },
       qemu: { machine: 'pc', memory: '256M', accel: 'auto', extraArgs: [] }, bootTimeoutMs: 60_000, readyTimeoutMs: 30_000, testTimeoutMs: 60_000,
     };
   }, 120_000);

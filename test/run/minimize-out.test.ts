@@ -96,7 +96,7 @@ describe.skipIf(!haveTree)('a minimize run that stops before its result', () => 
     const before = { app: '/bin/false', port: 8080 };
     await writeOutput({
       bzImage, initramfs: path.join(dir, 'initramfs'), config: 'CONFIG_NET=y\n', defconfig: 'CONFIG_NET=y\n', cmdline: 'console=ttyS0',
-      launch: { machine: 'pc', memory: '64M', extraArgs: [], port: 8080, initramfs: 'initramfs.cpio.gz', accel: 'tcg', reason: 'asked for', targets: ['qemu'] }, report, run: before,
+      launch: { machine: 'pc', memory: '64M', extraArgs: [], network: { guestPort: 8080 }, initramfs: 'initramfs.cpio.gz', accel: 'tcg', reason: 'asked for', targets: ['qemu'] }, report, run: before,
     }, out);
     const controller = new AbortController();
     const work: string[][] = [];

@@ -11,13 +11,15 @@ import { resolveKernelSource } from '../../src/profile/kernel-source.js';
 import type { OutputRecord } from '../../src/output/record.js';
 import { OUTPUT_FILES, writeOutput } from '../../src/output/write.js';
 import { renderMarkdown, SVG_FILE } from '../../src/output/report.js';
+import { hostFacts } from '../../src/plan/host.js';
+import { makePlan, type RunRequest } from '../../src/plan/plan.js';
 import { loadProfile } from '../../src/profile/load.js';
-import { makeReport, recordOutput, type RunResult } from '../../src/run/output-record.js';
+import { makeReport, outputRecordOf, type FoundResult } from '../../src/run/output-record.js';
 import type { Verdict } from '../../src/tester/verdict.js';
 import { Workspace } from '../../src/tester/workspace.js';
 import { tempDir } from '../deps/helpers.js';
 
-describe('recordOutput', () => {
+describe('outputRecordOf', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
   let source: KernelSource;
 
@@ -31,7 +33,7 @@ describe('recordOutput', () => {
   });
 
   it('computes the defconfig while the run is open; closing it and writing the out dir leave no kconfig dir', async () => {
-    // Wired as openKernel and openRunContext do, with a cache of the test's own.
+    // Wired as openKernel and openSearchContext do, with a cache of the test's own.
     const workspace = new Workspace(source.key, path.join(tmp.dir, 'cache'));
     const tool = new KernelConfigTool(source.dir, workspace.kconfigDir);
     const claimed = await workspace.claimSlots(1);
@@ -39,7 +41,7 @@ describe('recordOutput', () => {
     const scratch = async () => (await readdir(builds).catch(() => [] as string[])).filter((name) => name.startsWith('kconfig-'));
 
     const result = await fakeResult(tmp.dir);
-    const record = await recordOutput(result, tool, { app: '/bin/true' });
+    const record = await outputRecordOf(result, tool, { app: '/bin/true' });
     expect(await scratch()).toEqual([path.basename(workspace.kconfigDir)]);
     await claimed.release();
     expect(await scratch()).toEqual([]);
@@ -54,7 +56,7 @@ describe('recordOutput', () => {
     expect(record.report.harness).toEqual(['64BIT', 'NET']);
     expect(record.report.start.bzImageBytes).toBe(6);
     expect(record.report.final.bzImageBytes).toBe(5);
-    expect(record.launch).toMatchObject({ port: 80, accel: 'tcg', reason: 'asked for', memory: '39M', initramfs: 'initramfs.cpio.gz' });
+    expect(record.launch).toMatchObject({ network: { guestPort: 80 }, accel: 'tcg', reason: 'asked for', memory: '39M', initramfs: 'initramfs.cpio.gz' });
     expect(record.report.compression).toEqual(result.compression);
     expect(record.report.initramfs.compression).toBe('gzip');
     expect(record.report.boot).toEqual({ accel: 'tcg', final: { initMs: 800, appMs: 1200, readyMs: 1500 } });
@@ -94,14 +96,15 @@ describe('makeReport', () => {
 });
 
 /** A finished run's result with small stand-in files (no kernel was built for it). */
-async function fakeResult(dir: string): Promise<RunResult> {
+async function fakeResult(dir: string): Promise<FoundResult> {
   const profile = await loadProfile();
   const file = (name: string, text: string) => writeFile(path.join(dir, name), text).then(() => path.join(dir, name));
   const verdict: Verdict = { status: 'pass', reason: 'tests passed', configHash: 'h', cmdline: profile.boot.cmdline, built: false, buildMs: 0, bootMs: 0, testMs: 0, consoleTail: '' };
   const start = parseDotConfig('CONFIG_64BIT=y\nCONFIG_VIRTIO_NET=y\nCONFIG_SIGNALFD=y\n');
   const final = parseDotConfig('CONFIG_64BIT=y\nCONFIG_NET=y\nCONFIG_VIRTIO_NET=y\n');
+  const request: RunRequest = { app: '/bin/true', appArgs: [], tests: '/bin/true', port: 80, profile };
   return {
-    options: { app: '/bin/true', appArgs: [], tests: '/bin/true', port: 80, profile, out: path.join(dir, 'out') },
+    request, plan: makePlan(request, hostFacts()),
     kernelVersion: '6.1', kernelTree: '6.1-0123abcd', kernelSource: 'tree sha256:00', accel: { accel: 'tcg', choice: 'tcg', reason: 'asked for', cached: false },
     start: { config: start, verdict, bzImage: await file('start-bzImage', 'kernel') },
     final: { config: final, verdict, bzImage: await file('final-bzImage', 'small'), cmdline: profile.boot.cmdline },

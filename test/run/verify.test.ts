@@ -5,15 +5,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalDotConfig, formatDotConfig, type DotConfig } from '../../src/kconfig/dotconfig.js';
 import { loadKconfig, type KconfigModel } from '../../src/kconfig/engine.js';
-import type { RunContext } from '../../src/search/context.js';
+import type { SearchContext } from '../../src/search/context.js';
 import type { Evaluator, Normalized } from '../../src/search/evaluator.js';
 import type { MinimizeEvent } from '../../src/search/events.js';
 import type { Journal } from '../../src/search/journal.js';
 import { readFinished, verify, verifyContext, verifyIn } from '../../src/run/verify.js';
 import { isTinyxError } from '../../src/errors.js';
 import { lockOut, OUT_LOCK_FILE } from '../../src/output/lock.js';
+import { hostFacts } from '../../src/plan/host.js';
+import { makePlan, type RunPlan, type RunRequest } from '../../src/plan/plan.js';
 import { loadProfile } from '../../src/profile/load.js';
-import { openRunContext } from '../../src/search/context.js';
+import { openSearchContext } from '../../src/search/context.js';
 import { cacheRoot } from '../../src/util/paths.js';
 import type { Verdict } from '../../src/tester/verdict.js';
 import { sha256 } from '../../src/util/hash.js';
@@ -55,7 +57,7 @@ function standIn(srcDir: string, model: KconfigModel, needed: string[] = NEEDED)
   };
   const evaluator = { normalize, evaluate: judge, rerun: judge, keyOf: (c: Normalized) => c.hash } as unknown as Evaluator;
   const journal = { get: () => undefined } as unknown as Journal;
-  return { evaluator, journal, source: { dir: srcDir, version: '9.9.0', key: 'tiny', identity: 'test' } } satisfies Pick<RunContext, 'evaluator' | 'journal' | 'source'>;
+  return { evaluator, journal, source: { dir: srcDir, version: '9.9.0', key: 'tiny', identity: 'test' } } satisfies Pick<SearchContext, 'evaluator' | 'journal' | 'source'>;
 }
 
 describe('verifyIn', () => {
@@ -177,16 +179,17 @@ describe('verify', () => {
     await writeFile(path.join(out, 'run.json'), JSON.stringify({ app: '/bin/true', appArgs: [], tests, port: 80, profile: profile.source, accel: 'tcg', ...timeouts }));
     await writeFile(path.join(out, 'report.json'), JSON.stringify({ kept: [] }));
     const candidate: Normalized = { config: new Map([['A', 'y']]), hash: 'h1' };
-    const keyOf = async (context: RunContext) => {
+    const keyOf = async (context: SearchContext) => {
       try {
         return context.evaluator.keyOf(candidate, 'console=ttyS0');
       } finally {
         await context.close();
       }
     };
-    const run = { tests, port: 80, profile, accel: 'tcg' as const, out, initramfs: { file: path.join(out, 'initramfs.cpio.gz'), sha256: sha256('initramfs') }, emit: () => undefined };
+    const request: RunRequest = { app: '/bin/true', appArgs: [], tests, port: 80, profile, accel: 'tcg' };
+    const run = (plan: RunPlan) => ({ plan, out, initramfs: { file: path.join(out, 'initramfs.cpio.gz'), sha256: sha256('initramfs') }, emit: () => undefined });
     const verified = await keyOf(await verifyContext(out, await readFinished(out)));
-    expect(verified).toBe(await keyOf(await openRunContext({ ...run, ...timeouts })));
-    expect(verified).not.toBe(await keyOf(await openRunContext(run)));
+    expect(verified).toBe(await keyOf(await openSearchContext(run(makePlan({ ...request, ...timeouts }, hostFacts())))));
+    expect(verified).not.toBe(await keyOf(await openSearchContext(run(makePlan(request, hostFacts())))));
   });
 });

@@ -28,7 +28,7 @@ describe('candidate planning', () => {
   }, 600_000);
 
   it('lists user-changeable options with their menus, not the profile\'s kept ones', () => {
-    const plan = planCandidates(start, profile, model, { port: 0, compression: 'xz' });
+    const plan = planCandidates(start, profile, model, { compression: 'xz' });
     const names = plan.candidates.map((c) => c.name);
     expect(names).toContain('VIRTIO_NET');
     expect(names).toContain('SIGNALFD');
@@ -40,9 +40,9 @@ describe('candidate planning', () => {
 
   it('keeps the harness out: always, and the network path with a port; --port 0 searches the network too', () => {
     const network = profile.kernel.harness.network;
-    const served = planCandidates(start, profile, model, { port: 80, compression: 'xz' }).candidates.map((c) => c.name);
-    const offline = planCandidates(start, profile, model, { port: 0, compression: 'xz' }).candidates.map((c) => c.name);
-    for (const name of harnessNeeds(profile, 0, 'xz')) {
+    const served = planCandidates(start, profile, model, { network: { guestPort: 80 }, compression: 'xz' }).candidates.map((c) => c.name);
+    const offline = planCandidates(start, profile, model, { compression: 'xz' }).candidates.map((c) => c.name);
+    for (const name of harnessNeeds(profile, undefined, 'xz')) {
       expect(served, name).not.toContain(name);
       expect(offline, name).not.toContain(name);
     }
@@ -55,29 +55,29 @@ describe('candidate planning', () => {
     expect(served).toContain('ETHERNET');
     expect(served).toContain('VIRTIO_PCI_LEGACY');
     // The Kconfig closes the set: no candidate left at port 80 turns a harness option off.
-    const harness = harnessNeeds(profile, 80, 'xz');
+    const harness = harnessNeeds(profile, { guestPort: 80 }, 'xz');
     for (const name of served) expect(model.disable(start, [name]).changed.filter((n) => harness.includes(n)), name).toEqual([]);
   });
 
   it('keeps the RD_ option of the run\'s compression out, and the other RD_ options in', () => {
     for (const [compression, own] of [['xz', 'RD_XZ'], ['gzip', 'RD_GZIP'], ['zstd', 'RD_ZSTD'], ['lz4', 'RD_LZ4']] as const) {
-      const names = planCandidates(start, profile, model, { port: 80, compression }).candidates.map((c) => c.name);
+      const names = planCandidates(start, profile, model, { network: { guestPort: 80 }, compression }).candidates.map((c) => c.name);
       expect(names, compression).not.toContain(own);
       for (const other of ['RD_GZIP', 'RD_XZ', 'RD_ZSTD', 'RD_LZ4', 'RD_BZIP2'].filter((n) => n !== own)) expect(names, `${compression}: ${other}`).toContain(other);
     }
   });
 
   it('narrows to --candidates, which may name harness options, and rejects names that are not enabled', () => {
-    const plan = planCandidates(start, profile, model, { port: 80, compression: 'xz', only: ['CONFIG_VIRTIO_NET', 'SIGNALFD'] });
+    const plan = planCandidates(start, profile, model, { network: { guestPort: 80 }, compression: 'xz', only: ['CONFIG_VIRTIO_NET', 'SIGNALFD'] });
     expect(plan.candidates.map((c) => c.name)).toEqual(['VIRTIO_NET', 'SIGNALFD']);
     expect(plan.candidates[0]?.menuPath?.join(' > ')).toMatch(/Network device support/);
-    expect(() => planCandidates(start, profile, model, { port: 80, compression: 'xz', only: ['NO_SUCH_OPTION'] })).toThrow(/not enabled in the start config: NO_SUCH_OPTION/);
+    expect(() => planCandidates(start, profile, model, { network: { guestPort: 80 }, compression: 'xz', only: ['NO_SUCH_OPTION'] })).toThrow(/not enabled in the start config: NO_SUCH_OPTION/);
   });
 
   it('agrees with the kernel\'s olddefconfig on which removals are no-ops', async () => {
-    const plan = planCandidates(start, profile, undefined, { port: 0, compression: 'xz' });
+    const plan = planCandidates(start, profile, undefined, { compression: 'xz' });
     const startText = canonicalDotConfig(await tool.olddefconfig(start));
-    const withModel = planCandidates(start, profile, model, { port: 0, compression: 'xz' });
+    const withModel = planCandidates(start, profile, model, { compression: 'xz' });
     // A spread of enabled options, including some the engine does not offer as candidates.
     const sample = plan.candidates.filter((_, i) => i % 60 === 0).map((c) => c.name);
     for (const name of sample) {
@@ -91,11 +91,11 @@ describe('candidate planning without the engine', () => {
   it('leaves out the profile\'s keep and harness sets, the network part only with a port', async () => {
     const profile = await loadProfile();
     const config = parseDotConfig('CONFIG_64BIT=y\nCONFIG_TTY=y\nCONFIG_NET=y\nCONFIG_VIRTIO_NET=y\nCONFIG_SIGNALFD=y\nCONFIG_RD_XZ=y\n# CONFIG_PCI is not set\n');
-    expect(planCandidates(config, profile, undefined, { port: 80, compression: 'xz' }).candidates.map((c) => c.name)).toEqual(['SIGNALFD']);
-    expect(planCandidates(config, profile, undefined, { port: 0, compression: 'xz' }).candidates.map((c) => c.name)).toEqual(['NET', 'VIRTIO_NET', 'SIGNALFD']);
-    expect(planCandidates(config, profile, undefined, { port: 80, compression: 'gzip' }).candidates.map((c) => c.name)).toEqual(['SIGNALFD', 'RD_XZ']);
+    expect(planCandidates(config, profile, undefined, { network: { guestPort: 80 }, compression: 'xz' }).candidates.map((c) => c.name)).toEqual(['SIGNALFD']);
+    expect(planCandidates(config, profile, undefined, { compression: 'xz' }).candidates.map((c) => c.name)).toEqual(['NET', 'VIRTIO_NET', 'SIGNALFD']);
+    expect(planCandidates(config, profile, undefined, { network: { guestPort: 80 }, compression: 'gzip' }).candidates.map((c) => c.name)).toEqual(['SIGNALFD', 'RD_XZ']);
     const always = profile.kernel.harness.always.map((n) => (n === 'RD_<compression>' ? 'RD_XZ' : n));
-    expect(harnessNeeds(profile, 0, 'xz')).toEqual(always);
-    expect(harnessNeeds(profile, 8080, 'xz')).toEqual([...always, ...profile.kernel.harness.network]);
+    expect(harnessNeeds(profile, undefined, 'xz')).toEqual(always);
+    expect(harnessNeeds(profile, { guestPort: 8080 }, 'xz')).toEqual([...always, ...profile.kernel.harness.network]);
   });
 });

@@ -53,13 +53,13 @@ describe.skipIf(!source)('re-planning on the x86 Kconfig model', () => {
 
   it('lists the options a removed candidate selected as new candidates, and not the ones already tried', async () => {
     // --port 0: the network path is searched too, so all 14 server options are candidates.
-    const first = planCandidates(start, profile, model, { port: 0, compression: 'xz' });
+    const first = planCandidates(start, profile, model, { compression: 'xz' });
     const names = first.candidates.map((c) => c.name);
     expect(names).toEqual(expect.arrayContaining(SERVER));
     const dropped = names.filter((n) => !SERVER.includes(n));
     expect(dropped).toHaveLength(177);
     const reached = model.resolve(withValues(start, dropped, 'n'));
-    const again = planCandidates(reached, profile, model, { port: 0, compression: 'xz' });
+    const again = planCandidates(reached, profile, model, { compression: 'xz' });
     const newNames = again.candidates.map((c) => c.name).filter((n) => !names.includes(n));
     expect(newNames).toEqual(expect.arrayContaining(FREED));
     expect(newNames).not.toContain('XZ_DEC');
@@ -83,7 +83,7 @@ describe.skipIf(!source)('re-planning on the x86 Kconfig model', () => {
 
   it('searches a server\'s needs to a fixpoint: the freed options go in later rounds, EXPERT stays (removing it grows the config)', async () => {
     // The model is the judge: a config passes while the server's needs (and the harness) are on.
-    const needs = ['UNIX', 'PROC_FS', 'DEVTMPFS', 'FUTEX', 'EPOLL', 'SHMEM', ...harnessNeeds(profile, 80, 'xz')];
+    const needs = ['UNIX', 'PROC_FS', 'DEVTMPFS', 'FUTEX', 'EPOLL', 'SHMEM', ...harnessNeeds(profile, { guestPort: 80 }, 'xz')];
     const seen = new Set<string>();
     const evaluator = {
       builds: 0,
@@ -94,11 +94,11 @@ describe.skipIf(!source)('re-planning on the x86 Kconfig model', () => {
         return { status: pass ? 'pass' : 'fail', reason: '', configHash: candidate.hash, cmdline: '', built: true, buildMs: 0, bootMs: 0, testMs: 0, consoleTail: '' };
       },
     };
-    const plan = planCandidates(start, profile, model, { port: 80, compression: 'xz' });
+    const plan = planCandidates(start, profile, model, { network: { guestPort: 80 }, compression: 'xz' });
     const run = (replan: boolean) => searchKernel({
       evaluator: evaluator as unknown as Evaluator, start: normalized(start), cmdline: '', candidates: plan.candidates, isNoop: plan.isNoop,
       strategy: 'bisect', parallel: 1, emit: () => undefined,
-      replan: replan ? (config) => planCandidates(config, profile, model, { port: 80, compression: 'xz' }) : undefined,
+      replan: replan ? (config) => planCandidates(config, profile, model, { network: { guestPort: 80 }, compression: 'xz' }) : undefined,
     });
     const once = await run(false);
     const result = await run(true);
@@ -108,7 +108,7 @@ describe.skipIf(!source)('re-planning on the x86 Kconfig model', () => {
     expect(result.reasons.EXPERT).toMatch(/^grows:/);
     expect(enabledSymbols(result.final.config).length).toBeLessThan(enabledSymbols(once.final.config).length);
     // 1-minimal over the final config's own candidates.
-    for (const { name } of planCandidates(result.final.config, profile, model, { port: 80, compression: 'xz' }).candidates) {
+    for (const { name } of planCandidates(result.final.config, profile, model, { network: { guestPort: 80 }, compression: 'xz' }).candidates) {
       const cut = normalized(withValues(result.final.config, [name], 'n'));
       const ok = cut.hash === result.final.hash || growth(cut, result.final) !== undefined || !needs.every((n) => cut.config.get(n) === 'y');
       expect(ok, name).toBe(true);
@@ -118,7 +118,7 @@ describe.skipIf(!source)('re-planning on the x86 Kconfig model', () => {
   it('keeps a bounded list bounded: names already removed are no error, and nothing outside it is planned', () => {
     const only = ['SIGNALFD', 'TIMERFD', 'SHMEM'];
     const reached = model.resolve(withValues(start, ['SIGNALFD', 'TIMERFD'], 'n'));
-    const again = planCandidates(reached, profile, model, { port: 80, compression: 'xz', only: stillEnabled(reached, only) });
+    const again = planCandidates(reached, profile, model, { network: { guestPort: 80 }, compression: 'xz', only: stillEnabled(reached, only) });
     expect(again.candidates.map((c) => c.name)).toEqual(['SHMEM']);
   });
 });

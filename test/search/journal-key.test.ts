@@ -4,8 +4,10 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { hostFacts } from '../../src/plan/host.js';
+import { makePlan } from '../../src/plan/plan.js';
 import { loadProfile } from '../../src/profile/load.js';
-import { openRunContext } from '../../src/search/context.js';
+import { openSearchContext } from '../../src/search/context.js';
 import { Evaluator, type Normalized } from '../../src/search/evaluator.js';
 import { Journal } from '../../src/search/journal.js';
 import { runKey, type RunKeyFacts } from '../../src/search/journal-key.js';
@@ -43,7 +45,7 @@ function sixSecondTests(testTimeoutMs: () => number): Executor & { jobs: Job[] }
 }
 
 const facts = (testTimeoutMs: number, accel?: string): RunKeyFacts => ({
-  tree: '6.1-abc', tests: 'sha-tests', port: 80, qemu: { ...(accel ? { accel } : {}) } as RunKeyFacts['qemu'],
+  tree: '6.1-abc', tests: 'sha-tests', network: { guestPort: 80 }, qemu: { ...(accel ? { accel } : {}) } as RunKeyFacts['qemu'],
   bootTimeoutMs: 120_000, readyTimeoutMs: 30_000, testTimeoutMs,
 });
 
@@ -84,9 +86,8 @@ describe('journal keys and timeouts', () => {
     const profile = await loadProfile();
     const candidate: Normalized = { config: new Map([['A', 'y']]), hash: 'h1' };
     const keyWith = async (timeouts: { testTimeoutMs?: number; bootTimeoutMs?: number; readyTimeoutMs?: number }) => {
-      const context = await openRunContext({
-        tests, port: 80, profile, accel: 'tcg', out, jobs: 1, initramfs: { file: tests, sha256: 'i' }, emit: () => undefined, ...timeouts,
-      });
+      const plan = makePlan({ app: '/bin/true', appArgs: [], tests, port: 80, profile, accel: 'tcg', jobs: 1, ...timeouts }, hostFacts());
+      const context = await openSearchContext({ plan, out, initramfs: { file: tests, sha256: 'i' }, emit: () => undefined });
       try {
         return context.evaluator.keyOf(candidate, 'console=ttyS0');
       } finally {

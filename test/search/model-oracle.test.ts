@@ -53,7 +53,7 @@ describe('the model as judge', () => {
   let profile: Profile;
   const start = () => model.resolve(new Map());
   /** What a run with these needs plans and searches (no profile keep, no harness: every option is a candidate). */
-  const scope = () => ({ model, profile, start: start(), port: 0, compression: 'gzip' as const });
+  const scope = () => ({ model, profile, start: start(), compression: 'gzip' as const });
 
   beforeAll(async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tinyx-model-oracle-'));

@@ -163,7 +163,7 @@ describe('a left-out plugin\'s own libraries (Debian lighttpd\'s real closure)',
   const PLUGIN = '/usr/lib/lighttpd/mod_authn_file.so';
   beforeAll(async () => {
     const manifest = await resolveApp('/usr/sbin/lighttpd');
-    rootfs = await planArchive({ manifest, init: { appGuestPath: '/usr/sbin/lighttpd', appArgs: [], port: 80, kind: 'tinyx' } });
+    rootfs = await planArchive({ manifest, init: { appGuestPath: '/usr/sbin/lighttpd', appArgs: [], network: { guestPort: 80 }, kind: 'tinyx' } });
     libcrypt = await realpath('/usr/lib/x86_64-linux-gnu/libcrypt.so.1');
     libnettle = await realpath('/usr/lib/x86_64-linux-gnu/libnettle.so.8');
   });

@@ -103,11 +103,11 @@ describe('a real boot under a KVM that runs nothing', () => {
     tmp = await tempDir('tinyx-accel-boot-');
     const kernel = await startKernel();
     const manifest = await resolveApp(await buildExampleServer());
-    const initramfs = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'initramfs.cpio.gz') });
+    const initramfs = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 } }, outFile: path.join(tmp.dir, 'initramfs.cpio.gz') });
     const profile = await loadProfile();
     qemu = profile.qemu;
     common = {
-      bzImage: kernel.bzImage, initramfs: initramfs.file, cmdline: profile.boot.cmdline, port: 80,
+      bzImage: kernel.bzImage, initramfs: initramfs.file, cmdline: profile.boot.cmdline, network: { guestPort: 80 },
       tests: path.join(REPO, 'examples/hello-http/probe.sh'), bootTimeoutMs: 120_000, readyTimeoutMs: 30_000, testTimeoutMs: 60_000,
     };
     process.env.TINYX_QEMU = HANGS;

@@ -19,10 +19,10 @@ describe('a boot whose app exits before its port answers', () => {
     const kernel = await startKernel();
     const profile = await loadProfile();
     const manifest = await resolveApp('/usr/bin/false');
-    const initramfs = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 80 }, outFile: path.join(tmp.dir, 'false.cpio.gz') });
+    const initramfs = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 } }, outFile: path.join(tmp.dir, 'false.cpio.gz') });
     const started = Date.now();
     const outcome = await bootAndTest({
-      bzImage: kernel.bzImage, initramfs: initramfs.file, cmdline: profile.boot.cmdline, qemu: profile.qemu, port: 80,
+      bzImage: kernel.bzImage, initramfs: initramfs.file, cmdline: profile.boot.cmdline, qemu: profile.qemu, network: { guestPort: 80 },
       tests: path.join(REPO, 'examples/hello-http/probe.sh'), logDir: path.join(tmp.dir, 'false'),
       bootTimeoutMs: 120_000, readyTimeoutMs: 90_000, testTimeoutMs: 60_000,
     });

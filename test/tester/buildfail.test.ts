@@ -30,7 +30,7 @@ async function evaluatorFor(tree: string) {
   const workspace = new Workspace('stand-in', path.join(dir, 'cache'));
   const slots = await workspace.claimSlots(1);
   const executor = new LocalExecutor({
-    srcDir: path.join(FIXTURES, tree), initramfs: '/nonexistent', tests: '/bin/true', port: 80, qemu: profile.qemu,
+    srcDir: path.join(FIXTURES, tree), initramfs: '/nonexistent', tests: '/bin/true', network: { guestPort: 80 }, qemu: profile.qemu,
     bootTimeoutMs: 10_000, readyTimeoutMs: 1_000, testTimeoutMs: 1_000,
   }, workspace, slots.slots);
   const journal = await Journal.open(path.join(dir, 'out'));

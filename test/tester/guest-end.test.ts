@@ -28,14 +28,14 @@ beforeAll(async () => {
   bzImage = process.env.TINYX_TEST_BZIMAGE ?? (await startKernel()).bzImage;
   profile = await loadProfile();
   const manifest = await resolveApp('/usr/bin/false');
-  initramfs = (await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 0 }, outFile: path.join(dir, 'false.cpio.gz') })).file;
+  initramfs = (await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [] }, outFile: path.join(dir, 'false.cpio.gz') })).file;
 }, 120_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** Boots the start kernel with the app `false` under TCG until QEMU exits by itself. */
 async function bootToEnd(cmdline: string, name: string) {
   const guest = await startGuest({
-    vm: vmSpec(profile.qemu, { kernel: bzImage, initramfs, cmdline, port: 0, hostPort: 0 }), consoleLog: path.join(dir, name, 'console.log'), accel: 'tcg',
+    vm: vmSpec(profile.qemu, { kernel: bzImage, initramfs, cmdline, hostPort: 0 }), consoleLog: path.join(dir, name, 'console.log'), accel: 'tcg',
   });
   const timer = setTimeout(() => void guest.stop(), 90_000);
   await guest.exited;
@@ -56,7 +56,7 @@ describe('a guest that ends by itself', () => {
     expect(console).toContain('Kernel panic - not syncing');
     expect(end).toEqual({ exitCode: 0, signal: undefined, logFailure: undefined });
     const outcome = await bootAndTest({
-      bzImage, initramfs, cmdline, qemu: { ...profile.qemu, accel: 'tcg' }, port: 0, tests: '/bin/true', logDir: path.join(dir, 'panic-verdict'),
+      bzImage, initramfs, cmdline, qemu: { ...profile.qemu, accel: 'tcg' }, tests: '/bin/true', logDir: path.join(dir, 'panic-verdict'),
       bootTimeoutMs: 90_000, readyTimeoutMs: 10_000, testTimeoutMs: 10_000,
     });
     expect(outcome.status).toBe('panic');
@@ -90,7 +90,7 @@ describe('a QEMU killed mid-boot (SIGKILL, as by the OOM killer)', () => {
     await mkdir(workspace.artifactDir(candidate.hash), { recursive: true });
     await copyFile(bzImage, path.join(workspace.artifactDir(candidate.hash), 'bzImage'));
     const executor = new LocalExecutor({
-      srcDir: '/nonexistent', initramfs, tests: '/bin/true', port: 0, qemu: { ...profile.qemu, accel: 'tcg' },
+      srcDir: '/nonexistent', initramfs, tests: '/bin/true', qemu: { ...profile.qemu, accel: 'tcg' },
       bootTimeoutMs: 90_000, readyTimeoutMs: 10_000, testTimeoutMs: 10_000,
     }, workspace, [0]);
     const out = path.join(dir, 'out');

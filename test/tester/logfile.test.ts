@@ -92,12 +92,12 @@ describe('a console log on a full disk (real QEMU, the start kernel)', () => {
     const kernel = process.env.TINYX_TEST_BZIMAGE ?? (await startKernel()).bzImage;
     const profile = await loadProfile();
     const manifest = await resolveApp('/usr/bin/false');
-    const initramfs = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], port: 0 }, outFile: path.join(dir, 'false.cpio.gz') });
+    const initramfs = await buildInitramfs({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [] }, outFile: path.join(dir, 'false.cpio.gz') });
     const logDir = path.join(dir, 'logs');
     await mkdir(logDir);
     await symlink('/dev/full', path.join(logDir, 'console.log'));
     const error = await bootAndTest({
-      bzImage: kernel, initramfs: initramfs.file, cmdline: profile.boot.cmdline, qemu: profile.qemu, port: 0,
+      bzImage: kernel, initramfs: initramfs.file, cmdline: profile.boot.cmdline, qemu: profile.qemu,
       tests: '/bin/true', logDir, bootTimeoutMs: 120_000, readyTimeoutMs: 10_000, testTimeoutMs: 10_000,
     }).catch((e: unknown) => e);
     expect(isInfrastructureError(error)).toBe(true);
@@ -116,7 +116,7 @@ describe('a slot file on a full disk, through the local executor and the evaluat
     await mkdir(workspace.slotDir(0), { recursive: true });
     await symlink('/dev/full', path.join(workspace.slotDir(0), '.config'));
     const executor = new LocalExecutor({
-      srcDir: path.resolve(__dirname, '../fixtures/tester/stamp-tree'), initramfs: '/nonexistent', tests: '/bin/true', port: 0, qemu: profile.qemu,
+      srcDir: path.resolve(__dirname, '../fixtures/tester/stamp-tree'), initramfs: '/nonexistent', tests: '/bin/true', qemu: profile.qemu,
       bootTimeoutMs: 10_000, readyTimeoutMs: 1_000, testTimeoutMs: 1_000,
     }, workspace, slots.slots);
     const journal = await Journal.open(path.join(dir, 'out'));

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloudHypervisorTarget } from '../../src/vm/cloud-hypervisor.js';
+import type { GuestNetwork } from '../../src/packager/markers.js';
 import type { VmLaunch } from '../../src/vm/spec.js';
 import { REPO, tempDir } from '../deps/helpers.js';
 import { exists, hostileValues } from '../helpers/hostile.js';
@@ -45,8 +46,8 @@ beforeAll(async () => {
 });
 afterAll(async () => tmp?.cleanup());
 
-const launch = (port: number, initramfs = 'initramfs.cpio.xz'): VmLaunch => ({
-  machine: 'pc', memory: '38M', netDevice: 'virtio-net-pci', extraArgs: ['-name', 'qemu only'], port,
+const launch = (network: GuestNetwork | undefined, initramfs = 'initramfs.cpio.xz'): VmLaunch => ({
+  machine: 'pc', memory: '38M', netDevice: 'virtio-net-pci', extraArgs: ['-name', 'qemu only'], network,
   initramfs, accel: 'tcg', reason: 'asked for', targets: ['qemu', 'cloud-hypervisor'],
 });
 
@@ -69,25 +70,25 @@ const pairs = (args: string[]) => args.flatMap((a, i) => (i % 2 === 0 ? [[a, arg
 
 describe('run-cloud-hypervisor.sh', () => {
   it('gives Cloud Hypervisor only options and sub-options it documents, with a network card and without', async () => {
-    for (const port of [8080, 0]) {
-      const args = await argv(launch(port), `documented-${port}`);
+    for (const network of [{ guestPort: 8080 }, undefined]) {
+      const args = await argv(launch(network), `documented-${network?.guestPort ?? 0}`);
       expect(args.length % 2).toBe(0);
       expect(pairs(args).flatMap(([option, value]) => undocumented(option, value))).toEqual([]);
     }
   });
 
   it('boots the out dir\'s bzImage and initramfs with the cmdline file, on the serial console, with the guest\'s gateway on the TAP device', async () => {
-    expect(await argv(launch(8080), 'exact')).toEqual([
+    expect(await argv(launch({ guestPort: 8080 }), 'exact')).toEqual([
       '--kernel', 'bzImage', '--initramfs', 'initramfs.cpio.xz', '--cmdline', 'console=ttyS0 panic=-1',
       '--cpus', 'boot=1', '--memory', 'size=38M', '--serial', 'tty', '--console', 'off',
       '--net', 'tap=tinyx0,ip=10.0.2.2,mask=255.255.255.0,mac=52:54:00:12:34:56',
     ]);
-    expect(await argv(launch(0), 'no-network')).not.toContain('--net');
+    expect(await argv(launch(undefined), 'no-network')).not.toContain('--net');
   });
 
   it('hands over the initramfs name and the cmdline file byte for byte and runs none of them', async () => {
     for (const [i, v] of hostileValues(marker).filter(Boolean).entries()) {
-      const args = await argv(launch(80, v), `hostile-${i}`, `console=ttyS0 ${v}`);
+      const args = await argv(launch({ guestPort: 80 }, v), `hostile-${i}`, `console=ttyS0 ${v}`);
       expect(args[args.indexOf('--initramfs') + 1]).toBe(v);
       expect(args[args.indexOf('--cmdline') + 1]).toBe(`console=ttyS0 ${v}`.replace(/\n+$/, ''));
     }

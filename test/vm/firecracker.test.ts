@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { firecrackerTarget } from '../../src/vm/firecracker.js';
+import type { GuestNetwork } from '../../src/packager/markers.js';
 import { mebibytes, type VmLaunch } from '../../src/vm/spec.js';
 import { REPO } from '../deps/helpers.js';
 import { schemaProblems, type SchemaNode } from './swagger-check.js';
@@ -13,8 +14,8 @@ const api = parse(await readFile(path.join(REPO, 'test/fixtures/vm/firecracker-a
 const { definitions } = api;
 const problems = (config: unknown) => schemaProblems(config, definitions.FullVmConfiguration!, definitions);
 
-const launch = (port: number, memory = '38M'): VmLaunch => ({
-  machine: 'microvm,acpi=off', memory, netDevice: 'virtio-net-device', extraArgs: [], port,
+const launch = (network: GuestNetwork | undefined, memory = '38M'): VmLaunch => ({
+  machine: 'microvm,acpi=off', memory, netDevice: 'virtio-net-device', extraArgs: [], network,
   initramfs: 'initramfs.cpio.xz', accel: 'tcg', reason: 'asked for', targets: ['qemu', 'firecracker'],
 });
 
@@ -26,8 +27,8 @@ const written = (vm: VmLaunch, cmdline = 'console=ttyS0 panic=-1 reboot=t') => {
 
 describe('firecracker.json', () => {
   it('fits Firecracker\'s schema, with a network card and without, and holds what its reader needs', () => {
-    for (const port of [8080, 0]) {
-      const config = written(launch(port));
+    for (const network of [{ guestPort: 8080 }, undefined]) {
+      const config = written(launch(network));
       expect(problems(config)).toEqual([]);
       expect(Object.keys(config)).toEqual(expect.arrayContaining(['boot-source', 'drives']));
     }
@@ -35,18 +36,18 @@ describe('firecracker.json', () => {
 
   it('boots the out dir\'s bzImage and initramfs with the final command line, one vCPU and the run\'s memory', () => {
     const cmdline = `console=ttyS0 app="a b" it's`;
-    expect(written(launch(8080), cmdline)).toEqual({
+    expect(written(launch({ guestPort: 8080 }), cmdline)).toEqual({
       'boot-source': { kernel_image_path: 'bzImage', initrd_path: 'initramfs.cpio.xz', boot_args: cmdline },
       drives: [],
       'machine-config': { vcpu_count: 1, mem_size_mib: 38 },
       'network-interfaces': [{ iface_id: 'eth0', host_dev_name: 'tinyx0', guest_mac: '52:54:00:12:34:56' }],
     });
-    expect(written(launch(0, '1G'))).not.toHaveProperty('network-interfaces');
-    expect(written(launch(0, '1G'))['machine-config']).toEqual({ vcpu_count: 1, mem_size_mib: 1024 });
+    expect(written(launch(undefined, '1G'))).not.toHaveProperty('network-interfaces');
+    expect(written(launch(undefined, '1G'))['machine-config']).toEqual({ vcpu_count: 1, mem_size_mib: 1024 });
   });
 
   it('has a schema check that finds what Firecracker would refuse', () => {
-    const config = written(launch(8080));
+    const config = written(launch({ guestPort: 8080 }));
     expect(problems({ ...config, 'machine-config': { vcpu_count: 0, mem_size_mib: '38' } })).toEqual([
       '$.machine-config.vcpu_count: 0 is below the minimum 1',
       '$.machine-config.mem_size_mib: expected integer, received "38"',

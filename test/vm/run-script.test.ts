@@ -6,6 +6,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScript } from '../../src/vm/run-script.js';
+import type { GuestNetwork } from '../../src/packager/markers.js';
 import type { VmLaunch } from '../../src/vm/spec.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { recordAccel, resolveAccel } from '../../src/vm/accel.js';
@@ -25,11 +26,11 @@ beforeAll(async () => {
 afterAll(async () => tmp?.cleanup());
 
 /** The launch a run on `profileName` records (its qemu section), for the app's port. */
-async function launch(profileName: string, port: number): Promise<VmLaunch> {
+async function launch(profileName: string, network?: GuestNetwork): Promise<VmLaunch> {
   const { qemu, vm } = await loadProfile(profileName);
   return {
     machine: qemu.machine, memory: qemu.memory, netDevice: qemu.netDevice, extraArgs: qemu.extraArgs,
-    port, initramfs: 'initramfs.cpio.xz', accel: 'tcg', reason: 'asked for', targets: vm.targets,
+    network, initramfs: 'initramfs.cpio.xz', accel: 'tcg', reason: 'asked for', targets: vm.targets,
   };
 }
 
@@ -54,7 +55,7 @@ const after = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
 
 describe('run.sh', () => {
   it('boots the microvm profile\'s machine, with its options, and its virtio-mmio network card', async () => {
-    const args = await argv(await launch('qemu-microvm', 8080), 'microvm', '9123');
+    const args = await argv(await launch('qemu-microvm', { guestPort: 8080 }), 'microvm', '9123');
     expect(after(args, '-machine')).toBe('microvm,acpi=off');
     expect(after(args, '-netdev')).toBe('user,id=n0,hostfwd=tcp:127.0.0.1:9123-:8080');
     expect(after(args, '-device')).toBe('virtio-net-device,netdev=n0');
@@ -63,13 +64,13 @@ describe('run.sh', () => {
   });
 
   it('keeps the default profile\'s virtio-net-pci, also for a record without a network card (virtio-net-pci then)', async () => {
-    expect(after(await argv(await launch('qemu-x86_64', 80), 'pc'), '-device')).toBe('virtio-net-pci,netdev=n0');
-    const { netDevice: _, ...older } = await launch('qemu-x86_64', 80);
+    expect(after(await argv(await launch('qemu-x86_64', { guestPort: 80 }), 'pc'), '-device')).toBe('virtio-net-pci,netdev=n0');
+    const { netDevice: _, ...older } = await launch('qemu-x86_64', { guestPort: 80 });
     expect(after(await argv(older, 'older'), '-device')).toBe('virtio-net-pci,netdev=n0');
   });
 
   it('passes the machine, memory and extra arguments as single words, however they are spelled', async () => {
-    const vm = { ...(await launch('qemu-microvm', 0)), machine: 'microvm,acpi=off,rtc=on', memory: '64 M', extraArgs: ['-name', "it's"] };
+    const vm = { ...(await launch('qemu-microvm')), machine: 'microvm,acpi=off,rtc=on', memory: '64 M', extraArgs: ['-name', "it's"] };
     const args = await argv(vm, 'words');
     expect(after(args, '-machine')).toBe('microvm,acpi=off,rtc=on');
     expect(after(args, '-m')).toBe('64 M');
@@ -80,7 +81,7 @@ describe('run.sh', () => {
   it('hands QEMU every field of the record byte for byte and runs none of them', async () => {
     const values = hostileValues(marker);
     for (const [i, v] of values.entries()) {
-      const vm = { ...(await launch('qemu-x86_64', 80)), machine: v, memory: v, netDevice: v, extraArgs: [v, v], initramfs: v, reason: v };
+      const vm = { ...(await launch('qemu-x86_64', { guestPort: 80 })), machine: v, memory: v, netDevice: v, extraArgs: [v, v], initramfs: v, reason: v };
       const args = await argv(vm, `hostile-${i}`);
       expect(after(args, '-machine')).toBe(v);
       expect(after(args, '-m')).toBe(v);
@@ -102,13 +103,13 @@ describe('run.sh', () => {
     await writeFile(path.join(forged, 'accel.json'), JSON.stringify(known));
     const decision = await resolveAccel({ ...options, cache: forged });
     expect(decision.accel).toBe(`kvm$(touch ${marker})`);
-    const args = await argv({ ...(await launch('qemu-x86_64', 80)), accel: decision.accel, reason: decision.reason }, 'forged-accel');
+    const args = await argv({ ...(await launch('qemu-x86_64', { guestPort: 80 })), accel: decision.accel, reason: decision.reason }, 'forged-accel');
     expect(after(args, '-accel')).toBe('tcg');
     expect(await exists(marker)).toBe(false);
   });
 
   it('refuses a host port that is not a number from 1 to 65535, with exit 2 and nothing started', async () => {
-    const vm = await launch('qemu-x86_64', 80);
+    const vm = await launch('qemu-x86_64', { guestPort: 80 });
     const bad = ['8080-:80,hostfwd=tcp:0.0.0.0:9999', '0', '65536', '080', ' 80', '80\n', '-1', '1e3', '99999999999999999999', ...hostileValues(marker).filter(Boolean)];
     for (const [i, port] of bad.entries()) {
       const { exitCode, stdout, stderr } = await runIt(vm, `bad-port-${i}`, port);
@@ -122,13 +123,13 @@ describe('run.sh', () => {
   });
 
   it('hands QEMU this exact command line, under either accelerator', async () => {
-    expect(await argv(await launch('qemu-microvm', 8080), 'exact-microvm', '9123')).toEqual([
+    expect(await argv(await launch('qemu-microvm', { guestPort: 8080 }), 'exact-microvm', '9123')).toEqual([
       '-machine', 'microvm,acpi=off', '-accel', 'tcg', '-m', '256M', '-smp', '1', '-no-reboot',
       '-nodefaults', '-no-user-config', '-display', 'none', '-serial', 'mon:stdio',
       '-kernel', 'bzImage', '-initrd', 'initramfs.cpio.xz', '-append', 'console=ttyS0 panic=-1 reboot=t',
       '-netdev', 'user,id=n0,hostfwd=tcp:127.0.0.1:9123-:8080', '-device', 'virtio-net-device,netdev=n0',
     ]);
-    const vm = { ...(await launch('qemu-x86_64', 0)), accel: 'kvm' as const, extraArgs: ['-name', 'x'] };
+    const vm = { ...(await launch('qemu-x86_64')), accel: 'kvm' as const, extraArgs: ['-name', 'x'] };
     expect(await argv(vm, 'exact-pc')).toEqual([
       '-machine', 'pc', '-accel', 'kvm', '-cpu', 'host', '-m', '256M', '-smp', '1', '-no-reboot',
       '-nodefaults', '-no-user-config', '-display', 'none', '-serial', 'mon:stdio',

@@ -7,7 +7,7 @@ import { launchTargets } from '../../src/vm/targets.js';
 describe('launchTargets', () => {
   it('finds each target by its profile name, in the profile\'s order, each with a launch file of its own', () => {
     const launch: VmLaunch = {
-      machine: 'pc', memory: '64M', extraArgs: [], port: 80, initramfs: 'initramfs.cpio.gz', accel: 'tcg', reason: 'asked for', targets: [],
+      machine: 'pc', memory: '64M', extraArgs: [], network: { guestPort: 80 }, initramfs: 'initramfs.cpio.gz', accel: 'tcg', reason: 'asked for', targets: [],
     };
     const targets = launchTargets(['qemu', 'cloud-hypervisor', 'firecracker']);
     expect(targets.map((t) => [t.name, t.launchFile(launch, 'console=ttyS0').name, t.bootsWithoutKvm])).toEqual([

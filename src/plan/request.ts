@@ -1,4 +1,4 @@
-// What `minimize()` is asked to do, in the groups its stages take: each stage's type names only its group(s); the run group is src/run/options.ts.
+// What a run is asked to do, in the groups its stages take (the run group, out dir and listener, is src/run/options.ts); src/plan/plan.ts resolves it.
 import type { Compression, CompressionChoice } from '../packager/compress.js';
 import type { Profile } from '../profile/types.js';
 import type { WorkerSpec } from '../remote/workers-file.js';

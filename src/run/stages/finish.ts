@@ -1,0 +1,136 @@
+// The stages after the search: verify (the result booted again), memory (the least it passes with), compression (the others, for the report), output.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { TinyxError } from '../../errors.js';
+import { writeOutput } from '../../output/write.js';
+import { probeBootTimeoutMs } from '../../plan/timeouts.js';
+import { runJson } from '../../plan/record.js';
+import { compareCompressions, smallerThanShipped } from '../../search/compression.js';
+import { knowledgeFile, recordKnowledge } from '../../search/knowledge.js';
+import { leastMemory, parseMiB } from '../../search/memory.js';
+import { withStoredSizes } from '../../search/series.js';
+import type { BootTiming, Verdict } from '../../tester/verdict.js';
+import { requestOf } from '../options.js';
+import { outputRecordOf } from '../output-record.js';
+import type { StageStep } from '../runner.js';
+import type { RunState } from '../state.js';
+
+export const verifyStage: StageStep<RunState> = {
+  stage: 'verify',
+  message: (s) => `booting the result ${s.plan.search.finalRuns === 1 ? 'once more' : `${s.plan.search.finalRuns} more times`}`,
+  run: async (s) => {
+    const { finalRuns, keepMemory } = s.plan.search;
+    const { evaluator, journal } = s.ctx;
+    const verdicts: Verdict[] = [];
+    for (let run = 1; run <= finalRuns; run++) {
+      const verdict = await evaluator.rerun(s.kernel.final, s.cmdline.cmdline, `final ${run}/${finalRuns}`);
+      verdicts.push(verdict);
+      s.finalVerdict = verdict;
+      if (verdict.status !== 'pass') {
+        // Failures lean to keeping, so this VM passed when it was found and fails now: a pass during
+        // the search was luck. Re-running the same --out replays those verdicts and ends here again.
+        throw new TinyxError('TINYX_FINAL_FAILS', `The minimized VM passed during the search but failed re-check ${run} of ${finalRuns} (${verdict.status}: ${verdict.reason}): the tests are flaky on it.`, {
+          advice: `Logs: ${verdict.consoleLog ?? s.work}. Make the tests deterministic (or give them more time: --test-timeout, --boot-timeout), then start afresh: a new --out, or delete ${journal.file}, since this journal holds the lucky pass.`,
+        });
+      }
+    }
+    s.finalTiming = medianTiming(verdicts.map((v) => v.timing));
+    const memory = s.plan.kernel.profile.qemu.memory;
+    s.memoryFromMiB = parseMiB(memory);
+    if (!keepMemory && s.memoryFromMiB === undefined) {
+      s.emit({ type: 'warning', message: `no memory search: the profile's qemu.memory "${memory}" is not a plain size in MiB` });
+    }
+  },
+};
+
+/**
+ * The least guest memory the final VM passes with, then one boot with what run.sh will give it. A
+ * probe that has too little memory often hangs before the console prints anything, so probes get
+ * the shorter boot timeout (probeBootTimeoutMs).
+ */
+export const memoryStage: StageStep<RunState> = {
+  stage: 'memory',
+  skip: (s) => s.plan.search.keepMemory === true || s.memoryFromMiB === undefined,
+  message: (s) => `finding the least guest memory the result passes with (from ${s.memoryFromMiB} MiB, about ${Math.ceil(Math.log2(s.memoryFromMiB!))} boots)`,
+  run: async (s) => {
+    const fromMiB = s.memoryFromMiB!;
+    const bootTimeoutMs = probeBootTimeoutMs(s.finalTiming?.appMs);
+    const probe = async (mib: number) => {
+      const verdict = await s.ctx.evaluator.evaluate(s.kernel.final, s.cmdline.cmdline, `memory ${mib} MiB`, { memory: `${mib}M`, bootTimeoutMs });
+      return { passed: verdict.status === 'pass', reason: `${verdict.status}: ${verdict.reason}` };
+    };
+    const found = await leastMemory(probe, fromMiB);
+    const check = await probe(found.runMiB);
+    if (!check.passed) {
+      s.emit({ type: 'warning', message: `the result failed with ${found.runMiB} MiB (${check.reason}) after passing with ${found.leastMiB}: run.sh keeps ${fromMiB} MiB` });
+      s.memory = { ...found, runMiB: fromMiB };
+      return;
+    }
+    s.emit({ type: 'info', message: `least guest memory: ${found.leastMiB} MiB (${found.probes.length} boots); run.sh gives ${found.runMiB} MiB (+${found.marginPercent}%)` });
+    s.memory = found;
+  },
+};
+
+/** Always run (the shipped VM's row is the report's); a stage of its own only when there are other compressions to build and boot. */
+export const compressionStage: StageStep<RunState> = {
+  stage: 'compression',
+  quiet: (s) => s.otherInitramfs.length === 0,
+  message: (s) => `building and booting the result with ${s.otherInitramfs.map((o) => o.compression).join(', ')} instead of ${s.initramfs.compression} (kernel and initramfs), for the report`,
+  run: async (s) => {
+    const { workspace, evaluator } = s.ctx;
+    const { initramfs } = s;
+    const rows = await compareCompressions({
+      evaluator, final: s.kernel.final, cmdline: s.cmdline.cmdline, others: s.otherInitramfs,
+      shipped: { initramfs, bzImageBytes: await fileBytes(path.join(workspace.artifactDir(s.kernel.final.hash), 'bzImage')) ?? 0, boot: s.finalTiming },
+      bzImageBytes: async (hash, verdict) => (await fileBytes(path.join(workspace.artifactDir(hash), 'bzImage'))) ?? verdict.bzImageBytes,
+    });
+    const smaller = smallerThanShipped(rows);
+    s.compression = { asked: s.compressionPlan.asked, used: initramfs.compression, initramfs: s.initramfsSizes, rows, ...(smaller ? { smaller } : {}) };
+    if (smaller) s.emit({ type: 'info', message: `the VM with ${smaller.compression} is ${smaller.savedBytes} bytes smaller in total; ${smaller.flag} searches with it` });
+  },
+};
+
+export const outputStage: StageStep<RunState> = {
+  stage: 'output',
+  message: (s) => `writing ${s.out}`,
+  run: async (s, clock) => {
+    const { source: tree, workspace, evaluator, tool } = s.ctx;
+    const { plan, initramfs, start, kernel } = s;
+    const bzImage = (hash: string) => path.join(workspace.artifactDir(hash), 'bzImage');
+    const base = {
+      request: requestOf(s.options), plan, kernelVersion: tree.version, kernelTree: tree.key, kernelSource: tree.identity, accel: await s.ctx.accel(),
+      start: { config: start.config, verdict: s.startVerdict, bzImage: bzImage(start.hash) },
+      final: { config: kernel.final.config, verdict: s.finalVerdict, bzImage: bzImage(kernel.final.hash), cmdline: s.cmdline.cmdline },
+      kernel, cmdlineRemoved: s.cmdline.removed,
+      initramfs: { file: initramfs.file, compression: initramfs.compression, bytes: initramfs.bytes, uncompressedBytes: initramfs.uncompressedBytes, entries: initramfs.entries, parts: initramfs.parts },
+      searchSeries: await withStoredSizes(s.series.series(s.began), bzImage),
+      manifest: s.manifest, init: s.init, evaluations: evaluator.evaluations, builds: evaluator.builds, flaky: evaluator.flaky,
+      wallSeconds: (Date.now() - s.began) / 1000, stages: clock.times(),
+      workerEvents: s.ctx.poolEvents, oneAtATimeBuilds: s.oneAtATimeBuilds, memory: s.memory, compression: s.compression, rootfs: s.rootfs,
+      boot: { start: s.startVerdict.timing, final: s.finalTiming },
+    };
+    // While the context is open: savedefconfig runs in the kconfig scratch dir that closing removes.
+    const run = runJson({ ...s.options, app: s.app, entry: s.entry, tests: s.tests }, { version: tree.version, tree: tree.key, ...(tree.package ? { package: tree.package } : {}) }, { asked: s.compressionPlan.asked, used: initramfs.compression });
+    const output = await outputRecordOf(base, tool, run);
+    await writeOutput(output, s.out);
+    // Only a full search that got this far teaches the next run's first guess (a --candidates list searched only its own).
+    if (!plan.search.candidates) await recordKnowledge(knowledgeFile(plan.kernel.cache, plan.kernel.profile.name), plan.kernel.profile.name, s.learned)
+      .catch((error: unknown) => s.emit({ type: 'warning', message: `the knowledge file was not updated: ${error instanceof Error ? error.message : String(error)}` }));
+    s.result = { ...base, output };
+  },
+};
+
+/** A file's size, or undefined when it is not there (a kernel built on a worker and not fetched). */
+async function fileBytes(file: string): Promise<number | undefined> {
+  return stat(file).then((st) => st.size, () => undefined);
+}
+
+/** Each timing's median over the boots that have one (the final VM's re-checks). */
+function medianTiming(timings: (BootTiming | undefined)[]): BootTiming | undefined {
+  const known = timings.filter((t): t is BootTiming => t !== undefined);
+  if (!known.length) return undefined;
+  const median = (values: number[]) => values.length ? values.sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] : undefined;
+  const pick = (key: keyof BootTiming) => median(known.map((t) => t[key]).filter((v): v is number => v !== undefined));
+  const [initMs, readyMs] = [pick('initMs'), pick('readyMs')];
+  return { ...(initMs !== undefined ? { initMs } : {}), appMs: pick('appMs')!, ...(readyMs !== undefined ? { readyMs } : {}) };
+}

@@ -1,0 +1,103 @@
+// The stages on the start kernel: start-config (the run context opens), sanity (it must pass), rootfs (files left out and stripped).
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { TinyxError } from '../../errors.js';
+import { packPlanned } from '../../packager/initramfs.js';
+import { probeBootTimeoutMs } from '../../plan/timeouts.js';
+import { makeStartConfig } from '../../profile/start-config.js';
+import { compressInitramfs } from '../../search/compression.js';
+import { openSearchContext } from '../../search/context.js';
+import { prunedLine, reduceRootfs, type ReducedRootfs, type RootfsReduction } from '../../search/rootfs.js';
+import { writeFileAtomic } from '../../util/fsx.js';
+import { sha256 } from '../../util/hash.js';
+import type { StageStep } from '../runner.js';
+import type { RunState } from '../state.js';
+
+export const startConfigStage: StageStep<RunState> = {
+  stage: 'start-config',
+  message: (s) => `making the start config (${s.plan.kernel.profile.kernel.base} + profile ${s.plan.kernel.profile.name})`,
+  run: async (s) => {
+    s.context = await openSearchContext({ plan: s.plan, out: s.out, signal: s.options.signal, initramfs: s.initramfs, emit: s.emit }, s.kernelTree);
+    const { tool, journal } = s.context;
+    const start = await makeStartConfig(tool, s.plan.kernel.profile, s.initramfs.compression);
+    for (const name of start.unmet) s.emit({ type: 'warning', message: `profile option ${name} did not stick in the start config` });
+    if (journal.size > 0) s.emit({ type: 'info', message: `resuming: ${journal.size} verdicts in ${journal.file}` });
+    s.startConfig = start;
+  },
+};
+
+export const sanityStage: StageStep<RunState> = {
+  stage: 'sanity',
+  message: () => 'building and booting the start config (it must pass before anything is removed)',
+  run: async (s) => {
+    const { evaluator } = s.ctx;
+    s.start = await evaluator.normalize(s.startConfig.config);
+    s.startVerdict = await evaluator.evaluate(s.start, s.plan.boot.cmdline, 'start');
+    const v = s.startVerdict;
+    if (v.status !== 'pass') {
+      throw new TinyxError('TINYX_START_FAILS', `The tests fail on the unreduced VM (${v.status}: ${v.reason}); nothing was reduced.\n${v.consoleTail}`, {
+        advice: `${s.init.kind === 'tinyx' ? 'The guest\'s init is tinyx\'s own: the guest has no shell and no BusyBox, so an app that runs shell commands or BusyBox applets fails there; try --init busybox. ' : ''}Check the app and the tests by hand. Logs: ${v.consoleLog ?? v.buildLog ?? s.work}`,
+      });
+    }
+  },
+};
+
+export const rootfsStage: StageStep<RunState> = {
+  stage: 'rootfs',
+  skip: (s) => !s.plan.pack.prune && !s.plan.pack.strip,
+  message: () => 'leaving out the files the tests pass without and stripping the ELF files they pass without symbols (boots of the start kernel, no build)',
+  run: async (s) => {
+    const reduced = await reduceRunRootfs(s);
+    let rootfs = reduced.report;
+    if (reduced.omit.size || reduced.replace.size) {
+      const before = s.initramfs.bytes;
+      // The same compressor (the start kernel unpacks it); `initramfsSizes` stays what the choice was made from.
+      const repacked = await compressInitramfs({ ...s.compressionPlan, asked: s.initramfs.compression }, packPlanned(s.planned, reduced.omit, reduced.replace), s.scratch, s.emit);
+      s.initramfs = repacked.initramfs;
+      s.otherInitramfs = repacked.others;
+      s.ctx.evaluator.useInitramfs({ file: s.initramfs.file, sha256: s.initramfs.sha256 });
+      rootfs = { ...rootfs, initramfsBytes: { before, after: s.initramfs.bytes } };
+    }
+    s.rootfs = rootfs;
+    s.emit({ type: 'info', message: rootfsSummary(rootfs) });
+  },
+};
+
+/**
+ * The rootfs stage's search: each test packs the archive uncompressed (the kernel unpacks a plain
+ * cpio whatever its RD_ options, and no compressor runs per boot) and boots it on the start kernel.
+ * A rootfs without something the init needs often never starts the app, so its boots get the
+ * probes' shorter boot timeout (probeBootTimeoutMs).
+ */
+async function reduceRunRootfs(s: RunState): Promise<ReducedRootfs> {
+  const { evaluator, slots } = s.ctx;
+  const { pack, search, boot } = s.plan;
+  const bootTimeoutMs = probeBootTimeoutMs(s.startVerdict.timing?.appMs);
+  let tried = 0;
+  return reduceRootfs({
+    planned: s.planned, appGuestPath: s.manifest.app.guestPath, keepFiles: [...pack.keepFiles], prune: pack.prune, strip: pack.strip,
+    strategy: search.strategy, parallel: slots, signal: s.options.signal,
+    info: (message) => s.emit({ type: 'info', message }),
+    test: async (archive, label) => {
+      const sha = sha256(archive.archive);
+      const file = path.join(s.scratch, 'rootfs', `${String(++tried).padStart(4, '0')}.cpio`);
+      await writeFileAtomic(file, archive.archive);
+      try {
+        return (await evaluator.evaluate(s.start, boot.cmdline, label, { initramfs: { file, sha256: sha }, bootTimeoutMs })).status === 'pass';
+      } finally {
+        await rm(file, { force: true });
+      }
+    },
+  });
+}
+
+/** One line for the log: what the rootfs stage left out and stripped. */
+function rootfsSummary(r: RootfsReduction): string {
+  const parts = [
+    ...(r.skipped.length ? [`skipped ${r.skipped.join(', ')}`] : []),
+    `left out ${prunedLine(r)} (${r.prunedBytes} bytes)`,
+    `stripped ${r.stripped.length} ELF file${r.stripped.length === 1 ? '' : 's'} (${r.strippedSavedBytes} bytes saved${r.notStripped.length ? `; ${r.notStripped.length} kept their symbols` : ''})`,
+    ...(r.initramfsBytes ? [`initramfs ${r.initramfsBytes.before} -> ${r.initramfsBytes.after} bytes`] : []),
+  ];
+  return `rootfs: ${parts.join('; ')}, ${r.evaluations} boots`;
+}

@@ -1,0 +1,91 @@
+// What a minimize run knows so far: each stage reads what the stages before it set, and sets its own part.
+import type { Manifest } from '../deps/index.js';
+import type { KconfigModel } from '../kconfig/engine.js';
+import type { Compressed } from '../packager/compress.js';
+import type { InitramfsResult, PlannedArchive } from '../packager/initramfs.js';
+import type { InitDecision } from '../packager/init-kind.js';
+import type { RunPlan } from '../plan/plan.js';
+import type { SearchCandidate } from '../kconfig/candidate.js';
+import type { CandidatePlan } from '../search/candidates.js';
+import type { CompressionComparison, CompressionPlan } from '../search/compression.js';
+import type { KernelTree, SearchContext } from '../search/context.js';
+import type { Normalized } from '../search/evaluator.js';
+import type { EventListener } from '../search/events.js';
+import type { Guess } from '../search/guess.js';
+import type { KnowledgeRun } from '../search/knowledge.js';
+import type { MemorySearch } from '../search/memory.js';
+import type { KernelSearchResult } from '../search/phases.js';
+import type { Previous } from '../search/previous.js';
+import type { RootfsReduction } from '../search/rootfs.js';
+import type { SeriesCollector } from '../search/series.js';
+import type { BootTiming, Verdict } from '../tester/verdict.js';
+import type { MinimizeOptions } from './options.js';
+import type { MinimizeResult } from './result.js';
+
+/** The fields past the first group are set by the stage named above them; a stage reads only what an earlier one set. */
+export class RunState {
+  readonly began = Date.now();
+
+  constructor(
+    readonly options: MinimizeOptions,
+    readonly emit: EventListener,
+    readonly series: SeriesCollector,
+  ) {}
+
+  // inputs: the plan (a setting out of range is refused first), the checked paths, the out dir's scratch, the kernel tree, what --from and --candidates bring.
+  plan!: RunPlan;
+  app!: string;
+  entry?: string;
+  tests!: string;
+  out!: string;
+  work!: string;
+  scratch!: string;
+  compressionPlan!: CompressionPlan;
+  previous?: Previous;
+  kernelTree!: KernelTree;
+  earlyModel?: KconfigModel;
+  // deps
+  manifest!: Manifest;
+  // initramfs
+  init!: InitDecision;
+  planned!: PlannedArchive;
+  initramfs!: InitramfsResult;
+  otherInitramfs!: InitramfsResult[];
+  initramfsSizes!: Compressed[];
+  // start-config (the context stays open until the run ends)
+  context?: SearchContext;
+  startConfig!: { config: Normalized['config'] };
+  // sanity
+  start!: Normalized;
+  startVerdict!: Verdict;
+  // rootfs
+  rootfs?: RootfsReduction;
+  // candidates
+  model?: KconfigModel;
+  candidatePlan!: CandidatePlan;
+  candidates!: SearchCandidate[];
+  guess?: Guess;
+  // kernel-search
+  kernel!: KernelSearchResult;
+  learned!: KnowledgeRun;
+  oneAtATimeBuilds?: number;
+  // cmdline-search
+  cmdline!: { cmdline: string; removed: string[] };
+  // verify
+  finalVerdict!: Verdict;
+  finalTiming?: BootTiming;
+  /** The profile's guest memory in MiB, where the memory search starts (undefined: not a plain size, no search). */
+  memoryFromMiB?: number;
+  // memory
+  memory?: MemorySearch;
+  // compression
+  compression!: CompressionComparison;
+  // output
+  result!: MinimizeResult;
+
+  /** The run context, once the start-config stage opened it. */
+  get ctx(): SearchContext {
+    if (!this.context) throw new Error('the run context is not open yet');
+    return this.context;
+  }
+}
