@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the example container images, offline (umoci, skopeo and this host's files), into
-// examples/images/ or the directory given: each only when what it is built from changed.
+// examples/images/ or the directory given: each only when what it is built from changed (says which it built).
 //   hello-http.tar        docker save archive: examples/hello-http's server (glibc) and its libraries
 //   hello-http-musl.tar   docker save archive: the same server built against musl, no glibc in it
 //   lighttpd-debian.oci.tar  OCI archive: Debian's lighttpd as apt-get installs it, examples/lighttpd's site
@@ -57,6 +57,5 @@ for (const image of IMAGES) {
       await rm(work, { recursive: true, force: true });
     }
   });
-  const mb = ((await stat(file)).size / 1e6).toFixed(1);
-  console.error(`example-images: ${image.file} ${built ? `built in ${((Date.now() - started) / 1000).toFixed(1)} s` : 'is current'} (${mb} MB)`);
+  if (built) console.error(`example-images: ${image.file} built in ${((Date.now() - started) / 1000).toFixed(1)} s (${((await stat(file)).size / 1e6).toFixed(1)} MB)`);
 }
