@@ -59,7 +59,8 @@ describe('tinyx minimize --image (real builds and boots)', () => {
   });
 
   it('minimizes an OCI archive of Debian\'s lighttpd, its files attributed to the image\'s own packages', async () => {
-    const { report } = await minimizeImage('lighttpd-debian.oci.tar', 'examples/lighttpd/probe.sh');
+    // The config comes in as the program's argument (-f); the site it serves, read only at run time, is named as an image path.
+    const { report } = await minimizeImage('lighttpd-debian.oci.tar', 'examples/lighttpd/probe.sh', ['--include', '/var/www/html']);
     expect(report.image).toMatchObject({ format: 'oci-archive', run: { argv: ['/usr/sbin/lighttpd', '-D', '-f', '/etc/lighttpd/lighttpd.conf'], port: 80 } });
     expect(report.rootfs.packages).toEqual(expect.arrayContaining(['lighttpd']));
     expect(report.rootfs.packageClosure).toBeUndefined();
