@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-time (idempotent) set-up on Debian 12: system packages, npm packages, the TypeScript build,
 # the bundled example apps (the real-app examples use Debian's lighttpd and python3; go-http is built with Debian's Go). Fast when everything is already there.
-# umoci and skopeo build, offline, the container images that the image tests read.
+# umoci and skopeo build, offline, the container images that the image tests read and the example
+# images in examples/images/ (scripts/example-images.mjs, after the examples and dist/ it reads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,3 +48,5 @@ if [[ ! -x build/tinyx-init || src/packager/tinyx-init.c -nt build/tinyx-init ]]
   musl-gcc -static -Os -s -Wall -Wextra -Werror -o "build/tinyx-init.$$" src/packager/tinyx-init.c
   mv -f "build/tinyx-init.$$" build/tinyx-init
 fi
+# The example container images: each rebuilt only when what it is built from changed.
+node scripts/example-images.mjs

@@ -6,6 +6,8 @@ import { CLOSURE_RULES, hostPackageClosure } from '../deps/pkgclosure.js';
 import { attributePackages } from '../deps/packages.js';
 import type { Manifest, ManifestEntry } from '../deps/manifest.js';
 import { resolveApp } from '../deps/resolve.js';
+import { resolveImageApp, type ImageResolveOptions } from '../deps/resolve-image.js';
+import { defaultRun, imageFacts, openImage } from '../image/index.js';
 import { findBusybox } from '../packager/busybox.js';
 import { chooseInit, parseInitChoice, type InitKind } from '../packager/init-kind.js';
 import type { InitSpec } from '../packager/init.js';
@@ -22,7 +24,7 @@ export async function depsCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout(renderHelp(DEPS_USAGE, DEPS_FLAGS));
     return 0;
   }
-  if (!values.app) throw new TinyxError('TINYX_USAGE', 'tinyx deps needs --app PATH', { advice: 'Example: tinyx deps --app examples/hello-http/build/server' });
+  if (!values.app === !values.image) throw new TinyxError('TINYX_USAGE', 'tinyx deps needs --app PATH or --image IMAGE (one of them)', { advice: 'Example: tinyx deps --app examples/hello-http/build/server' });
   const init = parseInitChoice(values.init);
   const seconds = values['trace-seconds'] === undefined ? undefined : Number(values['trace-seconds']);
   if (seconds !== undefined && !(seconds > 0)) throw new TinyxError('TINYX_USAGE', `--trace-seconds needs a positive number, got ${values['trace-seconds']}`);
@@ -30,17 +32,20 @@ export async function depsCommand(argv: string[], io: CliIo): Promise<number> {
     ? { command: values['trace-probe'], env: { TINYX_HOST: '127.0.0.1', TINYX_PORT: values['trace-port'] } }
     : undefined;
   const trace = values.trace || values['trace-arg'] || seconds || probe ? { args: values['trace-arg'], seconds, probe, signal: io.signal } : undefined;
-  const manifest = await resolveApp(values.app, {
-    guestDir: values['guest-dir'], entry: values.entry, include: values.include, exclude: values.exclude, includePackages: values['include-package'], strace: trace, keepSetuid: values['keep-setuid'],
-  });
+  const manifest = values.image
+    ? await imageManifest(values.image, { include: values.include, exclude: values.exclude, includePackages: values['include-package'], keepSetuid: values['keep-setuid'] })
+    : await resolveApp(values.app!, {
+      guestDir: values['guest-dir'], entry: values.entry, include: values.include, exclude: values.exclude, includePackages: values['include-package'], strace: trace, keepSetuid: values['keep-setuid'],
+    });
   const view = values.rootfs ? await rootfsView(manifest, (await chooseInit(init, manifest)).kind) : { manifest, inline: new Map<string, number>() };
   const sizes = new Map<string, number>(view.inline);
   await Promise.all(view.manifest.entries.map(async (e) => {
     if (e.kind === 'file' && e.hostPath) sizes.set(e.guestPath, (await stat(e.hostPath)).size);
   }));
-  const packages = values['no-packages'] ? new Map() : await attributePackages(view.manifest);
+  // An image's files carry their packages from its own dpkg: the host's knows nothing of them.
+  const packages = values['no-packages'] ? new Map() : values.image ? imagePackages(view.manifest) : await attributePackages(view.manifest);
   const report = depsReport(view.manifest, sizes, packages);
-  const closure = values['no-packages'] ? undefined : await hostPackageClosure([...new Set([...packages.values()].flatMap((p) => p.package.split(', ')))]);
+  const closure = values['no-packages'] || values.image ? undefined : await hostPackageClosure([...new Set([...packages.values()].flatMap((p) => p.package.split(', ')))]);
   if (values.json) {
     io.stdout(`${JSON.stringify(closure ? { ...report, packageClosure: { ...closure, rules: CLOSURE_RULES } } : report, null, 2)}\n`);
   } else {
@@ -60,4 +65,16 @@ async function rootfsView(manifest: Manifest, kind: InitKind): Promise<{ manifes
     return { guestPath: n.path, kind: n.kind, mode: n.mode, hostPath: n.hostPath, target: n.target, major: n.major, minor: n.minor, reason: n.reason };
   });
   return { manifest: { app: manifest.app, entries, excluded: manifest.excluded }, inline };
+}
+
+/** The manifest of an image's program (its Entrypoint + Cmd), resolved inside the image. */
+async function imageManifest(ref: string, options: ImageResolveOptions): Promise<Manifest> {
+  const image = await openImage(ref);
+  const files = await imageFacts(image);
+  return resolveImageApp({ rootfs: image.rootfs, tree: files.tree }, defaultRun(image.config.config, files), options);
+}
+
+/** Each file's package as the image's dpkg told the analysis. */
+function imagePackages(manifest: Manifest): Map<string, { package: string }> {
+  return new Map(manifest.entries.filter((e) => e.package !== undefined).map((e) => [e.guestPath, { package: e.package! }]));
 }

@@ -23,7 +23,7 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
     return 0;
   }
   const options = await optionsFromFlags(values, appArgs);
-  const out = path.resolve(values.out ?? (await defaultOut(options.app)));
+  const out = path.resolve(values.out ?? (options.image !== undefined ? imageOut(options.image) : await defaultOut(options.app!)));
   const progress = progressListener(io);
   try {
     const { output: { report } } = await minimize({ ...options, out, signal: io.signal, onEvent: progress.listener });
@@ -41,6 +41,12 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
  * `out/<app name>` in the current directory; refused when that is inside a directory app (a
  * re-run would pack this run's journal and logs), with the advice to pass --out.
  */
+/** out/<the image file's name without its extensions> (out/image for standard input). */
+function imageOut(image: string): string {
+  const name = image === '-' ? 'image' : path.basename(path.resolve(image)).replace(/\.(tar|oci|gz|zst|tgz)(\.|$).*$/, '');
+  return path.resolve('out', name || 'image');
+}
+
 async function defaultOut(app: string): Promise<string> {
   const real = await realpath(app).catch(() => path.resolve(app));
   const out = path.resolve('out', path.basename(real));

@@ -21,6 +21,9 @@ export const TOOL_NAMES: readonly (keyof ChrootTools)[] = ['setpriv', 'unshare',
 /** What the image's program is started as. */
 export type ChrootRun = Pick<DefaultRun, 'argv' | 'env' | 'workingDir' | 'user'>;
 
+/** In the scratch dir: the image's owners, `uid:gid path` per line (see image-trace.ts ownersList). */
+export const OWNERS_FILE = 'owners';
+
 /** Exit status of the set-up script when a mount (or a directory for one) fails: nothing ran. */
 export const SETUP_FAILED = 125;
 
@@ -38,6 +41,7 @@ m "$MOUNT" -t tmpfs -o mode=0700 tinyx-trace "$ns"
 m mkdir "$ns/lower" "$ns/upper" "$ns/work" "$root"
 m "$MOUNT" --bind -o ro "$image" "$ns/lower"
 m "$MOUNT" -t overlay -o "lowerdir=$ns/lower,upperdir=$ns/upper,workdir=$ns/work" tinyx-image "$root"
+while IFS= read -r line; do chown -h "\${line%% *}" "$root/\${line#* }" 2>/dev/null; done < "$dir/${OWNERS_FILE}"
 for d in proc dev sys tmp; do
   if [ -L "$root/$d" ] || { [ -e "$root/$d" ] && [ ! -d "$root/$d" ]; }; then m rm -f "$root/$d"; fi
   m mkdir -p "$root/$d"

@@ -23,6 +23,20 @@ export async function addInclude(builder: ManifestBuilder, spec: string, cache: 
   await addTree(fs, builder, walk.realPath, guest ? normalizeGuestPath(guest) : walk.realPath, reason, cache, part);
 }
 
+/**
+ * An argument of the program that names a regular file (`-f /etc/lighttpd/lighttpd.conf`, a
+ * config or a script the program reads because its command line says so): the file, with the
+ * symlinks on its path. Anything else (a directory, a missing path, an option) adds nothing.
+ */
+export async function addArgumentFile(builder: ManifestBuilder, arg: string, cache: LdCache | undefined, fs: FsView = hostFs): Promise<void> {
+  if (!arg.startsWith('/')) return;
+  const walk = await fs.walk(arg);
+  if (!walk || (await fs.node(walk.realPath))?.kind !== 'file') return;
+  const reason = `argument ${arg} of the program`;
+  builder.addLinks(walk.links, reason);
+  await addTree(fs, builder, walk.realPath, walk.realPath, reason, cache);
+}
+
 async function addTree(fs: FsView, builder: ManifestBuilder, host: string, guest: string, reason: string, cache: LdCache | undefined, part?: ManifestPart): Promise<void> {
   const info = await fs.node(host);
   if (info?.kind === 'symlink') {

@@ -1,11 +1,11 @@
 // --trace for an image: its program run under strace in a private root of the unpacked image (the cached tree never written), the tests against it from this host.
 import { execa, type ResultPromise } from 'execa';
 import { constants, existsSync, rmdirSync, rmSync } from 'node:fs';
-import { access, mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
-import { chrootCommand, SETUP_FAILED, TOOL_NAMES, workDirToCreate, type ChrootRun, type ChrootTools } from './chroot-run.js';
+import { chrootCommand, OWNERS_FILE, SETUP_FAILED, TOOL_NAMES, workDirToCreate, type ChrootRun, type ChrootTools } from './chroot-run.js';
 import type { Tree } from '../image/tree.js';
 import { firstOf, isWorthKeeping, parseStraceLog, TRACED_CALLS, writtenDirs, type StraceResult } from './strace.js';
 import { killGroupOnExit, stopGroup } from './traced-group.js';
@@ -33,9 +33,11 @@ export async function straceInImage(image: { rootfs: string; tree: Tree }, run: 
   const tools = await findTools();
   const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-image-trace-'));
   const log = path.join(dir, 'strace.log');
-  // Its log and two empty dirs, never removed recursively: should a mount show there, nothing under it is touched.
+  const owners = path.join(dir, OWNERS_FILE);
+  // Its log, the owners list and two empty dirs, never removed recursively: should a mount show there, nothing under it is touched.
   const removeDir = (): void => {
     rmSync(log, { force: true });
+    rmSync(owners, { force: true });
     for (const d of [path.join(dir, 'ns'), dir]) if (existsSync(d)) rmdirSync(d);
   };
   // Should this process exit mid-run (no `finally` runs then), the scratch dir goes with it too, if it can.
@@ -49,6 +51,7 @@ export async function straceInImage(image: { rootfs: string; tree: Tree }, run: 
   process.on('exit', removeOnExit);
   try {
     await mkdir(path.join(dir, 'ns'));
+    await writeFile(owners, ownersList(image.tree));
     const mkwd = workDirToCreate(image.tree, run.workingDir);
     const [command, ...args] = chrootCommand(tools, run, { dir, image: image.rootfs, log, mkwd, calls: `chroot,${TRACED_CALLS}` });
     const traced = execa(command!, args, { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', detached: true });
@@ -122,4 +125,14 @@ async function findTools(): Promise<ChrootTools> {
 
 function failed(why: string, advice: string): TinyxError {
   return new TinyxError('TINYX_IMAGE_TRACE_FAILED', `Cannot trace the image's program: ${why}`, { advice });
+}
+
+/**
+ * The image's owners the unpacked tree on disk lacks (it belongs to whoever unpacked it), one
+ * `uid:gid path` line per path not owned by root, for the set-up script to give the overlay: a
+ * program that drops to its user then writes where the image lets it (lighttpd's /var/log/lighttpd).
+ * A path with a newline in it is left as it is.
+ */
+export function ownersList(tree: Tree): string {
+  return tree.list().filter(([p, e]) => p !== '' && !p.includes('\n') && (e.uid !== 0 || e.gid !== 0)).map(([p, e]) => `${e.uid}:${e.gid} ${p}\n`).join('');
 }

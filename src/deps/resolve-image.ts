@@ -4,7 +4,7 @@ import type { DefaultRun } from '../image/run-config.js';
 import type { Tree } from '../image/tree.js';
 import { parseApp } from './appcheck.js';
 import { addElfClosure } from './closure.js';
-import { addInclude, addTraced, addTracedDir, applyExcludes } from './extras.js';
+import { addArgumentFile, addInclude, addTraced, addTracedDir, applyExcludes } from './extras.js';
 import { fileOwner, type FsView } from './fsview.js';
 import { imageFs } from './imagefs.js';
 import { imageDpkg, type ImageDpkg } from './imagedpkg.js';
@@ -44,6 +44,7 @@ export async function resolveImageApp(image: ImageRoot, run: Pick<DefaultRun, 'a
   const db = await imageDpkg(fs);
   const builder = new ManifestBuilder();
   const app = await addImageApp(builder, fs, run.argv[0] ?? '', cache, db, options);
+  for (const arg of run.argv.slice(1)) await addArgumentFile(builder, arg, cache, fs);
   for (const spec of options.include ?? []) await addInclude(builder, spec, cache, undefined, fs);
   for (const pkg of options.includePackages ?? []) await addPackage(builder, pkg, cache, fs, db);
   if (options.trace) {

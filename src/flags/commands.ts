@@ -29,6 +29,10 @@ the Debian package it comes from.
 
 export const DEPS_FLAGS = {
   app: { type: 'string', value: 'PATH', help: 'the executable (ELF or `#!` script), or a directory holding it' },
+  image: {
+    type: 'string', value: 'IMAGE',
+    help: 'a container image instead (`docker save` or OCI archive, OCI layout, `-` for stdin): its Entrypoint + Cmd analysed inside the image; `--include`, `--exclude` and `--include-package` then name paths and packages of the image',
+  },
   entry: { type: 'string', value: 'REL', help: 'for a directory app: the program to run, relative to it' },
   'guest-dir': { type: 'string', value: 'DIR', defaultText: '`/app`', help: 'where an app outside `/usr`, `/bin`, `/opt`... goes in the guest' },
   include: { type: 'string', multiple: true, value: 'HOST[:GUEST]', help: 'also put this host file or tree (and its ELF closure) in the guest' },

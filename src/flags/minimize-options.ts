@@ -16,11 +16,11 @@ export type FlagOptions = Omit<MinimizeOptions, keyof RunOptions>;
 
 /** Reads minimize's flag values (and the app's arguments) into the options groups; a bad value is a TINYX_USAGE error. */
 export async function optionsFromFlags(values: FlagValues<typeof MINIMIZE_FLAGS>, appArgs: string[]): Promise<FlagOptions> {
-  if (!values.app || !values.tests) throw new TinyxError('TINYX_USAGE', 'minimize needs --app and --tests.', { advice: 'See tinyx minimize --help.' });
+  if ((!values.app && !values.image) || !values.tests) throw new TinyxError('TINYX_USAGE', 'minimize needs --app (or --image) and --tests.', { advice: 'See tinyx minimize --help.' });
   const profile = await loadProfile(values.profile);
   const execution = await executionFromFlags(values);
   // Read in this order (a bad flag is reported before the ones after it), then handed over in the groups each stage takes.
-  const port = number(values.port, 'port');
+  const port = values.port === undefined ? undefined : number(values.port, 'port');
   const confirmFailures = number(values['confirm-failures'], 'confirm-failures');
   const finalRuns = number(values['final-runs'], 'final-runs');
   const accel = accelChoice(values.accel, profile.qemu.accel);
@@ -32,7 +32,7 @@ export async function optionsFromFlags(values: FlagValues<typeof MINIMIZE_FLAGS>
   const testTimeoutMs = number(values['test-timeout'], 'test-timeout') * 1000;
   const bootTimeoutMs = number(values['boot-timeout'], 'boot-timeout') * 1000;
   const app: AppOptions = {
-    app: values.app, entry: values.entry, appArgs, include: values.include, exclude: values.exclude,
+    app: values.app, image: values.image, imageWhole: values['image-whole'], entry: values.entry, appArgs, include: values.include, exclude: values.exclude,
     includePackages: values['include-package'], trace: values.trace, user: values.user, env, cwd, init,
     keepFiles: values['keep-files'], prune: !values['no-prune'], strip: !values['no-strip'], keepSetuid: values['keep-setuid'],
   };

@@ -10,6 +10,7 @@ import type { GroupTitles } from './render.js';
 export type MinimizeGroup = keyof MinimizeOptionGroups;
 
 export const MINIMIZE_USAGE = `Usage: tinyx minimize --app PROGRAM --tests EXECUTABLE [options] [-- APP ARGS...]
+       tinyx minimize --image IMAGE --tests EXECUTABLE [options] [-- ARGS replacing the image's Cmd...]
 
 Builds the smallest kernel (and boot command line) on which the app still passes its tests.
 `;
@@ -28,6 +29,15 @@ export const MINIMIZE_FLAGS = {
   app: {
     type: 'string', value: 'PATH', group: 'app',
     help: 'the program to run in the VM: an ELF executable, a `#!` script (a Python script brings only the modules it imports) or a directory (copied whole, less its `.git`, `.env` files, editor debris and tinyx output, which `tinyx deps` lists)',
+  },
+  image: {
+    type: 'string', value: 'IMAGE', group: 'app',
+    help: 'a container image instead of `--app`: a `docker save` or `podman save` archive, an OCI archive or an OCI image layout directory (`-`: an archive on stdin); its Entrypoint, Cmd, Env, WorkingDir, User and one exposed TCP port are the defaults of the run, and its files are analysed inside the image',
+    readme: 'a container image instead of `--app`: a `docker save`/`podman save` archive, an OCI archive or an OCI image layout directory (`-`: an archive on stdin). Its `Entrypoint` + `Cmd` give the program (arguments after `--` replace `Cmd`), `Env`, `WorkingDir` and `User` the rest of the run, its one exposed TCP port the default `--port`; each flag overrides its field. The closure is resolved inside the image, never on this host',
+  },
+  'image-whole': {
+    type: 'boolean', group: 'app',
+    help: 'with `--image`: start from every file of the image instead of the analysed closure (the rootfs stage then leaves out what the tests pass without)',
   },
   entry: {
     type: 'string', value: 'REL', group: 'app',
@@ -97,7 +107,7 @@ export const MINIMIZE_FLAGS = {
     help: 'executable run on the host; exit 0 = pass. It gets `TINYX_HOST`, `TINYX_PORT` (a 127.0.0.1 port forwarded to `--port` in the guest) and `TINYX_CONSOLE` (the guest console log)',
   },
   port: {
-    type: 'string', value: 'N', group: 'harness', default: 80,
+    type: 'string', value: 'N', group: 'harness', defaultText: '80; with `--image`, the image\'s exposed TCP port when it has exactly one',
     help: 'TCP port the app listens on in the guest, 1-65535; 0 = no network: the tests run once the app has started and read `TINYX_CONSOLE`',
   },
   'test-timeout': {

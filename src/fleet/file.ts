@@ -77,9 +77,8 @@ export function parseFleet(text: string, source: string): FleetFile {
       }
       const own = reader.flagMap(pair as Pair<Node, Node>, where, APP_KEYS, notPerApp);
       const flags = { ...defaults.flags, ...own.flags };
-      for (const needed of ['app', 'tests']) {
-        if (flags[needed] === undefined) problems.push(`${reader.at(pair.key)}${where}: needs ${needed}: (its own, or under defaults)`);
-      }
+      if ((flags.app === undefined) === (flags.image === undefined)) problems.push(`${reader.at(pair.key)}${where}: needs app: or image: (one of them; its own, or under defaults)`);
+      if (flags.tests === undefined) problems.push(`${reader.at(pair.key)}${where}: needs tests: (its own, or under defaults)`);
       apps.push({ name, line: reader.line(pair.key), flags, args: own.args ?? defaults.args ?? [] });
     }
   }

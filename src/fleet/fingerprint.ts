@@ -2,6 +2,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveApp } from '../deps/index.js';
+import { inspectImage } from '../image/index.js';
+import { cacheRoot } from '../util/paths.js';
 import type { KernelSource } from '../kconfig/source.js';
 import { resolveKernelSource } from '../profile/kernel-source.js';
 import { checkApp, checkTests } from '../search/inputs.js';
@@ -39,7 +41,8 @@ export interface FingerprintRecord extends Fingerprint {
  * kernel tree is looked at. The tree comes back too (the kernel input is its key).
  */
 export async function fingerprint({ app, options }: PlannedApp): Promise<{ print: Fingerprint; tree: KernelSource }> {
-  const { file, entry } = await checkApp(options.app, options.entry);
+  if (options.image !== undefined) return imageFingerprint({ app, options });
+  const { file, entry } = await checkApp(options.app!, options.entry);
   const tests = await checkTests(options.tests);
   const manifest = await resolveApp(file, { entry, include: options.include, exclude: options.exclude, includePackages: options.includePackages });
   // The program itself is the `app` input; everything else that goes in with it is `files`.
@@ -58,8 +61,11 @@ export async function fingerprint({ app, options }: PlannedApp): Promise<{ print
     kernel: tree.key,
     options: sha256(optionsText(app)),
   };
-  const print = { key: sha256(INPUT_NAMES.map((n) => `${n} ${inputs[n]}`).join('\n')), inputs, kernelVersion: tree.version };
-  return { print, tree };
+  return { print: printOf(inputs, tree), tree };
+}
+
+function printOf(inputs: Record<InputName, string>, tree: KernelSource): Fingerprint {
+  return { key: sha256(INPUT_NAMES.map((n) => `${n} ${inputs[n]}`).join('\n')), inputs, kernelVersion: tree.version };
 }
 
 /** Pure: the inputs that differ between two fingerprints, in INPUT_NAMES order. */
@@ -85,4 +91,25 @@ export async function writeFingerprint(out: string, print: Fingerprint, passedAt
   const report = sha256(await readFile(path.join(out, 'report.json'), 'utf8'));
   const record: FingerprintRecord = { version: 1, key: print.key, inputs: print.inputs, kernelVersion: print.kernelVersion, passedAt: passedAt.toISOString(), report };
   await writeFileAtomic(path.join(out, FINGERPRINT_FILE), JSON.stringify(record, null, 2) + '\n');
+}
+
+/**
+ * An image app's inputs: its config digest stands for the program and every file (it names each
+ * layer's digest), read without unpacking anything; the tests, profile, kernel and options as for
+ * a program.
+ */
+async function imageFingerprint({ app, options }: PlannedApp): Promise<{ print: Fingerprint; tree: KernelSource }> {
+  const source = await inspectImage(options.image!, { cacheRoot: options.cache ?? cacheRoot() });
+  await source.close();
+  const tests = await checkTests(options.tests);
+  const tree = await resolveKernelSource({ kernelSrc: options.kernelSrc, cache: options.cache, profile: options.profile });
+  const inputs: Record<InputName, string> = {
+    app: source.configDigest,
+    files: source.configDigest,
+    tests: await sha256File(tests),
+    profile: sha256(await readFile(options.profile.source, 'utf8')),
+    kernel: tree.key,
+    options: sha256(optionsText(app)),
+  };
+  return { print: printOf(inputs, tree), tree };
 }

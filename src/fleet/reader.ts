@@ -11,7 +11,7 @@ export type FlagValue = string | boolean | string[];
 
 const FLAGS: Record<string, Flag> = MINIMIZE_FLAGS;
 /** Flags whose values are host paths, resolved against the fleet file's folder. */
-const PATH_FLAGS = new Set(['app', 'tests', 'workers', 'identity', 'known-hosts']);
+const PATH_FLAGS = new Set(['app', 'image', 'tests', 'workers', 'identity', 'known-hosts']);
 
 /** One value being read: its node, its key's node (for the line when the value has none), its path in the file. */
 interface Field {

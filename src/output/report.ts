@@ -7,6 +7,7 @@ import { prunedLine, type RootfsReduction } from '../search/rootfs.js';
 import type { SearchSeries } from '../search/series.js';
 import type { BootTiming } from '../tester/verdict.js';
 import { compressionSection } from './compression-table.js';
+import { imageSection, type ImageReport } from './image-section.js';
 
 /** The picture report.md shows at its top (svg.ts draws it), a file beside it. */
 export const SVG_FILE = 'report.svg';
@@ -62,6 +63,8 @@ export interface Report {
   accel: { accel: string; choice: string; reason: string };
   /** The guest's /init (`tinyx`: tinyx's own, no shell or BusyBox; `busybox`: BusyBox init and the rc), what --init asked and why (absent in reports from before it). */
   init?: { kind: string; choice: string; reason: string };
+  /** A run from `--image`: the image beside the VM made of it (absent for an app from this host). */
+  image?: ImageReport;
   strategy: string;
   builds: number;
   /** Builds the classic one-at-a-time loop would need on the same start (the Kconfig model judging by this run's needed set). */
@@ -241,6 +244,7 @@ export function renderMarkdown(r: Report): string {
     ...bootLines(r),
     `Boot command line: \`${r.cmdline}\`${r.cmdlineRemoved.length ? ` (removed: ${r.cmdlineRemoved.map((t) => `\`${t}\``).join(', ')})` : ''}.`,
     '',
+    ...(r.image ? imageSection(r.image, r.final.bzImageBytes + r.final.initramfsBytes) : []),
     ...rootfsSection(r),
     ...(r.compression ? compressionSection(r.compression) : []),
     '## Time per stage',

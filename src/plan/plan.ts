@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { GuestNetwork } from '../packager/markers.js';
 import type { CompressionChoice } from '../packager/compress.js';
 import type { InitChoice } from '../packager/init-kind.js';
+import type { DefaultRun } from '../image/index.js';
 import type { AccelChoice, Profile } from '../profile/types.js';
 import { TinyxError } from '../errors.js';
 import { accelChoice } from '../vm/accel.js';
@@ -20,8 +21,19 @@ export interface HostFacts {
   cwd: string;
 }
 
-/** What goes in the VM with the app, and how the init starts it. */
-export type PackPlan = Readonly<Omit<AppOptions, 'keepFiles' | 'prune' | 'strip' | 'init'> & {
+/** Where the app comes from: a program (or directory) on this host, or a container image and the run its config gives. */
+export type AppSource =
+  | { kind: 'app'; app: string; entry?: string }
+  | { kind: 'image'; image: string; whole: boolean; run?: DefaultRun };
+
+/** What the inputs stage read of an image: its default run, with the flags that override its fields applied. */
+export interface ImageFacts {
+  run: DefaultRun;
+}
+
+/** What goes in the VM with the app, and how the init starts it (for an image: its program's arguments, environment, directory and user). */
+export type PackPlan = Readonly<Omit<AppOptions, 'app' | 'entry' | 'image' | 'imageWhole' | 'keepFiles' | 'prune' | 'strip' | 'init'> & {
+  source: AppSource;
   keepFiles: readonly string[];
   prune: boolean;
   strip: boolean;
@@ -66,18 +78,32 @@ export interface RunPlan {
   readonly execution: ExecutionPlan;
 }
 
+/** The port when none is asked for, and the image has not exactly one exposed TCP port. */
+export const DEFAULT_PORT = 80;
+
 /**
  * Pure: every default and derived fact of a run, decided here and nowhere else. A bad setting is
  * refused (TINYX_USAGE) before anything runs. Port 0 means no network: the plan has no `network`.
+ * For an image, `image` (once read) gives the program, its arguments, environment, directory, user
+ * and the default port, the flags having overridden its fields.
  */
-export function makePlan(request: RunRequest, host: HostFacts): RunPlan {
+export function makePlan(request: RunRequest, host: HostFacts, image?: ImageFacts): RunPlan {
+  checkSource(request);
   checkRequest(request);
   const { profile } = request;
-  const network = request.port > 0 ? Object.freeze({ guestPort: request.port }) : undefined;
-  const { app, entry, appArgs, include, exclude, includePackages, trace, user, env, cwd, keepSetuid } = request;
+  const port = request.port ?? image?.run.port ?? DEFAULT_PORT;
+  const network = port > 0 ? Object.freeze({ guestPort: port }) : undefined;
+  const { include, exclude, includePackages, trace, keepSetuid } = request;
+  const run = image?.run;
+  const source: AppSource = request.image !== undefined
+    ? { kind: 'image', image: request.image === '-' ? '-' : path.resolve(host.cwd, request.image), whole: request.imageWhole === true, ...(run ? { run } : {}) }
+    : { kind: 'app', app: request.app!, entry: request.entry };
+  const how = run
+    ? { appArgs: run.argv.slice(1), env: Object.fromEntries(run.env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])), cwd: run.workingDir, user: run.user.uid === 0 ? undefined : run.user.name ?? `uid${run.user.uid}` }
+    : { appArgs: request.appArgs, env: request.env, cwd: request.cwd, user: request.user };
   return deepFreeze({
     pack: {
-      app, entry, appArgs, include, exclude, includePackages, trace, user, env, cwd, keepSetuid,
+      source, ...how, include, exclude, includePackages, trace, keepSetuid,
       keepFiles: request.keepFiles ?? [], prune: request.prune !== false, strip: request.strip !== false, init: request.init ?? 'auto',
       ...(network ? { network } : {}),
     },
@@ -106,6 +132,14 @@ export function makePlan(request: RunRequest, host: HostFacts): RunPlan {
   });
 }
 
+/** Refuses a request with both or neither of an app and an image, or an app's flag given with an image. */
+function checkSource(options: Pick<AppOptions, 'app' | 'image' | 'entry' | 'imageWhole'>): void {
+  const usage = (message: string) => new TinyxError('TINYX_USAGE', message, { advice: 'See tinyx minimize --help.' });
+  if ((options.app === undefined) === (options.image === undefined)) throw usage('minimize needs --app or --image (one of them).');
+  if (options.image !== undefined && options.entry !== undefined) throw usage('--entry is for a directory --app; an image\'s program is its Entrypoint and Cmd (arguments after -- replace Cmd).');
+  if (options.imageWhole && options.image === undefined) throw usage('--image-whole needs --image.');
+}
+
 /** Refuses a run's numeric and path settings out of range, before anything runs (the CLI passes flags through unchanged). */
 export function checkRequest(options: Pick<HarnessOptions, 'port' | 'testTimeoutMs' | 'bootTimeoutMs' | 'readyTimeoutMs'>
   & Pick<SearchOptions, 'finalRuns' | 'confirmFailures'> & Pick<ExecutionOptions, 'jobs' | 'workers'> & Pick<AppOptions, 'keepFiles'>): void {
@@ -113,7 +147,7 @@ export function checkRequest(options: Pick<HarnessOptions, 'port' | 'testTimeout
   for (const glob of options.keepFiles ?? []) {
     if (!glob.startsWith('/')) throw usage(`--keep-files takes a path in the VM, which is absolute, received "${glob}".`);
   }
-  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+  if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)) {
     throw usage(`--port must be a TCP port from 1 to 65535 (or 0: no network, the tests read TINYX_CONSOLE), received ${options.port}.`);
   }
   const counts: [string, number | undefined, number][] = [

@@ -32,7 +32,7 @@ export function recordedCompression(run: RunJson): Compression {
 /** run.json's content; written with the result (src/output/write.ts), so it never describes a run that did not make it. */
 export function runJson(options: RunJsonOptions, kernel: RecordedKernel, compression: RecordedCompression): RunJson {
   return {
-    app: path.resolve(options.app), entry: options.entry, appArgs: options.appArgs, tests: path.resolve(options.tests), port: options.port,
+    app: options.app && path.resolve(options.app), image: options.image && (options.image === '-' ? '-' : path.resolve(options.image)), imageWhole: options.imageWhole, entry: options.entry, appArgs: options.appArgs, tests: path.resolve(options.tests), port: options.port,
     profile: options.profile.source, kernelSrc: options.kernelSrc && path.resolve(options.kernelSrc),
     candidates: options.candidates, strategy: options.strategy, cmdlineStrategy: options.cmdlineStrategy,
     confirmFailures: options.confirmFailures, accel: options.accel,
@@ -60,7 +60,7 @@ export async function readRunJson(out: string): Promise<RunJson> {
  */
 export function requestFromRecord(run: RunJson, profile: Profile): RunRequest {
   return {
-    app: run.app, entry: run.entry, appArgs: run.appArgs, tests: run.tests, port: run.port, accel: run.accel,
+    app: run.app, image: run.image, imageWhole: run.imageWhole, entry: run.entry, appArgs: run.appArgs, tests: run.tests, port: run.port, accel: run.accel,
     testTimeoutMs: run.testTimeoutMs, bootTimeoutMs: run.bootTimeoutMs, readyTimeoutMs: run.readyTimeoutMs,
     profile, kernelSrc: run.kernelSrc ?? run.kernel?.package, compression: run.compression?.asked,
     candidates: run.candidates, strategy: run.strategy, cmdlineStrategy: run.cmdlineStrategy, confirmFailures: run.confirmFailures,

@@ -7,8 +7,12 @@ import type { InitChoice } from '../packager/init-kind.js';
 
 /** The app and what goes in the VM with it: read by resolveApp, the initramfs's init and the host strace run. */
 export interface AppOptions {
-  /** The program to run in the guest, or a directory holding it (with `entry`). */
-  app: string;
+  /** The program to run in the guest, or a directory holding it (with `entry`); absent with `image`. */
+  app?: string;
+  /** A container image instead (its archive, layout directory, or `-` for stdin): its config is the run's default. */
+  image?: string;
+  /** With `image`: start from every file of the image, not the analysed closure. */
+  imageWhole?: boolean;
   /** For a directory app: the program to run, relative to it (default: the one dirapp picks). */
   entry?: string;
   appArgs: string[];
@@ -38,7 +42,8 @@ export interface AppOptions {
 /** How a candidate is judged: the tests, the port they reach, how long each step may take, the accelerator. */
 export interface HarnessOptions {
   tests: string;
-  port: number;
+  /** The app's TCP port in the guest; 0: no network. Absent: 80, or an image's one exposed TCP port. */
+  port?: number;
   /** QEMU's accelerator (default: TINYX_ACCEL, else the profile's qemu.accel, else auto). */
   accel?: AccelChoice;
   testTimeoutMs?: number;

@@ -40,7 +40,7 @@ export async function outputRecordOf(result: FoundResult, tool: KernelConfigTool
       machine: qemu.machine, memory: result.memory ? `${result.memory.runMiB}M` : qemu.memory, netDevice: qemu.netDevice, extraArgs: qemu.extraArgs, network: result.plan.boot.network,
       initramfs: initramfsFileName(result.initramfs.compression), accel: result.accel.accel, reason: result.accel.reason, targets: profile.vm.targets,
     },
-    report: makeReport(result, sizes, pkg.version, await rootfsFacts(result.manifest)),
+    report: makeReport(result, sizes, pkg.version, result.image ? imageRootfsFacts(result.manifest) : await rootfsFacts(result.manifest)),
     run,
   };
 }
@@ -50,6 +50,11 @@ export async function rootfsFacts(manifest: Manifest): Promise<RootfsFacts> {
   const owners = await attributePackages(manifest);
   const packages = [...new Set([...owners.values()].flatMap((p) => p.package.split(', ')))].sort();
   return { packages, closure: await hostPackageClosure(packages) };
+}
+
+/** An image's files carry their packages from the image's own dpkg; the host's dpkg knows nothing of them. */
+export function imageRootfsFacts(manifest: Manifest): RootfsFacts {
+  return { packages: [...new Set(manifest.entries.flatMap((e) => (e.package ? e.package.split(', ') : [])))].sort() };
 }
 
 /** Everything the report says about the root file system that needs the host (dpkg) to know. */
@@ -65,7 +70,8 @@ export function makeReport(result: FoundResult, sizes: { startBzImage: number; f
   for (const s of result.stages) stages[s.stage] = Math.round((stages[s.stage] ?? 0) + s.seconds * 10) / 10;
   return {
     tinyx: version,
-    app: request.app,
+    app: request.app ?? request.image!,
+    ...(result.image ? { image: result.image } : {}),
     tests: request.tests,
     profile: profile.name,
     kernelVersion: result.kernelVersion, kernelTree: result.kernelTree, kernelSource: result.kernelSource,

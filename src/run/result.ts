@@ -2,6 +2,7 @@
 import type { Manifest } from '../deps/manifest.js';
 import type { DotConfig } from '../kconfig/dotconfig.js';
 import type { OutputRecord } from '../output/record.js';
+import type { ImageReport } from '../output/image-section.js';
 import type { Compression } from '../packager/compress.js';
 import type { InitDecision } from '../packager/init-kind.js';
 import type { PartBytes } from '../packager/parts.js';
@@ -26,6 +27,8 @@ export interface MinimizeResult {
   /** What the run was asked (its out dir, signal and listener aside), and the plan made of it. */
   request: RunRequest;
   plan: RunPlan;
+  /** With --image: the image beside the VM. */
+  image?: ImageReport;
   kernelVersion: string;
   /** The tree's cache key and what it was made from (see KernelSource). */
   kernelTree: string;

@@ -95,6 +95,13 @@ describe('straceInImage', () => {
     expect(traced.files).toContain('/srv/work');
   }, 60_000);
 
+  it('gives the private root the image\'s owners: its user writes where the image lets it (the unpacked tree is root\'s)', async () => {
+    expect(image.tree.get('srv/app-data')).toMatchObject({ uid: 1000, gid: 1000, mode: 0o700 });
+    const traced = await straceInImage(image, { ...run, argv: ['/bin/sh', '-c', 'echo x > /srv/app-data/log && /bin/busybox cat /srv/app-data/log'] });
+    expect(run.user.uid).toBe(1000);
+    expect(traced.writtenDirs).toContain('/srv/app-data');
+  }, 60_000);
+
   it('writes into a layer of its own: the cached image is unchanged', async () => {
     const before = await snapshot(image.rootfs);
     const script = 'echo x > /srv/spool/copy; /bin/busybox mkdir /srv/spool/new; echo y > /srv/spool/new/f; echo z > /etc/data.txt; /bin/busybox rm /srv/www/only-in-image.html';

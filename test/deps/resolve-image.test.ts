@@ -88,6 +88,12 @@ describe('a glibc program in an image', () => {
     expectAllInside(manifest, glibc.rootfs);
   });
 
+  it('takes a file the program\'s arguments name, as `-f /etc/app.conf` does; not a directory, a relative path or a missing one', async () => {
+    const manifest = await resolveImageApp(glibc, { argv: ['/usr/bin/hello.sh', '-f', '/usr/bin/prog', '/usr/bin', 'usr/bin/prog', '/nowhere'] });
+    expect(entry(manifest, '/usr/bin/prog')).toMatchObject({ kind: 'file', reason: 'argument /usr/bin/prog of the program' });
+    expect(manifest.entries.filter((e) => e.reason.startsWith('argument ')).map((e) => e.guestPath)).toEqual(['/usr/bin/prog']);
+  });
+
   it('refuses a symlink that climbs out of the image root', async () => {
     await expect(resolveImageApp(glibc, { argv: ['/usr/bin/escape'] })).rejects.toMatchObject({ code: 'TINYX_IMAGE_INVALID', message: expect.stringMatching(/\/usr\/bin\/escape -> \.\.\/\.\.\/\.\.\/\.\.\/usr\/bin\/prog/) });
     await expect(resolveImageApp(glibc, { argv: ['/usr/bin/prog'] }, { include: ['/usr/bin/escape'] })).rejects.toMatchObject({ code: 'TINYX_IMAGE_INVALID' });

@@ -1,9 +1,10 @@
-// Builds the container images the image tests read, offline, with the real tools: umoci writes OCI layouts, skopeo converts them.
+// Builds the container images the image tests read, offline, with the real tools (scripts/images/layout.mjs): umoci writes OCI layouts, skopeo converts them.
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { chmod, chown, copyFile, link, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pack, type Header } from 'tar-stream';
+import { addTreeLayer, configure, exportArchive, newLayout } from '../../scripts/images/layout.mjs';
 
 const repo = path.resolve(__dirname, '../..');
 const SERVER_SOURCE = path.join(repo, 'examples/hello-http/server.c');
@@ -37,43 +38,38 @@ export async function tarOf(entries: Crafted[]): Promise<Buffer> {
  * Its config: Entrypoint [server], Cmd [8080], User app, WorkingDir /srv/www, port 8080/tcp, a volume, a stop signal.
  */
 export async function buildAppLayout(dir: string): Promise<string> {
-  const layout = path.join(dir, 'layout');
+  const layout = await newLayout(dir, 'app');
   const bundle = path.join(dir, 'bundle');
-  await execa('umoci', ['init', '--layout', layout]);
-  await execa('umoci', ['new', '--image', `${layout}:app`]);
-  await execa('umoci', ['unpack', '--image', `${layout}:app`, bundle]);
-  const root = path.join(bundle, 'rootfs');
-  for (const d of ['bin', 'lib', 'etc', 'srv/www', 'home/app', 'dev', 'run', 'var/tmp', 'opt/cache', 'usr/bin']) await mkdir(path.join(root, d), { recursive: true });
-  await execa('musl-gcc', ['-O2', '-o', path.join(root, 'bin/server'), SERVER_SOURCE]);
-  await copyFile(MUSL_LIBC, path.join(root, MUSL_LOADER));
-  await link(path.join(root, 'bin/server'), path.join(root, 'usr/bin/server-hard'));
-  await symlink('/bin/server', path.join(root, 'usr/bin/hello'));
-  await writeFile(path.join(root, 'srv/www/index.html'), 'hello\n');
-  await writeFile(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n');
-  await writeFile(path.join(root, 'etc/group'), 'root:x:0:\napp:x:1000:\nweb:x:2000:\n');
-  await chown(path.join(root, 'home/app'), 1000, 1000);
-  await chmod(path.join(root, 'home/app'), 0o700);
-  await copyFile(path.join(repo, 'build/tinyx-init'), path.join(root, 'usr/bin/suid'));
-  await chmod(path.join(root, 'usr/bin/suid'), 0o4755);
-  await execa('mknod', [path.join(root, 'dev/null'), 'c', '1', '3']);
-  await execa('mkfifo', [path.join(root, 'run/fifo')]);
-  await chmod(path.join(root, 'var/tmp'), 0o1777);
-  for (const [file, text] of [['etc/remove-me', 'x\n'], ['opt/cache/a', 'a\n'], ['opt/cache/b', 'b\n']]) await writeFile(path.join(root, file!), text!);
-  await execa('umoci', ['repack', '--image', `${layout}:app`, bundle]);
-  await rm(bundle, { recursive: true });
-  await execa('umoci', ['unpack', '--image', `${layout}:app`, bundle]);
-  await rm(path.join(root, 'etc/remove-me'));
-  await writeFile(path.join(root, 'etc/motd'), 'welcome\n');
-  await execa('umoci', ['repack', '--image', `${layout}:app`, bundle]);
-  await rm(bundle, { recursive: true });
+  await addTreeLayer(layout, 'app', bundle, async (root) => {
+    for (const d of ['bin', 'lib', 'etc', 'srv/www', 'home/app', 'dev', 'run', 'var/tmp', 'opt/cache', 'usr/bin']) await mkdir(path.join(root, d), { recursive: true });
+    await execa('musl-gcc', ['-O2', '-o', path.join(root, 'bin/server'), SERVER_SOURCE]);
+    await copyFile(MUSL_LIBC, path.join(root, MUSL_LOADER));
+    await link(path.join(root, 'bin/server'), path.join(root, 'usr/bin/server-hard'));
+    await symlink('/bin/server', path.join(root, 'usr/bin/hello'));
+    await writeFile(path.join(root, 'srv/www/index.html'), 'hello\n');
+    await writeFile(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n');
+    await writeFile(path.join(root, 'etc/group'), 'root:x:0:\napp:x:1000:\nweb:x:2000:\n');
+    await chown(path.join(root, 'home/app'), 1000, 1000);
+    await chmod(path.join(root, 'home/app'), 0o700);
+    await copyFile(path.join(repo, 'build/tinyx-init'), path.join(root, 'usr/bin/suid'));
+    await chmod(path.join(root, 'usr/bin/suid'), 0o4755);
+    await execa('mknod', [path.join(root, 'dev/null'), 'c', '1', '3']);
+    await execa('mkfifo', [path.join(root, 'run/fifo')]);
+    await chmod(path.join(root, 'var/tmp'), 0o1777);
+    for (const [file, text] of [['etc/remove-me', 'x\n'], ['opt/cache/a', 'a\n'], ['opt/cache/b', 'b\n']]) await writeFile(path.join(root, file!), text!);
+  });
+  await addTreeLayer(layout, 'app', bundle, async (root) => {
+    await rm(path.join(root, 'etc/remove-me'));
+    await writeFile(path.join(root, 'etc/motd'), 'welcome\n');
+  });
   await addLayer(layout, 'app', path.join(dir, 'opaque.tar'), [
     { name: 'opt/cache/', type: 'directory', mode: 0o755 },
     { name: 'opt/cache/.wh..wh..opq' },
     { name: 'opt/cache/c', content: 'c\n' },
   ]);
-  await execa('umoci', ['config', '--image', `${layout}:app`, '--config.entrypoint', 'server', '--config.cmd', '8080', '--config.user', 'app',
-    '--config.workingdir', '/srv/www', '--config.exposedports', '8080/tcp', '--config.env', 'GREETING=hi', '--config.volume', '/data', '--config.stopsignal', 'SIGQUIT']);
-  await execa('umoci', ['gc', '--layout', layout]);
+  await configure(layout, 'app', {
+    entrypoint: ['server'], cmd: ['8080'], user: ['app'], workingdir: ['/srv/www'], exposedports: ['8080/tcp'], env: ['GREETING=hi'], volume: ['/data'], stopsignal: ['SIGQUIT'],
+  });
   return layout;
 }
 
@@ -85,11 +81,9 @@ export async function addLayer(layout: string, tag: string, file: string, entrie
 
 /** An image, tag "img", of crafted layers only, with `server` as its entrypoint. */
 export async function craftedLayout(dir: string, layers: Crafted[][]): Promise<string> {
-  const layout = path.join(dir, 'layout');
-  await execa('umoci', ['init', '--layout', layout]);
-  await execa('umoci', ['new', '--image', `${layout}:img`]);
+  const layout = await newLayout(dir, 'img');
   for (const [i, entries] of layers.entries()) await addLayer(layout, 'img', path.join(dir, `layer${i}.tar`), entries);
-  await execa('umoci', ['config', '--image', `${layout}:img`, '--config.entrypoint', '/bin/true']);
+  await configure(layout, 'img', { entrypoint: ['/bin/true'] });
   return layout;
 }
 
@@ -104,10 +98,9 @@ export interface Exported {
 /** `layout`:`tag` in the other formats, by skopeo: docker save's, OCI archives (gzip, zstd), an uncompressed layout. */
 export async function exportImage(layout: string, tag: string, dir: string): Promise<Exported> {
   const out = { docker: path.join(dir, 'docker.tar'), ociGzip: path.join(dir, 'oci-gzip.tar'), ociZstd: path.join(dir, 'oci-zstd.tar'), ociPlain: path.join(dir, 'oci-plain') };
-  const source = `oci:${layout}:${tag}`;
-  await execa('skopeo', ['copy', '-q', source, `docker-archive:${out.docker}:tinyx/app:1`]);
-  await execa('skopeo', ['copy', '-q', source, `oci-archive:${out.ociGzip}:${tag}`]);
-  await execa('skopeo', ['copy', '-q', '--dest-compress', '--dest-compress-format', 'zstd', source, `oci-archive:${out.ociZstd}:${tag}`]);
+  await exportArchive(layout, tag, { format: 'docker-archive', file: out.docker, name: 'tinyx/app:1' });
+  await exportArchive(layout, tag, { format: 'oci-archive', file: out.ociGzip });
+  await exportArchive(layout, tag, { format: 'oci-archive', file: out.ociZstd, compress: 'zstd' });
   await execa('skopeo', ['copy', '-q', '--dest-oci-accept-uncompressed-layers', `docker-archive:${out.docker}`, `oci:${out.ociPlain}:${tag}`]);
   return out;
 }

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { DefaultRun } from '../../src/image/index.js';
 import { loadProfile } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/types.js';
 import { checkRequest, makePlan, type HostFacts, type RunRequest } from '../../src/plan/plan.js';
@@ -68,6 +69,46 @@ describe('the run plan', () => {
     expect(() => makePlan(request({ finalRuns: 0 }), host)).toThrow(/--final-runs/);
     expect(() => makePlan(request({ bootTimeoutMs: 10 }), host)).toThrow(/--boot-timeout must be at least 1 second/);
     expect(() => checkRequest({ port: 80, keepFiles: ['etc/x'] })).toThrow(/--keep-files/);
+  });
+});
+
+describe('the run plan of an image', () => {
+  let profile: Profile;
+  const request = (over: Partial<RunRequest> = {}): RunRequest => ({ image: 'app.tar', appArgs: [], tests: 'probe.sh', profile, ...over });
+  const run: DefaultRun = {
+    argv: ['/usr/sbin/lighttpd', '-D'], env: ['PATH=/usr/bin:/bin', 'HOME=/var/www', 'MODE=prod'], workingDir: '/srv',
+    user: { uid: 33, gid: 33, name: 'www-data', home: '/var/www' }, ports: [{ port: 8080, protocol: 'tcp' }], port: 8080, notes: [], unhonoured: [],
+  };
+  beforeAll(async () => {
+    profile = await loadProfile();
+  });
+
+  it('takes the program, its arguments, environment, directory, user and port from the image\'s run', () => {
+    const plan = makePlan(request(), host, { run });
+    expect(plan.pack.source).toEqual({ kind: 'image', image: '/work/app/app.tar', whole: false, run });
+    expect(plan.pack).toMatchObject({ appArgs: ['-D'], env: { PATH: '/usr/bin:/bin', HOME: '/var/www', MODE: 'prod' }, cwd: '/srv', user: 'www-data' });
+    expect(plan.boot.network).toEqual({ guestPort: 8080 });
+  });
+
+  it('lets --port override the image\'s port, and falls back to 80 when the image has not exactly one', () => {
+    expect(makePlan(request({ port: 0 }), host, { run }).boot.network).toBeUndefined();
+    expect(makePlan(request({ port: 9000 }), host, { run }).boot.network).toEqual({ guestPort: 9000 });
+    const { port: _, ...noPort } = run;
+    expect(makePlan(request(), host, { run: noPort }).boot.network).toEqual({ guestPort: 80 });
+    expect(makePlan({ ...request(), image: undefined, app: './server' }, host).boot.network).toEqual({ guestPort: 80 });
+  });
+
+  it('runs a user the image names only by number under a name of its own, and root as no user', () => {
+    expect(makePlan(request(), host, { run: { ...run, user: { uid: 1001, gid: 0, home: '/' } } }).pack.user).toBe('uid1001');
+    expect(makePlan(request(), host, { run: { ...run, user: { uid: 0, gid: 0, name: 'root', home: '/root' } } }).pack.user).toBeUndefined();
+  });
+
+  it('refuses --app with --image, neither, --entry with an image and --image-whole without one', () => {
+    expect(() => makePlan(request({ app: './server' }), host)).toThrow(/needs --app or --image \(one of them\)/);
+    expect(() => makePlan({ ...request(), image: undefined }, host)).toThrow(/needs --app or --image/);
+    expect(() => makePlan(request({ entry: 'bin/x' }), host)).toThrow(/--entry is for a directory --app/);
+    expect(() => makePlan({ ...request(), image: undefined, app: './server', imageWhole: true }, host)).toThrow(/--image-whole needs --image/);
+    expect(makePlan(request({ imageWhole: true }), host).pack.source).toMatchObject({ kind: 'image', whole: true });
   });
 });
 

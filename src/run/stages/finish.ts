@@ -12,6 +12,7 @@ import { withStoredSizes } from '../../search/series.js';
 import type { BootTiming, Verdict } from '../../tester/verdict.js';
 import { requestOf } from '../options.js';
 import { outputRecordOf } from '../output-record.js';
+import type { ImageReport } from '../../output/image-section.js';
 import type { StageStep } from '../runner.js';
 import type { RunState } from '../state.js';
 
@@ -98,7 +99,7 @@ export const outputStage: StageStep<RunState> = {
     const { plan, initramfs, start, kernel } = s;
     const bzImage = (hash: string) => path.join(workspace.artifactDir(hash), 'bzImage');
     const base = {
-      request: requestOf(s.options), plan, kernelVersion: tree.version, kernelTree: tree.key, kernelSource: tree.identity, accel: await s.ctx.accel(),
+      request: requestOf(s.options), plan, ...(s.image ? { image: imageReport(s) } : {}), kernelVersion: tree.version, kernelTree: tree.key, kernelSource: tree.identity, accel: await s.ctx.accel(),
       start: { config: start.config, verdict: s.startVerdict, bzImage: bzImage(start.hash) },
       final: { config: kernel.final.config, verdict: s.finalVerdict, bzImage: bzImage(kernel.final.hash), cmdline: s.cmdline.cmdline },
       kernel, cmdlineRemoved: s.cmdline.removed,
@@ -110,7 +111,8 @@ export const outputStage: StageStep<RunState> = {
       boot: { start: s.startVerdict.timing, final: s.finalTiming },
     };
     // While the context is open: savedefconfig runs in the kconfig scratch dir that closing removes.
-    const run = runJson({ ...s.options, app: s.app, entry: s.entry, tests: s.tests }, { version: tree.version, tree: tree.key, ...(tree.package ? { package: tree.package } : {}) }, { asked: s.compressionPlan.asked, used: initramfs.compression });
+    const app = plan.pack.source.kind === 'app' ? { app: s.app, entry: s.entry } : { app: undefined, entry: undefined };
+    const run = runJson({ ...s.options, ...app, tests: s.tests, port: plan.boot.network?.guestPort ?? 0 }, { version: tree.version, tree: tree.key, ...(tree.package ? { package: tree.package } : {}) }, { asked: s.compressionPlan.asked, used: initramfs.compression });
     const output = await outputRecordOf(base, tool, run);
     await writeOutput(output, s.out);
     // Only a full search that got this far teaches the next run's first guess (a --candidates list searched only its own).
@@ -133,4 +135,16 @@ function medianTiming(timings: (BootTiming | undefined)[]): BootTiming | undefin
   const pick = (key: keyof BootTiming) => median(known.map((t) => t[key]).filter((v): v is number => v !== undefined));
   const [initMs, readyMs] = [pick('initMs'), pick('readyMs')];
   return { ...(initMs !== undefined ? { initMs } : {}), appMs: pick('appMs')!, ...(readyMs !== undefined ? { readyMs } : {}) };
+}
+
+/** The image beside the VM, for the report. */
+function imageReport(s: RunState): ImageReport {
+  const { unpacked, run } = s.image!;
+  const { source } = s.plan.pack;
+  return {
+    ref: source.kind === 'image' ? source.image : '', format: unpacked.format, platform: unpacked.platform, configDigest: unpacked.configDigest,
+    layersBytes: unpacked.sizes.layers, unpackedBytes: unpacked.sizes.unpacked, whole: source.kind === 'image' && source.whole,
+    run: { argv: run.argv, workingDir: run.workingDir, user: run.user.name ?? `${run.user.uid}:${run.user.gid}`, ...(s.plan.boot.network ? { port: s.plan.boot.network.guestPort } : {}) },
+    unhonoured: run.unhonoured, notes: [...unpacked.notes, ...run.notes],
+  };
 }

@@ -1,10 +1,12 @@
 // The stages before any kernel: inputs (checked up front), deps (the app's closure), initramfs (packed and compressed).
 import path from 'node:path';
-import { resolveApp } from '../../deps/index.js';
+import { resolveApp, resolveImageApp, wholeImageManifest, type Manifest } from '../../deps/index.js';
+import { defaultRun, imageFacts, openImage } from '../../image/index.js';
 import { hostStrace } from '../../deps/host-strace.js';
 import { packPlanned, planArchive } from '../../packager/initramfs.js';
 import { checkStrip } from '../../packager/strip.js';
 import { chooseInit } from '../../packager/init-kind.js';
+import { pickAccounts, type Accounts } from '../../packager/accounts.js';
 import { lockOut } from '../../output/lock.js';
 import { checkCandidateNames } from '../../search/candidates.js';
 import { compressInitramfs, planCompression } from '../../search/compression.js';
@@ -17,7 +19,7 @@ import { hostFacts } from '../../plan/host.js';
 import { makePlan } from '../../plan/plan.js';
 import type { OutLock } from '../../output/lock.js';
 import type { StageStep } from '../runner.js';
-import type { RunState } from '../state.js';
+import type { OpenedImage, RunState } from '../state.js';
 import { readModel } from './model.js';
 
 /** Every input checked before anything is built, then the out dir's lock (`held`, for the caller to release) and the kernel tree. */
@@ -29,7 +31,8 @@ export function inputsStage(held: { lock?: OutLock }): StageStep<RunState> {
       s.plan = makePlan(s.options, hostFacts());
       const { plan, options, emit } = s;
       const { profile } = plan.kernel;
-      ({ file: s.app, entry: s.entry } = await checkApp(plan.pack.app, plan.pack.entry));
+      const { source } = plan.pack;
+      if (source.kind === 'app') ({ file: s.app, entry: s.entry } = await checkApp(source.app, source.entry));
       s.tests = await checkTests(plan.test.tests);
       s.out = await checkOut(options.out);
       getStrategy(plan.search.strategy);
@@ -39,6 +42,7 @@ export function inputsStage(held: { lock?: OutLock }): StageStep<RunState> {
       if (plan.pack.strip) await checkStrip();
       s.compressionPlan = await planCompression(options);
       s.previous = plan.search.from ? await readPrevious(plan.search.from) : undefined;
+      if (source.kind === 'image') await openRunImage(s, source.image);
       s.work = path.join(s.out, '.work');
       held.lock = options.outLock ?? await lockOut(s.out, (message) => emit({ type: 'info', message }));
       s.scratch = held.lock.scratch;
@@ -58,17 +62,58 @@ export function inputsStage(held: { lock?: OutLock }): StageStep<RunState> {
   };
 }
 
+/**
+ * The image opened (inspected, then unpacked into the cache or found there), its default run taken
+ * with the flags over its fields, and the plan made again with it (its port, its program).
+ */
+async function openRunImage(s: RunState, ref: string): Promise<void> {
+  const { options, emit } = s;
+  const say = (message: string) => emit({ type: 'info', message });
+  const unpacked = await openImage(ref, { cacheRoot: s.plan.kernel.cache, say });
+  const files = await imageFacts(unpacked);
+  const run = defaultRun(unpacked.config.config, files, {
+    ...(options.appArgs.length ? { args: options.appArgs } : {}),
+    ...(options.env ? { env: Object.entries(options.env).map(([k, v]) => `${k}=${v}`) } : {}),
+    ...(options.user !== undefined ? { user: options.user } : {}),
+    ...(options.cwd !== undefined ? { workdir: options.cwd } : {}),
+  });
+  s.image = { unpacked, files, run };
+  s.plan = makePlan(options, hostFacts(), { run });
+  s.app = path.join(unpacked.rootfs, run.argv[0]!);
+  const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+  say(`image: ${unpacked.format}, ${unpacked.platform}, config ${unpacked.configDigest.slice(0, 19)}${unpacked.cached ? ' (unpacked before)' : ''}: ${mib(unpacked.sizes.layers)} of layers, ${mib(unpacked.sizes.unpacked)} unpacked`);
+  say(`image run: ${run.argv.join(' ')} as ${run.user.name ?? run.user.uid}:${run.user.gid} in ${run.workingDir}${s.plan.boot.network ? `, port ${s.plan.boot.network.guestPort}` : ', no network'}`);
+  for (const note of [...unpacked.notes, ...run.notes]) say(`image: ${note}`);
+  for (const field of run.unhonoured) emit({ type: 'warning', message: `image config ${field}` });
+}
+
 export const depsStage: StageStep<RunState> = {
   stage: 'deps',
-  message: (s) => `resolving the runtime closure of ${path.basename(s.app)}`,
+  message: (s) => `resolving the runtime closure of ${s.image ? `${s.image.run.argv[0]} in the image` : path.basename(s.app)}`,
   run: async (s) => {
     const { pack, test } = s.plan;
+    if (s.image) {
+      s.manifest = await imageManifest(s, s.image);
+      return;
+    }
     s.manifest = await resolveApp(s.app, {
       entry: s.entry, include: pack.include, exclude: pack.exclude, includePackages: pack.includePackages, outDir: s.out, keepSetuid: pack.keepSetuid,
       strace: pack.trace ? hostStrace({ ...pack, port: pack.network?.guestPort, testTimeoutMs: test.testTimeoutMs, signal: s.options.signal }, s.tests) : undefined,
     });
   },
 };
+
+/** The image's program and what it needs, found in the image (or, with --image-whole, every file of it). */
+async function imageManifest(s: RunState, image: OpenedImage): Promise<Manifest> {
+  const { pack, test } = s.plan;
+  const root = { rootfs: image.unpacked.rootfs, tree: image.files.tree };
+  if (pack.source.kind === 'image' && pack.source.whole) return wholeImageManifest(root, image.run.argv[0]!, pack.keepSetuid);
+  const port = pack.network?.guestPort ?? 0;
+  return resolveImageApp(root, image.run, {
+    include: pack.include, exclude: pack.exclude, includePackages: pack.includePackages, keepSetuid: pack.keepSetuid,
+    ...(pack.trace ? { trace: { run: image.run, probe: { command: s.tests, port }, seconds: Math.max(10, Math.round(test.testTimeoutMs / 1000)), signal: s.options.signal } } : {}),
+  });
+}
 
 export const initramfsStage: StageStep<RunState> = {
   stage: 'initramfs',
@@ -80,6 +125,7 @@ export const initramfsStage: StageStep<RunState> = {
     s.planned = await planArchive({
       manifest: s.manifest,
       init: { appGuestPath: s.manifest.app.guestPath, appArgs: pack.appArgs, network: pack.network, env: pack.env, cwd: pack.cwd, user: pack.user, kind: s.init.kind },
+      ...(s.image ? { accounts: imageAccounts(s.image, pack.user) } : {}),
     });
     const packed = await compressInitramfs(s.compressionPlan, packPlanned(s.planned), s.scratch, s.emit);
     s.initramfsSizes = packed.sizes;
@@ -87,3 +133,14 @@ export const initramfsStage: StageStep<RunState> = {
     s.otherInitramfs = packed.others;
   },
 };
+
+/**
+ * An image's guest gets the image's own accounts (its system ones, and its user), never the
+ * host's. A user the image names only by number gets a passwd line of its own.
+ */
+function imageAccounts(image: OpenedImage, user: string | undefined): Accounts {
+  const { uid, gid, home, name } = image.run.user;
+  const passwd = image.files.passwd ?? '';
+  const extra = user !== undefined && name === undefined ? `${user}:x:${uid}:${gid}::${home}:/sbin/nologin\n` : '';
+  return pickAccounts(`${passwd}${passwd && !passwd.endsWith('\n') ? '\n' : ''}${extra}`, image.files.group ?? '', user ? [user] : []);
+}
