@@ -7,7 +7,7 @@ import { attributePackages } from '../deps/packages.js';
 import type { Manifest, ManifestEntry } from '../deps/manifest.js';
 import { resolveApp } from '../deps/resolve.js';
 import { resolveImageApp, type ImageResolveOptions } from '../deps/resolve-image.js';
-import { defaultRun, imageFacts, openImage } from '../image/index.js';
+import { openImageRun } from '../image/index.js';
 import { findBusybox } from '../packager/busybox.js';
 import { chooseInit, parseInitChoice, type InitKind } from '../packager/init-kind.js';
 import type { InitSpec } from '../packager/init.js';
@@ -42,8 +42,8 @@ export async function depsCommand(argv: string[], io: CliIo): Promise<number> {
   await Promise.all(view.manifest.entries.map(async (e) => {
     if (e.kind === 'file' && e.hostPath) sizes.set(e.guestPath, (await stat(e.hostPath)).size);
   }));
-  // An image's files carry their packages from its own dpkg: the host's knows nothing of them.
-  const packages = values['no-packages'] ? new Map() : values.image ? imagePackages(view.manifest) : await attributePackages(view.manifest);
+  // An image's files carry their packages from its own dpkg (depsReport shows them): the host's knows nothing of them.
+  const packages = values['no-packages'] || values.image ? new Map() : await attributePackages(view.manifest);
   const report = depsReport(view.manifest, sizes, packages);
   const closure = values['no-packages'] || values.image ? undefined : await hostPackageClosure([...new Set([...packages.values()].flatMap((p) => p.package.split(', ')))]);
   if (values.json) {
@@ -69,12 +69,6 @@ async function rootfsView(manifest: Manifest, kind: InitKind): Promise<{ manifes
 
 /** The manifest of an image's program (its Entrypoint + Cmd), resolved inside the image. */
 async function imageManifest(ref: string, options: ImageResolveOptions): Promise<Manifest> {
-  const image = await openImage(ref);
-  const files = await imageFacts(image);
-  return resolveImageApp({ rootfs: image.rootfs, tree: files.tree }, defaultRun(image.config.config, files), options);
-}
-
-/** Each file's package as the image's dpkg told the analysis. */
-function imagePackages(manifest: Manifest): Map<string, { package: string }> {
-  return new Map(manifest.entries.filter((e) => e.package !== undefined).map((e) => [e.guestPath, { package: e.package! }]));
+  const { unpacked, files, run } = await openImageRun(ref);
+  return resolveImageApp({ rootfs: unpacked.rootfs, tree: files.tree }, run, options);
 }

@@ -1,6 +1,6 @@
 // Public surface of src/image: container images (docker save, OCI archive and layout) as unpacked trees and default runs.
-export { openImage, imageFacts } from './open.js';
-export type { OpenImageOptions } from './open.js';
+export { openImage, imageFacts, openImageRun } from './open.js';
+export type { OpenedImage, OpenImageOptions } from './open.js';
 export { inspectImage } from './inspect.js';
 export type { ImageFormat, ImageSource, InspectOptions } from './inspect.js';
 export { unpackImage } from './unpack.js';

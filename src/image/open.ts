@@ -4,7 +4,7 @@ import path from 'node:path';
 import { cacheRoot } from '../util/paths.js';
 import { inspectImage, type InspectOptions } from './inspect.js';
 import { lookupPath } from './lookup.js';
-import type { ImageFacts } from './run-config.js';
+import { defaultRun, type DefaultRun, type ImageFacts, type RunOverrides } from './run-config.js';
 import { readTree } from './tree.js';
 import { unpackImage, type UnpackedImage } from './unpack.js';
 
@@ -37,4 +37,18 @@ export async function imageFacts(image: UnpackedImage): Promise<ImageFacts> {
     return found?.entry?.type === 'file' ? readFile(path.join(image.rootfs, found.path), 'utf8') : undefined;
   };
   return { tree, passwd: await read('/etc/passwd'), group: await read('/etc/group') };
+}
+
+/** An image ready for a run: unpacked, its files read, and the run its config gives with the caller's overrides. */
+export interface OpenedImage {
+  unpacked: UnpackedImage;
+  files: ImageFacts;
+  run: DefaultRun;
+}
+
+/** openImage, imageFacts and defaultRun in one: what `minimize --image` and `deps --image` start from. */
+export async function openImageRun(ref: string, overrides: RunOverrides = {}, options: OpenImageOptions = {}): Promise<OpenedImage> {
+  const unpacked = await openImage(ref, options);
+  const files = await imageFacts(unpacked);
+  return { unpacked, files, run: defaultRun(unpacked.config.config, files, overrides) };
 }

@@ -132,9 +132,13 @@ export function makePlan(request: RunRequest, host: HostFacts, image?: ImageFact
   });
 }
 
+/** A bad setting of the request, refused before anything runs. */
+function usage(message: string): TinyxError {
+  return new TinyxError('TINYX_USAGE', message, { advice: 'See tinyx minimize --help.' });
+}
+
 /** Refuses a request with both or neither of an app and an image, or an app's flag given with an image. */
 function checkSource(options: Pick<AppOptions, 'app' | 'image' | 'entry' | 'imageWhole'>): void {
-  const usage = (message: string) => new TinyxError('TINYX_USAGE', message, { advice: 'See tinyx minimize --help.' });
   if ((options.app === undefined) === (options.image === undefined)) throw usage('minimize needs --app or --image (one of them).');
   if (options.image !== undefined && options.entry !== undefined) throw usage('--entry is for a directory --app; an image\'s program is its Entrypoint and Cmd (arguments after -- replace Cmd).');
   if (options.imageWhole && options.image === undefined) throw usage('--image-whole needs --image.');
@@ -143,7 +147,6 @@ function checkSource(options: Pick<AppOptions, 'app' | 'image' | 'entry' | 'imag
 /** Refuses a run's numeric and path settings out of range, before anything runs (the CLI passes flags through unchanged). */
 export function checkRequest(options: Pick<HarnessOptions, 'port' | 'testTimeoutMs' | 'bootTimeoutMs' | 'readyTimeoutMs'>
   & Pick<SearchOptions, 'finalRuns' | 'confirmFailures'> & Pick<ExecutionOptions, 'jobs' | 'workers'> & Pick<AppOptions, 'keepFiles'>): void {
-  const usage = (message: string) => new TinyxError('TINYX_USAGE', message, { advice: 'See tinyx minimize --help.' });
   for (const glob of options.keepFiles ?? []) {
     if (!glob.startsWith('/')) throw usage(`--keep-files takes a path in the VM, which is absolute, received "${glob}".`);
   }

@@ -5,7 +5,7 @@ import type { Compressed } from '../packager/compress.js';
 import type { InitramfsResult, PlannedArchive } from '../packager/initramfs.js';
 import type { InitDecision } from '../packager/init-kind.js';
 import type { RunPlan } from '../plan/plan.js';
-import type { DefaultRun, ImageFacts as ImageFiles, UnpackedImage } from '../image/index.js';
+import type { OpenedImage } from '../image/index.js';
 import type { SearchCandidate } from '../kconfig/candidate.js';
 import type { CandidatePlan } from '../search/candidates.js';
 import type { CompressionComparison, CompressionPlan } from '../search/compression.js';
@@ -22,12 +22,6 @@ import type { SeriesCollector } from '../search/series.js';
 import type { BootTiming, Verdict } from '../tester/verdict.js';
 import type { MinimizeOptions } from './options.js';
 import type { MinimizeResult } from './result.js';
-
-export interface OpenedImage {
-  unpacked: UnpackedImage;
-  files: ImageFiles;
-  run: DefaultRun;
-}
 
 /** The fields past the first group are set by the stage named above them; a stage reads only what an earlier one set. */
 export class RunState {

@@ -1,7 +1,7 @@
 // The stages before any kernel: inputs (checked up front), deps (the app's closure), initramfs (packed and compressed).
 import path from 'node:path';
 import { resolveApp, resolveImageApp, wholeImageManifest, type Manifest } from '../../deps/index.js';
-import { defaultRun, imageFacts, openImage } from '../../image/index.js';
+import { openImageRun, type OpenedImage } from '../../image/index.js';
 import { hostStrace } from '../../deps/host-strace.js';
 import { packPlanned, planArchive } from '../../packager/initramfs.js';
 import { checkStrip } from '../../packager/strip.js';
@@ -19,7 +19,7 @@ import { hostFacts } from '../../plan/host.js';
 import { makePlan } from '../../plan/plan.js';
 import type { OutLock } from '../../output/lock.js';
 import type { StageStep } from '../runner.js';
-import type { OpenedImage, RunState } from '../state.js';
+import type { RunState } from '../state.js';
 import { readModel } from './model.js';
 
 /** Every input checked before anything is built, then the out dir's lock (`held`, for the caller to release) and the kernel tree. */
@@ -69,15 +69,13 @@ export function inputsStage(held: { lock?: OutLock }): StageStep<RunState> {
 async function openRunImage(s: RunState, ref: string): Promise<void> {
   const { options, emit } = s;
   const say = (message: string) => emit({ type: 'info', message });
-  const unpacked = await openImage(ref, { cacheRoot: s.plan.kernel.cache, say });
-  const files = await imageFacts(unpacked);
-  const run = defaultRun(unpacked.config.config, files, {
+  s.image = await openImageRun(ref, {
     ...(options.appArgs.length ? { args: options.appArgs } : {}),
     ...(options.env ? { env: Object.entries(options.env).map(([k, v]) => `${k}=${v}`) } : {}),
     ...(options.user !== undefined ? { user: options.user } : {}),
     ...(options.cwd !== undefined ? { workdir: options.cwd } : {}),
-  });
-  s.image = { unpacked, files, run };
+  }, { cacheRoot: s.plan.kernel.cache, say });
+  const { unpacked, run } = s.image;
   s.plan = makePlan(options, hostFacts(), { run });
   s.app = path.join(unpacked.rootfs, run.argv[0]!);
   const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
