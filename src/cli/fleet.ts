@@ -1,5 +1,6 @@
 // `tinyx fleet run|check FLEET.yaml`: loads the fleet file, runs every app (or checks them), prints where the summary is.
 import path from 'node:path';
+import { DEFAULT_PORT } from '../plan/plan.js';
 import { TinyxError } from '../errors.js';
 import type { FlagValue } from '../fleet/reader.js';
 import { loadFleet } from '../fleet/load.js';
@@ -43,7 +44,7 @@ export async function fleetCommand(argv: string[], io: CliIo): Promise<number> {
   const plan = await loadFleet(file, { kernel: values['kernel-src'], execution, only });
   if (sub === 'check') {
     for (const { app, options } of plan.apps) {
-      io.stdout(`${app.name}: ${options.app} tested by ${options.tests}, port ${options.port}, profile ${options.profile.name}${options.kernelSrc ? `, kernel ${options.kernelSrc}` : ''}\n`);
+      io.stdout(`${app.name}: ${options.app ?? options.image} tested by ${options.tests}, port ${options.port ?? (options.image ? 'the image\'s' : DEFAULT_PORT)}, profile ${options.profile.name}${options.kernelSrc ? `, kernel ${options.kernelSrc}` : ''}\n`);
     }
     io.stdout(`${file}: ${plan.apps.length} app${plan.apps.length === 1 ? '' : 's'}, valid\n`);
     return 0;

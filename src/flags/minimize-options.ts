@@ -16,7 +16,7 @@ export type FlagOptions = Omit<MinimizeOptions, keyof RunOptions>;
 
 /** Reads minimize's flag values (and the app's arguments) into the options groups; a bad value is a TINYX_USAGE error. */
 export async function optionsFromFlags(values: FlagValues<typeof MINIMIZE_FLAGS>, appArgs: string[]): Promise<FlagOptions> {
-  if ((!values.app && !values.image) || !values.tests) throw new TinyxError('TINYX_USAGE', 'minimize needs --app (or --image) and --tests.', { advice: 'See tinyx minimize --help.' });
+  if ((!values.app && !values.image) || !values.tests) throw new TinyxError('TINYX_USAGE', 'minimize needs --app and --tests (or --image and --tests).', { advice: 'See tinyx minimize --help.' });
   const profile = await loadProfile(values.profile);
   const execution = await executionFromFlags(values);
   // Read in this order (a bad flag is reported before the ones after it), then handed over in the groups each stage takes.
