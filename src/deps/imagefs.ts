@@ -4,7 +4,8 @@ import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import type { Tree, TreeEntry } from '../image/tree.js';
 import type { FsNode, FsView } from './fsview.js';
-import { MAX_SYMLINKS, type PathLink, type PathWalk } from './hostfs.js';
+import type { PathLink, PathWalk } from './hostfs.js';
+import { walkTree } from '../image/lookup.js';
 
 /**
  * The view of the image unpacked at `rootfs` whose metadata index is `tree`. Every lookup goes by
@@ -43,39 +44,21 @@ function nodeOf(e: TreeEntry): FsNode {
   return { kind, mode: e.mode, uid: e.uid, gid: e.gid, ...(e.target !== undefined ? { target: e.target } : {}) };
 }
 
-/** As hostfs.ts's walkPath, over the image's index: undefined when a part is missing. */
+/**
+ * As hostfs.ts's walkPath, over the image's index: undefined when a part is missing. A path that
+ * climbs above the image's root is refused (TINYX_IMAGE_INVALID), as is a symlink loop.
+ */
 export function walkImage(tree: Tree, start: string): PathWalk | undefined {
-  const links: PathLink[] = [];
-  let pending = start.split('/');
-  let current = '/';
-  let via: PathLink | undefined;
-  while (pending.length > 0) {
-    const part = pending.shift() as string;
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (current === '/') throw escapes(start, via);
-      current = path.posix.dirname(current);
-      continue;
-    }
-    const next = path.posix.join(current, part);
-    const found = tree.get(next.slice(1));
-    if (!found) return undefined;
-    if (found.type === 'symlink') {
-      if (links.length >= MAX_SYMLINKS) {
-        throw new TinyxError('TINYX_SYMLINK_LOOP', `Too many levels of symbolic links resolving ${start} in the image (stuck at ${next})`, {
-          advice: 'Fix the symlink cycle in the image, or name the real file.',
-        });
-      }
-      via = { path: next, target: found.target ?? '' };
-      links.push(via);
-      pending = [...via.target.split('/'), ...pending];
-      if (via.target.startsWith('/')) current = '/';
-      continue;
-    }
-    if (pending.some((p) => p !== '' && p !== '.') && found.type !== 'directory') return undefined;
-    current = next;
+  const walk = walkTree(tree, start, false);
+  switch (walk.kind) {
+    case 'found': return { realPath: walk.realPath, links: dedupe(walk.links) };
+    case 'missing': return undefined;
+    case 'above': throw escapes(start, walk.via);
+    case 'loop':
+      throw new TinyxError('TINYX_SYMLINK_LOOP', `Too many levels of symbolic links resolving ${start} in the image (stuck at ${walk.at})`, {
+        advice: 'Fix the symlink cycle in the image, or name the real file.',
+      });
   }
-  return { realPath: current, links: dedupe(links) };
 }
 
 function dedupe(links: PathLink[]): PathLink[] {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Tree, TreeEntry } from './tree.js';
 
 /** As Linux's MAXSYMLINKS: more links than this on one path is a loop. */
-const MAX_HOPS = 40;
+export const MAX_HOPS = 40;
 
 export interface Found {
   /** The path with every symlink resolved, relative to the image root ("" for the root). */
@@ -12,38 +12,67 @@ export interface Found {
   entry?: TreeEntry;
 }
 
+/** A symlink met on the way: where it is (absolute, no symlink among its parents) and its target as written. */
+export interface TreeLink {
+  path: string;
+  target: string;
+}
+
+/** Where a walk ended: the absolute path with every symlink resolved, and the symlinks met, in order. */
+export type TreeWalk =
+  | { kind: 'found'; realPath: string; links: TreeLink[] }
+  | { kind: 'missing' }
+  /** Over MAX_HOPS symlinks: `at` is where it got stuck. */
+  | { kind: 'loop'; at: string }
+  /** A ".." at the root: `via`, the last symlink followed, if any. */
+  | { kind: 'above'; via?: TreeLink };
+
 /**
- * Pure: what the absolute path `p` names inside the image. Absolute symlink targets start again
- * at the image's root and ".." stops there, as they do for the guest; undefined when any part is
- * missing, or the links loop.
+ * Pure: the absolute path `start` walked through the image's index, one part at a time. Absolute
+ * symlink targets start again at the image's root; a part under something that is no directory is
+ * missing. With `stopAtRoot` a ".." at the root stays there, as the kernel does; without, it ends
+ * the walk as `above`.
  */
-export function lookupPath(tree: Tree, p: string): Found | undefined {
-  let rest = p.split('/');
-  const at: string[] = [];
-  let hops = 0;
-  let entry: TreeEntry | undefined;
-  while (rest.length > 0) {
-    const part = rest.shift()!;
+export function walkTree(tree: Tree, start: string, stopAtRoot: boolean): TreeWalk {
+  const links: TreeLink[] = [];
+  let pending = start.split('/');
+  let current = '/';
+  let via: TreeLink | undefined;
+  while (pending.length > 0) {
+    const part = pending.shift() as string;
     if (part === '' || part === '.') continue;
     if (part === '..') {
-      at.pop();
-      entry = at.length ? tree.get(at.join('/')) : undefined;
+      if (current === '/' && !stopAtRoot) return { kind: 'above', ...(via ? { via } : {}) };
+      current = path.posix.dirname(current);
       continue;
     }
-    if (at.length > 0 && entry?.type !== 'directory') return undefined;
-    const next = tree.get([...at, part].join('/'));
-    if (!next) return undefined;
-    if (next.type === 'symlink') {
-      if (++hops > MAX_HOPS) return undefined;
-      if (next.target!.startsWith('/')) at.length = 0;
-      entry = at.length ? tree.get(at.join('/')) : undefined;
-      rest = [...next.target!.split('/'), ...rest];
+    const next = path.posix.join(current, part);
+    const found = tree.get(next.slice(1));
+    if (!found) return { kind: 'missing' };
+    if (found.type === 'symlink') {
+      if (links.length >= MAX_HOPS) return { kind: 'loop', at: next };
+      via = { path: next, target: found.target ?? '' };
+      links.push(via);
+      pending = [...via.target.split('/'), ...pending];
+      if (via.target.startsWith('/')) current = '/';
       continue;
     }
-    at.push(part);
-    entry = next;
+    if (pending.some((p) => p !== '' && p !== '.') && found.type !== 'directory') return { kind: 'missing' };
+    current = next;
   }
-  return { path: at.join('/'), ...(entry ? { entry } : {}) };
+  return { kind: 'found', realPath: current, links };
+}
+
+/**
+ * Pure: what the absolute path `p` names inside the image, as the guest sees it: ".." stops at the
+ * root; undefined when any part is missing, or the links loop.
+ */
+export function lookupPath(tree: Tree, p: string): Found | undefined {
+  const walk = walkTree(tree, p, true);
+  if (walk.kind !== 'found') return undefined;
+  const rel = walk.realPath.slice(1);
+  const entry = rel ? tree.get(rel) : undefined;
+  return { path: rel, ...(entry ? { entry } : {}) };
 }
 
 /** Whether `p` is a regular file that someone may execute. */
