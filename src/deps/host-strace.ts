@@ -8,7 +8,8 @@ export interface HostRun {
   env?: Record<string, string>;
   cwd?: string;
   user?: string;
-  testTimeoutMs: number;
+  /** How long the app may run with the tests, in seconds. */
+  seconds: number;
   /** Stops the run (the probe and the app's processes). */
   signal?: AbortSignal;
 }
@@ -24,7 +25,7 @@ export function hostStrace(run: HostRun, tests: string): StraceOptions {
     env: run.env ?? {},
     cwd: run.cwd,
     user: run.user,
-    seconds: Math.max(10, Math.round(run.testTimeoutMs / 1000)),
+    seconds: run.seconds,
     probe: { command: tests, env: { ...process.env, TINYX_HOST: '127.0.0.1', TINYX_PORT: String(run.port ?? 0) } as Record<string, string> },
     signal: run.signal,
   };

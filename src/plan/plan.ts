@@ -39,6 +39,8 @@ export type PackPlan = Readonly<Omit<AppOptions, 'app' | 'entry' | 'image' | 'im
   strip: boolean;
   init: InitChoice;
   network?: GuestNetwork;
+  /** How long a --trace run of the app may last, in seconds: the tests' time limit, at least 10 s. */
+  traceSeconds: number;
 }>;
 
 /** Which kernel tree, where its builds are cached, the compression asked for (auto: the smallest initramfs). */
@@ -106,6 +108,7 @@ export function makePlan(request: RunRequest, host: HostFacts, image?: ImageFact
       source, ...how, include, exclude, includePackages, trace, keepSetuid,
       keepFiles: request.keepFiles ?? [], prune: request.prune !== false, strip: request.strip !== false, init: request.init ?? 'auto',
       ...(network ? { network } : {}),
+      traceSeconds: Math.max(10, Math.round((request.testTimeoutMs ?? DEFAULT_TIMEOUTS.testTimeoutMs) / 1000)),
     },
     kernel: { profile, kernelSrc: request.kernelSrc, cache: request.cache ?? host.cacheRoot, compression: request.compression ?? profile.packaging.compression },
     boot: {

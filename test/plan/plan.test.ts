@@ -31,6 +31,8 @@ describe('the run plan', () => {
     expect(plan.kernel).toMatchObject({ cache: '/cache/tinyx', compression: profile.packaging.compression });
     expect(plan.search).toMatchObject({ strategy: profile.search.strategy, cmdlineStrategy: profile.search.cmdlineStrategy, confirmFailures: 1, finalRuns: 3 });
     expect(plan.pack).toMatchObject({ prune: true, strip: true, init: 'auto', keepFiles: [] });
+    expect(plan.pack.traceSeconds).toBe(120);
+    expect(makePlan(request({ testTimeoutMs: 3_000 }), host).pack.traceSeconds).toBe(10);
     expect(plan.execution.jobs).toBe(1);
     expect(makePlan(request(), { ...host, cores: 8 }).execution.jobs).toBe(2);
 

@@ -89,27 +89,27 @@ export const depsStage: StageStep<RunState> = {
   stage: 'deps',
   message: (s) => `resolving the runtime closure of ${s.image ? `${s.image.run.argv[0]} in the image` : path.basename(s.app)}`,
   run: async (s) => {
-    const { pack, test } = s.plan;
+    const { pack } = s.plan;
     if (s.image) {
       s.manifest = await imageManifest(s, s.image);
       return;
     }
     s.manifest = await resolveApp(s.app, {
       entry: s.entry, include: pack.include, exclude: pack.exclude, includePackages: pack.includePackages, outDir: s.out, keepSetuid: pack.keepSetuid,
-      strace: pack.trace ? hostStrace({ ...pack, port: pack.network?.guestPort, testTimeoutMs: test.testTimeoutMs, signal: s.options.signal }, s.tests) : undefined,
+      strace: pack.trace ? hostStrace({ ...pack, port: pack.network?.guestPort, seconds: pack.traceSeconds, signal: s.options.signal }, s.tests) : undefined,
     });
   },
 };
 
 /** The image's program and what it needs, found in the image (or, with --image-whole, every file of it). */
 async function imageManifest(s: RunState, image: OpenedImage): Promise<Manifest> {
-  const { pack, test } = s.plan;
+  const { pack } = s.plan;
   const root = { rootfs: image.unpacked.rootfs, tree: image.files.tree };
   if (pack.source.kind === 'image' && pack.source.whole) return wholeImageManifest(root, image.run.argv[0]!, pack.keepSetuid);
   const port = pack.network?.guestPort ?? 0;
   return resolveImageApp(root, image.run, {
     include: pack.include, exclude: pack.exclude, includePackages: pack.includePackages, keepSetuid: pack.keepSetuid,
-    ...(pack.trace ? { trace: { run: image.run, probe: { command: s.tests, port }, seconds: Math.max(10, Math.round(test.testTimeoutMs / 1000)), signal: s.options.signal } } : {}),
+    ...(pack.trace ? { trace: { run: image.run, probe: { command: s.tests, port }, seconds: pack.traceSeconds, signal: s.options.signal } } : {}),
   });
 }
 
