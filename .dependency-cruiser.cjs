@@ -7,6 +7,8 @@
 //   compressors, and states the accelerator, machine and NIC the VM and the tester start with;
 // - kernel-trace sits above tester and below search: it boots a traced kernel with the tester and
 //   ranks the search's candidates for it, while search imports it to order them;
+// - syscalls reads what an app's binaries can call and which kernel options each syscall needs (from
+//   the kernel tree's own Makefiles, which kernel-trace parses), for the start config, the guess and the report;
 // - plan turns a run's request, its profile and the host's facts into what each stage takes; the
 //   stages below it take their own types, which the plan's slices fill;
 // - search is the search proper (strategies, evaluator, journal, rounds); output writes and reads an
@@ -24,6 +26,7 @@ const LAYERS = [
   ['vm'],
   ['tester'],
   ['kernel-trace'],
+  ['syscalls'],
   ['remote'],
   ['plan'],
   ['search'],
