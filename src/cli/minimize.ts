@@ -29,7 +29,7 @@ export async function minimizeCommand(argv: string[], io: CliIo): Promise<number
     const { output: { report } } = await minimize({ ...options, out, signal: io.signal, onEvent: progress.listener });
     progress.stop();
     io.stdout(`${path.join(out, 'report.md')}\n`);
-    io.stdout(`bzImage ${report.start.bzImageBytes} -> ${report.final.bzImageBytes} bytes, initramfs ${report.start.initramfsBytes === report.final.initramfsBytes ? report.start.initramfsBytes : `${report.start.initramfsBytes} -> ${report.final.initramfsBytes}`} bytes, options =y ${report.start.optionsEnabled} -> ${report.final.optionsEnabled}, ${report.builds} builds${report.oneAtATimeBuilds !== undefined ? ` (one-at-a-time: ${report.oneAtATimeBuilds})` : ''}, ${report.wallSeconds} s\n`);
+    io.stdout(`bzImage ${report.start.bzImageBytes !== undefined ? `${report.start.bzImageBytes} -> ` : ''}${report.final.bzImageBytes} bytes, initramfs ${report.start.initramfsBytes === report.final.initramfsBytes ? report.start.initramfsBytes : `${report.start.initramfsBytes} -> ${report.final.initramfsBytes}`} bytes, options =y ${report.start.optionsEnabled} -> ${report.final.optionsEnabled}, ${report.builds} builds${report.oneAtATimeBuilds !== undefined ? ` (one-at-a-time: ${report.oneAtATimeBuilds})` : ''}, ${report.wallSeconds} s\n`);
     io.stdout(`Results in ${out} (boot it with ${path.join(out, 'run.sh')})\n`);
     return 0;
   } finally {

@@ -72,7 +72,8 @@ export interface Report {
   evaluations: number;
   wallSeconds: number;
   stages: Record<string, number>;
-  start: SizeFigures;
+  /** The start config's figures; no bzImage when it was never built (the first guess passed). */
+  start: Omit<SizeFigures, 'bzImageBytes'> & { bzImageBytes?: number };
   final: SizeFigures;
   candidates: number;
   removed: string[];
@@ -173,7 +174,7 @@ function rootfsSection(r: Report): string[] {
 function reductionLines(d: RootfsReduction): string[] {
   const code = (names: string[]) => names.map((n) => `\`${n}\``).join(', ');
   return [
-    `### Left out and stripped by tests (${d.evaluations} boots of the start kernel, no build)`,
+    `### Left out and stripped by tests (${d.evaluations} boots of the first kernel that passed, no build)`,
     '',
     ...d.skipped.map((s) => `- Skipped: ${s}.`),
     `- Left out ${prunedLine(d)}, ${d.prunedBytes} bytes uncompressed${d.protectedFiles.length ? `; kept by --keep-files: ${code(d.protectedFiles)}` : ''}.`,
@@ -238,10 +239,11 @@ export function renderMarkdown(r: Report): string {
     '',
     '| | start | final |',
     '|---|---:|---:|',
-    `| bzImage | ${kb(r.start.bzImageBytes)} | ${kb(r.final.bzImageBytes)}${pct(r.start.bzImageBytes, r.final.bzImageBytes)} |`,
+    `| bzImage | ${r.start.bzImageBytes !== undefined ? kb(r.start.bzImageBytes) : 'not built'} | ${kb(r.final.bzImageBytes)}${r.start.bzImageBytes !== undefined ? pct(r.start.bzImageBytes, r.final.bzImageBytes) : ''} |`,
     `| initramfs (${r.initramfs.compression ?? 'gzip'}) | ${kb(r.start.initramfsBytes)} | ${kb(r.final.initramfsBytes)} |`,
     `| options =y | ${r.start.optionsEnabled} | ${r.final.optionsEnabled} |`,
     ...bootLines(r),
+    ...(r.start.bzImageBytes === undefined ? ['The start config was not built: the first guess passed first, so the app and its tests were shown to work on a smaller kernel without it.', ''] : []),
     `Boot command line: \`${r.cmdline}\`${r.cmdlineRemoved.length ? ` (removed: ${r.cmdlineRemoved.map((t) => `\`${t}\``).join(', ')})` : ''}.`,
     '',
     ...(r.image ? imageSection(r.image, r.final.bzImageBytes + r.final.initramfsBytes) : []),

@@ -1,4 +1,4 @@
-// The minimize pipeline, as a list of stages: inputs -> deps -> initramfs -> start config -> sanity -> rootfs -> candidates -> kernel search -> cmdline search -> verify -> memory -> compression -> output.
+// The minimize pipeline, as a list of stages: inputs -> deps -> initramfs -> start config -> candidates -> first guess -> sanity (when the guess fails) -> rootfs -> kernel search -> cmdline search -> verify -> memory -> compression -> output.
 import type { OutLock } from '../output/lock.js';
 import type { EventListener } from '../search/events.js';
 import { SeriesCollector } from '../search/series.js';
@@ -9,7 +9,8 @@ import { RunState } from './state.js';
 import { compressionStage, memoryStage, outputStage, verifyStage } from './stages/finish.js';
 import { depsStage, initramfsStage, inputsStage } from './stages/prepare.js';
 import { candidatesStage, cmdlineSearchStage, kernelSearchStage } from './stages/search.js';
-import { rootfsStage, sanityStage, startConfigStage } from './stages/start.js';
+import { firstGuessStage } from './stages/guess.js';
+import { earlySanityStage, rootfsStage, sanityStage, startConfigStage } from './stages/start.js';
 
 export type { MinimizeOptions } from './options.js';
 export type { MinimizeResult, StageTime } from './result.js';
@@ -18,8 +19,8 @@ export type { MinimizeResult, StageTime } from './result.js';
 function pipeline(held: { lock?: OutLock }): StageStep<RunState>[] {
   return [
     inputsStage(held), depsStage, initramfsStage,
-    startConfigStage, sanityStage, rootfsStage,
-    candidatesStage, kernelSearchStage, cmdlineSearchStage,
+    startConfigStage, earlySanityStage, candidatesStage, firstGuessStage, sanityStage, rootfsStage,
+    kernelSearchStage, cmdlineSearchStage,
     verifyStage, memoryStage, compressionStage, outputStage,
   ];
 }

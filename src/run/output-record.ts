@@ -24,7 +24,7 @@ export type FoundResult = Omit<MinimizeResult, 'output'>;
 export async function outputRecordOf(result: FoundResult, tool: KernelConfigTool, run: RunJson): Promise<OutputRecord> {
   const defconfig = await tool.savedefconfig(result.final.config);
   const sizes = {
-    startBzImage: (await stat(result.start.bzImage)).size,
+    startBzImage: result.start.bzImage ? (await stat(result.start.bzImage)).size : undefined,
     finalBzImage: (await stat(result.final.bzImage)).size,
   };
   const pkg = JSON.parse(await readFile(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
@@ -63,7 +63,7 @@ export interface RootfsFacts {
   closure?: PackageClosure;
 }
 
-export function makeReport(result: FoundResult, sizes: { startBzImage: number; finalBzImage: number }, version: string, facts: RootfsFacts = { packages: [] }): Report {
+export function makeReport(result: FoundResult, sizes: { startBzImage?: number; finalBzImage: number }, version: string, facts: RootfsFacts = { packages: [] }): Report {
   const { request, plan, kernel } = result;
   const { profile } = plan.kernel;
   const stages: Record<string, number> = {};
@@ -83,7 +83,7 @@ export function makeReport(result: FoundResult, sizes: { startBzImage: number; f
     evaluations: result.evaluations,
     wallSeconds: Math.round(result.wallSeconds),
     stages,
-    start: { bzImageBytes: sizes.startBzImage, initramfsBytes: result.rootfs?.initramfsBytes?.before ?? result.initramfs.bytes, optionsEnabled: enabledSymbols(result.start.config).length },
+    start: { ...(sizes.startBzImage !== undefined ? { bzImageBytes: sizes.startBzImage } : {}), initramfsBytes: result.rootfs?.initramfsBytes?.before ?? result.initramfs.bytes, optionsEnabled: enabledSymbols(result.start.config).length },
     final: { bzImageBytes: sizes.finalBzImage, initramfsBytes: result.initramfs.bytes, optionsEnabled: enabledSymbols(result.final.config).length },
     candidates: kernel.candidates.length,
     removed: kernel.removed,

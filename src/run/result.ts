@@ -43,7 +43,8 @@ export interface MinimizeResult {
   boot: { start?: BootTiming; final?: BootTiming };
   /** The accelerator the guests ran under (and run.sh uses). */
   accel: AccelDecision;
-  start: { config: DotConfig; verdict: Verdict; bzImage: string };
+  /** The start config; its verdict and kernel only when it was built (the first guess failed, or there was none, or a kernel trace ran). */
+  start: { config: DotConfig; verdict?: Verdict; bzImage?: string };
   final: { config: DotConfig; verdict: Verdict; bzImage: string; cmdline: string };
   kernel: KernelSearchResult;
   cmdlineRemoved: string[];

@@ -13,6 +13,7 @@ import type { KernelTree, SearchContext } from '../search/context.js';
 import type { Normalized } from '../search/evaluator.js';
 import type { EventListener } from '../search/events.js';
 import type { Guess } from '../search/guess.js';
+import type { GuessTrial } from '../search/try-guess.js';
 import type { KnowledgeRun } from '../search/knowledge.js';
 import type { MemorySearch } from '../search/memory.js';
 import type { KernelSearchResult } from '../search/phases.js';
@@ -58,9 +59,14 @@ export class RunState {
   // start-config (the context stays open until the run ends)
   context?: SearchContext;
   startConfig!: { config: Normalized['config'] };
-  // sanity
+  /** The start config, normalized; built only when the sanity stage runs. */
   start!: Normalized;
-  startVerdict!: Verdict;
+  // sanity (before the candidates with a kernel trace, which boots the start kernel; else only when the first guess fails or there is none)
+  startVerdict?: Verdict;
+  // first-guess
+  guessTrial?: GuessTrial;
+  /** The first kernel that passed: the first guess's, else the start config's. The rootfs stage boots it. */
+  reference!: { kind: 'guess' | 'start'; config: Normalized; verdict: Verdict };
   // rootfs
   rootfs?: RootfsReduction;
   // candidates

@@ -24,8 +24,8 @@ export interface SearchSeries {
   points: SeriesPoint[];
 }
 
-/** The stages whose verdicts are the kernel search's: the sanity check of the start config, then the search itself. */
-const SEARCH_STAGES: ReadonlySet<Stage> = new Set<Stage>(['sanity', 'kernel-search']);
+/** The stages whose verdicts are the kernel search's: the first guess, the sanity check of the start config, then the search itself. */
+const SEARCH_STAGES: ReadonlySet<Stage> = new Set<Stage>(['first-guess', 'sanity', 'kernel-search']);
 
 interface Pass extends Omit<SeriesPoint, 'seconds'> {
   at: number;

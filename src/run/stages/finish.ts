@@ -100,7 +100,7 @@ export const outputStage: StageStep<RunState> = {
     const bzImage = (hash: string) => path.join(workspace.artifactDir(hash), 'bzImage');
     const base = {
       request: requestOf(s.options), plan, ...(s.image ? { image: imageReport(s) } : {}), kernelVersion: tree.version, kernelTree: tree.key, kernelSource: tree.identity, accel: await s.ctx.accel(),
-      start: { config: start.config, verdict: s.startVerdict, bzImage: bzImage(start.hash) },
+      start: { config: start.config, ...(s.startVerdict ? { verdict: s.startVerdict, bzImage: bzImage(start.hash) } : {}) },
       final: { config: kernel.final.config, verdict: s.finalVerdict, bzImage: bzImage(kernel.final.hash), cmdline: s.cmdline.cmdline },
       kernel, cmdlineRemoved: s.cmdline.removed,
       initramfs: { file: initramfs.file, compression: initramfs.compression, bytes: initramfs.bytes, uncompressedBytes: initramfs.uncompressedBytes, entries: initramfs.entries, parts: initramfs.parts },
@@ -108,7 +108,7 @@ export const outputStage: StageStep<RunState> = {
       manifest: s.manifest, init: s.init, evaluations: evaluator.evaluations, builds: evaluator.builds, flaky: evaluator.flaky,
       wallSeconds: (Date.now() - s.began) / 1000, stages: clock.times(),
       workerEvents: s.ctx.poolEvents, oneAtATimeBuilds: s.oneAtATimeBuilds, memory: s.memory, compression: s.compression, rootfs: s.rootfs,
-      boot: { start: s.startVerdict.timing, final: s.finalTiming },
+      boot: { start: s.startVerdict?.timing, final: s.finalTiming },
     };
     // While the context is open: savedefconfig runs in the kconfig scratch dir that closing removes.
     const app = plan.pack.source.kind === 'app' ? { app: s.app, entry: s.entry } : { app: undefined, entry: undefined };

@@ -1,26 +1,18 @@
 // The search stages: candidates (read from the Kconfig model, ordered by a kernel trace if asked), kernel-search, cmdline-search.
 import path from 'node:path';
 import { formatDotConfig } from '../../kconfig/dotconfig.js';
-import type { RunPlan } from '../../plan/plan.js';
 import { harnessNeeds } from '../../profile/harness.js';
 import { planCandidates } from '../../search/candidates.js';
-import type { EventListener } from '../../search/events.js';
-import { stillEnabled } from '../../search/fixpoint.js';
-import { fromGuess, learnedGuess, type Guess } from '../../search/guess.js';
 import { kernelTraceOrder } from '../../search/kernel-trace-order.js';
-import { knowledgeFile, neededOptions, readKnowledge } from '../../search/knowledge.js';
+import { neededOptions } from '../../search/knowledge.js';
 import { oneAtATimeReference } from '../../search/model-oracle.js';
 import { searchCmdline, searchKernel } from '../../search/phases.js';
-import type { Previous } from '../../search/previous.js';
 import { writeFileAtomic } from '../../util/fsx.js';
 import type { StageStep } from '../runner.js';
 import type { RunState } from '../state.js';
+import { firstGuess, replanOf, scopeOf } from './guess.js';
 import { readModel } from './model.js';
 
-/** What decides the harness set besides the config: the guest's network and the run's compression. */
-function scopeOf(s: RunState) {
-  return { network: s.plan.search.network, compression: s.initramfs.compression };
-}
 
 export const candidatesStage: StageStep<RunState> = {
   stage: 'candidates',
@@ -63,8 +55,7 @@ export const kernelSearchStage: StageStep<RunState> = {
     s.kernel = await searchKernel({
       evaluator: s.ctx.evaluator, start: s.start, cmdline: plan.boot.cmdline, candidates: s.candidates, isNoop: s.candidatePlan.isNoop, strategy: plan.search.strategy,
       parallel: s.ctx.slots, signal: s.options.signal, emit, guess: s.guess, monotone: plan.search.assumeMonotone,
-      // Later rounds: the same plan on the config a round reached; a bounded list stays bounded.
-      replan: (config) => planCandidates(config, profile, model, { ...scope, only: stillEnabled(config, plan.search.candidates) }),
+      replan: replanOf(s),
     });
     // What a finished run teaches: each kept candidate that failed when removed (not the forced or growing ones).
     s.learned = { app: path.resolve(s.app), kernelVersion: s.ctx.source.version, finishedAt: new Date().toISOString(), needed: neededOptions(s.kernel.kept, s.kernel.noops, s.kernel.reasons) };
@@ -93,32 +84,3 @@ export const cmdlineSearchStage: StageStep<RunState> = {
       });
   },
 };
-
-/**
- * --from's result, else (unless --no-prior) what the profile's shipped prior and the finished
- * runs in the knowledge file needed; the run says which.
- */
-async function firstGuess(plan: RunPlan, previous: Previous | undefined, emit: EventListener): Promise<Guess | undefined> {
-  const { profile, cache } = plan.kernel;
-  const { noPrior, from: fromFlag } = plan.search;
-  if (noPrior && !previous) {
-    emit({ type: 'info', message: 'first guess: none (--no-prior)' });
-    return undefined;
-  }
-  const file = knowledgeFile(cache, profile.name);
-  const runs = noPrior ? [] : await readKnowledge(file, (message) => emit({ type: 'warning', message }));
-  const learned = noPrior ? undefined : learnedGuess(profile.search.prior, runs);
-  const from = [
-    ...(profile.search.prior.length ? [`the profile's search.prior (${profile.search.prior.map((p) => `${p.example}: ${p.needed.length}`).join(', ')})`] : []),
-    ...(runs.length ? [`${runs.length} finished run${runs.length === 1 ? '' : 's'} in ${file}`] : []),
-  ];
-  if (previous) {
-    // A tinyx result is evidence; any other .config only bounds the search.
-    if (!previous.isResult) emit({ type: 'info', message: `first guess: ${fromFlag} (a .config outside a tinyx out dir: what it keeps is searched by the strategy once it holds)` });
-    const guess = fromGuess(previous.config, fromFlag!, previous.isResult, learned);
-    if (guess.widen) emit({ type: 'info', message: `if --from's options fail: ${guess.widen.size} more that other runs needed are tried first, from ${from.join(' and ')}` });
-    return guess;
-  }
-  emit({ type: 'info', message: learned ? `first guess: ${learned.keep.size} options, from ${from.join(' and ')}` : 'first guess: none (no shipped prior, no finished runs of this profile yet)' });
-  return learned;
-}

@@ -1,4 +1,4 @@
-// The stages on the start kernel: start-config (the run context opens), sanity (it must pass), rootfs (files left out and stripped).
+// The stages around the start config: start-config (the run context opens), sanity (it must pass, when it is built), rootfs (files left out and stripped on the first kernel that passed).
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { TinyxError } from '../../errors.js';
@@ -23,18 +23,25 @@ export const startConfigStage: StageStep<RunState> = {
     for (const name of start.unmet) s.emit({ type: 'warning', message: `profile option ${name} did not stick in the start config` });
     if (journal.size > 0) s.emit({ type: 'info', message: `resuming: ${journal.size} verdicts in ${journal.file}` });
     s.startConfig = start;
+    s.start = await s.ctx.evaluator.normalize(start.config);
   },
 };
 
+/**
+ * The start config, built and booted: it must pass before anything is removed. It runs only when
+ * the first guess failed or there was none (a passing guess proves the app and the tests work on
+ * a smaller kernel, so the largest build of the run is never paid for), and before the candidates
+ * with a kernel trace, which boots the start kernel (`earlySanityStage`).
+ */
 export const sanityStage: StageStep<RunState> = {
   stage: 'sanity',
+  skip: (s) => s.reference !== undefined,
   message: () => 'building and booting the start config (it must pass before anything is removed)',
   run: async (s) => {
-    const { evaluator } = s.ctx;
-    s.start = await evaluator.normalize(s.startConfig.config);
-    s.startVerdict = await evaluator.evaluate(s.start, s.plan.boot.cmdline, 'start');
-    const v = s.startVerdict;
-    if (v.status !== 'pass') {
+    const v = await s.ctx.evaluator.evaluate(s.start, s.plan.boot.cmdline, 'start');
+    s.startVerdict = v;
+    if (v.status === 'pass') s.reference = { kind: 'start', config: s.start, verdict: v };
+    else {
       throw new TinyxError('TINYX_START_FAILS', `The tests fail on the unreduced VM (${v.status}: ${v.reason}); nothing was reduced.\n${v.consoleTail}`, {
         advice: `${s.init.kind === 'tinyx' ? 'The guest\'s init is tinyx\'s own: the guest has no shell and no BusyBox, so an app that runs shell commands or BusyBox applets fails there; try --init busybox. ' : ''}Check the app and the tests by hand. Logs: ${v.consoleLog ?? v.buildLog ?? s.work}`,
       });
@@ -42,10 +49,13 @@ export const sanityStage: StageStep<RunState> = {
   },
 };
 
+/** The sanity stage before the candidates: only with a kernel trace, which boots the start kernel to order them. */
+export const earlySanityStage: StageStep<RunState> = { ...sanityStage, skip: (s) => !s.plan.search.kernelTrace };
+
 export const rootfsStage: StageStep<RunState> = {
   stage: 'rootfs',
   skip: (s) => !s.plan.pack.prune && !s.plan.pack.strip,
-  message: () => 'leaving out the files the tests pass without and stripping the ELF files they pass without symbols (boots of the start kernel, no build)',
+  message: (s) => `leaving out the files the tests pass without and stripping the ELF files they pass without symbols (boots of the ${s.reference.kind === 'guess' ? 'first guess\'s' : 'start'} kernel, no build)`,
   run: async (s) => {
     const reduced = await reduceRunRootfs(s);
     let rootfs = reduced.report;
@@ -65,14 +75,15 @@ export const rootfsStage: StageStep<RunState> = {
 
 /**
  * The rootfs stage's search: each test packs the archive uncompressed (the kernel unpacks a plain
- * cpio whatever its RD_ options, and no compressor runs per boot) and boots it on the start kernel.
+ * cpio whatever its RD_ options, and no compressor runs per boot) and boots it on the first kernel
+ * that passed (the first guess's, else the start's).
  * A rootfs without something the init needs often never starts the app, so its boots get the
  * probes' shorter boot timeout (probeBootTimeoutMs).
  */
 async function reduceRunRootfs(s: RunState): Promise<ReducedRootfs> {
   const { evaluator, slots } = s.ctx;
   const { pack, search, boot } = s.plan;
-  const bootTimeoutMs = probeBootTimeoutMs(s.startVerdict.timing?.appMs);
+  const bootTimeoutMs = probeBootTimeoutMs(s.reference.verdict.timing?.appMs);
   let tried = 0;
   return reduceRootfs({
     planned: s.planned, appGuestPath: s.manifest.app.guestPath, keepFiles: [...pack.keepFiles], prune: pack.prune, strip: pack.strip,
@@ -83,7 +94,7 @@ async function reduceRunRootfs(s: RunState): Promise<ReducedRootfs> {
       const file = path.join(s.scratch, 'rootfs', `${String(++tried).padStart(4, '0')}.cpio`);
       await writeFileAtomic(file, archive.archive);
       try {
-        return (await evaluator.evaluate(s.start, boot.cmdline, label, { initramfs: { file, sha256: sha }, bootTimeoutMs })).status === 'pass';
+        return (await evaluator.evaluate(s.reference.config, boot.cmdline, label, { initramfs: { file, sha256: sha }, bootTimeoutMs })).status === 'pass';
       } finally {
         await rm(file, { force: true });
       }
