@@ -131,6 +131,8 @@ describe('straceInImage', () => {
     expect(manifest.entries.find((e) => e.guestPath === '/srv/spool')).toMatchObject({ kind: 'dir', mode: 0o1777 });
     expect(manifest.entries.find((e) => e.guestPath.startsWith('/srv/spool/made'))).toBeUndefined();
     expect(manifest.entries.filter((e) => e.hostPath !== undefined && !e.hostPath.startsWith(`${image.rootfs}/`))).toEqual([]);
+    expect(manifest.traced?.syscalls).toEqual(expect.arrayContaining(['execve', 'mkdir', 'wait4']));
+    expect((await resolveImageApp(image, { argv })).traced).toBeUndefined();
   }, 60_000);
 
   it('stops on abort: no process of the run (one that ignores SIGTERM) and no mount is left', async () => {

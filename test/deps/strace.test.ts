@@ -94,6 +94,10 @@ describe('straceApp and resolveApp({ strace })', () => {
     // the paths as before: the loader's libc, not the cache
     expect(traced.files).toContain('/lib/x86_64-linux-gnu/libc.so.6');
     expect(traced.files).not.toContain('/etc/ld.so.cache');
+
+    const manifest = await resolveApp(app, { strace: { seconds: 5 } });
+    expect(manifest.traced).toEqual({ syscalls: traced.syscalls, failedCalls: traced.failedCalls, families: traced.families });
+    expect((await resolveApp(app)).traced).toBeUndefined();
   });
 
   it('sees curl read openssl.cnf and locale data', async () => {
