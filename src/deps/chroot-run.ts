@@ -30,12 +30,12 @@ export const SETUP_FAILED = 125;
 /**
  * Runs in the new namespaces, as their first process: $1 the scratch dir (its `ns` sub-directory
  * empty), $2 the image root, $3 a working directory to create (image path, no symlink on it) or
- * "", $4 the strace log, $5 the strace expression, then the command to trace. Every mount is
+ * "", $4 the strace log, then the command to trace (every call of it, no signal). Every mount is
  * private to the namespace: it goes away with the namespace's last process, whatever ends it.
  */
 const SCRIPT = `
 m() { "$@" || { echo "tinyx: $* failed" >&2; exit ${SETUP_FAILED}; }; }
-dir=$1 image=$2 mkwd=$3 log=$4 calls=$5; shift 5
+dir=$1 image=$2 mkwd=$3 log=$4; shift 4
 ns=$dir/ns; root=$ns/root
 m "$MOUNT" -t tmpfs -o mode=0700 tinyx-trace "$ns"
 m mkdir "$ns/lower" "$ns/upper" "$ns/work" "$root"
@@ -54,7 +54,7 @@ dev null 1 3; dev zero 1 5; dev full 1 7; dev random 1 8; dev urandom 1 9; dev t
 for fd in fd:/proc/self/fd stdin:/proc/self/fd/0 stdout:/proc/self/fd/1 stderr:/proc/self/fd/2; do m ln -s "\${fd#*:}" "$root/dev/\${fd%%:*}"; done
 m "$MOUNT" -t tmpfs -o mode=1777,nosuid,nodev tinyx-tmp "$root/tmp"
 [ -z "$mkwd" ] || m mkdir -p "$root$mkwd"
-exec "$STRACE" -f -qq -e "trace=$calls" -o "$log" -- "$@"
+exec "$STRACE" -f -qq -e trace=all -e signal=none -o "$log" -- "$@"
 `;
 
 /**
@@ -64,11 +64,11 @@ exec "$STRACE" -f -qq -e "trace=$calls" -o "$log" -- "$@"
  * environment only) then unshare --root, which chroots into the overlay, enters the working
  * directory and drops to the image's user before running the program.
  */
-export function chrootCommand(tools: ChrootTools, run: ChrootRun, where: { dir: string; image: string; log: string; mkwd?: string; calls: string }): string[] {
+export function chrootCommand(tools: ChrootTools, run: ChrootRun, where: { dir: string; image: string; log: string; mkwd?: string }): string[] {
   const traced = [tools.env, '-i', ...run.env, tools.unshare, `--root=${where.dir}/ns/root`, `--wd=${run.workingDir}`, '--setgid', String(run.user.gid), '--setuid', String(run.user.uid), '--', ...run.argv];
   const script = `MOUNT=${quote(tools.mount)} MKNOD=${quote(tools.mknod)} STRACE=${quote(tools.strace)}\n${SCRIPT}`;
   return [tools.setpriv, '--pdeathsig', 'KILL', tools.unshare, '--mount', '--pid', '--kill-child', '--propagation', 'private', '--', tools.sh, '-c', script, 'tinyx-trace',
-    where.dir, where.image, where.mkwd ?? '', where.log, where.calls, ...traced];
+    where.dir, where.image, where.mkwd ?? '', where.log, ...traced];
 }
 
 /**

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import { chrootCommand, OWNERS_FILE, SETUP_FAILED, TOOL_NAMES, workDirToCreate, type ChrootRun, type ChrootTools } from './chroot-run.js';
 import type { Tree } from '../image/tree.js';
-import { firstOf, isWorthKeeping, parseStraceLog, TRACED_CALLS, writtenDirs, type StraceResult } from './strace.js';
+import { firstOf, isWorthKeeping, parseStraceLog, writtenDirs, type StraceResult } from './strace.js';
+import { joinResumed, parseStraceCalls } from './strace-calls.js';
 import { killGroupOnExit, stopGroup } from './traced-group.js';
 
 export interface ImageTraceOptions {
@@ -21,6 +22,8 @@ export interface ImageTraceOptions {
 
 /** The first successful chroot of the log: what comes after it happens inside the image. */
 const CHROOTED = /^\d+\s+chroot\("(?:[^"\\]|\\.)*"\)\s+=\s+0$/m;
+/** A successful execve: in the image, the first one starts the program (the calls before it are unshare's). */
+const EXECUTED = /^\d+\s+execve\(.*\)\s+=\s+0$/;
 
 /**
  * Run `run` (the image's program, environment, working directory and user) under strace, chrooted
@@ -53,7 +56,7 @@ export async function straceInImage(image: { rootfs: string; tree: Tree }, run: 
     await mkdir(path.join(dir, 'ns'));
     await writeFile(owners, ownersList(image.tree));
     const mkwd = workDirToCreate(image.tree, run.workingDir);
-    const [command, ...args] = chrootCommand(tools, run, { dir, image: image.rootfs, log, mkwd, calls: `chroot,${TRACED_CALLS}` });
+    const [command, ...args] = chrootCommand(tools, run, { dir, image: image.rootfs, log, mkwd });
     const traced = execa(command!, args, { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', detached: true });
     // setpriv leads a process group of its own (detached): unshare and the namespace's first process are in it.
     const undo = traced.pid === undefined ? () => undefined : killGroupOnExit(traced.pid);
@@ -69,7 +72,8 @@ export async function straceInImage(image: { rootfs: string; tree: Tree }, run: 
     }
     const stderr = String(result.stderr).trim();
     if (result.exitCode === SETUP_FAILED) throw failed(`the private root could not be set up: ${stderr}`, 'Run tinyx as root on a Linux kernel with overlayfs and mount namespaces, or drop --trace.');
-    const { opened, executed, probed, written } = parseStraceLog(afterChroot(await readFile(log, 'utf8').catch(() => '')));
+    const inImage = afterChroot(await readFile(log, 'utf8').catch(() => ''));
+    const { opened, executed, probed, written } = parseStraceLog(inImage);
     if (executed.length === 0) {
       throw failed(`${run.argv[0]} did not start in the image: ${stderr || `exit status ${result.exitCode}`}`, 'Allow ptrace for strace, check the image\'s program, user and working directory, or drop --trace.');
     }
@@ -77,6 +81,7 @@ export async function straceInImage(image: { rootfs: string; tree: Tree }, run: 
     return {
       files: [...new Set([...opened, ...executed, ...probed])].filter((f) => isWorthKeeping(f, appDir)).sort(),
       writtenDirs: writtenDirs(written, appDir),
+      ...parseStraceCalls(fromProgram(inImage)),
     };
   } finally {
     process.off('exit', removeOnExit);
@@ -101,6 +106,12 @@ async function runFor(traced: ResultPromise, options: ImageTraceOptions): Promis
 function afterChroot(log: string): string {
   const m = CHROOTED.exec(log);
   return m ? log.slice(m.index + m[0].length) : '';
+}
+
+/** The log's lines from the program's start on. */
+function fromProgram(log: string): string[] {
+  const lines = joinResumed(log);
+  return lines.slice(lines.findIndex((l) => EXECUTED.test(l)));
 }
 
 /** Each tool on this process's PATH, or a refusal naming the missing ones. */

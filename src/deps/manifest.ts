@@ -4,6 +4,7 @@ import { TinyxError } from '../errors.js';
 import type { PathLink } from './hostfs.js';
 import { isLeftOut, type LeftOut } from './leftout.js';
 import type { LdCacheRecord } from './ldcache-write.js';
+import type { TracedCalls } from './strace-calls.js';
 import { resolveParents } from './treepath.js';
 
 /** What a file is for, as the report's picture of the VM shows it: the app itself, or the libraries and runtime it runs on. */
@@ -38,6 +39,8 @@ export interface Manifest {
   ldCache?: LdCacheRecord[];
   /** Host paths of a directory app left out of the guest by default (leftout.ts), and why. */
   excluded?: LeftOut[];
+  /** The calls and socket families the --trace run saw the app use (absent: no trace ran). */
+  traced?: TracedCalls;
 }
 
 /** Collects entries; the first reason recorded for a path wins (its part too, unless a later one says it is the app's), parents are added as directories. */

@@ -9,6 +9,7 @@ import { fileOwner, type FsView } from './fsview.js';
 import { imageFs } from './imagefs.js';
 import { imageDpkg, type ImageDpkg } from './imagedpkg.js';
 import { straceInImage, type ImageTraceOptions } from './image-trace.js';
+import type { TracedCalls } from './strace-calls.js';
 import type { ChrootRun } from './chroot-run.js';
 import { addInterpreters } from './interpreters.js';
 import { parseLdCache, type LdCache } from './ldcache.js';
@@ -47,13 +48,15 @@ export async function resolveImageApp(image: ImageRoot, run: Pick<DefaultRun, 'a
   for (const arg of run.argv.slice(1)) await addArgumentFile(builder, arg, cache, fs);
   for (const spec of options.include ?? []) await addInclude(builder, spec, cache, undefined, fs);
   for (const pkg of options.includePackages ?? []) await addPackage(builder, pkg, cache, fs, db);
+  let calls: TracedCalls | undefined;
   if (options.trace) {
-    const traced = await straceInImage(image, options.trace.run, options.trace);
+    const { files, writtenDirs, ...traced } = await straceInImage(image, options.trace.run, options.trace);
     // A path the image lacks (the run created it) is left out; one that climbs out of it is refused, as everywhere.
-    for (const file of traced.files) if (file !== app.guestPath) await addTraced(builder, file, cache, fs);
-    for (const dir of traced.writtenDirs) await addTracedDir(builder, dir, fs);
+    for (const file of files) if (file !== app.guestPath) await addTraced(builder, file, cache, fs);
+    for (const dir of writtenDirs) await addTracedDir(builder, dir, fs);
+    calls = traced;
   }
-  const manifest = await attribute(applyExcludes(builder.build(app), options.exclude ?? []), fs, db);
+  const manifest = await attribute(applyExcludes({ ...builder.build(app), ...(calls ? { traced: calls } : {}) }, options.exclude ?? []), fs, db);
   return options.keepSetuid ? manifest : dropSetuid(manifest);
 }
 

@@ -18,6 +18,7 @@ import { addOwnPackageExtras, addPackage } from './pkgfiles.js';
 import { addPythonModules, isPython } from './python.js';
 import { parseShebang } from './shebang.js';
 import { straceApp, type StraceOptions } from './strace.js';
+import type { TracedCalls } from './strace-calls.js';
 
 export interface ResolveOptions {
   /** Guest directory for apps that live outside the system directories. Default /app. */
@@ -58,15 +59,17 @@ export async function resolveApp(appPath: string, options: ResolveOptions = {}):
   const app = await addApp(builder, appPath, options, cache);
   for (const spec of options.include ?? []) await addInclude(builder, spec, cache);
   for (const pkg of options.includePackages ?? []) await addPackage(builder, pkg, cache);
+  let calls: TracedCalls | undefined;
   if (options.strace) {
     const appReal = (await walkPath(app.hostPath))?.realPath;
-    const traced = await straceApp(app.hostPath, options.strace);
-    for (const file of traced.files) {
+    const { files, writtenDirs, ...traced } = await straceApp(app.hostPath, options.strace);
+    for (const file of files) {
       if (file !== app.hostPath && file !== appReal) await addTraced(builder, file, cache);
     }
-    for (const dir of traced.writtenDirs) await addTracedDir(builder, dir);
+    for (const dir of writtenDirs) await addTracedDir(builder, dir);
+    calls = traced;
   }
-  const manifest = applyExcludes(builder.build(app), options.exclude ?? []);
+  const manifest = applyExcludes({ ...builder.build(app), ...(calls ? { traced: calls } : {}) }, options.exclude ?? []);
   return options.keepSetuid ? manifest : dropSetuid(manifest);
 }
 

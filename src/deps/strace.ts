@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TinyxError } from '../errors.js';
 import { GUEST_PATH } from './interpreters.js';
+import { joinResumed, parseStraceCalls, type TracedCalls } from './strace-calls.js';
 import { killGroupOnExit, stopGroup } from './traced-group.js';
 
 export interface StraceOptions {
@@ -28,7 +29,8 @@ export interface StraceOptions {
   signal?: AbortSignal;
 }
 
-export interface StraceResult {
+/** What the app used: the paths worth keeping, and every call it made (see strace-calls.ts). */
+export interface StraceResult extends TracedCalls {
   /** Paths the app read, ran or checked, worth putting in the guest; sorted. */
   files: string[];
   /** Directories the app created files in (logs, pid files, state), sorted. */
@@ -44,8 +46,8 @@ const SKIP_FILES = new Set(['/etc/ld.so.cache', '/etc/passwd', '/etc/group', '/e
 
 /** Syscalls whose success shows the app depends on a path existing (found by stat, not opened). */
 const PROBES = 'stat,lstat,newfstatat,statx,access,faccessat,faccessat2,readlink,readlinkat';
-/** The syscalls a trace records. */
-export const TRACED_CALLS = `open,openat,execve,chdir,${PROBES}`;
+/** Every call the app makes (the paths are read off the file calls among them), no signal. */
+const STRACE_FILTER = ['-e', 'trace=all', '-e', 'signal=none'];
 const CALL = /^(?:(\d+)\s+)?([a-z0-9_]+)\((?:AT_FDCWD, )?"((?:[^"\\]|\\.)*)"(.*)\)\s+=\s+(-?\d+)/;
 
 export interface StraceFindings {
@@ -59,7 +61,8 @@ export interface StraceFindings {
 }
 
 /**
- * Pure: paths from an `strace -f` log, by how the app used them; failures dropped. Relative paths
+ * Pure: paths from an `strace -f` log, by how the app used them; failures dropped. A call strace
+ * split in two (another process's lines between) counts where it ended. Relative paths
  * are resolved against the process's directory, followed through chdir (a process not seen
  * changing directory is taken to have inherited the last one, as forked workers do).
  */
@@ -68,7 +71,7 @@ export function parseStraceLog(text: string, cwd = '/'): StraceFindings {
   const probes = new Set(PROBES.split(','));
   const cwdOf = new Map<string, string>();
   let lastCwd = cwd;
-  for (const line of text.split('\n')) {
+  for (const line of joinResumed(text)) {
     const m = CALL.exec(line);
     if (!m || Number(m[5]) < 0) continue;
     const [pid, call, raw, rest] = [m[1] ?? '', m[2] as string, m[3] as string, m[4] as string];
@@ -111,7 +114,7 @@ export async function straceApp(app: string, options: StraceOptions = {}): Promi
     // A working directory the guest creates at boot may not exist here: run in a scratch one.
     const cwd = options.cwd && (await isDirectory(options.cwd)) ? options.cwd : options.cwd ? dir : undefined;
     const env = options.env ? { PATH: GUEST_PATH, HOME: '/', ...options.env } : undefined;
-    const traced = execa('strace', ['-f', '-qq', ...user, '-e', `trace=${TRACED_CALLS}`, '-o', log, '--', app, ...(options.args ?? [])], {
+    const traced = execa('strace', ['-f', '-qq', ...user, ...STRACE_FILTER, '-o', log, '--', app, ...(options.args ?? [])], {
       reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', detached: true, cwd, ...(env ? { env, extendEnv: false } : {}),
     });
     // strace leads a process group of its own (detached): the app and all it forks are in it.
@@ -135,11 +138,13 @@ export async function straceApp(app: string, options: StraceOptions = {}): Promi
         advice: 'Install strace (`apt-get install strace`) and allow ptrace, or drop --trace.',
       });
     }
-    const { opened, executed, probed, written } = parseStraceLog(await readFile(log, 'utf8').catch(() => ''), cwd ?? process.cwd());
+    const text = await readFile(log, 'utf8').catch(() => '');
+    const { opened, executed, probed, written } = parseStraceLog(text, cwd ?? process.cwd());
     const appDir = path.dirname(path.resolve(app));
     return {
       files: [...new Set([...opened, ...executed, ...probed])].filter((f) => isWorthKeeping(f, appDir)).sort(),
       writtenDirs: writtenDirs(written, appDir),
+      ...parseStraceCalls(joinResumed(text)),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

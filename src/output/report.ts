@@ -1,4 +1,5 @@
 // The run report's shape (report.json, stable keys) and its prose (report.md).
+import type { TracedCalls } from '../deps/strace-calls.js';
 import type { PartBytes } from '../packager/parts.js';
 import type { Compression } from '../packager/compress.js';
 import type { CompressionComparison } from '../search/compression.js';
@@ -26,6 +27,8 @@ export interface RootfsFigures {
   packageClosure?: { packages: string[]; installedBytes: number; unresolved: string[]; rules: string };
   /** Guest paths the --trace run added beyond the static closure. */
   traceAdded: string[];
+  /** The calls and socket families the --trace run saw the app use (absent without --trace). */
+  traced?: TracedCalls;
   /** Host paths of a directory app left out (VCS data, secrets, editor debris, tinyx output), and why (absent before tinyx left them out). */
   excluded?: Array<{ path: string; why: string }>;
   /** How the app is started. */

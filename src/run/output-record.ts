@@ -115,6 +115,7 @@ export function makeReport(result: FoundResult, sizes: { startBzImage?: number; 
         packageClosure: { packages: facts.closure.packages, installedBytes: facts.closure.installedBytes, unresolved: facts.closure.unresolved, rules: CLOSURE_RULES },
       } : {}),
       traceAdded: result.manifest.entries.filter((e) => e.reason.includes('at run time (strace)')).map((e) => e.guestPath),
+      ...(result.manifest.traced ? { traced: result.manifest.traced } : {}),
       excluded: result.manifest.excluded ?? [],
       ...(request.user ? { user: request.user } : {}),
       ...(request.cwd ? { cwd: request.cwd } : {}),

@@ -80,6 +80,8 @@ describe('straceInImage', () => {
     expect(traced.files).toContain(IMAGE_ONLY_PAGE);
     expect(existsSync(IMAGE_ONLY_PAGE)).toBe(false);
     expect(traced.files).toContain('/bin/httpd');
+    expect(traced.syscalls).toEqual(expect.arrayContaining(['accept', 'bind', 'listen', 'socket']));
+    expect(traced.families.filter((f) => f.startsWith('AF_INET'))).not.toEqual([]);
     // Every path is the image's: none of the host programs that set up the run.
     expect(traced.files.filter((f) => !lookupPath(image.tree, f))).toEqual([]);
     expect(await running(marker)).toEqual([]);
@@ -93,6 +95,17 @@ describe('straceInImage', () => {
     expect(traced.files).toContain('/etc/data.txt');
     expect(traced.files).not.toContain('/etc/secret');
     expect(traced.files).toContain('/srv/work');
+  }, 60_000);
+
+  it('names the calls of the program and what it forks from the program\'s start on, none of the run\'s set-up (chroot, working directory, groups)', async () => {
+    const traced = await straceInImage(image, { ...run, argv: ['/bin/sh', '-c', '/bin/busybox cat /etc/data.txt /etc/none; /bin/busybox true'] });
+    expect(run.user.uid).toBe(1000);
+    expect(traced.syscalls).toEqual(expect.arrayContaining(['execve', 'wait4', 'exit_group']));
+    // unshare's chroot, chdir and setgroups come before the program (busybox then drops to its user again itself: setgid, setuid)
+    expect(traced.syscalls.filter((c) => ['chroot', 'chdir', 'setgroups', 'unshare', 'mount'].includes(c))).toEqual([]);
+    expect(traced.syscalls).toEqual(expect.arrayContaining(['setgid', 'setuid']));
+    expect(traced.failedCalls.filter((f) => f.endsWith(': ENOENT'))).not.toEqual([]);
+    expect(traced.families).toEqual([]);
   }, 60_000);
 
   it('gives the private root the image\'s owners: its user writes where the image lets it (the unpacked tree is root\'s)', async () => {
@@ -118,6 +131,8 @@ describe('straceInImage', () => {
     expect(manifest.entries.find((e) => e.guestPath === '/srv/spool')).toMatchObject({ kind: 'dir', mode: 0o1777 });
     expect(manifest.entries.find((e) => e.guestPath.startsWith('/srv/spool/made'))).toBeUndefined();
     expect(manifest.entries.filter((e) => e.hostPath !== undefined && !e.hostPath.startsWith(`${image.rootfs}/`))).toEqual([]);
+    expect(manifest.traced?.syscalls).toEqual(expect.arrayContaining(['execve', 'mkdir', 'wait4']));
+    expect((await resolveImageApp(image, { argv })).traced).toBeUndefined();
   }, 60_000);
 
   it('stops on abort: no process of the run (one that ignores SIGTERM) and no mount is left', async () => {

@@ -58,6 +58,18 @@ describe('parseStraceLog', () => {
     });
   });
 
+  it('finds a path in a call strace split in two, another process\'s lines between (resolved in that process\'s directory)', () => {
+    const log = [
+      '20 chdir("/srv") = 0',
+      '20 openat(AT_FDCWD, "conf/a.conf", O_RDONLY|O_CLOEXEC <unfinished ...>',
+      '21 chdir("/other") = 0',
+      '21 epoll_wait(4,  <unfinished ...>',
+      '20 <... openat resumed>) = 3',
+      '21 <... epoll_wait resumed>[], 16, 100) = 0',
+    ].join('\n');
+    expect(parseStraceLog(log).opened).toEqual(['/srv/conf/a.conf']);
+  });
+
   it('keeps the directories of written files, except those the guest mounts itself', () => {
     expect(writtenDirs(['/var/log/lighttpd/error.log', '/var/log/lighttpd/access.log', '/run/app.pid', '/tmp/x/y', '/proc/self/attr', '/srv/data/db'])).toEqual(['/srv/data', '/var/log/lighttpd']);
   });
@@ -70,6 +82,24 @@ describe('parseStraceLog', () => {
 });
 
 describe('straceApp and resolveApp({ strace })', () => {
+  it('names every call of the app and its forked worker, the failed ones with their errno, and its socket families', async () => {
+    const app = path.join(tmp.dir, 'syscalls');
+    await gcc(['-o', app, 'syscalls.c'], tmp.dir);
+    const traced = await straceApp(app, { seconds: 5 });
+    expect(traced.syscalls).toEqual(expect.arrayContaining(['epoll_create1', 'eventfd2', 'socket', 'socketpair', 'tuxcall', 'clone', 'wait4', 'getppid', 'exit_group']));
+    expect(traced.syscalls).toEqual([...new Set(traced.syscalls)].sort());
+    expect(traced.failedCalls).toContain('tuxcall: ENOSYS');
+    expect(traced.failedCalls.every((f) => /^[a-z0-9_]+: E[A-Z0-9]+$/.test(f))).toBe(true);
+    expect(traced.families).toEqual(['AF_INET6', 'AF_UNIX']);
+    // the paths as before: the loader's libc, not the cache
+    expect(traced.files).toContain('/lib/x86_64-linux-gnu/libc.so.6');
+    expect(traced.files).not.toContain('/etc/ld.so.cache');
+
+    const manifest = await resolveApp(app, { strace: { seconds: 5 } });
+    expect(manifest.traced).toEqual({ syscalls: traced.syscalls, failedCalls: traced.failedCalls, families: traced.families });
+    expect((await resolveApp(app)).traced).toBeUndefined();
+  });
+
   it('sees curl read openssl.cnf and locale data', async () => {
     const { files } = await straceApp('/usr/bin/curl', { args: ['-s', 'http://127.0.0.1:1/'], seconds: 5 });
     expect(files).toEqual(expect.arrayContaining(['/usr/lib/ssl/openssl.cnf', '/lib/x86_64-linux-gnu/libcurl.so.4']));

@@ -95,6 +95,21 @@ describe('makeReport', () => {
   });
 });
 
+describe('makeReport and --trace', () => {
+  it('carries the calls and socket families a --trace run saw into report.json (rootfs.traced); without a trace there is none', async () => {
+    const tmp = await tempDir('tinyx-report-');
+    try {
+      const result = await fakeResult(tmp.dir);
+      const traced = { syscalls: ['epoll_wait', 'socket', 'tuxcall'], failedCalls: ['tuxcall: ENOSYS'], families: ['AF_INET6'] };
+      const report = makeReport({ ...result, manifest: { ...result.manifest, traced } }, { startBzImage: 6, finalBzImage: 5 }, '0.0.0');
+      expect(JSON.parse(JSON.stringify(report)).rootfs.traced).toEqual(traced);
+      expect(makeReport(result, { startBzImage: 6, finalBzImage: 5 }, '0.0.0').rootfs).not.toHaveProperty('traced');
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+});
+
 /** A finished run's result with small stand-in files (no kernel was built for it). */
 async function fakeResult(dir: string): Promise<FoundResult> {
   const profile = await loadProfile();
