@@ -53,17 +53,21 @@ export interface TinyxErrorOptions {
   /** What the user can do about it, printed under the message. */
   advice?: string;
   cause?: unknown;
+  /** Facts a program reading the error may branch on (TINYX_START_FAILS: `kind`, what the start VM's console showed). */
+  details?: Readonly<Record<string, string>>;
 }
 
 export class TinyxError extends Error {
   readonly code: TinyxErrorCode;
   readonly advice?: string;
+  readonly details?: Readonly<Record<string, string>>;
 
   constructor(code: TinyxErrorCode, message: string, options: TinyxErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TinyxError';
     this.code = code;
     this.advice = options.advice;
+    this.details = options.details;
   }
 }
 

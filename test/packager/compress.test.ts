@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTinyxError } from '../../src/errors.js';
 import {
   availableCompressions, checkCompressionTools, compressArchive, COMPRESSIONS, COMPRESSORS, initramfsFileName, KERNEL_COMPRESSION_MEMBERS,
-  parseCompression, parseCompressionList, smallest, withCompression,
+  parseCompression, parseCompressionList, smallest, withCompression, XZ_DICT_MAX_BYTES,
 } from '../../src/packager/compress.js';
 import { encodeCpio } from '../../src/packager/cpio.js';
 
@@ -83,6 +83,19 @@ describe('compressArchive', () => {
     const dictBytes = Number(dict![1]) * (dict![2] === 'MiB' ? 1 << 20 : 1 << 10);
     expect(dictBytes).toBeGreaterThanOrEqual(cpio.length);
     expect(dictBytes).toBeLessThanOrEqual(2 * cpio.length);
+  });
+
+  it('xz: a large archive names a dictionary of at most XZ_DICT_MAX_BYTES (4 MiB), what the guest\'s kernel allocates to unpack it', async () => {
+    const large = encodeCpio([{ path: 'big', kind: 'file', mode: 0o644, uid: 0, gid: 0, data: Buffer.alloc(6 << 20, 'tinyx ') }]);
+    const file = path.join(dir, 'large.xz');
+    await writeFile(file, await compressArchive(large, 'xz'));
+    // --robot: the stream line's check, and the block line's memory to decode it and its filter chain.
+    const lines = (await execa('xz', ['--robot', '--list', '-vv', file])).stdout.split('\n').map((l) => l.split('\t'));
+    expect(lines.find((l) => l[0] === 'stream')?.[8]).toBe('CRC32');
+    const block = lines.find((l) => l[0] === 'block')!;
+    expect(block.at(-1)).toBe('--lzma2=dict=4MiB');
+    expect(XZ_DICT_MAX_BYTES).toBe(4 << 20);
+    expect(Number(block.at(-2))).toBeLessThan(XZ_DICT_MAX_BYTES + (1 << 20));
   });
 
   it('xz: the smaller dictionary compresses exactly as well as plain `xz -9e --check=crc32`', async () => {

@@ -1,7 +1,6 @@
 // The stages around the start config: start-config (the run context opens), sanity (it must pass, when it is built), rootfs (files left out and stripped on the first kernel that passed).
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { TinyxError } from '../../errors.js';
 import { packPlanned } from '../../packager/initramfs.js';
 import { probeBootTimeoutMs } from '../../plan/timeouts.js';
 import { makeStartConfig } from '../../profile/start-config.js';
@@ -11,6 +10,7 @@ import { prunedLine, reduceRootfs, type ReducedRootfs, type RootfsReduction } fr
 import { writeFileAtomic } from '../../util/fsx.js';
 import { sha256 } from '../../util/hash.js';
 import type { StageStep } from '../runner.js';
+import { startFailsError } from './start-fails.js';
 import type { RunState } from '../state.js';
 
 export const startConfigStage: StageStep<RunState> = {
@@ -42,9 +42,8 @@ export const sanityStage: StageStep<RunState> = {
     s.startVerdict = v;
     if (v.status === 'pass') s.reference = { kind: 'start', config: s.start, verdict: v };
     else {
-      throw new TinyxError('TINYX_START_FAILS', `The tests fail on the unreduced VM (${v.status}: ${v.reason}); nothing was reduced.\n${v.consoleTail}`, {
-        advice: `${s.init.kind === 'tinyx' ? 'The guest\'s init is tinyx\'s own: the guest has no shell and no BusyBox, so an app that runs shell commands or BusyBox applets fails there; try --init busybox. ' : ''}Check the app and the tests by hand. Logs: ${v.consoleLog ?? v.buildLog ?? s.work}`,
-      });
+      const { compression, bytes, uncompressedBytes } = s.initramfs;
+      throw await startFailsError(v, { initKind: s.init.kind, memory: s.plan.boot.qemu.memory, initramfs: { compression, bytes, uncompressedBytes } }, s.work);
     }
   },
 };
