@@ -32,8 +32,8 @@ async function run(options: { guess?: Guess; kernelTrace?: boolean; startFails?:
   };
   const plan = kernel.plan(start.config);
   const s = {
-    plan: { boot: { cmdline: '' }, search: { kernelTrace: options.kernelTrace ?? false }, kernel: { profile: await loadProfile() } },
-    context: { evaluator }, initramfs: { compression: 'gzip' }, init: { kind: 'busybox' }, work: '/nonexistent',
+    plan: { boot: { cmdline: '', qemu: { memory: '256M' } }, search: { kernelTrace: options.kernelTrace ?? false }, kernel: { profile: await loadProfile() } },
+    context: { evaluator }, initramfs: { compression: 'gzip', bytes: 1, uncompressedBytes: 1 }, init: { kind: 'busybox' }, work: '/nonexistent',
     start, candidates: plan.candidates, candidatePlan: plan, guess: options.guess, emit: (e: MinimizeEvent) => events.push(e),
     get ctx() { return this.context; },
   } as unknown as RunState;
