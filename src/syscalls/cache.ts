@@ -9,6 +9,7 @@ const FORMAT = 1;
 
 interface Stored {
   format: number;
+  /** The tree, for a reader of the file (its name is a hash of it). */
   dir: string;
   /** Files the map was read from, relative to the tree. */
   files: string[];
@@ -39,7 +40,7 @@ export async function loadCached(cacheDir: string, dir: string): Promise<Syscall
   } catch {
     return undefined;
   }
-  if (stored.format !== FORMAT || stored.dir !== dir || stored.identity !== (await filesIdentity(dir, stored.files))) return undefined;
+  if (stored.format !== FORMAT || stored.identity !== (await filesIdentity(dir, stored.files))) return undefined;
   return { byName: new Map(stored.byName), numbers: new Map(stored.numbers) };
 }
 

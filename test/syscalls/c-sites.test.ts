@@ -37,7 +37,10 @@ describe('scanC', () => {
       '#else', 'SYSCALL_DEFINE0(rest)', '#endif',
       '#if defined(CONFIG_A) || defined(CONFIG_B)', 'SYSCALL_DEFINE0(a_or_b)', '#else', 'SYSCALL_DEFINE0(neither)', '#endif',
       '#if !defined(CONFIG_A) || !defined(CONFIG_B)', 'SYSCALL_DEFINE0(not_both)', '#else', 'SYSCALL_DEFINE0(both)', '#endif',
-    ])).toEqual({ b1: ['CLONE_BACKWARDS'], b2: ['CLONE_BACKWARDS2'], not_x: [], rest: ['X'], a_or_b: [], neither: [], not_both: [], both: ['A', 'B'] });
+      '#ifndef CONFIG_C', 'SYSCALL_DEFINE0(not_c)', '#elif defined(CONFIG_D)', 'SYSCALL_DEFINE0(c_and_d)', '#endif',
+    ])).toEqual({
+      b1: ['CLONE_BACKWARDS'], b2: ['CLONE_BACKWARDS2'], not_x: [], rest: ['X'], a_or_b: [], neither: [], not_both: [], both: ['A', 'B'], not_c: [], c_and_d: ['C', 'D'],
+    });
   });
 
   it('nests blocks and pops them on #endif; __ARCH_WANT_ and other macros are not options', () => {

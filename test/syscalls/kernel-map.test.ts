@@ -21,7 +21,7 @@ function gates(map: SyscallMap, names: string[]): Record<string, [string[], bool
 describe('readSyscallMap on a fixture tree', () => {
   it('takes the Makefile chain (an #include of a .c file too), the #if blocks and sys_ni.c; drops stubs and files no rule builds', async () => {
     const map = await readSyscallMap(FIXTURE);
-    expect(gates(map, ['futex', 'socket', 'membarrier', 'ioperm', 'getpid', 'read', 'brk', 'arch_prctl'])).toEqual({
+    expect(gates(map, ['futex', 'socket', 'membarrier', 'ioperm', 'getpid', 'read', 'brk', 'clock_gettime', 'arch_prctl'])).toEqual({
       futex: [['FUTEX'], true, 'kernel/futex/syscalls.c:1'],
       socket: [['NET'], true, 'net/socket.c:1'],
       membarrier: [['MEMBARRIER'], true, 'kernel/sched/membarrier.c:1'],
@@ -31,6 +31,8 @@ describe('readSyscallMap on a fixture tree', () => {
       read: [[], false, 'kernel/sys.c:18'],
       // mm/mmap.c under MMU, mm/nommu.c always: either builds it, so it needs what they share.
       brk: [[], false, 'mm/mmap.c:1'],
+      // The full one under POSIX_TIMERS, the reduced posix-stubs.c otherwise: the site is the full one.
+      clock_gettime: [[], false, 'kernel/time/posix-timers.c:1'],
       arch_prctl: undefined,
     });
   });
@@ -79,12 +81,13 @@ describe('the cache', () => {
     expect(reread.byName.get('kcmp')?.options).toEqual(['KCMP']);
   });
 
-  it('keys the cache by the tree\'s path: a copy elsewhere is read afresh', async () => {
-    const cache = path.join(work, 'cache');
-    await readSyscallMap(path.join(work, 'tree'), cache);
-    await markCache(path.join(work, 'tree'), cache);
-    await cp(path.join(work, 'tree'), path.join(work, 'copy'), { recursive: true, preserveTimestamps: true });
-    expect((await readSyscallMap(path.join(work, 'copy'), cache)).byName.get('futex')?.site).toBe('kernel/futex/syscalls.c:1');
+  it('keys the cache by the tree\'s path: a copy elsewhere is read afresh, and each keeps its own', async () => {
+    const [tree, copy, cache] = ['tree', 'copy', 'cache'].map((d) => path.join(work, d)) as [string, string, string];
+    await readSyscallMap(tree, cache);
+    await markCache(tree, cache);
+    await cp(tree, copy, { recursive: true, preserveTimestamps: true });
+    expect((await readSyscallMap(copy, cache)).byName.get('futex')?.site).toBe('kernel/futex/syscalls.c:1');
+    expect((await readSyscallMap(tree, cache)).byName.get('futex')?.site).toBe('from-the-cache');
   });
 
   it('refuses a dir with no x86_64 syscall table', async () => {
