@@ -21,6 +21,8 @@ const TOP_LISTS = new Set(['obj', 'lib', 'core', 'libs', 'drivers']);
 /** Variables shaped like `name-suffix` that hold no objects. */
 const NOT_OBJECTS = /^(subdir-.*|.*flags.*|always|extra|targets|hostprogs|userprogs|clean-files|header-test|[A-Z].*)$/;
 const CONFIG_REF = /CONFIG_([A-Za-z0-9_]+)/g;
+/** `target: prerequisites` (a colon before any assignment operator). */
+const RULE = /^[^=]*[^:=+?]:(?![:=])/;
 
 /** An open conditional block: the options its current branch requires (positive) or excludes. */
 interface Frame {
@@ -51,14 +53,16 @@ export function parseKbuild(text: string, vars: Readonly<Record<string, string>>
   const rules: KbuildRule[] = [];
   const stack: Frame[] = [];
   const lines = text.split('\n');
+  let inRule = false;
   for (let i = 0; i < lines.length; i++) {
     const first = i;
     let line = lines[i]!;
     while (line.endsWith('\\') && i + 1 < lines.length) line = `${line.slice(0, -1)} ${lines[++i]!}`;
-    // A recipe line (tab first) is shell, not make.
-    if (line.startsWith('\t')) continue;
+    // A tab-first line after a rule is its recipe (shell, not make); elsewhere (`ifdef` bodies) it is make.
+    if (inRule && line.startsWith('\t')) continue;
     line = line.replace(/(^|[^\\])#.*$/, '$1').trim();
     if (!line) continue;
+    inRule = RULE.test(line);
 
     if (/^(ifdef|ifndef|ifeq|ifneq)\b/.test(line)) {
       stack.push(parseCondition(line));

@@ -35,6 +35,15 @@ describe('parseKbuild', () => {
     expect(gates).toEqual({ 'a.o': ['A'], 'not_a.o': [], 'bcd.o': ['B', 'C', 'D'], 'not_e.o': [], 'e.o': ['E'], 'any.o': [] });
   });
 
+  it('reads a tab-indented assignment in an ifdef body (mm/Makefile: madvise.o), and skips the recipe of a rule', () => {
+    const rules = parseKbuild([
+      'ifdef CONFIG_MMU', '\tobj-$(CONFIG_ADVISE_SYSCALLS)\t+= madvise.o', 'endif',
+      '$(obj)/gen.o: $(src)/gen.c', '', '\tobj-y += recipe.o',
+      'targets := x.o', '\tobj-y += after.o',
+    ].join('\n'));
+    expect(rules.map((r) => [r.gates, r.targets])).toEqual([[['MMU', 'ADVISE_SYSCALLS'], ['madvise.o']], [[], ['after.o']]]);
+  });
+
   it('reads composites (x-y, x-objs, x-$(CONFIG_Y)) and dir descents, names with dashes too', () => {
     const rules = parseKbuild([
       'obj-$(CONFIG_VIRTIO_PCI) += virtio_pci.o',
