@@ -2,13 +2,21 @@
 import { readFile } from 'node:fs/promises';
 
 /** `/proc/...` or `/sys/...`, stopping where another such path starts (Go packs its strings without separators). */
-const PATH = /(?<![A-Za-z0-9_.\-])\/(proc|sys)\/(?:(?!\/proc\/|\/sys\/)[A-Za-z0-9_.\-/])*/g;
+const PATH = /\/(proc|sys)\/(?:(?!\/proc\/|\/sys\/)[A-Za-z0-9_.\-/])*/g;
 
-/** The /proc and /sys paths in `bytes`' printable runs, each kind sorted and deduplicated. */
+/**
+ * The /proc and /sys paths in `bytes`, each kind sorted and deduplicated. A path starts after a character that
+ * cannot be part of one (`golang.org/x/sys/cpu` names no path), or right where the previous path ends.
+ */
 export function kernelPaths(bytes: Uint8Array): { procPaths: string[]; sysPaths: string[] } {
   const found = { proc: new Set<string>(), sys: new Set<string>() };
-  for (const match of Buffer.from(bytes).toString('latin1').matchAll(PATH)) {
-    found[match[1] as 'proc' | 'sys'].add(match[0]);
+  const text = Buffer.from(bytes).toString('latin1');
+  let previousEnd = -1;
+  for (const match of text.matchAll(PATH)) {
+    if (match.index === previousEnd || !/[A-Za-z0-9_.-]/.test(text[match.index - 1] ?? '')) {
+      found[match[1] as 'proc' | 'sys'].add(match[0]);
+      previousEnd = match.index + match[0].length;
+    }
   }
   return { procPaths: [...found.proc].sort(), sysPaths: [...found.sys].sort() };
 }
