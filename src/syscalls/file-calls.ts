@@ -2,6 +2,7 @@
 import type { Disassembly, DynamicSymbols } from './disasm.js';
 import { regionsOf, type Region, type Site } from './regions.js';
 import { valuesAt, type Source } from './regflow.js';
+import { closeOver } from './closure.js';
 
 export interface Reach {
   syscalls: number[];
@@ -78,35 +79,31 @@ export function fileCalls(code: Disassembly, symbols: DynamicSymbols): FileCalls
   const direct = directSyscalls(regions);
   const fatal = fatalRegions(regions, [...symbols.exports].filter(([name]) => FATAL.has(name)).map(([, addr]) => at.get(addr)));
 
-  // What each region reaches, closed over its calls; the calls to its own exports through the PLT included.
-  const reach = regions.map((r, i) => ({ syscalls: new Set(direct[i]!.keys()), imports: new Set<string>(), calls: new Set<number>() }));
-  regions.forEach((r, i) => {
-    for (const to of r.calls) if (!fatal.has(to)) reach[i]!.calls.add(to);
-    for (const name of r.imports) {
-      if (FATAL.has(name)) continue;
-      const own = at.get(symbols.exports.get(name) ?? -1);
-      if (own === undefined) reach[i]!.imports.add(name);
-      else if (!fatal.has(own)) reach[i]!.calls.add(own);
-    }
+  // What each region reaches, closed over its calls (its calls to its own exports through the PLT included), as bit
+  // sets: syscall numbers first, then the indexes of the imported names.
+  const names = [...new Set(regions.flatMap((r) => [...r.imports]))].filter((name) => !FATAL.has(name) && !symbols.exports.has(name));
+  const nameBit = new Map(names.map((name, i) => [name, MAX_SYSCALL + i]));
+  const words = Math.ceil((MAX_SYSCALL + names.length) / 32);
+  const own = regions.map((r, i) => {
+    const bits = new Uint32Array(words);
+    const set = (bit: number): void => { bits[bit >> 5]! |= 1 << (bit & 31); };
+    direct[i]!.forEach((_, n) => set(n));
+    r.imports.forEach((name) => { const bit = nameBit.get(name); if (bit !== undefined) set(bit); });
+    return bits;
   });
-  for (let grew = true; grew;) {
-    grew = false;
-    for (let i = reach.length - 1; i >= 0; i--) {
-      const mine = reach[i]!;
-      for (const to of mine.calls) {
-        const theirs = reach[to]!;
-        const size = mine.syscalls.size + mine.imports.size;
-        theirs.syscalls.forEach((n) => mine.syscalls.add(n));
-        theirs.imports.forEach((n) => mine.imports.add(n));
-        grew ||= mine.syscalls.size + mine.imports.size > size;
-      }
-    }
-  }
+  const edges = regions.map((r) => [...r.calls, ...[...r.imports].map((name) => at.get(symbols.exports.get(name) ?? -1))]
+    .filter((to): to is number => to !== undefined && !fatal.has(to)));
+  const reach = closeOver(edges, own);
+  const has = (bits: Uint32Array, bit: number): boolean => (bits[bit >> 5]! & (1 << (bit & 31))) !== 0;
 
   const exports: Record<string, Reach> = {};
   for (const [name, addr] of symbols.exports) {
-    const r = reach[at.get(addr) ?? -1];
-    if (r) exports[name] = { syscalls: [...r.syscalls].sort((a, b) => a - b), imports: [...r.imports].sort() };
+    const bits = reach[at.get(addr) ?? -1];
+    if (bits === undefined) continue;
+    exports[name] = {
+      syscalls: Array.from({ length: MAX_SYSCALL }, (_, n) => n).filter((n) => has(bits, n)),
+      imports: names.filter((_, i) => has(bits, MAX_SYSCALL + i)).sort(),
+    };
   }
   const whole: Record<number, string> = {};
   for (const d of direct) for (const [n, addr] of d) whole[n] ??= `0x${addr.toString(16)}`;
