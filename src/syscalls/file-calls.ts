@@ -32,8 +32,8 @@ const WRAPPERS: Array<[RegExp, string]> = [
   [/^(syscall\.(Raw)?Syscall6?|syscall\.rawSyscallNoError|syscall\.rawVforkSyscall|(internal\/runtime|runtime\/internal)\/syscall\.Syscall6|golang\.org\/x\/sys\/unix\.(Raw)?Syscall(6|NoError)?)(\.abi0)?$/, 'rax'],
 ];
 /**
- * No-return error paths: a walk does not enter them, so a function that can fail an assertion does
- * not reach every syscall of the crash report (abort's own syscalls still count for its callers of abort itself).
+ * No-return error paths: a walk does not enter them and an import of one is not followed, so a function that
+ * can fail a check does not reach every syscall of the crash report.
  */
 export const FATAL = new Set(['abort', '__libc_fatal', '__stack_chk_fail', '__assert_fail', '__assert_perror_fail', '__fortify_fail', '__chk_fail', 'malloc_printerr', '__libc_message', 'runtime.throw', 'runtime.fatalthrow', 'runtime.fatalpanic']);
 const THREAD_STARTERS = ['pthread_create', 'thrd_create', 'runtime.newosproc'];
