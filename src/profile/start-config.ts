@@ -10,16 +10,21 @@ export interface StartConfig {
   config: DotConfig;
   /** Profile options (and the compression's two) that did not end up as asked (unknown, or held by a dependency). */
   unmet: string[];
+  /** The `extra` options the profile left off that are on now; the others did not stick (a dependency is off). */
+  added: string[];
 }
 
 /**
  * The base target, the profile's enable and disable lists, and the run's compression: its RD_
- * option on and the kernel compressed the same way (withCompression); then olddefconfig.
+ * option on and the kernel compressed the same way (withCompression); then olddefconfig. `extra`
+ * (what the app's calls need) is enabled too, except what the profile disables: the profile wins.
  */
-export async function makeStartConfig(tool: KernelConfigTool, profile: Profile, compression: Compression): Promise<StartConfig> {
+export async function makeStartConfig(tool: KernelConfigTool, profile: Profile, compression: Compression, extra: readonly string[] = []): Promise<StartConfig> {
   const base = await tool.baseConfig(profile.kernel.base);
-  const asked = withCompression(withValues(withValues(base, profile.kernel.enable, 'y'), profile.kernel.disable, 'n'), compression);
+  const asked = withCompression(withValues(withValues(withValues(base, profile.kernel.enable, 'y'), extra, 'y'), profile.kernel.disable, 'n'), compression);
   const config = await tool.olddefconfig(asked);
+  const plain = extra.length > 0 ? await tool.olddefconfig(withCompression(withValues(withValues(base, profile.kernel.enable, 'y'), profile.kernel.disable, 'n'), compression)) : config;
+  const added = extra.filter((n) => config.get(n) === 'y' && plain.get(n) !== 'y');
   const unmet = [
     ...profile.kernel.enable.filter((n) => config.get(n) !== 'y'),
     ...profile.kernel.disable.filter((n) => (config.get(n) ?? 'n') !== 'n'),
@@ -35,5 +40,5 @@ export async function makeStartConfig(tool: KernelConfigTool, profile: Profile, 
       advice: 'Add them to kernel.enable, or check their dependencies (`tinyx kconfig explain NAME`).',
     });
   }
-  return { config, unmet };
+  return { config, unmet, added };
 }
