@@ -120,7 +120,7 @@ export function makePlan(request: RunRequest, host: HostFacts, image?: ImageFact
     },
     test: { tests: path.resolve(host.cwd, request.tests), testTimeoutMs: request.testTimeoutMs ?? DEFAULT_TIMEOUTS.testTimeoutMs },
     search: {
-      candidates: request.candidates, from: request.from, noPrior: request.noPrior, keepCmdline: request.keepCmdline, keepMemory: request.keepMemory,
+      candidates: request.candidates, from: request.from, noPrior: request.noPrior, keepReachable: request.keepReachable ?? false, keepCmdline: request.keepCmdline, keepMemory: request.keepMemory,
       compareCompression: request.compareCompression, kernelTrace: request.kernelTrace, assumeMonotone: request.assumeMonotone,
       strategy: request.strategy ?? profile.search.strategy,
       cmdlineStrategy: request.cmdlineStrategy ?? profile.search.cmdlineStrategy,
@@ -174,6 +174,17 @@ export function checkRequest(options: Pick<HarnessOptions, 'port' | 'testTimeout
 /** A kernel build already uses every core through make -j; a second slot pays off from 4 cores. */
 function defaultJobs(cores: number): number {
   return Math.max(1, Math.floor(cores / 4));
+}
+
+/**
+ * The plan with these options kept too (`--keep-reachable`: what the app's calls need, known once
+ * its files are): the profile's kernel.keep grows, so they are no candidates in any round.
+ */
+export function keepingOptions(plan: RunPlan, names: readonly string[]): RunPlan {
+  const { profile } = plan.kernel;
+  const keep = [...new Set([...profile.kernel.keep, ...names])];
+  if (keep.length === profile.kernel.keep.length) return plan;
+  return deepFreeze({ ...plan, kernel: { ...plan.kernel, profile: { ...profile, kernel: { ...profile.kernel, keep } } } });
 }
 
 /** Freezes the plan's own records; the profile it points to is the loaded profile's, left as it is. */

@@ -1,4 +1,4 @@
-// The minimize pipeline, as a list of stages: inputs -> deps -> initramfs -> start config -> candidates -> first guess -> sanity (when the guess fails) -> rootfs -> kernel search -> cmdline search -> verify -> memory -> compression -> output.
+// The minimize pipeline, as a list of stages: inputs -> deps -> initramfs -> syscalls -> start config -> candidates -> first guess -> sanity (when the guess fails) -> rootfs -> kernel search -> cmdline search -> verify -> memory -> compression -> output.
 import type { OutLock } from '../output/lock.js';
 import type { EventListener } from '../search/events.js';
 import { SeriesCollector } from '../search/series.js';
@@ -9,6 +9,7 @@ import { RunState } from './state.js';
 import { compressionStage, memoryStage, outputStage, verifyStage } from './stages/finish.js';
 import { depsStage, initramfsStage, inputsStage } from './stages/prepare.js';
 import { candidatesStage, cmdlineSearchStage, kernelSearchStage } from './stages/search.js';
+import { syscallsStage } from './stages/calls.js';
 import { firstGuessStage } from './stages/guess.js';
 import { earlySanityStage, rootfsStage, sanityStage, startConfigStage } from './stages/start.js';
 
@@ -18,7 +19,7 @@ export type { MinimizeResult, StageTime } from './result.js';
 /** The stages in order; the inputs stage takes the out dir's lock into `held`. */
 function pipeline(held: { lock?: OutLock }): StageStep<RunState>[] {
   return [
-    inputsStage(held), depsStage, initramfsStage,
+    inputsStage(held), depsStage, initramfsStage, syscallsStage,
     startConfigStage, earlySanityStage, candidatesStage, firstGuessStage, sanityStage, rootfsStage,
     kernelSearchStage, cmdlineSearchStage,
     verifyStage, memoryStage, compressionStage, outputStage,

@@ -14,6 +14,7 @@ import type { Normalized } from '../search/evaluator.js';
 import type { EventListener } from '../search/events.js';
 import type { Guess } from '../search/guess.js';
 import type { GuessTrial } from '../search/try-guess.js';
+import type { AppNeeds } from '../syscalls/needs.js';
 import type { KnowledgeRun } from '../search/knowledge.js';
 import type { MemorySearch } from '../search/memory.js';
 import type { KernelSearchResult } from '../search/phases.js';
@@ -56,9 +57,12 @@ export class RunState {
   initramfs!: InitramfsResult;
   otherInitramfs!: InitramfsResult[];
   initramfsSizes!: Compressed[];
+  // syscalls
+  needs?: AppNeeds;
   // start-config (the context stays open until the run ends)
   context?: SearchContext;
-  startConfig!: { config: Normalized['config'] };
+  /** `added`: what the app's calls need that the profile leaves off. */
+  startConfig!: { config: Normalized['config']; added: string[] };
   /** The start config, normalized; built only when the sanity stage runs. */
   start!: Normalized;
   // sanity (before the candidates with a kernel trace, which boots the start kernel; else only when the first guess fails or there is none)

@@ -2,7 +2,7 @@
 import type { Verdict } from '../tester/verdict.js';
 
 export type Stage =
-  | 'inputs' | 'deps' | 'initramfs' | 'start-config' | 'sanity' | 'candidates' | 'first-guess'
+  | 'inputs' | 'deps' | 'initramfs' | 'syscalls' | 'start-config' | 'sanity' | 'candidates' | 'first-guess'
   | 'rootfs' | 'kernel-trace' | 'kernel-search' | 'cmdline-search' | 'verify' | 'memory' | 'compression' | 'output';
 
 export type MinimizeEvent =

@@ -2,6 +2,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { packPlanned } from '../../packager/initramfs.js';
+import { keepingOptions } from '../../plan/plan.js';
 import { probeBootTimeoutMs } from '../../plan/timeouts.js';
 import { makeStartConfig } from '../../profile/start-config.js';
 import { compressInitramfs } from '../../search/compression.js';
@@ -19,13 +20,22 @@ export const startConfigStage: StageStep<RunState> = {
   run: async (s) => {
     s.context = await openSearchContext({ plan: s.plan, out: s.out, signal: s.options.signal, initramfs: s.initramfs, emit: s.emit }, s.kernelTree);
     const { tool, journal } = s.context;
-    const start = await makeStartConfig(tool, s.plan.kernel.profile, s.initramfs.compression);
+    const wanted = s.needs ? [...new Set([...s.needs.reachableOptions.keys(), ...s.needs.usedOptions.keys()])] : [];
+    const start = await makeStartConfig(tool, s.plan.kernel.profile, s.initramfs.compression, wanted);
     for (const name of start.unmet) s.emit({ type: 'warning', message: `profile option ${name} did not stick in the start config` });
+    if (start.added.length) s.emit({ type: 'info', message: `start config: + ${start.added.map((n) => `${n} (${whyNeeded(s, n)})`).join(', ')}: the app's calls need ${start.added.length === 1 ? 'it' : 'them'} and the profile leaves ${start.added.length === 1 ? 'it' : 'them'} off` });
+    if (s.plan.search.keepReachable && s.needs) s.plan = keepingOptions(s.plan, [...s.needs.reachableOptions.keys(), ...s.needs.usedOptions.keys()].filter((n) => start.config.get(n) === 'y'));
     if (journal.size > 0) s.emit({ type: 'info', message: `resuming: ${journal.size} verdicts in ${journal.file}` });
     s.startConfig = start;
     s.start = await s.ctx.evaluator.normalize(start.config);
   },
 };
+
+/** Which calls (or features) need an option, the traced ones first, for a log line. */
+export function whyNeeded(s: RunState, option: string): string {
+  const why = [...new Set([...(s.needs?.usedOptions.get(option) ?? []), ...(s.needs?.reachableOptions.get(option) ?? [])])];
+  return why.length > 3 ? `${why.slice(0, 3).join(', ')}, ...` : why.join(', ');
+}
 
 /**
  * The start config, built and booted: it must pass before anything is removed. It runs only when
