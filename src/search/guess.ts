@@ -59,6 +59,19 @@ export function learnedGuess(prior: readonly PriorRun[], runs: readonly Knowledg
 }
 
 /**
+ * Pure: the guess with the options the app's traced calls need kept too, each with those calls
+ * (`trace: shmget, shmat`): what the app did call during its tests is evidence no other run has.
+ * No guess: one from that evidence alone.
+ */
+export function withCallEvidence(guess: Guess | undefined, used: ReadonlyMap<string, readonly string[]>): Guess | undefined {
+  if (used.size === 0) return guess;
+  const keep = new Map<string, readonly string[]>(guess?.keep ?? []);
+  for (const [option, calls] of used) keep.set(option, [...(keep.get(option) ?? []), `trace: ${calls.join(', ')}`]);
+  const run = 'the --trace run';
+  return guess ? { ...guess, keep, runs: [...guess.runs, run] } : { source: 'learned', keep, runs: [run], evidence: true };
+}
+
+/**
  * Pure: the candidates in the order a guess predicts they pass when removed: the ones it
  * removes first, then the ones it keeps, fewest runs needing them first. So an option it keeps
  * is tested last, on a config from which the likely removals are already gone, and its failure
@@ -101,6 +114,8 @@ export interface GuessTrialRecord {
 /** What the report says of the guess. */
 export interface GuessRecord extends GuessTrialRecord {
   source: Guess['source'];
+  /** Why it kept each candidate it kept: the runs that needed it, and the --trace run's calls (`trace: epoll_wait`). */
+  keptFor?: Record<string, string[]>;
   /** When it failed and other runs needed some of what it removed: the test with those left in too (`widened`). */
   widened?: GuessTrialRecord & { added: string[] };
   /** When it (and its widening) failed: the test of the guess plus what searching its removals found needed. */

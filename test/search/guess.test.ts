@@ -1,7 +1,7 @@
 // The first guess: what it keeps (learnedGuess, coreOf), the order it predicts (orderByGuess), and searchKernel testing it first.
 import { describe, expect, it } from 'vitest';
 import { enabledSymbols } from '../../src/kconfig/dotconfig.js';
-import { coreOf, fromGuess, learnedGuess, orderByGuess, type Guess } from '../../src/search/guess.js';
+import { coreOf, fromGuess, learnedGuess, orderByGuess, withCallEvidence, type Guess } from '../../src/search/guess.js';
 import type { KnowledgeRun } from '../../src/search/knowledge.js';
 import { searchKernel } from '../../src/search/phases.js';
 import { DEFAULT_STRATEGY } from '../../src/profile/strategy-names.js';
@@ -30,6 +30,16 @@ function guessFrom(runs: Record<string, string[]>): Guess {
 }
 
 const kept = (guess: Guess | undefined) => (guess ? Object.fromEntries(guess.keep) : undefined);
+
+describe('withCallEvidence', () => {
+  it('keeps what the traced calls need beside what the runs needed, each with its evidence; no guess: one from the calls alone', () => {
+    const guess = withCallEvidence(guessFrom({ '/srv/app': ['FUTEX'] }), new Map([['SYSVIPC', ['shmget', 'shmat']], ['FUTEX', ['futex']]]));
+    expect(kept(guess)).toEqual({ FUTEX: ['/srv/app', 'trace: futex'], SYSVIPC: ['trace: shmget, shmat'] });
+    expect(guess?.runs).toEqual(['/srv/app', 'the --trace run']);
+    expect(kept(withCallEvidence(undefined, new Map([['EPOLL', ['epoll_wait']]])))).toEqual({ EPOLL: ['trace: epoll_wait'] });
+    expect(withCallEvidence(undefined, new Map())).toBeUndefined();
+  });
+});
 
 describe('learnedGuess', () => {
   it('keeps the union of the shipped prior and the finished runs, each option with the runs that needed it', () => {

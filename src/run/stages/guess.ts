@@ -5,7 +5,7 @@ import type { RunPlan } from '../../plan/plan.js';
 import { planCandidates, type CandidatePlan } from '../../search/candidates.js';
 import type { EventListener } from '../../search/events.js';
 import { stillEnabled } from '../../search/fixpoint.js';
-import { fromGuess, learnedGuess, type Guess } from '../../search/guess.js';
+import { fromGuess, learnedGuess, withCallEvidence, type Guess } from '../../search/guess.js';
 import { knowledgeFile, readKnowledge } from '../../search/knowledge.js';
 import type { Previous } from '../../search/previous.js';
 import { tryGuess } from '../../search/try-guess.js';
@@ -52,7 +52,7 @@ export const firstGuessStage: StageStep<RunState> = {
  * --from's result, else (unless --no-prior) what the profile's shipped prior and the finished
  * runs in the knowledge file needed; the run says which.
  */
-export async function firstGuess(plan: RunPlan, previous: Previous | undefined, emit: EventListener): Promise<Guess | undefined> {
+export async function firstGuess(plan: RunPlan, previous: Previous | undefined, emit: EventListener, used: ReadonlyMap<string, readonly string[]> = new Map()): Promise<Guess | undefined> {
   const { profile, cache } = plan.kernel;
   const { noPrior, from: fromFlag } = plan.search;
   if (noPrior && !previous) {
@@ -61,10 +61,11 @@ export async function firstGuess(plan: RunPlan, previous: Previous | undefined, 
   }
   const file = knowledgeFile(cache, profile.name);
   const runs = noPrior ? [] : await readKnowledge(file, (message) => emit({ type: 'warning', message }));
-  const learned = noPrior ? undefined : learnedGuess(profile.search.prior, runs);
+  const learned = noPrior ? undefined : withCallEvidence(learnedGuess(profile.search.prior, runs), used);
   const from = [
     ...(profile.search.prior.length ? [`the profile's search.prior (${profile.search.prior.map((p) => `${p.example}: ${p.needed.length}`).join(', ')})`] : []),
     ...(runs.length ? [`${runs.length} finished run${runs.length === 1 ? '' : 's'} in ${file}`] : []),
+    ...(used.size && !noPrior ? [`the --trace run's calls (${[...used.keys()].join(', ')})`] : []),
   ];
   if (previous) {
     // A tinyx result is evidence; any other .config only bounds the search.
