@@ -8,6 +8,7 @@ import { prunedLine, type RootfsReduction } from '../search/rootfs.js';
 import type { SearchSeries } from '../search/series.js';
 import type { BootTiming } from '../tester/verdict.js';
 import { compressionSection } from './compression-table.js';
+import { callsSection, type CallsReport } from './calls-section.js';
 import { imageSection, type ImageReport } from './image-section.js';
 
 /** The picture report.md shows at its top (svg.ts draws it), a file beside it. */
@@ -68,6 +69,8 @@ export interface Report {
   init?: { kind: string; choice: string; reason: string };
   /** A run from `--image`: the image beside the VM made of it (absent for an app from this host). */
   image?: ImageReport;
+  /** What the app's binaries can call and what that means for the kernel (absent in reports from before it). */
+  calls?: CallsReport;
   strategy: string;
   builds: number;
   /** Builds the classic one-at-a-time loop would need on the same start (the Kconfig model judging by this run's needed set). */
@@ -89,6 +92,8 @@ export interface Report {
   rounds: { candidates: string[]; removed: string[]; kept: string[]; builds: number; guess?: true }[];
   /** The first guess (none, --from's result, or learned from the profile's prior and finished runs) and whether it held. */
   guess: { source: 'none' | 'from' | 'learned' } & Partial<GuessTest> & {
+    /** Why it kept each candidate it kept: the runs that needed it, the --trace run's calls (`trace: epoll_wait`). */
+    keptFor?: Record<string, string[]>;
     /** When it failed: the guess with those of its removals that other runs needed left in (`added`), tried first. */
     widened?: GuessTest & { added: string[] };
     /** The guess tried again with what searching its removals found (when it failed), and its core (when it held). */
@@ -225,7 +230,8 @@ function guessLine(r: Report): string {
     g.repaired ? `Tried again with what that found, keeping ${g.repaired.kept.length}: ${g.repaired.held ? 'it held' : `it failed (${g.repaired.reason})`}.` : '',
     g.core ? `Its core (what more than half its runs needed), keeping ${g.core.kept.length}: ${g.core.held ? `held, removing ${g.core.removed} more in one test` : `failed (${g.core.reason})`}.` : '',
   ].filter(Boolean);
-  return [held, ...more, 'What it kept was then tested option by option.'].join(' ');
+  const why = Object.entries(g.keptFor ?? {}).map(([n, by]) => `\`${n}\` (${by.join(', ')})`);
+  return [held, ...more, 'What it kept was then tested option by option.', ...(why.length ? [`It kept ${why.join(', ')}.`] : [])].join(' ');
 }
 
 export function renderMarkdown(r: Report): string {
@@ -250,6 +256,7 @@ export function renderMarkdown(r: Report): string {
     `Boot command line: \`${r.cmdline}\`${r.cmdlineRemoved.length ? ` (removed: ${r.cmdlineRemoved.map((t) => `\`${t}\``).join(', ')})` : ''}.`,
     '',
     ...(r.image ? imageSection(r.image, r.final.bzImageBytes + r.final.initramfsBytes) : []),
+    ...(r.calls ? callsSection(r.calls) : []),
     ...rootfsSection(r),
     ...(r.compression ? compressionSection(r.compression) : []),
     '## Time per stage',

@@ -72,6 +72,7 @@ export function makeReport(result: FoundResult, sizes: { startBzImage?: number; 
     tinyx: version,
     app: request.app ?? request.image!,
     ...(result.image ? { image: result.image } : {}),
+    ...(result.calls ? { calls: result.calls } : {}),
     tests: request.tests,
     profile: profile.name,
     kernelVersion: result.kernelVersion, kernelTree: result.kernelTree, kernelSource: result.kernelSource,

@@ -2,6 +2,7 @@
 import type { Manifest } from '../deps/manifest.js';
 import type { DotConfig } from '../kconfig/dotconfig.js';
 import type { OutputRecord } from '../output/record.js';
+import type { CallsReport } from '../output/calls-section.js';
 import type { ImageReport } from '../output/image-section.js';
 import type { Compression } from '../packager/compress.js';
 import type { InitDecision } from '../packager/init-kind.js';
@@ -29,6 +30,8 @@ export interface MinimizeResult {
   plan: RunPlan;
   /** With --image: the image beside the VM. */
   image?: ImageReport;
+  /** What the app's binaries can call, what the start config gained for it, what the search removed that they can reach. */
+  calls?: CallsReport;
   kernelVersion: string;
   /** The tree's cache key and what it was made from (see KernelSource). */
   kernelTree: string;

@@ -2,6 +2,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TinyxError } from '../../errors.js';
+import { callsReport } from '../../output/calls-section.js';
 import { writeOutput } from '../../output/write.js';
 import { probeBootTimeoutMs } from '../../plan/timeouts.js';
 import { runJson } from '../../plan/record.js';
@@ -9,6 +10,8 @@ import { compareCompressions, smallerThanShipped } from '../../search/compressio
 import { knowledgeFile, recordKnowledge } from '../../search/knowledge.js';
 import { leastMemory, parseMiB } from '../../search/memory.js';
 import { withStoredSizes } from '../../search/series.js';
+import type { Guess } from '../../search/guess.js';
+import type { KernelSearchResult } from '../../search/phases.js';
 import type { BootTiming, Verdict } from '../../tester/verdict.js';
 import { requestOf } from '../options.js';
 import { outputRecordOf } from '../output-record.js';
@@ -99,10 +102,11 @@ export const outputStage: StageStep<RunState> = {
     const { plan, initramfs, start, kernel } = s;
     const bzImage = (hash: string) => path.join(workspace.artifactDir(hash), 'bzImage');
     const base = {
-      request: requestOf(s.options), plan, ...(s.image ? { image: imageReport(s) } : {}), kernelVersion: tree.version, kernelTree: tree.key, kernelSource: tree.identity, accel: await s.ctx.accel(),
+      request: requestOf(s.options), plan, ...(s.image ? { image: imageReport(s) } : {}),
+      ...(s.needs ? { calls: callsReport({ ...s.needs, startAdded: s.startConfig.added, removed: kernel.removed, keepReachable: plan.search.keepReachable === true }) } : {}), kernelVersion: tree.version, kernelTree: tree.key, kernelSource: tree.identity, accel: await s.ctx.accel(),
       start: { config: start.config, ...(s.startVerdict ? { verdict: s.startVerdict, bzImage: bzImage(start.hash) } : {}) },
       final: { config: kernel.final.config, verdict: s.finalVerdict, bzImage: bzImage(kernel.final.hash), cmdline: s.cmdline.cmdline },
-      kernel, cmdlineRemoved: s.cmdline.removed,
+      kernel: withKeptFor(kernel, s.guess), cmdlineRemoved: s.cmdline.removed,
       initramfs: { file: initramfs.file, compression: initramfs.compression, bytes: initramfs.bytes, uncompressedBytes: initramfs.uncompressedBytes, entries: initramfs.entries, parts: initramfs.parts },
       searchSeries: await withStoredSizes(s.series.series(s.began), bzImage),
       manifest: s.manifest, init: s.init, evaluations: evaluator.evaluations, builds: evaluator.builds, flaky: evaluator.flaky,
@@ -147,4 +151,10 @@ function imageReport(s: RunState): ImageReport {
     run: { argv: run.argv, workingDir: run.workingDir, user: run.user.name ?? `${run.user.uid}:${run.user.gid}`, ...(s.plan.boot.network ? { port: s.plan.boot.network.guestPort } : {}) },
     unhonoured: run.unhonoured, notes: [...unpacked.notes, ...run.notes],
   };
+}
+
+/** The guess's record with why it kept each candidate it kept (the runs that needed it, the --trace run's calls), for the report. */
+function withKeptFor(kernel: KernelSearchResult, guess: Guess | undefined): KernelSearchResult {
+  if (!kernel.guess || !guess) return kernel;
+  return { ...kernel, guess: { ...kernel.guess, keptFor: Object.fromEntries(kernel.guess.kept.map((n) => [n, [...(guess.keep.get(n) ?? [])]])) } };
 }
