@@ -40,7 +40,7 @@ export async function optionsFromFlags(values: FlagValues<typeof MINIMIZE_FLAGS>
   const kernel: KernelOptions = { profile, kernelSrc: values['kernel-src'], compression };
   const search: SearchOptions = {
     candidates: values.candidates?.split(',').map((s) => s.trim()).filter(Boolean),
-    strategy: values.strategy, cmdlineStrategy: values['cmdline-strategy'], from: values.from, noPrior: values['no-prior'], keepCmdline: values['keep-cmdline'], keepMemory: values['keep-memory'],
+    strategy: values.strategy, cmdlineStrategy: values['cmdline-strategy'], from: values.from, noPrior: values['no-prior'], keepReachable: values['keep-reachable'], keepCmdline: values['keep-cmdline'], keepMemory: values['keep-memory'],
     compareCompression,
     kernelTrace: values['kernel-trace'], assumeMonotone: values['assume-monotone'], confirmFailures, finalRuns,
   };

@@ -171,6 +171,10 @@ export const MINIMIZE_FLAGS = {
     type: 'boolean', group: 'search',
     help: 'no learned first guess: search every candidate without trying first what the profile\'s `search.prior` and earlier finished runs of the profile (in the cache\'s knowledge file) needed; with --from, a failing previous result is not first tried again with what they needed',
   },
+  'keep-reachable': {
+    type: 'boolean', group: 'search',
+    help: 'keep every option a syscall the app\'s binaries can reach needs, whether the tests used it or not (a VM that trusts the binary over the tests); without it, report.md lists those the search removed',
+  },
   'kernel-trace': {
     type: 'boolean', group: 'search',
     help: 'boot the start kernel once with QEMU logging the kernel code it runs, and try removing options whose code never ran first',

@@ -70,6 +70,8 @@ export interface SearchOptions {
   from?: string;
   /** No learned first guess (the profile's search.prior and the knowledge file are not read). */
   noPrior?: boolean;
+  /** Keep every option a syscall the app's binaries can reach needs: they are no candidates. */
+  keepReachable?: boolean;
   /** Skip the boot-option search. */
   keepCmdline?: boolean;
   /** Skip the memory search: run.sh keeps the profile's guest memory. */

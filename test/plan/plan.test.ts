@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DefaultRun } from '../../src/image/index.js';
 import { loadProfile } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/types.js';
-import { checkRequest, makePlan, type HostFacts, type RunRequest } from '../../src/plan/plan.js';
+import { checkRequest, keepingOptions, makePlan, type HostFacts, type RunRequest } from '../../src/plan/plan.js';
+import { planCandidates } from '../../src/search/candidates.js';
 import { DEFAULT_TIMEOUTS, probeBootTimeoutMs } from '../../src/plan/timeouts.js';
 
 const host: HostFacts = { env: {}, cores: 2, cacheRoot: '/cache/tinyx', cwd: '/work/app' };
@@ -22,6 +23,17 @@ describe('the run plan', () => {
     const none = makePlan(request({ port: 0 }), host);
     expect([none.boot.network, none.pack.network, none.search.network]).toEqual([undefined, undefined, undefined]);
     expect('network' in none.boot).toBe(false);
+  });
+
+  it('--keep-reachable: the options the app\'s calls need, once known, are kept and no candidates; the plan stays frozen', () => {
+    const plan = makePlan(request({ keepReachable: true }), host);
+    expect(plan.search.keepReachable).toBe(true);
+    const kept = keepingOptions(plan, ['SYSVIPC', 'EPOLL']);
+    expect(kept.kernel.profile.kernel.keep).toEqual(expect.arrayContaining(['SYSVIPC', 'EPOLL']));
+    expect(Object.isFrozen(kept.kernel)).toBe(true);
+    const config = new Map([['SYSVIPC', 'y'], ['EPOLL', 'y'], ['SIGNALFD', 'y']]);
+    expect(planCandidates(config, kept.kernel.profile, undefined, { compression: 'xz' }).candidates.map((c) => c.name)).toEqual(['SIGNALFD']);
+    expect(keepingOptions(plan, [])).toBe(plan);
   });
 
   it('resolves every default from the profile and the host, and keeps what was asked', () => {
