@@ -104,7 +104,8 @@ export const outputStage: StageStep<RunState> = {
     const base = {
       request: requestOf(s.options), plan, ...(s.image ? { image: imageReport(s) } : {}),
       ...(s.needs ? { calls: callsReport({ ...s.needs, startAdded: s.startConfig.added, removed: kernel.removed, keepReachable: plan.search.keepReachable === true }) } : {}), kernelVersion: tree.version, kernelTree: tree.key, kernelSource: tree.identity, accel: await s.ctx.accel(),
-      start: { config: start.config, ...(s.startVerdict ? { verdict: s.startVerdict, bzImage: bzImage(start.hash) } : {}) },
+      // Not built when the first guess passed; its kernel is still compared when an earlier run stored it.
+      start: { config: start.config, ...(s.startVerdict ? { verdict: s.startVerdict } : {}), ...(s.startVerdict || await fileBytes(bzImage(start.hash)) !== undefined ? { bzImage: bzImage(start.hash) } : {}) },
       final: { config: kernel.final.config, verdict: s.finalVerdict, bzImage: bzImage(kernel.final.hash), cmdline: s.cmdline.cmdline },
       kernel: withKeptFor(kernel, s.guess), cmdlineRemoved: s.cmdline.removed,
       initramfs: { file: initramfs.file, compression: initramfs.compression, bytes: initramfs.bytes, uncompressedBytes: initramfs.uncompressedBytes, entries: initramfs.entries, parts: initramfs.parts },
