@@ -16,6 +16,8 @@ export interface CallsReport {
   reachableRemoved: (OptionCalls & { traced: boolean })[];
   /** --keep-reachable: every option the reachable calls need was kept. */
   keepReachable: boolean;
+  /** With --keep-reachable: those options, which no search tried (`tinyx verify` tries them neither). */
+  kept?: string[];
 }
 
 /** The section: the counts, what the start gained, and the removed options the binaries can still reach. */
@@ -49,5 +51,6 @@ export function callsReport(input: {
     reachableRemoved: [...input.reachableOptions.keys()].filter((o) => removed.has(o)).sort()
       .map((option) => ({ option, calls: [...input.reachableOptions.get(option)!], traced: input.reachableOptions.get(option)!.some((c) => traced.has(c)) })),
     keepReachable: input.keepReachable,
+    ...(input.keepReachable ? { kept: [...new Set([...input.reachableOptions.keys(), ...input.usedOptions.keys()])].sort() } : {}),
   };
 }

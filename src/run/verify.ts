@@ -13,7 +13,7 @@ import { sha256File } from '../util/hash.js';
 import type { EventListener } from '../search/events.js';
 import { readRunJson, recordedCompression, requestFromRecord, type RunJson } from '../plan/record.js';
 import { hostFacts } from '../plan/host.js';
-import { makePlan, type RunPlan } from '../plan/plan.js';
+import { keepingOptions, makePlan, type RunPlan } from '../plan/plan.js';
 import { initramfsFileName } from '../packager/compress.js';
 import { planCandidates } from '../search/candidates.js';
 import { openSearchContext, type SearchContext } from '../search/context.js';
@@ -114,7 +114,7 @@ export async function verifyContext(out: string, { run, profile }: FinishedRun, 
  */
 export async function verifyIn(
   out: string,
-  { run, report, profile, plan }: FinishedRun,
+  { run, report, plan }: FinishedRun,
   context: Pick<SearchContext, 'evaluator' | 'journal' | 'source'>,
   options: VerifyOptions = {},
 ): Promise<VerifyResult> {
@@ -129,7 +129,7 @@ export async function verifyIn(
   if (fallback) emit({ type: 'warning', message: fallback });
   const names = model instanceof Error
     ? report.kept
-    : planCandidates(final.config, profile, model, { network: plan.search.network, compression: recordedCompression(run), only: stillEnabled(final.config, run.candidates) }).candidates.map((c) => c.name);
+    : planCandidates(final.config, keptByCalls(plan, report).kernel.profile, model, { network: plan.search.network, compression: recordedCompression(run), only: stillEnabled(final.config, run.candidates) }).candidates.map((c) => c.name);
   const boot = await evaluator.rerun(final, cmdline, 'result');
   const rows = await Promise.all(names.map(async (option): Promise<VerifyRow> => {
     const cut = await evaluator.normalize(withValues(final.config, [option], 'n'));
@@ -147,4 +147,9 @@ export async function verifyIn(
     boots, bootDetail: `${boot.status}: ${boot.reason}`, rows, ok: boots && rows.every((r) => r.outcome !== 'not-needed'),
     checked: fallback ? 'kept' : 'candidates', ...(fallback ? { fallback } : {}),
   };
+}
+
+/** The plan with what a --keep-reachable run kept for the app's calls (report.json's `calls.kept`): the search never tried them, so verify does not either. */
+function keptByCalls(plan: RunPlan, report: Report): RunPlan {
+  return report.calls?.kept ? keepingOptions(plan, report.calls.kept) : plan;
 }

@@ -1,6 +1,6 @@
 // verify checks the final config's own candidates (planned afresh by the Kconfig engine), not only report.json's kept list.
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalDotConfig, formatDotConfig, type DotConfig } from '../../src/kconfig/dotconfig.js';
@@ -98,6 +98,15 @@ describe('verifyIn', () => {
       ['NET', 'needed'], ['INET', 'needed'], ['PROC_FS', 'needed'], ['SERIO', 'not-needed'],
     ]);
     expect(result.ok).toBe(false);
+  });
+
+  it('a --keep-reachable result: what it kept for the app\'s calls (report.json calls.kept) is no candidate, as in the search', async () => {
+    const keptOut = path.join(tmp.dir, 'kept');
+    await cp(out, keptOut, { recursive: true });
+    await writeFile(path.join(keptOut, 'report.json'), JSON.stringify({ kept: NEEDED, calls: { reachable: 1, startAdded: [], reachableRemoved: [], keepReachable: true, kept: ['SERIO'] } }));
+    const result = await verifyIn(keptOut, await readFinished(keptOut), standIn(tree, model));
+    expect(result.rows.map((r) => r.option)).toEqual(NEEDED);
+    expect(result.ok).toBe(true);
   });
 
   it('plans with the run\'s compression: the RD_ option of run.json\'s compression is the harness\'s, the others are checked', async () => {
