@@ -14,22 +14,32 @@ export const syscallsStage: StageStep<RunState> = {
   message: () => 'reading what the app\'s binaries can call, and which kernel options those calls need (from the kernel tree)',
   run: async (s) => {
     const cacheDir = path.join(s.plan.kernel.cache, 'syscalls');
-    const [map, evidence] = await Promise.all([
+    // The calls are evidence beside the tests, never needed to run: a file the analysis cannot read leaves the run without it.
+    const read = await Promise.all([
       readSyscallMap(s.kernelTree.source.dir, cacheDir),
       elfFiles(s.manifest).then((files) => callsOfFiles(files, { cacheDir, signal: s.options.signal })),
-    ]);
+    ]).catch((error: unknown) => {
+      if (s.options.signal?.aborted) throw error;
+      s.emit({ type: 'warning', message: `what the app can call is not known (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): the start config is the profile's alone` });
+      return undefined;
+    });
+    if (!read) return;
+    const [map, evidence] = read;
     s.needs = appNeeds(evidence, map, s.manifest.traced);
     const { reachable, reachableOptions, traced, usedOptions } = s.needs;
     s.emit({ type: 'info', message: `the app's binaries can reach ${reachable.size} syscalls, which need ${reachableOptions.size} options${traced ? `; the trace saw ${traced.length} calls, which need ${usedOptions.size}` : ''}` });
   },
 };
 
-/** The ELF files the guest gets, the app's first, each as the analysis reads it (host path) and names it (guest file name). */
-async function elfFiles(manifest: Manifest): Promise<{ path: string; name: string }[]> {
-  const files = manifest.entries.filter((e) => e.kind === 'file' && e.hostPath && e.hostPath !== manifest.app.hostPath);
+/**
+ * The ELF files the guest gets, the app's first (a script app is no ELF: its interpreter is among
+ * the others), each as the analysis reads it (host path) and names it (guest file name).
+ */
+export async function elfFiles(manifest: Manifest): Promise<{ path: string; name: string }[]> {
+  const app = { hostPath: manifest.app.hostPath, guestPath: manifest.app.guestPath };
+  const files = [app, ...manifest.entries.filter((e) => e.kind === 'file' && e.hostPath && e.hostPath !== app.hostPath)];
   const elf = await Promise.all(files.map(async (e) => ((await startsElf(e.hostPath!)) ? { path: e.hostPath!, name: path.posix.basename(e.guestPath) } : undefined)));
-  return [{ path: manifest.app.hostPath, name: path.posix.basename(manifest.app.guestPath) }, ...elf.filter((f) => f !== undefined)]
-    .filter((f, i, all) => i === 0 || f.path !== all[0]!.path);
+  return elf.filter((f) => f !== undefined);
 }
 
 async function startsElf(file: string): Promise<boolean> {
