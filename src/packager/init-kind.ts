@@ -1,9 +1,8 @@
 // Which init the guest gets: tinyx's own (a small static program, no shell) or BusyBox's (init, sh, applets).
-import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { Manifest } from '../deps/manifest.js';
 import { TinyxError } from '../errors.js';
-import { isElf } from '../deps/elf.js';
+import { isElfFile } from '../deps/elf.js';
 
 /** `tinyx`: /init is tinyx-init.c, the guest has no shell or BusyBox; `busybox`: BusyBox init runs the generated rc. */
 export type InitKind = 'busybox' | 'tinyx';
@@ -46,15 +45,8 @@ export function decideInit(choice: InitChoice, facts: InitFacts): InitDecision {
 
 /** Reads the facts off the manifest (the entry's first bytes, the entries the trace added) and decides. */
 export async function chooseInit(choice: InitChoice, manifest: Manifest): Promise<InitDecision> {
-  const head = Buffer.alloc(64);
-  const file = await open(manifest.app.hostPath, 'r');
-  try {
-    await file.read(head, 0, head.length, 0);
-  } finally {
-    await file.close();
-  }
   const tracedShells = manifest.entries
     .filter((e) => e.reason.includes('at run time (strace)') && SHELLS.has(path.posix.basename(e.guestPath)))
     .map((e) => e.guestPath);
-  return decideInit(choice, { entryIsElf: isElf(head), tracedShells });
+  return decideInit(choice, { entryIsElf: await isElfFile(manifest.app.hostPath), tracedShells });
 }

@@ -1,8 +1,7 @@
 // The syscalls stage: what the app's binaries can call (and, with --trace, did call), and the kernel options those calls need.
-import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { Manifest } from '../../deps/index.js';
-import { isElf } from '../../deps/elf.js';
+import { isElfFile } from '../../deps/elf.js';
 import { callsOfFiles } from '../../syscalls/elf-calls.js';
 import { readSyscallMap } from '../../syscalls/kernel-map.js';
 import { appNeeds } from '../../syscalls/needs.js';
@@ -38,17 +37,6 @@ export const syscallsStage: StageStep<RunState> = {
 export async function elfFiles(manifest: Manifest): Promise<{ path: string; name: string }[]> {
   const app = { hostPath: manifest.app.hostPath, guestPath: manifest.app.guestPath };
   const files = [app, ...manifest.entries.filter((e) => e.kind === 'file' && e.hostPath && e.hostPath !== app.hostPath)];
-  const elf = await Promise.all(files.map(async (e) => ((await startsElf(e.hostPath!)) ? { path: e.hostPath!, name: path.posix.basename(e.guestPath) } : undefined)));
+  const elf = await Promise.all(files.map(async (e) => ((await isElfFile(e.hostPath!).catch(() => false)) ? { path: e.hostPath!, name: path.posix.basename(e.guestPath) } : undefined)));
   return elf.filter((f) => f !== undefined);
-}
-
-async function startsElf(file: string): Promise<boolean> {
-  const handle = await open(file, 'r').catch(() => undefined);
-  if (!handle) return false;
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4), 0, 4, 0);
-    return isElf(buffer.subarray(0, bytesRead));
-  } finally {
-    await handle.close();
-  }
 }
