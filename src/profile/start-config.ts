@@ -21,10 +21,12 @@ export interface StartConfig {
  */
 export async function makeStartConfig(tool: KernelConfigTool, profile: Profile, compression: Compression, extra: readonly string[] = []): Promise<StartConfig> {
   const base = await tool.baseConfig(profile.kernel.base);
-  const asked = withCompression(withValues(withValues(withValues(base, profile.kernel.enable, 'y'), extra, 'y'), profile.kernel.disable, 'n'), compression);
-  const config = await tool.olddefconfig(asked);
-  const plain = extra.length > 0 ? await tool.olddefconfig(withCompression(withValues(withValues(base, profile.kernel.enable, 'y'), profile.kernel.disable, 'n'), compression)) : config;
-  const added = extra.filter((n) => config.get(n) === 'y' && plain.get(n) !== 'y');
+  const asked = (more: readonly string[]) => withCompression(withValues(withValues(withValues(base, profile.kernel.enable, 'y'), more, 'y'), profile.kernel.disable, 'n'), compression);
+  // The profile's alone first: only what it leaves off costs a second olddefconfig.
+  const plain = await tool.olddefconfig(asked([]));
+  const off = extra.filter((n) => plain.get(n) !== 'y');
+  const config = off.length > 0 ? await tool.olddefconfig(asked(off)) : plain;
+  const added = off.filter((n) => config.get(n) === 'y');
   const unmet = [
     ...profile.kernel.enable.filter((n) => config.get(n) !== 'y'),
     ...profile.kernel.disable.filter((n) => (config.get(n) ?? 'n') !== 'n'),
