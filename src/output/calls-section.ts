@@ -1,4 +1,5 @@
 // report.json's `calls` and report.md's section on them: what the app's binaries can call, what the start config gained for it, and what the search removed that they can reach.
+import { callsNeeding, optionsNeeded } from '../syscalls/needs.js';
 
 /** An option and the calls (or features: `/proc`, a socket family) that need it. */
 export interface OptionCalls {
@@ -43,14 +44,13 @@ export function callsReport(input: {
   usedOptions: ReadonlyMap<string, readonly string[]>; startAdded: readonly string[]; removed: readonly string[]; keepReachable: boolean;
 }): CallsReport {
   const traced = new Set(input.traced ?? []);
-  const callsOf = (option: string) => [...new Set([...(input.usedOptions.get(option) ?? []), ...(input.reachableOptions.get(option) ?? [])])];
   const removed = new Set(input.removed);
   return {
     reachable: input.reachable.size, ...(input.traced ? { traced: input.traced.length } : {}),
-    startAdded: input.startAdded.map((option) => ({ option, calls: callsOf(option) })),
+    startAdded: input.startAdded.map((option) => ({ option, calls: callsNeeding(input, option) })),
     reachableRemoved: [...input.reachableOptions.keys()].filter((o) => removed.has(o)).sort()
       .map((option) => ({ option, calls: [...input.reachableOptions.get(option)!], traced: input.reachableOptions.get(option)!.some((c) => traced.has(c)) })),
     keepReachable: input.keepReachable,
-    ...(input.keepReachable ? { kept: [...new Set([...input.reachableOptions.keys(), ...input.usedOptions.keys()])].sort() } : {}),
+    ...(input.keepReachable ? { kept: optionsNeeded(input).sort() } : {}),
   };
 }

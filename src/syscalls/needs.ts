@@ -42,6 +42,19 @@ export function appNeeds(evidence: CallEvidence, map: SyscallMap, traced?: Trace
   return { reachable, ...(traced ? { traced: [...traced.syscalls] } : {}), reachableOptions, usedOptions };
 }
 
+/** The two option maps of AppNeeds, read-only. */
+type OptionMaps = { reachableOptions: ReadonlyMap<string, readonly string[]>; usedOptions: ReadonlyMap<string, readonly string[]> };
+
+/** Every option the app's calls need: what the binaries can reach and what the trace saw. */
+export function optionsNeeded(needs: OptionMaps): string[] {
+  return [...new Set([...needs.reachableOptions.keys(), ...needs.usedOptions.keys()])];
+}
+
+/** The calls (or features) that need an option, the traced ones first. */
+export function callsNeeding(needs: OptionMaps, option: string): string[] {
+  return [...new Set([...(needs.usedOptions.get(option) ?? []), ...(needs.reachableOptions.get(option) ?? [])])];
+}
+
 function add(map: Map<string, string[]>, option: string, why: string): void {
   map.set(option, [...(map.get(option) ?? []), why]);
 }

@@ -9,6 +9,7 @@ import { compressInitramfs } from '../../search/compression.js';
 import { openSearchContext } from '../../search/context.js';
 import { prunedLine, reduceRootfs, type ReducedRootfs, type RootfsReduction } from '../../search/rootfs.js';
 import { writeFileAtomic } from '../../util/fsx.js';
+import { callsNeeding, optionsNeeded } from '../../syscalls/needs.js';
 import { sha256 } from '../../util/hash.js';
 import type { StageStep } from '../runner.js';
 import { startFailsError } from './start-fails.js';
@@ -20,11 +21,11 @@ export const startConfigStage: StageStep<RunState> = {
   run: async (s) => {
     s.context = await openSearchContext({ plan: s.plan, out: s.out, signal: s.options.signal, initramfs: s.initramfs, emit: s.emit }, s.kernelTree);
     const { tool, journal } = s.context;
-    const wanted = s.needs ? [...new Set([...s.needs.reachableOptions.keys(), ...s.needs.usedOptions.keys()])] : [];
-    const start = await makeStartConfig(tool, s.plan.kernel.profile, s.initramfs.compression, wanted);
+    const needed = s.needs ? optionsNeeded(s.needs) : [];
+    const start = await makeStartConfig(tool, s.plan.kernel.profile, s.initramfs.compression, needed);
     for (const name of start.unmet) s.emit({ type: 'warning', message: `profile option ${name} did not stick in the start config` });
     if (start.added.length) s.emit({ type: 'info', message: `start config: + ${start.added.map((n) => `${n} (${whyNeeded(s, n)})`).join(', ')}: the app's calls need ${start.added.length === 1 ? 'it' : 'them'} and the profile leaves ${start.added.length === 1 ? 'it' : 'them'} off` });
-    if (s.plan.search.keepReachable && s.needs) s.plan = keepingOptions(s.plan, [...s.needs.reachableOptions.keys(), ...s.needs.usedOptions.keys()].filter((n) => start.config.get(n) === 'y'));
+    if (s.plan.search.keepReachable) s.plan = keepingOptions(s.plan, needed.filter((n) => start.config.get(n) === 'y'));
     if (journal.size > 0) s.emit({ type: 'info', message: `resuming: ${journal.size} verdicts in ${journal.file}` });
     s.startConfig = start;
     s.start = await s.ctx.evaluator.normalize(start.config);
@@ -32,8 +33,8 @@ export const startConfigStage: StageStep<RunState> = {
 };
 
 /** Which calls (or features) need an option, the traced ones first, for a log line. */
-export function whyNeeded(s: RunState, option: string): string {
-  const why = [...new Set([...(s.needs?.usedOptions.get(option) ?? []), ...(s.needs?.reachableOptions.get(option) ?? [])])];
+function whyNeeded(s: RunState, option: string): string {
+  const why = s.needs ? callsNeeding(s.needs, option) : [];
   return why.length > 3 ? `${why.slice(0, 3).join(', ')}, ...` : why.join(', ');
 }
 
