@@ -12,10 +12,12 @@ export const syscallsStage: StageStep<RunState> = {
   stage: 'syscalls',
   message: () => 'reading what the app\'s binaries can call, and which kernel options those calls need (from the kernel tree)',
   run: async (s) => {
-    const cacheDir = path.join(s.plan.kernel.cache, 'syscalls');
+    const { cache } = s.plan.kernel;
     // The calls are evidence beside the tests, never needed to run: a file the analysis cannot read leaves the run without it.
+    // Both caches live in <cache>/syscalls: the tree's map (readSyscallMap adds the folder) beside each file's calls.
+    const cacheDir = path.join(cache, 'syscalls');
     const read = await Promise.all([
-      readSyscallMap(s.kernelTree.source.dir, cacheDir),
+      readSyscallMap(s.kernelTree.source.dir, cache),
       elfFiles(s.manifest).then((files) => callsOfFiles(files, { cacheDir, signal: s.options.signal })),
     ]).catch((error: unknown) => {
       if (s.options.signal?.aborted) throw error;
