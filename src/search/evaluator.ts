@@ -197,6 +197,12 @@ export class Evaluator {
   }
 }
 
+/** A config normalized by `resolve` (the Kconfig engine's olddefconfig), hashed as the evaluator hashes the kernel's. */
+export function normalizedBy(resolve: (config: DotConfig) => DotConfig, config: DotConfig): Normalized {
+  const resolved = resolve(config);
+  return { config: resolved, hash: hashConfig(resolved) };
+}
+
 export function hashConfig(config: DotConfig): string {
   return sha256(canonicalDotConfig(config));
 }

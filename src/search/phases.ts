@@ -4,7 +4,7 @@ import { withValues } from '../kconfig/kernel.js';
 import type { CandidatePlan } from './candidates.js';
 import type { SearchCandidate } from '../kconfig/candidate.js';
 import { getStrategy } from './strategies/index.js';
-import type { Evaluator, Normalized } from './evaluator.js';
+import { normalizedBy, type Evaluator, type Normalized } from './evaluator.js';
 import type { EventListener } from './events.js';
 import { closingCheck, freshCandidates, growth, seenAs, type CandidateStatus, type SeenVerdicts } from './fixpoint.js';
 import { searchRound } from './round.js';
@@ -67,6 +67,11 @@ export async function searchKernel(input: {
   isNoop?: (name: string) => boolean;
   /** The candidates of a config the search reached, planned as the first ones were (same keep, same bounded list). */
   replan?: (config: DotConfig) => CandidatePlan;
+  /**
+   * olddefconfig in-process (the Kconfig engine): decides which removals change nothing or grow the
+   * config, and what a guess frees, without running the kernel's for each; what is built is always the kernel's.
+   */
+  preview?: (config: DotConfig) => DotConfig;
   strategy: string;
   parallel: number;
   signal?: AbortSignal;
@@ -84,6 +89,7 @@ export async function searchKernel(input: {
   /** Candidates removed so far, by rounds and by the closing check, in order. */
   const removed: string[] = [];
   const without = (names: readonly string[]) => evaluator.normalize(withValues(start.config, [...removed, ...names], 'n'));
+  const preview = input.preview && ((names: readonly string[]) => Promise.resolve(normalizedBy(input.preview!, withValues(start.config, [...removed, ...names], 'n'))));
   const seen: SeenVerdicts = new Map();
   const reasons: Record<string, string> = {};
   /** Each candidate tried so far (searched, or set aside as a no-op or a grower), with its status then. */
@@ -97,11 +103,12 @@ export async function searchKernel(input: {
     for (;;) {
       const final = await without([]);
       const plan = input.replan?.(final.config);
+      const base = preview ? await preview([]) : final;
       const statusOf = async (name: string): Promise<CandidateStatus> => {
         if (plan?.isNoop?.(name)) return 'noop';
-        const cut = await without([name]);
-        if (cut.hash === final.hash) return 'noop';
-        const grows = growth(cut, final);
+        const cut = await (preview ?? without)([name]);
+        if (cut.hash === base.hash) return 'noop';
+        const grows = growth(cut, base);
         if (grows) reasons[name] = grows;
         return grows ? 'grows' : 'live';
       };
@@ -158,7 +165,7 @@ export async function searchKernel(input: {
     const { kind } = tier;
     const paid = builds();
     const trial = await tryGuess({
-      evaluator, cmdline, guess: tier.guess, kind, candidates: plan.candidates, isNoop: plan.isNoop, replan: input.replan, without, emit: input.emit,
+      evaluator, cmdline, guess: tier.guess, kind, candidates: plan.candidates, isNoop: plan.isNoop, replan: input.replan, without, preview, emit: input.emit,
     });
     const judged = trial && seenAs(trial.verdict);
     const failure = typeof judged === 'string' ? judged : undefined;

@@ -31,14 +31,20 @@ export async function tryGuess(input: {
   candidates: readonly SearchCandidate[];
   isNoop?: (name: string) => boolean;
   replan?: (config: Normalized['config']) => CandidatePlan;
-  /** The search's base config with these options disabled too, normalized. */
+  /** The search's base config with these options disabled too, normalized: the config the test builds. */
   without: (names: readonly string[]) => Promise<Normalized>;
+  /**
+   * `without` answered in-process by the Kconfig engine, for deciding what to remove (seconds where
+   * the kernel's olddefconfig for each freed candidate takes minutes); the config tested is still `without`'s.
+   */
+  preview?: (names: readonly string[]) => Promise<Normalized>;
   emit: EventListener;
 }): Promise<GuessTrial | undefined> {
   const { guess } = input;
   const planned = new Set(input.candidates.map((c) => c.name));
   const removed = input.candidates.filter((c) => !guess.keep.has(c.name) && !input.isNoop?.(c.name)).map((c) => c.name);
-  let config = await input.without(removed);
+  const settle = input.preview ?? input.without;
+  let config = await settle(removed);
   for (let pass = 0; input.replan && pass < 8; pass++) {
     const plan = input.replan(config.config);
     const freed = plan.candidates.filter((c) => !planned.has(c.name));
@@ -46,14 +52,15 @@ export async function tryGuess(input: {
     const more: string[] = [];
     for (const c of freed) {
       if (guess.keep.has(c.name) || plan.isNoop?.(c.name)) continue;
-      const cut = await input.without([...removed, c.name]);
+      const cut = await settle([...removed, c.name]);
       if (cut.hash !== config.hash && !growth(cut, config)) more.push(c.name);
     }
     if (more.length === 0) break;
     removed.push(...more);
-    config = await input.without(removed);
+    config = await settle(removed);
   }
   if (removed.length === 0) return undefined;
+  if (input.preview) config = await input.without(removed);
   const enabled = (name: string) => config.config.get(name) === 'y';
   const kept = [...planned].filter((n) => guess.keep.has(n) && enabled(n));
   input.emit({ type: 'info', message: `${input.kind} (${guess.source === 'from' ? '--from' : 'learned'}): keeping ${kept.length} candidate${kept.length === 1 ? '' : 's'} (${kept.join(', ') || 'none'}), removing the other ${removed.length} at once` });

@@ -1,6 +1,8 @@
 // searchKernel's rounds: options a removed candidate selected become candidates and are searched, until none is left.
 import { describe, expect, it } from 'vitest';
-import { enabledSymbols } from '../../src/kconfig/dotconfig.js';
+import { enabledSymbols, type DotConfig } from '../../src/kconfig/dotconfig.js';
+import type { Evaluator, Normalized } from '../../src/search/evaluator.js';
+import { learnedGuess } from '../../src/search/guess.js';
 import type { MinimizeEvent } from '../../src/search/events.js';
 import { searchKernel } from '../../src/search/phases.js';
 import { DEFAULT_STRATEGY } from '../../src/profile/strategy-names.js';
@@ -89,5 +91,41 @@ describe.each([DEFAULT_STRATEGY, 'one-at-a-time'])('searchKernel rounds (%s)', (
     const trusted = await search(model, strategy, { monotone: true });
     expect(trusted.enabled).toContain('TMPFS');
     expect(trusted.removable).toEqual(['TMPFS']);
+  });
+});
+
+describe('searchKernel with the Kconfig engine in-process (preview)', () => {
+  /** A guessed search on MODEL; with `preview`, the engine's olddefconfig marks each config it answers. */
+  async function guessed(preview: boolean) {
+    const oracle = new FakeOracle(MODEL);
+    const kernel = new FakeKernel(oracle);
+    const start = kernel.start();
+    const first = kernel.plan(start.config);
+    const evaluator = kernel.evaluator() as unknown as { normalize: (c: DotConfig) => Promise<Normalized>; evaluate: (c: Normalized) => Promise<unknown> };
+    let normalizations = 0;
+    const built: DotConfig[] = [];
+    const normalize = evaluator.normalize;
+    const evaluate = evaluator.evaluate;
+    evaluator.normalize = async (config) => { normalizations++; return normalize(config); };
+    evaluator.evaluate = async (candidate) => { built.push(candidate.config); return evaluate(candidate); };
+    const result = await searchKernel({
+      evaluator: evaluator as unknown as Evaluator, start, cmdline: '', candidates: first.candidates, isNoop: first.isNoop, strategy: DEFAULT_STRATEGY, parallel: 1,
+      emit: () => {}, replan: (config) => kernel.plan(config),
+      guess: learnedGuess([{ example: 'server', needed: ['NET', 'INET', 'PROC_FS', 'EPOLL'] }], []),
+      preview: preview ? (config) => new Map([...kernel.normalize(config).config, ['PREVIEW_ONLY', 'y']]) : undefined,
+    });
+    return { result, normalizations, built, evaluations: oracle.evaluations };
+  }
+
+  it('answers what a guess frees and which removals change nothing in-process, and builds only the kernel\'s configs', async () => {
+    const kernelOnly = await guessed(false);
+    const withPreview = await guessed(true);
+    expect(enabledSymbols(withPreview.result.final.config)).toEqual(enabledSymbols(kernelOnly.result.final.config));
+    expect(withPreview.evaluations).toBe(kernelOnly.evaluations);
+    expect(withPreview.result.guess).toEqual(kernelOnly.result.guess);
+    // Every config tested is the kernel's olddefconfig's, none the engine's.
+    expect(withPreview.built.length).toBeGreaterThan(0);
+    expect(withPreview.built.filter((c) => c.has('PREVIEW_ONLY'))).toEqual([]);
+    expect(withPreview.normalizations).toBeLessThan(kernelOnly.normalizations);
   });
 });

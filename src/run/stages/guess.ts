@@ -9,6 +9,7 @@ import { fromGuess, learnedGuess, withCallEvidence, type Guess } from '../../sea
 import { knowledgeFile, readKnowledge } from '../../search/knowledge.js';
 import type { Previous } from '../../search/previous.js';
 import { tryGuess } from '../../search/try-guess.js';
+import { normalizedBy } from '../../search/evaluator.js';
 import type { StageStep } from '../runner.js';
 import type { RunState } from '../state.js';
 
@@ -38,7 +39,9 @@ export const firstGuessStage: StageStep<RunState> = {
     const { evaluator } = s.ctx;
     const trial = await tryGuess({
       evaluator, cmdline: s.plan.boot.cmdline, guess: s.guess!, kind: 'first guess', candidates: s.candidates, isNoop: s.candidatePlan.isNoop,
-      replan: replanOf(s), without: (names) => evaluator.normalize(withValues(s.start.config, [...names], 'n')), emit: s.emit,
+      replan: replanOf(s), without: (names) => evaluator.normalize(withValues(s.start.config, [...names], 'n')),
+      preview: s.model && ((names) => Promise.resolve(normalizedBy((config) => s.model!.resolve(config), withValues(s.start.config, [...names], 'n')))),
+      emit: s.emit,
     });
     if (!trial) return;
     s.guessTrial = trial;

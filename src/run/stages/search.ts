@@ -55,7 +55,7 @@ export const kernelSearchStage: StageStep<RunState> = {
     s.kernel = await searchKernel({
       evaluator: s.ctx.evaluator, start: s.start, cmdline: plan.boot.cmdline, candidates: s.candidates, isNoop: s.candidatePlan.isNoop, strategy: plan.search.strategy,
       parallel: s.ctx.slots, signal: s.options.signal, emit, guess: s.guess, monotone: plan.search.assumeMonotone,
-      replan: replanOf(s),
+      replan: replanOf(s), preview: model && ((config) => model.resolve(config)),
     });
     // What a finished run teaches: each kept candidate that failed when removed (not the forced or growing ones).
     s.learned = { app: path.resolve(s.app), kernelVersion: s.ctx.source.version, finishedAt: new Date().toISOString(), needed: neededOptions(s.kernel.kept, s.kernel.noops, s.kernel.reasons) };
