@@ -60,15 +60,26 @@ export function learnedGuess(prior: readonly PriorRun[], runs: readonly Knowledg
 
 /**
  * Pure: the guess with the options the app's traced calls need kept too, each with those calls
- * (`trace: shmget, shmat`): what the app did call during its tests is evidence no other run has.
+ * (`trace: shmget, shmat`): what the app did call during its tests is evidence no other run has;
+ * and, given `reachable`, the options its binaries' calls can need (`calls: epoll_wait, ...`).
+ * Each source counts as one run, so an option only it names stays out of the guess's core.
  * No guess: one from that evidence alone.
  */
-export function withCallEvidence(guess: Guess | undefined, used: ReadonlyMap<string, readonly string[]>): Guess | undefined {
-  if (used.size === 0) return guess;
+export function withCallEvidence(guess: Guess | undefined, used: ReadonlyMap<string, readonly string[]>, reachable: ReadonlyMap<string, readonly string[]> = new Map()): Guess | undefined {
+  const sources = [
+    { run: 'the --trace run', tag: 'trace', options: used, shown: Infinity },
+    { run: 'the binaries\' calls', tag: 'calls', options: reachable, shown: 4 },
+  ].filter((source) => source.options.size > 0);
+  if (sources.length === 0) return guess;
   const keep = new Map<string, readonly string[]>(guess?.keep ?? []);
-  for (const [option, calls] of used) keep.set(option, [...(keep.get(option) ?? []), `trace: ${calls.join(', ')}`]);
-  const run = 'the --trace run';
-  return guess ? { ...guess, keep, runs: [...guess.runs, run] } : { source: 'learned', keep, runs: [run], evidence: true };
+  for (const { tag, options, shown } of sources) {
+    for (const [option, calls] of options) {
+      const named = calls.length > shown ? [...calls.slice(0, shown), `${calls.length - shown} more`] : calls;
+      keep.set(option, [...(keep.get(option) ?? []), `${tag}: ${named.join(', ')}`]);
+    }
+  }
+  const runs = sources.map((source) => source.run);
+  return guess ? { ...guess, keep, runs: [...guess.runs, ...runs] } : { source: 'learned', keep, runs, evidence: true };
 }
 
 /**

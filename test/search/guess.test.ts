@@ -39,6 +39,14 @@ describe('withCallEvidence', () => {
     expect(kept(withCallEvidence(undefined, new Map([['EPOLL', ['epoll_wait']]])))).toEqual({ EPOLL: ['trace: epoll_wait'] });
     expect(withCallEvidence(undefined, new Map())).toBeUndefined();
   });
+
+  it('keeps what the binaries can call as one more run, so an option only the calls name stays out of the core', () => {
+    const reachable = new Map([['EPOLL', ['epoll_wait', 'epoll_ctl', 'epoll_create1', 'epoll_pwait', 'epoll_pwait2']], ['FUTEX', ['futex']]]);
+    const guess = withCallEvidence(guessFrom({ '/srv/a': ['FUTEX'], '/srv/b': ['FUTEX'] }), new Map(), reachable);
+    expect(kept(guess)).toEqual({ FUTEX: ['/srv/a', '/srv/b', 'calls: futex'], EPOLL: ['calls: epoll_wait, epoll_ctl, epoll_create1, epoll_pwait, 1 more'] });
+    expect(guess?.runs).toEqual(['/srv/a', '/srv/b', 'the binaries\' calls']);
+    expect(kept(coreOf(guess!))).toEqual({ FUTEX: ['/srv/a', '/srv/b', 'calls: futex'] });
+  });
 });
 
 describe('learnedGuess', () => {
