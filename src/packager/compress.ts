@@ -125,6 +125,26 @@ export function checkCompressionTools(wanted: readonly Compression[], available:
   });
 }
 
+/**
+ * An uncompressed archive this large is compressed once, on the final root, not for each test
+ * (xz -9e takes minutes on a few hundred MB): the tests boot it uncompressed, which the kernel
+ * unpacks whatever its RD_ options, and auto picks the compressor on a sample. The bundled
+ * examples' archives (2-40 MB) stay below it.
+ */
+export const LARGE_ARCHIVE_BYTES = 64 << 20;
+
+/**
+ * Pure: up to `slices` slices of `sliceBytes` spread evenly over the archive, joined: what auto
+ * compares the compressors on for a large archive (the whole archive when it is no larger).
+ */
+export function archiveSample(archive: Uint8Array, slices = 8, sliceBytes = 1 << 20): Uint8Array {
+  if (archive.length <= slices * sliceBytes) return archive;
+  const step = Math.floor((archive.length - sliceBytes) / (slices - 1));
+  const sample = new Uint8Array(slices * sliceBytes);
+  for (let i = 0; i < slices; i++) sample.set(archive.subarray(i * step, i * step + sliceBytes), i * sliceBytes);
+  return sample;
+}
+
 /** One compressed archive: its compression and size. */
 export interface Compressed {
   compression: Compression;

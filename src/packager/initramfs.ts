@@ -16,7 +16,13 @@ export type { InitSpec } from './init.js';
 
 export interface InitramfsResult {
   file: string;
+  /** The run's compression: the kernel's RD_ option and its own compression. */
   compression: Compression;
+  /**
+   * The file is the archive uncompressed (a large archive, for the tests: the kernel unpacks a
+   * plain cpio whatever its RD_ options); it is compressed with `compression` once, on the final root.
+   */
+  plain?: true;
   /** Size of the compressed archive. */
   bytes: number;
   uncompressedBytes: number;
@@ -86,6 +92,15 @@ export async function writeInitramfs(packed: PackedArchive, compression: Compres
   await writeFileAtomic(outFile, compressed);
   return {
     file: outFile, compression, bytes: compressed.length, uncompressedBytes: packed.archive.length, sha256: sha256(compressed),
+    entries: packed.entries, parts: packed.parts,
+  };
+}
+
+/** The archive written uncompressed, for the tests of a run whose final root `compression` will pack. */
+export async function writePlainInitramfs(packed: PackedArchive, compression: Compression, outFile: string): Promise<InitramfsResult> {
+  await writeFileAtomic(outFile, packed.archive);
+  return {
+    file: outFile, compression, plain: true, bytes: packed.archive.length, uncompressedBytes: packed.archive.length, sha256: sha256(packed.archive),
     entries: packed.entries, parts: packed.parts,
   };
 }

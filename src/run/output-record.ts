@@ -37,7 +37,7 @@ export async function outputRecordOf(result: FoundResult, tool: KernelConfigTool
     defconfig,
     cmdline: result.final.cmdline,
     launch: {
-      machine: qemu.machine, memory: result.memory ? `${result.memory.runMiB}M` : qemu.memory, netDevice: qemu.netDevice, extraArgs: qemu.extraArgs, network: result.plan.boot.network,
+      machine: qemu.machine, memory: result.memory ? `${result.memory.runMiB}M` : result.guestMemory, netDevice: qemu.netDevice, extraArgs: qemu.extraArgs, network: result.plan.boot.network,
       initramfs: initramfsFileName(result.initramfs.compression), accel: result.accel.accel, reason: result.accel.reason, targets: profile.vm.targets,
     },
     report: makeReport(result, sizes, pkg.version, result.image ? imageRootfsFacts(result.manifest) : await rootfsFacts(result.manifest)),

@@ -40,6 +40,8 @@ export interface MinimizeResult {
   rootfs?: RootfsReduction;
   /** The least guest memory the result passes with (absent with --keep-memory, or a qemu.memory it cannot read). */
   memory?: MemorySearch;
+  /** The guest memory the run's boots had, as QEMU's -m spells it: the profile's, or more for a large root. */
+  guestMemory: string;
   /** The run's compression (kernel and initramfs), what it was chosen from, and the other compressors' VMs built and booted for comparison. */
   compression: CompressionComparison;
   /** How long the start VM and the final VM took to boot (the final: median of its re-checks). */

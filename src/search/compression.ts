@@ -1,10 +1,11 @@
 // The run's compression, chosen up front (auto: the smallest initramfs), and the compression stage: the final VM with each other compressor, built and booted for the report.
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  availableCompressions, checkCompressionTools, initramfsFileName, smallest, withCompression,
+  archiveSample, availableCompressions, checkCompressionTools, compressArchive, initramfsFileName, LARGE_ARCHIVE_BYTES, smallest, withCompression,
   type Compressed, type Compression, type CompressionChoice,
 } from '../packager/compress.js';
-import { writeInitramfs, type InitramfsResult, type PackedArchive } from '../packager/initramfs.js';
+import { writeInitramfs, writePlainInitramfs, type InitramfsResult, type PackedArchive } from '../packager/initramfs.js';
 import type { BootTiming } from '../tester/verdict.js';
 import type { Verdict, VerdictStatus } from '../tester/verdict.js';
 import type { BootVariant, Normalized } from './evaluator.js';
@@ -40,9 +41,11 @@ export interface PackedInitramfs {
 /**
  * Compresses the archive with what the plan needs (auto: every available compressor; else the
  * one asked for; plus those to compare), writes each to `dir` and takes the run's: the asked one,
- * or with auto the smallest (exact bytes; a tie goes to the faster to unpack).
+ * or with auto the smallest (exact bytes; a tie goes to the faster to unpack). An archive of
+ * `largeBytes` or more is written uncompressed instead (packLarge).
  */
-export async function compressInitramfs(plan: CompressionPlan, packed: PackedArchive, dir: string, emit: EventListener): Promise<PackedInitramfs> {
+export async function compressInitramfs(plan: CompressionPlan, packed: PackedArchive, dir: string, emit: EventListener, largeBytes = LARGE_ARCHIVE_BYTES): Promise<PackedInitramfs> {
+  if (packed.archive.length >= largeBytes) return packLarge(plan, packed, dir, emit);
   const tried = plan.asked === 'auto' ? plan.available : [plan.asked];
   const wanted = [...new Set([...tried, ...(plan.compare ?? plan.available)])];
   const written: InitramfsResult[] = [];
@@ -61,6 +64,44 @@ export async function compressInitramfs(plan: CompressionPlan, packed: PackedArc
   }
   const compare = (plan.compare ?? plan.available).filter((c) => c !== initramfs.compression);
   return { initramfs, others: written.filter((w) => compare.includes(w.compression)), sizes };
+}
+
+/**
+ * A large archive: written uncompressed for the tests, so no test waits on a compressor; auto
+ * compares the compressors on a sample (archiveSample), the sizes it reports scaled to the whole
+ * archive; only the compressions --compare-compression names are compressed whole (the default
+ * comparison of every other one is left out). The final root is compressed once (shipInitramfs).
+ */
+async function packLarge(plan: CompressionPlan, packed: PackedArchive, dir: string, emit: EventListener): Promise<PackedInitramfs> {
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  const { archive } = packed;
+  let sizes: Compressed[] = [];
+  let compression: Compression;
+  if (plan.asked === 'auto') {
+    const sample = archiveSample(archive);
+    const scale = archive.length / sample.length;
+    for (const c of plan.available) sizes.push({ compression: c, bytes: Math.round((await compressArchive(sample, c)).length * scale) });
+    sizes = [...sizes].sort((a, b) => a.bytes - b.bytes);
+    compression = smallest(sizes).compression;
+    emit({ type: 'info', message: `initramfs: ${mib(archive.length)} uncompressed, too large to compress for each test: the tests boot it uncompressed, and the final root is compressed once with ${compression} (auto: the smallest on a ${mib(sample.length)} sample, estimated ${sizes.map((s) => `${s.compression} ${mib(s.bytes)}`).join(', ')})` });
+  } else {
+    compression = plan.asked;
+    emit({ type: 'info', message: `initramfs: ${mib(archive.length)} uncompressed, too large to compress for each test: the tests boot it uncompressed, and the final root is compressed once with ${compression} (as asked)` });
+  }
+  const initramfs = await writePlainInitramfs(packed, compression, path.join(dir, 'initramfs.cpio'));
+  const others: InitramfsResult[] = [];
+  for (const c of (plan.compare ?? []).filter((c) => c !== compression)) others.push(await writeInitramfs(packed, c, path.join(dir, initramfsFileName(c))));
+  if (!plan.compare) emit({ type: 'info', message: 'the other compressions are not compared for an archive this large (--compare-compression names those to compare)' });
+  return { initramfs, others, sizes };
+}
+
+/**
+ * The final root of a run whose tests booted it uncompressed, compressed once with the run's
+ * compression: what ships, and what the result's last boots (re-checks, memory) take.
+ */
+export async function shipInitramfs(plain: InitramfsResult, dir: string): Promise<InitramfsResult> {
+  const archive = await readFile(plain.file);
+  return writeInitramfs({ archive, entries: plain.entries, parts: plain.parts }, plain.compression, path.join(dir, initramfsFileName(plain.compression)));
 }
 
 /** One compressor's VM in the comparison: the final config with the kernel and the initramfs compressed so. */

@@ -8,6 +8,7 @@ import { ExecutorPool, type PoolEvent } from '../remote/pool.js';
 import { startRemoteExecutors } from '../remote/start.js';
 import { resolveAccel, type AccelDecision } from '../vm/accel.js';
 import { findQemu } from '../vm/qemu.js';
+import { ROOT_HEADROOM_MIB, runMemory } from './memory.js';
 import { LocalExecutor, type Executor, type JobSettings } from '../tester/executor.js';
 import { Workspace } from '../tester/workspace.js';
 import { sha256File } from '../util/hash.js';
@@ -25,7 +26,8 @@ export interface SearchContextOptions {
   plan: Pick<RunPlan, 'kernel' | 'boot' | 'test' | 'execution'> & { search: Pick<RunPlan['search'], 'confirmFailures'> };
   out: string;
   signal?: AbortSignal;
-  initramfs: { file: string; sha256: string };
+  /** With its sizes, a root larger than the profile's guest memory holds raises the run's (runMemory). */
+  initramfs: { file: string; sha256: string; bytes?: number; uncompressedBytes?: number };
   emit: EventListener;
 }
 
@@ -36,6 +38,8 @@ export interface SearchContext {
   journal: Journal;
   evaluator: Evaluator;
   slots: number;
+  /** The guest memory of the run's boots, as QEMU's -m spells it: the profile's, or more for a large root (runMemory). */
+  memory: string;
   /** The O= dirs of the claimed slots (the start config was built in one of them, unless cached). */
   slotDirs: string[];
   /** What the executor pool did (dispatches, re-queues, dropped workers); empty without workers. */
@@ -63,9 +67,16 @@ export async function openSearchContext(options: SearchContextOptions, kernel?: 
   const { jobs } = plan.execution;
   const claimed = await workspace.claimSlots(jobs);
   const journal = await Journal.open(options.out);
-  const { qemu, network, bootTimeoutMs, readyTimeoutMs } = plan.boot;
+  const { network, bootTimeoutMs, readyTimeoutMs } = plan.boot;
+  // A root larger than the profile's guest memory holds gets more: the search would otherwise fail at the start.
+  const { bytes, uncompressedBytes } = options.initramfs;
+  const memory = bytes !== undefined && uncompressedBytes !== undefined ? runMemory(plan.boot.qemu.memory, { bytes, uncompressedBytes }) : { memory: plan.boot.qemu.memory };
+  if (memory.raised) {
+    options.emit({ type: 'info', message: `guest memory: ${memory.memory}, not the profile's ${plan.boot.qemu.memory}: the root needs about ${memory.raised.needMiB} MiB (the archive as loaded, the files it unpacks into RAM, ${ROOT_HEADROOM_MIB} MiB besides)` });
+  }
+  const qemu = { ...plan.boot.qemu, memory: memory.memory };
   const timeouts = { bootTimeoutMs, readyTimeoutMs, testTimeoutMs: plan.test.testTimeoutMs };
-  const key = runKey({ tree: source.key, tests: await sha256File(plan.test.tests), network, qemu: plan.kernel.profile.qemu, ...timeouts });
+  const key = runKey({ tree: source.key, tests: await sha256File(plan.test.tests), network, qemu: memory.raised ? { ...plan.kernel.profile.qemu, memory: memory.memory } : plan.kernel.profile.qemu, ...timeouts });
   const probe = { choice: qemu.accel, qemu: await findQemu(), machine: qemu.machine, cache: plan.kernel.cache };
   const accel = await resolveAccel(probe);
   options.emit({ type: 'info', message: `QEMU accelerator: ${accel.accel} (${accel.choice === 'auto' ? `auto: ${accel.reason}${accel.cached ? ', remembered for this host' : ''}` : 'asked for'})` });
@@ -103,7 +114,7 @@ export async function openSearchContext(options: SearchContextOptions, kernel?: 
     await claimed.release();
   };
   return {
-    source, workspace, tool, journal, evaluator, slots: executor.slots, poolEvents: pool?.events ?? [], accel: () => resolveAccel(probe),
+    source, workspace, tool, journal, evaluator, slots: executor.slots, memory: memory.memory, poolEvents: pool?.events ?? [], accel: () => resolveAccel(probe),
     slotDirs: claimed.slots.map((i) => workspace.slotDir(i)), close,
   };
 }

@@ -50,3 +50,26 @@ export async function leastMemory(probe: (mib: number) => Promise<{ passed: bool
   const runMiB = Math.min(fromMiB, Math.ceil((passes * (100 + MEMORY_MARGIN_PERCENT)) / 100));
   return { fromMiB, leastMiB: passes, runMiB, marginPercent: MEMORY_MARGIN_PERCENT, probes };
 }
+
+/** Beside the root: the kernel, its allocations and the app's own (the bundled examples pass with 20-60 MiB in all). */
+export const ROOT_HEADROOM_MIB = 128;
+
+/**
+ * Pure: the guest memory an initramfs boot needs at least, in MiB: the archive as QEMU loads it,
+ * the root it unpacks into RAM, and the headroom; rounded up to 64 MiB.
+ */
+export function memoryForRoot(initramfs: { bytes: number; uncompressedBytes: number }): number {
+  const need = Math.ceil((initramfs.bytes + initramfs.uncompressedBytes) / 2 ** 20) + ROOT_HEADROOM_MIB;
+  return Math.ceil(need / 64) * 64;
+}
+
+/**
+ * The guest memory the run's boots get: the profile's, or what the root needs when that is more
+ * (`raised` then says from what). A profile size the memory search cannot read is kept as it is.
+ */
+export function runMemory(profileMemory: string, initramfs: { bytes: number; uncompressedBytes: number }): { memory: string; raised?: { fromMiB: number; needMiB: number } } {
+  const fromMiB = parseMiB(profileMemory);
+  const needMiB = memoryForRoot(initramfs);
+  if (fromMiB === undefined || needMiB <= fromMiB) return { memory: profileMemory };
+  return { memory: `${needMiB}M`, raised: { fromMiB, needMiB } };
+}

@@ -7,7 +7,7 @@ import type { StartFailure } from './start-failure.js';
 /** What the run knows about the guest that failed. */
 export interface StartFacts {
   initKind: InitKind;
-  /** The guest's memory as QEMU's -m spells it (the profile's qemu.memory). */
+  /** The guest's memory as QEMU's -m spells it (the profile's qemu.memory, or more for a large root). */
   memory: string;
   initramfs: { compression: Compression; bytes: number; uncompressedBytes: number };
   /** Whether this host has a file at the guest's path (the caller looks; this module touches nothing). */

@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTinyxError } from '../../src/errors.js';
 import {
-  availableCompressions, checkCompressionTools, compressArchive, COMPRESSIONS, COMPRESSORS, initramfsFileName, KERNEL_COMPRESSION_MEMBERS,
+  archiveSample, availableCompressions, checkCompressionTools, compressArchive, COMPRESSIONS, COMPRESSORS, initramfsFileName, KERNEL_COMPRESSION_MEMBERS,
   parseCompression, parseCompressionList, smallest, withCompression, XZ_DICT_MAX_BYTES,
 } from '../../src/packager/compress.js';
 import { encodeCpio } from '../../src/packager/cpio.js';
@@ -108,6 +108,15 @@ describe('compressArchive', () => {
   it('lz4: the legacy frame (the only one the kernel reads); zstd: a zstd frame', async () => {
     expect((await compressArchive(cpio, 'lz4')).readUInt32LE(0)).toBe(0x184c2102);
     expect((await compressArchive(cpio, 'zstd')).readUInt32LE(0)).toBe(0xfd2fb528);
+  });
+});
+
+describe('archiveSample', () => {
+  it('joins slices spread from the archive\'s start to its end; an archive no larger than the slices is its own sample', () => {
+    const archive = Uint8Array.from({ length: 100 }, (_, i) => i);
+    expect([...archiveSample(archive, 4, 5)]).toEqual([0, 1, 2, 3, 4, 31, 32, 33, 34, 35, 62, 63, 64, 65, 66, 93, 94, 95, 96, 97]);
+    expect(archiveSample(archive, 4, 25)).toBe(archive);
+    expect(archiveSample(new Uint8Array(64 << 20)).length).toBe(8 << 20);
   });
 });
 

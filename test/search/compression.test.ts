@@ -12,7 +12,7 @@ import type { InitramfsResult, PackedArchive } from '../../src/packager/initramf
 import { loadProfile } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/types.js';
 import {
-  compareCompressions, compressInitramfs, planCompression, smallerThanShipped, type CompressionRow,
+  compareCompressions, compressInitramfs, planCompression, shipInitramfs, smallerThanShipped, type CompressionRow,
 } from '../../src/search/compression.js';
 import type { BootVariant, Normalized } from '../../src/search/evaluator.js';
 import type { MinimizeEvent } from '../../src/search/events.js';
@@ -92,6 +92,26 @@ describe('the run\'s compression', () => {
     expect(events.some((e) => e.type === 'info' && e.message.includes('names lz4, the run\'s own compression'))).toBe(true);
     const none = await compressInitramfs(await planCompression({ profile, compression: 'gzip', compareCompression: [] }), packed, await mkdtemp(path.join(dir, 'none-')), () => undefined);
     expect([none.initramfs.compression, none.others]).toEqual(['gzip', []]);
+  });
+
+  it('a large archive: the tests get it uncompressed, auto picks on a sample, nothing is compared unless asked; the final root is compressed once', async () => {
+    const out = await mkdtemp(path.join(dir, 'large-'));
+    const events: MinimizeEvent[] = [];
+    const large = packed.archive.length - 1;
+    const result = await compressInitramfs(await planCompression({ profile }), packed, out, (e) => events.push(e), large);
+    expect(result.initramfs).toMatchObject({ compression: 'xz', plain: true, file: path.join(out, 'initramfs.cpio'), bytes: packed.archive.length });
+    expect(await readFile(result.initramfs.file)).toEqual(packed.archive);
+    expect(result.others).toEqual([]);
+    expect(existsSync(path.join(out, initramfsFileName('xz')))).toBe(false);
+    // The sample is the whole archive here: the estimates are the real sizes.
+    const exact = await compressInitramfs(await planCompression({ profile }), packed, await mkdtemp(path.join(dir, 'exact-')), () => undefined);
+    expect(result.sizes).toEqual(exact.sizes);
+    expect(events.some((e) => e.type === 'info' && e.message.includes('the tests boot it uncompressed, and the final root is compressed once with xz (auto: the smallest on a'))).toBe(true);
+    const shipped = await shipInitramfs(result.initramfs, out);
+    expect(shipped).toMatchObject({ compression: 'xz', file: path.join(out, 'initramfs.cpio.xz'), bytes: exact.initramfs.bytes, sha256: exact.initramfs.sha256 });
+    expect(shipped.plain).toBeUndefined();
+    const compared = await compressInitramfs(await planCompression({ profile, compression: 'zstd', compareCompression: ['gzip'] }), packed, await mkdtemp(path.join(dir, 'asked-')), () => undefined, large);
+    expect([compared.initramfs.compression, compared.initramfs.plain, compared.others.map((o) => o.compression)]).toEqual(['zstd', true, ['gzip']]);
   });
 });
 

@@ -1,6 +1,6 @@
 // The memory search: bisection to the least guest memory that passes, with run.sh's margin.
 import { describe, expect, it } from 'vitest';
-import { leastMemory, MEMORY_FLOOR_MIB, parseMiB } from '../../src/search/memory.js';
+import { leastMemory, MEMORY_FLOOR_MIB, memoryForRoot, parseMiB, ROOT_HEADROOM_MIB, runMemory } from '../../src/search/memory.js';
 
 /** A guest that passes with `need` MiB or more, counting its boots. */
 function guest(need: number) {
@@ -43,5 +43,23 @@ describe('memory search', () => {
     const found = await leastMemory(guest(1000).probe, 256);
     expect([found.leastMiB, found.runMiB]).toEqual([256, 256]);
     expect(found.probes.every((p) => !p.passed)).toBe(true);
+  });
+});
+
+describe('the guest memory a root needs', () => {
+  const MiB = 2 ** 20;
+  it('is the archive as loaded, the files it unpacks and the headroom, rounded up to 64 MiB', () => {
+    // The bundled example: 0.8 MB of xz, 2 MB unpacked.
+    expect(memoryForRoot({ bytes: 800_000, uncompressedBytes: 2_000_000 })).toBe(192);
+    // A 211 MB closure booted uncompressed: loaded and unpacked, twice its size.
+    expect(memoryForRoot({ bytes: 211 * MiB, uncompressedBytes: 211 * MiB })).toBe(576);
+    expect(ROOT_HEADROOM_MIB).toBe(128);
+  });
+
+  it('raises the profile\'s memory only when the root needs more, and keeps a size it cannot read', () => {
+    expect(runMemory('256M', { bytes: 800_000, uncompressedBytes: 2_000_000 })).toEqual({ memory: '256M' });
+    expect(runMemory('256M', { bytes: 211 * MiB, uncompressedBytes: 211 * MiB })).toEqual({ memory: '576M', raised: { fromMiB: 256, needMiB: 576 } });
+    expect(runMemory('1G', { bytes: 211 * MiB, uncompressedBytes: 211 * MiB })).toEqual({ memory: '1G' });
+    expect(runMemory('256M,slots=2,maxmem=1G', { bytes: 211 * MiB, uncompressedBytes: 211 * MiB })).toEqual({ memory: '256M,slots=2,maxmem=1G' });
   });
 });

@@ -54,7 +54,7 @@ export const sanityStage: StageStep<RunState> = {
     if (v.status === 'pass') s.reference = { kind: 'start', config: s.start, verdict: v };
     else {
       const { compression, bytes, uncompressedBytes } = s.initramfs;
-      throw await startFailsError(v, { initKind: s.init.kind, memory: s.plan.boot.qemu.memory, initramfs: { compression, bytes, uncompressedBytes } }, s.work);
+      throw await startFailsError(v, { initKind: s.init.kind, memory: s.ctx.memory, initramfs: { compression, bytes, uncompressedBytes } }, s.work);
     }
   },
 };
