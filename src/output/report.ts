@@ -99,6 +99,8 @@ export interface Report {
     /** The guess tried again with what searching its removals found (when it failed), and its core (when it held). */
     repaired?: GuessTest;
     core?: GuessTest;
+    /** When the core failed: the core with what the app's calls need kept too. */
+    coreWithCalls?: GuessTest;
   };
   /** The closing check, each kept option removed alone from the final config: those evaluated, those it removed, its builds. */
   recheck: { checked: string[]; removed: string[]; builds: number };
@@ -229,6 +231,7 @@ function guessLine(r: Report): string {
     g.widened ? `Tried again with the ${g.widened.added.length} of its removals that other runs needed left in (${g.widened.added.map((n) => `\`${n}\``).join(', ')}): ${g.widened.held ? 'it held, and those were then searched as a group' : `it failed (${g.widened.reason}), ${searched}`}.` : '',
     g.repaired ? `Tried again with what that found, keeping ${g.repaired.kept.length}: ${g.repaired.held ? 'it held' : `it failed (${g.repaired.reason})`}.` : '',
     g.core ? `Its core (what more than half its runs needed), keeping ${g.core.kept.length}: ${g.core.held ? `held, removing ${g.core.removed} more in one test` : `failed (${g.core.reason})`}.` : '',
+    g.coreWithCalls ? `The core with what the app's calls need, keeping ${g.coreWithCalls.kept.length}: ${g.coreWithCalls.held ? `held, removing ${g.coreWithCalls.removed} more in one test` : `failed (${g.coreWithCalls.reason})`}.` : '',
   ].filter(Boolean);
   const why = Object.entries(g.keptFor ?? {}).map(([n, by]) => `\`${n}\` (${by.join(', ')})`);
   return [held, ...more, 'What it kept was then tested option by option.', ...(why.length ? [`It kept ${why.join(', ')}.`] : [])].join(' ');

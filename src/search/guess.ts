@@ -58,17 +58,22 @@ export function learnedGuess(prior: readonly PriorRun[], runs: readonly Knowledg
   return sources.length > 0 ? { source: 'learned', keep, runs: sources, evidence: true } : undefined;
 }
 
+/** The runs withCallEvidence adds: evidence from the app's calls, no finished run. */
+const EVIDENCE_RUNS: readonly string[] = ['the --trace run', 'the binaries\' calls'];
+const isCallEvidence = (by: string) => by.startsWith('trace: ') || by.startsWith('calls: ');
+
 /**
  * Pure: the guess with the options the app's traced calls need kept too, each with those calls
  * (`trace: shmget, shmat`): what the app did call during its tests is evidence no other run has;
  * and, given `reachable`, the options its binaries' calls can need (`calls: epoll_wait, ...`).
- * Each source counts as one run, so an option only it names stays out of the guess's core.
+ * Each source is listed among the guess's runs, but the core counts neither it nor what it names
+ * (coreOf): the calls are tried after a core that fails (coreWithCalls).
  * No guess: one from that evidence alone.
  */
 export function withCallEvidence(guess: Guess | undefined, used: ReadonlyMap<string, readonly string[]>, reachable: ReadonlyMap<string, readonly string[]> = new Map()): Guess | undefined {
   const sources = [
-    { run: 'the --trace run', tag: 'trace', options: used, shown: Infinity },
-    { run: 'the binaries\' calls', tag: 'calls', options: reachable, shown: 4 },
+    { run: EVIDENCE_RUNS[0]!, tag: 'trace', options: used, shown: Infinity },
+    { run: EVIDENCE_RUNS[1]!, tag: 'calls', options: reachable, shown: 4 },
   ].filter((source) => source.options.size > 0);
   if (sources.length === 0) return guess;
   const keep = new Map<string, readonly string[]>(guess?.keep ?? []);
@@ -104,10 +109,24 @@ export function orderByGuess(candidates: readonly SearchCandidate[], guess: Gues
  * Undefined with fewer than two runs, or when it would keep the same options.
  */
 export function coreOf(guess: Guess): Guess | undefined {
-  const runs = guess.runs.length;
+  const runs = guess.runs.filter((run) => !EVIDENCE_RUNS.includes(run)).length;
   if (runs < 2) return undefined;
-  const keep = new Map([...guess.keep].filter(([, by]) => by.length * 2 > runs));
+  const keep = new Map([...guess.keep].filter(([, by]) => by.filter((b) => !isCallEvidence(b)).length * 2 > runs));
   return keep.size < guess.keep.size ? { ...guess, keep } : undefined;
+}
+
+/**
+ * The core with what the app's calls name kept too (`calls: ...`, `trace: ...`): the test after a
+ * core that failed. An app needs the base the runs share and some of what it calls: when this
+ * holds, only the options it kept are left to test, one at a time. Undefined when the calls name
+ * nothing beyond the core, or everything the guess kept.
+ */
+export function coreWithCalls(guess: Guess): Guess | undefined {
+  const core = coreOf(guess);
+  if (!core) return undefined;
+  const called = [...guess.keep].filter(([, by]) => by.some(isCallEvidence));
+  const keep = new Map([...core.keep, ...called]);
+  return keep.size > core.keep.size && keep.size < guess.keep.size ? { ...guess, keep } : undefined;
 }
 
 /** What the report says of a guess's test. */
@@ -133,4 +152,6 @@ export interface GuessRecord extends GuessTrialRecord {
   repaired?: GuessTrialRecord;
   /** Once the guess (or its repair) held: the test of its core (coreOf). */
   core?: GuessTrialRecord;
+  /** When the core failed: the core with what the app's calls need kept too. */
+  coreWithCalls?: GuessTrialRecord;
 }

@@ -8,7 +8,7 @@ import { normalizedBy, type Evaluator, type Normalized } from './evaluator.js';
 import type { EventListener } from './events.js';
 import { closingCheck, freshCandidates, growth, seenAs, type CandidateStatus, type SeenVerdicts } from './fixpoint.js';
 import { searchRound } from './round.js';
-import { coreOf, orderByGuess, type Guess, type GuessRecord } from './guess.js';
+import { coreOf, coreWithCalls, orderByGuess, type Guess, type GuessRecord } from './guess.js';
 import { tryGuess } from './try-guess.js';
 
 /** One round of the kernel search and what it decided. */
@@ -157,10 +157,12 @@ export async function searchKernel(input: {
   let plan: Plan | undefined = first;
   let guess: GuessRecord | undefined;
   // The guess (widened, then repaired, if it fails), then its core (what more than half the runs needed), while each holds.
-  type Tier = { guess: Guess; kind: 'first guess' | 'widened guess' | 'repaired guess' | 'core of the guess'; added?: string[] };
+  type Tier = { guess: Guess; kind: 'first guess' | 'widened guess' | 'repaired guess' | 'core of the guess' | 'core with the calls'; added?: string[] };
   const tiers: Tier[] = input.guess ? [{ guess: input.guess, kind: 'first guess' }] : [];
   /** The first guess's test, when it failed and was widened: what a failing widened guess's repair searches. */
   let firstFailed: { removed: string[]; kept: string[]; guess: Guess } | undefined;
+  /** The guess whose core is tried: what the core with the calls is made from, if the core fails. */
+  let heldGuess: Guess | undefined;
   for (let tier = tiers.shift(); tier && plan; tier = tiers.shift()) {
     const { kind } = tier;
     const paid = builds();
@@ -174,7 +176,7 @@ export async function searchKernel(input: {
       const record = { kept: trial.kept, removed: trial.removed.length, held: !failure, ...(failure ? { reason: failure } : {}) };
       if (kind === 'first guess') guess = { source: tier.guess.source, ...record };
       else if (guess && kind === 'widened guess') guess.widened = { ...record, added: tier.added ?? [] };
-      else if (guess) guess[kind === 'repaired guess' ? 'repaired' : 'core'] = record;
+      else if (guess) guess[kind === 'repaired guess' ? 'repaired' : kind === 'core with the calls' ? 'coreWithCalls' : 'core'] = record;
     }
     // What other runs needed is the likeliest cause: one more test with those of its removals left in, before searching them all.
     const widen = tier.guess.widen;
@@ -199,6 +201,12 @@ export async function searchKernel(input: {
       plan = { candidates: kept, isNoop: plan.isNoop };
       continue;
     }
+    const withCalls = failure && kind === 'core of the guess' && heldGuess ? coreWithCalls(heldGuess) : undefined;
+    if (withCalls) {
+      input.emit({ type: 'info', message: `the core of the guess fails (${failure}); trying it again with what the app's calls need kept too` });
+      tiers.unshift({ guess: withCalls, kind: 'core with the calls' });
+      continue;
+    }
     if (failure) {
       input.emit({ type: 'info', message: `the ${kind} fails (${failure}); searching what it kept` });
       plan = { ...plan, strategy: undefined, guessKept: true };
@@ -215,8 +223,11 @@ export async function searchKernel(input: {
       const byName = new Map(plan.candidates.map((c) => [c.name, c]));
       await runRound({ candidates: tier.added.map((name) => byName.get(name) ?? { name }), isNoop: plan.isNoop });
     }
-    const core = kind === 'core of the guess' ? undefined : coreOf(tier.guess);
-    if (core) tiers.push({ guess: core, kind: 'core of the guess' });
+    const core = kind === 'core of the guess' || kind === 'core with the calls' ? undefined : coreOf(tier.guess);
+    if (core) {
+      heldGuess = tier.guess;
+      tiers.push({ guess: core, kind: 'core of the guess' });
+    }
     // What a search found needed probably still is: one test each (a group would fail), likeliest to go first.
     const rest: CandidatePlan | undefined = input.replan
       ? await settle(first)

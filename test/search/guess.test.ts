@@ -230,6 +230,24 @@ describe('searchKernel with a guess', () => {
       expect(guessed.result.guess).toMatchObject({ held: true, removed: 3, core: { kept: FLAT_NEEDED, removed: 3, held: false, reason: 'fail: a needed option is off' } });
       expect(guessed.infos).toContain('the core of the guess fails');
     });
+
+    it('tries the core with what the app\'s calls need when the core fails: it holds, and only what it kept is tested', async () => {
+      const model: FakeModel = { ...FLAT, required: [...FLAT.required, 'SYSFS'] };
+      const calls = new Map([['SYSFS', ['/sys']], ['PROC_FS', ['/proc']]]);
+      const withCalls = await search(model, withCallEvidence(learnedGuess(byExample(prior), []), new Map(), calls));
+      expect(withCalls.result.kept).toEqual(['NET', 'INET', 'SYSFS', 'EPOLL', 'FUTEX']);
+      expect(withCalls.removable).toEqual([]);
+      expect(withCalls.result.guess).toMatchObject({
+        held: true, removed: 2, core: { kept: FLAT_NEEDED, held: false },
+        coreWithCalls: { kept: ['NET', 'INET', 'PROC_FS', 'SYSFS', 'EPOLL', 'FUTEX'], removed: 2, held: true },
+      });
+      expect(withCalls.infos).toContain('trying it again with what the app\'s calls need kept too');
+      // The guess, its core, the core with the calls, then the six it kept one at a time, PROC_FS first (the
+      // least support): SYSFS's test after it is the core's config again, known to fail. Without the calls, more.
+      expect(withCalls.evaluations).toBe(1 + 1 + 1 + 5);
+      const without = await search(model, learnedGuess(byExample(prior), []));
+      expect(withCalls.evaluations).toBeLessThan(without.evaluations);
+    });
   });
 
   describe('with re-planning (removals free the options they selected)', () => {

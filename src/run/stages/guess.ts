@@ -55,7 +55,10 @@ export const firstGuessStage: StageStep<RunState> = {
  * --from's result, else (unless --no-prior) what the profile's shipped prior and the finished
  * runs in the knowledge file needed; the run says which.
  */
-export async function firstGuess(plan: RunPlan, previous: Previous | undefined, emit: EventListener, used: ReadonlyMap<string, readonly string[]> = new Map()): Promise<Guess | undefined> {
+export async function firstGuess(
+  plan: RunPlan, previous: Previous | undefined, emit: EventListener,
+  used: ReadonlyMap<string, readonly string[]> = new Map(), reachable: ReadonlyMap<string, readonly string[]> = new Map(),
+): Promise<Guess | undefined> {
   const { profile, cache } = plan.kernel;
   const { noPrior, from: fromFlag } = plan.search;
   if (noPrior && !previous) {
@@ -64,11 +67,12 @@ export async function firstGuess(plan: RunPlan, previous: Previous | undefined, 
   }
   const file = knowledgeFile(cache, profile.name);
   const runs = noPrior ? [] : await readKnowledge(file, (message) => emit({ type: 'warning', message }));
-  const learned = noPrior ? undefined : withCallEvidence(learnedGuess(profile.search.prior, runs), used);
+  const learned = noPrior ? undefined : withCallEvidence(learnedGuess(profile.search.prior, runs), used, reachable);
   const from = [
     ...(profile.search.prior.length ? [`the profile's search.prior (${profile.search.prior.map((p) => `${p.example}: ${p.needed.length}`).join(', ')})`] : []),
     ...(runs.length ? [`${runs.length} finished run${runs.length === 1 ? '' : 's'} in ${file}`] : []),
     ...(used.size && !noPrior ? [`the --trace run's calls (${[...used.keys()].join(', ')})`] : []),
+    ...(reachable.size && !noPrior ? [`what the binaries can call (${[...reachable.keys()].join(', ')})`] : []),
   ];
   if (previous) {
     // A tinyx result is evidence; any other .config only bounds the search.
