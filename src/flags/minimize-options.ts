@@ -17,6 +17,7 @@ export type FlagOptions = Omit<MinimizeOptions, keyof RunOptions>;
 /** Reads minimize's flag values (and the app's arguments) into the options groups; a bad value is a TINYX_USAGE error. */
 export async function optionsFromFlags(values: FlagValues<typeof MINIMIZE_FLAGS>, appArgs: string[]): Promise<FlagOptions> {
   if ((!values.app && !values.image) || !values.tests) throw new TinyxError('TINYX_USAGE', 'minimize needs --app and --tests (or --image and --tests).', { advice: 'See tinyx minimize --help.' });
+  if (values.trace && values['no-trace']) throw new TinyxError('TINYX_USAGE', '--trace and --no-trace contradict each other.', { advice: 'Give one of them.' });
   const profile = await loadProfile(values.profile);
   const execution = await executionFromFlags(values);
   // Read in this order (a bad flag is reported before the ones after it), then handed over in the groups each stage takes.
@@ -33,7 +34,7 @@ export async function optionsFromFlags(values: FlagValues<typeof MINIMIZE_FLAGS>
   const bootTimeoutMs = number(values['boot-timeout'], 'boot-timeout') * 1000;
   const app: AppOptions = {
     app: values.app, image: values.image, imageWhole: values['image-whole'], entry: values.entry, appArgs, include: values.include, exclude: values.exclude,
-    includePackages: values['include-package'], trace: values.trace, user: values.user, env, cwd, init,
+    includePackages: values['include-package'], trace: values.trace, noTrace: values['no-trace'], user: values.user, env, cwd, init,
     keepFiles: values['keep-files'], prune: !values['no-prune'], strip: !values['no-strip'], keepSetuid: values['keep-setuid'],
   };
   const harness: HarnessOptions = { tests: values.tests, port, accel, testTimeoutMs, bootTimeoutMs };

@@ -83,6 +83,10 @@ export const MINIMIZE_FLAGS = {
     help: 'before packing, run the app on this host under strace (as `--user`, with `--env` and `--cwd`) while the tests run against it on 127.0.0.1:`--port`, and add the files it used (dlopen\'ed modules, data); the port must be free here',
     readme: 'before packing, runs the app on this host under `strace -f` (as `--user`, with `--env` and `--cwd`) while `--tests` run against it on 127.0.0.1:`--port`, and adds what it opened, ran or checked, and the directories it wrote into; `report.md` lists what the trace added. It also records every system call the app made (failed ones with their errno) and the socket families it opened (report.json `rootfs.traced`); the first guess keeps what those calls need. The port must be free on this host',
   },
+  'no-trace': {
+    type: 'boolean', group: 'app',
+    help: 'never trace the app: without it, a start VM that misses a file this host (or the image) has is tried once more with --trace',
+  },
   user: {
     type: 'string', value: 'NAME', group: 'app',
     help: 'run the app as this user (a host account; copied to the VM\'s `/etc/passwd`)',

@@ -23,6 +23,8 @@ export interface AppOptions {
   includePackages?: string[];
   /** Run the app on the host under strace while the tests run against it, and add what it used. */
   trace?: boolean;
+  /** Never trace: not even once more when the start VM misses a file the host (or the image) has (default: it does). */
+  noTrace?: boolean;
   /** The app's user in the guest (a host account), environment and working directory. */
   user?: string;
   env?: Record<string, string>;

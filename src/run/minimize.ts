@@ -1,4 +1,5 @@
 // The minimize pipeline, as a list of stages: inputs -> deps -> initramfs -> syscalls -> start config -> candidates -> first guess -> sanity (when the guess fails) -> rootfs -> kernel search -> cmdline search -> verify -> memory -> compression -> output.
+import { isTinyxError } from '../errors.js';
 import type { OutLock } from '../output/lock.js';
 import type { EventListener } from '../search/events.js';
 import { SeriesCollector } from '../search/series.js';
@@ -31,6 +32,29 @@ function pipeline(held: { lock?: OutLock }): StageStep<RunState>[] {
  * the end of the inputs stage (or the caller's, `options.outLock`) until the result is written.
  */
 export async function minimize(options: MinimizeOptions): Promise<MinimizeResult> {
+  try {
+    return await runOnce(options);
+  } catch (error) {
+    const retry = traceRetry(error, options);
+    if (!retry) throw error;
+    options.onEvent?.({ type: 'warning', message: retry });
+    return runOnce({ ...options, trace: true });
+  }
+}
+
+/**
+ * The start VM missed a file that the host (or the image) has, and the run neither traced nor
+ * was told not to: the message that says so, for one more run with --trace, which adds the
+ * files the app opens. Otherwise undefined.
+ */
+export function traceRetry(error: unknown, options: Pick<MinimizeOptions, 'trace' | 'noTrace' | 'image'>): string | undefined {
+  if (options.trace || options.noTrace || !isTinyxError(error, 'TINYX_START_FAILS')) return undefined;
+  const { kind, path, available } = error.details ?? {};
+  if (kind !== 'missing-file' || !path || available !== 'yes') return undefined;
+  return `the start VM misses ${path}, which ${options.image ? 'the image' : 'this host'} has: tracing the app (--trace) and trying once more (--no-trace: never)`;
+}
+
+async function runOnce(options: MinimizeOptions): Promise<MinimizeResult> {
   const held: { lock?: OutLock } = {};
   const series = new SeriesCollector();
   const listener: EventListener = options.onEvent ?? (() => undefined);

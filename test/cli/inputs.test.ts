@@ -84,6 +84,7 @@ describe('numeric flags', () => {
     ['--boot-timeout', '0', /--boot-timeout must be at least 1 second, received 0 s/],
     ['--jobs', '1.5', /--jobs expects a whole number, received "1.5"/],
     ['--init', 'systemd', /--init must be one of auto, tinyx, busybox, received "systemd"/],
+    ['--trace', '--no-trace', /--trace and --no-trace contradict each other/],
   ] as const) {
     it(`refuses ${flag} ${value ?? ''}`, async () => {
       const out = freshOut();

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { traceRetry } from '../../src/run/minimize.js';
 import { startFailsError } from '../../src/run/stages/start-fails.js';
 import type { Verdict } from '../../src/tester/verdict.js';
 import { REPO } from '../deps/helpers.js';
@@ -35,9 +36,15 @@ describe('startFailsError', () => {
     const v = await verdict('fail', 'the app exited before its port answered (TINYX-APP-EXITED 1)', 'missing-config.console');
     const error = await startFailsError(v, { initKind: 'tinyx', memory: '256M', initramfs }, '/work');
     expect(error.message).toContain('The console shows a file the app needs is not in the VM: could not open configuration file "/etc/x.conf": No such file or directory.');
-    expect(error.details).toEqual({ kind: 'missing-file' });
+    expect(error.details).toEqual({ kind: 'missing-file', path: '/etc/x.conf', available: 'no' });
     expect(error.advice).toMatch(/^\/etc\/x\.conf is not in the VM, nor on this host: /);
     expect(error.advice).not.toContain('--init busybox');
+    // The image's root (or the host) has it: what a --trace run adds, and minimize tries once more with one.
+    const has = await startFailsError(v, { initKind: 'tinyx', memory: '256M', initramfs, hostHas: (file) => file === '/etc/x.conf' }, '/work');
+    expect(has.details).toEqual({ kind: 'missing-file', path: '/etc/x.conf', available: 'yes' });
+    expect(traceRetry(has, {})).toBe('the start VM misses /etc/x.conf, which this host has: tracing the app (--trace) and trying once more (--no-trace: never)');
+    expect(traceRetry(has, { image: 'docker-archive:x.tar' })).toContain('which the image has');
+    expect([traceRetry(has, { trace: true }), traceRetry(has, { noTrace: true }), traceRetry(error, {})]).toEqual([undefined, undefined, undefined]);
   });
 
   it('keeps the generic advice for a start config that does not build', async () => {

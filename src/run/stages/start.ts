@@ -1,4 +1,5 @@
 // The stages around the start config: start-config (the run context opens), sanity (it must pass, when it is built), rootfs (files left out and stripped on the first kernel that passed).
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { packPlanned } from '../../packager/initramfs.js';
@@ -54,7 +55,9 @@ export const sanityStage: StageStep<RunState> = {
     if (v.status === 'pass') s.reference = { kind: 'start', config: s.start, verdict: v };
     else {
       const { compression, bytes, uncompressedBytes } = s.initramfs;
-      throw await startFailsError(v, { initKind: s.init.kind, memory: s.ctx.memory, initramfs: { compression, bytes, uncompressedBytes } }, s.work);
+      const image = s.image?.unpacked.rootfs;
+      const hostHas = image ? (file: string) => existsSync(path.join(image, file)) : existsSync;
+      throw await startFailsError(v, { initKind: s.init.kind, memory: s.ctx.memory, initramfs: { compression, bytes, uncompressedBytes }, hostHas }, s.work);
     }
   },
 };
