@@ -88,6 +88,8 @@ $bb mount -t proc proc /proc 2>/dev/null || say "tinyx: no proc"
 $bb mount -t sysfs sysfs /sys 2>/dev/null || say "tinyx: no sysfs"
 $bb mount -t devtmpfs devtmpfs /dev 2>/dev/null || say "tinyx: no devtmpfs"
 $bb mkdir -p /dev/pts /dev/shm 2>/dev/null
+$bb mount -t tmpfs -o nosuid,nodev,mode=1777 tmpfs /dev/shm 2>/dev/null
+$bb mount -t devpts -o nosuid,noexec,gid=5,mode=620,ptmxmode=666 devpts /dev/pts 2>/dev/null
 $bb mount -t tmpfs -o mode=1777 tmpfs /tmp 2>/dev/null
 $bb mount -t tmpfs -o mode=0755 tmpfs /run 2>/dev/null
 $bb hostname -F /etc/hostname 2>/dev/null

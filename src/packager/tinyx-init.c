@@ -342,6 +342,9 @@ static void mounts(void) {
   if (mount("devtmpfs", "/dev", "devtmpfs", 0, NULL) < 0) say("tinyx: no devtmpfs");
   mkdir("/dev/pts", 0755);
   mkdir("/dev/shm", 0755);
+  /* What services expect, as a container runtime gives them: each needs its options kept (TMPFS or SHMEM, UNIX98_PTYS). */
+  mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+  mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "gid=5,mode=620,ptmxmode=666");
   mount("tmpfs", "/tmp", "tmpfs", 0, "mode=1777");
   mount("tmpfs", "/run", "tmpfs", 0, "mode=0755");
 }

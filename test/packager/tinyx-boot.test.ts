@@ -65,7 +65,7 @@ describe('tinyx\'s init boots under QEMU', () => {
     process.stderr.write(`[tinyx-boot] hello-http under TCG: ${JSON.stringify(outcome.timing)}\n`);
   });
 
-  it('starts an ELF app as its user, with its groups, environment, cwd (created and given to the user) and arguments', async () => {
+  it('starts an ELF app as its user, with its groups, environment, cwd (created and given to the user) and arguments; /dev/shm and /dev/pts mounted', async () => {
     const work = path.join(tmp.dir, 'whoami');
     await mkdir(work, { recursive: true });
     const app = path.join(work, 'whoami');
@@ -80,7 +80,7 @@ describe('tinyx\'s init boots under QEMU', () => {
       user: 'svc', cwd: '/srv/who', env: { GREETING: 'hi "there" $x' },
     };
     const { file } = await buildInitramfs({ manifest, init, accounts, outFile: path.join(tmp.dir, 'whoami.cpio.gz') });
-    const expected = `WHOAMI uid=4321 euid=4321 gid=4321 egid=4321 groups=4321,4400 cwd=/srv/who owner=4321:4321 home=/srv user=svc logname=svc path=${GUEST_PATH_ENV} greeting=hi "there" $x args=[it's][a b][$HOME][] end`;
+    const expected = `WHOAMI uid=4321 euid=4321 gid=4321 egid=4321 groups=4321,4400 cwd=/srv/who owner=4321:4321 home=/srv user=svc logname=svc path=${GUEST_PATH_ENV} greeting=hi "there" $x args=[it's][a b][$HOME][] shm=tmpfs pts=devpts end`;
     // Port 0: the tests run once the app has started and read the console, as the test contract says.
     const probe = path.join(work, 'probe.sh');
     await writeFile(probe, `#!/bin/sh
