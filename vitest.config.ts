@@ -11,12 +11,12 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * - distcc-kernel first, while the build slot still holds the global setup's start kernel, which it
  *   would otherwise rebuild there;
  * - remote before minimize: remote drops and rebuilds the very configs minimize's search builds, so
- *   minimize finds them stored;
+ *   minimize finds them stored; trace-retry right after, whose one removal minimize built;
  * - microvm last: its own start kernel (no PCI) left in the slot makes the next file's first build a
  *   long incremental one.
  * A file not listed runs after these, in vitest's order.
  */
-const E2E_ORDER = ['distcc-kernel', 'remote', 'minimize', 'resume', 'signals', 'apps', 'fleet', 'full-search', 'microvm', 'kernel-next'];
+const E2E_ORDER = ['distcc-kernel', 'remote', 'minimize', 'trace-retry', 'resume', 'signals', 'apps', 'fleet', 'full-search', 'microvm', 'kernel-next'];
 
 class CacheOrder extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
