@@ -18,13 +18,13 @@ export interface AppNeeds {
 
 /**
  * Features that are no syscall: the file systems behind the paths a binary names, and the socket
- * families a traced run opened, each the option that builds it.
+ * families a traced run opened, each the option that builds it; and a script app's #! line (appNeeds).
  */
 const PATH_OPTIONS = { procPaths: ['PROC_FS', '/proc'], sysPaths: ['SYSFS', '/sys'] } as const;
 const FAMILY_OPTIONS: Readonly<Record<string, string>> = { AF_UNIX: 'UNIX', AF_INET: 'INET', AF_INET6: 'IPV6', AF_PACKET: 'PACKET' };
 
 /** Pure: the syscalls the evidence holds, named by the kernel's table, and the options they (and the features) need. */
-export function appNeeds(evidence: CallEvidence, map: SyscallMap, traced?: TracedCalls): AppNeeds {
+export function appNeeds(evidence: CallEvidence, map: SyscallMap, traced?: TracedCalls, app: { script?: boolean } = {}): AppNeeds {
   const reachable = new Map<string, string[]>();
   for (const [number, reasons] of evidence.syscalls) {
     const name = map.numbers.get(number);
@@ -34,6 +34,8 @@ export function appNeeds(evidence: CallEvidence, map: SyscallMap, traced?: Trace
   for (const [key, [option, what]] of Object.entries(PATH_OPTIONS)) {
     if (evidence[key as keyof typeof PATH_OPTIONS].length > 0) add(reachableOptions, option, what);
   }
+  // A script app is started by execve of its #! line: the kernel's script loader.
+  if (app.script) add(reachableOptions, 'BINFMT_SCRIPT', '#!');
   const usedOptions = traced ? optionsForSyscalls(map, traced.syscalls) : new Map<string, string[]>();
   for (const family of traced?.families ?? []) {
     const option = FAMILY_OPTIONS[family];

@@ -7,7 +7,8 @@ import { callsReport } from '../../src/output/calls-section.js';
 import { callsOfFiles } from '../../src/syscalls/elf-calls.js';
 import { readSyscallMap, type SyscallMap } from '../../src/syscalls/index.js';
 import { appNeeds } from '../../src/syscalls/needs.js';
-import { tempDir } from '../deps/helpers.js';
+import { isScript } from '../../src/run/stages/calls.js';
+import { REPO, tempDir } from '../deps/helpers.js';
 import { KERNEL_TREES } from '../kconfig/realconf.js';
 
 const LIBS = [{ path: '/lib/x86_64-linux-gnu/libc.so.6', name: 'libc.so.6' }, { path: '/lib64/ld-linux-x86-64.so.2', name: 'ld-linux-x86-64.so.2' }];
@@ -49,6 +50,15 @@ describe('appNeeds', () => {
   it('paths under /proc and /sys need their file systems', () => {
     const needs = appNeeds({ syscalls: new Map(), procPaths: ['/proc/self/maps'], sysPaths: [], threads: false }, map);
     expect(Object.fromEntries(needs.reachableOptions)).toEqual({ PROC_FS: ['/proc'] });
+  });
+
+  it('a script app needs the kernel\'s script loader: its #! line', async () => {
+    const none = { syscalls: new Map(), procPaths: [], sysPaths: [], threads: false };
+    expect(Object.fromEntries(appNeeds(none, map, undefined, { script: true }).reachableOptions)).toEqual({ BINFMT_SCRIPT: ['#!'] });
+    expect(appNeeds(none, map).reachableOptions.size).toBe(0);
+    expect(await isScript(path.join(REPO, 'examples/py-notes/notes.py'))).toBe(true);
+    expect(await isScript(path.join(tmp.dir, 'app'))).toBe(false);
+    expect(await isScript(path.join(tmp.dir, 'missing'))).toBe(false);
   });
 });
 

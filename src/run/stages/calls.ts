@@ -1,4 +1,5 @@
 // The syscalls stage: what the app's binaries can call (and, with --trace, did call), and the kernel options those calls need.
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { Manifest } from '../../deps/index.js';
 import { isElfFile } from '../../deps/elf.js';
@@ -26,11 +27,23 @@ export const syscallsStage: StageStep<RunState> = {
     });
     if (!read) return;
     const [map, evidence] = read;
-    s.needs = appNeeds(evidence, map, s.manifest.traced);
+    s.needs = appNeeds(evidence, map, s.manifest.traced, { script: await isScript(s.manifest.app.hostPath) });
     const { reachable, reachableOptions, traced, usedOptions } = s.needs;
     s.emit({ type: 'info', message: `the app's binaries can reach ${reachable.size} syscalls, which need ${reachableOptions.size} options${traced ? `; the trace saw ${traced.length} calls, which need ${usedOptions.size}` : ''}` });
   },
 };
+
+/** Whether the file starts with a #! line: what the kernel runs through BINFMT_SCRIPT. */
+export async function isScript(file: string): Promise<boolean> {
+  const handle = await open(file, 'r').catch(() => undefined);
+  if (!handle) return false;
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer.toString('latin1') === '#!';
+  } finally {
+    await handle.close();
+  }
+}
 
 /**
  * The ELF files the guest gets, the app's first (a script app is no ELF: its interpreter is among
