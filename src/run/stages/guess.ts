@@ -58,6 +58,8 @@ export const firstGuessStage: StageStep<RunState> = {
 export async function firstGuess(
   plan: RunPlan, previous: Previous | undefined, emit: EventListener,
   used: ReadonlyMap<string, readonly string[]> = new Map(), reachable: ReadonlyMap<string, readonly string[]> = new Map(),
+  /** The run's candidates: the message names only these of what the calls need. */
+  candidates?: ReadonlySet<string>,
 ): Promise<Guess | undefined> {
   const { profile, cache } = plan.kernel;
   const { noPrior, from: fromFlag } = plan.search;
@@ -72,7 +74,7 @@ export async function firstGuess(
     ...(profile.search.prior.length ? [`the profile's search.prior (${profile.search.prior.map((p) => `${p.example}: ${p.needed.length}`).join(', ')})`] : []),
     ...(runs.length ? [`${runs.length} finished run${runs.length === 1 ? '' : 's'} in ${file}`] : []),
     ...(used.size && !noPrior ? [`the --trace run's calls (${[...used.keys()].join(', ')})`] : []),
-    ...(reachable.size && !noPrior ? [`what the binaries can call (${[...reachable.keys()].join(', ')})`] : []),
+    ...(reachable.size && !noPrior ? [`what the binaries can call (${[...reachable.keys()].filter((n) => !candidates || candidates.has(n)).join(', ') || 'no candidate'})`] : []),
   ];
   if (previous) {
     // A tinyx result is evidence; any other .config only bounds the search.
