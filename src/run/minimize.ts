@@ -1,4 +1,5 @@
 // The minimize pipeline, as a list of stages: inputs -> deps -> initramfs -> syscalls -> start config -> candidates -> first guess -> sanity (when the guess fails) -> rootfs -> kernel search -> cmdline search -> verify -> memory -> compression -> output.
+import { isWorthKeeping } from '../deps/strace.js';
 import { isTinyxError } from '../errors.js';
 import type { OutLock } from '../output/lock.js';
 import type { EventListener } from '../search/events.js';
@@ -43,14 +44,15 @@ export async function minimize(options: MinimizeOptions): Promise<MinimizeResult
 }
 
 /**
- * The start VM missed a file that the host (or the image) has, and the run neither traced nor
- * was told not to: the message that says so, for one more run with --trace, which adds the
- * files the app opens. Otherwise undefined.
+ * The start VM missed a file that the host (or the image) has and a trace would add, and the run
+ * neither traced nor was told not to: the message that says so, for one more run with --trace,
+ * which adds the files the app opens. Otherwise undefined.
  */
 export function traceRetry(error: unknown, options: Pick<MinimizeOptions, 'trace' | 'noTrace' | 'image'>): string | undefined {
   if (options.trace || options.noTrace || !isTinyxError(error, 'TINYX_START_FAILS')) return undefined;
   const { kind, path, available } = error.details ?? {};
-  if (kind !== 'missing-file' || !path || available !== 'yes') return undefined;
+  // A file the trace would not add (under /tmp, /run, a home...) is no reason to trace.
+  if (kind !== 'missing-file' || !path || available !== 'yes' || !isWorthKeeping(path)) return undefined;
   return `the start VM misses ${path}, which ${options.image ? 'the image' : 'this host'} has: tracing the app (--trace) and trying once more (--no-trace: never)`;
 }
 

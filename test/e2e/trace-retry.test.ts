@@ -1,10 +1,9 @@
 // A server whose config file no analysis of its binary finds: the start VM misses it, the host has
 // it, so minimize traces the app on this host and tries once more, and passes (real builds and boots).
 import { execa } from 'execa';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capture } from '../helpers/capture.js';
 import { runMain } from '../../src/cli/main.js';
 import type { Report } from '../../src/output/report.js';
@@ -23,13 +22,18 @@ describe('tinyx minimize on a server that reads a config file its binary does no
   };
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'tinyx-e2e-conf-'));
+    // Not under /tmp: a trace leaves out what the app keeps there (scratch, not part of the app).
+    await mkdir('/opt', { recursive: true });
+    dir = await mkdtemp('/opt/tinyx-e2e-conf-');
     conf = path.join(dir, 'etc/conf-http.conf');
     await mkdir(path.dirname(conf), { recursive: true });
     await writeFile(conf, 'hello from tinyx\n');
     app = path.join(dir, 'conf-http');
     await execa('gcc', ['-O2', `-DCONF="${conf}"`, '-o', app, path.join(root, 'test/fixtures/apps/conf-http.c')]);
   }, 60_000);
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
 
   it('the start VM misses the file, which this host has: traced and tried once more, it passes with the file in the VM', async () => {
     const out = path.join(dir, 'out');

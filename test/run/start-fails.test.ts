@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TinyxError } from '../../src/errors.js';
 import { traceRetry } from '../../src/run/minimize.js';
 import { startFailsError } from '../../src/run/stages/start-fails.js';
 import type { Verdict } from '../../src/tester/verdict.js';
@@ -45,6 +46,9 @@ describe('startFailsError', () => {
     expect(traceRetry(has, {})).toBe('the start VM misses /etc/x.conf, which this host has: tracing the app (--trace) and trying once more (--no-trace: never)');
     expect(traceRetry(has, { image: 'docker-archive:x.tar' })).toContain('which the image has');
     expect([traceRetry(has, { trace: true }), traceRetry(has, { noTrace: true }), traceRetry(error, {})]).toEqual([undefined, undefined, undefined]);
+    // A trace adds nothing under /tmp: no reason to trace.
+    const scratch = new TinyxError('TINYX_START_FAILS', 'x', { details: { kind: 'missing-file', path: '/tmp/x.conf', available: 'yes' } });
+    expect(traceRetry(scratch, {})).toBeUndefined();
   });
 
   it('keeps the generic advice for a start config that does not build', async () => {
