@@ -1,0 +1,79 @@
+// Large services and the bundled example, minimized end to end with real builds and boots, one
+// after the other: per app, the closure's size, the VM's size (kernel + root), packing time,
+// builds, wall time per stage, the least memory, and (with --verify) whether `tinyx verify` agrees
+// the result is 1-minimal. Run after `npx tsc -p .` and the set-up (a kernel-building job: run it
+// alone):
+//   node bench/services.mjs [--only NAME,...] [--verify] [--out DIR]
+//
+// The apps:
+// - hello-http: the bundled example (2 MB closure);
+// - hello-http+llvm: the same server with Debian's libLLVM-15 (117 MB, and what it links: about
+//   190 MB in all) in its closure, as a database's JIT plugin is in its package: the tests never
+//   load it. Needs libllvm15 (apt-get install libllvm15).
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { resolveApp } from '../dist/deps/index.js';
+
+const args = process.argv.slice(2);
+const flag = (name) => {
+  const i = args.indexOf(name);
+  return i < 0 ? undefined : args[i + 1];
+};
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const outRoot = path.resolve(flag('--out') ?? path.join(root, 'out/bench-services'));
+const LLVM = '/usr/lib/x86_64-linux-gnu/libLLVM-15.so.1';
+const APPS = [
+  { name: 'hello-http', app: 'examples/hello-http/build/server', argv: ['--tests', 'examples/hello-http/probe.sh', '--port', '80'] },
+  { name: 'hello-http+llvm', app: 'examples/hello-http/build/server', include: [LLVM], needs: LLVM, argv: ['--tests', 'examples/hello-http/probe.sh', '--port', '80'] },
+];
+const only = flag('--only')?.split(',');
+const apps = APPS.filter((a) => !only || only.includes(a.name));
+const MB = (bytes) => (bytes === undefined ? '-' : (bytes / 1e6).toFixed(1));
+
+const rows = [];
+for (const app of apps) {
+  if (app.needs && !existsSync(app.needs)) {
+    console.log(`${app.name}: skipped, ${app.needs} is missing (apt-get install libllvm15)`);
+    continue;
+  }
+  const out = path.join(outRoot, app.name);
+  await rm(out, { recursive: true, force: true });
+  await mkdir(path.dirname(out), { recursive: true });
+  const began = Date.now();
+  // The closure as the deps stage resolves it: every file's size.
+  const manifest = await resolveApp(path.join(root, app.app), { include: app.include ?? [] });
+  const sizes = await Promise.all(manifest.entries.filter((e) => e.kind === 'file' && e.hostPath).map((e) => stat(e.hostPath).then((s) => s.size)));
+  const closure = sizes.reduce((a, b) => a + b, 0);
+  const argv = ['--app', app.app, ...(app.include ?? []).flatMap((f) => ['--include', f]), ...app.argv, '--out', out];
+  const run = await execa('node', ['dist/cli/main.js', 'minimize', ...argv], { cwd: root, reject: false, all: true, env: { CI: '1' } });
+  const wall = (Date.now() - began) / 1000;
+  if (run.exitCode !== 0) {
+    console.log(`${app.name}: minimize failed (exit ${run.exitCode}) after ${wall.toFixed(0)} s:\n${run.all.split('\n').slice(-15).join('\n')}`);
+    rows.push({ name: app.name, failed: true, wall });
+    continue;
+  }
+  const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
+  let verified = '-';
+  if (args.includes('--verify')) {
+    const v = await execa('node', ['dist/cli/main.js', 'verify', out], { cwd: root, reject: false, all: true, env: { CI: '1' } });
+    verified = v.exitCode === 0 ? 'yes' : `no (exit ${v.exitCode})`;
+  }
+  const { stages } = report;
+  rows.push({
+    name: app.name, wall, builds: report.builds, closure,
+    kernel: report.final.bzImageBytes, root: report.final.initramfsBytes, packing: stages.initramfs, memory: report.memory ? `${report.memory.leastMiB}/${report.memory.fromMiB}` : '-', verified, stages,
+  });
+}
+
+console.log('\napp               closure MB  kernel MB  root MB  packing s  builds  wall s  least/start MiB  verify');
+for (const r of rows) {
+  if (r.failed) {
+    console.log(`${r.name.padEnd(17)} failed after ${r.wall.toFixed(0)} s`);
+    continue;
+  }
+  console.log(`${r.name.padEnd(17)} ${MB(r.closure).padStart(10)} ${MB(r.kernel).padStart(10)} ${MB(r.root).padStart(8)} ${r.packing.toFixed(1).padStart(10)} ${String(r.builds).padStart(7)} ${r.wall.toFixed(0).padStart(7)} ${r.memory.padStart(16)}  ${r.verified}`);
+}
+console.log('\nwall time per stage, s:');
+for (const r of rows.filter((r) => !r.failed)) console.log(`  ${r.name}: ${Object.entries(r.stages).map(([s, t]) => `${s} ${t}`).join(', ')}`);
