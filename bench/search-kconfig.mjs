@@ -2,6 +2,7 @@
 // candidates, and a hidden "required" set; the model decides pass/fail instantly.
 // Run after `npx tsc -p .`:
 //   node bench/search-kconfig.mjs [--parallel N] [--seeds N] [--profile NAME] [--port N] [--compression NAME] [--kernel-trace FILE]
+//     [--groups calls,example] [--columns one-at-a-time,bisect+guess,bisect+guess+calls]
 //
 // --compression NAME: the run's compression, as `tinyx minimize --compression` resolves it (default
 // xz, what auto picks for the bundled examples): the start config gets its RD_ option and kernel
@@ -40,7 +41,13 @@ import { makeStartConfig } from '../dist/profile/start-config.js';
 import { loadProfile, DEFAULT_PROFILE } from '../dist/profile/load.js';
 import { harnessNeeds } from '../dist/profile/harness.js';
 import { planCandidates } from '../dist/search/candidates.js';
-import { learnedGuess } from '../dist/search/guess.js';
+import { learnedGuess, withCallEvidence } from '../dist/search/guess.js';
+import path from 'node:path';
+import { resolveApp } from '../dist/deps/index.js';
+import { elfFiles, isScript } from '../dist/run/stages/calls.js';
+import { callsOfFiles } from '../dist/syscalls/elf-calls.js';
+import { readSyscallMap } from '../dist/syscalls/kernel-map.js';
+import { appNeeds } from '../dist/syscalls/needs.js';
 import { searchWithModel } from '../dist/search/model-oracle.js';
 import { growth } from '../dist/search/fixpoint.js';
 import { openKernel } from '../dist/search/context.js';
@@ -96,7 +103,7 @@ if (traced) {
 }
 const groupOf = new Map((traced ?? []).map((c) => [c.name, c.menuPath[0].replace('trace:', '')]));
 
-const COLUMNS = [
+const ALL_COLUMNS = [
   { label: 'one-at-a-time', strategy: 'one-at-a-time' },
   { label: 'ddmin', strategy: 'ddmin' },
   { label: 'bisect', strategy: 'bisect' },
@@ -106,7 +113,10 @@ const COLUMNS = [
   ...(traced ? [{ label: 'bisect+trace/mono', strategy: 'bisect', candidates: traced, monotone: true }] : []),
   { label: 'bisect+guess', strategy: 'bisect', guess: true },
   { label: 'bisect+guess/mono', strategy: 'bisect', guess: true, monotone: true },
+  { label: 'bisect+guess+calls', strategy: 'bisect', guess: true, calls: true },
 ];
+// --columns A,B: only these columns (each ratio still needs its one-at-a-time reference column).
+const COLUMNS = flag('--columns') ? ALL_COLUMNS.filter((c) => flag('--columns').split(',').includes(c.label)) : ALL_COLUMNS;
 
 /** `count` candidates drawn at random from the pool (with the parents they need, as removing a parent removes them). */
 function hiddenSet(seed, count, from = pool) {
@@ -125,21 +135,24 @@ function hiddenSet(seed, count, from = pool) {
  * this one, under another label, is left out too, and equal sets count once), plus the profile's
  * search.prior without this scenario's own example.
  */
-function guessFor(scenario) {
+function guessFor(scenario, calls = false) {
   const key = (set) => [...set].sort().join(' ');
   const own = key(scenario.required);
   const sets = new Map();
-  for (const s of scenarios) if (s !== scenario && !s.example && key(s.required) !== own) sets.set(key(s.required), s);
+  // A calls scenario learns from every other app's runs; the older groups' guesses stay what they were without them.
+  const learnsFrom = (s) => !s.example && (scenario.app ? s.app !== scenario.app : !s.app);
+  for (const s of scenarios) if (s !== scenario && learnsFrom(s) && key(s.required) !== own) sets.set(key(s.required), s);
   const runs = [...sets.values()].map((s) => ({
     app: s.label, kernelVersion: source.version, finishedAt: '', needed: [...s.required].map((option) => ({ option, verdict: 'fail' })),
   }));
-  return learnedGuess(profile.search.prior.filter((p) => p.example !== scenario.example), runs);
+  const learned = learnedGuess(profile.search.prior.filter((p) => p.example !== scenario.example), runs);
+  return calls && scenario.calls ? withCallEvidence(learned, new Map(), scenario.calls) : learned;
 }
 
-async function measure({ strategy, candidates, monotone = false, guess = false }, scenario) {
+async function measure({ strategy, candidates, monotone = false, guess = false, calls = false }, scenario) {
   const { result, oracle } = await searchWithModel({
     model, profile, start, network: NETWORK, compression: COMPRESSION, required: scenario.required, strategy, candidates, monotone, parallel: PARALLEL,
-    guess: guess ? guessFor(scenario) : undefined,
+    guess: guess ? guessFor(scenario, calls) : undefined,
   });
   const passes = oracle.passes(result.final.config);
   // 1-minimal: removing any single candidate of the final config (planned afresh) fails, changes
@@ -212,19 +225,54 @@ const BASE_SEEDS = Math.max(SEEDS, 3);
 for (const count of [0, 2, 5]) {
   for (let seed = 1; seed <= (count === 0 ? 1 : BASE_SEEDS); seed++) scenarios.push({ label: `base+${count} s${seed}`, group: 'base+K', required: appSet(seed * 7907 + count, count) });
 }
+/**
+ * Apps as their binaries show them: the options the calls of real ELF closures can reach (the
+ * bundled examples' and Debian servers', read by the same analysis as minimize's syscalls stage),
+ * as the bisect+guess+calls column's guess gets them beside what other runs needed. An app needs
+ * the server's base and about half of what its binaries can reach, drawn per seed; a bundled
+ * example needs what its real runs needed (search.prior), its binaries' calls as evidence.
+ */
+const map = await readSyscallMap(source.dir, hostFacts().cacheRoot);
+const CALL_APPS = [
+  { app: 'hello-http', path: 'examples/hello-http/build/server' },
+  { app: 'go-http', path: 'examples/go-http/build/server' },
+  { app: 'lighttpd', path: '/usr/sbin/lighttpd' },
+  { app: 'py-notes', path: 'examples/py-notes/notes.py' },
+  { app: 'sshd', path: '/usr/sbin/sshd' },
+];
+const callsOf = new Map();
+for (const { app, path: file } of CALL_APPS) {
+  const manifest = await resolveApp(file);
+  const evidence = await callsOfFiles(await elfFiles(manifest), { cacheDir: path.join(hostFacts().cacheRoot, 'syscalls') });
+  const { reachable, reachableOptions } = appNeeds(evidence, map, undefined, { script: await isScript(manifest.app.hostPath) });
+  const options = new Map([...reachableOptions].filter(([option]) => live.some((c) => c.name === option)));
+  callsOf.set(app, options);
+  console.log(`calls of ${app} (${file}): ${reachable.size} syscalls reachable; live candidates they need: ${[...options.keys()].join(' ') || 'none'}`);
+}
+for (const [app, options] of callsOf) {
+  const names = [...options.keys()].filter((n) => !BASE.includes(n));
+  for (let seed = 1; seed <= BASE_SEEDS && names.length > 0; seed++) {
+    const random = rng(seed * 6007 + names.length);
+    const required = new Set(BASE);
+    for (const n of names) if (random() < 0.5) required.add(n);
+    scenarios.push({ label: `calls ${app} s${seed}`, group: 'calls', app, calls: options, required });
+  }
+}
 /** The bundled examples' real needed sets, when the profile ships a search.prior (scripts/learn-prior.mjs writes it). */
 // An example that needed nothing beyond the harness is a scenario too: every candidate removable.
 const examples = profile.search.prior.map((p) => p.example);
 for (const { example, needed } of profile.search.prior) {
-  scenarios.push({ label: `example ${example}`, group: 'example', example, required: new Set(needed.filter((n) => start.get(n) === 'y')) });
+  scenarios.push({ label: `example ${example}`, group: 'example', example, calls: callsOf.get(example), required: new Set(needed.filter((n) => start.get(n) === 'y')) });
 }
 console.log(`base+K: base ${BASE.join(' ')}; app pool ${APP_POOL.map((c) => c.name).join(' ')}`);
 console.log(`search.prior: ${examples.length ? profile.search.prior.map((p) => `${p.example} [${p.needed.join(' ')}]`).join(', ') : 'none'}`);
 
+// --groups A,B: only the scenarios of these groups (each still learns its guess from all the others).
+const measured = flag('--groups') ? scenarios.filter((s) => flag('--groups').split(',').includes(s.group)) : scenarios;
 const began = Date.now();
 const ratio = (x, ref) => (x / ref).toFixed(2);
 const width = Math.max(...COLUMNS.map((c) => c.label.length)) + 1;
-const labelWidth = Math.max(18, ...scenarios.map((s) => s.label.length));
+const labelWidth = Math.max(18, ...measured.map((s) => s.label.length));
 console.log(`\nbuilds per strategy; the ratio is to one-at-a-time (for /mono columns: to one-at-a-time/mono); parallel=${PARALLEL}`);
 console.log(`a cell is "builds ratio" and ends in "!" if the result was not 1-minimal or not as small as one-at-a-time's;`);
 console.log(`a guess column's cell also says whether the learned guess (g) and then its core (c) held (+) or failed (-)`);
@@ -242,7 +290,7 @@ const roundCounts = COLUMNS.map(() => new Map());
 const laterBuilds = COLUMNS.map(() => 0);
 const recheckBuilds = COLUMNS.map(() => 0);
 const mark = (trial) => (trial ? (trial.held ? '+' : '-') : '');
-for (const scenario of scenarios) {
+for (const scenario of measured) {
   const runs = [];
   for (const column of COLUMNS) runs.push(await measure(column, scenario));
   for (const group of [scenario.group, 'all']) {
@@ -297,4 +345,4 @@ COLUMNS.forEach((c, i) => {
   const share = (n) => `${n} (${((100 * n) / totals[i]).toFixed(1)}% of its builds)`;
   console.log(`  ${c.label.padEnd(width)} ${rounds}; later rounds ${share(laterBuilds[i])}; closing check ${share(recheckBuilds[i])}`);
 });
-console.log(`\n${scenarios.length} scenarios x ${COLUMNS.length} columns in ${((Date.now() - began) / 60000).toFixed(1)} min`);
+console.log(`\n${measured.length} scenarios x ${COLUMNS.length} columns in ${((Date.now() - began) / 60000).toFixed(1)} min`);
