@@ -42,12 +42,8 @@ import { loadProfile, DEFAULT_PROFILE } from '../dist/profile/load.js';
 import { harnessNeeds } from '../dist/profile/harness.js';
 import { planCandidates } from '../dist/search/candidates.js';
 import { learnedGuess, withCallEvidence } from '../dist/search/guess.js';
-import path from 'node:path';
 import { resolveApp } from '../dist/deps/index.js';
-import { elfFiles, isScript } from '../dist/run/stages/calls.js';
-import { callsOfFiles } from '../dist/syscalls/elf-calls.js';
-import { readSyscallMap } from '../dist/syscalls/kernel-map.js';
-import { appNeeds } from '../dist/syscalls/needs.js';
+import { readAppNeeds } from '../dist/syscalls/app.js';
 import { searchWithModel } from '../dist/search/model-oracle.js';
 import { growth } from '../dist/search/fixpoint.js';
 import { openKernel } from '../dist/search/context.js';
@@ -232,7 +228,6 @@ for (const count of [0, 2, 5]) {
  * the server's base and about half of what its binaries can reach, drawn per seed; a bundled
  * example needs what its real runs needed (search.prior), its binaries' calls as evidence.
  */
-const map = await readSyscallMap(source.dir, hostFacts().cacheRoot);
 const CALL_APPS = [
   { app: 'hello-http', path: 'examples/hello-http/build/server' },
   { app: 'go-http', path: 'examples/go-http/build/server' },
@@ -242,9 +237,7 @@ const CALL_APPS = [
 ];
 const callsOf = new Map();
 for (const { app, path: file } of CALL_APPS) {
-  const manifest = await resolveApp(file);
-  const evidence = await callsOfFiles(await elfFiles(manifest), { cacheDir: path.join(hostFacts().cacheRoot, 'syscalls') });
-  const { reachable, reachableOptions } = appNeeds(evidence, map, undefined, { script: await isScript(manifest.app.hostPath) });
+  const { reachable, reachableOptions } = await readAppNeeds(await resolveApp(file), source.dir, hostFacts().cacheRoot);
   const options = new Map([...reachableOptions].filter(([option]) => live.some((c) => c.name === option)));
   callsOf.set(app, options);
   console.log(`calls of ${app} (${file}): ${reachable.size} syscalls reachable; live candidates they need: ${[...options.keys()].join(' ') || 'none'}`);

@@ -1,5 +1,5 @@
 // ELF reader: class, byte order, type, machine, PT_INTERP and the dynamic section's names (pure), and whether a file is ELF, from its first bytes.
-import { open } from 'node:fs/promises';
+import { readHead } from '../util/fsx.js';
 
 export const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46] as const;
 
@@ -35,13 +35,7 @@ export function isElf(bytes: Uint8Array): boolean {
 
 /** True when the file starts with the ELF magic; reads only its first bytes (throws when it cannot be opened). */
 export async function isElfFile(file: string): Promise<boolean> {
-  const handle = await open(file, 'r');
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(ELF_MAGIC.length), 0, ELF_MAGIC.length, 0);
-    return isElf(buffer.subarray(0, bytesRead));
-  } finally {
-    await handle.close();
-  }
+  return isElf(await readHead(file, ELF_MAGIC.length));
 }
 
 interface Segment { type: number; offset: number; vaddr: number; filesz: number }

@@ -1,4 +1,5 @@
-// Pure parsing of a script's "#!" line, the way the kernel's binfmt_script reads it.
+// Parsing of a script's "#!" line, the way the kernel's binfmt_script reads it (pure), and whether a file has one.
+import { readHead } from '../util/fsx.js';
 
 export interface Shebang {
   interpreter: string;
@@ -26,4 +27,9 @@ export function envTarget(shebang: Shebang): string | undefined {
   if (!/(^|\/)env$/.test(shebang.interpreter) || !shebang.arg) return undefined;
   const words = shebang.arg.split(/\s+/).filter((w) => w !== '' && !w.startsWith('-') && !w.includes('='));
   return words[0];
+}
+
+/** Whether `file` starts with a "#!" line the kernel runs through BINFMT_SCRIPT; false when it cannot be read. */
+export async function isScriptFile(file: string): Promise<boolean> {
+  return parseShebang(await readHead(file, BINPRM_BUF_SIZE).catch(() => Buffer.alloc(0))) !== undefined;
 }

@@ -75,13 +75,13 @@ export async function compressInitramfs(plan: CompressionPlan, packed: PackedArc
 async function packLarge(plan: CompressionPlan, packed: PackedArchive, dir: string, emit: EventListener): Promise<PackedInitramfs> {
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
   const { archive } = packed;
-  let sizes: Compressed[] = [];
+  const sizes: Compressed[] = [];
   let compression: Compression;
   if (plan.asked === 'auto') {
     const sample = archiveSample(archive);
     const scale = archive.length / sample.length;
     for (const c of plan.available) sizes.push({ compression: c, bytes: Math.round((await compressArchive(sample, c)).length * scale) });
-    sizes = [...sizes].sort((a, b) => a.bytes - b.bytes);
+    sizes.sort((a, b) => a.bytes - b.bytes);
     compression = smallest(sizes).compression;
     emit({ type: 'info', message: `initramfs: ${mib(archive.length)} uncompressed, too large to compress for each test: the tests boot it uncompressed, and the final root is compressed once with ${compression} (auto: the smallest on a ${mib(sample.length)} sample, estimated ${sizes.map((s) => `${s.compression} ${mib(s.bytes)}`).join(', ')})` });
   } else {

@@ -1,4 +1,4 @@
-// Small file helpers: atomic writes (temp file synced, then renamed), existence checks, process lock files.
+// Small file helpers: atomic writes (temp file synced, then renamed), existence checks, a file's first bytes, process lock files.
 import { randomBytes } from 'node:crypto';
 import { access, copyFile, link, mkdir, open, readFile, rename, rm, writeFile, constants, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -46,6 +46,17 @@ export async function exists(file: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The first `bytes` bytes of `file` (fewer when it is shorter); throws when it cannot be opened. */
+export async function readHead(file: string, bytes: number): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(bytes), 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
   }
 }
 

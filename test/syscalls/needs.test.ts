@@ -7,7 +7,7 @@ import { callsReport } from '../../src/output/calls-section.js';
 import { callsOfFiles } from '../../src/syscalls/elf-calls.js';
 import { readSyscallMap, type SyscallMap } from '../../src/syscalls/index.js';
 import { appNeeds } from '../../src/syscalls/needs.js';
-import { isScript } from '../../src/run/stages/calls.js';
+import { isScriptFile } from '../../src/deps/shebang.js';
 import { REPO, tempDir } from '../deps/helpers.js';
 import { KERNEL_TREES } from '../kconfig/realconf.js';
 
@@ -56,9 +56,9 @@ describe('appNeeds', () => {
     const none = { syscalls: new Map(), procPaths: [], sysPaths: [], threads: false };
     expect(Object.fromEntries(appNeeds(none, map, undefined, { script: true }).reachableOptions)).toEqual({ BINFMT_SCRIPT: ['#!'] });
     expect(appNeeds(none, map).reachableOptions.size).toBe(0);
-    expect(await isScript(path.join(REPO, 'examples/py-notes/notes.py'))).toBe(true);
-    expect(await isScript(path.join(tmp.dir, 'app'))).toBe(false);
-    expect(await isScript(path.join(tmp.dir, 'missing'))).toBe(false);
+    expect(await isScriptFile(path.join(REPO, 'examples/py-notes/notes.py'))).toBe(true);
+    expect(await isScriptFile(path.join(tmp.dir, 'app'))).toBe(false);
+    expect(await isScriptFile(path.join(tmp.dir, 'missing'))).toBe(false);
   });
 });
 

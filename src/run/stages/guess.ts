@@ -37,10 +37,12 @@ export const firstGuessStage: StageStep<RunState> = {
   message: () => 'building and booting the first guess (when it passes, the start config is never built)',
   run: async (s) => {
     const { evaluator } = s.ctx;
+    const { model } = s;
+    const cut = (names: readonly string[]) => withValues(s.start.config, [...names], 'n');
     const trial = await tryGuess({
       evaluator, cmdline: s.plan.boot.cmdline, guess: s.guess!, kind: 'first guess', candidates: s.candidates, isNoop: s.candidatePlan.isNoop,
-      replan: replanOf(s), without: (names) => evaluator.normalize(withValues(s.start.config, [...names], 'n')),
-      preview: s.model && ((names) => Promise.resolve(normalizedBy((config) => s.model!.resolve(config), withValues(s.start.config, [...names], 'n')))),
+      replan: replanOf(s), without: (names) => evaluator.normalize(cut(names)),
+      preview: model && (async (names) => normalizedBy((config) => model.resolve(config), cut(names))),
       emit: s.emit,
     });
     if (!trial) return;
