@@ -28,6 +28,7 @@ export const verifyStage: StageStep<RunState> = {
     if (s.initramfs.plain) {
       // The tests booted the large root uncompressed; what ships, and what the last boots take, is compressed once now.
       const began = Date.now();
+      s.emit({ type: 'info', message: `initramfs: compressing the final root once with ${s.initramfs.compression} (${(s.initramfs.uncompressedBytes / 2 ** 20).toFixed(1)} MiB)` });
       s.initramfs = await shipInitramfs(s.initramfs, s.scratch);
       evaluator.useInitramfs({ file: s.initramfs.file, sha256: s.initramfs.sha256 });
       s.emit({ type: 'info', message: `initramfs: the final root compressed once with ${s.initramfs.compression}: ${s.initramfs.uncompressedBytes} -> ${s.initramfs.bytes} bytes in ${((Date.now() - began) / 1000).toFixed(1)} s` });
