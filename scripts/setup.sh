@@ -10,7 +10,7 @@ PACKAGES=(
   linux-source-6.1 linux-config-6.1 linux-source-6.12 linux-config-6.12 qemu-system-x86 busybox-static ccache
   gcc make flex bison bc libelf-dev libssl-dev cpio curl xz-utils file strace
   openssh-server openssh-client distcc
-  musl-tools zstd lz4 umoci skopeo
+  musl-tools zstd lz4 umoci skopeo squashfs-tools e2fsprogs
   lighttpd python3 golang-go
 )
 

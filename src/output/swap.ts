@@ -17,9 +17,9 @@
 // instant where a file reads otherwise: each is hard-linked into the current result dir, then
 // replaced by its link.
 import { randomBytes } from 'node:crypto';
-import { copyFile, link, lstat, mkdir, open, readdir, readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, readdir, readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { exists } from '../util/fsx.js';
+import { exists, syncFile } from '../util/fsx.js';
 
 const RESULTS = '.results';
 const CURRENT = '.result';
@@ -95,16 +95,6 @@ async function symlinkAtomic(target: string, at: string): Promise<void> {
   const temporary = path.join(path.dirname(at), `${TEMPORARY}${uniqueName()}`);
   await symlink(target, temporary);
   await rename(temporary, at);
-}
-
-/** fsync, so that after a power loss the renamed names do not point at empty files. */
-async function syncFile(file: string): Promise<void> {
-  const handle = await open(file, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 function uniqueName(): string {

@@ -132,3 +132,13 @@ function onAnotherHost(content: string): boolean {
   const { host } = JSON.parse(content) as { host?: unknown };
   return typeof host === 'string' && host !== hostname();
 }
+
+/** fsync a file (or a directory), so that a rename after it never exposes a torn or empty file after a power loss. */
+export async function syncFile(file: string): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
