@@ -2,7 +2,7 @@
 import { GUEST_NET } from '../packager/markers.js';
 import type { MachineMonitor } from './monitor.js';
 import { fromScript, shellCommand } from './shell-argv.js';
-import { GUEST_MAC, HOST_TAP, launchSpec, mebibytes, type VmLaunch, type VmSpec } from './spec.js';
+import { GUEST_MAC, HOST_TAP, launchSpec, mebibytes, vmDisks, type VmLaunch, type VmSpec } from './spec.js';
 
 export const CLOUD_HYPERVISOR_BINARY = 'cloud-hypervisor';
 
@@ -15,8 +15,10 @@ export function cloudHypervisorArgv(spec: VmSpec): string[] {
   const net = spec.network
     ? ['--net', `tap=${HOST_TAP},ip=${GUEST_NET.gateway},mask=${GUEST_NET.netmask},mac=${GUEST_MAC}`]
     : [];
+  const disks = vmDisks(spec).map((disk) => `path=${disk.file}${disk.readOnly ? ',readonly=on' : ''}`);
   return [
-    '--kernel', spec.kernel, '--initramfs', spec.initramfs, '--cmdline', spec.cmdline,
+    '--kernel', spec.kernel, ...(spec.rootDisk ? [] : ['--initramfs', spec.initramfs]), '--cmdline', spec.cmdline,
+    ...(disks.length ? ['--disk', ...disks] : []),
     '--cpus', `boot=${spec.vcpus}`, '--memory', `size=${mebibytes(spec.memory)}M`,
     '--serial', 'tty', '--console', 'off', ...net,
   ];

@@ -2,7 +2,7 @@
 import { execa } from 'execa';
 import { TinyxError } from '../errors.js';
 import { DEFAULT_NET_DEVICE } from '../profile/load.js';
-import type { VmSpec } from './spec.js';
+import { vmDisks, type VmSpec } from './spec.js';
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
 
@@ -34,10 +34,15 @@ export function qemuArgv(spec: VmSpec, how: QemuConsole): string[] {
   const net = network
     ? ['-netdev', `user,id=n0,hostfwd=tcp:127.0.0.1:${network.hostPort}-:${network.guestPort}`, '-device', `${spec.qemu.netDevice ?? DEFAULT_NET_DEVICE},netdev=n0`]
     : [];
+  // virtio disks on the machine's bus: PCI on pc, virtio-mmio on microvm (which has no PCI).
+  const blk = spec.qemu.machine.split(',')[0] === 'microvm' ? 'virtio-blk-device' : 'virtio-blk-pci';
+  const disks = vmDisks(spec).flatMap((disk, i) => [
+    '-drive', `file=${disk.file},format=raw,if=none,id=disk${i}${disk.readOnly ? ',readonly=on' : ''}`, '-device', `${blk},drive=disk${i}`,
+  ]);
   return [
     '-machine', spec.qemu.machine, ...how.accel, '-m', spec.memory, '-smp', String(spec.vcpus),
     '-no-reboot', '-nodefaults', '-no-user-config', '-display', 'none', '-serial', how.serial,
-    '-kernel', spec.kernel, '-initrd', spec.initramfs, '-append', spec.cmdline,
-    ...net, ...spec.qemu.extraArgs,
+    '-kernel', spec.kernel, ...(spec.rootDisk ? [] : ['-initrd', spec.initramfs]), '-append', spec.cmdline,
+    ...disks, ...net, ...spec.qemu.extraArgs,
   ];
 }

@@ -8,9 +8,13 @@ import type { Accel } from './accel.js';
 export const VCPUS = 1;
 
 export interface VmSpec {
-  /** The kernel (a bzImage; every target boots one) and the initramfs, as paths. */
+  /** The kernel (a bzImage; every target boots one) and the root: an initramfs, or with `rootDisk` a read-only disk image (squashfs), as paths. */
   kernel: string;
   initramfs: string;
+  /** The root is a disk, the guest's first block device (/dev/vda, read-only), not an initramfs. */
+  rootDisk?: boolean;
+  /** Data volumes (ext4 images, writable), the block devices after the root's, in order. */
+  volumes?: string[];
   cmdline: string;
   /** Guest memory as the profile spells it for QEMU's -m (`256M`; a bare number is MiB). */
   memory: string;
@@ -30,11 +34,14 @@ export interface VmFacts {
   network?: GuestNetwork;
   /** The host's loopback port forwarded to the app (a number, or a launch script's variable). */
   hostPort: number | string;
+  rootDisk?: boolean;
+  volumes?: string[];
 }
 
 export function vmSpec(qemu: Pick<Profile['qemu'], 'machine' | 'memory' | 'extraArgs'> & { netDevice?: string }, facts: VmFacts): VmSpec {
   return {
     kernel: facts.kernel, initramfs: facts.initramfs, cmdline: facts.cmdline, memory: qemu.memory, vcpus: VCPUS,
+    ...(facts.rootDisk ? { rootDisk: true } : {}), ...(facts.volumes?.length ? { volumes: facts.volumes } : {}),
     ...(facts.network ? { network: { ...facts.network, hostPort: facts.hostPort } } : {}),
     qemu: { machine: qemu.machine, ...(qemu.netDevice === undefined ? {} : { netDevice: qemu.netDevice }), extraArgs: qemu.extraArgs },
   };
@@ -50,8 +57,11 @@ export interface VmLaunch {
   extraArgs: string[];
   /** The guest's network; absent: no network device. */
   network?: GuestNetwork;
-  /** The initramfs's file name in the out dir (`initramfs.cpio.xz`: its extension names its compression). */
+  /** The root's file name in the out dir: the initramfs (`initramfs.cpio.xz`: its extension names its compression), or with `rootDisk` the disk image (`rootfs.squashfs`). */
   initramfs: string;
+  rootDisk?: boolean;
+  /** The data volumes' file names in the out dir (`volumes/data.ext4`), in the order the guest sees them. */
+  volumes?: string[];
   /** The accelerator the run used, and why it was chosen. */
   accel: Accel;
   reason: string;
@@ -61,7 +71,7 @@ export interface VmLaunch {
 
 /** The out dir's VM: its kernel and initramfs by their names there, and `cmdline` (a value, or the script's reading of the cmdline file). */
 export function launchSpec(launch: VmLaunch, cmdline: string, hostPort: number | string): VmSpec {
-  return vmSpec(launch, { kernel: 'bzImage', initramfs: launch.initramfs, cmdline, network: launch.network, hostPort });
+  return vmSpec(launch, { kernel: 'bzImage', initramfs: launch.initramfs, cmdline, network: launch.network, hostPort, rootDisk: launch.rootDisk, volumes: launch.volumes });
 }
 
 /** Guest memory in MiB, from QEMU's spelling (`256M`, `1G`, `256`: MiB): what monitors taking a number need. */
@@ -75,6 +85,22 @@ export function mebibytes(memory: string): number {
   }
   return mib;
 }
+
+/**
+ * The guest's block devices in order: the root's disk first when the root is one, then each volume.
+ * Each is a virtio disk, so the guest names them vda, vdb, ... in this order.
+ */
+export function vmDisks(spec: Pick<VmSpec, 'initramfs' | 'rootDisk' | 'volumes'>): Array<{ file: string; readOnly: boolean }> {
+  return [...(spec.rootDisk ? [{ file: spec.initramfs, readOnly: true }] : []), ...(spec.volumes ?? []).map((file) => ({ file, readOnly: false }))];
+}
+
+/** The guest's device name of the n-th data volume (from 0): after the root's disk when there is one. */
+export function volumeDevice(index: number, rootDisk: boolean): string {
+  return `vd${String.fromCharCode('a'.charCodeAt(0) + index + (rootDisk ? 1 : 0))}`;
+}
+
+/** What the kernel command line gets for a disk root: the first disk, read-only squashfs, /init as init (the initramfs's own default). */
+export const DISK_ROOT_ARGS = ['root=/dev/vda', 'rootfstype=squashfs', 'ro', 'init=/init'];
 
 /** The guest's network card's MAC address under every monitor: QEMU's default one. */
 export const GUEST_MAC = '52:54:00:12:34:56';

@@ -70,4 +70,16 @@ describe('mebibytes', () => {
       expect(() => mebibytes(bad), bad).toThrow(expect.objectContaining({ code: 'TINYX_PROFILE_INVALID' }));
     }
   });
+
+  it('boots a disk root from its first drive (no initrd) with the volumes after it, and still fits the schema', () => {
+    const vm: VmLaunch = { ...launch({ guestPort: 80 }), initramfs: 'rootfs.squashfs', rootDisk: true, volumes: ['volume-data.ext4'] };
+    const config = written(vm, 'console=ttyS0 root=/dev/vda rootfstype=squashfs ro init=/init');
+    expect(problems(config)).toEqual([]);
+    expect(config['boot-source']).not.toHaveProperty('initrd_path');
+    expect(config.drives).toEqual([
+      { drive_id: 'disk0', path_on_host: 'rootfs.squashfs', is_root_device: false, is_read_only: true },
+      { drive_id: 'disk1', path_on_host: 'volume-data.ext4', is_root_device: false, is_read_only: false },
+    ]);
+    expect(written({ ...launch(undefined), volumes: ['volume-data.ext4'] })['boot-source']).toHaveProperty('initrd_path', 'initramfs.cpio.xz');
+  });
 });

@@ -59,4 +59,23 @@ describe('guestArgv', () => {
       '-kernel', '/k/bzImage', '-initrd', '/k/initramfs.cpio.xz', '-append', 'console=ttyS0 panic=-1',
     ]);
   });
+
+  it('boots a disk root from the first virtio disk, read-only, with no -initrd, and the volumes writable after it, on the machine\'s bus', async () => {
+    for (const [name, blk] of [['qemu-x86_64', 'virtio-blk-pci'], ['qemu-microvm', 'virtio-blk-device']] as const) {
+      const full = await spec(name, { guestPort: 80 });
+      const args = guestArgv({ ...full, vm: { ...full.vm, initramfs: '/k/rootfs.squashfs', rootDisk: true, volumes: ['/k/a.ext4', '/k/b.ext4'] } });
+      expect(args).not.toContain('-initrd');
+      expect(args.filter((_, i) => args[i - 1] === '-drive')).toEqual([
+        'file=/k/rootfs.squashfs,format=raw,if=none,id=disk0,readonly=on', 'file=/k/a.ext4,format=raw,if=none,id=disk1', 'file=/k/b.ext4,format=raw,if=none,id=disk2',
+      ]);
+      expect(args.filter((a) => a.startsWith('virtio-blk'))).toEqual([`${blk},drive=disk0`, `${blk},drive=disk1`, `${blk},drive=disk2`]);
+    }
+  });
+
+  it('gives an initramfs guest its volumes from the first disk on, beside -initrd', async () => {
+    const full = await spec('qemu-x86_64');
+    const args = guestArgv({ ...full, vm: { ...full.vm, volumes: ['/k/a.ext4'] } });
+    expect(after(args, '-initrd')).toBe('/k/initramfs.cpio.xz');
+    expect(after(args, '-drive')).toBe('file=/k/a.ext4,format=raw,if=none,id=disk0');
+  });
 });
