@@ -39,6 +39,7 @@ export function encodeInitConf(spec: InitSpec, user?: InitUser): Buffer {
     ...(spec.network ? [`iface=${n.iface}`, `address=${n.address}`, `netmask=${n.netmask}`, `gateway=${n.gateway}`] : []),
     `cwd=${cwd}`,
     ...(user ? [`uid=${id(user.uid)}`, `gid=${id(user.gid)}`, `groups=${user.groups.map(id).join(',')}`] : []),
+    ...(spec.volumes ?? []).map((v) => `volume=${v.device}:${v.path}`),
     ...appEnvironment(spec, user).map(([key, value]) => `env=${key}=${value}`),
     ...[spec.appGuestPath, ...spec.appArgs].map((arg) => `arg=${arg}`),
     'end',

@@ -71,6 +71,8 @@ export function planRootfs(options: { manifest: Manifest; init: InitSpec; busybo
     ? tinyxInit(options.init, required(options.tinyxInitHostPath, 'tinyxInitHostPath'), user && { ...user, groups: groupsOf(accounts, user) })
     : busyboxInit(options.init, required(options.busyboxHostPath, 'busyboxHostPath'), user);
   for (const node of initNodes) add(node);
+  // A read-only root cannot have its volumes' mount points made at boot.
+  for (const v of options.init.volumes ?? []) add({ path: v.path, kind: 'dir', mode: 0o755, reason: `mount point of the volume on /dev/${v.device}` });
   for (const f of etcFiles(accounts)) add({ ...f, kind: 'file' });
   if (options.manifest.ldCache && options.manifest.ldCache.length > 0) {
     add({ path: '/etc/ld.so.cache', kind: 'file', mode: 0o644, data: encodeLdCache(options.manifest.ldCache), reason: 'loader cache for libraries outside the default directories', part: 'libraries' });

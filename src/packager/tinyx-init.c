@@ -14,6 +14,8 @@
  *   address=A netmask=M gateway=G  netmask and default gateway (dotted IPv4)
  *   cwd=PATH                       absolute; created (and given to the user) when missing
  *   uid=N gid=N groups=G,G,...     all three or none: the app's user (groups may be empty)
+ *   volume=DEV:PATH                zero or more: the ext4 disk /dev/DEV (a name, no /) mounted
+ *                                  at PATH (absolute; created when missing), before the app starts
  *   env=KEY=VALUE                  zero or more, set over the kernel's environment in order;
  *                                  KEY is [A-Za-z_][A-Za-z0-9_]*
  *   arg=VALUE                      one or more: the app's argv; the first is its absolute path
@@ -68,6 +70,8 @@ struct conf {
   gid_t gid;
   gid_t *groups;
   size_t ngroups;
+  const char **volume_dev, **volume_path;
+  size_t nvolumes;
   char **env;
   size_t nenv;
   char **argv; /* NULL-terminated */
@@ -255,10 +259,28 @@ static int parse_conf(char *buf, size_t size, struct conf *conf) {
     conf->gid = (gid_t)id;
     if (parse_groups(&c, conf) < 0) return -1;
   }
-  /* Count first: env fields in a row, then (at most) every arg field left. */
+  /* Count first: volume fields in a row, env fields in a row, then (at most) every arg field left. */
+  for (char *f = c.at; f < c.end && after(f, "volume="); f += strlen(f) + 1) conf->nvolumes++;
+  conf->volume_dev = calloc(conf->nvolumes + 1, sizeof *conf->volume_dev);
+  conf->volume_path = calloc(conf->nvolumes + 1, sizeof *conf->volume_path);
+  if (!conf->volume_dev || !conf->volume_path) {
+    snprintf(conf_error, sizeof conf_error, "out of memory");
+    return -1;
+  }
+  for (size_t i = 0; i < conf->nvolumes; i++) {
+    char *volume = (char *)after(take(&c), "volume=");
+    char *colon = strchr(volume, ':');
+    if (!colon || colon == volume || colon - volume > 31 || memchr(volume, '/', (size_t)(colon - volume)) || colon[1] != '/') {
+      return refuse(&c, "volume=DEV:PATH (a device name, an absolute path)", volume - 7);
+    }
+    *colon = '\0';
+    conf->volume_dev[i] = volume;
+    conf->volume_path[i] = colon + 1;
+  }
   size_t nargs = 0;
-  for (char *f = c.at; f < c.end && after(f, "env="); f += strlen(f) + 1) conf->nenv++;
-  for (char *f = c.at; f < c.end; f += strlen(f) + 1) nargs += after(f, "arg=") != NULL;
+  char *first_env = c.at;
+  for (char *f = first_env; f < c.end && after(f, "env="); f += strlen(f) + 1) conf->nenv++;
+  for (char *f = first_env; f < c.end; f += strlen(f) + 1) nargs += after(f, "arg=") != NULL;
   conf->env = calloc(conf->nenv + 1, sizeof *conf->env);
   conf->argv = calloc(nargs + 1, sizeof *conf->argv);
   if (!conf->env || !conf->argv) {
@@ -339,7 +361,8 @@ static char **app_environment(const struct conf *conf) {
 static void mounts(void) {
   if (mount("proc", "/proc", "proc", 0, NULL) < 0) say("tinyx: no proc");
   if (mount("sysfs", "/sys", "sysfs", 0, NULL) < 0) say("tinyx: no sysfs");
-  if (mount("devtmpfs", "/dev", "devtmpfs", 0, NULL) < 0) say("tinyx: no devtmpfs");
+  /* EBUSY: the kernel mounted it already (DEVTMPFS_MOUNT does, on a root from a disk). */
+  if (mount("devtmpfs", "/dev", "devtmpfs", 0, NULL) < 0 && errno != EBUSY) say("tinyx: no devtmpfs");
   mkdir("/dev/pts", 0755);
   mkdir("/dev/shm", 0755);
   /* What services expect, as a container runtime gives them: each needs its options kept (TMPFS or SHMEM, UNIX98_PTYS). */
@@ -428,6 +451,16 @@ static int make_dirs(const char *dir) {
   }
   struct stat st;
   return mkdir(path, 0755) == 0 || (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) ? 0 : -1;
+}
+
+/* Each volume's ext4 disk at its path (EXT4_FS and the block driver kept), the path created when missing. */
+static void volumes(const struct conf *conf) {
+  for (size_t i = 0; i < conf->nvolumes; i++) {
+    char dev[40];
+    snprintf(dev, sizeof dev, "/dev/%s", conf->volume_dev[i]);
+    if (make_dirs(conf->volume_path[i]) < 0) say("tinyx: cannot create %s: %s", conf->volume_path[i], strerror(errno));
+    else if (mount(dev, conf->volume_path[i], "ext4", MS_NOATIME, NULL) < 0) say("tinyx: cannot mount volume %s at %s: %s", dev, conf->volume_path[i], strerror(errno));
+  }
 }
 
 /* In the child: cwd, user, environment, exec. Exit statuses as sh gives them: 127 not found, 126 not runnable. */
@@ -520,6 +553,10 @@ static int check(const char *file) {
     for (size_t i = 0; i < conf.ngroups; i++) printf("%s%lu", i ? "," : " ", (unsigned long)conf.groups[i]);
     printf("\n");
   }
+  for (size_t i = 0; i < conf.nvolumes; i++) {
+    printf("volume /dev/%s ", conf.volume_dev[i]);
+    show_line("at", conf.volume_path[i]);
+  }
   for (char **e = app_environment(&conf); *e; e++) show_line("env", *e);
   for (size_t i = 0; i < conf.nargs; i++) show_line("arg", conf.argv[i]);
   return 0;
@@ -540,6 +577,7 @@ int main(int argc, char **argv) {
   }
   mounts();
   open_console();
+  volumes(&conf);
   hostname();
   network(&conf);
   pid_t app = fork();

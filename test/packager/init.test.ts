@@ -51,6 +51,18 @@ describe('renderRc', () => {
     });
   }
 
+  it('mounts each volume (ext4, its path quoted) before the app, says the root is read-only on a disk, and is still valid sh', async () => {
+    const withVolumes = renderRc({ ...spec, volumes: [{ device: 'vdb', path: "/srv/it's data" }], readOnlyRoot: true });
+    expect(withVolumes).toContain(`$bb mount -t ext4 -o noatime /dev/vdb '/srv/it'\\''s data'`);
+    expect(withVolumes.indexOf('mount -t ext4')).toBeLessThan(withVolumes.indexOf(`say "${MARKER_APP_STARTED}"`));
+    expect(withVolumes).toContain('read-only disk');
+    expect(rc).not.toContain('mount -t ext4');
+    const file = path.join(tmp.dir, 'rc-volumes');
+    await writeFile(file, withVolumes);
+    await execa('dash', ['-n', file]);
+    expect(() => renderRc({ ...spec, volumes: [{ device: 'vdb', path: 'data' }] })).toThrow(/bad volume/);
+  });
+
   it('rejects bad environment names and ports', () => {
     expect(() => renderRc({ ...spec, env: { 'A-B': 'x' } })).toThrow(/environment variable/);
     expect(() => renderRc({ ...spec, network: { guestPort: 70000 } })).toThrow(/port/);

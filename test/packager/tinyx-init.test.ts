@@ -68,6 +68,19 @@ describe('its parser (--check) on what init-conf.ts writes', () => {
     ]);
   });
 
+  it('reads the volumes, each a device and the path it is mounted at, and refuses a device with a / or a relative path', async () => {
+    const conf = encodeInitConf({ appGuestPath: '/usr/bin/false', appArgs: [], volumes: [{ device: 'vdb', path: '/var/lib/db' }, { device: 'vdc', path: '/srv/a b' }] });
+    const { code, lines } = await check(conf);
+    expect(code).toBe(0);
+    expect(lines.filter((l) => l.startsWith('volume '))).toEqual(['volume /dev/vdb at /var/lib/db', 'volume /dev/vdc at /srv/a b']);
+    for (const bad of ['volume=vd/b:/data', 'volume=vdb:data', 'volume=:/data', 'volume=vdb']) {
+      const refused = await check(raw(INIT_CONF_MAGIC, 'port=0', 'cwd=/', bad, 'arg=/app', 'end'));
+      expect(refused.code).toBe(1);
+      expect(refused.lines[0]).toContain('expected volume=DEV:PATH');
+    }
+    expect(() => encodeInitConf({ appGuestPath: '/app', appArgs: [], volumes: [{ device: 'vd/b', path: '/data' }] })).toThrow(/bad volume/);
+  });
+
   it('reads a port 0 config with no user', async () => {
     const { code, lines } = await check(encodeInitConf({ appGuestPath: '/usr/bin/false', appArgs: [] }));
     expect(code).toBe(0);
