@@ -13,7 +13,7 @@ import { PACKAGE_NAME } from '../kconfig/tarball.js';
 import { ACCEL_CHOICES, type AccelChoice, type Profile } from './types.js';
 import { DEFAULT_STRATEGY, STRATEGY_NAMES } from './strategy-names.js';
 import { COMPRESSION_CHOICES, type CompressionChoice } from '../packager/compress.js';
-import { RUN_DECOMPRESSOR } from './harness.js';
+import { ROOT_DECOMPRESSOR, RUN_DECOMPRESSOR } from './harness.js';
 
 export const DEFAULT_PROFILE = 'qemu-x86_64';
 
@@ -64,7 +64,7 @@ type KeySchema = { [key: string]: KeySchema | null };
 const PROFILE_KEYS: KeySchema = {
   name: null,
   arch: null,
-  kernel: { source: null, base: null, enable: null, disable: null, keep: null, harness: { always: null, network: null } },
+  kernel: { source: null, base: null, enable: null, disable: null, keep: null, harness: { always: null, network: null, disk: null, volume: null } },
   packaging: { compression: null },
   boot: { cmdline: null, keep: null },
   qemu: { machine: null, accel: null, memory: null, netDevice: null, extraArgs: null },
@@ -90,6 +90,8 @@ export function parseProfile(text: string, source: string): Profile {
       harness: {
         always: check.strings(['kernel', 'harness', 'always']).map(symbolName),
         network: check.strings(['kernel', 'harness', 'network']).map(symbolName),
+        disk: check.strings(['kernel', 'harness', 'disk']).map(symbolName),
+        volume: check.strings(['kernel', 'harness', 'volume']).map(symbolName),
       },
     },
     packaging: {
@@ -245,11 +247,16 @@ class Checker {
   }
 
   /**
-   * RUN_DECOMPRESSOR stands only in kernel.harness.always (it names no option of its own), and no
-   * other `<...>` is known: each misuse, with its line.
+   * RUN_DECOMPRESSOR stands only in kernel.harness.always and ROOT_DECOMPRESSOR only in
+   * kernel.harness.disk (neither names an option of its own), and no other `<...>` is known: each
+   * misuse, with its line.
    */
   placeholders(): string[] {
-    const lists = [['kernel', 'enable'], ['kernel', 'disable'], ['kernel', 'keep'], ['kernel', 'harness', 'always'], ['kernel', 'harness', 'network']];
+    const lists = [['kernel', 'enable'], ['kernel', 'disable'], ['kernel', 'keep'], ...['always', 'network', 'disk', 'volume'].map((k) => ['kernel', 'harness', k])];
+    const homes: Record<string, { list: string; what: string }> = {
+      [RUN_DECOMPRESSOR]: { list: 'kernel.harness.always', what: 'the RD_ option of the run\'s initramfs compression' },
+      [ROOT_DECOMPRESSOR]: { list: 'kernel.harness.disk', what: 'the squashfs decompressor of the run\'s compression' },
+    };
     const found: string[] = [];
     for (const keyPath of lists) {
       const node = this.doc.getIn(keyPath, true);
@@ -258,9 +265,9 @@ class Checker {
         const value = isScalar(item) ? String(item.value) : '';
         if (!/[<>]/.test(value)) return;
         const at = `${this.where([...keyPath, String(i)])}${keyPath.join('.')}: `;
-        const always = keyPath.join('.') === 'kernel.harness.always';
-        if (value !== RUN_DECOMPRESSOR) found.push(`${at}"${value}" is no Kconfig option; the one placeholder is ${RUN_DECOMPRESSOR}${always ? '' : ', in kernel.harness.always'}`);
-        else if (!always) found.push(`${at}${RUN_DECOMPRESSOR} (the RD_ option of the run's initramfs compression) stands only in kernel.harness.always`);
+        const home = homes[value];
+        if (!home) found.push(`${at}"${value}" is no Kconfig option; the placeholders are ${RUN_DECOMPRESSOR}, in kernel.harness.always, and ${ROOT_DECOMPRESSOR}, in kernel.harness.disk`);
+        else if (home.list !== keyPath.join('.')) found.push(`${at}${value} (${home.what}) stands only in ${home.list}`);
       });
     }
     return found;

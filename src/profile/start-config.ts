@@ -2,7 +2,7 @@
 import type { Profile } from './types.js';
 import { TinyxError } from '../errors.js';
 import { COMPRESSORS, withCompression, type Compression } from '../packager/compress.js';
-import { harnessAlways } from './harness.js';
+import { harnessAlways, harnessDisks, type GuestDisks } from './harness.js';
 import { withValues, type KernelConfigTool } from '../kconfig/kernel.js';
 import type { DotConfig } from '../kconfig/dotconfig.js';
 
@@ -18,10 +18,12 @@ export interface StartConfig {
  * The base target, the profile's enable and disable lists, and the run's compression: its RD_
  * option on and the kernel compressed the same way (withCompression); then olddefconfig. `extra`
  * (what the app's calls need) is enabled too, except what the profile disables: the profile wins.
+ * The guest's disks (a disk root, volumes) enable the profile's harness lists for them.
  */
-export async function makeStartConfig(tool: KernelConfigTool, profile: Profile, compression: Compression, extra: readonly string[] = []): Promise<StartConfig> {
+export async function makeStartConfig(tool: KernelConfigTool, profile: Profile, compression: Compression, extra: readonly string[] = [], disks: GuestDisks = {}): Promise<StartConfig> {
   const base = await tool.baseConfig(profile.kernel.base);
-  const asked = (more: readonly string[]) => withCompression(withValues(withValues(withValues(base, profile.kernel.enable, 'y'), more, 'y'), profile.kernel.disable, 'n'), compression);
+  const forDisks = harnessDisks(profile, compression, disks);
+  const asked = (more: readonly string[]) => withCompression(withValues(withValues(withValues(base, [...profile.kernel.enable, ...forDisks], 'y'), more, 'y'), profile.kernel.disable, 'n'), compression);
   // The profile's alone first: only what it leaves off costs a second olddefconfig.
   const plain = await tool.olddefconfig(asked([]));
   const off = extra.filter((n) => plain.get(n) !== 'y');
@@ -33,7 +35,7 @@ export async function makeStartConfig(tool: KernelConfigTool, profile: Profile, 
     ...[COMPRESSORS[compression].initramfsOption, COMPRESSORS[compression].kernelOption].filter((n) => config.get(n) !== 'y'),
   ];
   const { keep, harness } = profile.kernel;
-  const missing = Object.entries({ 'kernel.keep': keep, 'kernel.harness.always': harnessAlways(profile, compression), 'kernel.harness.network': harness.network })
+  const missing = Object.entries({ 'kernel.keep': keep, 'kernel.harness.always': harnessAlways(profile, compression, disks), 'kernel.harness.network': harness.network, 'kernel.harness.disk and .volume': forDisks })
     .map(([key, names]) => [key, names.filter((n) => config.get(n) !== 'y')] as const)
     .filter(([, names]) => names.length > 0);
   if (missing.length > 0) {

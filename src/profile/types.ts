@@ -82,4 +82,12 @@ export interface KernelHarness {
   always: string[];
   /** Reach a TCP port through QEMU's user network and a virtio-net device. */
   network: string[];
+  /**
+   * A root on a disk (`--root disk`): the virtio block driver on the machine's bus, squashfs, and
+   * `SQUASHFS_<compression>` (ROOT_DECOMPRESSOR), the squashfs decompressor of the run's compression.
+   * With it, what only unpacks an initramfs (BLK_DEV_INITRD and the RD_ option) is a candidate.
+   */
+  disk: string[];
+  /** Data volumes (`--volume`): the virtio block driver on the machine's bus and ext4. */
+  volume: string[];
 }

@@ -28,4 +28,22 @@ describe('harness needs', () => {
     const profile = parseProfile('kernel:\n  harness:\n    always: [TTY, RD_GZIP]\n    network: [NET]\n', 'own.yaml');
     expect(harnessNeeds(profile, { guestPort: 80 }, 'xz')).toEqual(['TTY', 'RD_GZIP', 'NET']);
   });
+
+  it('with a disk root: the disk list with the run\'s squashfs decompressor, and without what only unpacks an initramfs', async () => {
+    const profile = await loadProfile();
+    const disk = harnessNeeds(profile, undefined, 'zstd', { rootDisk: true });
+    expect(disk).toEqual(expect.arrayContaining(['BLOCK', 'VIRTIO_BLK', 'SQUASHFS', 'SQUASHFS_ZSTD', 'BINFMT_ELF']));
+    expect(disk).not.toContain('BLK_DEV_INITRD');
+    expect(disk.filter((n) => n.startsWith('RD_') || n.includes('<'))).toEqual([]);
+    expect(harnessNeeds(profile, undefined, 'xz', { rootDisk: true })).toContain('SQUASHFS_XZ');
+    expect(harnessNeeds(profile, undefined, 'xz')).not.toContain('SQUASHFS');
+  });
+
+  it('with volumes: the volume list, beside an initramfs or a disk root', async () => {
+    const profile = await loadProfile('qemu-microvm');
+    const volumes = harnessNeeds(profile, undefined, 'gzip', { volumes: true });
+    expect(volumes).toEqual(expect.arrayContaining(['EXT4_FS', 'VIRTIO_BLK', 'VIRTIO_MMIO', 'BLK_DEV_INITRD', 'RD_GZIP']));
+    expect(volumes).not.toContain('SQUASHFS');
+    expect(harnessNeeds(profile, undefined, 'gzip', { rootDisk: true, volumes: true })).toEqual(expect.arrayContaining(['EXT4_FS', 'SQUASHFS_ZLIB']));
+  });
 });

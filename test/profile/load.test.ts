@@ -138,8 +138,8 @@ describe('profile keys', () => {
 
   it('reads the harness lists and refuses a misspelled harness key with its line', () => {
     const profile = parseProfile('kernel:\n  harness:\n    always: [CONFIG_TTY]\n    network: [NET, INET]\n', 'h.yaml');
-    expect(profile.kernel.harness).toEqual({ always: ['TTY'], network: ['NET', 'INET'] });
-    expect(parseProfile('name: x\n', 'x.yaml').kernel.harness).toEqual({ always: [], network: [] });
+    expect(profile.kernel.harness).toEqual({ always: ['TTY'], network: ['NET', 'INET'], disk: [], volume: [] });
+    expect(parseProfile('name: x\n', 'x.yaml').kernel.harness).toEqual({ always: [], network: [], disk: [], volume: [] });
     const message = problems('kernel:\n  harness:\n    always: [TTY]\n    netwrok: [NET]\n');
     expect(message).toContain('line 4: unknown key "netwrok" under kernel.harness (did you mean "network"?)');
     expect(problems('kernel:\n  harnes:\n    always: [TTY]\n')).toContain('line 2: unknown key "harnes" under kernel (did you mean "harness"?)');
@@ -175,8 +175,10 @@ describe('profile keys', () => {
     const misplaced = problems('kernel:\n  enable: [TTY]\n  keep:\n    - NET\n    - RD_<compression>\n');
     expect(misplaced).toContain('line 5: kernel.keep: RD_<compression> (the RD_ option of the run\'s initramfs compression) stands only in kernel.harness.always');
     const unknown = problems('kernel:\n  harness:\n    always:\n      - TTY\n      - RD_<compresion>\n');
-    expect(unknown).toContain('line 5: kernel.harness.always: "RD_<compresion>" is no Kconfig option; the one placeholder is RD_<compression>');
-    expect(problems('kernel:\n  harness:\n    network: [NET, <net>]\n')).toContain('line 3: kernel.harness.network: "<net>" is no Kconfig option; the one placeholder is RD_<compression>, in kernel.harness.always');
+    expect(unknown).toContain('line 5: kernel.harness.always: "RD_<compresion>" is no Kconfig option; the placeholders are RD_<compression>, in kernel.harness.always, and SQUASHFS_<compression>, in kernel.harness.disk');
+    expect(problems('kernel:\n  harness:\n    network: [NET, <net>]\n')).toContain('line 3: kernel.harness.network: "<net>" is no Kconfig option; the placeholders are RD_<compression>, in kernel.harness.always, and SQUASHFS_<compression>, in kernel.harness.disk');
+    expect(problems('kernel:\n  harness:\n    volume: [BLOCK, SQUASHFS_<compression>]\n')).toContain('line 3: kernel.harness.volume: SQUASHFS_<compression> (the squashfs decompressor of the run\'s compression) stands only in kernel.harness.disk');
+    expect(parseProfile('kernel:\n  harness:\n    disk: [BLOCK, SQUASHFS_<compression>]\n', 'disk.yaml').kernel.harness.disk).toEqual(['BLOCK', 'SQUASHFS_<compression>']);
   });
 
   it('refuses a directory given as the profile', async () => {
