@@ -16,7 +16,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  *   long incremental one.
  * A file not listed runs after these, in vitest's order.
  */
-const E2E_ORDER = ['distcc-kernel', 'remote', 'minimize', 'trace-retry', 'resume', 'signals', 'apps', 'fleet', 'full-search', 'microvm', 'kernel-next'];
+const E2E_ORDER = ['distcc-kernel', 'remote', 'minimize', 'trace-retry', 'disk-volume', 'resume', 'signals', 'apps', 'fleet', 'full-search', 'microvm', 'kernel-next'];
 
 class CacheOrder extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

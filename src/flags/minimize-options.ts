@@ -4,6 +4,7 @@ import { accelChoice } from '../vm/accel.js';
 import { parseCompression, parseCompressionList } from '../packager/compress.js';
 import { loadProfile } from '../profile/load.js';
 import { parseInitChoice } from '../packager/init-kind.js';
+import { parseRootChoice } from '../packager/root-kind.js';
 import type { AppOptions, ExecutionOptions, HarnessOptions, KernelOptions, SearchOptions } from '../plan/request.js';
 import type { MinimizeOptions, RunOptions } from '../run/options.js';
 import { checkWorkers } from '../remote/inputs.js';
@@ -28,6 +29,7 @@ export async function optionsFromFlags(values: FlagValues<typeof MINIMIZE_FLAGS>
   const env = parseEnv(values.env);
   const cwd = guestDir(values.cwd);
   const init = parseInitChoice(values.init);
+  const root = parseRootChoice(values.root);
   const compression = values.compression === undefined ? undefined : parseCompression(values.compression, '--compression');
   const compareCompression = values['compare-compression'] === undefined ? undefined : parseCompressionList(values['compare-compression'], '--compare-compression');
   const testTimeoutMs = number(values['test-timeout'], 'test-timeout') * 1000;
@@ -36,6 +38,7 @@ export async function optionsFromFlags(values: FlagValues<typeof MINIMIZE_FLAGS>
     app: values.app, image: values.image, imageWhole: values['image-whole'], entry: values.entry, appArgs, include: values.include, exclude: values.exclude,
     includePackages: values['include-package'], trace: values.trace, noTrace: values['no-trace'], user: values.user, env, cwd, init,
     keepFiles: values['keep-files'], prune: !values['no-prune'], strip: !values['no-strip'], keepSetuid: values['keep-setuid'],
+    root, volumes: values.volume,
   };
   const harness: HarnessOptions = { tests: values.tests, port, accel, testTimeoutMs, bootTimeoutMs };
   const kernel: KernelOptions = { profile, kernelSrc: values['kernel-src'], compression };

@@ -2,6 +2,7 @@
 import { DEFAULT_PROFILE, profileNames } from '../profile/load.js';
 import { STRATEGY_NAMES } from '../profile/strategy-names.js';
 import { INIT_CHOICES } from '../packager/init-kind.js';
+import { ROOT_CHOICES } from '../packager/root-kind.js';
 import { COMPRESSION_CHOICES, COMPRESSIONS } from '../packager/compress.js';
 import type { MinimizeOptionGroups } from '../run/options.js';
 import type { Flags } from './flag.js';
@@ -105,6 +106,16 @@ export const MINIMIZE_FLAGS = {
   init: {
     type: 'string', value: 'auto|tinyx|busybox', group: 'app', default: 'auto', choices: INIT_CHOICES,
     help: 'the guest\'s /init: `tinyx` (tinyx\'s own small static init; no shell or BusyBox in the VM), `busybox` (BusyBox init running a generated shell rc; sh and applets in the VM) or `auto`: `tinyx` for an ELF app, `busybox` for a script or an app the `--trace` run saw use a shell',
+  },
+  root: {
+    type: 'string', value: 'auto|initramfs|disk', group: 'app', default: 'auto', choices: ROOT_CHOICES,
+    help: 'where the VM\'s root lives: `initramfs` (in RAM), `disk` (a read-only squashfs image on a virtio disk, /tmp and /run writable in RAM) or `auto`: `disk` for a root of 64 MiB or more',
+    readme: 'where the VM\'s root file system lives: `initramfs` (unpacked into RAM, writable), `disk` (a read-only squashfs image on the first virtio disk, `rootfs.squashfs` in the out dir; `/tmp`, `/run` and `/dev/shm` are writable tmpfs, data goes on `--volume`s) or `auto`: `disk` for a root of 64 MiB or more (not with workers: a disk root boots only on this machine). The disk root\'s kernel options (the virtio block driver, squashfs and its decompressor) are the profile\'s `kernel.harness.disk`; the initramfs\'s own (`BLK_DEV_INITRD`, `RD_*`) become candidates',
+  },
+  volume: {
+    type: 'string', multiple: true, value: 'HOST_DIR:GUEST_DIR', group: 'app',
+    help: 'give the VM a writable ext4 disk seeded from HOST_DIR (owners and modes kept), mounted at GUEST_DIR; the out dir keeps it for run.sh and what the tests wrote to it',
+    readme: 'a writable data disk for the VM: an ext4 image seeded from `HOST_DIR` with its owners and modes (a database\'s 0700 data directory stays its user\'s), mounted at `GUEST_DIR` before the app starts. Every boot gets a fresh copy of the seeded image; the out dir keeps `volumes/NAME.ext4` (what `run.sh` boots, writable) and `volumes/tested/NAME.ext4` (the disk as the last re-check\'s tests left it; `report.md` says how to read it back). Repeatable; the kernel options are the profile\'s `kernel.harness.volume`',
   },
   tests: {
     type: 'string', value: 'PATH', group: 'harness',

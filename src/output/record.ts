@@ -16,6 +16,8 @@ export interface OutputRecord {
   /** The minimized kernel command line. */
   cmdline: string;
   launch: VmLaunch;
+  /** The data volumes: the seeded image (what run.sh boots, named as in `launch.volumes`) and the one the last re-check's tests wrote to (`testedName`). */
+  volumes?: Array<{ seed: string; tested: string; testedName: string }>;
   /** report.json as written (report.md is rendered from it). */
   report: Report;
   /** run.json: what the run was asked to do (src/search/run-record.ts), written with the result it made. */

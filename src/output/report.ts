@@ -110,7 +110,9 @@ export interface Report {
    * `parts`: the uncompressed archive by part (app, libraries, init, other), summing to
    * `uncompressedBytes`; compression mixes the parts, so of `bytes` only the total is known.
    */
-  initramfs: { compression: Compression; bytes: number; uncompressedBytes: number; entries: number; parts: PartBytes };
+  initramfs: { compression: Compression; bytes: number; uncompressedBytes: number; entries: number; parts: PartBytes; disk?: true };
+  /** The data volumes (--volume): where each is mounted, its device, its images in the out dir, and how to read what the tests wrote. */
+  volumes?: Array<{ guest: string; host: string; device: string; file: string; tested: string; readBack: string }>;
   /** The kernel after each passing test of the search, the start config first (report.svg draws it). */
   searchSeries: SearchSeries;
   /** Candidates whose runs disagreed (failed, then passed): counted as failing, so their options stayed. */
@@ -237,6 +239,24 @@ function guessLine(r: Report): string {
   return [held, ...more, 'What it kept was then tested option by option.', ...(why.length ? [`It kept ${why.join(', ')}.`] : [])].join(' ');
 }
 
+/** The data volumes: each one's mount, its images in the out dir, and how to read back what the tests wrote. */
+function volumesSection(volumes: NonNullable<Report['volumes']>): string[] {
+  return [
+    '## Volumes',
+    '',
+    'Each volume is an ext4 disk seeded from its host directory, owners and modes kept; every boot got a fresh copy. `run.sh` boots the seeded one (and writes to it).',
+    '',
+    '| guest | device | seeded from | image | as the last re-check left it |',
+    '|---|---|---|---|---|',
+    ...volumes.map((v) => `| \`${v.guest}\` | /dev/${v.device} | \`${v.host}\` | \`${v.file}\` | \`${v.tested}\` |`),
+    '',
+    'To read what the tests wrote (no root needed), from the out dir:',
+    '',
+    ...volumes.map((v) => `    ${v.readBack}`),
+    '',
+  ];
+}
+
 export function renderMarkdown(r: Report): string {
   const kb = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
   const pct = (a: number, b: number) => (a === 0 ? '' : ` (${(((b - a) / a) * 100).toFixed(1)}%)`);
@@ -252,7 +272,7 @@ export function renderMarkdown(r: Report): string {
     '| | start | final |',
     '|---|---:|---:|',
     `| bzImage | ${r.start.bzImageBytes !== undefined ? kb(r.start.bzImageBytes) : 'not built'} | ${kb(r.final.bzImageBytes)}${r.start.bzImageBytes !== undefined ? pct(r.start.bzImageBytes, r.final.bzImageBytes) : ''} |`,
-    `| initramfs (${r.initramfs.compression ?? 'gzip'}) | ${kb(r.start.initramfsBytes)} | ${kb(r.final.initramfsBytes)} |`,
+    `| ${r.initramfs.disk ? 'root disk, squashfs' : 'initramfs'} (${r.initramfs.compression ?? 'gzip'}) | ${kb(r.start.initramfsBytes)} | ${kb(r.final.initramfsBytes)} |`,
     `| options =y | ${r.start.optionsEnabled} | ${r.final.optionsEnabled} |`,
     ...bootLines(r),
     ...(r.start.bzImageBytes === undefined ? ['The start config was not built: the first guess passed first, so the app and its tests were shown to work on a smaller kernel without it.', ''] : []),
@@ -261,6 +281,7 @@ export function renderMarkdown(r: Report): string {
     ...(r.image ? imageSection(r.image, r.final.bzImageBytes + r.final.initramfsBytes) : []),
     ...(r.calls ? callsSection(r.calls) : []),
     ...rootfsSection(r),
+    ...(r.volumes?.length ? volumesSection(r.volumes) : []),
     ...(r.compression ? compressionSection(r.compression) : []),
     '## Time per stage',
     '',

@@ -2,6 +2,7 @@
 import { chmod, copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { COMPRESSIONS, initramfsFileName } from '../packager/compress.js';
+import { execa } from 'execa';
 import { launchTargets } from '../vm/targets.js';
 import type { OutputRecord } from './record.js';
 import { renderMarkdown, SVG_FILE, type Report } from './report.js';
@@ -24,6 +25,11 @@ export async function writeOutput(record: OutputRecord, out: string): Promise<Re
   await replaceResult(out, RESULT_NAMES, async (dir) => {
     await copyFile(record.bzImage, path.join(dir, 'bzImage'));
     await copyFile(record.initramfs, path.join(dir, record.launch.initramfs));
+    // Sparse, as the images are: a 1 GiB volume holding a few files stays a few MiB on disk.
+    for (const [i, v] of (record.volumes ?? []).entries()) {
+      await execa('cp', ['--sparse=always', v.seed, path.join(dir, record.launch.volumes![i]!)]);
+      await execa('cp', ['--sparse=always', v.tested, path.join(dir, v.testedName)]);
+    }
     await writeFile(path.join(dir, 'config'), record.config);
     await writeFile(path.join(dir, 'defconfig'), record.defconfig);
     await writeFile(path.join(dir, 'cmdline'), `${record.cmdline}\n`);

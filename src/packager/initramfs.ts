@@ -11,6 +11,7 @@ import { encodeCpio, type CpioEntry } from './cpio.js';
 import type { InitSpec } from './init.js';
 import { partBytes, type PartBytes } from './parts.js';
 import { planRootfs, type RootfsNode } from './rootfs.js';
+import { writeSquashfs } from './squashfs.js';
 
 export type { InitSpec } from './init.js';
 
@@ -23,6 +24,12 @@ export interface InitramfsResult {
    * plain cpio whatever its RD_ options); it is compressed with `compression` once, on the final root.
    */
   plain?: true;
+  /**
+   * The file is a read-only squashfs image the guest boots from a disk, not an archive (--root disk),
+   * compressed with `compression` (with `plain`, at the fast level the tests take; the final root
+   * is compressed once at the shipped level).
+   */
+  disk?: true;
   /** Size of the compressed archive. */
   bytes: number;
   uncompressedBytes: number;
@@ -44,6 +51,8 @@ export interface PackedArchive {
   archive: Buffer;
   entries: number;
   parts: PartBytes;
+  /** The archive's members, as a disk image is written from them. */
+  members: CpioEntry[];
 }
 
 /** `accounts` defaults to the host's system accounts plus init.user (see accounts.ts); `compression` to gzip. */
@@ -83,11 +92,11 @@ export function packPlanned(planned: PlannedArchive, omit: ReadonlySet<string> =
     nodes.push(node);
     entries.push(data ? { ...planned.entries[i]!, data: Buffer.from(data) } : planned.entries[i]!);
   });
-  return { archive: encodeCpio(entries), entries: entries.length, parts: partBytes(nodes, entries) };
+  return { archive: encodeCpio(entries), entries: entries.length, parts: partBytes(nodes, entries), members: entries };
 }
 
 /** The archive compressed, written to `outFile`. */
-export async function writeInitramfs(packed: PackedArchive, compression: Compression, outFile: string): Promise<InitramfsResult> {
+export async function writeInitramfs(packed: Omit<PackedArchive, 'members'>, compression: Compression, outFile: string): Promise<InitramfsResult> {
   const compressed = await compressArchive(packed.archive, compression);
   await writeFileAtomic(outFile, compressed);
   return {
@@ -101,6 +110,18 @@ export async function writePlainInitramfs(packed: PackedArchive, compression: Co
   await writeFileAtomic(outFile, packed.archive);
   return {
     file: outFile, compression, plain: true, bytes: packed.archive.length, uncompressedBytes: packed.archive.length, sha256: sha256(packed.archive),
+    entries: packed.entries, parts: packed.parts,
+  };
+}
+
+/**
+ * The archive's members as a squashfs image on `outFile`, compressed with `compression`: `fast` for
+ * the tests' images (a low level; the result is `plain`, to be written once more at the shipped level).
+ */
+export async function writeDiskRoot(packed: PackedArchive, compression: Compression, outFile: string, fast: boolean, signal?: AbortSignal): Promise<InitramfsResult> {
+  const image = await writeSquashfs(packed.members, { compression, fast, outFile, signal });
+  return {
+    file: image.file, compression, disk: true, ...(fast ? { plain: true as const } : {}), bytes: image.bytes, uncompressedBytes: packed.archive.length, sha256: image.sha256,
     entries: packed.entries, parts: packed.parts,
   };
 }

@@ -3,10 +3,12 @@ import path from 'node:path';
 import type { GuestNetwork } from '../packager/markers.js';
 import type { CompressionChoice } from '../packager/compress.js';
 import type { InitChoice } from '../packager/init-kind.js';
+import { parseVolumes, type RootChoice, type VolumePlan } from '../packager/root-kind.js';
 import type { DefaultRun } from '../image/index.js';
 import type { AccelChoice, Profile } from '../profile/types.js';
 import { TinyxError } from '../errors.js';
 import { accelChoice } from '../vm/accel.js';
+import { DISK_ROOT_ARGS } from '../vm/spec.js';
 import type { AppOptions, ExecutionOptions, HarnessOptions, KernelOptions, SearchOptions } from './request.js';
 import { DEFAULT_TIMEOUTS } from './timeouts.js';
 
@@ -32,8 +34,12 @@ export interface ImageFacts {
 }
 
 /** What goes in the VM with the app, and how the init starts it (for an image: its program's arguments, environment, directory and user). */
-export type PackPlan = Readonly<Omit<AppOptions, 'app' | 'entry' | 'image' | 'imageWhole' | 'keepFiles' | 'prune' | 'strip' | 'init'> & {
+export type PackPlan = Readonly<Omit<AppOptions, 'app' | 'entry' | 'image' | 'imageWhole' | 'keepFiles' | 'prune' | 'strip' | 'init' | 'root' | 'volumes'> & {
   source: AppSource;
+  /** Where the root lives (auto: decided on the packed archive's size). */
+  root: RootChoice;
+  /** The data volumes, their host directories resolved. */
+  volumes: readonly VolumePlan[];
   keepFiles: readonly string[];
   prune: boolean;
   strip: boolean;
@@ -107,6 +113,7 @@ export function makePlan(request: RunRequest, host: HostFacts, image?: ImageFact
     pack: {
       source, ...how, include, exclude, includePackages, trace, keepSetuid,
       keepFiles: request.keepFiles ?? [], prune: request.prune !== false, strip: request.strip !== false, init: request.init ?? 'auto',
+      root: request.root ?? 'auto', volumes: parseVolumes(request.volumes ?? [], host.cwd),
       ...(network ? { network } : {}),
       traceSeconds: Math.max(10, Math.round((request.testTimeoutMs ?? DEFAULT_TIMEOUTS.testTimeoutMs) / 1000)),
     },
@@ -135,13 +142,24 @@ export function makePlan(request: RunRequest, host: HostFacts, image?: ImageFact
   });
 }
 
+/** The plan for a disk root: its boot line names the root (DISK_ROOT_ARGS), which the boot-option search keeps. */
+export function withDiskRoot(plan: RunPlan): RunPlan {
+  const cmdline = [...plan.boot.cmdline.split(/\s+/).filter(Boolean), ...DISK_ROOT_ARGS].join(' ');
+  const { profile } = plan.kernel;
+  const boot = { ...profile.boot, keep: [...new Set([...profile.boot.keep, ...DISK_ROOT_ARGS])] };
+  return deepFreeze({ ...plan, kernel: { ...plan.kernel, profile: { ...profile, boot } }, boot: { ...plan.boot, cmdline } });
+}
+
 /** A bad setting of the request, refused before anything runs. */
 function usage(message: string): TinyxError {
   return new TinyxError('TINYX_USAGE', message, { advice: 'See tinyx minimize --help.' });
 }
 
 /** Refuses a request with both or neither of an app and an image, or an app's flag given with an image. */
-function checkSource(options: Pick<AppOptions, 'app' | 'image' | 'entry' | 'imageWhole'>): void {
+function checkSource(options: Pick<AppOptions, 'app' | 'image' | 'entry' | 'imageWhole' | 'root' | 'volumes'> & Pick<ExecutionOptions, 'workers'>): void {
+  if (options.workers?.length && (options.root === 'disk' || options.volumes?.length)) {
+    throw usage(`${options.root === 'disk' ? '--root disk' : '--volume'} boots only on this machine: the workers' guests get an initramfs and no disks.`);
+  }
   if ((options.app === undefined) === (options.image === undefined)) throw usage('minimize needs --app or --image (one of them).');
   if (options.image !== undefined && options.entry !== undefined) throw usage('--entry is for a directory --app; an image\'s program is its Entrypoint and Cmd (arguments after -- replace Cmd).');
   if (options.imageWhole && options.image === undefined) throw usage('--image-whole needs --image.');

@@ -39,7 +39,9 @@ export function runJson(options: RunJsonOptions, kernel: RecordedKernel, compres
     testTimeoutMs: options.testTimeoutMs, bootTimeoutMs: options.bootTimeoutMs, readyTimeoutMs: options.readyTimeoutMs,
     from: options.from && path.resolve(options.from), noPrior: options.noPrior, keepReachable: options.keepReachable,
     include: options.include, exclude: options.exclude, includePackages: options.includePackages, trace: options.trace,
-    user: options.user, env: options.env, cwd: options.cwd, init: options.init, kernel, compression,
+    user: options.user, env: options.env, cwd: options.cwd, init: options.init, root: options.root,
+    volumes: options.volumes?.map((v) => { const at = v.lastIndexOf(':'); return `${path.resolve(v.slice(0, at))}${v.slice(at)}`; }),
+    kernel, compression,
   };
 }
 
@@ -66,6 +68,6 @@ export function requestFromRecord(run: RunJson, profile: Profile): RunRequest {
     candidates: run.candidates, strategy: run.strategy, cmdlineStrategy: run.cmdlineStrategy, confirmFailures: run.confirmFailures,
     from: run.from, noPrior: run.noPrior, keepReachable: run.keepReachable,
     include: run.include, exclude: run.exclude, includePackages: run.includePackages, trace: run.trace,
-    user: run.user, env: run.env, cwd: run.cwd, init: run.init,
+    user: run.user, env: run.env, cwd: run.cwd, init: run.init, root: run.root, volumes: run.volumes,
   };
 }

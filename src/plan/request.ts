@@ -4,6 +4,7 @@ import type { Profile } from '../profile/types.js';
 import type { WorkerSpec } from '../remote/workers-file.js';
 import type { AccelChoice } from '../profile/types.js';
 import type { InitChoice } from '../packager/init-kind.js';
+import type { RootChoice } from '../packager/root-kind.js';
 
 /** The app and what goes in the VM with it: read by resolveApp, the initramfs's init and the host strace run. */
 export interface AppOptions {
@@ -39,6 +40,10 @@ export interface AppOptions {
   keepSetuid?: boolean;
   /** The guest's init: tinyx's own (no shell), BusyBox's, or `auto` (default): tinyx's for an ELF app, BusyBox's for a script. */
   init?: InitChoice;
+  /** Where the root lives: in RAM (initramfs), on a read-only disk image, or `auto` (default): a disk for a large root. */
+  root?: RootChoice;
+  /** Data volumes, `HOST_DIR:GUEST_DIR`: ext4 disks seeded from host directories. */
+  volumes?: string[];
 }
 
 /** How a candidate is judged: the tests, the port they reach, how long each step may take, the accelerator. */

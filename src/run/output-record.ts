@@ -9,6 +9,9 @@ import type { KernelConfigTool } from '../kconfig/kernel.js';
 import type { OutputRecord } from '../output/record.js';
 import { harnessNeeds } from '../profile/harness.js';
 import { initramfsFileName } from '../packager/compress.js';
+import { volumeFileName } from '../packager/root-kind.js';
+import { volumeReadBackHint } from '../packager/volume.js';
+import { DISK_ROOT_FILE } from '../search/compression.js';
 import type { Report } from '../output/report.js';
 import { packageRoot } from '../util/paths.js';
 import type { MinimizeResult } from './result.js';
@@ -30,6 +33,7 @@ export async function outputRecordOf(result: FoundResult, tool: KernelConfigTool
   const pkg = JSON.parse(await readFile(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   const { profile } = result.plan.kernel;
   const { qemu } = profile;
+  const volumes = result.volumes ?? [];
   return {
     bzImage: result.final.bzImage,
     initramfs: result.initramfs.file,
@@ -38,8 +42,10 @@ export async function outputRecordOf(result: FoundResult, tool: KernelConfigTool
     cmdline: result.final.cmdline,
     launch: {
       machine: qemu.machine, memory: result.memory ? `${result.memory.runMiB}M` : result.guestMemory, netDevice: qemu.netDevice, extraArgs: qemu.extraArgs, network: result.plan.boot.network,
-      initramfs: initramfsFileName(result.initramfs.compression), accel: result.accel.accel, reason: result.accel.reason, targets: profile.vm.targets,
+      initramfs: result.initramfs.disk ? DISK_ROOT_FILE : initramfsFileName(result.initramfs.compression), accel: result.accel.accel, reason: result.accel.reason, targets: profile.vm.targets,
+      ...(result.initramfs.disk ? { rootDisk: true } : {}), ...(volumes.length ? { volumes: volumes.map((v) => volumeFileName(v.file)) } : {}),
     },
+    volumes: volumes.map((v) => ({ seed: v.seed, tested: v.tested, testedName: volumeFileName(v.file, 'tested') })),
     report: makeReport(result, sizes, pkg.version, result.image ? imageRootfsFacts(result.manifest) : await rootfsFacts(result.manifest)),
     run,
   };
@@ -66,6 +72,7 @@ export interface RootfsFacts {
 export function makeReport(result: FoundResult, sizes: { startBzImage?: number; finalBzImage: number }, version: string, facts: RootfsFacts = { packages: [] }): Report {
   const { request, plan, kernel } = result;
   const { profile } = plan.kernel;
+  const volumes = result.volumes ?? [];
   const stages: Record<string, number> = {};
   for (const s of result.stages) stages[s.stage] = Math.round((stages[s.stage] ?? 0) + s.seconds * 10) / 10;
   return {
@@ -90,14 +97,20 @@ export function makeReport(result: FoundResult, sizes: { startBzImage?: number; 
     removed: kernel.removed,
     kept: kernel.kept,
     keptReasons: Object.fromEntries(kernel.kept.map((n) => [n, kernel.reasons[n] ?? 'no verdict recorded'])),
-    harness: harnessNeeds(profile, plan.search.network, result.initramfs.compression).filter((n) => !kernel.candidates.includes(n) && result.final.config.get(n) === 'y'),
+    harness: harnessNeeds(profile, plan.search.network, result.initramfs.compression, { rootDisk: result.initramfs.disk === true, volumes: volumes.length > 0 }).filter((n) => !kernel.candidates.includes(n) && result.final.config.get(n) === 'y'),
     noops: kernel.noops,
     rounds: kernel.rounds,
     guess: kernel.guess ?? { source: 'none' },
     recheck: kernel.recheck,
     cmdline: result.final.cmdline,
     cmdlineRemoved: result.cmdlineRemoved,
-    initramfs: result.initramfs,
+    initramfs: { compression: result.initramfs.compression, bytes: result.initramfs.bytes, uncompressedBytes: result.initramfs.uncompressedBytes, entries: result.initramfs.entries, parts: result.initramfs.parts, ...(result.initramfs.disk ? { disk: true as const } : {}) },
+    ...(volumes.length ? {
+      volumes: volumes.map((v) => {
+        const tested = volumeFileName(v.file, 'tested');
+        return { guest: v.guest, host: v.host, device: v.device, file: volumeFileName(v.file), tested, readBack: volumeReadBackHint(tested) };
+      }),
+    } : {}),
     searchSeries: result.searchSeries,
     flaky: result.flaky,
     workers: result.workerEvents

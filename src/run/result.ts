@@ -53,7 +53,10 @@ export interface MinimizeResult {
   final: { config: DotConfig; verdict: Verdict; bzImage: string; cmdline: string };
   kernel: KernelSearchResult;
   cmdlineRemoved: string[];
-  initramfs: { file: string; compression: Compression; bytes: number; uncompressedBytes: number; entries: number; parts: PartBytes };
+  /** The root: an initramfs, or with `disk` a read-only squashfs image. */
+  initramfs: { file: string; compression: Compression; bytes: number; uncompressedBytes: number; entries: number; parts: PartBytes; disk?: true };
+  /** The data volumes: each one's seeded image and, after the last re-check, the image as its tests left it. */
+  volumes?: Array<{ host: string; guest: string; device: string; file: string; seed: string; tested: string }>;
   /** The kernel after each passing test of the search, the start first (for the report's picture). */
   searchSeries: SearchSeries;
   /** What went into the guest for the app, and why. */

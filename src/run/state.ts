@@ -2,7 +2,8 @@
 import type { Manifest } from '../deps/index.js';
 import type { KconfigModel } from '../kconfig/engine.js';
 import type { Compressed } from '../packager/compress.js';
-import type { InitramfsResult, PlannedArchive } from '../packager/initramfs.js';
+import type { InitramfsResult, PackedArchive, PlannedArchive } from '../packager/initramfs.js';
+import type { VolumeImage } from '../packager/root-kind.js';
 import type { InitDecision } from '../packager/init-kind.js';
 import type { RunPlan } from '../plan/plan.js';
 import type { OpenedImage } from '../image/index.js';
@@ -54,6 +55,10 @@ export class RunState {
   // initramfs
   init!: InitDecision;
   planned!: PlannedArchive;
+  /** The archive the root was last written from (the rootfs stage's result, once it ran): a disk root's final image is written from it. */
+  packed!: PackedArchive;
+  /** Each data volume's seeded image (every boot gets a fresh copy). */
+  volumes: VolumeImage[] = [];
   initramfs!: InitramfsResult;
   otherInitramfs!: InitramfsResult[];
   initramfsSizes!: Compressed[];

@@ -11,6 +11,7 @@ import type { Report } from '../output/report.js';
 import type { Profile } from '../profile/types.js';
 import { sha256File } from '../util/hash.js';
 import type { EventListener } from '../search/events.js';
+import { DISK_ROOT_FILE } from '../search/compression.js';
 import { readRunJson, recordedCompression, requestFromRecord, type RunJson } from '../plan/record.js';
 import { hostFacts } from '../plan/host.js';
 import { keepingOptions, makePlan, type RunPlan } from '../plan/plan.js';
@@ -99,11 +100,14 @@ export async function verify(out: string, options: VerifyOptions = {}): Promise<
  * The out dir's run context (its journal, slots and QEMU) as the run had it: its tests, port, kernel
  * and timeouts, which its verdicts' journal keys hold, so they replay.
  */
-export async function verifyContext(out: string, { run, profile }: FinishedRun, options: VerifyOptions = {}): Promise<SearchContext> {
-  const initramfs = path.join(out, initramfsFileName(recordedCompression(run)));
+export async function verifyContext(out: string, { run, profile, report }: FinishedRun, options: VerifyOptions = {}): Promise<SearchContext> {
+  const disk = report.initramfs?.disk === true;
+  const initramfs = path.join(out, disk ? DISK_ROOT_FILE : initramfsFileName(recordedCompression(run)));
   const plan = makePlan({ ...requestFromRecord(run, profile), jobs: options.jobs, accel: options.accel ?? run.accel }, hostFacts());
+  // The volumes as the run seeded them: the out dir's images (run.sh writes to them, and a changed one gets fresh verdicts).
+  const volumes = await Promise.all((report.volumes ?? []).map(async (v) => ({ image: path.join(out, v.file), sha256: await sha256File(path.join(out, v.file)) })));
   return openSearchContext({
-    plan, out, initramfs: { file: initramfs, sha256: await sha256File(initramfs) }, signal: options.signal, emit: options.emit ?? (() => undefined),
+    plan, out, initramfs: { file: initramfs, sha256: await sha256File(initramfs), ...(disk ? { disk: true as const } : {}) }, volumes, signal: options.signal, emit: options.emit ?? (() => undefined),
   });
 }
 
@@ -129,7 +133,10 @@ export async function verifyIn(
   if (fallback) emit({ type: 'warning', message: fallback });
   const names = model instanceof Error
     ? report.kept
-    : planCandidates(final.config, keptByCalls(plan, report).kernel.profile, model, { network: plan.search.network, compression: recordedCompression(run), only: stillEnabled(final.config, run.candidates) }).candidates.map((c) => c.name);
+    : planCandidates(final.config, keptByCalls(plan, report).kernel.profile, model, {
+        network: plan.search.network, compression: recordedCompression(run), only: stillEnabled(final.config, run.candidates),
+        disks: { rootDisk: report.initramfs?.disk === true, volumes: (report.volumes?.length ?? 0) > 0 },
+      }).candidates.map((c) => c.name);
   const boot = await evaluator.rerun(final, cmdline, 'result');
   const rows = await Promise.all(names.map(async (option): Promise<VerifyRow> => {
     const cut = await evaluator.normalize(withValues(final.config, [option], 'n'));

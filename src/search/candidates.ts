@@ -2,7 +2,7 @@
 import { TinyxError } from '../errors.js';
 import { enabledSymbols, symbolName, type DotConfig } from '../kconfig/dotconfig.js';
 import type { KconfigModel } from '../kconfig/engine.js';
-import { harnessNeeds } from '../profile/harness.js';
+import { harnessNeeds, type GuestDisks } from '../profile/harness.js';
 import type { Profile } from '../profile/types.js';
 import type { Compression } from '../packager/compress.js';
 import type { GuestNetwork } from '../packager/markers.js';
@@ -21,6 +21,8 @@ export interface CandidateScope {
   network?: GuestNetwork;
   /** The run's initramfs compression: its RD_ option is the harness's (the profile's `RD_<compression>`). */
   compression: Compression;
+  /** The guest's disks: a disk root and volumes keep the profile's disk and volume harness lists. */
+  disks?: GuestDisks;
   /** `--candidates`: only these, in this order; they may name harness options (to prove them needed). */
   only?: string[];
 }
@@ -33,7 +35,7 @@ export interface CandidateScope {
 export function planCandidates(config: DotConfig, profile: Profile, model: KconfigModel | undefined, scope: CandidateScope): CandidatePlan {
   const { only } = scope;
   const keep = new Set(profile.kernel.keep);
-  const harness = new Set(harnessNeeds(profile, scope.network, scope.compression));
+  const harness = new Set(harnessNeeds(profile, scope.network, scope.compression, scope.disks));
   const fromModel = model?.candidates(config, profile.kernel.keep);
   let candidates: SearchCandidate[] = fromModel
     ? fromModel.map((c) => ({ name: c.name, menuPath: c.menuPath, parent: c.parent }))

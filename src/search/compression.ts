@@ -5,7 +5,7 @@ import {
   archiveSample, availableCompressions, checkCompressionTools, compressArchive, initramfsFileName, LARGE_ARCHIVE_BYTES, smallest, withCompression,
   type Compressed, type Compression, type CompressionChoice,
 } from '../packager/compress.js';
-import { writeInitramfs, writePlainInitramfs, type InitramfsResult, type PackedArchive } from '../packager/initramfs.js';
+import { writeDiskRoot, writeInitramfs, writePlainInitramfs, type InitramfsResult, type PackedArchive } from '../packager/initramfs.js';
 import type { BootTiming } from '../tester/verdict.js';
 import type { Verdict, VerdictStatus } from '../tester/verdict.js';
 import type { BootVariant, Normalized } from './evaluator.js';
@@ -93,6 +93,29 @@ async function packLarge(plan: CompressionPlan, packed: PackedArchive, dir: stri
   for (const c of (plan.compare ?? []).filter((c) => c !== compression)) others.push(await writeInitramfs(packed, c, path.join(dir, initramfsFileName(c))));
   if (!plan.compare) emit({ type: 'info', message: 'the other compressions are not compared for an archive this large (--compare-compression names those to compare)' });
   return { initramfs, others, sizes };
+}
+
+/** A disk root's file name in the out dir and the run's scratch dir. */
+export const DISK_ROOT_FILE = 'rootfs.squashfs';
+
+/**
+ * A disk root (--root disk): a squashfs image, compressed with the asked compression (auto: zstd,
+ * which unpacks fast and small, else gzip) at a fast level for the tests; the final root is written
+ * once at the shipped level (shipDiskRoot). The other compressions are not compared.
+ */
+export async function packDisk(plan: CompressionPlan, packed: PackedArchive, dir: string, emit: EventListener, signal?: AbortSignal): Promise<PackedInitramfs> {
+  const compression: Compression = plan.asked !== 'auto' ? plan.asked : plan.available.includes('zstd') ? 'zstd' : 'gzip';
+  const began = Date.now();
+  const initramfs = await writeDiskRoot(packed, compression, path.join(dir, DISK_ROOT_FILE), true, signal);
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  emit({ type: 'info', message: `disk root: squashfs with ${compression} (${plan.asked === 'auto' ? 'auto: zstd for a disk root' : 'as asked'}), ${mib(packed.archive.length)} -> ${mib(initramfs.bytes)} at the tests' fast level in ${((Date.now() - began) / 1000).toFixed(1)} s; the final root is compressed once at the shipped level` });
+  if (plan.compare?.length) emit({ type: 'info', message: 'a disk root is not compared with other compressions (--compare-compression is for an initramfs)' });
+  return { initramfs, others: [], sizes: [{ compression, bytes: initramfs.bytes }] };
+}
+
+/** The final disk root, written once at the shipped level from the archive the tests' image was written from. */
+export async function shipDiskRoot(packed: PackedArchive, tested: InitramfsResult, dir: string, signal?: AbortSignal): Promise<InitramfsResult> {
+  return writeDiskRoot(packed, tested.compression, path.join(dir, `shipped-${DISK_ROOT_FILE}`), false, signal);
 }
 
 /**

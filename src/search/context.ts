@@ -26,8 +26,10 @@ export interface SearchContextOptions {
   plan: Pick<RunPlan, 'kernel' | 'boot' | 'test' | 'execution'> & { search: Pick<RunPlan['search'], 'confirmFailures'> };
   out: string;
   signal?: AbortSignal;
-  /** With its sizes, a root larger than the profile's guest memory holds raises the run's (runMemory). */
-  initramfs: { file: string; sha256: string; bytes?: number; uncompressedBytes?: number };
+  /** With its sizes, a root larger than the profile's guest memory holds raises the run's (runMemory); a disk root is not held in RAM. */
+  initramfs: { file: string; sha256: string; bytes?: number; uncompressedBytes?: number; disk?: true };
+  /** The data volumes' seeded images, in the guest's device order. */
+  volumes?: Array<{ image: string; sha256: string }>;
   emit: EventListener;
 }
 
@@ -70,19 +72,24 @@ export async function openSearchContext(options: SearchContextOptions, kernel?: 
   const { network, bootTimeoutMs, readyTimeoutMs } = plan.boot;
   // A root larger than the profile's guest memory holds gets more: the search would otherwise fail at the start.
   const { bytes, uncompressedBytes } = options.initramfs;
-  const memory = bytes !== undefined && uncompressedBytes !== undefined ? runMemory(plan.boot.qemu.memory, { bytes, uncompressedBytes }) : { memory: plan.boot.qemu.memory };
+  const memory = bytes !== undefined && uncompressedBytes !== undefined && !options.initramfs.disk ? runMemory(plan.boot.qemu.memory, { bytes, uncompressedBytes }) : { memory: plan.boot.qemu.memory };
   if (memory.raised) {
     options.emit({ type: 'info', message: `guest memory: ${memory.memory}, not the profile's ${plan.boot.qemu.memory}: the root needs about ${memory.raised.needMiB} MiB (the archive as loaded, the files it unpacks into RAM, ${ROOT_HEADROOM_MIB} MiB besides)` });
   }
   const qemu = { ...plan.boot.qemu, memory: memory.memory };
   const timeouts = { bootTimeoutMs, readyTimeoutMs, testTimeoutMs: plan.test.testTimeoutMs };
-  const key = runKey({ tree: source.key, tests: await sha256File(plan.test.tests), network, qemu: memory.raised ? { ...plan.kernel.profile.qemu, memory: memory.memory } : plan.kernel.profile.qemu, ...timeouts });
+  const volumes = options.volumes ?? [];
+  const key = runKey({
+    tree: source.key, tests: await sha256File(plan.test.tests), network, qemu: memory.raised ? { ...plan.kernel.profile.qemu, memory: memory.memory } : plan.kernel.profile.qemu, ...timeouts,
+    ...(volumes.length ? { volumes: volumes.map((v) => v.sha256) } : {}),
+  });
   const probe = { choice: qemu.accel, qemu: await findQemu(), machine: qemu.machine, cache: plan.kernel.cache };
   const accel = await resolveAccel(probe);
   options.emit({ type: 'info', message: `QEMU accelerator: ${accel.accel} (${accel.choice === 'auto' ? `auto: ${accel.reason}${accel.cached ? ', remembered for this host' : ''}` : 'asked for'})` });
   const { distcc, workers, onUnreachableWorker } = plan.execution;
   const settings: JobSettings = {
     srcDir: source.dir, ...(source.package ? { kernelPackage: source.package } : {}), initramfs: options.initramfs.file, tests: plan.test.tests,
+    ...(options.initramfs.disk ? { rootDisk: true } : {}), ...(volumes.length ? { volumes: volumes.map((v) => v.image) } : {}),
     ...(network ? { network } : {}), qemu, warn: (message) => options.emit({ type: 'warning', message }), ...timeouts, jobsHint: jobs,
     ...(distcc ? { buildEnv: distccEnv(distcc), buildJobs: distccJobs(distcc) } : {}),
   };

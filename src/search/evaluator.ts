@@ -23,6 +23,8 @@ export interface BootVariant {
   memory?: string;
   bootTimeoutMs?: number;
   initramfs?: { file: string; sha256: string };
+  /** Keep this boot's volume copies in this directory (the last re-check: what the tests wrote). Not part of the journal key. */
+  keepVolumes?: string;
 }
 
 export interface Normalized {
@@ -118,8 +120,8 @@ export class Evaluator {
   }
 
   /** Run once more, ignoring the journal (final re-checks against flakiness). */
-  async rerun(candidate: Normalized, cmdline: string, label: string): Promise<Verdict> {
-    return this.limit(() => this.run(undefined, candidate, cmdline, label, this.withRunInitramfs(undefined)));
+  async rerun(candidate: Normalized, cmdline: string, label: string, keepVolumes?: string): Promise<Verdict> {
+    return this.limit(() => this.run(undefined, candidate, cmdline, label, this.withRunInitramfs(keepVolumes ? { keepVolumes } : undefined)));
   }
 
   private async run(key: string | undefined, candidate: Normalized, cmdline: string, label: string, variant?: BootVariant): Promise<Verdict> {
@@ -170,7 +172,7 @@ export class Evaluator {
     const logDir = path.join(this.options.logRoot, `${id}-${candidate.hash.slice(0, 12)}`);
     const verdict = await executor.run({
       config: candidate.config, configHash: candidate.hash, cmdline, logDir,
-      memory: variant?.memory, bootTimeoutMs: variant?.bootTimeoutMs, initramfs: variant?.initramfs?.file,
+      memory: variant?.memory, bootTimeoutMs: variant?.bootTimeoutMs, initramfs: variant?.initramfs?.file, keepVolumes: variant?.keepVolumes,
       onPhase: (phase) => emit({ type: 'evaluate', label, phase, done: this.evaluations }),
       onBuildProgress: (progress) => emit({ type: 'build-progress', label, ...progress }),
     }, signal);

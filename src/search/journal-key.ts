@@ -15,6 +15,8 @@ export interface RunKeyFacts {
   bootTimeoutMs: number;
   readyTimeoutMs: number;
   testTimeoutMs: number;
+  /** The data volumes' seeded images by sha256 (absent: none): what the app finds on them decides verdicts. */
+  volumes?: string[];
 }
 
 /**
@@ -24,7 +26,7 @@ export interface RunKeyFacts {
  * the sha256 of the initramfs it booted (Evaluator.keyOf), as it has a variant's memory and boot timeout.
  */
 export function runKey(facts: RunKeyFacts): string {
-  const { tree, tests, network, qemu, bootTimeoutMs, readyTimeoutMs, testTimeoutMs } = facts;
-  // `port` as the key always had it (0: no network), so journals written before stay readable.
-  return sha256(JSON.stringify({ tree, tests, port: network?.guestPort ?? 0, qemu: { ...qemu, accel: undefined }, timeouts: { bootTimeoutMs, readyTimeoutMs, testTimeoutMs } }));
+  const { tree, tests, network, qemu, bootTimeoutMs, readyTimeoutMs, testTimeoutMs, volumes } = facts;
+  // `port` as the key always had it (0: no network), so journals written before stay readable; `volumes` only when there are some.
+  return sha256(JSON.stringify({ tree, tests, port: network?.guestPort ?? 0, qemu: { ...qemu, accel: undefined }, timeouts: { bootTimeoutMs, readyTimeoutMs, testTimeoutMs }, ...(volumes ? { volumes } : {}) }));
 }

@@ -8,7 +8,13 @@ import type { BootTiming, VerdictStatus } from './verdict.js';
 
 export interface BootRequest {
   bzImage: string;
+  /** The root: an initramfs, or with `rootDisk` a read-only disk image. */
   initramfs: string;
+  rootDisk?: boolean;
+  /** The data volumes' seeded images: each boot gets fresh copies (in logDir), removed after it unless `keepVolumes`. */
+  volumes?: string[];
+  /** Where this boot's volume copies are moved after it (the re-check that shows what the tests wrote). */
+  keepVolumes?: string;
   cmdline: string;
   qemu: Profile['qemu'];
   /** The guest's network; absent: none, and the tests run once the app started. */

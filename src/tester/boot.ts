@@ -1,5 +1,7 @@
 // Boots one kernel + initramfs, waits for the app, runs the tests, stops the guest: a verdict.
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { execa } from 'execa';
 import { isTinyxError, type TinyxError } from '../errors.js';
 import { freePort, waitForPort } from './ports.js';
 import { runTests } from './probe.js';
@@ -7,7 +9,8 @@ import type { AccelChoice } from '../profile/types.js';
 import { recordAccel, resolveAccel, type Accel } from '../vm/accel.js';
 import { findQemu } from '../vm/qemu.js';
 import { vmSpec } from '../vm/spec.js';
-import { startGuest } from './guest.js';
+import { startGuest, type Guest } from './guest.js';
+import { settleVolume } from '../packager/volume.js';
 import { guestFailure } from './guest-end.js';
 import { watchBoot } from './watch-boot.js';
 import type { BootOutcome, BootRequest, GuestHost } from './boot-types.js';
@@ -57,8 +60,15 @@ export async function bootAndTestOn(host: GuestHost, request: BootRequest): Prom
     const hostPort = request.network ? await host.pickPort() : 0;
     const started = Date.now();
     const accel = request.accel ?? 'tcg';
-    const vm = vmSpec(request.qemu, { kernel: request.bzImage, initramfs: request.initramfs, cmdline: request.cmdline, network: request.network, hostPort });
-    const guest = await host.startGuest({ vm, consoleLog: logs.consoleLog, accel });
+    const volumes = await freshVolumes(request);
+    const vm = vmSpec(request.qemu, { kernel: request.bzImage, initramfs: request.initramfs, cmdline: request.cmdline, network: request.network, hostPort, rootDisk: request.rootDisk, volumes });
+    let guest: Guest;
+    try {
+      guest = await host.startGuest({ vm, consoleLog: logs.consoleLog, accel });
+    } catch (error) {
+      await dropVolumes(volumes);
+      throw error;
+    }
     try {
       const outcome = await watchBoot(host, guest, request, { ...logs, hostPort, started, accel, lastAttempt: attempt >= 4 });
       if (outcome === 'port-taken') continue;
@@ -68,6 +78,30 @@ export async function bootAndTestOn(host: GuestHost, request: BootRequest): Prom
       return outcome;
     } finally {
       await guest.stop();
+      await (request.keepVolumes ? keepVolumes(volumes, request.keepVolumes) : dropVolumes(volumes));
     }
+  }
+}
+
+/** Fresh copies of the seeded volume images for one boot, sparse as the seeds are. */
+async function freshVolumes(request: BootRequest): Promise<string[]> {
+  if (!request.volumes?.length) return [];
+  const dir = path.join(request.logDir, 'volumes');
+  await mkdir(dir, { recursive: true });
+  const copies = request.volumes.map((seed) => path.join(dir, path.basename(seed)));
+  for (const [i, seed] of request.volumes.entries()) await execa('cp', ['--sparse=always', '-f', seed, copies[i]!], { cancelSignal: request.signal });
+  return copies;
+}
+
+async function dropVolumes(copies: readonly string[]): Promise<void> {
+  await Promise.all(copies.map((file) => rm(file, { force: true })));
+}
+
+/** The boot's volume copies, their journals replayed (settleVolume), moved into `dir` (each replacing the one of an earlier boot). */
+async function keepVolumes(copies: readonly string[], dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const file of copies) {
+    await settleVolume(file);
+    await rename(file, path.join(dir, path.basename(file)));
   }
 }

@@ -24,6 +24,8 @@ export interface Job {
   bootTimeoutMs?: number;
   /** Another initramfs for this boot instead of the run's (the compression stage's). */
   initramfs?: string;
+  /** Keep this boot's volume copies in this directory (see BootRequest). */
+  keepVolumes?: string;
   /** Called when the job moves from building to booting. */
   onPhase?: (phase: 'build' | 'boot') => void;
   /** Told how far the build has got, every few seconds while make runs (local builds only). */
@@ -35,7 +37,11 @@ export interface JobSettings {
   srcDir: string;
   /** The linux-source package srcDir was unpacked from, if it was: a worker without its own tree unpacks the same one. */
   kernelPackage?: string;
+  /** The root: an initramfs, or with `rootDisk` a read-only disk image. */
   initramfs: string;
+  rootDisk?: boolean;
+  /** The data volumes' seeded images, in the guest's device order. */
+  volumes?: string[];
   tests: string;
   /** The guest's network; absent: none. */
   network?: GuestNetwork;
@@ -109,7 +115,8 @@ export class LocalExecutor implements Executor {
     const bzImageBytes = (await stat(build.bzImage)).size;
     job.onPhase?.('boot');
     const boot = await bootAndTest({
-      bzImage: build.bzImage, initramfs: job.initramfs ?? this.settings.initramfs, cmdline: job.cmdline, qemu: withMemory(this.settings.qemu, job.memory),
+      bzImage: build.bzImage, initramfs: job.initramfs ?? this.settings.initramfs, rootDisk: this.settings.rootDisk, volumes: this.settings.volumes, keepVolumes: job.keepVolumes,
+      cmdline: job.cmdline, qemu: withMemory(this.settings.qemu, job.memory),
       network: this.settings.network, tests: this.settings.tests, logDir: job.logDir, bootTimeoutMs: job.bootTimeoutMs ?? this.settings.bootTimeoutMs,
       readyTimeoutMs: this.settings.readyTimeoutMs, testTimeoutMs: this.settings.testTimeoutMs, warn: this.settings.warn, signal,
     });

@@ -2,7 +2,7 @@
 import { MARKER_APP_EXITED, MARKER_INIT_FAILED } from '../packager/markers.js';
 import type { InitKind } from '../packager/init-kind.js';
 
-export type StartFailureKind = 'unpack' | 'memory' | 'shell' | 'enosys' | 'missing-file' | 'no-init' | 'unknown';
+export type StartFailureKind = 'unpack' | 'root-disk' | 'memory' | 'shell' | 'enosys' | 'read-only' | 'missing-file' | 'no-init' | 'unknown';
 
 export interface StartFailure {
   kind: StartFailureKind;
@@ -32,6 +32,10 @@ const UNPACK = [/Initramfs unpacking failed: .*/, /XZ decompressor ran out of me
  */
 const MEMORY = [/deadlocked on memory/, /Out of memory/, /oom-kill/, /Killed process \d+/, /page allocation failure/, new RegExp(`^${MARKER_APP_EXITED} 137$`)];
 
+/** init/do_mounts.c when the root disk is not there or its file system is unknown (a disk root: the block driver, squashfs or its decompressor missing); fs/squashfs's own errors. */
+const ROOT_DISK = [/VFS: Cannot open root device/, /VFS: Unable to mount root fs/, /SQUASHFS error: .*/, /Filesystem uses "\w+" compression\. This is not supported/];
+/** The app wrote where a disk root is read-only. */
+const EROFS = /Read-only file system|\bEROFS\b/i;
 const ENOENT = /No such file or directory|\bENOENT\b|: not found$/i;
 const ENOSYS = /Function not implemented|\bENOSYS\b/i;
 /** A shell or BusyBox by path, or the libc calls that run one (system(), popen(), posix_spawn() of sh). */
@@ -54,13 +58,16 @@ function callIn(line: string): string | undefined {
 /**
  * The first kind whose evidence the console shows, in this order: the root not unpacked explains
  * everything after it, memory explains a killed app, then the app's own words (a shell under
- * tinyx's init, a missing syscall, a missing file), then the kernel finding no init.
+ * tinyx's init, a missing syscall, a missing file), then the kernel finding no init (with
+ * `rootDisk`, the root disk not mounted).
  */
-export function classifyStartFailure(console: string, initKind: InitKind): StartFailure {
+export function classifyStartFailure(console: string, initKind: InitKind, rootDisk = false): StartFailure {
   const lines = console.split(/\r?\n/).map((l) => l.replace(TIMESTAMP, '').trim()).filter(Boolean);
   const first = (patterns: RegExp[]) => lines.find((l) => patterns.some((p) => p.test(l)));
   const unpack = first(UNPACK);
   if (unpack) return { kind: 'unpack', evidence: unpack };
+  const unmounted = first(ROOT_DISK);
+  if (unmounted) return { kind: 'root-disk', evidence: unmounted };
   const memory = first(MEMORY);
   if (memory) return { kind: 'memory', evidence: memory };
   const missing = lines.filter((l) => ENOENT.test(l) && !new RegExp(`^${MARKER_INIT_FAILED} the app could not be executed`).test(l));
@@ -70,8 +77,11 @@ export function classifyStartFailure(console: string, initKind: InitKind): Start
   }
   const enosys = first([ENOSYS]);
   if (enosys) return { kind: 'enosys', evidence: enosys, call: callIn(enosys) };
+  const readOnly = first([EROFS]);
+  if (readOnly) return { kind: 'read-only', evidence: readOnly, path: pathsIn(readOnly)[0] };
   if (missing[0]) return { kind: 'missing-file', evidence: missing[0], path: pathsIn(missing[0])[0] };
   const noInit = first([NO_INIT]);
-  if (noInit) return { kind: 'no-init', evidence: noInit };
+  // From a disk root, no init means no root: a kernel without the block layer mounts none and says only this.
+  if (noInit) return { kind: rootDisk ? 'root-disk' : 'no-init', evidence: noInit };
   return { kind: 'unknown' };
 }

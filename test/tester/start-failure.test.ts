@@ -11,6 +11,8 @@ import { planArchive } from '../../src/packager/initramfs.js';
 import { loadProfile } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/types.js';
 import { bootAndTest } from '../../src/tester/boot.js';
+import { writeSquashfs } from '../../src/packager/squashfs.js';
+import { DISK_ROOT_ARGS } from '../../src/vm/spec.js';
 import { startAdvice, type StartFacts } from '../../src/tester/start-advice.js';
 import { classifyStartFailure } from '../../src/tester/start-failure.js';
 import { REPO, tempDir } from '../deps/helpers.js';
@@ -114,5 +116,33 @@ describe('a start VM that fails is classified by its console', () => {
     const unknown = classifyStartFailure(console.replace(/^exec .*$/m, ''), 'busybox');
     expect(unknown).toEqual({ kind: 'unknown' });
     expect(startAdvice(unknown, { ...facts(packed), initKind: 'busybox' })).toBe('Check the app and the tests by hand.');
+  });
+
+  it('a disk root on a kernel without the block driver and squashfs: root-disk, naming the harness lists; a write to it: read-only, advising a volume', async () => {
+    const app = path.join(tmp.dir, 'disk-server');
+    await execa('gcc', ['-Wall', '-Werror', '-o', app, path.join(FIXTURES, 'missing-config.c')]);
+    const manifest = await resolveApp(app);
+    const planned = await planArchive({ manifest, init: { appGuestPath: manifest.app.guestPath, appArgs: [], network: { guestPort: 80 }, kind: 'tinyx', readOnlyRoot: true } });
+    const image = await writeSquashfs(planned.entries, { compression: 'gzip', fast: true, outFile: path.join(tmp.dir, 'root.squashfs') });
+    // The start kernel has neither VIRTIO_BLK nor SQUASHFS: the kernel finds no root to mount.
+    const outcome = await bootAndTest({
+      bzImage, initramfs: image.file, rootDisk: true, cmdline: `${profile.boot.cmdline} ${DISK_ROOT_ARGS.join(' ')}`, qemu: profile.qemu, network: { guestPort: 80 }, accel: 'tcg',
+      tests: path.join(REPO, 'examples/hello-http/probe.sh'), logDir: path.join(tmp.dir, 'boot-disk'), bootTimeoutMs: 120_000, readyTimeoutMs: 60_000, testTimeoutMs: 30_000,
+    });
+    expect(outcome.status).not.toBe('pass');
+    const console = await readFile(outcome.consoleLog, 'latin1');
+    // Without the block layer the kernel mounts no root and says only that it found no /init.
+    const failure = classifyStartFailure(console, 'tinyx', true);
+    expect(failure).toEqual({ kind: 'root-disk', evidence: expect.stringMatching(/Requested init \/init failed|No working init found/) });
+    expect(classifyStartFailure(console, 'tinyx').kind).toBe('no-init');
+    // With the block layer but no squashfs, the kernel names the root it could not mount.
+    expect(classifyStartFailure('[    0.9] VFS: Cannot open root device "vda" or unknown-block(254,0): error -19\n[    0.9] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(254,0)', 'tinyx', true))
+      .toEqual({ kind: 'root-disk', evidence: 'VFS: Cannot open root device "vda" or unknown-block(254,0): error -19' });
+    const packed = { file: image.file, bytes: image.bytes, uncompressedBytes: 0, compression: 'gzip' as const };
+    expect(startAdvice(failure, facts(packed))).toContain('kernel.harness.disk');
+    // The app's own words when it writes to the read-only root (a disk kernel prints them; the classifier reads any console).
+    const readOnly = classifyStartFailure('TINYX-APP-STARTED\nserver: cannot open /var/lib/app/state: Read-only file system\nTINYX-APP-EXITED 1', 'tinyx');
+    expect(readOnly).toEqual({ kind: 'read-only', evidence: 'server: cannot open /var/lib/app/state: Read-only file system', path: '/var/lib/app/state' });
+    expect(startAdvice(readOnly, facts(packed))).toContain('--volume HOST_DIR:/var/lib/app');
   });
 });

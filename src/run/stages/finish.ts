@@ -6,7 +6,7 @@ import { callsReport } from '../../output/calls-section.js';
 import { writeOutput } from '../../output/write.js';
 import { probeBootTimeoutMs } from '../../plan/timeouts.js';
 import { runJson } from '../../plan/record.js';
-import { compareCompressions, shipInitramfs, smallerThanShipped } from '../../search/compression.js';
+import { compareCompressions, shipDiskRoot, shipInitramfs, smallerThanShipped } from '../../search/compression.js';
 import { knowledgeFile, recordKnowledge } from '../../search/knowledge.js';
 import { leastMemory, parseMiB } from '../../search/memory.js';
 import { withStoredSizes } from '../../search/series.js';
@@ -28,14 +28,17 @@ export const verifyStage: StageStep<RunState> = {
     if (s.initramfs.plain) {
       // The tests booted the large root uncompressed; what ships, and what the last boots take, is compressed once now.
       const began = Date.now();
-      s.emit({ type: 'info', message: `initramfs: compressing the final root once with ${s.initramfs.compression} (${(s.initramfs.uncompressedBytes / 2 ** 20).toFixed(1)} MiB)` });
-      s.initramfs = await shipInitramfs(s.initramfs, s.scratch);
+      const what = s.initramfs.disk ? 'disk root' : 'initramfs';
+      s.emit({ type: 'info', message: `${what}: compressing the final root once with ${s.initramfs.compression}${s.initramfs.disk ? ' at the shipped level' : ''} (${(s.initramfs.uncompressedBytes / 2 ** 20).toFixed(1)} MiB)` });
+      s.initramfs = s.initramfs.disk ? await shipDiskRoot(s.packed, s.initramfs, s.scratch, s.options.signal) : await shipInitramfs(s.initramfs, s.scratch);
       evaluator.useInitramfs({ file: s.initramfs.file, sha256: s.initramfs.sha256 });
-      s.emit({ type: 'info', message: `initramfs: the final root compressed once with ${s.initramfs.compression}: ${s.initramfs.uncompressedBytes} -> ${s.initramfs.bytes} bytes in ${((Date.now() - began) / 1000).toFixed(1)} s` });
+      s.emit({ type: 'info', message: `${what}: the final root compressed once with ${s.initramfs.compression}: ${s.initramfs.uncompressedBytes} -> ${s.initramfs.bytes} bytes in ${((Date.now() - began) / 1000).toFixed(1)} s` });
     }
     const verdicts: Verdict[] = [];
     for (let run = 1; run <= finalRuns; run++) {
-      const verdict = await evaluator.rerun(s.kernel.final, s.cmdline.cmdline, `final ${run}/${finalRuns}`);
+      // The last re-check's volumes are kept: what the tests wrote, for the out dir.
+      const keep = run === finalRuns && s.volumes.length ? path.join(s.scratch, 'volumes-tested') : undefined;
+      const verdict = await evaluator.rerun(s.kernel.final, s.cmdline.cmdline, `final ${run}/${finalRuns}`, keep);
       verdicts.push(verdict);
       s.finalVerdict = verdict;
       if (verdict.status !== 'pass') {
@@ -116,7 +119,11 @@ export const outputStage: StageStep<RunState> = {
       start: { config: start.config, ...(s.startVerdict ? { verdict: s.startVerdict } : {}), ...(s.startVerdict || await fileBytes(bzImage(start.hash)) !== undefined ? { bzImage: bzImage(start.hash) } : {}) },
       final: { config: kernel.final.config, verdict: s.finalVerdict, bzImage: bzImage(kernel.final.hash), cmdline: s.cmdline.cmdline },
       kernel: withKeptFor(kernel, s.guess), cmdlineRemoved: s.cmdline.removed,
-      initramfs: { file: initramfs.file, compression: initramfs.compression, bytes: initramfs.bytes, uncompressedBytes: initramfs.uncompressedBytes, entries: initramfs.entries, parts: initramfs.parts },
+      initramfs: {
+        file: initramfs.file, compression: initramfs.compression, bytes: initramfs.bytes, uncompressedBytes: initramfs.uncompressedBytes, entries: initramfs.entries, parts: initramfs.parts,
+        ...(initramfs.disk ? { disk: true as const } : {}),
+      },
+      volumes: s.volumes.map((v) => ({ host: v.host, guest: v.guest, device: v.device, file: v.file, seed: v.image, tested: path.join(s.scratch, 'volumes-tested', v.file) })),
       searchSeries: await withStoredSizes(s.series.series(s.began), bzImage),
       manifest: s.manifest, init: s.init, evaluations: evaluator.evaluations, builds: evaluator.builds, flaky: evaluator.flaky,
       wallSeconds: (Date.now() - s.began) / 1000, stages: clock.times(),

@@ -11,11 +11,17 @@ import type { Previous } from '../../search/previous.js';
 import { tryGuess } from '../../search/try-guess.js';
 import { normalizedBy } from '../../search/evaluator.js';
 import type { StageStep } from '../runner.js';
+import type { GuestDisks } from '../../profile/harness.js';
 import type { RunState } from '../state.js';
 
 /** What decides the harness set besides the config: the guest's network and the run's compression. */
 export function scopeOf(s: RunState) {
-  return { network: s.plan.search.network, compression: s.initramfs.compression };
+  return { network: s.plan.search.network, compression: s.initramfs.compression, disks: disksOf(s) };
+}
+
+/** The guest's disks, which decide the profile's disk and volume harness lists. */
+export function disksOf(s: RunState): GuestDisks {
+  return { rootDisk: s.initramfs.disk === true, volumes: (s.volumes?.length ?? 0) > 0 };
 }
 
 /** The candidates of a config the search reached, planned as the first ones were: same keep, and a bounded list stays bounded. */

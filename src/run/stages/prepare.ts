@@ -9,14 +9,18 @@ import { chooseInit } from '../../packager/init-kind.js';
 import { pickAccounts, type Accounts } from '../../packager/accounts.js';
 import { lockOut } from '../../output/lock.js';
 import { checkCandidateNames } from '../../search/candidates.js';
-import { compressInitramfs, planCompression } from '../../search/compression.js';
+import { compressInitramfs, packDisk, planCompression } from '../../search/compression.js';
+import { decideRoot, type RootKind, type VolumeImage, type VolumePlan } from '../../packager/root-kind.js';
+import { checkVolumeSeeds, makeVolume } from '../../packager/volume.js';
+import { volumeDevice } from '../../vm/spec.js';
+import { sha256File } from '../../util/hash.js';
 import { openKernel } from '../../search/context.js';
 import { checkApp, checkOut, checkTests, checkTools } from '../../search/inputs.js';
 import { readPrevious } from '../../search/previous.js';
 import { getStrategy } from '../../search/strategies/index.js';
 import { launchTargets } from '../../vm/targets.js';
 import { hostFacts } from '../../plan/host.js';
-import { makePlan } from '../../plan/plan.js';
+import { makePlan, withDiskRoot } from '../../plan/plan.js';
 import type { OutLock } from '../../output/lock.js';
 import type { StageStep } from '../runner.js';
 import type { RunState } from '../state.js';
@@ -40,6 +44,7 @@ export function inputsStage(held: { lock?: OutLock }): StageStep<RunState> {
       launchTargets(profile.vm.targets);
       await checkTools();
       if (plan.pack.strip) await checkStrip();
+      if (plan.pack.volumes.length) await checkVolumeSeeds(plan.pack.volumes.map((v) => v.host));
       s.compressionPlan = await planCompression(options);
       s.previous = plan.search.from ? await readPrevious(plan.search.from) : undefined;
       if (source.kind === 'image') await openRunImage(s, source.image);
@@ -115,22 +120,51 @@ async function imageManifest(s: RunState, image: OpenedImage): Promise<Manifest>
 
 export const initramfsStage: StageStep<RunState> = {
   stage: 'initramfs',
-  message: () => 'packing the initramfs',
+  message: (s) => `packing the root${s.plan.pack.volumes.length ? ' and the volumes' : ''}`,
   run: async (s) => {
-    const { pack } = s.plan;
+    const { pack, execution } = s.plan;
     s.init = await chooseInit(pack.init, s.manifest);
     s.emit({ type: 'info', message: `init: ${s.init.kind} (${s.init.reason})` });
-    s.planned = await planArchive({
+    const plan = (kind: RootKind) => planArchive({
       manifest: s.manifest,
-      init: { appGuestPath: s.manifest.app.guestPath, appArgs: pack.appArgs, network: pack.network, env: pack.env, cwd: pack.cwd, user: pack.user, kind: s.init.kind },
+      init: {
+        appGuestPath: s.manifest.app.guestPath, appArgs: pack.appArgs, network: pack.network, env: pack.env, cwd: pack.cwd, user: pack.user, kind: s.init.kind,
+        volumes: pack.volumes.map((v, i) => ({ device: volumeDevice(i, kind === 'disk'), path: v.guest })), readOnlyRoot: kind === 'disk',
+      },
       ...(s.image ? { accounts: imageAccounts(s.image, pack.user) } : {}),
     });
-    const packed = await compressInitramfs(s.compressionPlan, packPlanned(s.planned), s.scratch, s.emit);
+    // Planned as an initramfs first: auto decides on its size (a disk root names the volumes' devices after its own).
+    s.planned = await plan('initramfs');
+    s.packed = packPlanned(s.planned);
+    const root = decideRoot(pack.root, s.packed.archive.length, Boolean(execution.workers?.length));
+    s.emit({ type: 'info', message: `root: ${root.kind === 'disk' ? 'a read-only squashfs disk' : 'an initramfs in RAM'} (${root.reason})` });
+    if (root.kind === 'disk' && pack.volumes.length) {
+      s.planned = await plan('disk');
+      s.packed = packPlanned(s.planned);
+    }
+    if (root.kind === 'disk') s.plan = withDiskRoot(s.plan);
+    const packed = root.kind === 'disk'
+      ? await packDisk(s.compressionPlan, s.packed, s.scratch, s.emit, s.options.signal)
+      : await compressInitramfs(s.compressionPlan, s.packed, s.scratch, s.emit);
     s.initramfsSizes = packed.sizes;
     s.initramfs = packed.initramfs;
     s.otherInitramfs = packed.others;
+    s.volumes = await seedVolumes(pack.volumes, path.join(s.scratch, 'volumes'), root.kind === 'disk', s);
   },
 };
+
+/** Each volume's ext4 image, seeded from its host directory, with its guest device. */
+async function seedVolumes(volumes: readonly VolumePlan[], dir: string, rootDisk: boolean, s: RunState): Promise<VolumeImage[]> {
+  const seeded: VolumeImage[] = [];
+  for (const [i, v] of volumes.entries()) {
+    const began = Date.now();
+    const made = await makeVolume(v.host, path.join(dir, v.file), s.options.signal);
+    const device = volumeDevice(i, rootDisk);
+    seeded.push({ ...v, image: made.file, sha256: await sha256File(made.file), device });
+    s.emit({ type: 'info', message: `volume ${v.guest}: /dev/${device}, ext4 seeded from ${v.host} (${(made.bytes / 2 ** 20).toFixed(0)} MiB image, in ${((Date.now() - began) / 1000).toFixed(1)} s)` });
+  }
+  return seeded;
+}
 
 /**
  * An image's guest gets the image's own accounts (its system ones, and its user), never the

@@ -65,7 +65,7 @@ export const kernelSearchStage: StageStep<RunState> = {
     s.oneAtATimeBuilds = model
       ? await oneAtATimeReference({
         model, profile, start: s.start.config, ...scope,
-        required: [...needed, ...harnessNeeds(profile, scope.network, scope.compression)], only: plan.search.candidates,
+        required: [...needed, ...harnessNeeds(profile, scope.network, scope.compression, scope.disks)], only: plan.search.candidates,
       })
       : undefined;
   },

@@ -16,7 +16,7 @@ export async function startFailsError(v: Verdict, facts: Omit<StartFacts, 'hostH
   const hostHas = facts.hostHas ?? existsSync;
   const booted = v.status !== 'build-error';
   const console = booted && v.consoleLog ? await readFile(v.consoleLog, 'latin1').catch(() => v.consoleTail) : '';
-  const failure = booted ? classifyStartFailure(console || v.consoleTail, facts.initKind) : { kind: 'unknown' as const };
+  const failure = booted ? classifyStartFailure(console || v.consoleTail, facts.initKind, facts.initramfs.disk === true) : { kind: 'unknown' as const };
   const shows = booted ? `The console shows ${KIND_PHRASES[failure.kind]}${failure.evidence ? `: ${failure.evidence}` : ''}.\n` : '';
   return new TinyxError('TINYX_START_FAILS', `The tests fail on the unreduced VM (${v.status}: ${v.reason}); nothing was reduced.\n${shows}${v.consoleTail}`, {
     advice: `${startAdvice(failure, { ...facts, hostHas })} Logs: ${v.consoleLog ?? v.buildLog ?? work}`,

@@ -1,12 +1,12 @@
 // The stages around the start config: start-config (the run context opens), sanity (it must pass, when it is built), rootfs (files left out and stripped on the first kernel that passed).
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { packPlanned } from '../../packager/initramfs.js';
+import { packPlanned, writeDiskRoot } from '../../packager/initramfs.js';
 import { keepingOptions } from '../../plan/plan.js';
 import { probeBootTimeoutMs } from '../../plan/timeouts.js';
 import { makeStartConfig } from '../../profile/start-config.js';
-import { compressInitramfs } from '../../search/compression.js';
+import { compressInitramfs, packDisk } from '../../search/compression.js';
 import { openSearchContext } from '../../search/context.js';
 import { prunedLine, reduceRootfs, type ReducedRootfs, type RootfsReduction } from '../../search/rootfs.js';
 import { writeFileAtomic } from '../../util/fsx.js';
@@ -14,16 +14,17 @@ import { callsNeeding, optionsNeeded } from '../../syscalls/needs.js';
 import { sha256 } from '../../util/hash.js';
 import type { StageStep } from '../runner.js';
 import { startFailsError } from './start-fails.js';
+import { disksOf } from './guess.js';
 import type { RunState } from '../state.js';
 
 export const startConfigStage: StageStep<RunState> = {
   stage: 'start-config',
   message: (s) => `making the start config (${s.plan.kernel.profile.kernel.base} + profile ${s.plan.kernel.profile.name})`,
   run: async (s) => {
-    s.context = await openSearchContext({ plan: s.plan, out: s.out, signal: s.options.signal, initramfs: s.initramfs, emit: s.emit }, s.kernelTree);
+    s.context = await openSearchContext({ plan: s.plan, out: s.out, signal: s.options.signal, initramfs: s.initramfs, volumes: s.volumes, emit: s.emit }, s.kernelTree);
     const { tool, journal } = s.context;
     const needed = s.needs ? optionsNeeded(s.needs) : [];
-    const start = await makeStartConfig(tool, s.plan.kernel.profile, s.initramfs.compression, needed);
+    const start = await makeStartConfig(tool, s.plan.kernel.profile, s.initramfs.compression, needed, disksOf(s));
     for (const name of start.unmet) s.emit({ type: 'warning', message: `profile option ${name} did not stick in the start config` });
     if (start.added.length) s.emit({ type: 'info', message: `start config: + ${start.added.map((n) => `${n} (${whyNeeded(s, n)})`).join(', ')}: the app's calls need ${start.added.length === 1 ? 'it' : 'them'} and the profile leaves ${start.added.length === 1 ? 'it' : 'them'} off` });
     if (s.plan.search.keepReachable) s.plan = keepingOptions(s.plan, needed.filter((n) => start.config.get(n) === 'y'));
@@ -54,10 +55,10 @@ export const sanityStage: StageStep<RunState> = {
     s.startVerdict = v;
     if (v.status === 'pass') s.reference = { kind: 'start', config: s.start, verdict: v };
     else {
-      const { compression, bytes, uncompressedBytes } = s.initramfs;
+      const { compression, bytes, uncompressedBytes, disk } = s.initramfs;
       const image = s.image?.unpacked.rootfs;
       const hostHas = image ? (file: string) => existsSync(path.join(image, file)) : existsSync;
-      throw await startFailsError(v, { initKind: s.init.kind, memory: s.ctx.memory, initramfs: { compression, bytes, uncompressedBytes }, hostHas }, s.work);
+      throw await startFailsError(v, { initKind: s.init.kind, memory: s.ctx.memory, initramfs: { compression, bytes, uncompressedBytes, ...(disk ? { disk } : {}) }, hostHas }, s.work);
     }
   },
 };
@@ -75,7 +76,11 @@ export const rootfsStage: StageStep<RunState> = {
     if (reduced.omit.size || reduced.replace.size) {
       const before = s.initramfs.bytes;
       // The same compressor (the start kernel unpacks it); `initramfsSizes` stays what the choice was made from.
-      const repacked = await compressInitramfs({ ...s.compressionPlan, asked: s.initramfs.compression }, packPlanned(s.planned, reduced.omit, reduced.replace), s.scratch, s.emit);
+      s.packed = packPlanned(s.planned, reduced.omit, reduced.replace);
+      const asked = { ...s.compressionPlan, asked: s.initramfs.compression };
+      const repacked = s.initramfs.disk
+        ? await packDisk(asked, s.packed, s.scratch, s.emit, s.options.signal)
+        : await compressInitramfs(asked, s.packed, s.scratch, s.emit);
       s.initramfs = repacked.initramfs;
       s.otherInitramfs = repacked.others;
       s.ctx.evaluator.useInitramfs({ file: s.initramfs.file, sha256: s.initramfs.sha256 });
@@ -88,8 +93,9 @@ export const rootfsStage: StageStep<RunState> = {
 
 /**
  * The rootfs stage's search: each test packs the archive uncompressed (the kernel unpacks a plain
- * cpio whatever its RD_ options, and no compressor runs per boot) and boots it on the first kernel
- * that passed (the first guess's, else the start's).
+ * cpio whatever its RD_ options, and no compressor runs per boot), or for a disk root writes its
+ * squashfs image at the fast level, and boots it on the first kernel that passed (the first
+ * guess's, else the start's).
  * A rootfs without something the init needs often never starts the app, so its boots get the
  * probes' shorter boot timeout (probeBootTimeoutMs).
  */
@@ -103,9 +109,15 @@ async function reduceRunRootfs(s: RunState): Promise<ReducedRootfs> {
     strategy: search.strategy, parallel: slots, signal: s.options.signal,
     info: (message) => s.emit({ type: 'info', message }),
     test: async (archive, label) => {
-      const sha = sha256(archive.archive);
-      const file = path.join(s.scratch, 'rootfs', `${String(++tried).padStart(4, '0')}.cpio`);
-      await writeFileAtomic(file, archive.archive);
+      const file = path.join(s.scratch, 'rootfs', `${String(++tried).padStart(4, '0')}.${s.initramfs.disk ? 'squashfs' : 'cpio'}`);
+      let sha: string;
+      if (s.initramfs.disk) {
+        await mkdir(path.dirname(file), { recursive: true });
+        sha = (await writeDiskRoot(archive, s.initramfs.compression, file, true, s.options.signal)).sha256;
+      } else {
+        sha = sha256(archive.archive);
+        await writeFileAtomic(file, archive.archive);
+      }
       try {
         return (await evaluator.evaluate(s.reference.config, boot.cmdline, label, { initramfs: { file, sha256: sha }, bootTimeoutMs })).status === 'pass';
       } finally {
