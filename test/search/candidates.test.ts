@@ -27,6 +27,23 @@ describe('candidate planning', () => {
     model = await loadKconfig(source.dir, { arch: 'x86' }); // plain make: ARCH=x86, 64BIT has a prompt
   }, 600_000);
 
+  it('keeps each profile\'s harness closed with a network and a disk root, or volumes: removing no candidate turns a harness option off', async () => {
+    const network = { guestPort: 80 };
+    // Each list alone: one list's options must not lean on the other's.
+    for (const [name, disks] of [['qemu-x86_64', { rootDisk: true }], ['qemu-x86_64', { volumes: true }], ['qemu-microvm', { rootDisk: true }], ['qemu-microvm', { volumes: true }]] as const) {
+      const own = await loadProfile(name);
+      const config = (await makeStartConfig(tool, own, 'zstd', [], disks)).config;
+      const harness = new Set(harnessNeeds(own, network, 'zstd', disks));
+      const { candidates } = planCandidates(config, own, model, { network, compression: 'zstd', disks });
+      const breaking = candidates.flatMap((c) => {
+        const after = model.disable(config, [c.name]).config;
+        const off = [...harness].filter((n) => config.get(n) === 'y' && after.get(n) !== 'y');
+        return off.length ? [`${c.name} turns off ${off.join(', ')}`] : [];
+      });
+      expect(breaking, `${name} ${JSON.stringify(disks)}`).toEqual([]);
+    }
+  }, 600_000);
+
   it('lists user-changeable options with their menus, not the profile\'s kept ones', () => {
     const plan = planCandidates(start, profile, model, { compression: 'xz' });
     const names = plan.candidates.map((c) => c.name);
