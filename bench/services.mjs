@@ -9,12 +9,19 @@
 // - hello-http: the bundled example (2 MB closure);
 // - hello-http+llvm: the same server with Debian's libLLVM-15 (117 MB, and what it links: about
 //   190 MB in all) in its closure, as a database's JIT plugin is in its package: the tests never
-//   load it. Needs libllvm15 (apt-get install libllvm15).
+//   load it. Needs libllvm15 (apt-get install libllvm15). Its root is large, so --root auto puts it
+//   on a disk.
+// - vol-http+llvm: the same closure around test/fixtures/apps/vol-http.c, a server keeping its data
+//   on a volume (--volume SEED:/data): its probe wants the seeded data directory (uid 1234, mode
+//   0700) as it is and a file written there; the table says whether the out dir's tested volume
+//   holds that file.
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { chmod, chown, writeFile } from 'node:fs/promises';
 import { resolveApp } from '../dist/deps/index.js';
+import { readVolumeFile } from '../dist/packager/volume.js';
 
 const args = process.argv.slice(2);
 const flag = (name) => {
@@ -25,6 +32,7 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const outRoot = path.resolve(flag('--out') ?? path.join(root, 'out/bench-services'));
 const LLVM = '/usr/lib/x86_64-linux-gnu/libLLVM-15.so.1';
 const APPS = [
+  { name: 'vol-http+llvm', app: 'vol-http', build: 'test/fixtures/apps/vol-http.c', include: [LLVM], needs: LLVM, volume: '/data', argv: ['--port', '80'] },
   { name: 'hello-http', app: 'examples/hello-http/build/server', argv: ['--tests', 'examples/hello-http/probe.sh', '--port', '80'] },
   { name: 'hello-http+llvm', app: 'examples/hello-http/build/server', include: [LLVM], needs: LLVM, argv: ['--tests', 'examples/hello-http/probe.sh', '--port', '80'] },
 ];
@@ -39,14 +47,18 @@ for (const app of apps) {
     continue;
   }
   const out = path.join(outRoot, app.name);
+  const work = path.join(outRoot, `${app.name}.work`);
   await rm(out, { recursive: true, force: true });
-  await mkdir(path.dirname(out), { recursive: true });
+  await rm(work, { recursive: true, force: true });
+  await mkdir(work, { recursive: true });
+  const more = app.volume ? await volumeApp(app, work) : [];
+  const program = app.build ? path.join(work, app.app) : path.join(root, app.app);
   const began = Date.now();
   // The closure as the deps stage resolves it: every file's size.
-  const manifest = await resolveApp(path.join(root, app.app), { include: app.include ?? [] });
+  const manifest = await resolveApp(program, { include: app.include ?? [] });
   const sizes = await Promise.all(manifest.entries.filter((e) => e.kind === 'file' && e.hostPath).map((e) => stat(e.hostPath).then((s) => s.size)));
   const closure = sizes.reduce((a, b) => a + b, 0);
-  const argv = ['--app', app.app, ...(app.include ?? []).flatMap((f) => ['--include', f]), ...app.argv, '--out', out];
+  const argv = ['--app', program, ...(app.include ?? []).flatMap((f) => ['--include', f]), ...app.argv, ...more, '--out', out];
   const run = await execa('node', ['dist/cli/main.js', 'minimize', ...argv], { cwd: root, reject: false, all: true, env: { CI: '1' } });
   const wall = (Date.now() - began) / 1000;
   if (run.exitCode !== 0) {
@@ -61,19 +73,41 @@ for (const app of apps) {
     verified = v.exitCode === 0 ? 'yes' : `no (exit ${v.exitCode})`;
   }
   const { stages } = report;
+  const wrote = app.volume
+    ? await readVolumeFile(path.join(out, report.volumes[0].tested), '/written.txt').then((b) => (b.toString() === 'written by the guest\n' ? 'yes' : 'wrong'), () => 'no')
+    : '-';
   rows.push({
-    name: app.name, wall, builds: report.builds, closure,
+    name: app.name, wall, builds: report.builds, closure, rootKind: report.initramfs.disk ? 'disk' : 'initramfs', wrote,
     kernel: report.final.bzImageBytes, root: report.final.initramfsBytes, packing: stages.initramfs, memory: report.memory ? `${report.memory.leastMiB}/${report.memory.fromMiB}` : '-', verified, stages,
   });
 }
 
-console.log('\napp               closure MB  kernel MB  root MB  packing s  builds  wall s  least/start MiB  verify');
+console.log('\napp               closure MB  kernel MB  root             MB  packing s  builds  wall s  least/start MiB  volume read back  verify');
 for (const r of rows) {
   if (r.failed) {
     console.log(`${r.name.padEnd(17)} failed after ${r.wall.toFixed(0)} s`);
     continue;
   }
-  console.log(`${r.name.padEnd(17)} ${MB(r.closure).padStart(10)} ${MB(r.kernel).padStart(10)} ${MB(r.root).padStart(8)} ${r.packing.toFixed(1).padStart(10)} ${String(r.builds).padStart(7)} ${r.wall.toFixed(0).padStart(7)} ${r.memory.padStart(16)}  ${r.verified}`);
+  console.log(`${r.name.padEnd(17)} ${MB(r.closure).padStart(10)} ${MB(r.kernel).padStart(10)}  ${r.rootKind.padEnd(9)} ${MB(r.root).padStart(8)} ${r.packing.toFixed(1).padStart(10)} ${String(r.builds).padStart(7)} ${r.wall.toFixed(0).padStart(7)} ${r.memory.padStart(16)}  ${r.wrote.padEnd(16)}  ${r.verified}`);
 }
 console.log('\nwall time per stage, s:');
 for (const r of rows.filter((r) => !r.failed)) console.log(`  ${r.name}: ${Object.entries(r.stages).map(([s, t]) => `${s} ${t}`).join(', ')}`);
+
+/** The volume app built into `work`, its seed (a data directory of uid 1234, mode 0700) and probe: the flags they add. */
+async function volumeApp(app, work) {
+  await execa('gcc', ['-O2', '-o', path.join(work, app.app), path.join(root, app.build)]);
+  const seed = path.join(work, 'seed');
+  await mkdir(path.join(seed, 'private'), { recursive: true });
+  await writeFile(path.join(seed, 'private', 'pg.conf'), 'secret\n');
+  await chmod(path.join(seed, 'private'), 0o700);
+  await chown(path.join(seed, 'private'), 1234, 1234);
+  const probe = path.join(work, 'probe.sh');
+  await writeFile(probe, `#!/bin/sh
+url="http://$TINYX_HOST:$TINYX_PORT/"
+expected='private=1234:1234:700 wrote=ok'
+for i in $(seq 1 40); do body=$(curl -sS --max-time 2 "$url" 2>/dev/null) && break; sleep 0.5; done
+[ "$body" = "$expected" ] || { echo "probe: GET / answered '$body', expected '$expected'" >&2; exit 1; }
+`);
+  await chmod(probe, 0o755);
+  return ['--tests', probe, '--volume', `${seed}:${app.volume}`];
+}
