@@ -53,6 +53,18 @@ describe('callsOfFiles on a dynamic program', () => {
     expect(await readdir(cacheDir)).toHaveLength(3);
   }, 120_000);
 
+  it('a file of LARGE_ELF_BYTES or more is not disassembled: what it imports counts as called, its own code is not read', async () => {
+    const file = await built('fixture-large', ['-DSHM']);
+    const whole = await callsOfFile(file.path);
+    expect(Object.keys(whole.code).map(Number)).toContain(110);
+    const large = await callsOfFile(file.path, { largeBytes: 1 });
+    expect(large.imports).toEqual(expect.arrayContaining(['epoll_create1', 'shmget', 'syscall']));
+    expect(large).toMatchObject({ exports: {}, code: {} });
+    // Through libc, its imports still reach their syscalls.
+    const evidence = await callsOfFiles([file, LIBC, LOADER]);
+    expect(reasons(evidence, 29)).toContain('fixture-large imports shmget (libc.so.6)');
+  }, 120_000);
+
   it('a program that does not call shmget has no 29: nothing else it imports reaches it in libc', async () => {
     const evidence = await callsOfFiles([await built('fixture-noshm', []), LIBC, LOADER], { cacheDir });
     expect(reasons(evidence, 291)).toContain('fixture-noshm imports epoll_create1 (libc.so.6)');
