@@ -55,7 +55,7 @@ for i in $(seq 1 40); do body=$(curl -sS --max-time 2 "$url" 2>/dev/null) && bre
 
     const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as Report;
     expect(report.initramfs.disk).toBe(true);
-    expect(report.harness).toEqual(expect.arrayContaining(['VIRTIO_BLK', 'SQUASHFS', 'SQUASHFS_XZ', 'EXT4_FS']));
+    expect(report.harness).toEqual(expect.arrayContaining(['VIRTIO_BLK', 'SQUASHFS', 'SQUASHFS_XZ', 'EXT4_FS', 'DEVTMPFS']));
     expect(report.harness).not.toContain('BLK_DEV_INITRD');
     expect(report.cmdline).toContain('root=/dev/vda');
     expect(report.volumes).toEqual([expect.objectContaining({ guest: '/data', device: 'vdb', file: 'volume-data.ext4', tested: 'volume-data.tested.ext4' })]);

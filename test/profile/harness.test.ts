@@ -42,7 +42,7 @@ describe('harness needs', () => {
   it('with volumes: the volume list, beside an initramfs or a disk root', async () => {
     const profile = await loadProfile('qemu-microvm');
     const volumes = harnessNeeds(profile, undefined, 'gzip', { volumes: true });
-    expect(volumes).toEqual(expect.arrayContaining(['EXT4_FS', 'VIRTIO_BLK', 'VIRTIO_MMIO', 'BLK_DEV_INITRD', 'RD_GZIP']));
+    expect(volumes).toEqual(expect.arrayContaining(['DEVTMPFS', 'EXT4_FS', 'VIRTIO_BLK', 'VIRTIO_MMIO', 'BLK_DEV_INITRD', 'RD_GZIP']));
     expect(volumes).not.toContain('SQUASHFS');
     expect(harnessNeeds(profile, undefined, 'gzip', { rootDisk: true, volumes: true })).toEqual(expect.arrayContaining(['EXT4_FS', 'SQUASHFS_ZLIB']));
   });
