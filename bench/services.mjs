@@ -101,13 +101,6 @@ async function volumeApp(app, work) {
   await writeFile(path.join(seed, 'private', 'pg.conf'), 'secret\n');
   await chmod(path.join(seed, 'private'), 0o700);
   await chown(path.join(seed, 'private'), 1234, 1234);
-  const probe = path.join(work, 'probe.sh');
-  await writeFile(probe, `#!/bin/sh
-url="http://$TINYX_HOST:$TINYX_PORT/"
-expected='private=1234:1234:700 wrote=ok'
-for i in $(seq 1 40); do body=$(curl -sS --max-time 2 "$url" 2>/dev/null) && break; sleep 0.5; done
-[ "$body" = "$expected" ] || { echo "probe: GET / answered '$body', expected '$expected'" >&2; exit 1; }
-`);
-  await chmod(probe, 0o755);
+  const probe = path.join(root, 'test/fixtures/apps/vol-http-probe.sh');
   return ['--tests', probe, '--volume', `${seed}:${app.volume}`];
 }

@@ -27,15 +27,7 @@ describe('tinyx minimize --root disk --volume', () => {
     await writeFile(path.join(seed, 'private', 'pg.conf'), 'secret\n');
     await chmod(path.join(seed, 'private'), 0o700);
     await chown(path.join(seed, 'private'), 1234, 1234);
-    probe = path.join(dir, 'probe.sh');
-    // The app answers what it found on the volume; the probe wants the data directory as seeded and the write done.
-    await writeFile(probe, `#!/bin/sh
-url="http://$TINYX_HOST:$TINYX_PORT/"
-expected='private=1234:1234:700 wrote=ok'
-for i in $(seq 1 40); do body=$(curl -sS --max-time 2 "$url" 2>/dev/null) && break; sleep 0.5; done
-[ "$body" = "$expected" ] || { echo "probe: GET / answered '$body', expected '$expected'" >&2; exit 1; }
-`);
-    await chmod(probe, 0o755);
+    probe = path.join(root, 'test/fixtures/apps/vol-http-probe.sh');
   }, 60_000);
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
