@@ -113,6 +113,11 @@ export async function packDisk(plan: CompressionPlan, packed: PackedArchive, dir
   return { initramfs, others: [], sizes: [{ compression, bytes: initramfs.bytes }] };
 }
 
+/** The run's root from `packed`: a disk image (packDisk) or a compressed initramfs (compressInitramfs), as `disk` says. */
+export async function packRoot(plan: CompressionPlan, packed: PackedArchive, dir: string, emit: EventListener, disk: boolean, signal?: AbortSignal): Promise<PackedInitramfs> {
+  return disk ? packDisk(plan, packed, dir, emit, signal) : compressInitramfs(plan, packed, dir, emit);
+}
+
 /** The final disk root, written once at the shipped level from the archive the tests' image was written from. */
 export async function shipDiskRoot(packed: PackedArchive, tested: InitramfsResult, dir: string, signal?: AbortSignal): Promise<InitramfsResult> {
   return writeDiskRoot(packed, tested.compression, path.join(dir, `shipped-${DISK_ROOT_FILE}`), false, signal);

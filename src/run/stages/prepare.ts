@@ -9,7 +9,7 @@ import { chooseInit } from '../../packager/init-kind.js';
 import { pickAccounts, type Accounts } from '../../packager/accounts.js';
 import { lockOut } from '../../output/lock.js';
 import { checkCandidateNames } from '../../search/candidates.js';
-import { compressInitramfs, packDisk, planCompression } from '../../search/compression.js';
+import { packRoot, planCompression } from '../../search/compression.js';
 import { decideRoot, type RootKind, type VolumeImage, type VolumePlan } from '../../packager/root-kind.js';
 import { checkVolumeSeeds, makeVolume } from '../../packager/volume.js';
 import { volumeDevice } from '../../vm/spec.js';
@@ -143,9 +143,7 @@ export const initramfsStage: StageStep<RunState> = {
       s.packed = packPlanned(s.planned);
     }
     if (root.kind === 'disk') s.plan = withDiskRoot(s.plan);
-    const packed = root.kind === 'disk'
-      ? await packDisk(s.compressionPlan, s.packed, s.scratch, s.emit, s.options.signal)
-      : await compressInitramfs(s.compressionPlan, s.packed, s.scratch, s.emit);
+    const packed = await packRoot(s.compressionPlan, s.packed, s.scratch, s.emit, root.kind === 'disk', s.options.signal);
     s.initramfsSizes = packed.sizes;
     s.initramfs = packed.initramfs;
     s.otherInitramfs = packed.others;

@@ -6,7 +6,7 @@ import { packPlanned, writeDiskRoot } from '../../packager/initramfs.js';
 import { keepingOptions } from '../../plan/plan.js';
 import { probeBootTimeoutMs } from '../../plan/timeouts.js';
 import { makeStartConfig } from '../../profile/start-config.js';
-import { compressInitramfs, packDisk } from '../../search/compression.js';
+import { packRoot } from '../../search/compression.js';
 import { openSearchContext } from '../../search/context.js';
 import { prunedLine, reduceRootfs, type ReducedRootfs, type RootfsReduction } from '../../search/rootfs.js';
 import { writeFileAtomic } from '../../util/fsx.js';
@@ -77,10 +77,7 @@ export const rootfsStage: StageStep<RunState> = {
       const before = s.initramfs.bytes;
       // The same compressor (the start kernel unpacks it); `initramfsSizes` stays what the choice was made from.
       s.packed = packPlanned(s.planned, reduced.omit, reduced.replace);
-      const asked = { ...s.compressionPlan, asked: s.initramfs.compression };
-      const repacked = s.initramfs.disk
-        ? await packDisk(asked, s.packed, s.scratch, s.emit, s.options.signal)
-        : await compressInitramfs(asked, s.packed, s.scratch, s.emit);
+      const repacked = await packRoot({ ...s.compressionPlan, asked: s.initramfs.compression }, s.packed, s.scratch, s.emit, s.initramfs.disk === true, s.options.signal);
       s.initramfs = repacked.initramfs;
       s.otherInitramfs = repacked.others;
       s.ctx.evaluator.useInitramfs({ file: s.initramfs.file, sha256: s.initramfs.sha256 });
