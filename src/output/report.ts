@@ -92,6 +92,8 @@ export interface Report {
   rounds: { candidates: string[]; removed: string[]; kept: string[]; builds: number; guess?: true }[];
   /** The first guess (none, --from's result, or learned from the profile's prior and finished runs) and whether it held. */
   guess: { source: 'none' | 'from' | 'learned' } & Partial<GuessTest> & {
+    /** A learned guess made of an earlier finished run of this same app: that run (the app's path, `profile:NAME`). */
+    own?: string;
     /** Why it kept each candidate it kept: the runs that needed it, the --trace run's calls (`trace: epoll_wait`). */
     keptFor?: Record<string, string[]>;
     /** When it failed: the guess with those of its removals that other runs needed left in (`added`), tried first. */
@@ -226,7 +228,9 @@ function guessLine(r: Report): string {
   // A report.json of a run before the guess existed has none.
   const g = r.guess ?? { source: 'none' };
   if (g.source === 'none' || g.held === undefined) return 'First guess: none.';
-  const what = `First guess: ${g.source === 'from' ? 'the --from result' : 'learned (the profile\'s search.prior and finished runs of this profile)'}, keeping ${g.kept?.length ?? 0} candidates and removing ${g.removed} options in one test`;
+  const source = g.source === 'from' ? 'the --from result'
+    : g.own ? `learned from this app's own finished run (${g.own})` : 'learned (the profile\'s search.prior and finished runs of this profile)';
+  const what = `First guess: ${source}, keeping ${g.kept?.length ?? 0} candidates and removing ${g.removed} options in one test`;
   const searched = 'so its removals were searched with what it kept left in';
   const held = g.held ? `${what}: it held.` : `${what}: it failed (${g.reason})${g.widened ? '' : `, ${searched}`}.`;
   const more = [

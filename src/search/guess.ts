@@ -1,4 +1,5 @@
 // The first guess of what an app needs: a previous result (--from), or what finished runs of the profile needed.
+import path from 'node:path';
 import { enabledSymbols, type DotConfig } from '../kconfig/dotconfig.js';
 import type { PriorRun } from '../profile/types.js';
 import type { KnowledgeRun } from './knowledge.js';
@@ -8,6 +9,11 @@ import type { SearchCandidate } from '../kconfig/candidate.js';
 export interface Guess {
   /** from: the previous result's config (--from); learned: the profile's search.prior and the knowledge file. */
   source: 'from' | 'learned';
+  /**
+   * A learned guess made of an earlier finished run of this same app (ownGuess): the run, as the
+   * knowledge file or the prior names it (the app's path, `profile:NAME`).
+   */
+  own?: string;
   /** Each option kept, with the runs that needed it (--from: the previous result's path). */
   keep: ReadonlyMap<string, readonly string[]>;
   /** The runs it learned from, those that needed nothing beyond the harness included. */
@@ -56,6 +62,39 @@ export function learnedGuess(prior: readonly PriorRun[], runs: readonly Knowledg
   for (const p of prior) add(`profile:${p.example}`, p.needed);
   for (const run of runs) add(run.app, run.needed.map((n) => n.option));
   return sources.length > 0 ? { source: 'learned', keep, runs: sources, evidence: true } : undefined;
+}
+
+/** An earlier finished run of the app itself: who found it (the app's path, `profile:NAME`) and the candidates it needed. */
+export interface OwnRun {
+  by: string;
+  needed: readonly string[];
+}
+
+/**
+ * Pure: an earlier finished run of this app, if one is known: the knowledge file's run of the same
+ * path (on this kernel version if there is one, else the latest), else the shipped prior's run of
+ * the bundled example the app lies in (`EXAMPLES/NAME/...`, where the prior's runs were made).
+ */
+export function ownRun(app: string, prior: readonly PriorRun[], runs: readonly KnowledgeRun[], kernelVersion: string, examplesDir: string): OwnRun | undefined {
+  const mine = runs.filter((r) => r.app === app).reverse();
+  const run = mine.find((r) => r.kernelVersion === kernelVersion) ?? mine[0];
+  if (run) return { by: run.app, needed: run.needed.map((n) => n.option) };
+  const inside = path.relative(examplesDir, app);
+  const example = inside.split(path.sep)[0];
+  const bundled = inside.startsWith('..') || path.isAbsolute(inside) ? undefined : prior.find((p) => p.example === example);
+  return bundled && { by: `profile:${bundled.example}`, needed: bundled.needed };
+}
+
+/**
+ * An app's own earlier result as its first guess, as --from's result would be: it keeps what that
+ * run needed and removes the rest at once; when it fails, what the other runs needed (and the
+ * app's calls name: `learned`) is left in for one more test, since the app has most likely
+ * changed toward what other apps need. It has no core: one run is all it learned from.
+ */
+export function ownGuess(own: OwnRun, learned: Guess | undefined): Guess {
+  const keep = new Map(own.needed.map((n): [string, string[]] => [n, [own.by]]));
+  const widen = learned && new Map([...learned.keep].filter(([name]) => !keep.has(name)));
+  return { source: 'learned', own: own.by, keep, runs: [own.by], evidence: true, ...(widen?.size ? { widen } : {}) };
 }
 
 /** The runs withCallEvidence adds: evidence from the app's calls, no finished run. */
@@ -144,6 +183,8 @@ export interface GuessTrialRecord {
 /** What the report says of the guess. */
 export interface GuessRecord extends GuessTrialRecord {
   source: Guess['source'];
+  /** The app's own earlier run it was made of (Guess.own). */
+  own?: string;
   /** Why it kept each candidate it kept: the runs that needed it, and the --trace run's calls (`trace: epoll_wait`). */
   keptFor?: Record<string, string[]>;
   /** When it failed and other runs needed some of what it removed: the test with those left in too (`widened`). */

@@ -174,7 +174,7 @@ export async function searchKernel(input: {
     if (trial) {
       seen.set(trial.config.hash, judged!);
       const record = { kept: trial.kept, removed: trial.removed.length, held: !failure, ...(failure ? { reason: failure } : {}) };
-      if (kind === 'first guess') guess = { source: tier.guess.source, ...record };
+      if (kind === 'first guess') guess = { source: tier.guess.source, ...(tier.guess.own ? { own: tier.guess.own } : {}), ...record };
       else if (guess && kind === 'widened guess') guess.widened = { ...record, added: tier.added ?? [] };
       else if (guess) guess[kind === 'repaired guess' ? 'repaired' : kind === 'core with the calls' ? 'coreWithCalls' : 'core'] = record;
     }

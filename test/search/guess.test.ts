@@ -1,7 +1,7 @@
 // The first guess: what it keeps (learnedGuess, coreOf), the order it predicts (orderByGuess), and searchKernel testing it first.
 import { describe, expect, it } from 'vitest';
 import { enabledSymbols } from '../../src/kconfig/dotconfig.js';
-import { coreOf, fromGuess, learnedGuess, orderByGuess, withCallEvidence, type Guess } from '../../src/search/guess.js';
+import { coreOf, fromGuess, learnedGuess, orderByGuess, ownGuess, ownRun, withCallEvidence, type Guess } from '../../src/search/guess.js';
 import type { KnowledgeRun } from '../../src/search/knowledge.js';
 import { searchKernel } from '../../src/search/phases.js';
 import { DEFAULT_STRATEGY } from '../../src/profile/strategy-names.js';
@@ -98,6 +98,40 @@ describe('coreOf', () => {
   });
 });
 
+describe('ownRun', () => {
+  const prior: PriorRun[] = [{ example: 'hello-http', needed: [] }, { example: 'lighttpd', needed: ['MULTIUSER', 'EPOLL'] }];
+  const examples = '/opt/tinyx/examples';
+
+  it('is the knowledge file\'s run of the same path, on this kernel version first, else its latest', () => {
+    const runs = [run('/srv/app', ['EPOLL'], '6.1.1'), run('/srv/other', ['AIO'], '6.1.1'), run('/srv/app', ['FUTEX'], '6.12.1'), run('/srv/app', ['SYSFS'], '6.6.1')];
+    expect(ownRun('/srv/app', prior, runs, '6.1.1', examples)).toEqual({ by: '/srv/app', needed: ['EPOLL'] });
+    expect(ownRun('/srv/app', prior, runs, '6.2.0', examples)).toEqual({ by: '/srv/app', needed: ['SYSFS'] });
+    expect(ownRun('/srv/new', prior, runs, '6.1.1', examples)).toBeUndefined();
+  });
+
+  it('is the prior\'s run of the bundled example the app lies in, unless the knowledge file has one', () => {
+    expect(ownRun(`${examples}/lighttpd/build/server`, prior, [], '6.1.1', examples)).toEqual({ by: 'profile:lighttpd', needed: ['MULTIUSER', 'EPOLL'] });
+    expect(ownRun(`${examples}/hello-http/build/server`, prior, [], '6.1.1', examples)).toEqual({ by: 'profile:hello-http', needed: [] });
+    expect(ownRun(`${examples}/hello-http/build/server`, prior, [run(`${examples}/hello-http/build/server`, ['FUTEX'])], '6.1.1', examples))
+      .toEqual({ by: `${examples}/hello-http/build/server`, needed: ['FUTEX'] });
+    expect(ownRun(`${examples}/go-http/build/server`, prior, [], '6.1.1', examples)).toBeUndefined();
+    expect(ownRun('/opt/tinyx/hello-http/server', prior, [], '6.1.1', examples)).toBeUndefined();
+    expect(ownRun('/usr/sbin/lighttpd', prior, [], '6.1.1', examples)).toBeUndefined();
+  });
+});
+
+describe('ownGuess', () => {
+  it('keeps what the app\'s own run needed; what other runs needed widens it; it has no core', () => {
+    const learned = withCallEvidence(guessFrom({ '/a': ['NET', 'EPOLL'], '/b': ['NET', 'AIO'] }), new Map(), new Map([['FUTEX', ['futex']]]));
+    const guess = ownGuess({ by: 'profile:hello-http', needed: ['NET'] }, learned);
+    expect(kept(guess)).toEqual({ NET: ['profile:hello-http'] });
+    expect(guess).toMatchObject({ source: 'learned', own: 'profile:hello-http', runs: ['profile:hello-http'], evidence: true });
+    expect(Object.fromEntries(guess.widen!)).toEqual({ EPOLL: ['/a'], AIO: ['/b'], FUTEX: ['calls: futex'] });
+    expect(coreOf(guess)).toBeUndefined();
+    expect(ownGuess({ by: '/srv/app', needed: ['NET'] }, undefined).widen).toBeUndefined();
+  });
+});
+
 describe('orderByGuess', () => {
   const candidates: SearchCandidate[] = ['NET', 'AIO', 'EPOLL', 'TMPFS', 'FUTEX', 'IPV6'].map((name, priority) => ({ name, priority, menuPath: ['M'] }));
 
@@ -191,6 +225,38 @@ describe('searchKernel with a guess', () => {
     // The guess, its core, then the four needed options one at a time.
     expect(guessed.evaluations).toBe(1 + 1 + 4);
     expect(guessed.result.recheck.builds).toBe(0);
+  });
+
+  describe('made of the app\'s own earlier run', () => {
+    /** Three runs, none of them this app: each needed NET and INET, and one each TMPFS, AIO, SYSFS. */
+    const others = learnedGuess(byExample([
+      { option: 'NET', neededBy: ['a', 'b', 'c'] }, { option: 'INET', neededBy: ['a', 'b', 'c'] },
+      { option: 'TMPFS', neededBy: ['a'] }, { option: 'AIO', neededBy: ['b'] }, { option: 'SYSFS', neededBy: ['c'] },
+    ]), []);
+
+    it('holds as it did: one test, then one per option it keeps, no core to build', async () => {
+      const own = await search(FLAT, ownGuess({ by: 'profile:app', needed: FLAT_NEEDED }, others));
+      expect(own.result.kept).toEqual(FLAT_NEEDED);
+      expect(own.removable).toEqual([]);
+      expect(own.result.guess).toEqual({ source: 'learned', own: 'profile:app', kept: FLAT_NEEDED, removed: 6, held: true });
+      expect(own.evaluations).toBe(1 + 4);
+      // The union of every run (the own one among them) holds too, and its core (NET, INET) fails: two tests more.
+      const union = await search(FLAT, learnedGuess(byExample([
+        { option: 'NET', neededBy: ['a', 'b', 'c', 'app'] }, { option: 'INET', neededBy: ['a', 'b', 'c', 'app'] },
+        { option: 'EPOLL', neededBy: ['app'] }, { option: 'FUTEX', neededBy: ['app'] },
+        { option: 'TMPFS', neededBy: ['a'] }, { option: 'AIO', neededBy: ['b'] }, { option: 'SYSFS', neededBy: ['c'] },
+      ]), []));
+      expect(union.result.kept).toEqual(FLAT_NEEDED);
+      expect(union.evaluations).toBeGreaterThan(own.evaluations);
+    });
+
+    it('when the app changed and needs more, what the other runs needed is left in for one more test', async () => {
+      const model: FakeModel = { ...FLAT, required: [...FLAT.required, 'SYSFS'] };
+      const own = await search(model, ownGuess({ by: '/srv/app', needed: FLAT_NEEDED }, others));
+      expect(own.result.kept).toEqual(['NET', 'INET', 'SYSFS', 'EPOLL', 'FUTEX']);
+      expect(own.removable).toEqual([]);
+      expect(own.result.guess).toMatchObject({ own: '/srv/app', held: false, widened: { added: ['SYSFS', 'TMPFS', 'AIO'], held: true } });
+    });
   });
 
   describe('with a core (what more than half the runs needed)', () => {

@@ -5,7 +5,9 @@ import type { RunPlan } from '../../plan/plan.js';
 import { planCandidates, type CandidatePlan } from '../../search/candidates.js';
 import type { EventListener } from '../../search/events.js';
 import { stillEnabled } from '../../search/fixpoint.js';
-import { fromGuess, learnedGuess, withCallEvidence, type Guess } from '../../search/guess.js';
+import path from 'node:path';
+import { fromGuess, learnedGuess, ownGuess, ownRun, withCallEvidence, type Guess } from '../../search/guess.js';
+import { packageRoot } from '../../util/paths.js';
 import { knowledgeFile, readKnowledge } from '../../search/knowledge.js';
 import type { Previous } from '../../search/previous.js';
 import { tryGuess } from '../../search/try-guess.js';
@@ -59,16 +61,25 @@ export const firstGuessStage: StageStep<RunState> = {
   },
 };
 
+/** What the first guess is made of besides the profile and the knowledge file. */
+export interface GuessEvidence {
+  /** The --trace run's calls, by the option they need. */
+  used?: ReadonlyMap<string, readonly string[]>;
+  /** What the binaries can call, by the option it needs. */
+  reachable?: ReadonlyMap<string, readonly string[]>;
+  /** The run's candidates: the messages count and name only these. */
+  candidates?: ReadonlySet<string>;
+  /** The app's path on this host and the kernel's version: an earlier finished run of the same app is its guess. */
+  app?: string;
+  kernelVersion?: string;
+}
+
 /**
- * --from's result, else (unless --no-prior) what the profile's shipped prior and the finished
- * runs in the knowledge file needed; the run says which.
+ * --from's result, else (unless --no-prior) an earlier finished run of this app (ownRun), else what
+ * the profile's shipped prior and the finished runs in the knowledge file needed; the run says which.
  */
-export async function firstGuess(
-  plan: RunPlan, previous: Previous | undefined, emit: EventListener,
-  used: ReadonlyMap<string, readonly string[]> = new Map(), reachable: ReadonlyMap<string, readonly string[]> = new Map(),
-  /** The run's candidates: the message names only these of what the calls need. */
-  candidates?: ReadonlySet<string>,
-): Promise<Guess | undefined> {
+export async function firstGuess(plan: RunPlan, previous: Previous | undefined, emit: EventListener, evidence: GuessEvidence = {}): Promise<Guess | undefined> {
+  const { used = new Map(), reachable = new Map(), candidates } = evidence;
   const { profile, cache } = plan.kernel;
   const { noPrior, from: fromFlag } = plan.search;
   if (noPrior && !previous) {
@@ -84,6 +95,7 @@ export async function firstGuess(
     ...(used.size && !noPrior ? [`the --trace run's calls (${[...used.keys()].join(', ')})`] : []),
     ...(reachable.size && !noPrior ? [`what the binaries can call (${[...reachable.keys()].filter((n) => !candidates || candidates.has(n)).join(', ') || 'no candidate'})`] : []),
   ];
+  const counted = (guess: Guess) => [...guess.keep.keys()].filter((n) => !candidates || candidates.has(n)).length;
   if (previous) {
     // A tinyx result is evidence; any other .config only bounds the search.
     if (!previous.isResult) emit({ type: 'info', message: `first guess: ${fromFlag} (a .config outside a tinyx out dir: what it keeps is searched by the strategy once it holds)` });
@@ -91,6 +103,12 @@ export async function firstGuess(
     if (guess.widen) emit({ type: 'info', message: `if --from's options fail: ${guess.widen.size} more that other runs needed are tried first, from ${from.join(' and ')}` });
     return guess;
   }
-  emit({ type: 'info', message: learned ? `first guess: ${learned.keep.size} options, from ${from.join(' and ')}` : 'first guess: none (no shipped prior, no finished runs of this profile yet)' });
+  const own = !noPrior && evidence.app ? ownRun(evidence.app, profile.search.prior, runs, evidence.kernelVersion ?? '', path.join(packageRoot(), 'examples')) : undefined;
+  if (own) {
+    const guess = ownGuess(own, learned);
+    emit({ type: 'info', message: `first guess: this app's own finished run (${own.by}), keeping the ${counted(guess)} candidates it needed; if that fails, ${guess.widen?.size ?? 0} more from ${from.join(' and ')} are tried first` });
+    return guess;
+  }
+  emit({ type: 'info', message: learned ? `first guess: ${counted(learned)} candidates, from ${from.join(' and ')}` : 'first guess: none (no shipped prior, no finished runs of this profile yet)' });
   return learned;
 }

@@ -41,7 +41,10 @@ export const candidatesStage: StageStep<RunState> = {
       const gone = [...s.previous.config].filter(([name, value]) => value !== 'n' && !known.has(name)).map(([name]) => name);
       if (gone.length) emit({ type: 'info', message: `${gone.length} option${gone.length === 1 ? '' : 's'} of --from's config ${gone.length === 1 ? 'is' : 'are'} not in kernel ${source.version}: ${gone.join(', ')}` });
     }
-    s.guess = await firstGuess(plan, s.previous, emit, s.needs?.usedOptions, s.needs?.reachableOptions, new Set(s.candidates.map((c) => c.name)));
+    s.guess = await firstGuess(plan, s.previous, emit, {
+      used: s.needs?.usedOptions, reachable: s.needs?.reachableOptions, candidates: new Set(s.candidates.map((c) => c.name)),
+      ...(plan.pack.source.kind === 'app' ? { app: path.resolve(s.app), kernelVersion: source.version } : {}),
+    });
   },
 };
 
