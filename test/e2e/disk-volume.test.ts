@@ -69,4 +69,21 @@ describe('tinyx minimize --root disk --volume', () => {
     expect((await readVolumeFile(tested, '/private/pg.conf')).toString()).toBe('secret\n');
     expect(await readFile(path.join(out, 'report.md'), 'utf8')).toContain('debugfs -R "rdump / ');
   }, 3_600_000);
+
+  it('does the same with the BusyBox init, whose rc mounts the volume', async () => {
+    const out = path.join(dir, 'out-busybox');
+    const log = capture();
+    const code = await runMain([
+      'minimize', '--app', app, '--tests', probe, '--port', '80', '--out', out, '--root', 'disk', '--volume', `${seed}:/data`, '--init', 'busybox',
+      '--compression', 'xz', '--candidates', 'SIGNALFD', '--keep-cmdline', '--keep-memory', '--compare-compression', 'none', '--final-runs', '1', '--no-prune', '--no-strip',
+    ], log.io);
+    expect(code, log.err.join('')).toBe(0);
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as Report;
+    expect(report.initramfs.disk).toBe(true);
+    const { stdout: listing } = await execa('unsquashfs', ['-lln', path.join(out, 'rootfs.squashfs')]);
+    expect(listing).toMatch(/ squashfs-root\/bin\/busybox$/m);
+    const tested = path.join(out, 'volume-data.tested.ext4');
+    expect((await readVolumeFile(tested, '/written.txt')).toString()).toBe('written by the guest\n');
+    expect(await volumeStat(tested, '/private')).toEqual({ uid: 1234, gid: 1234, mode: 0o700, kind: 'dir' });
+  }, 3_600_000);
 });

@@ -95,7 +95,7 @@ export async function firstGuess(plan: RunPlan, previous: Previous | undefined, 
     ...(used.size && !noPrior ? [`the --trace run's calls (${[...used.keys()].join(', ')})`] : []),
     ...(reachable.size && !noPrior ? [`what the binaries can call (${[...reachable.keys()].filter((n) => !candidates || candidates.has(n)).join(', ') || 'no candidate'})`] : []),
   ];
-  const counted = (guess: Guess) => [...guess.keep.keys()].filter((n) => !candidates || candidates.has(n)).length;
+  const counted = (options: ReadonlyMap<string, unknown> = new Map()) => [...options.keys()].filter((n) => !candidates || candidates.has(n)).length;
   if (previous) {
     // A tinyx result is evidence; any other .config only bounds the search.
     if (!previous.isResult) emit({ type: 'info', message: `first guess: ${fromFlag} (a .config outside a tinyx out dir: what it keeps is searched by the strategy once it holds)` });
@@ -106,9 +106,9 @@ export async function firstGuess(plan: RunPlan, previous: Previous | undefined, 
   const own = !noPrior && evidence.app ? ownRun(evidence.app, profile.search.prior, runs, evidence.kernelVersion ?? '', path.join(packageRoot(), 'examples')) : undefined;
   if (own) {
     const guess = ownGuess(own, learned);
-    emit({ type: 'info', message: `first guess: this app's own finished run (${own.by}), keeping the ${counted(guess)} candidates it needed; if that fails, ${guess.widen?.size ?? 0} more from ${from.join(' and ')} are tried first` });
+    emit({ type: 'info', message: `first guess: this app's own finished run (${own.by}), keeping the ${counted(guess.keep)} candidates it needed; if that fails, ${counted(guess.widen)} more from ${from.join(' and ')} are tried first` });
     return guess;
   }
-  emit({ type: 'info', message: learned ? `first guess: ${counted(learned)} candidates, from ${from.join(' and ')}` : 'first guess: none (no shipped prior, no finished runs of this profile yet)' });
+  emit({ type: 'info', message: learned ? `first guess: ${counted(learned.keep)} candidates, from ${from.join(' and ')}` : 'first guess: none (no shipped prior, no finished runs of this profile yet)' });
   return learned;
 }
