@@ -64,7 +64,7 @@ for (const app of apps) {
   await rm(work, { recursive: true, force: true });
   await mkdir(work, { recursive: true });
   const more = app.seed ? await app.seed(app, work) : app.volume ? await volumeApp(app, work) : [];
-  const program = app.build ? path.join(work, app.app) : path.join(root, app.app);
+  const program = app.build ? path.join(work, app.app) : path.resolve(root, app.app);
   const began = Date.now();
   // The closure as the deps stage resolves it: every file's size.
   const manifest = await resolveApp(program, { include: app.include ?? [] });
