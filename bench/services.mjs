@@ -39,11 +39,11 @@ const outRoot = path.resolve(flag('--out') ?? path.join(root, 'out/bench-service
 const LLVM = '/usr/lib/x86_64-linux-gnu/libLLVM-15.so.1';
 const PG = '/usr/lib/postgresql/15';
 const APPS = [
-  { name: 'vol-http+llvm', app: 'vol-http', build: 'test/fixtures/apps/vol-http.c', include: [LLVM], needs: LLVM, volume: '/data', argv: ['--port', '80'] },
+  { name: 'vol-http+llvm', app: 'vol-http', build: 'test/fixtures/apps/vol-http.c', include: [LLVM], needs: LLVM, pkg: 'libllvm15', volume: '/data', seed: volHttpSeed, readBack: volHttpReadBack, argv: ['--port', '80'] },
   { name: 'hello-http', app: 'examples/hello-http/build/server', argv: ['--tests', 'examples/hello-http/probe.sh', '--port', '80'] },
-  { name: 'hello-http+llvm', app: 'examples/hello-http/build/server', include: [LLVM], needs: LLVM, argv: ['--tests', 'examples/hello-http/probe.sh', '--port', '80'] },
+  { name: 'hello-http+llvm', app: 'examples/hello-http/build/server', include: [LLVM], needs: LLVM, pkg: 'libllvm15', argv: ['--tests', 'examples/hello-http/probe.sh', '--port', '80'] },
   {
-    name: 'postgres', app: path.join(PG, 'bin/postgres'), needs: path.join(PG, 'bin/postgres'), include: [path.join(PG, 'lib'), '/usr/share/postgresql/15/timezonesets', '/usr/share/zoneinfo/Etc/UTC'],
+    name: 'postgres', app: path.join(PG, 'bin/postgres'), needs: path.join(PG, 'bin/postgres'), pkg: 'postgresql-15', include: [path.join(PG, 'lib'), '/usr/share/postgresql/15/timezonesets', '/usr/share/zoneinfo/Etc/UTC'],
     volume: '/data', seed: postgresSeed, readBack: postgresReadBack,
     argv: ['--tests', path.join(root, 'test/fixtures/apps/pg-probe.sh'), '--port', '5432', '--user', 'postgres', '--', '-D', '/data/pg'],
   },
@@ -55,7 +55,7 @@ const MB = (bytes) => (bytes === undefined ? '-' : (bytes / 1e6).toFixed(1));
 const rows = [];
 for (const app of apps) {
   if (app.needs && !existsSync(app.needs)) {
-    console.log(`${app.name}: skipped, ${app.needs} is missing (apt-get install ${app.needs === LLVM ? 'libllvm15' : 'postgresql-15'})`);
+    console.log(`${app.name}: skipped, ${app.needs} is missing (apt-get install ${app.pkg})`);
     continue;
   }
   const out = path.join(outRoot, app.name);
@@ -63,7 +63,7 @@ for (const app of apps) {
   await rm(out, { recursive: true, force: true });
   await rm(work, { recursive: true, force: true });
   await mkdir(work, { recursive: true });
-  const more = app.seed ? await app.seed(app, work) : app.volume ? await volumeApp(app, work) : [];
+  const more = app.seed ? await app.seed(app, work) : [];
   const program = app.build ? path.join(work, app.app) : path.resolve(root, app.app);
   const began = Date.now();
   // The closure as the deps stage resolves it: every file's size.
@@ -88,10 +88,7 @@ for (const app of apps) {
     verified = v.exitCode === 0 ? 'yes' : `no (exit ${v.exitCode})`;
   }
   const { stages } = report;
-  const wrote = app.readBack ? await app.readBack(path.join(out, report.volumes[0].tested), work)
-    : app.volume
-    ? await readVolumeFile(path.join(out, report.volumes[0].tested), '/written.txt').then((b) => (b.toString() === 'written by the guest\n' ? 'yes' : 'wrong'), () => 'no')
-    : '-';
+  const wrote = app.readBack ? await app.readBack(path.join(out, report.volumes[0].tested), work) : '-';
   rows.push({
     name: app.name, wall, builds: report.builds, closure, rootKind: report.initramfs.disk ? 'disk' : 'initramfs', wrote,
     kernel: report.final.bzImageBytes, root: report.final.initramfsBytes, packing: stages.initramfs, memory: report.memory ? `${report.memory.leastMiB}/${report.memory.fromMiB}` : '-', verified, stages,
@@ -109,8 +106,8 @@ for (const r of rows) {
 console.log('\nwall time per stage, s:');
 for (const r of rows.filter((r) => !r.failed)) console.log(`  ${r.name}: ${Object.entries(r.stages).map(([s, t]) => `${s} ${t}`).join(', ')}`);
 
-/** The volume app built into `work`, its seed (a data directory of uid 1234, mode 0700) and probe: the flags they add. */
-async function volumeApp(app, work) {
+/** vol-http built into `work`, its seed (a data directory of uid 1234, mode 0700) and probe: the flags they add. */
+async function volHttpSeed(app, work) {
   await execa('gcc', ['-O2', '-o', path.join(work, app.app), path.join(root, app.build)]);
   const seed = path.join(work, 'seed');
   await mkdir(path.join(seed, 'private'), { recursive: true });
@@ -119,6 +116,11 @@ async function volumeApp(app, work) {
   await chown(path.join(seed, 'private'), 1234, 1234);
   const probe = path.join(root, 'test/fixtures/apps/vol-http-probe.sh');
   return ['--tests', probe, '--volume', `${seed}:${app.volume}`];
+}
+
+/** Whether vol-http's tested volume holds the file the guest wrote. */
+async function volHttpReadBack(image) {
+  return readVolumeFile(image, '/written.txt').then((b) => (b.toString() === 'written by the guest\n' ? 'yes' : 'wrong'), () => 'no');
 }
 
 /** PostgreSQL's data directory, made by its initdb as the postgres user (mode 0700), set for a VM: the flags it adds. */

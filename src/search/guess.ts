@@ -37,9 +37,14 @@ export interface Guess {
  * `learned`, what other runs needed, widens it when it fails.
  */
 export function fromGuess(previous: DotConfig, where: string, evidence = true, learned?: Guess): Guess {
-  const keep = new Map(enabledSymbols(previous).map((n): [string, string[]] => [n, [where]]));
+  return { source: 'from', ...oneRun(enabledSymbols(previous), where, learned), evidence };
+}
+
+/** What a guess from one run keeps (its options, each found by `by`), and what `learned` keeps besides, as its widening. */
+function oneRun(options: readonly string[], by: string, learned: Guess | undefined): Pick<Guess, 'keep' | 'runs' | 'widen'> {
+  const keep = new Map(options.map((n): [string, string[]] => [n, [by]]));
   const widen = learned && new Map([...learned.keep].filter(([name]) => !keep.has(name)));
-  return { source: 'from', keep, runs: [where], evidence, ...(widen?.size ? { widen } : {}) };
+  return { keep, runs: [by], ...(widen?.size ? { widen } : {}) };
 }
 
 /**
@@ -92,9 +97,7 @@ export function ownRun(app: string, prior: readonly PriorRun[], runs: readonly K
  * changed toward what other apps need. It has no core: one run is all it learned from.
  */
 export function ownGuess(own: OwnRun, learned: Guess | undefined): Guess {
-  const keep = new Map(own.needed.map((n): [string, string[]] => [n, [own.by]]));
-  const widen = learned && new Map([...learned.keep].filter(([name]) => !keep.has(name)));
-  return { source: 'learned', own: own.by, keep, runs: [own.by], evidence: true, ...(widen?.size ? { widen } : {}) };
+  return { source: 'learned', own: own.by, ...oneRun(own.needed, own.by, learned), evidence: true };
 }
 
 /** The runs withCallEvidence adds: evidence from the app's calls, no finished run. */

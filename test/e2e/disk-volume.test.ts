@@ -29,17 +29,22 @@ describe('tinyx minimize --root disk --volume', () => {
     await chown(path.join(seed, 'private'), 1234, 1234);
     probe = path.join(root, 'test/fixtures/apps/vol-http-probe.sh');
   }, 60_000);
+  /** vol-http minimized on a disk root with its volume, one candidate searched, into `out`. */
+  async function minimizeOnDisk(out: string, more: string[] = []) {
+    const log = capture();
+    const code = await runMain([
+      'minimize', '--app', app, '--tests', probe, '--port', '80', '--out', out, '--root', 'disk', '--volume', `${seed}:/data`, ...more,
+      '--compression', 'xz', '--candidates', 'SIGNALFD', '--keep-cmdline', '--keep-memory', '--compare-compression', 'none', '--final-runs', '1', '--no-prune', '--no-strip',
+    ], log.io);
+    return { code, log };
+  }
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('boots the app from a squashfs disk with its volume, and the out dir holds what the tests wrote', async () => {
     const out = path.join(dir, 'out');
-    const log = capture();
-    const code = await runMain([
-      'minimize', '--app', app, '--tests', probe, '--port', '80', '--out', out, '--root', 'disk', '--volume', `${seed}:/data`,
-      '--compression', 'xz', '--candidates', 'SIGNALFD', '--keep-cmdline', '--keep-memory', '--compare-compression', 'none', '--final-runs', '1', '--no-prune', '--no-strip',
-    ], log.io);
+    const { code, log } = await minimizeOnDisk(out);
     const err = log.err.join('');
     expect(code, err).toBe(0);
     expect(err).toContain('root: a read-only squashfs disk (as asked (--root))');
@@ -72,11 +77,7 @@ describe('tinyx minimize --root disk --volume', () => {
 
   it('does the same with the BusyBox init, whose rc mounts the volume', async () => {
     const out = path.join(dir, 'out-busybox');
-    const log = capture();
-    const code = await runMain([
-      'minimize', '--app', app, '--tests', probe, '--port', '80', '--out', out, '--root', 'disk', '--volume', `${seed}:/data`, '--init', 'busybox',
-      '--compression', 'xz', '--candidates', 'SIGNALFD', '--keep-cmdline', '--keep-memory', '--compare-compression', 'none', '--final-runs', '1', '--no-prune', '--no-strip',
-    ], log.io);
+    const { code, log } = await minimizeOnDisk(out, ['--init', 'busybox']);
     expect(code, log.err.join('')).toBe(0);
     const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as Report;
     expect(report.initramfs.disk).toBe(true);

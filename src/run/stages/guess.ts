@@ -103,7 +103,7 @@ export async function firstGuess(plan: RunPlan, previous: Previous | undefined, 
     if (guess.widen) emit({ type: 'info', message: `if --from's options fail: ${guess.widen.size} more that other runs needed are tried first, from ${from.join(' and ')}` });
     return guess;
   }
-  const own = !noPrior && evidence.app ? ownRun(evidence.app, profile.search.prior, runs, evidence.kernelVersion ?? '', path.join(packageRoot(), 'examples')) : undefined;
+  const own = evidence.app ? ownRun(evidence.app, profile.search.prior, runs, evidence.kernelVersion ?? '', path.join(packageRoot(), 'examples')) : undefined;
   if (own) {
     const guess = ownGuess(own, learned);
     emit({ type: 'info', message: `first guess: this app's own finished run (${own.by}), keeping the ${counted(guess.keep)} candidates it needed; if that fails, ${counted(guess.widen)} more from ${from.join(' and ')} are tried first` });

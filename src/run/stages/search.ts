@@ -14,6 +14,9 @@ import { firstGuess, replanOf, scopeOf } from './guess.js';
 import { readModel } from './model.js';
 
 
+/** The app as the knowledge file names it: what a finished run records, and what finds that run again. */
+const knowledgeApp = (s: RunState): string => path.resolve(s.app);
+
 export const candidatesStage: StageStep<RunState> = {
   stage: 'candidates',
   message: () => 'reading the kernel\'s Kconfig and listing candidate options',
@@ -43,7 +46,7 @@ export const candidatesStage: StageStep<RunState> = {
     }
     s.guess = await firstGuess(plan, s.previous, emit, {
       used: s.needs?.usedOptions, reachable: s.needs?.reachableOptions, candidates: new Set(s.candidates.map((c) => c.name)),
-      ...(plan.pack.source.kind === 'app' ? { app: path.resolve(s.app), kernelVersion: source.version } : {}),
+      ...(plan.pack.source.kind === 'app' ? { app: knowledgeApp(s), kernelVersion: source.version } : {}),
     });
   },
 };
@@ -61,7 +64,7 @@ export const kernelSearchStage: StageStep<RunState> = {
       replan: replanOf(s), preview: model && ((config) => model.resolve(config)),
     });
     // What a finished run teaches: each kept candidate that failed when removed (not the forced or growing ones).
-    s.learned = { app: path.resolve(s.app), kernelVersion: s.ctx.source.version, finishedAt: new Date().toISOString(), needed: neededOptions(s.kernel.kept, s.kernel.noops, s.kernel.reasons) };
+    s.learned = { app: knowledgeApp(s), kernelVersion: s.ctx.source.version, finishedAt: new Date().toISOString(), needed: neededOptions(s.kernel.kept, s.kernel.noops, s.kernel.reasons) };
     // The comparison the report leads with: the classic loop on the same start, judged by the model with what this run found needed.
     const needed = s.learned.needed.map((n) => n.option);
     if (model) emit({ type: 'info', message: 'counting the builds the classic one-at-a-time loop would need on the same start (the Kconfig model judging by what this run found needed)' });
