@@ -9,11 +9,11 @@ import { ConfigEvaluation } from './evaluate.js';
 import { finalizeMenus } from './finalize.js';
 import { hashOrder, type MenuNode, type SymbolTable } from './model.js';
 import { parseKconfig, type ParseHost } from './parser.js';
-import { candidates, explain, subtree, type KconfigCandidate, type Explanation } from './query.js';
+import { candidates, choiceOptions, explain, numberOptions, subtree, type ChoiceOption, type KconfigCandidate, type Explanation, type NumberOption } from './query.js';
 import { kernelVersion } from './source.js';
 import { toolchainHost } from './toolchain.js';
 
-export type { KconfigCandidate, Explanation } from './query.js';
+export type { ChoiceOption, KconfigCandidate, Explanation, NumberOption } from './query.js';
 
 export interface LoadOptions {
   /** ARCH as make sees it: x86_64 (64BIT forced on, the default) or x86 (64BIT has a prompt). */
@@ -112,6 +112,16 @@ export class KconfigModel {
     return { config: after, changed: diffDotConfig(before, after) };
   }
 
+  /** The int and hex options `config` lets the user set, with their ranges (a value search's candidates). */
+  numbers(config: DotConfig): NumberOption[] {
+    return numberOptions(this.evaluate(config), this.root);
+  }
+
+  /** The choices `config` lets the user switch, with the member each picks. */
+  choices(config: DotConfig): ChoiceOption[] {
+    return choiceOptions(this.evaluate(config), this.root);
+  }
+
   /** Symbols in the menu subtree under a symbol's or a menu's node (by symbol name or menu prompt). */
   subtree(name: string): string[] {
     return subtree(this.table, this.root, symbolName(name));
@@ -125,6 +135,11 @@ export class KconfigModel {
       });
     }
     return explain(this.evaluate(config), id);
+  }
+
+  /** Names of the int and hex symbols. */
+  numberNames(): string[] {
+    return this.table.syms.filter((s) => s.name !== null && (s.type === 'int' || s.type === 'hex')).map((s) => s.name!);
   }
 
   /** Names of all defined (typed) symbols. */

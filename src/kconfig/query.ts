@@ -1,6 +1,7 @@
 // Questions a search asks of an evaluated config: removable options, menu subtrees, why a value is what it is.
 import { exprToString, triChar, type Expr, type Tri } from './expr.js';
 import type { ConfigEvaluation } from './evaluate.js';
+import { strtol } from './numeric.js';
 import { walkMenus } from './confwrite.js';
 import { SF, type MenuNode, type SymbolTable } from './model.js';
 
@@ -55,6 +56,69 @@ export function candidates(ev: ConfigEvaluation, root: MenuNode, keep: Set<strin
     const where = menuPath(m, (x) => (ev.sym(x).flags & SF.CHOICE) !== 0);
     const parent = where.parent !== undefined ? ev.sym(where.parent).name! : undefined;
     out.push(parent ? { name: s.name!, menuPath: where.path, parent } : { name: s.name!, menuPath: where.path });
+  });
+  return out;
+}
+
+/** A number option the user may set: its value and, when the tree gives one, the range it must stay in. */
+export interface NumberOption {
+  name: string;
+  type: 'int' | 'hex';
+  value: bigint;
+  low?: bigint;
+  high?: bigint;
+}
+
+/** The visible int and hex options of an evaluated config, in menu order, with their active ranges. */
+export function numberOptions(ev: ConfigEvaluation, root: MenuNode): NumberOption[] {
+  const seen = new Set<number>();
+  const out: NumberOption[] = [];
+  walkMenus(root, (m) => {
+    if (m.sym === null || seen.has(m.sym)) return;
+    seen.add(m.sym);
+    const s = ev.sym(m.sym);
+    if (s.type !== 'int' && s.type !== 'hex') return;
+    ev.calc(s.id);
+    if (ev.visible[s.id] === 0 || ev.val[s.id] === '') return;
+    const base = s.type === 'hex' ? 16 : 10;
+    const value = strtol(ev.val[s.id]!, base).value;
+    const range = ev.activeProp(s.id, 'range');
+    const bounds = range?.[0].range ? { low: ev.rangeVal(range[0].range[0], base), high: ev.rangeVal(range[0].range[1], base) } : {};
+    out.push({ name: s.name!, type: s.type, value, ...bounds });
+  });
+  return out;
+}
+
+/** A choice the user may switch: its members the config could pick now, and the one it picks. */
+export interface ChoiceOption {
+  /** The choice's prompt (a choice has no name of its own in most trees). */
+  prompt: string;
+  members: string[];
+  pick: string;
+}
+
+/** The visible choices of an evaluated config with more than one visible member, in menu order. */
+export function choiceOptions(ev: ConfigEvaluation, root: MenuNode): ChoiceOption[] {
+  const seen = new Set<number>();
+  const out: ChoiceOption[] = [];
+  walkMenus(root, (m) => {
+    if (m.sym === null || seen.has(m.sym)) return;
+    const s = ev.sym(m.sym);
+    if (!(s.flags & SF.CHOICE)) return;
+    seen.add(m.sym);
+    ev.calc(s.id);
+    ev.calcVisibility(s.id);
+    if (ev.visible[s.id] === 0) return;
+    const members = s.values.filter((v) => {
+      ev.calcVisibility(v);
+      return ev.visible[v] !== 0;
+    });
+    const pick = members.find((v) => {
+      ev.calc(v);
+      return ev.tri[v] === 2;
+    });
+    if (members.length < 2 || pick === undefined) return;
+    out.push({ prompt: m.prompt?.text ?? s.name ?? '<choice>', members: members.map((v) => ev.sym(v).name!), pick: ev.sym(pick).name! });
   });
   return out;
 }

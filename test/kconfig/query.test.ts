@@ -78,3 +78,32 @@ describe('multi-definition', () => {
     expect(model.explain('SHARED', input('multi-definition')).definedAt).toEqual(['Kconfig:7', 'Kconfig:13']);
   });
 });
+
+describe('numbers-choices', () => {
+  let model: KconfigModel;
+  beforeAll(async () => {
+    model = await loadKconfig(path.join(ROOT, 'numbers-choices'), { cacheDir });
+  });
+
+  test('numbers are the visible int and hex options with the range in force', () => {
+    expect(model.numbers(input('numbers-choices'))).toEqual([
+      { name: 'NR_CPUS', type: 'int', value: 1n, low: 1n, high: 1n },
+      { name: 'LOG_BUF_SHIFT', type: 'int', value: 16n, low: 12n, high: 25n },
+      { name: 'LOAD_AT', type: 'hex', value: 0x1000000n },
+    ]);
+    const smp = new Map(input('numbers-choices')).set('SMP', 'y').set('EXPERT', 'n');
+    expect(model.numbers(smp)).toEqual([
+      { name: 'NR_CPUS', type: 'int', value: 64n, low: 2n, high: 512n },
+      { name: 'LOG_BUF_SHIFT', type: 'int', value: 16n, low: 12n, high: 25n },
+    ]);
+  });
+
+  test('choices list their visible members and the pick; one visible member is no choice', () => {
+    expect(model.choices(input('numbers-choices'))).toEqual([{ prompt: 'Timer frequency', members: ['HZ_100', 'HZ_250'], pick: 'HZ_250' }]);
+    const smp = new Map(input('numbers-choices')).set('SMP', 'y').set('HZ_1000', 'y').set('HZ_250', 'n');
+    expect(model.choices(smp)).toEqual([
+      { prompt: 'Timer frequency', members: ['HZ_100', 'HZ_250', 'HZ_1000'], pick: 'HZ_1000' },
+      { prompt: 'Only one member visible', members: ['ONLY_A', 'ONLY_B'], pick: 'ONLY_A' },
+    ]);
+  });
+});
