@@ -30,8 +30,15 @@ export async function verifyCommand(argv: string[], io: CliIo): Promise<number> 
       const outcome = row.outcome === 'not-needed' ? 'PASSES' : row.outcome === 'needed' ? 'fails' : row.outcome;
       io.stdout(`${row.option.padEnd(width)}  ${outcome.padEnd(11)}  ${row.fromJournal ? 'journal' : 'run    '}  ${row.detail}\n`);
     }
+    if (result.values.length) {
+      const named = Math.max(6, ...result.values.map((r) => `${r.option}=${r.value}`.length));
+      io.stdout(`\n${'value'.padEnd(named)}  ${'one lower'.padEnd(14)}  ${'outcome'.padEnd(7)}  source   verdict\n`);
+      for (const row of result.values) {
+        io.stdout(`${`${row.option}=${row.value}`.padEnd(named)}  ${row.tried.padEnd(14)}  ${(row.outcome === 'lighter' ? 'LIGHTER' : 'holds').padEnd(7)}  ${row.fromJournal ? 'journal' : 'run    '}  ${row.detail}\n`);
+      }
+    }
     const minimal = result.checked === 'candidates' ? '1-minimal' : '1-minimal over report.json\'s kept options only';
-    io.stdout(`\n${result.ok ? `verified: boots, passes, ${minimal}` : 'NOT verified'}\n`);
+    io.stdout(`\n${result.ok ? `verified: boots, passes, ${minimal}${result.values.length ? ', no value one step lower passes lighter' : ''}` : 'NOT verified'}\n`);
     return result.ok ? 0 : 1;
   } finally {
     progress.stop();

@@ -5,6 +5,7 @@ import { parseCompression, parseCompressionList } from '../packager/compress.js'
 import { loadProfile } from '../profile/load.js';
 import { parseInitChoice } from '../packager/init-kind.js';
 import { parseRootChoice } from '../packager/root-kind.js';
+import { symbolName } from '../kconfig/dotconfig.js';
 import type { AppOptions, ExecutionOptions, HarnessOptions, KernelOptions, SearchOptions } from '../plan/request.js';
 import type { MinimizeOptions, RunOptions } from '../run/options.js';
 import { checkWorkers } from '../remote/inputs.js';
@@ -44,7 +45,7 @@ export async function optionsFromFlags(values: FlagValues<typeof MINIMIZE_FLAGS>
   const kernel: KernelOptions = { profile, kernelSrc: values['kernel-src'], compression };
   const search: SearchOptions = {
     candidates: values.candidates?.split(',').map((s) => s.trim()).filter(Boolean),
-    strategy: values.strategy, cmdlineStrategy: values['cmdline-strategy'], from: values.from, noPrior: values['no-prior'], keepReachable: values['keep-reachable'], keepCmdline: values['keep-cmdline'], keepMemory: values['keep-memory'],
+    strategy: values.strategy, cmdlineStrategy: values['cmdline-strategy'], from: values.from, noPrior: values['no-prior'], keepReachable: values['keep-reachable'], keepCmdline: values['keep-cmdline'], keepMemory: values['keep-memory'], values: values.values === undefined ? undefined : values.values.trim() === 'all' ? 'all' : values.values.split(',').map((s) => symbolName(s.trim())).filter(Boolean),
     compareCompression,
     kernelTrace: values['kernel-trace'], assumeMonotone: values['assume-monotone'], confirmFailures, finalRuns,
   };

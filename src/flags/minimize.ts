@@ -169,6 +169,11 @@ export const MINIMIZE_FLAGS = {
     type: 'boolean', group: 'search',
     help: 'do not search boot options',
   },
+  values: {
+    type: 'string', value: 'all|A,B,...', group: 'search',
+    help: 'after the removals, lower each (`all`) or these int and hex options the kernel\'s Kconfig lets the user set (`LOG_BUF_SHIFT`, `PHYSICAL_START`...) to the least value that passes and makes the kernel lighter (fewer bytes, or a boot window that ends lower in RAM), and switch each choice (or to these members) to its lightest member that passes lighter: one build or more per option',
+    readme: 'after the removals, lower each (`all`) or these (names as in .config) int and hex options the kernel\'s Kconfig lets the user set (found from the Kconfig model, with its active `range`) to the least value that passes and makes the kernel lighter: fewer bzImage bytes, or a boot window (`pref_address` + `init_size`, the RAM the kernel owns while it starts) that ends lower. An option with a range is tried at its low end, then bisected; one without is halved while each halving passes lighter. Each choice (not the kernel\'s compression, nor one whose pick the profile keeps) is switched to its lightest other member that passes lighter; a list names the members to try. Each value is a build and the tests, journaled like a removal; report.json\'s `values` lists what was lowered and tried, and `tinyx verify` tries each option one step lower and each choice\'s other members',
+  },
   'keep-memory': {
     type: 'boolean', group: 'search',
     help: 'do not search the least guest memory (run.sh keeps the profile\'s `qemu.memory`)',

@@ -4,6 +4,7 @@ import type { PartBytes } from '../packager/parts.js';
 import type { Compression } from '../packager/compress.js';
 import type { CompressionComparison } from '../search/compression.js';
 import type { MemorySearch } from '../search/memory.js';
+import type { ValueSearchResult } from '../search/values.js';
 import { prunedLine, type RootfsReduction } from '../search/rootfs.js';
 import type { SearchSeries } from '../search/series.js';
 import type { BootTiming } from '../tester/verdict.js';
@@ -128,6 +129,8 @@ export interface Report {
    * of its re-checks. TCG figures are emulation: KVM boots several times faster.
    */
   boot: { accel: string; start?: BootTiming; final?: BootTiming };
+  /** What the value search (--values) lowered, left and tried (absent without it). */
+  values?: ValueSearchResult;
   /** The least guest memory the final VM passed with, and what run.sh gives it (absent with --keep-memory). */
   memory?: MemorySearch;
   /**
@@ -152,6 +155,18 @@ function bootLines(r: Report): string[] {
     ...(m ? [`| guest memory | ${m.fromMiB} MiB | ${m.runMiB} MiB |`] : []),
     '',
     ...(m ? [`Least guest memory the result passed with: ${m.leastMiB} MiB (${m.probes.length} boots, ${m.probes.filter((p) => !p.passed).map((p) => `${p.mib}`).join(', ') || 'none'} MiB failed); run.sh gives it ${m.runMiB} MiB (+${m.marginPercent}%).`, ''] : []),
+  ];
+}
+
+/** What the value search lowered, and why the rest stayed. */
+function valuesSection(v: ValueSearchResult): string[] {
+  return [
+    '## Values',
+    '',
+    `The value search tried ${v.trials.length} value${v.trials.length === 1 ? '' : 's'}; each kept only if the tests passed and the kernel was lighter (fewer bytes, or a boot window ending lower in RAM).`,
+    '',
+    ...(v.lowered.length ? ['| option | from | to | saved |', '|---|---:|---:|---|', ...v.lowered.map((l) => `| \`${l.option}\` | ${l.from} | ${l.to} | ${l.detail} |`), ''] : ['No value was lowered.', '']),
+    ...(v.kept.length ? ['Left as they were:', '', ...v.kept.map((k) => `- \`${k.option}\` = ${k.value}: ${k.why}`), ''] : []),
   ];
 }
 
@@ -283,6 +298,7 @@ export function renderMarkdown(r: Report): string {
     `Boot command line: \`${r.cmdline}\`${r.cmdlineRemoved.length ? ` (removed: ${r.cmdlineRemoved.map((t) => `\`${t}\``).join(', ')})` : ''}.`,
     '',
     ...(r.image ? imageSection(r.image, r.final.bzImageBytes + r.final.initramfsBytes) : []),
+    ...(r.values ? valuesSection(r.values) : []),
     ...(r.calls ? callsSection(r.calls) : []),
     ...rootfsSection(r),
     ...(r.volumes?.length ? volumesSection(r.volumes) : []),

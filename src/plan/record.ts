@@ -9,7 +9,7 @@ import type { AppOptions, HarnessOptions, KernelOptions, SearchOptions } from '.
 
 /** What run.json keeps of a run's options: the app group whole, how it is tested, which kernel, what the search tries. */
 export type RunJsonOptions = AppOptions & Pick<HarnessOptions, 'tests' | 'port' | 'accel' | 'testTimeoutMs' | 'bootTimeoutMs' | 'readyTimeoutMs'> & Pick<KernelOptions, 'profile' | 'kernelSrc'>
-  & Pick<SearchOptions, 'candidates' | 'strategy' | 'cmdlineStrategy' | 'confirmFailures' | 'from' | 'noPrior' | 'keepReachable'>;
+  & Pick<SearchOptions, 'candidates' | 'strategy' | 'cmdlineStrategy' | 'confirmFailures' | 'from' | 'noPrior' | 'keepReachable' | 'values'>;
 
 /** The options of a run as given, with paths made absolute and the profile as its file. */
 export type RunJson = Omit<RunJsonOptions, 'profile'> & {
@@ -37,7 +37,7 @@ export function runJson(options: RunJsonOptions, kernel: RecordedKernel, compres
     candidates: options.candidates, strategy: options.strategy, cmdlineStrategy: options.cmdlineStrategy,
     confirmFailures: options.confirmFailures, accel: options.accel,
     testTimeoutMs: options.testTimeoutMs, bootTimeoutMs: options.bootTimeoutMs, readyTimeoutMs: options.readyTimeoutMs,
-    from: options.from && path.resolve(options.from), noPrior: options.noPrior, keepReachable: options.keepReachable,
+    from: options.from && path.resolve(options.from), noPrior: options.noPrior, keepReachable: options.keepReachable, values: options.values,
     include: options.include, exclude: options.exclude, includePackages: options.includePackages, trace: options.trace,
     user: options.user, env: options.env, cwd: options.cwd, init: options.init, root: options.root,
     volumes: options.volumes?.map((v) => { const at = v.lastIndexOf(':'); return `${path.resolve(v.slice(0, at))}${v.slice(at)}`; }),
@@ -66,7 +66,7 @@ export function requestFromRecord(run: RunJson, profile: Profile): RunRequest {
     testTimeoutMs: run.testTimeoutMs, bootTimeoutMs: run.bootTimeoutMs, readyTimeoutMs: run.readyTimeoutMs,
     profile, kernelSrc: run.kernelSrc ?? run.kernel?.package, compression: run.compression?.asked,
     candidates: run.candidates, strategy: run.strategy, cmdlineStrategy: run.cmdlineStrategy, confirmFailures: run.confirmFailures,
-    from: run.from, noPrior: run.noPrior, keepReachable: run.keepReachable,
+    from: run.from, noPrior: run.noPrior, keepReachable: run.keepReachable, values: run.values,
     include: run.include, exclude: run.exclude, includePackages: run.includePackages, trace: run.trace,
     user: run.user, env: run.env, cwd: run.cwd, init: run.init, root: run.root, volumes: run.volumes,
   };

@@ -1,4 +1,4 @@
-// The minimize pipeline, as a list of stages: inputs -> deps -> initramfs -> syscalls -> start config -> candidates -> first guess -> sanity (when the guess fails) -> rootfs -> kernel search -> cmdline search -> verify -> memory -> compression -> output.
+// The minimize pipeline, as a list of stages: inputs -> deps -> initramfs -> syscalls -> start config -> candidates -> first guess -> sanity (when the guess fails) -> rootfs -> kernel search -> values (with --values) -> cmdline search -> verify -> memory -> compression -> output.
 import { isWorthKeeping } from '../deps/strace.js';
 import { isTinyxError } from '../errors.js';
 import type { OutLock } from '../output/lock.js';
@@ -12,6 +12,7 @@ import { compressionStage, memoryStage, outputStage, verifyStage } from './stage
 import { depsStage, initramfsStage, inputsStage } from './stages/prepare.js';
 import { candidatesStage, cmdlineSearchStage, kernelSearchStage } from './stages/search.js';
 import { syscallsStage } from './stages/calls.js';
+import { valuesStage } from './stages/values.js';
 import { firstGuessStage } from './stages/guess.js';
 import { earlySanityStage, rootfsStage, sanityStage, startConfigStage } from './stages/start.js';
 
@@ -23,7 +24,7 @@ function pipeline(held: { lock?: OutLock }): StageStep<RunState>[] {
   return [
     inputsStage(held), depsStage, initramfsStage, syscallsStage,
     startConfigStage, earlySanityStage, candidatesStage, firstGuessStage, sanityStage, rootfsStage,
-    kernelSearchStage, cmdlineSearchStage,
+    kernelSearchStage, valuesStage, cmdlineSearchStage,
     verifyStage, memoryStage, compressionStage, outputStage,
   ];
 }

@@ -117,6 +117,7 @@ export function makeReport(result: FoundResult, sizes: { startBzImage?: number; 
       .filter((e) => e.type === 'executor-dropped' || e.type === 'requeue')
       .map((e) => JSON.stringify(e)),
     boot: { accel: result.accel.accel, ...(result.boot.start ? { start: result.boot.start } : {}), ...(result.boot.final ? { final: result.boot.final } : {}) },
+    ...(result.values ? { values: result.values } : {}),
     ...(result.memory ? { memory: result.memory } : {}),
     compression: result.compression,
     rootfs: {

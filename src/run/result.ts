@@ -14,6 +14,7 @@ import type { Verdict } from '../tester/verdict.js';
 import type { CompressionComparison } from '../search/compression.js';
 import type { Stage } from '../search/events.js';
 import type { MemorySearch } from '../search/memory.js';
+import type { ValueSearchResult } from '../search/values.js';
 import type { RunPlan, RunRequest } from '../plan/plan.js';
 import type { KernelSearchResult } from '../search/phases.js';
 import type { RootfsReduction } from '../search/rootfs.js';
@@ -38,6 +39,8 @@ export interface MinimizeResult {
   kernelSource: string;
   /** What the rootfs stage left out and stripped, and what it saved (absent with --no-prune and --no-strip). */
   rootfs?: RootfsReduction;
+  /** What the value search (--values) lowered and tried. */
+  values?: ValueSearchResult;
   /** The least guest memory the result passes with (absent with --keep-memory, or a qemu.memory it cannot read). */
   memory?: MemorySearch;
   /** The guest memory the run's boots had, as QEMU's -m spells it: the profile's, or more for a large root. */

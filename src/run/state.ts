@@ -22,6 +22,7 @@ import type { KernelSearchResult } from '../search/phases.js';
 import type { Previous } from '../search/previous.js';
 import type { RootfsReduction } from '../search/rootfs.js';
 import type { SeriesCollector } from '../search/series.js';
+import type { ValueSearchResult } from '../search/values.js';
 import type { BootTiming, Verdict } from '../tester/verdict.js';
 import type { MinimizeOptions } from './options.js';
 import type { MinimizeResult } from './result.js';
@@ -87,6 +88,8 @@ export class RunState {
   kernel!: KernelSearchResult;
   learned!: KnowledgeRun;
   oneAtATimeBuilds?: number;
+  // values
+  values?: ValueSearchResult;
   // cmdline-search
   cmdline!: { cmdline: string; removed: string[] };
   // verify

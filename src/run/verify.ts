@@ -1,8 +1,8 @@
 // Re-checks a finished result: it boots and passes, and each candidate of the final config is needed (1-minimal).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDotConfig } from '../kconfig/dotconfig.js';
-import { loadKconfig } from '../kconfig/engine.js';
+import { parseDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
+import { loadKconfig, type KconfigModel } from '../kconfig/engine.js';
 import { withValues } from '../kconfig/kernel.js';
 import { loadProfile } from '../profile/load.js';
 import { lockOut } from '../output/lock.js';
@@ -19,6 +19,9 @@ import { initramfsFileName } from '../packager/compress.js';
 import { planCandidates } from '../search/candidates.js';
 import { openSearchContext, type SearchContext } from '../search/context.js';
 import { growth, stillEnabled } from '../search/fixpoint.js';
+import type { Normalized } from '../search/evaluator.js';
+import { compareWeight, nextLower, spell, weigh } from '../search/values.js';
+import type { Verdict } from '../tester/verdict.js';
 import type { AccelChoice } from '../profile/types.js';
 
 export interface VerifyRow {
@@ -32,10 +35,23 @@ export interface VerifyRow {
   fromJournal: boolean;
 }
 
+/** A searched value (--values) tried one step lower: it must fail, or pass no lighter. */
+export interface ValueRow {
+  option: string;
+  value: string;
+  tried: string;
+  /** holds: the lower value fails or weighs no less; LIGHTER: it passes lighter (the value search missed it). */
+  outcome: 'holds' | 'lighter';
+  detail: string;
+  fromJournal: boolean;
+}
+
 export interface VerifyResult {
   boots: boolean;
   bootDetail: string;
   rows: VerifyRow[];
+  /** With a run that searched values: each searched option one step lower. */
+  values: ValueRow[];
   ok: boolean;
   /**
    * What the rows cover: `candidates`, the final config's own candidates, planned afresh as the
@@ -119,7 +135,7 @@ export async function verifyContext(out: string, { run, profile, report }: Finis
 export async function verifyIn(
   out: string,
   { run, report, plan }: FinishedRun,
-  context: Pick<SearchContext, 'evaluator' | 'journal' | 'source'>,
+  context: Pick<SearchContext, 'evaluator' | 'journal' | 'source'> & Partial<Pick<SearchContext, 'workspace'>>,
   options: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const emit = options.emit ?? (() => undefined);
@@ -149,9 +165,10 @@ export async function verifyIn(
       option, outcome: verdict.status === 'pass' ? 'not-needed' : 'needed', detail: `${verdict.status}: ${verdict.reason}`, fromJournal,
     };
   }));
+  const values = run.values && !(model instanceof Error) ? await valueRows(model, final, cmdline, boot, report, context, options) : [];
   const boots = boot.status === 'pass';
   return {
-    boots, bootDetail: `${boot.status}: ${boot.reason}`, rows, ok: boots && rows.every((r) => r.outcome !== 'not-needed'),
+    boots, bootDetail: `${boot.status}: ${boot.reason}`, rows, values, ok: boots && rows.every((r) => r.outcome !== 'not-needed') && values.every((r) => r.outcome === 'holds'),
     checked: fallback ? 'kept' : 'candidates', ...(fallback ? { fallback } : {}),
   };
 }
@@ -159,4 +176,54 @@ export async function verifyIn(
 /** The plan with what a --keep-reachable run kept for the app's calls (report.json's `calls.kept`): the search never tried them, so verify does not either. */
 function keptByCalls(plan: RunPlan, report: Report): RunPlan {
   return report.calls?.kept ? keepingOptions(plan, report.calls.kept) : plan;
+}
+
+/**
+ * Each option the value search looked at (report.json's `values`), one step below its final value
+ * (the range's low end, or half), and each choice it looked at switched to each other member: it
+ * must fail, or pass no lighter than the result.
+ */
+async function valueRows(
+  model: KconfigModel,
+  final: Normalized,
+  cmdline: string,
+  boot: Verdict,
+  report: Report,
+  context: Pick<SearchContext, 'evaluator' | 'journal'> & Partial<Pick<SearchContext, 'workspace'>>,
+  options: VerifyOptions,
+): Promise<ValueRow[]> {
+  const { evaluator, workspace } = context;
+  const bzImage = (hash: string) => (workspace ? path.join(workspace.artifactDir(hash), 'bzImage') : '');
+  const searched = report.values ? new Set([...report.values.lowered.map((l) => l.option), ...report.values.kept.map((k) => k.option)]) : undefined;
+  const base = await weigh(boot, bzImage(final.hash));
+  const rows = model.numbers(final.config).filter((o) => !searched || searched.has(o.name)).map(async (option): Promise<ValueRow | undefined> => {
+    const lower = nextLower(option);
+    if (lower === undefined) return undefined;
+    const value = spell(option, option.value);
+    const tried = spell(option, lower);
+    const cut = await evaluator.normalize(new Map(final.config).set(option.name, tried));
+    if (cut.config.get(option.name) !== tried) return { option: option.name, value, tried, outcome: 'holds', detail: `olddefconfig sets ${cut.config.get(option.name) ?? 'n'}`, fromJournal: false };
+    const label = `${option.name}=${tried}`;
+    const fromJournal = !options.fresh && context.journal.get(evaluator.keyOf(cut, cmdline)) !== undefined;
+    const verdict = options.fresh ? await evaluator.rerun(cut, cmdline, label) : await evaluator.evaluate(cut, cmdline, label);
+    if (verdict.status !== 'pass') return { option: option.name, value, tried, outcome: 'holds', detail: `${verdict.status}: ${verdict.reason}`, fromJournal };
+    const { lighter, detail } = compareWeight(await weigh(verdict, bzImage(cut.hash)), base);
+    return { option: option.name, value, tried, outcome: lighter ? 'lighter' : 'holds', detail: `passes, ${detail}`, fromJournal };
+  });
+  // Each searched choice switched to each other member that does not turn on more options than it turns off.
+  const enabled = (config: DotConfig) => [...model.resolve(config).values()].filter((v) => v === 'y').length;
+  const switches = model.choices(final.config).filter((c) => searched?.has(c.prompt)).flatMap((choice) => choice.members.filter((m) => m !== choice.pick).map(async (member): Promise<ValueRow | undefined> => {
+    const switched = new Map(final.config).set(choice.pick, 'n').set(member, 'y');
+    if (enabled(switched) > enabled(final.config)) return undefined;
+    const cut = await evaluator.normalize(switched);
+    const row = { option: choice.prompt, value: choice.pick, tried: member };
+    if (cut.config.get(member) !== 'y') return { ...row, outcome: 'holds', detail: 'olddefconfig does not keep it', fromJournal: false };
+    const fromJournal = !options.fresh && context.journal.get(evaluator.keyOf(cut, cmdline)) !== undefined;
+    const label = `${choice.prompt}: ${member}`;
+    const verdict = options.fresh ? await evaluator.rerun(cut, cmdline, label) : await evaluator.evaluate(cut, cmdline, label);
+    if (verdict.status !== 'pass') return { ...row, outcome: 'holds', detail: `${verdict.status}: ${verdict.reason}`, fromJournal };
+    const { lighter, detail } = compareWeight(await weigh(verdict, bzImage(cut.hash)), base);
+    return { ...row, outcome: lighter ? 'lighter' : 'holds', detail: `passes, ${detail}`, fromJournal };
+  }));
+  return (await Promise.all([...rows, ...switches])).filter((r): r is ValueRow => r !== undefined);
 }

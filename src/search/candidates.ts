@@ -63,7 +63,7 @@ export function planCandidates(config: DotConfig, profile: Profile, model: Kconf
  * Pure: refuses `--candidates` names (with or without CONFIG_) that are no symbol of the kernel
  * tree, listing close matches; run before any build (whether each is enabled is known only later).
  */
-export function checkCandidateNames(names: string[], known: string[]): void {
+export function checkCandidateNames(names: string[], known: string[], flag = '--candidates'): void {
   const symbols = new Set(known);
   const unknown = [...new Set(names.map(symbolName))].filter((n) => !symbols.has(n));
   if (unknown.length === 0) return;
@@ -71,7 +71,7 @@ export function checkCandidateNames(names: string[], known: string[]): void {
     const close = closeMatches(n, known);
     return close.length > 0 ? `${n} (close: ${close.join(', ')})` : n;
   });
-  throw new TinyxError('TINYX_USAGE', `--candidates names ${unknown.length === 1 ? 'an option' : 'options'} this kernel tree does not have: ${listed.join('; ')}.`, {
+  throw new TinyxError('TINYX_USAGE', `${flag} names ${unknown.length === 1 ? 'an option' : 'options'} this kernel tree does not have${flag === '--values' ? ' as an int or hex option' : ''}: ${listed.join('; ')}.`, {
     advice: 'Check the spelling (names as in .config, with or without CONFIG_); `tinyx kconfig explain NAME --config FILE` shows a symbol.',
   });
 }

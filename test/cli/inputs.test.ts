@@ -235,6 +235,15 @@ describe('--candidates', () => {
     untouched(out);
   });
 
+  it.skipIf(!haveTree)('--values: refuses names that are no int or hex option of the tree, before deps', async () => {
+    const out = freshOut();
+    const r = await run(['minimize', '--app', solo, '--tests', tests, '--out', out, '--port', '0', '--kernel-src', TREE,
+      '--values', 'LOG_BUF_SHIFT,SIGNALFD', '--include', GUARD]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/--values names an option this kernel tree does not have as an int or hex option: SIGNALFD/);
+    untouched(out);
+  });
+
   it('skips the check with a warning when the Kconfig engine cannot read the tree', async () => {
     const tree = path.join(dir, 'linux-broken');
     await mkdir(path.join(tree, 'scripts', 'kconfig'), { recursive: true });

@@ -58,10 +58,13 @@ export function inputsStage(held: { lock?: OutLock }): StageStep<RunState> {
       if (s.previous?.kernelVersion && s.previous.kernelVersion !== tree.version) {
         emit({ type: 'info', message: `kernel changed: ${s.previous.kernelVersion} -> ${tree.version} (--from's result ran on ${s.previous.kernelVersion}; its options are the first guess, by name)` });
       }
-      // With --candidates the model is read now, so a misspelled name is refused before any build.
-      if (plan.search.candidates) {
-        s.earlyModel = await readModel(tree.dir, plan.kernel.cache, emit, '--candidates names are not checked before the build, and the kernel\'s olddefconfig does every check');
-        if (s.earlyModel) checkCandidateNames(plan.search.candidates, s.earlyModel.symbolNames());
+      // With --candidates (or --values naming options) the model is read now, so a misspelled name is refused before any build.
+      const { candidates, values } = plan.search;
+      if (candidates || Array.isArray(values)) {
+        const flags = [candidates ? '--candidates' : '', Array.isArray(values) ? '--values' : ''].filter(Boolean).join(' and ');
+        s.earlyModel = await readModel(tree.dir, plan.kernel.cache, emit, `${flags} names are not checked before the build, and the kernel's olddefconfig does every check`);
+        if (s.earlyModel && candidates) checkCandidateNames(candidates, s.earlyModel.symbolNames());
+        if (s.earlyModel && Array.isArray(values)) checkCandidateNames(values, s.earlyModel.numberNames(), '--values');
       }
     },
   };

@@ -1,0 +1,230 @@
+// The value search: after the removals, each int and hex option the Kconfig model lets the user set
+// is lowered to the least value that still passes and makes the kernel lighter (fewer bytes, or a
+// boot window that ends lower in RAM), and each choice is switched to its lightest member that
+// passes lighter; each value proven by a build and the tests like any removal.
+import { open } from 'node:fs/promises';
+import type { ChoiceOption, NumberOption } from '../kconfig/engine.js';
+
+/** What a built kernel weighs: its bzImage's bytes and where its boot window ends in RAM. */
+export interface Weight {
+  bzImageBytes?: number;
+  /**
+   * pref_address + init_size from the bzImage's setup header: the RAM the kernel owns while it
+   * decompresses and starts (its load address, code, data and bss), below which the guest needs
+   * memory however little it uses.
+   */
+  bootWindowEnd?: number;
+}
+
+/** Differences at or below these are noise (a constant changed inside compressed code; the window is page-granular). */
+export const WEIGHT_NOISE = { bzImageBytes: 16, bootWindowEnd: 4096 } as const;
+
+/** How `next` compares with `base`: lighter (no measure worse beyond noise, one better), or not, and why. */
+export function compareWeight(next: Weight, base: Weight): { lighter: boolean; detail: string } {
+  const parts: string[] = [];
+  let better = false;
+  let worse = false;
+  for (const key of ['bzImageBytes', 'bootWindowEnd'] as const) {
+    const a = base[key];
+    const b = next[key];
+    if (a === undefined || b === undefined) continue;
+    const delta = b - a;
+    if (delta < -WEIGHT_NOISE[key]) better = true;
+    if (delta > WEIGHT_NOISE[key]) worse = true;
+    if (delta !== 0) parts.push(`${key === 'bzImageBytes' ? 'bzImage' : 'boot window'} ${delta > 0 ? '+' : ''}${key === 'bzImageBytes' ? `${delta} B` : `${Math.round(delta / 1024)} KiB`}`);
+  }
+  const detail = parts.length ? parts.join(', ') : 'the same size';
+  return { lighter: better && !worse, detail };
+}
+
+/** One value tried: the option, the value, how the build and tests ended, and what it weighed. */
+export interface ValueTrial {
+  option: string;
+  value: string;
+  passed: boolean;
+  reason: string;
+  weight?: Weight;
+  /** Against the value in force when it was tried (passing trials only). */
+  lighter?: boolean;
+  detail?: string;
+}
+
+/** An option the search lowered: from what, to what, and what that saved. */
+export interface LoweredValue {
+  option: string;
+  from: string;
+  to: string;
+  detail: string;
+}
+
+export interface ValueSearchResult {
+  lowered: LoweredValue[];
+  /** Options tried and left as they were (their lower values failed, or weighed no less). */
+  kept: { option: string; value: string; why: string }[];
+  trials: ValueTrial[];
+  /** The weight of the config the search ended on. */
+  weight: Weight;
+  /** The .config values the search set, over the config it started from. */
+  settings: Record<string, string>;
+}
+
+/** Builds and tests the accepted settings plus `option=value`; settings stay strings as .config spells them. */
+export type TryValue = (settings: ReadonlyMap<string, string>, label: string) => Promise<{ passed: boolean; reason: string; weight: Weight }>;
+
+/** A number as .config spells it for the option's type. */
+export function spell(option: Pick<NumberOption, 'type'>, value: bigint): string {
+  return option.type === 'hex' ? `0x${value.toString(16)}` : value.toString();
+}
+
+/**
+ * Pure: the values an option is tried at, in order. With a range: its low end first (one build
+ * settles most options), then, when that fails, the search bisects between the low end and the
+ * value it has (`bisect`). Without one: halvings, each tried only after the one above it passed
+ * lighter (`descend`): the tree gives no low end, and an address or a table order lowers by powers
+ * of two.
+ */
+export function plan(option: NumberOption): { kind: 'range'; low: bigint } | { kind: 'halve' } | undefined {
+  if (option.low !== undefined) return option.value > option.low ? { kind: 'range', low: option.low } : undefined;
+  return option.value > 1n ? { kind: 'halve' } : undefined;
+}
+
+/** The next value the verify step tries below `value`: the range's low end, or the halving. */
+export function nextLower(option: NumberOption): bigint | undefined {
+  const p = plan(option);
+  if (!p) return undefined;
+  return p.kind === 'range' ? p.low : option.value / 2n;
+}
+
+/**
+ * Lowers each option in turn (the model's menu order), keeping every value that passed lighter than
+ * what was in force. Trials go through `tryValue`, which journals like any evaluation: a run that
+ * resumes replays them.
+ */
+export async function searchValues(input: {
+  options: NumberOption[];
+  /** Choices to switch, after the numbers: each other member tried, the lightest that passes lighter kept. */
+  choices?: ChoiceOption[];
+  /** How many options =y the config has with these settings (the model's preview): a member that turns on more than it turns off is not tried. */
+  enabled?: (settings: ReadonlyMap<string, string>) => number;
+  /** The weight of the config the search starts from (it passed). */
+  start: Weight;
+  tryValue: TryValue;
+  signal?: AbortSignal;
+}): Promise<ValueSearchResult> {
+  const settings = new Map<string, string>();
+  const trials: ValueTrial[] = [];
+  const lowered: LoweredValue[] = [];
+  const kept: ValueSearchResult['kept'] = [];
+  let weight = input.start;
+  const attempt = async (option: NumberOption, value: bigint, against: Weight): Promise<ValueTrial> => {
+    input.signal?.throwIfAborted();
+    const spelled = spell(option, value);
+    const next = new Map(settings).set(option.name, spelled);
+    const outcome = await input.tryValue(next, `${option.name}=${spelled}`);
+    const trial: ValueTrial = { option: option.name, value: spelled, passed: outcome.passed, reason: outcome.reason, weight: outcome.weight };
+    if (outcome.passed) Object.assign(trial, compareWeight(outcome.weight, against));
+    trials.push(trial);
+    return trial;
+  };
+  for (const option of input.options) {
+    const how = plan(option);
+    if (!how) continue;
+    const from = spell(option, option.value);
+    let best: { value: bigint; trial: ValueTrial } | undefined;
+    let why = '';
+    if (how.kind === 'range') {
+      const floor = await attempt(option, how.low, weight);
+      if (floor.passed && floor.lighter) best = { value: how.low, trial: floor };
+      else if (floor.passed) why = `${floor.value} passes and weighs no less (${floor.detail})`;
+      else {
+        // The low end fails: the least passing value between it and the one in force (failing is taken as monotone, as for memory).
+        let fails = how.low;
+        let passes = option.value;
+        let passing: ValueTrial | undefined;
+        while (passes - fails > 1n) {
+          const mid = (fails + passes) / 2n;
+          const trial = await attempt(option, mid, weight);
+          if (trial.passed) {
+            passes = mid;
+            passing = trial;
+          } else fails = mid;
+        }
+        if (passing?.lighter) best = { value: passes, trial: passing };
+        else why = passing ? `${passing.value} is the least that passes and weighs no less (${passing.detail})` : `${floor.value} and every value below ${from} fail (${floor.reason})`;
+      }
+    } else {
+      // Halvings while each passes lighter than the one above it.
+      let against = weight;
+      for (let value = option.value / 2n; value >= 1n; value /= 2n) {
+        const trial = await attempt(option, value, against);
+        if (!trial.passed || !trial.lighter) {
+          if (!best) why = trial.passed ? `${trial.value} passes and weighs no less (${trial.detail})` : `${trial.value} fails (${trial.reason})`;
+          break;
+        }
+        best = { value, trial };
+        against = trial.weight!;
+      }
+    }
+    if (!best) {
+      kept.push({ option: option.name, value: from, why });
+      continue;
+    }
+    const to = spell(option, best.value);
+    settings.set(option.name, to);
+    lowered.push({ option: option.name, from, to, detail: compareWeight(best.trial.weight!, weight).detail });
+    weight = best.trial.weight!;
+  }
+  for (const choice of input.choices ?? []) {
+    input.signal?.throwIfAborted();
+    let best: { member: string; trial: ValueTrial; settings: Map<string, string> } | undefined;
+    const notes: string[] = [];
+    for (const member of choice.members.filter((m) => m !== choice.pick)) {
+      const next = new Map(settings).set(choice.pick, 'n').set(member, 'y');
+      const more = input.enabled ? input.enabled(next) - input.enabled(settings) : 0;
+      if (more > 0) {
+        notes.push(`${member} turns on ${more} more option${more === 1 ? '' : 's'}`);
+        continue;
+      }
+      const outcome = await input.tryValue(next, `${choice.prompt}: ${member}`);
+      const trial: ValueTrial = { option: choice.prompt, value: member, passed: outcome.passed, reason: outcome.reason, weight: outcome.weight };
+      if (outcome.passed) Object.assign(trial, compareWeight(outcome.weight, weight));
+      trials.push(trial);
+      if (!trial.passed) notes.push(`${member} fails (${trial.reason})`);
+      else if (!trial.lighter) notes.push(`${member} weighs no less (${trial.detail})`);
+      // The lightest of the members that pass lighter: a later one replaces the best only when lighter than it.
+      else if (!best || compareWeight(outcome.weight, best.trial.weight!).lighter) best = { member, trial, settings: next };
+    }
+    if (!best) {
+      kept.push({ option: choice.prompt, value: choice.pick, why: notes.join('; ') || 'no other member' });
+      continue;
+    }
+    for (const [name, value] of best.settings) settings.set(name, value);
+    lowered.push({ option: choice.prompt, from: choice.pick, to: best.member, detail: compareWeight(best.trial.weight!, weight).detail });
+    weight = best.trial.weight!;
+  }
+  return { lowered, kept, trials, weight, settings: Object.fromEntries(settings) };
+}
+
+/**
+ * Where a bzImage's boot window ends: pref_address + init_size of its setup header (x86 boot
+ * protocol 2.10+, Documentation/arch/x86/boot.rst). Undefined when the file is not here (a kernel
+ * built on a worker) or is no such bzImage.
+ */
+export async function bootWindowEnd(bzImage: string): Promise<number | undefined> {
+  const file = await open(bzImage).catch(() => undefined);
+  if (!file) return undefined;
+  try {
+    const buf = Buffer.alloc(0x268);
+    const { bytesRead } = await file.read(buf, 0, buf.length, 0);
+    if (bytesRead < buf.length || buf.toString('latin1', 0x202, 0x206) !== 'HdrS' || buf.readUInt16LE(0x206) < 0x20a) return undefined;
+    return Number(buf.readBigUInt64LE(0x258)) + buf.readUInt32LE(0x260);
+  } finally {
+    await file.close();
+  }
+}
+
+/** A built kernel's weight: the bytes its verdict recorded and the boot window its bzImage (if here) says. */
+export async function weigh(verdict: { bzImageBytes?: number }, bzImage: string): Promise<Weight> {
+  const end = await bootWindowEnd(bzImage);
+  return { ...(verdict.bzImageBytes !== undefined ? { bzImageBytes: verdict.bzImageBytes } : {}), ...(end !== undefined ? { bootWindowEnd: end } : {}) };
+}
