@@ -163,7 +163,7 @@ function valuesSection(v: ValueSearchResult): string[] {
   return [
     '## Values',
     '',
-    `The value search tried ${v.trials.length} value${v.trials.length === 1 ? '' : 's'}; each kept only if the tests passed and the kernel was lighter (fewer bytes, or a boot window ending lower in RAM).`,
+    `The value search tried ${v.trials.length} value${v.trials.length === 1 ? '' : 's'}; each kept only if the tests passed and the kernel was lighter (fewer bytes, a smaller image in RAM, or a boot window ending lower).`,
     '',
     ...(v.lowered.length ? ['| option | from | to | saved |', '|---|---:|---:|---|', ...v.lowered.map((l) => `| \`${l.option}\` | ${l.from} | ${l.to} | ${l.detail} |`), ''] : ['No value was lowered.', '']),
     ...(v.kept.length ? ['Left as they were:', '', ...v.kept.map((k) => `- \`${k.option}\` = ${k.value}: ${k.why}`), ''] : []),

@@ -1,13 +1,16 @@
 // The value search: after the removals, each int and hex option the Kconfig model lets the user set
-// is lowered to the least value that still passes and makes the kernel lighter (fewer bytes, or a
-// boot window that ends lower in RAM), and each choice is switched to its lightest member that
+// is lowered to the least value that still passes and makes the kernel lighter (fewer bytes, a
+// smaller image in RAM, or a boot window that ends lower), and each choice is switched to its lightest member that
 // passes lighter; each value proven by a build and the tests like any removal.
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { ChoiceOption, NumberOption } from '../kconfig/engine.js';
 
-/** What a built kernel weighs: its bzImage's bytes and where its boot window ends in RAM. */
+/** What a built kernel weighs: its bzImage's bytes, its image in RAM, and where its boot window ends. */
 export interface Weight {
   bzImageBytes?: number;
+  /** `_text` to `_end` from the build's System.map: the code, data and bss the kernel keeps in RAM for its life. */
+  imageBytes?: number;
   /**
    * pref_address + init_size from the bzImage's setup header: the RAM the kernel owns while it
    * decompresses and starts (its load address, code, data and bss), below which the guest needs
@@ -17,21 +20,27 @@ export interface Weight {
 }
 
 /** Differences at or below these are noise (a constant changed inside compressed code; the window is page-granular). */
-export const WEIGHT_NOISE = { bzImageBytes: 16, bootWindowEnd: 4096 } as const;
+export const WEIGHT_NOISE = { bzImageBytes: 16, imageBytes: 4096, bootWindowEnd: 4096 } as const;
+
+const MEASURES = [
+  { key: 'bzImageBytes', label: 'bzImage', unit: 'B' },
+  { key: 'imageBytes', label: 'image in RAM', unit: 'KiB' },
+  { key: 'bootWindowEnd', label: 'boot window', unit: 'KiB' },
+] as const;
 
 /** How `next` compares with `base`: lighter (no measure worse beyond noise, one better), or not, and why. */
 export function compareWeight(next: Weight, base: Weight): { lighter: boolean; detail: string } {
   const parts: string[] = [];
   let better = false;
   let worse = false;
-  for (const key of ['bzImageBytes', 'bootWindowEnd'] as const) {
+  for (const { key, label, unit } of MEASURES) {
     const a = base[key];
     const b = next[key];
     if (a === undefined || b === undefined) continue;
     const delta = b - a;
     if (delta < -WEIGHT_NOISE[key]) better = true;
     if (delta > WEIGHT_NOISE[key]) worse = true;
-    if (delta !== 0) parts.push(`${key === 'bzImageBytes' ? 'bzImage' : 'boot window'} ${delta > 0 ? '+' : ''}${key === 'bzImageBytes' ? `${delta} B` : `${Math.round(delta / 1024)} KiB`}`);
+    if (delta !== 0) parts.push(`${label} ${delta > 0 ? '+' : ''}${unit === 'B' ? `${delta} B` : `${Math.round(delta / 1024)} KiB`}`);
   }
   const detail = parts.length ? parts.join(', ') : 'the same size';
   return { lighter: better && !worse, detail };
@@ -223,8 +232,28 @@ export async function bootWindowEnd(bzImage: string): Promise<number | undefined
   }
 }
 
-/** A built kernel's weight: the bytes its verdict recorded and the boot window its bzImage (if here) says. */
+/**
+ * `_end - _text` from a System.map: the kernel's image in RAM. Undefined when the map is not here
+ * (a kernel stored before tinyx kept it, or built on a worker) or names neither symbol.
+ */
+export async function imageBytes(systemMap: string): Promise<number | undefined> {
+  const text = await readFile(systemMap, 'latin1').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const at = (name: string) => {
+    const m = new RegExp(`^([0-9a-f]+) \\w ${name}$`, 'm').exec(text);
+    return m ? BigInt(`0x${m[1]}`) : undefined;
+  };
+  const [start, end] = [at('_text'), at('_end')];
+  return start !== undefined && end !== undefined && end > start ? Number(end - start) : undefined;
+}
+
+/** A built kernel's weight: the bytes its verdict recorded, and what its stored bzImage and System.map (beside it, when here) say. */
 export async function weigh(verdict: { bzImageBytes?: number }, bzImage: string): Promise<Weight> {
   const end = await bootWindowEnd(bzImage);
-  return { ...(verdict.bzImageBytes !== undefined ? { bzImageBytes: verdict.bzImageBytes } : {}), ...(end !== undefined ? { bootWindowEnd: end } : {}) };
+  const image = await imageBytes(path.join(path.dirname(bzImage), 'System.map'));
+  return {
+    ...(verdict.bzImageBytes !== undefined ? { bzImageBytes: verdict.bzImageBytes } : {}),
+    ...(image !== undefined ? { imageBytes: image } : {}),
+    ...(end !== undefined ? { bootWindowEnd: end } : {}),
+  };
 }

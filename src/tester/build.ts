@@ -120,10 +120,13 @@ export async function buildKernel(request: BuildRequest): Promise<BuildResult> {
   if (canonicalDotConfig(used) !== canonicalDotConfig(request.config)) {
     return { ok: false, built: true, durationMs, reason: 'the kernel changed the config while building (not normalized)', logTail };
   }
-  // Both through unique temp names (two runs may store one config at once), synced before the
-  // rename, the config first: readers take a present bzImage for a stored kernel.
+  // Each through a unique temp name (two runs may store one config at once), synced before the
+  // rename, the config and the symbol map first: readers take a present bzImage for a stored kernel.
+  // The map says where the kernel's image ends in RAM (its bss included), which the bzImage does not.
   const bzImage = path.join(request.artifactDir, 'bzImage');
   await writeFileAtomic(path.join(request.artifactDir, 'config'), formatDotConfig(request.config));
+  const map = path.join(request.slotDir, 'System.map');
+  if (await stat(map).then(() => true, () => false)) await copyFileAtomic(map, path.join(request.artifactDir, 'System.map'));
   await copyFileAtomic(path.join(request.slotDir, 'arch/x86/boot/bzImage'), bzImage);
   if (full && request.fullBuildFile) await writeFileAtomic(request.fullBuildFile, `${JSON.stringify({ objects: objects.compiled })}\n`);
   return { ok: true, built: true, bzImage, durationMs, reason: 'built', logTail };

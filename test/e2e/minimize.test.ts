@@ -25,8 +25,8 @@ describe('tinyx minimize on hello-http (real builds and boots)', () => {
     // A bounded search: VIRTIO_NET is needed (no eth0 without it), SIGNALFD and RSEQ are not (the two
     // together shrink the bzImage by more than its 512-byte steps). After it, the result is also built
     // and booted with gzip (auto picks xz for this app) for the compression table. Two values are
-    // searched: the printk buffer's size (in bss: a smaller one ends the boot window lower) and the
-    // console's quiet level (a constant: the kernel weighs the same).
+    // searched: the printk buffer's size (in bss: a smaller one shrinks the kernel's image in RAM)
+    // and the console's quiet level (a constant: the kernel weighs the same).
     exitCode = await runMain(['minimize', '--app', server, '--tests', probe, '--out', out, '--candidates', 'VIRTIO_NET,SIGNALFD,RSEQ', '--compare-compression', 'gzip', '--values', 'LOG_BUF_SHIFT,CONSOLE_LOGLEVEL_QUIET'], log.io);
   });
 
@@ -59,12 +59,12 @@ describe('tinyx minimize on hello-http (real builds and boots)', () => {
   it('lowers a value that makes the kernel lighter and leaves one that does not', async () => {
     const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
     const { values } = report;
-    expect(values.lowered).toEqual([{ option: 'LOG_BUF_SHIFT', from: '17', to: '12', detail: expect.stringMatching(/boot window -\d+ KiB/) }]);
+    expect(values.lowered).toEqual([{ option: 'LOG_BUF_SHIFT', from: '17', to: '12', detail: expect.stringMatching(/image in RAM -\d+ KiB/) }]);
     expect(values.trials.map((t: { option: string; value: string }) => `${t.option}=${t.value}`)).toEqual(['LOG_BUF_SHIFT=12', 'CONSOLE_LOGLEVEL_QUIET=1']);
     expect(values.kept).toEqual([{ option: 'CONSOLE_LOGLEVEL_QUIET', value: '4', why: expect.stringMatching(/^1 passes and weighs no less/) }]);
     expect(values.weight).toEqual(values.trials[0].weight);
     expect(await readFile(path.join(out, 'config'), 'utf8')).toContain('CONFIG_LOG_BUF_SHIFT=12\n');
-    expect(await readFile(path.join(out, 'report.md'), 'utf8')).toMatch(/\| `LOG_BUF_SHIFT` \| 17 \| 12 \| boot window -\d+ KiB/);
+    expect(await readFile(path.join(out, 'report.md'), 'utf8')).toMatch(/\| `LOG_BUF_SHIFT` \| 17 \| 12 \| .*image in RAM -\d+ KiB/);
   });
 
   it('says which first guess it used', async () => {

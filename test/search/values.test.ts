@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { NumberOption } from '../../src/kconfig/engine.js';
-import { bootWindowEnd, compareWeight, nextLower, plan, searchValues, type TryValue, type Weight } from '../../src/search/values.js';
+import { bootWindowEnd, compareWeight, imageBytes, nextLower, plan, searchValues, type TryValue, type Weight } from '../../src/search/values.js';
 
 /**
  * A fake kernel: LOG_BUF_SHIFT's buffer sits in bss (the window shrinks with it) and the tests need
@@ -152,5 +152,20 @@ describe('searchValues on choices', () => {
     } finally {
       BYTES.HZ_1000 = 1_010_000;
     }
+  });
+});
+
+describe('imageBytes', () => {
+  test('is _end - _text of a System.map, and nothing without both', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-map-'));
+    await writeFile(path.join(dir, 'System.map'), 'ffffffff81000000 T _text\nffffffff81000000 T startup_64\nffffffff822a5000 B _end\n');
+    expect(await imageBytes(path.join(dir, 'System.map'))).toBe(0x12a5000);
+    await writeFile(path.join(dir, 'partial.map'), 'ffffffff81000000 T _text\n');
+    expect(await imageBytes(path.join(dir, 'partial.map'))).toBeUndefined();
+    expect(await imageBytes(path.join(dir, 'none'))).toBeUndefined();
+  });
+
+  test('a smaller image in RAM is lighter, as much as a smaller file', () => {
+    expect(compareWeight({ bzImageBytes: 1000, imageBytes: 0x100000 }, { bzImageBytes: 1000, imageBytes: 0x120000 })).toEqual({ lighter: true, detail: 'image in RAM -128 KiB' });
   });
 });

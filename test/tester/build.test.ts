@@ -100,7 +100,7 @@ describe('stopping long work', () => {
     expect((await other).signal).toBe('SIGKILL');
   });
 
-  it('stores the kernel of one config built by several runs at once whole, with its config and no temp files', async () => {
+  it('stores the kernel of one config built by several runs at once whole, with its config, its symbol map and no temp files', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-build-'));
     const config = new Map([['A', 'y']]);
     const artifactDir = path.join(dir, 'art');
@@ -109,8 +109,9 @@ describe('stopping long work', () => {
       ccacheDir: path.join(dir, 'ccache'), ccacheBase: dir, logFile: path.join(dir, `build-${i}.log`),
     })));
     expect(results.map((r) => r.ok)).toEqual(Array(6).fill(true));
-    expect((await readdir(artifactDir)).sort()).toEqual(['bzImage', 'config']);
+    expect((await readdir(artifactDir)).sort()).toEqual(['System.map', 'bzImage', 'config']);
     expect(await readFile(path.join(artifactDir, 'bzImage'), 'utf8')).toBe('image\n');
+    expect(await readFile(path.join(artifactDir, 'System.map'), 'utf8')).toBe('ffffffff81000000 T _text\n');
     expect(await readFile(path.join(artifactDir, 'config'), 'utf8')).toBe(formatDotConfig(config));
   });
 
