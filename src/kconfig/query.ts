@@ -43,13 +43,20 @@ function menuPath(m: MenuNode, isChoice: (sym: number) => boolean): { path: stri
   return { path, parent };
 }
 
-export function candidates(ev: ConfigEvaluation, root: MenuNode, keep: Set<string>): KconfigCandidate[] {
+/** Each symbol's first menu node, in menu order. */
+function eachSymbol(root: MenuNode, fn: (sym: number, m: MenuNode) => void): void {
   const seen = new Set<number>();
-  const out: KconfigCandidate[] = [];
   walkMenus(root, (m) => {
     if (m.sym === null || seen.has(m.sym)) return;
     seen.add(m.sym);
-    const s = ev.sym(m.sym);
+    fn(m.sym, m);
+  });
+}
+
+export function candidates(ev: ConfigEvaluation, root: MenuNode, keep: Set<string>): KconfigCandidate[] {
+  const out: KconfigCandidate[] = [];
+  eachSymbol(root, (sym, m) => {
+    const s = ev.sym(sym);
     if (s.flags & (SF.CHOICE | SF.CHOICEVAL) || (s.type !== 'bool' && s.type !== 'tristate')) return;
     ev.calc(s.id);
     if (ev.tri[s.id] === 0 || ev.visible[s.id] === 0 || ev.revDepTri[s.id]! >= ev.tri[s.id]! || keep.has(s.name!)) return;
@@ -71,12 +78,9 @@ export interface NumberOption {
 
 /** The visible int and hex options of an evaluated config, in menu order, with their active ranges. */
 export function numberOptions(ev: ConfigEvaluation, root: MenuNode): NumberOption[] {
-  const seen = new Set<number>();
   const out: NumberOption[] = [];
-  walkMenus(root, (m) => {
-    if (m.sym === null || seen.has(m.sym)) return;
-    seen.add(m.sym);
-    const s = ev.sym(m.sym);
+  eachSymbol(root, (sym) => {
+    const s = ev.sym(sym);
     if (s.type !== 'int' && s.type !== 'hex') return;
     ev.calc(s.id);
     if (ev.visible[s.id] === 0 || ev.val[s.id] === '') return;
@@ -99,13 +103,10 @@ export interface ChoiceOption {
 
 /** The visible choices of an evaluated config with more than one visible member, in menu order. */
 export function choiceOptions(ev: ConfigEvaluation, root: MenuNode): ChoiceOption[] {
-  const seen = new Set<number>();
   const out: ChoiceOption[] = [];
-  walkMenus(root, (m) => {
-    if (m.sym === null || seen.has(m.sym)) return;
-    const s = ev.sym(m.sym);
+  eachSymbol(root, (sym, m) => {
+    const s = ev.sym(sym);
     if (!(s.flags & SF.CHOICE)) return;
-    seen.add(m.sym);
     ev.calc(s.id);
     ev.calcVisibility(s.id);
     if (ev.visible[s.id] === 0) return;

@@ -134,76 +134,55 @@ describe('verifyIn', () => {
     expect(await rows()).toEqual([['RD_XZ', 'not-needed']]);
   });
 
-  it('a run that searched values: each one step lower must fail or weigh no less', async () => {
-    const vTree = path.join(tmp.dir, 'linux-values');
+  /**
+   * A finished run that searched values (report.json's `values` names `searched`, kept at `value`),
+   * on a one-file tree, and verify's context for it: the tests pass on every config, and the
+   * kernel weighs `bytes(config)`; a config `fails` names fails.
+   */
+  async function valuesRun(name: string, kconfig: string, config: DotConfig, searched: { option: string; value: string }, weight: { bytes: (c: DotConfig) => number; fails?: (c: DotConfig) => boolean }) {
+    const vTree = path.join(tmp.dir, `linux-${name}`);
     await mkdir(vTree);
-    await writeFile(path.join(vTree, 'Kconfig'), 'mainmenu "values"\n\nconfig LOG_BUF_SHIFT\n\tint "log buffer"\n\trange 12 25\n\tdefault 17\n');
+    await writeFile(path.join(vTree, 'Kconfig'), kconfig);
     await writeFile(path.join(vTree, 'Makefile'), 'VERSION = 9\nPATCHLEVEL = 9\nSUBLEVEL = 0\nEXTRAVERSION =\n');
-    const vModel = await loadKconfig(vTree, { arch: 'x86', cacheDir: path.join(tmp.dir, 'cache-values') });
-    const profile = path.join(tmp.dir, 'values.yaml');
-    await writeFile(profile, 'name: values\n');
-    // The tests pass with a shift of at least 14; the kernel's bytes grow with the buffer.
+    const vModel = await loadKconfig(vTree, { arch: 'x86', cacheDir: path.join(tmp.dir, `cache-${name}`) });
+    const profile = path.join(tmp.dir, `${name}.yaml`);
+    await writeFile(profile, `name: ${name}\n`);
     const context = standIn(vTree, vModel, []);
     const judge = context.evaluator.evaluate.bind(context.evaluator);
-    const weighed = async (candidate: Normalized) => {
-      const shift = Number(candidate.config.get('LOG_BUF_SHIFT'));
-      return { ...(await judge(candidate, '', '')), ...(shift < 14 ? { status: 'fail' as const, reason: 'tests exited with 1' } : {}), bzImageBytes: 1000 + 2 ** shift };
-    };
-    const evaluator = { ...context.evaluator, normalize: context.evaluator.normalize, evaluate: weighed, rerun: weighed, keyOf: (c: Normalized) => c.hash } as unknown as Evaluator;
-    const rows = async (shift: number) => {
-      const vOut = path.join(tmp.dir, `out-values-${shift}`);
-      await mkdir(vOut);
-      await writeFile(path.join(vOut, 'run.json'), JSON.stringify({ app: '/bin/true', appArgs: [], tests: '/bin/true', port: 0, profile, values: true }));
-      await writeFile(path.join(vOut, 'report.json'), JSON.stringify({ kept: [], values: { lowered: [], kept: [{ option: 'LOG_BUF_SHIFT', value: String(shift), why: '' }], trials: [], weight: {} } }));
-      await writeFile(path.join(vOut, 'config'), formatDotConfig(vModel.resolve(new Map([['LOG_BUF_SHIFT', String(shift)]]))));
-      await writeFile(path.join(vOut, 'cmdline'), 'console=ttyS0\n');
-      return verifyIn(vOut, await readFinished(vOut), { ...context, evaluator });
-    };
-    const missed = await rows(17);
-    expect(missed.values).toEqual([{ option: 'LOG_BUF_SHIFT', value: '17', tried: '12', outcome: 'holds', detail: 'fail: tests exited with 1', fromJournal: false }]);
+    const weighed = async (candidate: Normalized) => ({
+      ...(await judge(candidate, '', '')), ...(weight.fails?.(candidate.config) ? { status: 'fail' as const, reason: 'tests exited with 1' } : {}), bzImageBytes: weight.bytes(candidate.config),
+    });
+    const evaluator = { ...context.evaluator, evaluate: weighed, rerun: weighed } as unknown as Evaluator;
+    const vOut = path.join(tmp.dir, `out-${name}`);
+    await mkdir(vOut);
+    await writeFile(path.join(vOut, 'run.json'), JSON.stringify({ app: '/bin/true', appArgs: [], tests: '/bin/true', port: 0, profile, values: 'all' }));
+    await writeFile(path.join(vOut, 'report.json'), JSON.stringify({ kept: [], values: { lowered: [], kept: [{ ...searched, why: '' }], trials: [], weight: {}, settings: {} } }));
+    await writeFile(path.join(vOut, 'config'), formatDotConfig(vModel.resolve(config)));
+    await writeFile(path.join(vOut, 'cmdline'), 'console=ttyS0\n');
+    return verifyIn(vOut, await readFinished(vOut), { ...context, evaluator });
+  }
+
+  it('a run that searched values: each one step lower must fail or weigh no less', async () => {
+    const log = (low: number) => `mainmenu "values"\n\nconfig LOG_BUF_SHIFT\n\tint "log buffer"\n\trange ${low} 25\n\tdefault 17\n`;
+    const shift = (c: DotConfig) => Number(c.get('LOG_BUF_SHIFT'));
+    // The tests pass with a shift of at least 14; the kernel's bytes grow with the buffer.
+    const weight = { bytes: (c: DotConfig) => 1000 + 2 ** shift(c), fails: (c: DotConfig) => shift(c) < 14 };
+    const held = await valuesRun('values-12', log(12), new Map([['LOG_BUF_SHIFT', '17']]), { option: 'LOG_BUF_SHIFT', value: '17' }, weight);
+    expect(held.values).toEqual([{ option: 'LOG_BUF_SHIFT', value: '17', tried: '12', outcome: 'holds', detail: 'fail: tests exited with 1', fromJournal: false }]);
+    expect(held.ok).toBe(true);
     // With the range's low end at 14, which passes lighter: 17 was not the least, and verify says so.
-    await writeFile(path.join(vTree, 'Kconfig'), 'mainmenu "values"\n\nconfig LOG_BUF_SHIFT\n\tint "log buffer"\n\trange 14 25\n\tdefault 17\n');
-    const vModel14 = await loadKconfig(vTree, { arch: 'x86', cacheDir: path.join(tmp.dir, 'cache-values-14') });
-    const context14 = standIn(vTree, vModel14, []);
-    const notMinimal = await (async () => {
-      const vOut = path.join(tmp.dir, 'out-values-14');
-      await mkdir(vOut);
-      await writeFile(path.join(vOut, 'run.json'), JSON.stringify({ app: '/bin/true', appArgs: [], tests: '/bin/true', port: 0, profile, values: true }));
-      await writeFile(path.join(vOut, 'report.json'), JSON.stringify({ kept: [], values: { lowered: [], kept: [{ option: 'LOG_BUF_SHIFT', value: '17', why: '' }], trials: [], weight: {} } }));
-      await writeFile(path.join(vOut, 'config'), formatDotConfig(vModel14.resolve(new Map([['LOG_BUF_SHIFT', '17']]))));
-      await writeFile(path.join(vOut, 'cmdline'), 'console=ttyS0\n');
-      return verifyIn(vOut, await readFinished(vOut), { ...context14, evaluator: { ...evaluator, normalize: context14.evaluator.normalize } as unknown as Evaluator });
-    })();
-    expect(notMinimal.values).toEqual([{ option: 'LOG_BUF_SHIFT', value: '17', tried: '14', outcome: 'lighter', detail: `passes, bzImage -${2 ** 17 - 2 ** 14} B`, fromJournal: false }]);
-    expect(notMinimal.ok).toBe(false);
-    expect(missed.ok).toBe(true);
+    const missed = await valuesRun('values-14', log(14), new Map([['LOG_BUF_SHIFT', '17']]), { option: 'LOG_BUF_SHIFT', value: '17' }, weight);
+    expect(missed.values).toEqual([{ option: 'LOG_BUF_SHIFT', value: '17', tried: '14', outcome: 'lighter', detail: `passes, bzImage -${2 ** 17 - 2 ** 14} B`, fromJournal: false }]);
+    expect(missed.ok).toBe(false);
   });
 
   it('a run that searched choices: each other member must fail or weigh no less', async () => {
-    const cTree = path.join(tmp.dir, 'linux-choices');
-    await mkdir(cTree);
-    await writeFile(path.join(cTree, 'Kconfig'), 'mainmenu "choices"\n\nchoice\n\tprompt "Timer frequency"\n\tdefault HZ_250\n\nconfig HZ_100\n\tbool "100"\n\nconfig HZ_250\n\tbool "250"\n\nendchoice\n');
-    await writeFile(path.join(cTree, 'Makefile'), 'VERSION = 9\nPATCHLEVEL = 9\nSUBLEVEL = 0\nEXTRAVERSION =\n');
-    const cModel = await loadKconfig(cTree, { arch: 'x86', cacheDir: path.join(tmp.dir, 'cache-choices') });
-    const profile = path.join(tmp.dir, 'choices.yaml');
-    await writeFile(profile, 'name: choices\n');
-    const context = standIn(cTree, cModel, []);
-    const judge = context.evaluator.evaluate.bind(context.evaluator);
-    const weighed = async (candidate: Normalized) => ({ ...(await judge(candidate, '', '')), bzImageBytes: candidate.config.get('HZ_100') === 'y' ? 900 : 1000 });
-    const evaluator = { ...context.evaluator, normalize: context.evaluator.normalize, evaluate: weighed, rerun: weighed, keyOf: (c: Normalized) => c.hash } as unknown as Evaluator;
-    const check = async (pick: string) => {
-      const cOut = path.join(tmp.dir, `out-choices-${pick}`);
-      await mkdir(cOut);
-      await writeFile(path.join(cOut, 'run.json'), JSON.stringify({ app: '/bin/true', appArgs: [], tests: '/bin/true', port: 0, profile, values: 'all' }));
-      await writeFile(path.join(cOut, 'report.json'), JSON.stringify({ kept: [], values: { lowered: [], kept: [{ option: 'Timer frequency', value: pick, why: '' }], trials: [], weight: {}, settings: {} } }));
-      await writeFile(path.join(cOut, 'config'), formatDotConfig(cModel.resolve(new Map([[pick, 'y']]))));
-      await writeFile(path.join(cOut, 'cmdline'), 'console=ttyS0\n');
-      return verifyIn(cOut, await readFinished(cOut), { ...context, evaluator });
-    };
-    const missed = await check('HZ_250');
+    const hz = 'mainmenu "choices"\n\nchoice\n\tprompt "Timer frequency"\n\tdefault HZ_250\n\nconfig HZ_100\n\tbool "100"\n\nconfig HZ_250\n\tbool "250"\n\nendchoice\n';
+    const weight = { bytes: (c: DotConfig) => (c.get('HZ_100') === 'y' ? 900 : 1000) };
+    const missed = await valuesRun('choices-250', hz, new Map([['HZ_250', 'y']]), { option: 'Timer frequency', value: 'HZ_250' }, weight);
     expect(missed.values).toEqual([{ option: 'Timer frequency', value: 'HZ_250', tried: 'HZ_100', outcome: 'lighter', detail: 'passes, bzImage -100 B', fromJournal: false }]);
     expect(missed.ok).toBe(false);
-    const held = await check('HZ_100');
+    const held = await valuesRun('choices-100', hz, new Map([['HZ_100', 'y']]), { option: 'Timer frequency', value: 'HZ_100' }, weight);
     expect(held.values).toEqual([{ option: 'Timer frequency', value: 'HZ_100', tried: 'HZ_250', outcome: 'holds', detail: 'passes, bzImage +100 B', fromJournal: false }]);
     expect(held.ok).toBe(true);
   });
