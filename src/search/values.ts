@@ -104,10 +104,16 @@ export function nextLower(option: NumberOption): bigint | undefined {
   return p.kind === 'range' ? p.low : option.value / 2n;
 }
 
+/** What one option's or choice's tries found: the value to keep and its trial, or why none. */
+type Found<T> = { best: { value: T; trial: ValueTrial }; why?: undefined } | { best?: undefined; why: string };
+
+/** Tries `value` of one option or choice with `next` (the settings so far plus it), weighed against `against`; `label` names the evaluation. */
+type Attempt = (trial: { option: string; value: string; label: string; next: Map<string, string> }, against: Weight) => Promise<ValueTrial>;
+
 /**
- * Lowers each option in turn (the model's menu order), keeping every value that passed lighter than
- * what was in force. Trials go through `tryValue`, which journals like any evaluation: a run that
- * resumes replays them.
+ * Lowers each option in turn (the model's menu order), then switches each choice, keeping every
+ * value that passed lighter than what was in force. Trials go through `tryValue`, which journals
+ * like any evaluation: a run that resumes replays them.
  */
 export async function searchValues(input: {
   options: NumberOption[];
@@ -125,93 +131,95 @@ export async function searchValues(input: {
   const lowered: LoweredValue[] = [];
   const kept: ValueSearchResult['kept'] = [];
   let weight = input.start;
-  const attempt = async (option: NumberOption, value: bigint, against: Weight): Promise<ValueTrial> => {
+  const attempt: Attempt = async ({ option, value, label, next }, against) => {
     input.signal?.throwIfAborted();
-    const spelled = spell(option, value);
-    const next = new Map(settings).set(option.name, spelled);
-    const outcome = await input.tryValue(next, `${option.name}=${spelled}`);
-    const trial: ValueTrial = { option: option.name, value: spelled, passed: outcome.passed, reason: outcome.reason, weight: outcome.weight };
+    const outcome = await input.tryValue(next, label);
+    const trial: ValueTrial = { option, value, passed: outcome.passed, reason: outcome.reason, weight: outcome.weight };
     if (outcome.passed) Object.assign(trial, compareWeight(outcome.weight, against));
     trials.push(trial);
     return trial;
   };
+  const keep = (option: string, from: string, found: Found<unknown>, set: [string, string][]) => {
+    if (!found.best) {
+      kept.push({ option, value: from, why: found.why });
+      return;
+    }
+    for (const [name, value] of set) settings.set(name, value);
+    lowered.push({ option, from, to: found.best.trial.value, detail: compareWeight(found.best.trial.weight!, weight).detail });
+    weight = found.best.trial.weight!;
+  };
   for (const option of input.options) {
-    const how = plan(option);
-    if (!how) continue;
-    const from = spell(option, option.value);
-    let best: { value: bigint; trial: ValueTrial } | undefined;
-    let why = '';
-    if (how.kind === 'range') {
-      const floor = await attempt(option, how.low, weight);
-      if (floor.passed && floor.lighter) best = { value: how.low, trial: floor };
-      else if (floor.passed) why = `${floor.value} passes and weighs no less (${floor.detail})`;
-      else {
-        // The low end fails: the least passing value between it and the one in force (failing is taken as monotone, as for memory).
-        let fails = how.low;
-        let passes = option.value;
-        let passing: ValueTrial | undefined;
-        while (passes - fails > 1n) {
-          const mid = (fails + passes) / 2n;
-          const trial = await attempt(option, mid, weight);
-          if (trial.passed) {
-            passes = mid;
-            passing = trial;
-          } else fails = mid;
-        }
-        if (passing?.lighter) best = { value: passes, trial: passing };
-        else why = passing ? `${passing.value} is the least that passes and weighs no less (${passing.detail})` : `${floor.value} and every value below ${from} fail (${floor.reason})`;
-      }
-    } else {
-      // Halvings while each passes lighter than the one above it.
-      let against = weight;
-      for (let value = option.value / 2n; value >= 1n; value /= 2n) {
-        const trial = await attempt(option, value, against);
-        if (!trial.passed || !trial.lighter) {
-          if (!best) why = trial.passed ? `${trial.value} passes and weighs no less (${trial.detail})` : `${trial.value} fails (${trial.reason})`;
-          break;
-        }
-        best = { value, trial };
-        against = trial.weight!;
-      }
-    }
-    if (!best) {
-      kept.push({ option: option.name, value: from, why });
-      continue;
-    }
-    const to = spell(option, best.value);
-    settings.set(option.name, to);
-    lowered.push({ option: option.name, from, to, detail: compareWeight(best.trial.weight!, weight).detail });
-    weight = best.trial.weight!;
+    const found = await lowerNumber(option, settings, weight, attempt);
+    if (found) keep(option.name, spell(option, option.value), found, found.best ? [[option.name, found.best.trial.value]] : []);
   }
   for (const choice of input.choices ?? []) {
-    input.signal?.throwIfAborted();
-    let best: { member: string; trial: ValueTrial; settings: Map<string, string> } | undefined;
-    const notes: string[] = [];
-    for (const member of choice.members.filter((m) => m !== choice.pick)) {
-      const next = new Map(settings).set(choice.pick, 'n').set(member, 'y');
-      const more = input.enabled ? input.enabled(next) - input.enabled(settings) : 0;
-      if (more > 0) {
-        notes.push(`${member} turns on ${more} more option${more === 1 ? '' : 's'}`);
-        continue;
-      }
-      const outcome = await input.tryValue(next, `${choice.prompt}: ${member}`);
-      const trial: ValueTrial = { option: choice.prompt, value: member, passed: outcome.passed, reason: outcome.reason, weight: outcome.weight };
-      if (outcome.passed) Object.assign(trial, compareWeight(outcome.weight, weight));
-      trials.push(trial);
-      if (!trial.passed) notes.push(`${member} fails (${trial.reason})`);
-      else if (!trial.lighter) notes.push(`${member} weighs no less (${trial.detail})`);
-      // The lightest of the members that pass lighter: a later one replaces the best only when lighter than it.
-      else if (!best || compareWeight(outcome.weight, best.trial.weight!).lighter) best = { member, trial, settings: next };
-    }
-    if (!best) {
-      kept.push({ option: choice.prompt, value: choice.pick, why: notes.join('; ') || 'no other member' });
-      continue;
-    }
-    for (const [name, value] of best.settings) settings.set(name, value);
-    lowered.push({ option: choice.prompt, from: choice.pick, to: best.member, detail: compareWeight(best.trial.weight!, weight).detail });
-    weight = best.trial.weight!;
+    const found = await switchChoice(choice, settings, weight, attempt, input.enabled);
+    keep(choice.prompt, choice.pick, found, found.best ? [[choice.pick, 'n'], [found.best.value, 'y']] : []);
   }
   return { lowered, kept, trials, weight, settings: Object.fromEntries(settings) };
+}
+
+/** One number option: its least value that passes lighter (undefined: nothing to try). */
+async function lowerNumber(option: NumberOption, settings: ReadonlyMap<string, string>, weight: Weight, attempt: Attempt): Promise<Found<bigint> | undefined> {
+  const how = plan(option);
+  if (!how) return undefined;
+  const from = spell(option, option.value);
+  const at = (value: bigint, against: Weight) => {
+    const spelled = spell(option, value);
+    return attempt({ option: option.name, value: spelled, label: `${option.name}=${spelled}`, next: new Map(settings).set(option.name, spelled) }, against);
+  };
+  if (how.kind === 'range') {
+    const floor = await at(how.low, weight);
+    if (floor.passed && floor.lighter) return { best: { value: how.low, trial: floor } };
+    if (floor.passed) return { why: `${floor.value} passes and weighs no less (${floor.detail})` };
+    // The low end fails: the least passing value between it and the one in force (failing is taken as monotone, as for memory).
+    let fails = how.low;
+    let passes = option.value;
+    let passing: ValueTrial | undefined;
+    while (passes - fails > 1n) {
+      const mid = (fails + passes) / 2n;
+      const trial = await at(mid, weight);
+      if (trial.passed) {
+        passes = mid;
+        passing = trial;
+      } else fails = mid;
+    }
+    if (passing?.lighter) return { best: { value: passes, trial: passing } };
+    return { why: passing ? `${passing.value} is the least that passes and weighs no less (${passing.detail})` : `${floor.value} and every value below ${from} fail (${floor.reason})` };
+  }
+  // Halvings while each passes lighter than the one above it.
+  let best: { value: bigint; trial: ValueTrial } | undefined;
+  let against = weight;
+  for (let value = option.value / 2n; value >= 1n; value /= 2n) {
+    const trial = await at(value, against);
+    if (!trial.passed || !trial.lighter) {
+      if (best) return { best };
+      return { why: trial.passed ? `${trial.value} passes and weighs no less (${trial.detail})` : `${trial.value} fails (${trial.reason})` };
+    }
+    best = { value, trial };
+    against = trial.weight!;
+  }
+  return best ? { best } : { why: 'no lower value' };
+}
+
+/** One choice: its lightest other member that passes lighter than its pick. */
+async function switchChoice(choice: ChoiceOption, settings: ReadonlyMap<string, string>, weight: Weight, attempt: Attempt, enabled?: (settings: ReadonlyMap<string, string>) => number): Promise<Found<string>> {
+  let best: { value: string; trial: ValueTrial } | undefined;
+  const notes: string[] = [];
+  for (const member of choice.members.filter((m) => m !== choice.pick)) {
+    const next = new Map(settings).set(choice.pick, 'n').set(member, 'y');
+    const more = enabled ? enabled(next) - enabled(settings) : 0;
+    if (more > 0) {
+      notes.push(`${member} turns on ${more} more option${more === 1 ? '' : 's'}`);
+      continue;
+    }
+    const trial = await attempt({ option: choice.prompt, value: member, label: `${choice.prompt}: ${member}`, next }, weight);
+    if (!trial.passed) notes.push(`${member} fails (${trial.reason})`);
+    else if (!trial.lighter) notes.push(`${member} weighs no less (${trial.detail})`);
+    // The lightest of the members that pass lighter: a later one replaces the best only when lighter than it.
+    else if (!best || compareWeight(trial.weight!, best.trial.weight!).lighter) best = { value: member, trial };
+  }
+  return best ? { best } : { why: notes.join('; ') || 'no other member' };
 }
 
 /**
