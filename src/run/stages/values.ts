@@ -34,6 +34,8 @@ export const valuesStage: StageStep<RunState> = {
       .filter((c) => c.members.length > 1);
     const resolved = (settings: ReadonlyMap<string, string>) => [...model.resolve(withSettings(base.config, settings)).values()].filter((v) => v === 'y').length;
     const startVerdict = await evaluator.evaluate(base, cmdline, 'values: the search\'s result');
+    // At least one try per option and per other member of a choice (a range's low end that fails adds a bisection).
+    s.emit({ type: 'tests-planned', tests: options.length + choices.reduce((n, c) => n + c.members.length - 1, 0), parallel: 1 });
     const start = await weightOf(startVerdict, base.hash);
     s.values = await searchValues({
       options, choices, enabled: resolved, start, signal: s.options.signal,
