@@ -1,6 +1,6 @@
 // The value search: the kernel search's final config with each int and hex option the model lets the user set lowered while it passes lighter.
 import path from 'node:path';
-import { searchValues, weigh } from '../../search/values.js';
+import { plan, searchValues, weigh } from '../../search/values.js';
 import type { DotConfig } from '../../kconfig/dotconfig.js';
 import { harnessNeeds } from '../../profile/harness.js';
 import { scopeOf } from './guess.js';
@@ -35,7 +35,7 @@ export const valuesStage: StageStep<RunState> = {
     const resolved = (settings: ReadonlyMap<string, string>) => [...model.resolve(withSettings(base.config, settings)).values()].filter((v) => v === 'y').length;
     const startVerdict = await evaluator.evaluate(base, cmdline, 'values: the search\'s result');
     // At least one try per option and per other member of a choice (a range's low end that fails adds a bisection).
-    s.emit({ type: 'tests-planned', tests: options.length + choices.reduce((n, c) => n + c.members.length - 1, 0), parallel: 1 });
+    s.emit({ type: 'tests-planned', tests: options.filter((o) => plan(o) !== undefined).length + choices.reduce((n, c) => n + c.members.length - 1, 0), parallel: 1 });
     const start = await weightOf(startVerdict, base.hash);
     s.values = await searchValues({
       options, choices, enabled: resolved, start, signal: s.options.signal,
