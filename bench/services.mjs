@@ -3,7 +3,9 @@
 // builds, wall time per stage, the least memory, and (with --verify) whether `tinyx verify` agrees
 // the result is 1-minimal. Run after `npx tsc -p .` and the set-up (a kernel-building job: run it
 // alone):
-//   node bench/services.mjs [--only NAME,...] [--verify] [--out DIR]
+//   node bench/services.mjs [--only NAME,...] [--verify] [--out DIR] [--resume]
+// --resume keeps each app's out dir and seed from a stopped run of the bench, so tinyx resumes from
+// its journal (its table row's wall time and stage times are then the resumed run's, marked so).
 //
 // The apps:
 // - hello-http: the bundled example (2 MB closure);
@@ -49,6 +51,7 @@ const APPS = [
   },
 ];
 const only = flag('--only')?.split(',');
+const resume = args.includes('--resume');
 const apps = APPS.filter((a) => !only || only.includes(a.name));
 const MB = (bytes) => (bytes === undefined ? '-' : (bytes / 1e6).toFixed(1));
 
@@ -60,8 +63,10 @@ for (const app of apps) {
   }
   const out = path.join(outRoot, app.name);
   const work = path.join(outRoot, `${app.name}.work`);
-  await rm(out, { recursive: true, force: true });
-  await rm(work, { recursive: true, force: true });
+  if (!resume) {
+    await rm(out, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true });
+  }
   await mkdir(work, { recursive: true });
   const more = app.seed ? await app.seed(app, work) : [];
   const program = app.build ? path.join(work, app.app) : path.resolve(root, app.app);
@@ -95,6 +100,7 @@ for (const app of apps) {
   });
 }
 
+if (resume) console.log('\n(--resume: wall s, builds and stage times are the resumed run\'s)');
 console.log('\napp               closure MB  kernel MB  root             MB  packing s  builds  wall s  least/start MiB  volume read back  verify');
 for (const r of rows) {
   if (r.failed) {
@@ -129,6 +135,8 @@ async function postgresSeed(app, work) {
   await mkdir(seed, { recursive: true });
   await execa('chown', ['postgres:postgres', seed]);
   const data = path.join(seed, 'pg');
+  // A resumed bench keeps the data directory its journal's verdicts were made with.
+  if (existsSync(data)) return ['--volume', `${seed}:${app.volume}`];
   await execa('su', ['postgres', '-s', '/bin/sh', '-c', `${PG}/bin/initdb -D ${data} -U postgres --locale=C --encoding=UTF8 --auth=trust --no-sync`]);
   // Reached over the VM's user network (from 10.0.2.2), no Unix socket directory (none in the guest), a small VM's buffers.
   await appendFile(path.join(data, 'postgresql.conf'), "listen_addresses = '*'\nunix_socket_directories = ''\nshared_buffers = 16MB\nmax_connections = 20\n");
