@@ -25,9 +25,10 @@ describe('tinyx minimize on hello-http (real builds and boots)', () => {
     // A bounded search: VIRTIO_NET is needed (no eth0 without it), SIGNALFD and RSEQ are not (the two
     // together shrink the bzImage by more than its 512-byte steps). After it, the result is also built
     // and booted with gzip (auto picks xz for this app) for the compression table. Two values are
-    // searched: the printk buffer's size (in bss: a smaller one shrinks the kernel's image in RAM)
-    // and the console's quiet level (a constant: the kernel weighs the same).
-    exitCode = await runMain(['minimize', '--app', server, '--tests', probe, '--out', out, '--candidates', 'VIRTIO_NET,SIGNALFD,RSEQ', '--compare-compression', 'gzip', '--values', 'LOG_BUF_SHIFT,CONSOLE_LOGLEVEL_QUIET'], log.io);
+    // searched: the printk buffer's size (a smaller one makes the unpacked kernel smaller, so its
+    // boot window ends lower) and the page allocator's batch scale (a constant in one file: the
+    // kernel weighs the same).
+    exitCode = await runMain(['minimize', '--app', server, '--tests', probe, '--out', out, '--candidates', 'VIRTIO_NET,SIGNALFD,RSEQ', '--compare-compression', 'gzip', '--values', 'LOG_BUF_SHIFT,PCP_BATCH_SCALE_MAX'], log.io);
   });
 
   it('succeeds and writes every output file', async () => {
@@ -59,12 +60,12 @@ describe('tinyx minimize on hello-http (real builds and boots)', () => {
   it('lowers a value that makes the kernel lighter and leaves one that does not', async () => {
     const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
     const { values } = report;
-    expect(values.lowered).toEqual([{ option: 'LOG_BUF_SHIFT', from: '17', to: '12', detail: expect.stringMatching(/image in RAM -\d+ KiB/) }]);
-    expect(values.trials.map((t: { option: string; value: string }) => `${t.option}=${t.value}`)).toEqual(['LOG_BUF_SHIFT=12', 'CONSOLE_LOGLEVEL_QUIET=1']);
-    expect(values.kept).toEqual([{ option: 'CONSOLE_LOGLEVEL_QUIET', value: '4', why: expect.stringMatching(/^1 passes and weighs no less/) }]);
+    expect(values.lowered).toEqual([{ option: 'LOG_BUF_SHIFT', from: '17', to: '12', detail: expect.stringMatching(/boot window -\d+ KiB/) }]);
+    expect(values.trials.map((t: { option: string; value: string }) => `${t.option}=${t.value}`)).toEqual(['LOG_BUF_SHIFT=12', 'PCP_BATCH_SCALE_MAX=0']);
+    expect(values.kept).toEqual([{ option: 'PCP_BATCH_SCALE_MAX', value: '5', why: expect.stringMatching(/^0 passes and weighs no less/) }]);
     expect(values.weight).toEqual(values.trials[0].weight);
     expect(await readFile(path.join(out, 'config'), 'utf8')).toContain('CONFIG_LOG_BUF_SHIFT=12\n');
-    expect(await readFile(path.join(out, 'report.md'), 'utf8')).toMatch(/\| `LOG_BUF_SHIFT` \| 17 \| 12 \| .*image in RAM -\d+ KiB/);
+    expect(await readFile(path.join(out, 'report.md'), 'utf8')).toMatch(/\| `LOG_BUF_SHIFT` \| 17 \| 12 \| .*boot window -\d+ KiB/);
   });
 
   it('says which first guess it used', async () => {
@@ -158,7 +159,7 @@ describe('tinyx minimize on hello-http (real builds and boots)', () => {
 
   it('resumes from the journal: a second run with the same --out builds nothing', async () => {
     const again = capture();
-    const code = await runMain(['minimize', '--app', server, '--tests', probe, '--out', out, '--candidates', 'VIRTIO_NET,SIGNALFD,RSEQ', '--compare-compression', 'gzip', '--values', 'LOG_BUF_SHIFT,CONSOLE_LOGLEVEL_QUIET'], again.io);
+    const code = await runMain(['minimize', '--app', server, '--tests', probe, '--out', out, '--candidates', 'VIRTIO_NET,SIGNALFD,RSEQ', '--compare-compression', 'gzip', '--values', 'LOG_BUF_SHIFT,PCP_BATCH_SCALE_MAX'], again.io);
     expect(code, again.err.join('')).toBe(0);
     const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
     expect(report.builds).toBe(0);
@@ -177,7 +178,7 @@ describe('tinyx minimize on hello-http (real builds and boots)', () => {
     expect(table).toMatch(/VIRTIO_NET\s+fails\s+(journal|run)\s+fail: tests exited with 1/);
     // The value left as it was, one step lower: the search's own kernel (booted again when the boot
     // option search changed the command line).
-    expect(table).toMatch(/CONSOLE_LOGLEVEL_QUIET=4\s+1\s+holds\s+(journal|run)\s+passes, /);
+    expect(table).toMatch(/PCP_BATCH_SCALE_MAX=5\s+0\s+holds\s+(journal|run)\s+passes, /);
     expect(table).toContain('verified: boots, passes, 1-minimal, no value one step lower passes lighter');
   });
 
