@@ -1,7 +1,7 @@
 // Re-checks a finished result: it boots and passes, and each candidate of the final config is needed (1-minimal).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
+import { enabledSymbols, parseDotConfig, type DotConfig } from '../kconfig/dotconfig.js';
 import { loadKconfig, type KconfigModel } from '../kconfig/engine.js';
 import { withValues } from '../kconfig/kernel.js';
 import { loadProfile } from '../profile/load.js';
@@ -211,7 +211,7 @@ async function valueRows(
     return { option: option.name, value, tried, outcome: lighter ? 'lighter' : 'holds', detail: `passes, ${detail}`, fromJournal };
   });
   // Each searched choice switched to each other member that does not turn on more options than it turns off.
-  const enabled = (config: DotConfig) => [...model.resolve(config).values()].filter((v) => v === 'y').length;
+  const enabled = (config: DotConfig) => enabledSymbols(model.resolve(config)).length;
   const switches = model.choices(final.config).filter((c) => searched?.has(c.prompt)).flatMap((choice) => choice.members.filter((m) => m !== choice.pick).map(async (member): Promise<ValueRow | undefined> => {
     const switched = new Map(final.config).set(choice.pick, 'n').set(member, 'y');
     if (enabled(switched) > enabled(final.config)) return undefined;

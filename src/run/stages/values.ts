@@ -1,7 +1,7 @@
 // The value search: the kernel search's final config with each int and hex option the model lets the user set lowered while it passes lighter.
 import path from 'node:path';
 import { plan, searchValues, weigh } from '../../search/values.js';
-import type { DotConfig } from '../../kconfig/dotconfig.js';
+import { enabledSymbols, type DotConfig } from '../../kconfig/dotconfig.js';
 import { harnessNeeds } from '../../profile/harness.js';
 import { scopeOf } from './guess.js';
 import type { StageStep } from '../runner.js';
@@ -32,7 +32,7 @@ export const valuesStage: StageStep<RunState> = {
       .filter((c) => !fixed.has(c.pick))
       .map((c) => ({ ...c, members: c.members.filter((m) => m === c.pick || named(m)) }))
       .filter((c) => c.members.length > 1);
-    const resolved = (settings: ReadonlyMap<string, string>) => [...model.resolve(withSettings(base.config, settings)).values()].filter((v) => v === 'y').length;
+    const resolved = (settings: ReadonlyMap<string, string>) => enabledSymbols(model.resolve(withSettings(base.config, settings))).length;
     const startVerdict = await evaluator.evaluate(base, cmdline, 'values: the search\'s result');
     // At least one try per option and per other member of a choice (a range's low end that fails adds a bisection).
     s.emit({ type: 'tests-planned', tests: options.filter((o) => plan(o) !== undefined).length + choices.reduce((n, c) => n + c.members.length - 1, 0), parallel: 1 });
