@@ -196,34 +196,28 @@ async function valueRows(
   const bzImage = (hash: string) => (workspace ? path.join(workspace.artifactDir(hash), 'bzImage') : '');
   const searched = report.values ? new Set([...report.values.lowered.map((l) => l.option), ...report.values.kept.map((k) => k.option)]) : undefined;
   const base = await weigh(boot, bzImage(final.hash));
-  const rows = model.numbers(final.config).filter((o) => !searched || searched.has(o.name)).map(async (option): Promise<ValueRow | undefined> => {
-    const lower = nextLower(option);
-    if (lower === undefined) return undefined;
-    const value = spell(option, option.value);
-    const tried = spell(option, lower);
-    const cut = await evaluator.normalize(new Map(final.config).set(option.name, tried));
-    if (cut.config.get(option.name) !== tried) return { option: option.name, value, tried, outcome: 'holds', detail: `olddefconfig sets ${cut.config.get(option.name) ?? 'n'}`, fromJournal: false };
-    const label = `${option.name}=${tried}`;
+  /** `settings` over the final config, built and tested, weighed against the result; `kept` names the setting olddefconfig must keep. */
+  const check = async (row: Pick<ValueRow, 'option' | 'value' | 'tried'>, settings: [string, string][], kept: [string, string], label: string): Promise<ValueRow> => {
+    const cut = await evaluator.normalize(new Map([...final.config, ...settings]));
+    if (cut.config.get(kept[0]) !== kept[1]) return { ...row, outcome: 'holds', detail: `olddefconfig sets ${cut.config.get(kept[0]) ?? 'n'}`, fromJournal: false };
     const fromJournal = !options.fresh && context.journal.get(evaluator.keyOf(cut, cmdline)) !== undefined;
-    const verdict = options.fresh ? await evaluator.rerun(cut, cmdline, label) : await evaluator.evaluate(cut, cmdline, label);
-    if (verdict.status !== 'pass') return { option: option.name, value, tried, outcome: 'holds', detail: `${verdict.status}: ${verdict.reason}`, fromJournal };
-    const { lighter, detail } = compareWeight(await weigh(verdict, bzImage(cut.hash)), base);
-    return { option: option.name, value, tried, outcome: lighter ? 'lighter' : 'holds', detail: `passes, ${detail}`, fromJournal };
-  });
-  // Each searched choice switched to each other member that does not turn on more options than it turns off.
-  const enabled = (config: DotConfig) => enabledSymbols(model.resolve(config)).length;
-  const switches = model.choices(final.config).filter((c) => searched?.has(c.prompt)).flatMap((choice) => choice.members.filter((m) => m !== choice.pick).map(async (member): Promise<ValueRow | undefined> => {
-    const switched = new Map(final.config).set(choice.pick, 'n').set(member, 'y');
-    if (enabled(switched) > enabled(final.config)) return undefined;
-    const cut = await evaluator.normalize(switched);
-    const row = { option: choice.prompt, value: choice.pick, tried: member };
-    if (cut.config.get(member) !== 'y') return { ...row, outcome: 'holds', detail: 'olddefconfig does not keep it', fromJournal: false };
-    const fromJournal = !options.fresh && context.journal.get(evaluator.keyOf(cut, cmdline)) !== undefined;
-    const label = `${choice.prompt}: ${member}`;
     const verdict = options.fresh ? await evaluator.rerun(cut, cmdline, label) : await evaluator.evaluate(cut, cmdline, label);
     if (verdict.status !== 'pass') return { ...row, outcome: 'holds', detail: `${verdict.status}: ${verdict.reason}`, fromJournal };
     const { lighter, detail } = compareWeight(await weigh(verdict, bzImage(cut.hash)), base);
     return { ...row, outcome: lighter ? 'lighter' : 'holds', detail: `passes, ${detail}`, fromJournal };
+  };
+  const rows = model.numbers(final.config).filter((o) => !searched || searched.has(o.name)).map(async (option) => {
+    const lower = nextLower(option);
+    if (lower === undefined) return undefined;
+    const tried = spell(option, lower);
+    return check({ option: option.name, value: spell(option, option.value), tried }, [[option.name, tried]], [option.name, tried], `${option.name}=${tried}`);
+  });
+  // Each searched choice switched to each other member that does not turn on more options than it turns off.
+  const enabled = (config: DotConfig) => enabledSymbols(model.resolve(config)).length;
+  const switches = model.choices(final.config).filter((c) => searched?.has(c.prompt)).flatMap((choice) => choice.members.filter((m) => m !== choice.pick).map(async (member) => {
+    const settings: [string, string][] = [[choice.pick, 'n'], [member, 'y']];
+    if (enabled(new Map([...final.config, ...settings])) > enabled(final.config)) return undefined;
+    return check({ option: choice.prompt, value: choice.pick, tried: member }, settings, [member, 'y'], `${choice.prompt}: ${member}`);
   }));
   return (await Promise.all([...rows, ...switches])).filter((r): r is ValueRow => r !== undefined);
 }
