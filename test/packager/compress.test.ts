@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTinyxError } from '../../src/errors.js';
 import {
   archiveSample, availableCompressions, checkCompressionTools, compressArchive, COMPRESSIONS, COMPRESSORS, initramfsFileName, KERNEL_COMPRESSION_MEMBERS,
-  parseCompression, parseCompressionList, smallest, withCompression, XZ_DICT_MAX_BYTES,
+  parseCompression, parseCompressionList, smallest, withCompression, XZ_DICT_MAX_BYTES, xzDictBytes,
 } from '../../src/packager/compress.js';
 import { encodeCpio } from '../../src/packager/cpio.js';
 
@@ -68,7 +68,7 @@ describe('compressArchive', () => {
     expect((await compressArchive(cpio, 'gzip')).equals(packed)).toBe(true);
   });
 
-  it('xz: CRC32 as the check (XZ Embedded reads no other), and a dictionary no larger than the archive needs', async () => {
+  it('xz: CRC32 as the check (XZ Embedded reads no other), and a dictionary no larger than the archive', async () => {
     const packed = await compressArchive(cpio, 'xz');
     // Stream header: magic (6 bytes), then the stream flags 0x00 and the check type (0x01: CRC32).
     expect([...packed.subarray(0, 6)]).toEqual([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
@@ -81,8 +81,23 @@ describe('compressArchive', () => {
     const dict = /--lzma2=dict=(\d+)(KiB|MiB)/.exec(listing);
     expect(dict).not.toBeNull();
     const dictBytes = Number(dict![1]) * (dict![2] === 'MiB' ? 1 << 20 : 1 << 10);
-    expect(dictBytes).toBeGreaterThanOrEqual(cpio.length);
-    expect(dictBytes).toBeLessThanOrEqual(2 * cpio.length);
+    expect(dictBytes).toBeLessThanOrEqual(cpio.length);
+    expect(dictBytes).toBeGreaterThan(cpio.length / 2);
+  });
+
+  it('xz: the dictionary is the largest power of two not above the archive (at least 4 KiB, at most 4 MiB), which the header names exactly', async () => {
+    expect(xzDictBytes(0)).toBe(4096);
+    expect(xzDictBytes(8191)).toBe(4096);
+    expect(xzDictBytes(8192)).toBe(8192);
+    expect(xzDictBytes(3 << 20)).toBe(2 << 20);
+    expect(xzDictBytes(4 << 20)).toBe(4 << 20);
+    expect(xzDictBytes(200 << 20)).toBe(XZ_DICT_MAX_BYTES);
+    // hello-http's archive is 2.2 MB: its own size would be named 3 MiB in the header (2^n + 2^(n-1)), 2 MiB is named as it is.
+    const mid = encodeCpio([{ path: 'mid', kind: 'file', mode: 0o644, uid: 0, gid: 0, data: Buffer.concat([randomBytes(64 << 10), Buffer.alloc(2_200_000, 'tinyx ')]) }]);
+    const file = path.join(dir, 'mid.xz');
+    await writeFile(file, await compressArchive(mid, 'xz'));
+    const block = (await execa('xz', ['--robot', '--list', '-vv', file])).stdout.split('\n').map((l) => l.split('\t')).find((l) => l[0] === 'block')!;
+    expect(block.at(-1)).toBe('--lzma2=dict=2MiB');
   });
 
   it('xz: a large archive names a dictionary of at most XZ_DICT_MAX_BYTES (4 MiB), what the guest\'s kernel allocates to unpack it', async () => {
