@@ -125,8 +125,10 @@ export interface Report {
   rootfs: RootfsFigures;
   /**
    * Boot times, from QEMU's start (ms, host clock, under `accel`): `initMs` to the kernel starting
-   * init, `appMs` to the app started, `readyMs` to its port answering. The final VM's are the median
-   * of its re-checks. TCG figures are emulation: KVM boots several times faster.
+   * init, `appMs` to the app started, `readyMs` to its port answering; `guestInitMs` and `guestAppMs`
+   * the same moments on the guest's clock, from the kernel's timekeeping start (tinyx's init prints
+   * them; the firmware, the loader and the kernel's unpacking come before). The final VM's are the
+   * median of its re-checks. TCG figures are emulation: KVM boots several times faster.
    */
   boot: { accel: string; start?: BootTiming; final?: BootTiming };
   /** What the value search (--values) lowered, left and tried (absent without it). */
@@ -150,6 +152,7 @@ function bootLines(r: Report): string[] {
     ...(b && (b.start || b.final) ? [
       `| boot to init (${b.accel.toUpperCase()}) | ${secs(b.start?.initMs)} | ${secs(b.final?.initMs)} |`,
       `| boot to app started | ${secs(b.start?.appMs)} | ${secs(b.final?.appMs)} |`,
+      ...(b.start?.guestInitMs !== undefined || b.final?.guestInitMs !== undefined ? [`| kernel clock at init (the guest's) | ${secs(b.start?.guestInitMs)} | ${secs(b.final?.guestInitMs)} |`] : []),
       ...(b.start?.readyMs !== undefined || b.final?.readyMs !== undefined ? [`| boot to port answering | ${secs(b.start?.readyMs)} | ${secs(b.final?.readyMs)} |`] : []),
     ] : []),
     ...(m ? [`| guest memory | ${m.fromMiB} MiB | ${m.runMiB} MiB |`] : []),

@@ -46,6 +46,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The console markers of src/packager/markers.ts. */
@@ -81,6 +82,16 @@ struct conf {
 /* ---- the console ---- */
 
 static int console = 1;
+
+/* The guest's own clock, CLOCK_BOOTTIME: seconds since the kernel's timekeeping started, as on a
+   marker line ("TINYX-INIT-STARTED 0.412345"). The host's clock counts from QEMU's start. */
+#define GUEST_CLOCK "%ld.%06ld"
+#define GUEST_CLOCK_ARGS(t) (long)(t).tv_sec, (long)((t).tv_nsec / 1000)
+static struct timespec guest_clock(void) {
+  struct timespec t = {0, 0};
+  clock_gettime(CLOCK_BOOTTIME, &t);
+  return t;
+}
 
 /* One line per write, so lines of the init and of the app's child never tear. */
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -568,8 +579,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "tinyx-init: the guest's /init (PID 1); on a host: tinyx-init --check FILE\n");
     return 2;
   }
+  struct timespec started = guest_clock();
   open_console();
-  say(MARKER_INIT_STARTED);
+  say(MARKER_INIT_STARTED " " GUEST_CLOCK, GUEST_CLOCK_ARGS(started));
   struct conf conf;
   if (read_conf(CONF_PATH, &conf) < 0) {
     say(MARKER_INIT_FAILED " %s: %s", CONF_PATH, conf_error);
@@ -586,7 +598,8 @@ int main(int argc, char **argv) {
     end_vm();
   }
   if (app == 0) run_app(&conf);
-  say(MARKER_APP_STARTED);
+  struct timespec forked = guest_clock();
+  say(MARKER_APP_STARTED " " GUEST_CLOCK, GUEST_CLOCK_ARGS(forked));
   int status = wait_for(app);
   say(MARKER_APP_EXITED " %d", status);
   /* 126/127: the app could not be executed (missing file or loader, no binfmt for it), as the rc says. */

@@ -9,6 +9,9 @@ export interface BootTiming {
   initMs?: number;
   appMs: number;
   readyMs?: number;
+  /** The same moments on the guest's own clock (from the kernel's timekeeping start), when the init prints it (tinyx's does). */
+  guestInitMs?: number;
+  guestAppMs?: number;
 }
 
 export type VerdictStatus = 'pass' | 'fail' | 'build-error' | 'boot-timeout' | 'panic';

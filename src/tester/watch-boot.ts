@@ -70,12 +70,20 @@ export async function watchBoot(host: GuestHost, guest: Guest, request: BootRequ
   }
   const readyAt = Date.now();
   const init = await guest.waitFor([INIT_STARTED], 0);
+  const [guestInitMs, guestAppMs] = [init && guestClockMs(init.line), guestClockMs(match.line)];
   const timing: BootTiming = {
     ...(init && init.at <= match.at ? { initMs: init.at - started } : {}), appMs: match.at - started, ...(request.network ? { readyMs: readyAt - started } : {}),
+    ...(guestInitMs !== undefined ? { guestInitMs } : {}), ...(guestAppMs !== undefined ? { guestAppMs } : {}),
   };
   const probe = await host.runTests(hostPort, testLog);
   const reason = probe.passed ? 'tests passed' : probe.timedOut ? `tests timed out after ${request.testTimeoutMs / 1000} s` : `tests exited with ${probe.exitCode}`;
   return outcome(probe.passed ? 'pass' : 'fail', reason, { bootMs, testMs: probe.durationMs, testExitCode: probe.exitCode, ...(probe.passed ? { timing } : {}) });
+}
+
+/** Pure: the guest's clock on a marker line ("TINYX-APP-STARTED 0.412345": seconds since the kernel's timekeeping started), in ms. */
+export function guestClockMs(line: string): number | undefined {
+  const seconds = /^TINYX-[A-Z-]+ (\d+)\.(\d{6})\s*$/.exec(line);
+  return seconds ? Number(seconds[1]) * 1000 + Math.round(Number(seconds[2]) / 1000) : undefined;
 }
 
 /** Waits for the app's port; resolves with the console line if the app exits (or the kernel panics) first. */

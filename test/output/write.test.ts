@@ -55,6 +55,7 @@ describe('writeOutput', () => {
     expect(md.indexOf(`](${SVG_FILE})`)).toBeLessThan(md.indexOf('| bzImage |'));
     expect(md).toContain('| boot to init (TCG) | 1.50 s | 0.90 s |');
     expect(md).toContain('| boot to port answering | 2.60 s | 1.70 s |');
+    expect(md).toContain('| kernel clock at init (the guest\'s) | - | 0.42 s |');
     expect(md).toContain('| guest memory | 256 MiB | 38 MiB |');
     expect(md).toContain('Least guest memory the result passed with: 30 MiB (2 boots, 29 MiB failed); run.sh gives it 38 MiB (+25%).');
     expect(await readReport(out)).toEqual(report);

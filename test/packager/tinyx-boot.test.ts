@@ -60,7 +60,11 @@ describe('tinyx\'s init boots under QEMU', () => {
     const outcome = await bootAndTest(request('server', tinyx.file, { guestPort: 80 }, path.join(REPO, 'examples/hello-http/probe.sh')));
     const text = await readFile(outcome.consoleLog, 'utf8');
     expect(outcome.status, `${outcome.reason}\n--- console ---\n${text}`).toBe('pass');
-    expect(text).toMatch(new RegExp(`^${MARKER_INIT_STARTED}\\r?$`, 'm'));
+    // The init's markers carry the guest's clock (seconds since the kernel's timekeeping started), which the timing reads.
+    expect(text).toMatch(new RegExp(`^${MARKER_INIT_STARTED} \\d+\\.\\d{6}\\r?$`, 'm'));
+    expect(outcome.timing?.guestInitMs).toBeGreaterThan(0);
+    expect(outcome.timing?.guestInitMs).toBeLessThan(outcome.timing!.initMs!);
+    expect(outcome.timing?.guestAppMs).toBeGreaterThanOrEqual(outcome.timing!.guestInitMs!);
     expect(text).not.toMatch(/tinyx: no |TINYX-INIT-FAILED/);
     process.stderr.write(`[tinyx-boot] hello-http under TCG: ${JSON.stringify(outcome.timing)}\n`);
   });

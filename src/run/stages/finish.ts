@@ -153,8 +153,11 @@ function medianTiming(timings: (BootTiming | undefined)[]): BootTiming | undefin
   if (!known.length) return undefined;
   const median = (values: number[]) => values.length ? values.sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] : undefined;
   const pick = (key: keyof BootTiming) => median(known.map((t) => t[key]).filter((v): v is number => v !== undefined));
-  const [initMs, readyMs] = [pick('initMs'), pick('readyMs')];
-  return { ...(initMs !== undefined ? { initMs } : {}), appMs: pick('appMs')!, ...(readyMs !== undefined ? { readyMs } : {}) };
+  const optional = (['initMs', 'readyMs', 'guestInitMs', 'guestAppMs'] as const).flatMap((key) => {
+    const value = pick(key);
+    return value === undefined ? [] : [[key, value] as const];
+  });
+  return { appMs: pick('appMs')!, ...Object.fromEntries(optional) };
 }
 
 /** The image beside the VM, for the report. */
