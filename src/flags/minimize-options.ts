@@ -45,7 +45,7 @@ export async function optionsFromFlags(values: FlagValues<typeof MINIMIZE_FLAGS>
   const kernel: KernelOptions = { profile, kernelSrc: values['kernel-src'], compression };
   const search: SearchOptions = {
     candidates: values.candidates?.split(',').map((s) => s.trim()).filter(Boolean),
-    strategy: values.strategy, cmdlineStrategy: values['cmdline-strategy'], from: values.from, noPrior: values['no-prior'], keepReachable: values['keep-reachable'], keepCmdline: values['keep-cmdline'], keepMemory: values['keep-memory'], values: values.values === undefined ? undefined : values.values.trim() === 'all' ? 'all' : values.values.split(',').map((s) => symbolName(s.trim())).filter(Boolean),
+    strategy: values.strategy, cmdlineStrategy: values['cmdline-strategy'], from: values.from, noPrior: values['no-prior'], keepReachable: values['keep-reachable'], keepCmdline: values['keep-cmdline'], bootSpeedups: values['boot-speedups'], keepMemory: values['keep-memory'], values: values.values === undefined ? undefined : values.values.trim() === 'all' ? 'all' : values.values.split(',').map((s) => symbolName(s.trim())).filter(Boolean),
     compareCompression,
     kernelTrace: values['kernel-trace'], assumeMonotone: values['assume-monotone'], confirmFailures, finalRuns,
   };

@@ -169,6 +169,11 @@ export const MINIMIZE_FLAGS = {
     type: 'boolean', group: 'search',
     help: 'do not search boot options',
   },
+  'boot-speedups': {
+    type: 'boolean', group: 'search',
+    help: 'after the boot-option search, add the profile\'s `boot.speedups` (`tsc=reliable`, `i8042.noaux`...) one at a time, each kept when 5 boots with it pass and are faster beyond the noise: boots, no build',
+    readme: 'after the boot-option search, add each of the profile\'s `boot.speedups` the command line does not set yet (`tsc=reliable`, `no_timer_check`, `i8042.noaux`...), one at a time: the result is booted 5 times without and 5 times with it, and it is kept when every boot passes and the median time to the app started is lower by more than twice the boots\' spread (median absolute deviation) and more than 2%. Boots only, no build; report.json\'s `bootSpeed` lists every try. The boot-option search removes what the tests pass without, speedups among them; this adds back what makes the boot faster',
+  },
   values: {
     type: 'string', value: 'all|A,B,...', group: 'search',
     help: 'after the removals, lower each (`all`) or these int and hex options the kernel\'s Kconfig lets the user set (`LOG_BUF_SHIFT`, `PHYSICAL_START`...) to the least value that passes and makes the kernel lighter (fewer bytes, a smaller image in RAM, or a boot window that ends lower), and switch each choice (or to these members) to its lightest member that passes lighter: one build or more per option',

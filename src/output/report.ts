@@ -5,6 +5,7 @@ import type { Compression } from '../packager/compress.js';
 import type { CompressionComparison } from '../search/compression.js';
 import type { MemorySearch } from '../search/memory.js';
 import type { ValueSearchResult } from '../search/values.js';
+import type { BootSpeedResult } from '../search/boot-speed.js';
 import { prunedLine, type RootfsReduction } from '../search/rootfs.js';
 import type { SearchSeries } from '../search/series.js';
 import type { BootTiming } from '../tester/verdict.js';
@@ -133,6 +134,8 @@ export interface Report {
   boot: { accel: string; start?: BootTiming; final?: BootTiming };
   /** What the value search (--values) lowered, left and tried (absent without it). */
   values?: ValueSearchResult;
+  /** What the boot-speed search (--boot-speedups) added to the command line and tried (absent without it). */
+  bootSpeed?: BootSpeedResult;
   /** The least guest memory the final VM passed with, and what run.sh gives it (absent with --keep-memory). */
   memory?: MemorySearch;
   /**
@@ -170,6 +173,18 @@ function valuesSection(v: ValueSearchResult): string[] {
     '',
     ...(v.lowered.length ? ['| option | from | to | saved |', '|---|---:|---:|---|', ...v.lowered.map((l) => `| \`${l.option}\` | ${l.from} | ${l.to} | ${l.detail} |`), ''] : ['No value was lowered.', '']),
     ...(v.kept.length ? ['Left as they were:', '', ...v.kept.map((k) => `- \`${k.option}\` = ${k.value}: ${k.why}`), ''] : []),
+  ];
+}
+
+/** What the boot-speed search added, and how each try's boots compared. */
+function bootSpeedSection(b: BootSpeedResult): string[] {
+  const secs = (ms?: number) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(2)} s`);
+  return [
+    '## Boot speedups',
+    '',
+    `Each boot option below was tried with ${b.runs} boots, and kept only if all passed and the median time to the app started was lower beyond the noise. Without any: ${secs(b.fromMs)}; with ${b.added.length ? b.added.map((a) => `\`${a}\``).join(' ') : 'none added'}: ${secs(b.toMs)}.`,
+    '',
+    ...(b.trials.length ? ['| option | median boot to app | kept | why |', '|---|---:|---|---|', ...b.trials.map((t) => `| \`${t.option}\` | ${secs(t.medianMs)} | ${t.kept ? 'yes' : 'no'} | ${t.detail} |`), ''] : ['The command line already set every one of them.', '']),
   ];
 }
 
@@ -302,6 +317,7 @@ export function renderMarkdown(r: Report): string {
     '',
     ...(r.image ? imageSection(r.image, r.final.bzImageBytes + r.final.initramfsBytes) : []),
     ...(r.values ? valuesSection(r.values) : []),
+    ...(r.bootSpeed ? bootSpeedSection(r.bootSpeed) : []),
     ...(r.calls ? callsSection(r.calls) : []),
     ...rootfsSection(r),
     ...(r.volumes?.length ? volumesSection(r.volumes) : []),

@@ -127,7 +127,7 @@ export function makePlan(request: RunRequest, host: HostFacts, image?: ImageFact
     },
     test: { tests: path.resolve(host.cwd, request.tests), testTimeoutMs: request.testTimeoutMs ?? DEFAULT_TIMEOUTS.testTimeoutMs },
     search: {
-      candidates: request.candidates, from: request.from, noPrior: request.noPrior, keepReachable: request.keepReachable ?? false, keepCmdline: request.keepCmdline, keepMemory: request.keepMemory, values: request.values,
+      candidates: request.candidates, from: request.from, noPrior: request.noPrior, keepReachable: request.keepReachable ?? false, keepCmdline: request.keepCmdline, bootSpeedups: request.bootSpeedups, keepMemory: request.keepMemory, values: request.values,
       compareCompression: request.compareCompression, kernelTrace: request.kernelTrace, assumeMonotone: request.assumeMonotone,
       strategy: request.strategy ?? profile.search.strategy,
       cmdlineStrategy: request.cmdlineStrategy ?? profile.search.cmdlineStrategy,

@@ -81,6 +81,8 @@ export interface SearchOptions {
   keepReachable?: boolean;
   /** Skip the boot-option search. */
   keepCmdline?: boolean;
+  /** After the boot-option search, add the profile's boot.speedups one at a time, each kept when the boots pass faster beyond the noise. */
+  bootSpeedups?: boolean;
   /** After the removals, lower the int and hex options the Kconfig model lets the user set (all, or these), while they pass lighter. */
   values?: 'all' | string[];
   /** Skip the memory search: run.sh keeps the profile's guest memory. */

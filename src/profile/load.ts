@@ -66,7 +66,7 @@ const PROFILE_KEYS: KeySchema = {
   arch: null,
   kernel: { source: null, base: null, enable: null, disable: null, keep: null, harness: { always: null, network: null, disk: null, volume: null } },
   packaging: { compression: null },
-  boot: { cmdline: null, keep: null },
+  boot: { cmdline: null, keep: null, speedups: null },
   qemu: { machine: null, accel: null, memory: null, netDevice: null, extraArgs: null },
   vm: { targets: null },
   search: { strategy: null, cmdlineStrategy: null, prior: null },
@@ -100,6 +100,7 @@ export function parseProfile(text: string, source: string): Profile {
     boot: {
       cmdline: check.string(['boot', 'cmdline'], 'console=ttyS0 panic=-1'),
       keep: check.strings(['boot', 'keep']),
+      speedups: check.strings(['boot', 'speedups']),
     },
     qemu: {
       machine: check.string(['qemu', 'machine'], 'pc'),

@@ -1,4 +1,4 @@
-// The minimize pipeline, as a list of stages: inputs -> deps -> initramfs -> syscalls -> start config -> candidates -> first guess -> sanity (when the guess fails) -> rootfs -> kernel search -> values (with --values) -> cmdline search -> verify -> memory -> compression -> output.
+// The minimize pipeline, as a list of stages: inputs -> deps -> initramfs -> syscalls -> start config -> candidates -> first guess -> sanity (when the guess fails) -> rootfs -> kernel search -> values (with --values) -> cmdline search -> boot speedups (with --boot-speedups) -> verify -> memory -> compression -> output.
 import { isWorthKeeping } from '../deps/strace.js';
 import { isTinyxError } from '../errors.js';
 import type { OutLock } from '../output/lock.js';
@@ -13,6 +13,7 @@ import { depsStage, initramfsStage, inputsStage } from './stages/prepare.js';
 import { candidatesStage, cmdlineSearchStage, kernelSearchStage } from './stages/search.js';
 import { syscallsStage } from './stages/calls.js';
 import { valuesStage } from './stages/values.js';
+import { bootSpeedStage } from './stages/boot-speed.js';
 import { firstGuessStage } from './stages/guess.js';
 import { earlySanityStage, rootfsStage, sanityStage, startConfigStage } from './stages/start.js';
 
@@ -24,7 +25,7 @@ function pipeline(held: { lock?: OutLock }): StageStep<RunState>[] {
   return [
     inputsStage(held), depsStage, initramfsStage, syscallsStage,
     startConfigStage, earlySanityStage, candidatesStage, firstGuessStage, sanityStage, rootfsStage,
-    kernelSearchStage, valuesStage, cmdlineSearchStage,
+    kernelSearchStage, valuesStage, cmdlineSearchStage, bootSpeedStage,
     verifyStage, memoryStage, compressionStage, outputStage,
   ];
 }

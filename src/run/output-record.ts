@@ -118,6 +118,7 @@ export function makeReport(result: FoundResult, sizes: { startBzImage?: number; 
       .map((e) => JSON.stringify(e)),
     boot: { accel: result.accel.accel, ...(result.boot.start ? { start: result.boot.start } : {}), ...(result.boot.final ? { final: result.boot.final } : {}) },
     ...(result.values ? { values: result.values } : {}),
+    ...(result.bootSpeed ? { bootSpeed: result.bootSpeed } : {}),
     ...(result.memory ? { memory: result.memory } : {}),
     compression: result.compression,
     rootfs: {

@@ -15,6 +15,7 @@ import type { CompressionComparison } from '../search/compression.js';
 import type { Stage } from '../search/events.js';
 import type { MemorySearch } from '../search/memory.js';
 import type { ValueSearchResult } from '../search/values.js';
+import type { BootSpeedResult } from '../search/boot-speed.js';
 import type { RunPlan, RunRequest } from '../plan/plan.js';
 import type { KernelSearchResult } from '../search/phases.js';
 import type { RootfsReduction } from '../search/rootfs.js';
@@ -41,6 +42,8 @@ export interface MinimizeResult {
   rootfs?: RootfsReduction;
   /** What the value search (--values) lowered and tried. */
   values?: ValueSearchResult;
+  /** What the boot-speed search (--boot-speedups) added and tried. */
+  bootSpeed?: BootSpeedResult;
   /** The least guest memory the result passes with (absent with --keep-memory, or a qemu.memory it cannot read). */
   memory?: MemorySearch;
   /** The guest memory the run's boots had, as QEMU's -m spells it: the profile's, or more for a large root. */

@@ -23,6 +23,7 @@ import type { Previous } from '../search/previous.js';
 import type { RootfsReduction } from '../search/rootfs.js';
 import type { SeriesCollector } from '../search/series.js';
 import type { ValueSearchResult } from '../search/values.js';
+import type { BootSpeedResult } from '../search/boot-speed.js';
 import type { BootTiming, Verdict } from '../tester/verdict.js';
 import type { MinimizeOptions } from './options.js';
 import type { MinimizeResult } from './result.js';
@@ -92,6 +93,8 @@ export class RunState {
   values?: ValueSearchResult;
   // cmdline-search
   cmdline!: { cmdline: string; removed: string[] };
+  // boot-speed
+  bootSpeed?: BootSpeedResult;
   // verify
   finalVerdict!: Verdict;
   finalTiming?: BootTiming;

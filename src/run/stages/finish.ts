@@ -127,7 +127,7 @@ export const outputStage: StageStep<RunState> = {
       searchSeries: await withStoredSizes(s.series.series(s.began), bzImage),
       manifest: s.manifest, init: s.init, evaluations: evaluator.evaluations, builds: evaluator.builds, flaky: evaluator.flaky,
       wallSeconds: (Date.now() - s.began) / 1000, stages: clock.times(),
-      workerEvents: s.ctx.poolEvents, oneAtATimeBuilds: s.oneAtATimeBuilds, ...(s.values ? { values: s.values } : {}), memory: s.memory, guestMemory: s.ctx.memory, compression: s.compression, rootfs: s.rootfs,
+      workerEvents: s.ctx.poolEvents, oneAtATimeBuilds: s.oneAtATimeBuilds, ...(s.values ? { values: s.values } : {}), ...(s.bootSpeed ? { bootSpeed: s.bootSpeed } : {}), memory: s.memory, guestMemory: s.ctx.memory, compression: s.compression, rootfs: s.rootfs,
       boot: { start: s.startVerdict?.timing, final: s.finalTiming },
     };
     // While the context is open: savedefconfig runs in the kconfig scratch dir that closing removes.
