@@ -30,9 +30,10 @@ describe('tinyx minimize --profile qemu-microvm on hello-http (real builds and b
     out = await mkdtemp(path.join(tmpdir(), 'tinyx-e2e-microvm-'));
     log = capture();
     // One leaf candidate (SIGNALFD: hello-http does not use it): the start kernel and one small build. The memory
-    // search runs (a few boots), for the pc/microvm figures the report gives.
+    // search runs (a few boots), for the pc/microvm figures the report gives; so do the boot speedups the
+    // profile's command line does not set yet (5 boots each, no build).
     exitCode = await runMain(['minimize', '--app', server, '--tests', probe, '--out', out, '--profile', 'qemu-microvm',
-      '--candidates', 'SIGNALFD', '--compare-compression', 'none', '--keep-cmdline', '--final-runs', '1'], log.io);
+      '--candidates', 'SIGNALFD', '--compare-compression', 'none', '--keep-cmdline', '--final-runs', '1', '--boot-speedups'], log.io);
   });
 
   it('builds a kernel without PCI, boots it under microvm and passes the probe through virtio-mmio networking', async () => {
@@ -50,6 +51,23 @@ describe('tinyx minimize --profile qemu-microvm on hello-http (real builds and b
     expect(await readFile(path.join(out, 'cmdline'), 'utf8')).toContain('reboot=t');
     process.stderr.write(`[microvm] bzImage ${report.final.bzImageBytes} B, initramfs ${report.final.initramfsBytes} B, least memory ${report.memory.leastMiB} MiB, `
       + `boot (${report.boot.accel}) init/app/ready ${report.boot.final.initMs}/${report.boot.final.appMs}/${report.boot.final.readyMs} ms\n`);
+  });
+
+  it('tries each boot speedup the command line does not set yet with 5 boots, and ships the command line with those kept', async () => {
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
+    const profile = await loadProfile('qemu-microvm');
+    const set = new Set(profile.boot.cmdline.split(' ').map((t) => t.split('=')[0]));
+    const tried = profile.boot.speedups.filter((o) => !set.has(o.split('=')[0]!));
+    expect(tried.length).toBeGreaterThan(0);
+    expect(report.bootSpeed.runs).toBe(5);
+    expect(report.bootSpeed.trials.map((t: { option: string }) => t.option)).toEqual(tried);
+    for (const t of report.bootSpeed.trials) expect(t.detail).toMatch(/faster|slower|fails/);
+    const kept = report.bootSpeed.trials.filter((t: { kept: boolean }) => t.kept).map((t: { option: string }) => t.option);
+    expect(report.bootSpeed.added).toEqual(kept);
+    expect((await readFile(path.join(out, 'cmdline'), 'utf8')).trim()).toBe([profile.boot.cmdline, ...kept].join(' '));
+    expect(report.cmdline).toBe([profile.boot.cmdline, ...kept].join(' '));
+    expect(await readFile(path.join(out, 'report.md'), 'utf8')).toContain('## Boot speedups');
+    process.stderr.write(`[microvm] boot speedups: ${report.bootSpeed.trials.map((t: { option: string; detail: string }) => `${t.option}: ${t.detail}`).join('; ')}\n`);
   });
 
   it('run.sh starts QEMU as the profile says (microvm, virtio-net-device) and the probe passes against it', async () => {
