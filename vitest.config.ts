@@ -1,8 +1,8 @@
 // Two projects, run one after the other: `unit` (seconds each, some boot QEMU), then `e2e`
 // (real kernel builds and boots, one file at a time: they share the build cache and two cores).
 // The global setup builds the default profile's start kernel once, before any test's timeout runs.
-// The long e2e files (LONG_E2E) run only with TINYX_E2E_LONG=1 (`npm run test:long`): with them the
-// cold suite takes well over CI's 90 minutes.
+// The long e2e files (LONG_E2E) run only with TINYX_E2E_LONG=1 (every e2e file) or =only (those
+// alone: `npm run test:long`): with them the cold suite takes well over CI's 90 minutes.
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
@@ -27,7 +27,8 @@ const E2E_ORDER = ['distcc-kernel', 'remote', 'minimize', 'trace-retry', 'disk-v
  * `npm run demo` runs). Cold, they were 55 of the 90 minutes a CI run may take.
  */
 export const LONG_E2E = ['remote', 'apps', 'fleet', 'full-search'];
-const withLong = process.env.TINYX_E2E_LONG === '1';
+const longFiles = LONG_E2E.map((name) => `test/e2e/${name}.test.ts`);
+const long = process.env.TINYX_E2E_LONG;
 
 class CacheOrder extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -58,8 +59,8 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
-          exclude: withLong ? [] : LONG_E2E.map((name) => `test/e2e/${name}.test.ts`),
+          include: long === 'only' ? longFiles : ['test/e2e/**/*.test.ts'],
+          exclude: long === '1' || long === 'only' ? [] : longFiles,
           testTimeout: 40 * 60_000,
           hookTimeout: 40 * 60_000,
           fileParallelism: false,
