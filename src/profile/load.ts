@@ -137,6 +137,10 @@ export function parseProfile(text: string, source: string): Profile {
   if (!targets.includes(TESTER_TARGET) || new Set(targets).size !== targets.length) {
     problems.push(`${check.where(['vm', 'targets'])}vm.targets: expected a list naming each target once, ${TESTER_TARGET} among them (it boots the candidates and writes run.sh), received [${targets.join(', ')}]`);
   }
+  const notOneOption = profile.boot.speedups.filter((o) => !/^\S+$/.test(o));
+  if (notOneOption.length) {
+    problems.push(`${check.where(['boot', 'speedups'])}boot.speedups: expected one boot option per entry (no spaces), received ${notOneOption.map((o) => `"${o}"`).join(', ')}`);
+  }
   if (!profile.boot.cmdline.split(/\s+/).some((t) => t.startsWith('console=ttyS0'))) {
     problems.push(`${check.where(['boot', 'cmdline'])}boot.cmdline must contain console=ttyS0 (tinyx reads the serial console)`);
   }
