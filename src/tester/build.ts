@@ -1,4 +1,5 @@
 // Builds a bzImage for one config in a build slot (its own O= dir), through ccache.
+import { execa } from 'execa';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lstat, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -17,7 +18,7 @@ export interface BuildRequest {
   /** The slot's O= directory. */
   slotDir: string;
   config: DotConfig;
-  /** Where the finished bzImage is stored, by config hash. */
+  /** Where the finished bzImage is stored, by config hash (and a PVH kernel's vmlinux: see storedVmlinux). */
   artifactDir: string;
   ccacheDir: string;
   /** Common ancestor of source and slots, so ccache hits across slots. */
@@ -54,6 +55,19 @@ export interface BuildResult {
  */
 export const MIN_KERNEL_BYTES = 64 * 1024;
 
+/**
+ * The stored uncompressed kernel of a config built with CONFIG_PVH (stripped: an ELF with the PVH
+ * entry note, which QEMU's -kernel starts directly, skipping the bzImage's decompressor), if any.
+ */
+export async function storedVmlinux(artifactDir: string): Promise<string | undefined> {
+  const vmlinux = path.join(artifactDir, 'vmlinux');
+  const bytes = await stat(vmlinux).then((s) => s.size, () => 0);
+  return bytes >= MIN_KERNEL_BYTES ? vmlinux : undefined;
+}
+
+/** Whether a config gives its kernel the PVH entry point (so its vmlinux is stored beside the bzImage). */
+export const hasPvhEntry = (config: DotConfig): boolean => config.get('PVH') === 'y';
+
 /** The stored kernel of a config, if it was built before (and stored whole). */
 export async function cachedKernel(artifactDir: string): Promise<string | undefined> {
   const bzImage = path.join(artifactDir, 'bzImage');
@@ -66,7 +80,8 @@ const DEFAULT_TIMEOUT_MS = 90 * 60_000;
 export async function buildKernel(request: BuildRequest): Promise<BuildResult> {
   const started = Date.now();
   const hit = request.force ? undefined : await cachedKernel(request.artifactDir);
-  if (hit) return { ok: true, built: false, bzImage: hit, durationMs: 0, reason: 'cached', logTail: '' };
+  // A PVH kernel stored without its vmlinux (stored by an older tinyx) is built again to have it.
+  if (hit && (!hasPvhEntry(request.config) || (await storedVmlinux(request.artifactDir)))) return { ok: true, built: false, bzImage: hit, durationMs: 0, reason: 'cached', logTail: '' };
 
   await mkdir(request.slotDir, { recursive: true });
   await mkdir(path.dirname(request.logFile), { recursive: true });
@@ -127,6 +142,13 @@ export async function buildKernel(request: BuildRequest): Promise<BuildResult> {
   await writeFileAtomic(path.join(request.artifactDir, 'config'), formatDotConfig(request.config));
   const map = path.join(request.slotDir, 'System.map');
   if (await stat(map).then(() => true, () => false)) await copyFileAtomic(map, path.join(request.artifactDir, 'System.map'));
+  if (hasPvhEntry(request.config)) {
+    // Stripped (the symbol table is a third of a small vmlinux); strip keeps the notes, the PVH entry's among them.
+    const stripped = path.join(request.slotDir, 'vmlinux.stripped');
+    const strip = await execa('strip', ['--strip-all', '-o', stripped, path.join(request.slotDir, 'vmlinux')], { reject: false, all: true });
+    if (strip.exitCode !== 0) return { ok: false, built: true, durationMs, reason: `strip of vmlinux failed: ${strip.all?.trim() ?? strip.message}`, infrastructure: true, logTail };
+    await copyFileAtomic(stripped, path.join(request.artifactDir, 'vmlinux'));
+  }
   await copyFileAtomic(path.join(request.slotDir, 'arch/x86/boot/bzImage'), bzImage);
   if (full && request.fullBuildFile) await writeFileAtomic(request.fullBuildFile, `${JSON.stringify({ objects: objects.compiled })}\n`);
   return { ok: true, built: true, bzImage, durationMs, reason: 'built', logTail };

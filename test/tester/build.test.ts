@@ -4,7 +4,7 @@ import { access, mkdir, mkdtemp, readdir, readFile, utimes, writeFile, chmod } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUILDING_MARKER, MIN_KERNEL_BYTES, buildKernel, cachedKernel } from '../../src/tester/build.js';
+import { BUILDING_MARKER, MIN_KERNEL_BYTES, buildKernel, cachedKernel, storedVmlinux } from '../../src/tester/build.js';
 import type { BuildProgress } from '../../src/tester/make-progress.js';
 import { runTests } from '../../src/tester/probe.js';
 import { formatDotConfig } from '../../src/kconfig/dotconfig.js';
@@ -178,5 +178,38 @@ describe('progress of a build', () => {
     expect(await build('slot-0', 2)).toEqual({ compiled: 3 });
     // Another empty slot: about as many as the last full build.
     expect(await build('slot-1', 3)).toEqual({ compiled: 3, expected: 3 });
+  });
+});
+
+describe('a kernel with the PVH entry', () => {
+  const pvhTree = path.resolve(__dirname, '../fixtures/tester/pvh-tree');
+  const build = (dir: string, config: Map<string, string>) => buildKernel({
+    srcDir: pvhTree, slotDir: path.join(dir, 'slot'), config, artifactDir: path.join(dir, 'art'),
+    ccacheDir: path.join(dir, 'ccache'), ccacheBase: dir, logFile: path.join(dir, 'build.log'),
+  });
+
+  it('stores its vmlinux stripped beside the bzImage; a kernel without CONFIG_PVH stores none', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-build-'));
+    expect((await build(dir, new Map([['PVH', 'y']]))).ok).toBe(true);
+    const vmlinux = await storedVmlinux(path.join(dir, 'art'));
+    expect(vmlinux).toBe(path.join(dir, 'art', 'vmlinux'));
+    expect((await execa('readelf', ['-S', '-W', path.join(dir, 'slot', 'vmlinux')])).stdout).toContain('.symtab');
+    const sections = (await execa('readelf', ['-S', '-W', vmlinux!])).stdout;
+    expect(sections).toContain('.text');
+    expect(sections).not.toContain('.symtab');
+    const other = await mkdtemp(path.join(tmpdir(), 'tinyx-build-'));
+    expect((await build(other, new Map([['PVH', 'n']]))).ok).toBe(true);
+    expect(await storedVmlinux(path.join(other, 'art'))).toBeUndefined();
+    expect(await present(path.join(other, 'art', 'bzImage'))).toBe(true);
+  });
+
+  it('builds again a stored PVH kernel that has no vmlinux (stored by an older tinyx); one without CONFIG_PVH stays stored', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tinyx-build-'));
+    await mkdir(path.join(dir, 'art'), { recursive: true });
+    await writeFile(path.join(dir, 'art', 'bzImage'), Buffer.alloc(MIN_KERNEL_BYTES, 1));
+    expect(await build(dir, new Map([['PVH', 'n']]))).toMatchObject({ ok: true, built: false, reason: 'cached' });
+    expect(await build(dir, new Map([['PVH', 'y']]))).toMatchObject({ ok: true, built: true });
+    expect(await storedVmlinux(path.join(dir, 'art'))).toBeDefined();
+    expect(await build(dir, new Map([['PVH', 'y']]))).toMatchObject({ ok: true, built: false, reason: 'cached' });
   });
 });
