@@ -131,6 +131,8 @@ export class RemoteExecutor implements Executor {
     if (!build.ok || !build.bzImage) {
       return { ...base, status: 'build-error', reason: build.reason, built: build.built, buildMs: build.durationMs, consoleTail: build.logTail, buildLog };
     }
+    // The PVH stage boots on this machine only (it is skipped in a run with workers).
+    if (job.kernel === 'vmlinux') throw new Error('a worker boots bzImages only: the vmlinux (PVH) boots are local');
     const bzImageBytes = Number((await ready.ssh.run(`stat -c %s ${quote(build.bzImage)}`)).trim());
     job.onPhase?.('boot');
     // A job with its own initramfs (the compression stage's) brings it along.

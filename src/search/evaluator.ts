@@ -25,6 +25,8 @@ export interface BootVariant {
   initramfs?: { file: string; sha256: string };
   /** Keep this boot's volume copies in this directory (the last re-check: what the tests wrote). Not part of the journal key. */
   keepVolumes?: string;
+  /** Boot the kernel's stored vmlinux by its PVH entry instead of its bzImage (a kernel with CONFIG_PVH). */
+  kernel?: 'vmlinux';
 }
 
 export interface Normalized {
@@ -44,6 +46,8 @@ export class Evaluator {
   private sequence: Promise<number> | undefined;
   /** The initramfs boots get from now on unless their variant names one (the rootfs stage's result). */
   private runInitramfs: BootVariant['initramfs'];
+  /** The kernel file boots get from now on (the PVH stage's pick): absent, the bzImage. */
+  private runKernel: BootVariant['kernel'];
 
   constructor(
     private readonly options: {
@@ -83,7 +87,8 @@ export class Evaluator {
     // The initramfs booted: the variant's (with the rootfs stage's result as the default), else the executor's.
     const sha = variant?.initramfs?.sha256 ?? this.options.initramfsSha256;
     const initramfs = sha ? `\ninitramfs ${sha}` : '';
-    return sha256(`${this.options.runKey}\n${candidate.hash}\n${cmdline}${memory}${initramfs}${bootTimeout}`);
+    const kernel = variant?.kernel ? `\nkernel ${variant.kernel}` : '';
+    return sha256(`${this.options.runKey}\n${candidate.hash}\n${cmdline}${memory}${initramfs}${bootTimeout}${kernel}`);
   }
 
   /**
@@ -94,8 +99,14 @@ export class Evaluator {
     this.runInitramfs = initramfs;
   }
 
-  private withRunInitramfs(variant: BootVariant | undefined): BootVariant | undefined {
-    return this.runInitramfs && !variant?.initramfs ? { ...variant, initramfs: this.runInitramfs } : variant;
+  /** From now on every boot boots the kernel's vmlinux by its PVH entry (part of the journal key), unless its variant says otherwise. */
+  useKernel(kernel: 'vmlinux'): void {
+    this.runKernel = kernel;
+  }
+
+  private withRunInitramfs(given: BootVariant | undefined): BootVariant | undefined {
+    const variant = this.runInitramfs && !given?.initramfs ? { ...given, initramfs: this.runInitramfs } : given;
+    return this.runKernel && !variant?.kernel ? { ...variant, kernel: this.runKernel } : variant;
   }
 
   /** Verdict for a normalized config with a cmdline (and a boot variant); each distinct one runs at most once. */
@@ -120,8 +131,8 @@ export class Evaluator {
   }
 
   /** Run once more, ignoring the journal (final re-checks against flakiness). */
-  async rerun(candidate: Normalized, cmdline: string, label: string, keepVolumes?: string): Promise<Verdict> {
-    return this.limit(() => this.run(undefined, candidate, cmdline, label, this.withRunInitramfs(keepVolumes ? { keepVolumes } : undefined)));
+  async rerun(candidate: Normalized, cmdline: string, label: string, given?: Pick<BootVariant, 'keepVolumes' | 'kernel'>): Promise<Verdict> {
+    return this.limit(() => this.run(undefined, candidate, cmdline, label, this.withRunInitramfs(given)));
   }
 
   private async run(key: string | undefined, candidate: Normalized, cmdline: string, label: string, variant?: BootVariant): Promise<Verdict> {
@@ -172,7 +183,7 @@ export class Evaluator {
     const logDir = path.join(this.options.logRoot, `${id}-${candidate.hash.slice(0, 12)}`);
     const verdict = await executor.run({
       config: candidate.config, configHash: candidate.hash, cmdline, logDir,
-      memory: variant?.memory, bootTimeoutMs: variant?.bootTimeoutMs, initramfs: variant?.initramfs?.file, keepVolumes: variant?.keepVolumes,
+      memory: variant?.memory, bootTimeoutMs: variant?.bootTimeoutMs, initramfs: variant?.initramfs?.file, keepVolumes: variant?.keepVolumes, kernel: variant?.kernel,
       onPhase: (phase) => emit({ type: 'evaluate', label, phase, done: this.evaluations }),
       onBuildProgress: (progress) => emit({ type: 'build-progress', label, ...progress }),
     }, signal);

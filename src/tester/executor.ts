@@ -6,7 +6,7 @@ import { TinyxError } from '../errors.js';
 import type { DotConfig } from '../kconfig/dotconfig.js';
 import type { Profile } from '../profile/types.js';
 import { bootAndTest } from './boot.js';
-import { buildKernel, cachedKernel } from './build.js';
+import { buildKernel, cachedKernel, storedVmlinux } from './build.js';
 import { asWriteFailure } from './logfile.js';
 import type { BuildProgress } from './make-progress.js';
 import type { Verdict } from './verdict.js';
@@ -26,6 +26,8 @@ export interface Job {
   initramfs?: string;
   /** Keep this boot's volume copies in this directory (see BootRequest). */
   keepVolumes?: string;
+  /** Boot the kernel's stored vmlinux (its PVH entry) instead of its bzImage; local executors only. */
+  kernel?: 'vmlinux';
   /** Called when the job moves from building to booting. */
   onPhase?: (phase: 'build' | 'boot') => void;
   /** Told how far the build has got, every few seconds while make runs (local builds only). */
@@ -113,9 +115,11 @@ export class LocalExecutor implements Executor {
       return { ...base, status: 'build-error', reason: build.reason, built: build.built, buildMs: build.durationMs, consoleTail: build.logTail, buildLog };
     }
     const bzImageBytes = (await stat(build.bzImage)).size;
+    const kernel = job.kernel === 'vmlinux' ? await storedVmlinux(this.workspace.artifactDir(job.configHash)) : build.bzImage;
+    if (!kernel) throw new Error(`no vmlinux is stored for ${job.configHash.slice(0, 12)} (its config has no CONFIG_PVH)`);
     job.onPhase?.('boot');
     const boot = await bootAndTest({
-      bzImage: build.bzImage, initramfs: job.initramfs ?? this.settings.initramfs, rootDisk: this.settings.rootDisk, volumes: this.settings.volumes, keepVolumes: job.keepVolumes,
+      bzImage: kernel, initramfs: job.initramfs ?? this.settings.initramfs, rootDisk: this.settings.rootDisk, volumes: this.settings.volumes, keepVolumes: job.keepVolumes,
       cmdline: job.cmdline, qemu: withMemory(this.settings.qemu, job.memory),
       network: this.settings.network, tests: this.settings.tests, logDir: job.logDir, bootTimeoutMs: job.bootTimeoutMs ?? this.settings.bootTimeoutMs,
       readyTimeoutMs: this.settings.readyTimeoutMs, testTimeoutMs: this.settings.testTimeoutMs, warn: this.settings.warn, signal,

@@ -119,6 +119,20 @@ describe('Evaluator failure confirmation', () => {
     expect(evaluator.keyOf(candidate, '', { memory: '48M', bootTimeoutMs: 10_000 })).toBe(sha256('k\nh1\n\nmemory 48M\nboot-timeout 10000'));
   });
 
+  it('boots the vmlinux once told to (PVH), under keys of their own; the bzImage\'s keys stay as they were', async () => {
+    const { executor, evaluator, candidate, journal } = await setup(['pass', 'pass', 'pass']);
+    await evaluator.evaluate(candidate, '', 'bzImage');
+    const bzKey = evaluator.keyOf(candidate, '');
+    expect(bzKey).toBe(sha256('k\nh1\n'));
+    await evaluator.rerun(candidate, '', 'PVH comparison', { kernel: 'vmlinux' });
+    evaluator.useKernel('vmlinux');
+    await evaluator.evaluate(candidate, '', 'memory 48M', { memory: '48M' });
+    expect(executor.jobs.map((j) => j.kernel)).toEqual([undefined, 'vmlinux', 'vmlinux']);
+    expect(evaluator.keyOf(candidate, '', { memory: '48M' })).toBe(sha256('k\nh1\n\nmemory 48M\nkernel vmlinux'));
+    expect(journal.get(evaluator.keyOf(candidate, '', { memory: '48M' }))?.status).toBe('pass');
+    expect(evaluator.keyOf(candidate, '')).not.toBe(bzKey);
+  });
+
   it('numbers a resumed run\'s log dirs after those of the earlier run', async () => {
     const first = await setup(['fail', 'fail']);
     await first.evaluator.evaluate(first.candidate, '', '-A');
