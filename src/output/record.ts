@@ -9,6 +9,8 @@ import type { Report } from './report.js';
 export interface OutputRecord {
   /** Files copied into the out dir: the final kernel (in the artifact store) and the run's initramfs (named as `launch.initramfs`). */
   bzImage: string;
+  /** The uncompressed kernel (PVH entry) the launch files boot instead, when the run found it faster (`launch.kernel`). */
+  vmlinux?: string;
   initramfs: string;
   /** The final kernel's full .config, and the minimal fragment `savedefconfig` writes for it. */
   config: string;

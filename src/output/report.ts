@@ -6,6 +6,7 @@ import type { CompressionComparison } from '../search/compression.js';
 import type { MemorySearch } from '../search/memory.js';
 import type { ValueSearchResult } from '../search/values.js';
 import type { BootSpeedResult } from '../search/boot-speed.js';
+import type { PvhResult } from '../search/pvh.js';
 import { prunedLine, type RootfsReduction } from '../search/rootfs.js';
 import type { SearchSeries } from '../search/series.js';
 import type { BootTiming } from '../tester/verdict.js';
@@ -44,6 +45,8 @@ export interface RootfsFigures {
 
 export interface SizeFigures {
   bzImageBytes: number;
+  /** The uncompressed kernel the launch files boot by its PVH entry, when the PVH stage shipped one (final only). */
+  vmlinuxBytes?: number;
   initramfsBytes: number;
   optionsEnabled: number;
 }
@@ -136,6 +139,8 @@ export interface Report {
   values?: ValueSearchResult;
   /** What the boot-speed search (--boot-speedups) added to the command line and tried (absent without it). */
   bootSpeed?: BootSpeedResult;
+  /** The result's bzImage against its vmlinux booted by the PVH entry, side by side, and which the launch files boot (absent: no CONFIG_PVH). */
+  pvh?: PvhResult;
   /** The least guest memory the final VM passed with, and what run.sh gives it (absent with --keep-memory). */
   memory?: MemorySearch;
   /**
@@ -185,6 +190,25 @@ function bootSpeedSection(b: BootSpeedResult): string[] {
     `Each boot option below was tried with ${b.runs} boots, and kept only if all passed and the median time to the app started was lower beyond the noise. Without any: ${secs(b.fromMs)}; with ${b.added.length ? b.added.map((a) => `\`${a}\``).join(' ') : 'none added'}: ${secs(b.toMs)}.`,
     '',
     ...(b.trials.length ? ['| option | median boot to app | kept | why |', '|---|---:|---|---|', ...b.trials.map((t) => `| \`${t.option}\` | ${secs(t.medianMs)} | ${t.kept ? 'yes' : 'no'} | ${t.detail} |`), ''] : ['The command line already set every one of them.', '']),
+  ];
+}
+
+/** The bzImage and the vmlinux (PVH entry) booted side by side, and which ships. */
+function pvhSection(p: PvhResult): string[] {
+  const secs = (ms?: number) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(2)} s`);
+  const row = (name: string, w: PvhResult['bzImage']) => `| ${name} | ${secs(w.medianInitMs)} | ${secs(w.medianAppMs)} | ${secs(w.medianGuestInitMs)} | ${w.failed ? `failed ${w.failed}` : 'passed'} |`;
+  return [
+    '## Kernel entry: bzImage or vmlinux (PVH)',
+    '',
+    `The kernel has CONFIG_PVH, so its uncompressed vmlinux boots by the PVH entry without unpacking itself. Each way booted ${p.runs} times, in turn, the tests each time (medians; host clock from QEMU's start, guest clock from the kernel's timekeeping start, which comes after the bzImage's unpacking):`,
+    '',
+    '| kernel | boot to init | boot to app started | kernel clock at init | boots |',
+    '|---|---:|---:|---:|---|',
+    row('bzImage', p.bzImage),
+    row('vmlinux (PVH)', p.vmlinux),
+    '',
+    `The vmlinux was ${p.detail}: the launch files boot the ${p.shipped}${p.shipped === 'vmlinux' ? ' (the bzImage is in the out dir too)' : ''}.`,
+    '',
   ];
 }
 
@@ -310,6 +334,7 @@ export function renderMarkdown(r: Report): string {
     '|---|---:|---:|',
     `| bzImage | ${r.start.bzImageBytes !== undefined ? kb(r.start.bzImageBytes) : 'not built'} | ${kb(r.final.bzImageBytes)}${r.start.bzImageBytes !== undefined ? pct(r.start.bzImageBytes, r.final.bzImageBytes) : ''} |`,
     `| ${r.initramfs.disk ? 'root disk, squashfs' : 'initramfs'} (${r.initramfs.compression ?? 'gzip'}) | ${kb(r.start.initramfsBytes)} | ${kb(r.final.initramfsBytes)} |`,
+    ...(r.final.vmlinuxBytes !== undefined ? [`| vmlinux, PVH entry (run.sh boots it) | - | ${kb(r.final.vmlinuxBytes)} |`] : []),
     `| options =y | ${r.start.optionsEnabled} | ${r.final.optionsEnabled} |`,
     ...bootLines(r),
     ...(r.start.bzImageBytes === undefined ? ['The start config was not built: the first guess passed first, so the app and its tests were shown to work on a smaller kernel without it.', ''] : []),
@@ -318,6 +343,7 @@ export function renderMarkdown(r: Report): string {
     ...(r.image ? imageSection(r.image, r.final.bzImageBytes + r.final.initramfsBytes) : []),
     ...(r.values ? valuesSection(r.values) : []),
     ...(r.bootSpeed ? bootSpeedSection(r.bootSpeed) : []),
+    ...(r.pvh ? pvhSection(r.pvh) : []),
     ...(r.calls ? callsSection(r.calls) : []),
     ...rootfsSection(r),
     ...(r.volumes?.length ? volumesSection(r.volumes) : []),

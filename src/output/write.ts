@@ -9,11 +9,11 @@ import { renderMarkdown, SVG_FILE, type Report } from './report.js';
 import { renderSvg } from './svg.js';
 import { replaceResult, settleResult } from './swap.js';
 
-/** What every out dir holds besides its initramfs, whose name follows its compression (initramfsFileName), and the launch files of its vm.targets besides run.sh. */
+/** What every out dir holds besides its initramfs, whose name follows its compression (initramfsFileName), the launch files of its vm.targets besides run.sh, and a vmlinux when the PVH stage ships one. */
 export const OUTPUT_FILES = ['bzImage', 'config', 'defconfig', 'cmdline', 'run.sh', 'report.json', 'report.md', SVG_FILE, 'run.json'] as const;
 
 /** Every name a result file can have (an older tinyx wrote them as plain files; see settleResult). */
-const RESULT_NAMES = [...OUTPUT_FILES, ...COMPRESSIONS.map(initramfsFileName)];
+const RESULT_NAMES = [...OUTPUT_FILES, 'vmlinux', ...COMPRESSIONS.map(initramfsFileName)];
 
 /**
  * Plain file writing: everything was computed by the run (see src/run/output-record.ts). The
@@ -24,6 +24,7 @@ const RESULT_NAMES = [...OUTPUT_FILES, ...COMPRESSIONS.map(initramfsFileName)];
 export async function writeOutput(record: OutputRecord, out: string): Promise<Report> {
   await replaceResult(out, RESULT_NAMES, async (dir) => {
     await copyFile(record.bzImage, path.join(dir, 'bzImage'));
+    if (record.vmlinux) await copyFile(record.vmlinux, path.join(dir, 'vmlinux'));
     await copyFile(record.initramfs, path.join(dir, record.launch.initramfs));
     // Sparse, as the images are: a 1 GiB volume holding a few files stays a few MiB on disk.
     for (const [i, v] of (record.volumes ?? []).entries()) {

@@ -1,4 +1,4 @@
-// The minimize pipeline, as a list of stages: inputs -> deps -> initramfs -> syscalls -> start config -> candidates -> first guess -> sanity (when the guess fails) -> rootfs -> kernel search -> values (with --values) -> cmdline search -> boot speedups (with --boot-speedups) -> verify -> memory -> compression -> output.
+// The minimize pipeline, as a list of stages: inputs -> deps -> initramfs -> syscalls -> start config -> candidates -> first guess -> sanity (when the guess fails) -> rootfs -> kernel search -> values (with --values) -> cmdline search -> boot speedups (with --boot-speedups) -> PVH (a kernel with CONFIG_PVH) -> verify -> memory -> compression -> output.
 import { isWorthKeeping } from '../deps/strace.js';
 import { isTinyxError } from '../errors.js';
 import type { OutLock } from '../output/lock.js';
@@ -14,6 +14,7 @@ import { candidatesStage, cmdlineSearchStage, kernelSearchStage } from './stages
 import { syscallsStage } from './stages/calls.js';
 import { valuesStage } from './stages/values.js';
 import { bootSpeedStage } from './stages/boot-speed.js';
+import { pvhStage } from './stages/pvh.js';
 import { firstGuessStage } from './stages/guess.js';
 import { earlySanityStage, rootfsStage, sanityStage, startConfigStage } from './stages/start.js';
 
@@ -25,7 +26,7 @@ function pipeline(held: { lock?: OutLock }): StageStep<RunState>[] {
   return [
     inputsStage(held), depsStage, initramfsStage, syscallsStage,
     startConfigStage, earlySanityStage, candidatesStage, firstGuessStage, sanityStage, rootfsStage,
-    kernelSearchStage, valuesStage, cmdlineSearchStage, bootSpeedStage,
+    kernelSearchStage, valuesStage, cmdlineSearchStage, bootSpeedStage, pvhStage,
     verifyStage, memoryStage, compressionStage, outputStage,
   ];
 }

@@ -29,6 +29,7 @@ export async function outputRecordOf(result: FoundResult, tool: KernelConfigTool
   const sizes = {
     startBzImage: result.start.bzImage ? (await stat(result.start.bzImage)).size : undefined,
     finalBzImage: (await stat(result.final.bzImage)).size,
+    finalVmlinux: result.final.vmlinux ? (await stat(result.final.vmlinux)).size : undefined,
   };
   const pkg = JSON.parse(await readFile(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   const { profile } = result.plan.kernel;
@@ -36,6 +37,7 @@ export async function outputRecordOf(result: FoundResult, tool: KernelConfigTool
   const volumes = result.volumes ?? [];
   return {
     bzImage: result.final.bzImage,
+    ...(result.final.vmlinux ? { vmlinux: result.final.vmlinux } : {}),
     initramfs: result.initramfs.file,
     config: formatDotConfig(result.final.config),
     defconfig,
@@ -43,7 +45,7 @@ export async function outputRecordOf(result: FoundResult, tool: KernelConfigTool
     launch: {
       machine: qemu.machine, memory: result.memory ? `${result.memory.runMiB}M` : result.guestMemory, netDevice: qemu.netDevice, extraArgs: qemu.extraArgs, network: result.plan.boot.network,
       initramfs: result.initramfs.disk ? DISK_ROOT_FILE : initramfsFileName(result.initramfs.compression), accel: result.accel.accel, reason: result.accel.reason, targets: profile.vm.targets,
-      ...(result.initramfs.disk ? { rootDisk: true } : {}), ...(volumes.length ? { volumes: volumes.map((v) => volumeFileName(v.file)) } : {}),
+      ...(result.final.vmlinux ? { kernel: 'vmlinux' as const } : {}), ...(result.initramfs.disk ? { rootDisk: true } : {}), ...(volumes.length ? { volumes: volumes.map((v) => volumeFileName(v.file)) } : {}),
     },
     volumes: volumes.map((v) => ({ seed: v.seed, tested: v.tested, testedName: volumeFileName(v.file, 'tested') })),
     report: makeReport(result, sizes, pkg.version, result.image ? imageRootfsFacts(result.manifest) : await rootfsFacts(result.manifest)),
@@ -69,7 +71,7 @@ export interface RootfsFacts {
   closure?: PackageClosure;
 }
 
-export function makeReport(result: FoundResult, sizes: { startBzImage?: number; finalBzImage: number }, version: string, facts: RootfsFacts = { packages: [] }): Report {
+export function makeReport(result: FoundResult, sizes: { startBzImage?: number; finalBzImage: number; finalVmlinux?: number }, version: string, facts: RootfsFacts = { packages: [] }): Report {
   const { request, plan, kernel } = result;
   const { profile } = plan.kernel;
   const volumes = result.volumes ?? [];
@@ -92,7 +94,7 @@ export function makeReport(result: FoundResult, sizes: { startBzImage?: number; 
     wallSeconds: Math.round(result.wallSeconds),
     stages,
     start: { ...(sizes.startBzImage !== undefined ? { bzImageBytes: sizes.startBzImage } : {}), initramfsBytes: result.rootfs?.initramfsBytes?.before ?? result.initramfs.bytes, optionsEnabled: enabledSymbols(result.start.config).length },
-    final: { bzImageBytes: sizes.finalBzImage, initramfsBytes: result.initramfs.bytes, optionsEnabled: enabledSymbols(result.final.config).length },
+    final: { bzImageBytes: sizes.finalBzImage, ...(sizes.finalVmlinux !== undefined ? { vmlinuxBytes: sizes.finalVmlinux } : {}), initramfsBytes: result.initramfs.bytes, optionsEnabled: enabledSymbols(result.final.config).length },
     candidates: kernel.candidates.length,
     removed: kernel.removed,
     kept: kernel.kept,
@@ -119,6 +121,7 @@ export function makeReport(result: FoundResult, sizes: { startBzImage?: number; 
     boot: { accel: result.accel.accel, ...(result.boot.start ? { start: result.boot.start } : {}), ...(result.boot.final ? { final: result.boot.final } : {}) },
     ...(result.values ? { values: result.values } : {}),
     ...(result.bootSpeed ? { bootSpeed: result.bootSpeed } : {}),
+    ...(result.pvh ? { pvh: result.pvh } : {}),
     ...(result.memory ? { memory: result.memory } : {}),
     compression: result.compression,
     rootfs: {

@@ -16,6 +16,7 @@ import type { Stage } from '../search/events.js';
 import type { MemorySearch } from '../search/memory.js';
 import type { ValueSearchResult } from '../search/values.js';
 import type { BootSpeedResult } from '../search/boot-speed.js';
+import type { PvhResult } from '../search/pvh.js';
 import type { RunPlan, RunRequest } from '../plan/plan.js';
 import type { KernelSearchResult } from '../search/phases.js';
 import type { RootfsReduction } from '../search/rootfs.js';
@@ -44,6 +45,8 @@ export interface MinimizeResult {
   values?: ValueSearchResult;
   /** What the boot-speed search (--boot-speedups) added and tried. */
   bootSpeed?: BootSpeedResult;
+  /** The bzImage against the vmlinux by its PVH entry (a kernel with CONFIG_PVH), and which ships. */
+  pvh?: PvhResult;
   /** The least guest memory the result passes with (absent with --keep-memory, or a qemu.memory it cannot read). */
   memory?: MemorySearch;
   /** The guest memory the run's boots had, as QEMU's -m spells it: the profile's, or more for a large root. */
@@ -56,7 +59,8 @@ export interface MinimizeResult {
   accel: AccelDecision;
   /** The start config; its verdict and kernel only when it was built (the first guess failed, or there was none, or a kernel trace ran). */
   start: { config: DotConfig; verdict?: Verdict; bzImage?: string };
-  final: { config: DotConfig; verdict: Verdict; bzImage: string; cmdline: string };
+  /** `vmlinux`: the stored uncompressed kernel, shipped beside the bzImage and booted by the launch files (the PVH stage found it faster). */
+  final: { config: DotConfig; verdict: Verdict; bzImage: string; vmlinux?: string; cmdline: string };
   kernel: KernelSearchResult;
   cmdlineRemoved: string[];
   /** The root: an initramfs, or with `disk` a read-only squashfs image. */

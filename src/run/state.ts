@@ -24,6 +24,7 @@ import type { RootfsReduction } from '../search/rootfs.js';
 import type { SeriesCollector } from '../search/series.js';
 import type { ValueSearchResult } from '../search/values.js';
 import type { BootSpeedResult } from '../search/boot-speed.js';
+import type { PvhResult } from '../search/pvh.js';
 import type { BootTiming, Verdict } from '../tester/verdict.js';
 import type { MinimizeOptions } from './options.js';
 import type { MinimizeResult } from './result.js';
@@ -95,6 +96,8 @@ export class RunState {
   cmdline!: { cmdline: string; removed: string[] };
   // boot-speed
   bootSpeed?: BootSpeedResult;
+  // pvh
+  pvh?: PvhResult;
   // verify
   finalVerdict!: Verdict;
   finalTiming?: BootTiming;

@@ -153,7 +153,8 @@ export async function verifyIn(
         network: plan.search.network, compression: recordedCompression(run), only: stillEnabled(final.config, run.candidates),
         disks: { rootDisk: report.initramfs?.disk === true, volumes: (report.volumes?.length ?? 0) > 0 },
       }).candidates.map((c) => c.name);
-  const boot = await evaluator.rerun(final, cmdline, 'result');
+  // The result boots as its launch files boot it (the vmlinux by its PVH entry when the run shipped one); the cuts as the search booted them.
+  const boot = await evaluator.rerun(final, cmdline, 'result', report.final?.vmlinuxBytes !== undefined ? { kernel: 'vmlinux' } : undefined);
   const rows = await Promise.all(names.map(async (option): Promise<VerifyRow> => {
     const cut = await evaluator.normalize(withValues(final.config, [option], 'n'));
     if (cut.hash === final.hash) return { option, outcome: 'no-op', detail: 'olddefconfig turns it back on', fromJournal: false };

@@ -3,7 +3,7 @@ import type { Verdict } from '../tester/verdict.js';
 
 export type Stage =
   | 'inputs' | 'deps' | 'initramfs' | 'syscalls' | 'start-config' | 'sanity' | 'candidates' | 'first-guess'
-  | 'rootfs' | 'kernel-trace' | 'kernel-search' | 'values' | 'cmdline-search' | 'boot-speed' | 'verify' | 'memory' | 'compression' | 'output';
+  | 'rootfs' | 'kernel-trace' | 'kernel-search' | 'values' | 'cmdline-search' | 'boot-speed' | 'pvh' | 'verify' | 'memory' | 'compression' | 'output';
 
 export type MinimizeEvent =
   | { type: 'stage'; stage: Stage; message: string }

@@ -8,7 +8,7 @@ import type { Accel } from './accel.js';
 export const VCPUS = 1;
 
 export interface VmSpec {
-  /** The kernel (a bzImage; every target boots one) and the root: an initramfs, or with `rootDisk` a read-only disk image (squashfs), as paths. */
+  /** The kernel (a bzImage, which every target boots, or a PVH vmlinux) and the root: an initramfs, or with `rootDisk` a read-only disk image (squashfs), as paths. */
   kernel: string;
   initramfs: string;
   /** The root is a disk, the guest's first block device (/dev/vda, read-only), not an initramfs. */
@@ -62,6 +62,8 @@ export interface VmLaunch {
   rootDisk?: boolean;
   /** The data volumes' file names in the out dir (`volumes/data.ext4`), in the order the guest sees them. */
   volumes?: string[];
+  /** `vmlinux`: the launch files boot the uncompressed kernel by its PVH entry (QEMU's -kernel starts the ELF itself); absent: the bzImage. */
+  kernel?: 'vmlinux';
   /** The accelerator the run used, and why it was chosen. */
   accel: Accel;
   reason: string;
@@ -71,7 +73,7 @@ export interface VmLaunch {
 
 /** The out dir's VM: its kernel and initramfs by their names there, and `cmdline` (a value, or the script's reading of the cmdline file). */
 export function launchSpec(launch: VmLaunch, cmdline: string, hostPort: number | string): VmSpec {
-  return vmSpec(launch, { kernel: 'bzImage', initramfs: launch.initramfs, cmdline, network: launch.network, hostPort, rootDisk: launch.rootDisk, volumes: launch.volumes });
+  return vmSpec(launch, { kernel: launch.kernel ?? 'bzImage', initramfs: launch.initramfs, cmdline, network: launch.network, hostPort, rootDisk: launch.rootDisk, volumes: launch.volumes });
 }
 
 /** Guest memory in MiB, from QEMU's spelling (`256M`, `1G`, `256`: MiB): what monitors taking a number need. */

@@ -1,9 +1,10 @@
 // The microVM target end to end: the qemu-microvm profile's start config (virtio-mmio, no PCI, no ACPI) builds,
 // boots under QEMU's microvm machine, serves hello-http to its probe through virtio-net-device, a bounded minimize
 // runs through on it, its run.sh boots the result as the profile says, and a guest whose init ends the VM makes
-// QEMU exit (reboot=t under -no-reboot), as under pc.
+// QEMU exit (reboot=t under -no-reboot), as under pc. Its kernel has the PVH entry: the bzImage and the vmlinux are
+// booted side by side and the faster ships.
 import { execa } from 'execa';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +69,32 @@ describe('tinyx minimize --profile qemu-microvm on hello-http (real builds and b
     expect(report.cmdline).toBe([profile.boot.cmdline, ...kept].join(' '));
     expect(await readFile(path.join(out, 'report.md'), 'utf8')).toContain('## Boot speedups');
     process.stderr.write(`[microvm] boot speedups: ${report.bootSpeed.trials.map((t: { option: string; detail: string }) => `${t.option}: ${t.detail}`).join('; ')}\n`);
+  });
+
+  it('boots the PVH kernel\'s bzImage and its vmlinux 5 times each, and ships the vmlinux when it is faster (run.sh boots it)', async () => {
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
+    const config = await readFile(path.join(out, 'config'), 'utf8');
+    expect(config).toContain('CONFIG_PVH=y');
+    const { pvh } = report;
+    expect(pvh.runs).toBe(5);
+    expect(pvh.bzImage.appMs).toHaveLength(5);
+    expect(pvh.bzImage.failed).toBeUndefined();
+    expect(pvh.vmlinux.failed, pvh.vmlinux.failed).toBeUndefined();
+    expect(pvh.vmlinux.appMs).toHaveLength(5);
+    for (const way of [pvh.bzImage, pvh.vmlinux]) expect(way.medianGuestInitMs).toBeGreaterThan(0);
+    const script = await readFile(path.join(out, 'run.sh'), 'utf8');
+    const names = await readdir(out);
+    if (pvh.shipped === 'vmlinux') {
+      expect(names).toContain('vmlinux');
+      expect(script).toContain('-kernel vmlinux ');
+      expect(report.final.vmlinuxBytes).toBe((await stat(path.join(out, 'vmlinux'))).size);
+    } else {
+      expect(names).not.toContain('vmlinux');
+      expect(script).toContain('-kernel bzImage ');
+    }
+    expect(await readFile(path.join(out, 'report.md'), 'utf8')).toContain('## Kernel entry: bzImage or vmlinux (PVH)');
+    process.stderr.write(`[microvm] PVH: bzImage to init/app ${pvh.bzImage.medianInitMs}/${pvh.bzImage.medianAppMs} ms (guest ${pvh.bzImage.medianGuestInitMs}), `
+      + `vmlinux ${pvh.vmlinux.medianInitMs}/${pvh.vmlinux.medianAppMs} ms (guest ${pvh.vmlinux.medianGuestInitMs}); ${pvh.detail}; ships the ${pvh.shipped}; vmlinux ${report.final.vmlinuxBytes ?? '-'} B\n`);
   });
 
   it('run.sh starts QEMU as the profile says (microvm, virtio-net-device) and the probe passes against it', async () => {

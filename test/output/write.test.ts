@@ -83,6 +83,31 @@ describe('writeOutput', () => {
     expect(await names()).toEqual([...OUTPUT_FILES, 'initramfs.cpio.gz'].sort());
   });
 
+  it('ships a vmlinux the run found faster beside the bzImage, run.sh boots it, report.md compares both; a later result without one leaves none', async () => {
+    const out = path.join(tmp.dir, 'pvh');
+    await writeFile(path.join(tmp.dir, 'vmlinux'), 'uncompressed kernel');
+    const pvh = {
+      runs: 5, shipped: 'vmlinux' as const, detail: '300 ms faster to the app (noise 30 ms)',
+      bzImage: { appMs: [1500, 1480, 1520, 1490, 1510], medianAppMs: 1500, medianInitMs: 1470, medianGuestInitMs: 900 },
+      vmlinux: { appMs: [1200, 1190, 1210, 1220, 1180], medianAppMs: 1200, medianInitMs: 1150, medianGuestInitMs: 880 },
+    };
+    const withPvh = { ...report, final: { ...report.final, vmlinuxBytes: 2_500_000 }, pvh };
+    await writeOutput({ ...record, vmlinux: path.join(tmp.dir, 'vmlinux'), launch: { ...record.launch, kernel: 'vmlinux' }, report: withPvh }, out);
+    const names = async () => (await readdir(out)).filter((n) => !n.startsWith('.')).sort();
+    expect(await names()).toEqual([...OUTPUT_FILES, 'initramfs.cpio.gz', 'vmlinux'].sort());
+    expect(await readFile(path.join(out, 'vmlinux'), 'utf8')).toBe('uncompressed kernel');
+    expect(await readFile(path.join(out, 'run.sh'), 'utf8')).toContain('-kernel vmlinux ');
+    const md = await readFile(path.join(out, 'report.md'), 'utf8');
+    expect(md).toContain('| vmlinux, PVH entry (run.sh boots it) | - | 2441 KiB |');
+    expect(md).toContain('## Kernel entry: bzImage or vmlinux (PVH)');
+    expect(md).toContain('| bzImage | 1.47 s | 1.50 s | 0.90 s | passed |');
+    expect(md).toContain('| vmlinux (PVH) | 1.15 s | 1.20 s | 0.88 s | passed |');
+    expect(md).toContain('The vmlinux was 300 ms faster to the app (noise 30 ms): the launch files boot the vmlinux (the bzImage is in the out dir too).');
+    await writeOutput(record, out);
+    expect(await names()).toEqual([...OUTPUT_FILES, 'initramfs.cpio.gz'].sort());
+    expect(await readFile(path.join(out, 'run.sh'), 'utf8')).toContain('-kernel bzImage ');
+  });
+
   it('lists the harness options in the kept section of report.md, apart from those kept by verdicts', () => {
     const md = renderMarkdown(report);
     const kept = md.slice(md.indexOf('## Kept'), md.indexOf('## Removed'));

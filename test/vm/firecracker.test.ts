@@ -46,6 +46,10 @@ describe('firecracker.json', () => {
     expect(written(launch(undefined, '1G'))['machine-config']).toEqual({ vcpu_count: 1, mem_size_mib: 1024 });
   });
 
+  it('boots the out dir\'s vmlinux when the run shipped one (PVH entry; every Firecracker release boots an uncompressed kernel)', () => {
+    expect(written({ ...launch({ guestPort: 8080 }), kernel: 'vmlinux' })['boot-source']).toMatchObject({ kernel_image_path: 'vmlinux' });
+  });
+
   it('has a schema check that finds what Firecracker would refuse', () => {
     const config = written(launch({ guestPort: 8080 }));
     expect(problems({ ...config, 'machine-config': { vcpu_count: 0, mem_size_mib: '38' } })).toEqual([

@@ -63,6 +63,11 @@ describe('run.sh', () => {
     expect(args).toContain('-no-reboot');
   });
 
+  it('boots the bzImage, or the vmlinux (PVH entry) when the run shipped one', async () => {
+    expect(after(await argv(await launch('qemu-microvm', { guestPort: 8080 }), 'bz'), '-kernel')).toBe('bzImage');
+    expect(after(await argv({ ...(await launch('qemu-microvm', { guestPort: 8080 })), kernel: 'vmlinux' }, 'pvh'), '-kernel')).toBe('vmlinux');
+  });
+
   it('keeps the default profile\'s virtio-net-pci, also for a record without a network card (virtio-net-pci then)', async () => {
     expect(after(await argv(await launch('qemu-x86_64', { guestPort: 80 }), 'pc'), '-device')).toBe('virtio-net-pci,netdev=n0');
     const { netDevice: _, ...older } = await launch('qemu-x86_64', { guestPort: 80 });

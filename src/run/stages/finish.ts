@@ -38,7 +38,7 @@ export const verifyStage: StageStep<RunState> = {
     for (let run = 1; run <= finalRuns; run++) {
       // The last re-check's volumes are kept: what the tests wrote, for the out dir.
       const keep = run === finalRuns && s.volumes.length ? path.join(s.scratch, 'volumes-tested') : undefined;
-      const verdict = await evaluator.rerun(s.kernel.final, s.cmdline.cmdline, `final ${run}/${finalRuns}`, keep);
+      const verdict = await evaluator.rerun(s.kernel.final, s.cmdline.cmdline, `final ${run}/${finalRuns}`, keep ? { keepVolumes: keep } : undefined);
       verdicts.push(verdict);
       s.finalVerdict = verdict;
       if (verdict.status !== 'pass') {
@@ -117,7 +117,10 @@ export const outputStage: StageStep<RunState> = {
       ...(s.needs ? { calls: callsReport({ ...s.needs, startAdded: s.startConfig.added, removed: kernel.removed, keepReachable: plan.search.keepReachable === true }) } : {}), kernelVersion: tree.version, kernelTree: tree.key, kernelSource: tree.identity, accel: await s.ctx.accel(),
       // Not built when the first guess passed; its kernel is still compared when an earlier run stored it.
       start: { config: start.config, ...(s.startVerdict ? { verdict: s.startVerdict } : {}), ...(s.startVerdict || await fileBytes(bzImage(start.hash)) !== undefined ? { bzImage: bzImage(start.hash) } : {}) },
-      final: { config: kernel.final.config, verdict: s.finalVerdict, bzImage: bzImage(kernel.final.hash), cmdline: s.cmdline.cmdline },
+      final: {
+        config: kernel.final.config, verdict: s.finalVerdict, bzImage: bzImage(kernel.final.hash), cmdline: s.cmdline.cmdline,
+        ...(s.pvh?.shipped === 'vmlinux' ? { vmlinux: path.join(workspace.artifactDir(kernel.final.hash), 'vmlinux') } : {}),
+      },
       kernel: withKeptFor(kernel, s.guess), cmdlineRemoved: s.cmdline.removed,
       initramfs: {
         file: initramfs.file, compression: initramfs.compression, bytes: initramfs.bytes, uncompressedBytes: initramfs.uncompressedBytes, entries: initramfs.entries, parts: initramfs.parts,
@@ -127,7 +130,7 @@ export const outputStage: StageStep<RunState> = {
       searchSeries: await withStoredSizes(s.series.series(s.began), bzImage),
       manifest: s.manifest, init: s.init, evaluations: evaluator.evaluations, builds: evaluator.builds, flaky: evaluator.flaky,
       wallSeconds: (Date.now() - s.began) / 1000, stages: clock.times(),
-      workerEvents: s.ctx.poolEvents, oneAtATimeBuilds: s.oneAtATimeBuilds, ...(s.values ? { values: s.values } : {}), ...(s.bootSpeed ? { bootSpeed: s.bootSpeed } : {}), memory: s.memory, guestMemory: s.ctx.memory, compression: s.compression, rootfs: s.rootfs,
+      workerEvents: s.ctx.poolEvents, oneAtATimeBuilds: s.oneAtATimeBuilds, ...(s.values ? { values: s.values } : {}), ...(s.bootSpeed ? { bootSpeed: s.bootSpeed } : {}), ...(s.pvh ? { pvh: s.pvh } : {}), memory: s.memory, guestMemory: s.ctx.memory, compression: s.compression, rootfs: s.rootfs,
       boot: { start: s.startVerdict?.timing, final: s.finalTiming },
     };
     // While the context is open: savedefconfig runs in the kconfig scratch dir that closing removes.
