@@ -34,7 +34,7 @@ export async function confirmBoot(out: string, profile: Profile, report: Report,
   let last = { detail: '', consoleLog: '' };
   for (let boot = 1; boot <= tries; boot++) {
     const outcome = await bootAndTest({
-      ...plan.boot, ...plan.test, bzImage: path.join(out, 'bzImage'), initramfs, cmdline, qemu,
+      ...plan.boot, ...plan.test, bzImage: path.join(out, report.final.vmlinuxBytes !== undefined ? 'vmlinux' : 'bzImage'), initramfs, cmdline, qemu,
       logDir: path.join(out, '.work', 'logs', `fleet-confirm-${stamp}-${boot}`), warn, signal,
     });
     last = { detail: `${outcome.status}: ${outcome.reason}`, consoleLog: outcome.consoleLog };

@@ -1,7 +1,8 @@
 // report.md's compression section: the run's choice and, per compressor, the final VM's sizes and boot times.
 import type { CompressionComparison, CompressionRow } from '../search/compression.js';
 
-export function compressionSection(c: CompressionComparison): string[] {
+/** `pvhBoots`: the boots were by the vmlinux (the PVH stage shipped it), which the kernel's compression does not touch. */
+export function compressionSection(c: CompressionComparison, pvhBoots = false): string[] {
   const kib = (n?: number) => (n === undefined ? '-' : `${(n / 1024).toFixed(0)} KiB`);
   const secs = (ms?: number) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(2)} s`);
   const chosen = c.asked === 'auto'
@@ -15,6 +16,7 @@ export function compressionSection(c: CompressionComparison): string[] {
     '',
     ...(compared.length ? [
       'The final config with the kernel\'s compression and its RD_ option switched to each other compressor, the initramfs packed with it, built and booted with the same tests (boot times: one boot each, the shipped VM\'s the median of its re-checks):',
+      ...(pvhBoots ? ['', 'Each was booted by its vmlinux (PVH entry), as the result ships: the boot times show the initramfs\'s compression only; the kernel sizes are the bzImages\'.'] : []),
       '',
       '| compression | bzImage | initramfs | total | boot to init | to app | to port | verdict |',
       '|---|---:|---:|---:|---:|---:|---:|---|',

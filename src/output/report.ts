@@ -207,7 +207,7 @@ function pvhSection(p: PvhResult): string[] {
     row('bzImage', p.bzImage),
     row('vmlinux (PVH)', p.vmlinux),
     '',
-    `The vmlinux was ${p.detail}: the launch files boot the ${p.shipped}${p.shipped === 'vmlinux' ? ' (the bzImage is in the out dir too)' : ''}.`,
+    `The vmlinux: ${p.detail}. The launch files boot the ${p.shipped}${p.shipped === 'vmlinux' ? ' (the bzImage is in the out dir too)' : ''}.`,
     '',
   ];
 }
@@ -347,7 +347,7 @@ export function renderMarkdown(r: Report): string {
     ...(r.calls ? callsSection(r.calls) : []),
     ...rootfsSection(r),
     ...(r.volumes?.length ? volumesSection(r.volumes) : []),
-    ...(r.compression ? compressionSection(r.compression) : []),
+    ...(r.compression ? compressionSection(r.compression, r.final.vmlinuxBytes !== undefined) : []),
     '## Time per stage',
     '',
     ...Object.entries(r.stages).map(([stage, s]) => `- ${stage}: ${s} s`),

@@ -2,6 +2,7 @@
 // itself first) and its uncompressed vmlinux by the PVH entry (QEMU's -kernel starts it directly).
 // Both are booted the same number of times, in turn, with the tests each time; the vmlinux is
 // shipped when every one of its boots passed and it reached the app faster beyond the noise.
+import { TinyxError } from '../errors.js';
 import type { BootTiming } from '../tester/verdict.js';
 import { fasterBeyondNoise, median } from './boot-speed.js';
 
@@ -28,7 +29,7 @@ export interface PvhResult {
   vmlinux: PvhWay;
   /** What the out dir's launch files boot. */
   shipped: KernelFile;
-  /** Why: faster by how much against the noise, within the noise, or a failed boot. */
+  /** The vmlinux against the bzImage: faster or slower by how much, against the noise, or its failed boot (`failed boot N: ...`). */
   detail: string;
 }
 
@@ -63,9 +64,14 @@ export async function comparePvh(input: PvhInput): Promise<PvhResult> {
   };
   const bzImage = way('bzImage');
   const vmlinux = way('vmlinux');
-  if (bzImage.failed) throw new Error(`the result failed a boot of its bzImage while the PVH comparison measured it (${bzImage.failed})`);
-  if (vmlinux.failed) return { runs: input.runs, bzImage, vmlinux, shipped: 'bzImage', detail: `the vmlinux failed ${vmlinux.failed}` };
+  if (bzImage.failed) {
+    // As in the final re-checks: the result passed during the search and fails now, so that pass was luck.
+    throw new TinyxError('TINYX_FINAL_FAILS', `The minimized VM passed during the search but failed a boot of its bzImage while the PVH comparison measured it (${bzImage.failed}): the tests are flaky on it.`, {
+      advice: `Make the tests deterministic (or give them more time: --test-timeout, --boot-timeout), then start afresh: a new --out, or delete the out dir's journal.jsonl, since it holds the lucky pass.`,
+    });
+  }
+  if (vmlinux.failed) return { runs: input.runs, bzImage, vmlinux, shipped: 'bzImage', detail: `failed ${vmlinux.failed}` };
   const { faster, gainMs, noiseMs } = fasterBeyondNoise(bzImage.appMs, vmlinux.appMs);
-  const detail = `${Math.round(gainMs)} ms ${gainMs >= 0 ? 'faster' : 'slower'} to the app (noise ${Math.round(noiseMs)} ms)`;
+  const detail = `${Math.abs(Math.round(gainMs))} ms ${gainMs >= 0 ? 'faster' : 'slower'} to the app (noise ${Math.round(noiseMs)} ms)`;
   return { runs: input.runs, bzImage, vmlinux, shipped: faster ? 'vmlinux' : 'bzImage', detail };
 }

@@ -5,8 +5,8 @@ import { GUEST_MAC, HOST_TAP, launchSpec, mebibytes, vmDisks, type VmSpec } from
 /**
  * Firecracker's whole-VM configuration (its API's FullVmConfiguration, firecracker.yaml). Paths are
  * taken from Firecracker's working directory: it is started in the out dir. The kernel is the
- * bzImage, which Firecracker boots on x86_64 from its release after 1.16; older releases boot only an
- * uncompressed vmlinux. Networked, the guest's card is on the host's TAP device HOST_TAP, which must
+ * bzImage, which Firecracker boots on x86_64 from its release after 1.16 (older releases boot only an
+ * uncompressed vmlinux), or the out dir's vmlinux when the run shipped one (the PVH stage). Networked, the guest's card is on the host's TAP device HOST_TAP, which must
  * exist beforehand (Firecracker does not create it).
  */
 export function firecrackerConfig(spec: VmSpec): Record<string, unknown> {

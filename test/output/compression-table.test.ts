@@ -26,6 +26,11 @@ describe('the compression section', () => {
     expect(md).toContain('With zstd the VM is 9 KiB smaller in total; the shipped one stays the searched one (its 1-minimality was proven with xz): `--compression zstd` searches with zstd.');
   });
 
+  it('says the compared boots were by the vmlinux when the result ships one (the kernel\'s compression then unpacks nothing)', () => {
+    expect(compressionSection(comparison, true).join('\n')).toContain('Each was booted by its vmlinux (PVH entry), as the result ships');
+    expect(compressionSection(comparison).join('\n')).not.toContain('vmlinux');
+  });
+
   it('says when none is smaller, and shows no table when nothing was compared (--compare-compression none)', () => {
     expect(compressionSection({ ...comparison, smaller: undefined }).join('\n')).toContain('No compared compressor gives a smaller VM in total than xz.');
     const alone = compressionSection({ ...comparison, asked: 'xz', initramfs: [{ compression: 'xz', bytes: 10240 }], rows: comparison.rows.slice(0, 1), smaller: undefined });

@@ -102,7 +102,7 @@ describe('writeOutput', () => {
     expect(md).toContain('## Kernel entry: bzImage or vmlinux (PVH)');
     expect(md).toContain('| bzImage | 1.47 s | 1.50 s | 0.90 s | passed |');
     expect(md).toContain('| vmlinux (PVH) | 1.15 s | 1.20 s | 0.88 s | passed |');
-    expect(md).toContain('The vmlinux was 300 ms faster to the app (noise 30 ms): the launch files boot the vmlinux (the bzImage is in the out dir too).');
+    expect(md).toContain('The vmlinux: 300 ms faster to the app (noise 30 ms). The launch files boot the vmlinux (the bzImage is in the out dir too).');
     await writeOutput(record, out);
     expect(await names()).toEqual([...OUTPUT_FILES, 'initramfs.cpio.gz'].sort());
     expect(await readFile(path.join(out, 'run.sh'), 'utf8')).toContain('-kernel bzImage ');
