@@ -8,9 +8,12 @@
 // each microvm figure as a share of the same example's pc figure. A kernel-building job: run it
 // alone, after `npx tsc -p .` and the set-up:
 //   node bench/vm.mjs [--examples hello-http,go-http,lighttpd] [--profiles qemu-x86_64,qemu-microvm]
-//                     [--out DIR] [--boots N] [-- MORE MINIMIZE FLAGS]
+//                     [--out DIR] [--boots N] [--from-first] [-- MORE MINIMIZE FLAGS]
 // e.g. `-- --values PHYSICAL_START,LOG_BUF_SHIFT,SERIAL_8250_NR_UARTS --boot-speedups`. The out dirs
 // (default out/bench-vm) are kept: a second run resumes each search and only boots again.
+// --from-first: each profile after the first starts from the same example's result on the first
+// (`tinyx minimize --from`: what it kept is the first guess, each kept option then tested alone), as a
+// service moved from pc to microvm would; without it each search starts from its profile's own guess.
 // run.sh boots with the accelerator tinyx found (tcg where /dev/kvm is missing or broken); the
 // table says which.
 import { execa } from 'execa';
@@ -36,6 +39,7 @@ const names = flag('--examples', 'hello-http,go-http,lighttpd').split(',');
 const profiles = flag('--profiles', 'qemu-x86_64,qemu-microvm').split(',');
 const boots = Number(flag('--boots', '5'));
 const outRoot = path.resolve(flag('--out', path.join(root, 'out/bench-vm')));
+const fromFirst = args.slice(0, dash < 0 ? undefined : dash).includes('--from-first');
 const BOOT_LIMIT_MS = 60_000;
 
 for (const n of names) if (!EXAMPLES[n]) refuse(`unknown example "${n}" (known: ${Object.keys(EXAMPLES).join(', ')})`);
@@ -64,7 +68,9 @@ for (const name of names) {
     const out = path.join(outRoot, `${name}-${profile}`);
     process.stderr.write(`vm: minimizing ${name} on ${profile} -> ${out}\n`);
     const began = Date.now();
-    const run = await execa('node', [CLI, ...minimizeArgs(name, ['--profile', profile, '--out', out, ...more])], { reject: false, all: true, env: { CI: '1' }, cwd: root });
+    const first = path.join(outRoot, `${name}-${profiles[0]}`);
+    const from = fromFirst && profile !== profiles[0] && existsSync(path.join(first, 'report.json')) ? ['--from', first] : [];
+    const run = await execa('node', [CLI, ...minimizeArgs(name, ['--profile', profile, '--out', out, ...from, ...more])], { reject: false, all: true, env: { CI: '1' }, cwd: root });
     const wall = (Date.now() - began) / 1000;
     if (run.exitCode !== 0) {
       process.stderr.write(`vm: ${name} on ${profile} failed (exit ${run.exitCode}) after ${wall.toFixed(0)} s:\n${run.all.split('\n').slice(-12).join('\n')}\n`);
@@ -76,7 +82,7 @@ for (const name of names) {
     const size = (f) => (f && files.includes(f) ? stat(path.join(out, f)).then((s) => s.size) : undefined);
     const rootFile = files.find((f) => /^initramfs\.cpio(\.\w+)?$/.test(f) || f === 'rootfs.squashfs');
     const vm = {
-      name, profile, out, wall, builds: report.builds, accel: report.boot?.accel ?? report.accel,
+      name, profile, out, wall, builds: report.builds, from: from[1], accel: report.boot?.accel ?? report.accel,
       bzImage: await size('bzImage'), vmlinux: await size('vmlinux'), root: await size(rootFile), rootFile,
       leastMiB: report.memory?.leastMiB, runMiB: report.memory?.runMiB, boots: [],
     };
