@@ -81,7 +81,7 @@ export class Evaluator {
 
   /** The journal key of a (config, cmdline) pair in this run, and of a boot with other guest memory, boot timeout or initramfs. */
   keyOf(candidate: Normalized, cmdline: string, given?: BootVariant): string {
-    const variant = this.withRunInitramfs(given);
+    const variant = this.withRunDefaults(given);
     const memory = variant?.memory !== undefined ? `\nmemory ${variant.memory}` : '';
     const bootTimeout = variant?.bootTimeoutMs !== undefined ? `\nboot-timeout ${variant.bootTimeoutMs}` : '';
     // The initramfs booted: the variant's (with the rootfs stage's result as the default), else the executor's.
@@ -104,14 +104,14 @@ export class Evaluator {
     this.runKernel = kernel;
   }
 
-  private withRunInitramfs(given: BootVariant | undefined): BootVariant | undefined {
+  private withRunDefaults(given: BootVariant | undefined): BootVariant | undefined {
     const variant = this.runInitramfs && !given?.initramfs ? { ...given, initramfs: this.runInitramfs } : given;
     return this.runKernel && !variant?.kernel ? { ...variant, kernel: this.runKernel } : variant;
   }
 
   /** Verdict for a normalized config with a cmdline (and a boot variant); each distinct one runs at most once. */
   evaluate(candidate: Normalized, cmdline: string, label: string, given?: BootVariant): Promise<Verdict> {
-    const variant = this.withRunInitramfs(given);
+    const variant = this.withRunDefaults(given);
     const key = this.keyOf(candidate, cmdline, given);
     const known = this.options.journal.get(key);
     if (known) {
@@ -132,7 +132,7 @@ export class Evaluator {
 
   /** Run once more, ignoring the journal (final re-checks against flakiness). */
   async rerun(candidate: Normalized, cmdline: string, label: string, given?: Pick<BootVariant, 'keepVolumes' | 'kernel'>): Promise<Verdict> {
-    return this.limit(() => this.run(undefined, candidate, cmdline, label, this.withRunInitramfs(given)));
+    return this.limit(() => this.run(undefined, candidate, cmdline, label, this.withRunDefaults(given)));
   }
 
   private async run(key: string | undefined, candidate: Normalized, cmdline: string, label: string, variant?: BootVariant): Promise<Verdict> {
