@@ -1,6 +1,7 @@
 // The boot-speed search (--boot-speedups): boot options that are known to cut boot time (the profile's
 // boot.speedups), added to the searched command line one at a time, each kept only when the tests pass
 // on every boot with it and the boot is faster beyond the noise of the boots measured.
+import type { BootTiming } from '../tester/verdict.js';
 
 /** Several boots of one command line: whether all passed, and each passing boot's time to the app started (ms). */
 export interface BootSample {
@@ -39,6 +40,19 @@ export function median(values: readonly number[]): number {
   const mid = Math.floor(sorted.length / 2);
   const at = (i: number) => sorted[i] ?? Number.NaN;
   return sorted.length % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
+}
+
+/** Each timing's median over the boots that have one (the lower middle of an even count): the final VM's re-checks, each kernel file's boots in the PVH comparison. */
+export function medianTiming(timings: (BootTiming | undefined)[]): BootTiming | undefined {
+  const known = timings.filter((t): t is BootTiming => t !== undefined);
+  if (!known.length) return undefined;
+  const median = (values: number[]) => values.length ? values.sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] : undefined;
+  const pick = (key: keyof BootTiming) => median(known.map((t) => t[key]).filter((v): v is number => v !== undefined));
+  const optional = (['initMs', 'readyMs', 'guestInitMs', 'guestAppMs'] as const).flatMap((key) => {
+    const value = pick(key);
+    return value === undefined ? [] : [[key, value] as const];
+  });
+  return { appMs: pick('appMs')!, ...Object.fromEntries(optional) };
 }
 
 /** The median absolute deviation: how far a boot strays from the median, typically. */

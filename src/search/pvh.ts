@@ -4,7 +4,7 @@
 // shipped when every one of its boots passed and it reached the app faster beyond the noise.
 import { TinyxError } from '../errors.js';
 import type { BootTiming } from '../tester/verdict.js';
-import { fasterBeyondNoise, median } from './boot-speed.js';
+import { fasterBeyondNoise, medianTiming } from './boot-speed.js';
 
 export type KernelFile = 'bzImage' | 'vmlinux';
 
@@ -55,11 +55,8 @@ export async function comparePvh(input: PvhInput): Promise<PvhResult> {
   }
   const way = (kernel: KernelFile): PvhWay => {
     const known = timings[kernel];
-    const of = (key: keyof BootTiming) => {
-      const values = known.map((t) => t[key]).filter((v): v is number => v !== undefined);
-      return values.length ? median(values) : undefined;
-    };
-    const medians = { medianAppMs: of('appMs'), medianInitMs: of('initMs'), medianGuestInitMs: of('guestInitMs'), medianGuestAppMs: of('guestAppMs') };
+    const m = medianTiming(known);
+    const medians = { medianAppMs: m?.appMs, medianInitMs: m?.initMs, medianGuestInitMs: m?.guestInitMs, medianGuestAppMs: m?.guestAppMs };
     return { appMs: known.map((t) => t.appMs), ...Object.fromEntries(Object.entries(medians).filter(([, v]) => v !== undefined)), ...(failed[kernel] ? { failed: failed[kernel] } : {}) };
   };
   const bzImage = way('bzImage');

@@ -12,7 +12,8 @@ import { leastMemory, parseMiB } from '../../search/memory.js';
 import { withStoredSizes } from '../../search/series.js';
 import type { Guess } from '../../search/guess.js';
 import type { KernelSearchResult } from '../../search/phases.js';
-import type { BootTiming, Verdict } from '../../tester/verdict.js';
+import type { Verdict } from '../../tester/verdict.js';
+import { medianTiming } from '../../search/boot-speed.js';
 import { requestOf } from '../options.js';
 import { outputRecordOf } from '../output-record.js';
 import type { ImageReport } from '../../output/image-section.js';
@@ -148,19 +149,6 @@ export const outputStage: StageStep<RunState> = {
 /** A file's size, or undefined when it is not there (a kernel built on a worker and not fetched). */
 async function fileBytes(file: string): Promise<number | undefined> {
   return stat(file).then((st) => st.size, () => undefined);
-}
-
-/** Each timing's median over the boots that have one (the final VM's re-checks). */
-function medianTiming(timings: (BootTiming | undefined)[]): BootTiming | undefined {
-  const known = timings.filter((t): t is BootTiming => t !== undefined);
-  if (!known.length) return undefined;
-  const median = (values: number[]) => values.length ? values.sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] : undefined;
-  const pick = (key: keyof BootTiming) => median(known.map((t) => t[key]).filter((v): v is number => v !== undefined));
-  const optional = (['initMs', 'readyMs', 'guestInitMs', 'guestAppMs'] as const).flatMap((key) => {
-    const value = pick(key);
-    return value === undefined ? [] : [[key, value] as const];
-  });
-  return { appMs: pick('appMs')!, ...Object.fromEntries(optional) };
 }
 
 /** The image beside the VM, for the report. */
