@@ -1,7 +1,7 @@
 // One confirming boot of a result already in its out dir: its own bzImage and initramfs, the app's tests, no build.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Report } from '../output/report.js';
+import { shippedKernel, type Report } from '../output/report.js';
 import { initramfsFileName } from '../packager/compress.js';
 import { hostFacts } from '../plan/host.js';
 import { makePlan } from '../plan/plan.js';
@@ -34,7 +34,7 @@ export async function confirmBoot(out: string, profile: Profile, report: Report,
   let last = { detail: '', consoleLog: '' };
   for (let boot = 1; boot <= tries; boot++) {
     const outcome = await bootAndTest({
-      ...plan.boot, ...plan.test, bzImage: path.join(out, report.final.vmlinuxBytes !== undefined ? 'vmlinux' : 'bzImage'), initramfs, cmdline, qemu,
+      ...plan.boot, ...plan.test, bzImage: path.join(out, shippedKernel(report)), initramfs, cmdline, qemu,
       logDir: path.join(out, '.work', 'logs', `fleet-confirm-${stamp}-${boot}`), warn, signal,
     });
     last = { detail: `${outcome.status}: ${outcome.reason}`, consoleLog: outcome.consoleLog };

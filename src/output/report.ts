@@ -193,6 +193,11 @@ function bootSpeedSection(b: BootSpeedResult): string[] {
   ];
 }
 
+/** The kernel file an out dir's launch files boot: its vmlinux when the PVH stage shipped one, else its bzImage. */
+export function shippedKernel(r: { final?: Pick<SizeFigures, 'vmlinuxBytes'> }): 'bzImage' | 'vmlinux' {
+  return r.final?.vmlinuxBytes !== undefined ? 'vmlinux' : 'bzImage';
+}
+
 /** The bzImage and the vmlinux (PVH entry) booted side by side, and which ships. */
 function pvhSection(p: PvhResult): string[] {
   const secs = (ms?: number) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(2)} s`);
@@ -347,7 +352,7 @@ export function renderMarkdown(r: Report): string {
     ...(r.calls ? callsSection(r.calls) : []),
     ...rootfsSection(r),
     ...(r.volumes?.length ? volumesSection(r.volumes) : []),
-    ...(r.compression ? compressionSection(r.compression, r.final.vmlinuxBytes !== undefined) : []),
+    ...(r.compression ? compressionSection(r.compression, shippedKernel(r) === 'vmlinux') : []),
     '## Time per stage',
     '',
     ...Object.entries(r.stages).map(([stage, s]) => `- ${stage}: ${s} s`),

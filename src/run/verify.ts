@@ -7,7 +7,7 @@ import { withValues } from '../kconfig/kernel.js';
 import { loadProfile } from '../profile/load.js';
 import { lockOut } from '../output/lock.js';
 import { readReport } from '../output/read.js';
-import type { Report } from '../output/report.js';
+import { shippedKernel, type Report } from '../output/report.js';
 import type { Profile } from '../profile/types.js';
 import { sha256File } from '../util/hash.js';
 import type { EventListener } from '../search/events.js';
@@ -154,7 +154,7 @@ export async function verifyIn(
         disks: { rootDisk: report.initramfs?.disk === true, volumes: (report.volumes?.length ?? 0) > 0 },
       }).candidates.map((c) => c.name);
   // The result boots as its launch files boot it (the vmlinux by its PVH entry when the run shipped one); the cuts as the search booted them.
-  const boot = await evaluator.rerun(final, cmdline, 'result', report.final?.vmlinuxBytes !== undefined ? { kernel: 'vmlinux' } : undefined);
+  const boot = await evaluator.rerun(final, cmdline, 'result', shippedKernel(report) === 'vmlinux' ? { kernel: 'vmlinux' } : undefined);
   const rows = await Promise.all(names.map(async (option): Promise<VerifyRow> => {
     const cut = await evaluator.normalize(withValues(final.config, [option], 'n'));
     if (cut.hash === final.hash) return { option, outcome: 'no-op', detail: 'olddefconfig turns it back on', fromJournal: false };
