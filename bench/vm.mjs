@@ -8,6 +8,7 @@
 // each microvm figure as a share of the same example's pc figure. A kernel-building job: run it
 // alone, after `npx tsc -p .` and the set-up:
 //   node bench/vm.mjs [--examples hello-http,go-http,lighttpd] [--profiles qemu-x86_64,qemu-microvm]
+// (--examples also takes hello-http-musl: the same server built against musl)
 //                     [--out DIR] [--boots N] [--from-first] [-- MORE MINIMIZE FLAGS]
 // e.g. `-- --values PHYSICAL_START,LOG_BUF_SHIFT,SERIAL_8250_NR_UARTS --boot-speedups`. The out dirs
 // (default out/bench-vm) are kept: a second run resumes each search and only boots again.
@@ -23,7 +24,7 @@ import { readFile, readdir, stat, writeFile, mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CLI, EXAMPLES, minimizeArgs } from '../scripts/examples.mjs';
+import { CLI, EXAMPLES, VARIANTS, minimizeArgs } from '../scripts/examples.mjs';
 import { guestClockMs } from '../dist/tester/watch-boot.js';
 import { freePort } from '../dist/tester/ports.js';
 
@@ -42,7 +43,8 @@ const outRoot = path.resolve(flag('--out', path.join(root, 'out/bench-vm')));
 const fromFirst = args.slice(0, dash < 0 ? undefined : dash).includes('--from-first');
 const BOOT_LIMIT_MS = 60_000;
 
-for (const n of names) if (!EXAMPLES[n]) refuse(`unknown example "${n}" (known: ${Object.keys(EXAMPLES).join(', ')})`);
+const known = { ...EXAMPLES, ...VARIANTS };
+for (const n of names) if (!known[n]) refuse(`unknown example "${n}" (known: ${Object.keys(known).join(', ')})`);
 for (const p of profiles) if (!existsSync(path.join(root, 'profiles', `${p}.yaml`))) refuse(`unknown profile "${p}" (no profiles/${p}.yaml)`);
 if (!Number.isInteger(boots) || boots < 1) refuse(`--boots must be a whole number from 1, received "${flag('--boots')}"`);
 if (!existsSync(CLI)) refuse(`${CLI} is missing: run \`npx tsc -p .\` first`);
@@ -176,13 +178,13 @@ await writeFile(path.join(outRoot, 'vm.json'), `${JSON.stringify(vms, null, 2)}\
 const kb = (b) => (b === undefined ? '-' : (b / 1000).toFixed(0));
 const ms = (x) => (x === undefined ? '-' : x.toFixed(0));
 console.log(`\nsizes in KB (1000 B): whole = bzImage + root, booted = what run.sh boots (the vmlinux when shipped) + root; boot medians in ms over the boots that got there (${boots} each, interleaved); host clock from QEMU's start, guest clock from the kernel's`);
-console.log('example      profile        accel  bzImage  vmlinux  root  whole  booted  least MiB  init host/guest  app host/guest  port host  app started  answered');
+console.log('example         profile        accel  bzImage  vmlinux  root  whole  booted  least MiB  init host/guest  app host/guest  port host  app started  answered');
 for (const v of vms) {
   if (v.failed) {
-    console.log(`${v.name.padEnd(12)} ${v.profile.padEnd(14)} ${v.failed}`);
+    console.log(`${v.name.padEnd(15)} ${v.profile.padEnd(14)} ${v.failed}`);
     continue;
   }
-  console.log(`${v.name.padEnd(12)} ${v.profile.padEnd(14)} ${String(v.accel).padEnd(5)} ${kb(v.bzImage).padStart(8)} ${kb(v.vmlinux).padStart(8)} ${kb(v.root).padStart(5)} ${kb(v.whole).padStart(6)} ${kb(v.booted).padStart(7)} ${String(v.leastMiB ?? '-').padStart(10)}  ${`${ms(v.init)}/${ms(v.initGuest)}`.padStart(15)} ${`${ms(v.app)}/${ms(v.appGuest)}`.padStart(15)} ${ms(v.port).padStart(10)}  ${`${v.started}/${boots}`.padStart(11)}  ${v.answered}/${boots}`);
+  console.log(`${v.name.padEnd(15)} ${v.profile.padEnd(14)} ${String(v.accel).padEnd(5)} ${kb(v.bzImage).padStart(8)} ${kb(v.vmlinux).padStart(8)} ${kb(v.root).padStart(5)} ${kb(v.whole).padStart(6)} ${kb(v.booted).padStart(7)} ${String(v.leastMiB ?? '-').padStart(10)}  ${`${ms(v.init)}/${ms(v.initGuest)}`.padStart(15)} ${`${ms(v.app)}/${ms(v.appGuest)}`.padStart(15)} ${ms(v.port).padStart(10)}  ${`${v.started}/${boots}`.padStart(11)}  ${v.answered}/${boots}`);
 }
 const [pc, micro] = profiles;
 if (micro) {
