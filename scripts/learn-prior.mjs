@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Regenerates the default profile's shipped first guess (search.prior) from full runs of the bundled
+// Regenerates a profile's shipped first guess (search.prior; the default profile's unless --profile) from full runs of the bundled
 // examples, and prints where each option came from. Run after `npm run build`:
-//   node scripts/learn-prior.mjs [--examples hello-http,lighttpd,py-notes] [--out out/prior] [--seed profile|none] [--dry-run]
+//   node scripts/learn-prior.mjs [--profile qemu-x86_64] [--examples hello-http,lighttpd,py-notes] [--out out/prior]
+//                                [--seed profile|none] [--runs DIR] [--dry-run]
 //
 // For each example it runs `tinyx minimize` over every candidate of the profile into OUT/<example>
 // (a finished run there is reused; an interrupted one resumes from its journal), then writes
@@ -16,6 +17,12 @@
 // proven needed by a failing run. --seed none searches from scratch (hours more on 2 cores).
 // No run reads an earlier prior or the knowledge file (--no-prior), so no example is helped by
 // another's answer or by its own.
+//
+// --runs DIR takes an example's finished run from DIR/<example>-<profile> where there is one (the
+// out dirs bench/vm.mjs writes, e.g. a microvm run started from the same example's pc result with
+// --from-first) instead of running it: such a run tested every candidate too (its guess's removals
+// together, then each option it kept alone), only from another first guess, which the profile's
+// comment names ("guess from"). Examples without one run into --out as above.
 import { execa } from 'execa';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,7 +39,9 @@ const flag = (name, fallback) => {
 const names = flag('--examples', Object.keys(EXAMPLES).join(',')).split(',');
 const outRoot = path.resolve(flag('--out', path.join(root, 'out', 'prior')));
 const seed = flag('--seed', 'profile');
-const profileFile = path.join(root, 'profiles', `${flag('--profile', 'qemu-x86_64')}.yaml`);
+const profileName = flag('--profile', 'qemu-x86_64');
+const profileFile = path.join(root, 'profiles', `${profileName}.yaml`);
+const runsDir = flag('--runs') && path.resolve(flag('--runs'));
 for (const name of names) if (!EXAMPLES[name]) throw new Error(`unknown example ${name}; known: ${Object.keys(EXAMPLES).join(', ')}`);
 if (seed !== 'profile' && seed !== 'none') throw new Error('--seed is profile or none');
 
@@ -47,13 +56,25 @@ const finished = async (out) => {
 };
 
 const doc = parseDocument(await readFile(profileFile, 'utf8'));
+/** What a finished run's first guess came from: `from PATH` (its --from), or the guess's source. */
+const guessFrom = async (out, report) => {
+  const { from } = await readJson(path.join(out, 'run.json'));
+  return report.guess?.source === 'from' && from ? `from ${path.relative(root, from) || from}` : (report.guess?.source ?? 'none');
+};
+
+/** Where an example's run is: a finished one under --runs, else OUT/<example>. */
+const runDir = async (name) => {
+  const given = runsDir && path.join(runsDir, `${name}-${profileName}`);
+  return given && (await finished(given)) ? given : path.join(outRoot, name);
+};
+
 await mkdir(outRoot, { recursive: true });
 const seedFile = path.join(outRoot, 'seed.config');
 const enable = doc.getIn(['kernel', 'enable']).toJSON();
 await writeFile(seedFile, enable.map((n) => `CONFIG_${n}=y\n`).join(''));
 
 for (const name of Object.keys(EXAMPLES)) {
-  const out = path.join(outRoot, name);
+  const out = await runDir(name);
   if (!names.includes(name) || (await finished(out)) || args.includes('--dry-run')) continue;
   // No compression comparison: its builds teach the prior nothing.
   const argv = minimizeArgs(name, ['--out', out, '--profile', profileFile, '--no-prior', '--compare-compression', 'none', ...(seed === 'profile' ? ['--from', seedFile] : [])]);
@@ -65,13 +86,14 @@ for (const name of Object.keys(EXAMPLES)) {
 const prior = new Map();
 const used = [];
 for (const name of Object.keys(EXAMPLES)) {
-  const report = await finished(path.join(outRoot, name));
+  const out = await runDir(name);
+  const report = await finished(out);
   if (!report) {
-    console.log(`${name}: no finished full run in ${path.join(outRoot, name)}; not in the prior`);
+    console.log(`${name}: no finished full run in ${out}; not in the prior`);
     continue;
   }
   const needed = neededOptions(report.kept, report.noops, report.keptReasons).map((n) => n.option);
-  used.push(`${name} (kernel ${report.kernelVersion}, ${report.builds} builds, ${report.wallSeconds} s, guess ${report.guess?.source ?? 'none'})`);
+  used.push(`${name} (kernel ${report.kernelVersion}, ${report.builds} builds, ${report.wallSeconds} s, guess ${await guessFrom(out, report)})`);
   console.log(`${name}: ${needed.length} options needed beyond the harness${needed.length ? ':' : ' (every candidate removed, or kept as a no-op or for growing the config)'}`);
   for (const n of needed) console.log(`  ${n}: ${report.keptReasons[n]}`);
   prior.set(name, needed);
