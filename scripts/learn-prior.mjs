@@ -107,7 +107,7 @@ map.commentBefore = ` Written by scripts/learn-prior.mjs (never by hand) from fu
 current.setIn(['search', 'prior'], map);
 if (args.includes('--dry-run')) console.log(`\n--dry-run: ${profileFile} not written`);
 else {
-  const text = current.toString({ lineWidth: 0 });
+  const text = current.toString({ lineWidth: 0, flowCollectionPadding: false });
   await writeFile(profileFile, text.endsWith('\n') ? text : `${text}\n`);
   console.log(`\nwrote search.prior (${prior.size} examples) to ${profileFile}`);
 }
