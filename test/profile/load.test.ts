@@ -229,7 +229,7 @@ describe('the microvm profile', () => {
     expect(profile.kernel.enable.filter((n) => /PCI|ACPI/.test(n))).toEqual([]);
     expect(profile.kernel.harness.network).toEqual(['NET', 'INET', 'NETDEVICES', 'NET_CORE', 'VIRTIO_MENU', 'VIRTIO_MMIO', 'VIRTIO_MMIO_CMDLINE_DEVICES', 'VIRTIO_NET']);
     // Learned from this profile's own runs of bundled examples (scripts/learn-prior.mjs --profile qemu-microvm).
-    expect(profile.search.prior.map((p) => p.example)).toEqual(expect.arrayContaining(['hello-http', 'go-http']));
+    expect(profile.search.prior.map((p) => p.example)).toEqual(expect.arrayContaining(['hello-http', 'go-http', 'lighttpd']));
     for (const { example, needed } of profile.search.prior) {
       expect(Object.keys(EXAMPLES)).toContain(example);
       for (const option of needed) expect(option).toMatch(/^[A-Z0-9_]+$/);
