@@ -1,6 +1,6 @@
-// Where a result's kernel bytes go, measured on one out dir: its config built once more in a scratch
-// object dir beside the build slots (make O=..., with the ccache and environment tinyx's builds use,
-// so a stored kernel's objects are mostly hits), then
+// Where a result's kernel bytes go, measured on one out dir: its config built once more by tinyx's own
+// build (its make line, ccache and environment, so a stored kernel's objects are mostly hits) in a
+// scratch object dir beside the build slots, which keeps the objects; then
 // 1. the bzImage: the real-mode setup and the protected-mode part (decompressor + compressed kernel);
 // 2. vmlinux's sections (size -A): code, read-only data, data, init (freed after boot), bss (not in
 //    the file; zeroed at boot);
@@ -10,15 +10,17 @@
 // 4. the largest symbols of code and data (nm --size-sort).
 // The bzImage compresses the whole kernel at once, which packs a little better than each directory
 // alone: the compressed shares add up to somewhat more than the bzImage's payload.
-// A kernel-building job (one build: minutes with a warm ccache, ~6 min cold): run it alone.
+// A kernel-building job (one build: minutes with a warm ccache, ~6 min cold; progress on stderr,
+// Ctrl-C stops make): run it alone.
 //   node bench/kernel-bytes.mjs --out DIR [--src TREE] [--top N] [--json FILE] [--objects BUILT-DIR [--any-config]]
 import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildEnv } from '../dist/tester/build.js';
-import { cacheRoot } from '../dist/util/paths.js';
+import { canonicalDotConfig, parseDotConfig } from '../dist/kconfig/dotconfig.js';
+import { resolveKernelSource } from '../dist/profile/kernel-source.js';
+import { buildKernel } from '../dist/tester/build.js';
+import { Workspace } from '../dist/tester/workspace.js';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -39,36 +41,47 @@ if (!existsSync(path.join(out, 'config')) || !existsSync(path.join(out, 'report.
 const top = Number(flag('--top', '25'));
 if (!Number.isInteger(top) || top < 1) refuse(`--top must be a whole number from 1, received "${flag('--top')}"`);
 const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
-const cache = cacheRoot();
-const src = path.resolve(flag('--src', path.join(cache, 'kernel', String(report.kernelSource ?? '').split(' ')[1] ?? '')));
-if (!existsSync(path.join(src, 'Makefile'))) refuse(`no kernel tree at ${src}: pass --src TREE (the unpacked source the run built from)`);
+const config = parseDotConfig(await readFile(path.join(out, 'config'), 'utf8'));
 for (const tool of ['make', 'size', 'nm', 'ar', 'xz', 'ccache']) {
   if ((await execa('sh', ['-c', `command -v ${tool}`], { reject: false })).exitCode !== 0) refuse(`${tool} is not on PATH (run the set-up)`);
 }
 
-// Beside the slots, at their depth: ccache's base dir makes the paths relative, so their objects hit.
 // --objects DIR reads a tree built already instead (a slot after a run; no build), if its config is the out dir's.
 const objectsArg = flag('--objects');
-const work = objectsArg ? path.resolve(objectsArg) : path.join(cache, 'builds', report.kernelTree ?? 'bytes', 'bytes-scratch');
+let work;
 let buildSeconds;
 if (objectsArg) {
+  work = path.resolve(objectsArg);
   if (!existsSync(path.join(work, 'vmlinux'))) refuse(`${work} has no vmlinux: pass a kernel object dir that has been built`);
-  const enabled = (text) => text.split('\n').filter((l) => /^CONFIG_\w+=/.test(l)).sort().join('\n');
-  const [theirs, ours] = await Promise.all([readFile(path.join(work, '.config'), 'utf8'), readFile(path.join(out, 'config'), 'utf8')]);
-  if (enabled(theirs) !== enabled(ours) && !args.includes('--any-config')) refuse(`${work}/.config is not ${out}/config (--any-config reads it all the same)`);
+  const theirs = parseDotConfig(await readFile(path.join(work, '.config'), 'utf8'));
+  if (canonicalDotConfig(theirs) !== canonicalDotConfig(config) && !args.includes('--any-config')) refuse(`${work}/.config is not ${out}/config (--any-config reads it all the same)`);
 } else {
-  await mkdir(work, { recursive: true });
-  await copyFile(path.join(out, 'config'), path.join(work, '.config'));
+  // The tree the run built from (run.json's kernel package, or --src: a tree, a .tar.xz or a package name).
+  const run = JSON.parse(await readFile(path.join(out, 'run.json'), 'utf8'));
+  const source = await resolveKernelSource({ kernelSrc: flag('--src', run.kernel?.package ?? report.kernelTree) });
+  if (run.kernel?.tree && source.key !== run.kernel.tree) refuse(`the kernel tree ${source.key} (${source.dir}) is not the run's ${run.kernel.tree}: pass --src with the tree the run built from`);
+  // tinyx's own build (its make line, ccache and environment, a killed build's leftovers cleared), forced so the
+  // objects stay, in a dir beside the slots at their depth: ccache's base dir makes the paths relative, so their objects hit.
+  const ws = new Workspace(source.key);
+  work = path.join(ws.root, 'builds', source.key, 'bytes-scratch');
   const began = Date.now();
   process.stderr.write(`kernel-bytes: building ${out}/config in ${work}\n`);
-  const make = execa('make', ['-C', src, `O=${work}`, 'CC=ccache gcc', `-j${availableParallelism()}`, 'olddefconfig', 'bzImage'], {
-    env: buildEnv({ ccacheDir: path.join(cache, 'ccache'), ccacheBase: cache }), reject: false, all: true, detached: true,
+  const aborted = new AbortController();
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => aborted.abort());
+  let said = 0;
+  const built = await buildKernel({
+    srcDir: source.dir, slotDir: work, config, artifactDir: `${work}.stored`, ccacheDir: ws.ccacheDir, ccacheBase: ws.ccacheBase,
+    logFile: `${work}.log`, fullBuildFile: ws.fullBuildFile, force: true, signal: aborted.signal,
+    onProgress: ({ compiled, expected }) => {
+      if (Date.now() - said < 15_000) return;
+      said = Date.now();
+      const seconds = (said - began) / 1000;
+      const left = expected && compiled >= expected / 20 && compiled < expected ? `, about ${Math.round((seconds * (expected - compiled)) / compiled)} s left` : '';
+      process.stderr.write(`kernel-bytes: ${compiled}${expected ? ` of about ${expected}` : ''} objects compiled in ${seconds.toFixed(0)} s${left}\n`);
+    },
   });
-  const stop = () => { try { process.kill(-make.pid, 'SIGKILL'); } catch { /* gone */ } };
-  process.on('exit', stop);
-  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]]) process.on(sig, () => { stop(); process.exit(code); });
-  const built = await make;
-  if (built.exitCode !== 0) refuse(`the build failed (exit ${built.exitCode}):\n${built.all.split('\n').slice(-15).join('\n')}`);
+  if (aborted.signal.aborted) process.exit(130);
+  if (!built.ok) refuse(`the build failed (${built.reason}; the log: ${work}.log):\n${built.logTail}`);
   buildSeconds = (Date.now() - began) / 1000;
 }
 
