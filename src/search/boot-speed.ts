@@ -46,8 +46,8 @@ export function median(values: readonly number[]): number {
 export function medianTiming(timings: (BootTiming | undefined)[]): BootTiming | undefined {
   const known = timings.filter((t): t is BootTiming => t !== undefined);
   if (!known.length) return undefined;
-  const median = (values: number[]) => values.length ? values.sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] : undefined;
-  const pick = (key: keyof BootTiming) => median(known.map((t) => t[key]).filter((v): v is number => v !== undefined));
+  const lowerMiddle = (values: number[]) => values.length ? values.sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] : undefined;
+  const pick = (key: keyof BootTiming) => lowerMiddle(known.map((t) => t[key]).filter((v): v is number => v !== undefined));
   const optional = (['initMs', 'readyMs', 'guestInitMs', 'guestAppMs'] as const).flatMap((key) => {
     const value = pick(key);
     return value === undefined ? [] : [[key, value] as const];

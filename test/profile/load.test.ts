@@ -15,6 +15,14 @@ function problems(text: string): string {
   throw new Error('the profile was accepted');
 }
 
+/** A shipped search.prior: each entry a bundled example (scripts/examples.mjs) with Kconfig option names. */
+function expectLearnedFromExamples(prior: { example: string; needed: string[] }[]): void {
+  for (const { example, needed } of prior) {
+    expect(Object.keys(EXAMPLES)).toContain(example);
+    for (const option of needed) expect(option).toMatch(/^[A-Z0-9_]+$/);
+  }
+}
+
 describe('profiles', () => {
   it('loads the bundled default profile', async () => {
     const profile = await loadProfile();
@@ -104,10 +112,7 @@ describe('profile search settings', () => {
     expect(search.strategy).toBe('bisect');
     expect(Array.isArray(search.prior)).toBe(true);
     expect(search.prior.map((p) => p.example)).toContain('hello-http');
-    for (const { example, needed } of search.prior) {
-      expect(Object.keys(EXAMPLES)).toContain(example);
-      for (const option of needed) expect(option).toMatch(/^[A-Z0-9_]+$/);
-    }
+    expectLearnedFromExamples(search.prior);
   });
 });
 
@@ -230,10 +235,7 @@ describe('the microvm profile', () => {
     expect(profile.kernel.harness.network).toEqual(['NET', 'INET', 'NETDEVICES', 'NET_CORE', 'VIRTIO_MENU', 'VIRTIO_MMIO', 'VIRTIO_MMIO_CMDLINE_DEVICES', 'VIRTIO_NET']);
     // Learned from this profile's own runs of bundled examples (scripts/learn-prior.mjs --profile qemu-microvm).
     expect(profile.search.prior.map((p) => p.example)).toEqual(expect.arrayContaining(['hello-http', 'go-http', 'lighttpd']));
-    for (const { example, needed } of profile.search.prior) {
-      expect(Object.keys(EXAMPLES)).toContain(example);
-      for (const option of needed) expect(option).toMatch(/^[A-Z0-9_]+$/);
-    }
+    expectLearnedFromExamples(profile.search.prior);
   });
 
   it('asks the app-facing options of the default profile, on virtio-mmio instead of PCI, and the same harness to boot', async () => {
