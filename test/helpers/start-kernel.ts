@@ -1,4 +1,5 @@
 // The default profile's start kernel, built once per machine (stored by config hash) for every test that boots.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +8,7 @@ import { makeStartConfig } from '../../src/profile/start-config.js';
 import { resolveKernelSource } from '../../src/profile/kernel-source.js';
 import { formatDotConfig, parseDotConfig, type DotConfig } from '../../src/kconfig/dotconfig.js';
 import { loadProfile } from '../../src/profile/load.js';
-import { buildKernel, cachedKernel } from '../../src/tester/build.js';
+import { BUILDING_MARKER, buildKernel, cachedKernel } from '../../src/tester/build.js';
 import { Workspace } from '../../src/tester/workspace.js';
 import { hashConfig } from '../../src/search/evaluator.js';
 import { tryLockFile, writeFileAtomic } from '../../src/util/fsx.js';
@@ -43,6 +44,21 @@ export interface StartKernelOptions {
 }
 
 /**
+ * Whether `dir` holds a finished O= build of its own .config (of `configHash`, when given): make
+ * linked System.map after the config was written, and no build was left running or killed there
+ * (buildKernel writes its marker, then the .config; a killed build leaves both, beside the last
+ * build's System.map and objects).
+ */
+export function finishedBuild(dir: string, configHash?: string): boolean {
+  const at = (file: string) => statSync(path.join(dir, file), { throwIfNoEntry: false })?.mtimeMs;
+  const config = at('.config');
+  const map = at('System.map');
+  if (config === undefined || map === undefined || map < config) return false;
+  if (existsSync(path.join(dir, BUILDING_MARKER)) || !existsSync(path.join(dir, 'arch/x86/boot/bzImage'))) return false;
+  return configHash === undefined || hashConfig(parseDotConfig(readFileSync(path.join(dir, '.config'), 'utf8'))) === configHash;
+}
+
+/**
  * Builds it if the store lacks it; cheap afterwards (the answer is cached in a small JSON file).
  * One process at a time: another test run that is building it is waited for, then reused.
  */
@@ -75,9 +91,7 @@ async function startKernelLocked(
   if (known) {
     const text = await readFile(known.configFile, 'utf8').catch(() => undefined);
     const present = (file: string) => readFile(file).then(() => true, () => false);
-    const builtThere = async () => (await readFile(path.join(known.buildDir ?? '', '.config'), 'utf8').then((t) => hashConfig(parseDotConfig(t)) === known.configHash, () => false))
-      && present(path.join(known.buildDir, 'System.map'));
-    if (text !== undefined && (await present(known.bzImage)) && (!inSlot || (await builtThere()))) {
+    if (text !== undefined && (await present(known.bzImage)) && (!inSlot || finishedBuild(known.buildDir ?? '', known.configHash))) {
       return { ...known, config: parseDotConfig(text) };
     }
   }
@@ -105,10 +119,8 @@ async function buildInSlot(workspace: Workspace, srcDir: string, config: DotConf
   const claimed = await workspace.claimSlots(1);
   const buildDir = workspace.slotDir(claimed.slots[0]!);
   try {
-    const present = (file: string) => readFile(file).then(() => true, () => false);
-    const builtThere = await readFile(path.join(buildDir, '.config'), 'utf8').then((t) => hashConfig(parseDotConfig(t)) === configHash, () => false);
     const stored = await cachedKernel(workspace.artifactDir(configHash));
-    if (builtThere && stored && (await present(path.join(buildDir, 'System.map')))) return { bzImage: stored, buildDir };
+    if (stored && finishedBuild(buildDir, configHash)) return { bzImage: stored, buildDir };
     log(`building the start kernel in ${buildDir} (once per machine; about 6.5 min cold on 2 quiet cores)`);
     const build = await buildKernel({
       srcDir, slotDir: buildDir, config, artifactDir: workspace.artifactDir(configHash), ccacheDir: workspace.ccacheDir,

@@ -2,12 +2,11 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { cacheRoot } from '../../src/util/paths.js';
+import { finishedBuild } from '../helpers/start-kernel.js';
 
 export const KERNEL_SRC = process.env.TINYX_KERNEL_SRC ?? path.join(cacheRoot(), 'kernel/linux-source-6.1');
 
-function finished(dir: string): boolean {
-  return ['System.map', 'vmlinux.a', '.config', 'arch/x86/boot/bzImage'].every((f) => existsSync(path.join(dir, f)));
-}
+const finished = (dir: string): boolean => finishedBuild(dir) && existsSync(path.join(dir, 'vmlinux.a'));
 
 /**
  * $TINYX_TRACE_BUILD_DIR, else the start kernel's build dir from the test setup
