@@ -88,7 +88,8 @@ export async function buildKernel(request: BuildRequest): Promise<BuildResult> {
   const marker = path.join(request.slotDir, BUILDING_MARKER);
   const dropped = (await exists(marker)) ? await settleInterruptedBuild(request.slotDir, marker) : 0;
   // No make has run here yet (kbuild writes O=/Makefile first): a full build, like the last one recorded.
-  const full = !(await exists(path.join(request.slotDir, 'Makefile')));
+  // Not so in a slot a killed build was just cleaned in: its Makefile went, the older objects stay.
+  const full = dropped === 0 && !(await exists(path.join(request.slotDir, 'Makefile')));
   const expected = full && request.fullBuildFile ? await recordedObjects(request.fullBuildFile) : undefined;
   const objects = countObjects((compiled) => request.onProgress?.({ compiled, ...(expected ? { expected } : {}) }));
   await writeFile(marker, '\n');
