@@ -1,6 +1,7 @@
 // The global setup's check that a build slot still holds a finished build of the start config
-// (the unit tests read its objects and boot its bzImage): a slot a killed build left is not one.
-import { mkdir, utimes, writeFile } from 'node:fs/promises';
+// (the unit tests read its objects and boot its bzImage): a slot a build was killed in, or failed
+// in, is not one.
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDotConfig } from '../../src/kconfig/dotconfig.js';
@@ -11,38 +12,38 @@ import { finishedBuild } from './start-kernel.js';
 
 const config = new Map([['A', 'y'], ['B', 'n']]);
 let tmp: Awaited<ReturnType<typeof tempDir>>;
+let stored: { configHash: string; bzImage: string };
 beforeAll(async () => {
   tmp = await tempDir('tinyx-finished-');
+  stored = { configHash: hashConfig(config), bzImage: path.join(tmp.dir, 'stored-bzImage') };
+  await writeFile(stored.bzImage, 'kernel of A');
 });
 afterAll(() => tmp?.cleanup());
 
 let slots = 0;
-/** A slot whose .config is `config`, written `configAge` seconds ago; System.map and bzImage a minute ago. */
-async function slot(options: { configAge?: number; marker?: boolean } = {}): Promise<string> {
+/** A slot whose .config is `config`, with a System.map and the bzImage given. */
+async function slot(options: { bzImage?: string; marker?: boolean } = {}): Promise<string> {
   const dir = path.join(tmp.dir, `slot-${++slots}`);
   await mkdir(path.join(dir, 'arch/x86/boot'), { recursive: true });
-  const now = Date.now() / 1000;
   await writeFile(path.join(dir, '.config'), formatDotConfig(config));
-  await utimes(path.join(dir, '.config'), now - (options.configAge ?? 120), now - (options.configAge ?? 120));
-  for (const file of ['System.map', 'arch/x86/boot/bzImage']) {
-    await writeFile(path.join(dir, file), 'x');
-    await utimes(path.join(dir, file), now - 60, now - 60);
-  }
+  await writeFile(path.join(dir, 'System.map'), 'map');
+  await writeFile(path.join(dir, 'arch/x86/boot/bzImage'), options.bzImage ?? 'kernel of A');
   if (options.marker) await writeFile(path.join(dir, BUILDING_MARKER), '\n');
   return dir;
 }
 
 describe('finishedBuild', () => {
-  it('is a slot whose System.map was linked after its .config, with no build marker, of the config asked for', async () => {
+  it('is a slot with no build marker whose .config is the config and whose bzImage is the one stored for it', async () => {
     const dir = await slot();
     expect(finishedBuild(dir)).toBe(true);
-    expect(finishedBuild(dir, hashConfig(config))).toBe(true);
-    expect(finishedBuild(dir, hashConfig(new Map([['A', 'y'], ['B', 'y']])))).toBe(false);
+    expect(finishedBuild(dir, stored)).toBe(true);
+    expect(finishedBuild(dir, { ...stored, configHash: hashConfig(new Map([['A', 'y'], ['B', 'y']])) })).toBe(false);
   });
 
-  it('is not a slot a build of that config was killed in: its marker left, or the last build\'s System.map older than the .config', async () => {
-    expect(finishedBuild(await slot({ marker: true }), hashConfig(config))).toBe(false);
-    expect(finishedBuild(await slot({ configAge: 30 }), hashConfig(config))).toBe(false);
+  it('is not a slot a build of that config was killed in (its marker left), nor one it failed in (the last build\'s bzImage left)', async () => {
+    expect(finishedBuild(await slot({ marker: true }))).toBe(false);
+    expect(finishedBuild(await slot({ marker: true }), stored)).toBe(false);
+    expect(finishedBuild(await slot({ bzImage: 'kernel of another config' }), stored)).toBe(false);
     expect(finishedBuild(path.join(tmp.dir, 'none'))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 // The default profile's start kernel, built once per machine (stored by config hash) for every test that boots.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,18 +44,18 @@ export interface StartKernelOptions {
 }
 
 /**
- * Whether `dir` holds a finished O= build of its own .config (of `configHash`, when given): make
- * linked System.map after the config was written, and no build was left running or killed there
- * (buildKernel writes its marker, then the .config; a killed build leaves both, beside the last
- * build's System.map and objects).
+ * Whether `dir` holds a finished O= build: no build was left running or killed there (buildKernel
+ * writes its marker, then the .config; a killed build leaves both, beside the last build's objects).
+ * Given a config's stored kernel, also that it is this build's: the .config is that config and the
+ * slot's bzImage is the stored one (a build of it that failed leaves no marker, and the last build's
+ * bzImage and objects).
  */
-export function finishedBuild(dir: string, configHash?: string): boolean {
-  const at = (file: string) => statSync(path.join(dir, file), { throwIfNoEntry: false })?.mtimeMs;
-  const config = at('.config');
-  const map = at('System.map');
-  if (config === undefined || map === undefined || map < config) return false;
-  if (existsSync(path.join(dir, BUILDING_MARKER)) || !existsSync(path.join(dir, 'arch/x86/boot/bzImage'))) return false;
-  return configHash === undefined || hashConfig(parseDotConfig(readFileSync(path.join(dir, '.config'), 'utf8'))) === configHash;
+export function finishedBuild(dir: string, stored?: { configHash: string; bzImage: string }): boolean {
+  const slotImage = path.join(dir, 'arch/x86/boot/bzImage');
+  if (existsSync(path.join(dir, BUILDING_MARKER)) || ![slotImage, path.join(dir, 'System.map'), path.join(dir, '.config')].every((f) => existsSync(f))) return false;
+  if (!stored) return true;
+  if (hashConfig(parseDotConfig(readFileSync(path.join(dir, '.config'), 'utf8'))) !== stored.configHash) return false;
+  return existsSync(stored.bzImage) && readFileSync(slotImage).equals(readFileSync(stored.bzImage));
 }
 
 /**
@@ -91,7 +91,7 @@ async function startKernelLocked(
   if (known) {
     const text = await readFile(known.configFile, 'utf8').catch(() => undefined);
     const present = (file: string) => readFile(file).then(() => true, () => false);
-    if (text !== undefined && (await present(known.bzImage)) && (!inSlot || finishedBuild(known.buildDir ?? '', known.configHash))) {
+    if (text !== undefined && (await present(known.bzImage)) && (!inSlot || finishedBuild(known.buildDir ?? '', known))) {
       return { ...known, config: parseDotConfig(text) };
     }
   }
@@ -120,7 +120,7 @@ async function buildInSlot(workspace: Workspace, srcDir: string, config: DotConf
   const buildDir = workspace.slotDir(claimed.slots[0]!);
   try {
     const stored = await cachedKernel(workspace.artifactDir(configHash));
-    if (stored && finishedBuild(buildDir, configHash)) return { bzImage: stored, buildDir };
+    if (stored && finishedBuild(buildDir, { configHash, bzImage: stored })) return { bzImage: stored, buildDir };
     log(`building the start kernel in ${buildDir} (once per machine; about 6.5 min cold on 2 quiet cores)`);
     const build = await buildKernel({
       srcDir, slotDir: buildDir, config, artifactDir: workspace.artifactDir(configHash), ccacheDir: workspace.ccacheDir,

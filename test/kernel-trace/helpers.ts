@@ -10,12 +10,14 @@ const finished = (dir: string): boolean => finishedBuild(dir) && existsSync(path
 
 /**
  * $TINYX_TRACE_BUILD_DIR, else the start kernel's build dir from the test setup
- * (test/helpers/global-setup.ts), else a slot dir under the cache with a finished build and no
- * lock (a locked slot may be rebuilt under our feet).
+ * (test/helpers/global-setup.ts), either of which must hold a finished build; else a slot dir
+ * under the cache with a finished build and no lock (a locked slot may be rebuilt under our feet).
  */
 export function findBuildDir(): string | undefined {
   const fromEnv = process.env.TINYX_TRACE_BUILD_DIR ?? process.env.TINYX_TEST_START_BUILD_DIR;
-  if (fromEnv) return finished(fromEnv) ? fromEnv : undefined;
+  // Named, it must be one: these tests would otherwise be skipped without a word.
+  if (fromEnv && !finished(fromEnv)) throw new Error(`${fromEnv} holds no finished kernel build (a build marker, or no System.map, vmlinux.a, .config or bzImage)`);
+  if (fromEnv) return fromEnv;
   const builds = path.join(cacheRoot(), 'builds');
   if (!existsSync(builds)) return undefined;
   for (const tree of readdirSync(builds)) {
