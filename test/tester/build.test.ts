@@ -180,7 +180,7 @@ describe('progress of a build', () => {
     expect(await build('slot-1', 3)).toEqual({ compiled: 3, expected: 3 });
     // A slot a build was killed in: cleaning it drops the O=/Makefile that build wrote, yet the slot
     // keeps the objects of the builds before: neither an estimate nor a count to record.
-    await writeFile(path.join(dir, 'full-build.json'), JSON.stringify({ objects: 9 }));
+    await writeFile(fullBuildFile, JSON.stringify({ objects: 9 }));
     await writeFile(path.join(dir, 'slot-0', BUILDING_MARKER), '\n');
     await writeFile(path.join(dir, 'slot-0', 'Makefile'), '# generated\n');
     expect(await build('slot-0', 4)).toEqual({ compiled: 3 });
